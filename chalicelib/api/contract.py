@@ -1,0 +1,234 @@
+"""The contract machinery: every route is declared once with its models, and that one
+declaration parses and validates the request, checks the caller, renders the response and
+describes the route in the OpenAPI document.
+
+A handler receives a :class:`Ctx` and validated models and returns a model (or a
+:class:`Created`/``Accepted`` wrapper); it never touches the raw request or builds errors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from chalicelib import i18n
+from chalicelib.api.problems import field_errors_from_pydantic, problem_response
+from chalicelib.auth import tokens
+from chalicelib.domain.codes import Role
+from chalicelib.domain.models import User
+from chalicelib.errors import AppError, FieldError, Forbidden, ValidationFailed
+from chalicelib.logs import logger
+
+API_PREFIX = "/api/v1"
+JSON = "application/json; charset=utf-8"
+
+T = TypeVar("T")
+
+
+@dataclass
+class Ctx:
+    """What a handler knows about its request."""
+
+    lang: str
+    principal: User | None
+    headers: dict[str, str]
+    request_id: str | None = None
+
+    @property
+    def user(self) -> User:
+        """The signed-in user (routes that are not public always have one)."""
+        assert self.principal is not None
+        return self.principal
+
+
+class Page(BaseModel, Generic[T]):
+    """Every list: ``{items, next_cursor}``; ``next_cursor`` is null on the last page."""
+
+    items: list[T]
+    next_cursor: str | None = None
+
+
+class PageQuery(BaseModel):
+    """``limit`` (1–100, default 20) and ``cursor`` of every list."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=2000)
+
+
+@dataclass
+class Created:
+    """A 201 response with its body (and optionally a Location)."""
+
+    body: BaseModel
+    location: str | None = None
+    status: int = 201
+
+
+@dataclass
+class Operation:
+    """One route as the OpenAPI document describes it."""
+
+    method: str
+    path: str
+    summary: str
+    tag: str
+    handler: str
+    request: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    roles: frozenset[Role] | None
+    public: bool
+    description: str = ""
+    errors: tuple[int, ...] = ()
+    headers: tuple[tuple[str, bool, str], ...] = ()
+    local_only: bool = False
+
+
+REGISTRY: list[Operation] = []
+
+_PATH_PARAM = re.compile(r"\{(\w+)\}")
+
+
+def _json_response(body: Any, status: int, headers: dict[str, str] | None = None) -> Response:
+    if isinstance(body, BaseModel):
+        body = body.model_dump(mode="json")
+    return Response(
+        body=json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        headers={"Content-Type": JSON, **(headers or {})},
+    )
+
+
+def _raw(body: str | bytes | None) -> bytes | None:
+    return body.encode() if isinstance(body, str) else body
+
+
+def parse_json_body(raw: bytes | None) -> Any:
+    """The request's JSON (an empty body is an empty object); bad JSON is a 400 on ``body``."""
+    if not raw:
+        return {}
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed(
+            [FieldError("body", "invalid_json", {"error": str(exc)[:120]})]
+        ) from None
+
+
+def validate(model: type[BaseModel], data: Any, prefix: tuple[str, ...] = ()) -> Any:
+    """``model`` from data, or a 400 naming each invalid field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(field_errors_from_pydantic(exc, prefix)) from None
+
+
+class Api:
+    """A Chalice blueprint whose routes are declared with their contract."""
+
+    def __init__(self, import_name: str, tag: str, *, local_only: bool = False) -> None:
+        self.blueprint = Blueprint(import_name)
+        self.tag = tag
+        self.local_only = local_only
+
+    def route(
+        self,
+        path: str,
+        method: str = "GET",
+        *,
+        summary: str,
+        request: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: type[BaseModel] | None = None,
+        status: int = 200,
+        roles: Iterable[Role] | None = None,
+        public: bool = False,
+        description: str = "",
+        errors: tuple[int, ...] = (),
+        headers: tuple[tuple[str, bool, str], ...] = (),
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Declare a route; ``path`` is relative to ``/api/v1``."""
+        allowed = frozenset(roles) if roles is not None else None
+
+        def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+            REGISTRY.append(
+                Operation(
+                    method=method,
+                    path=API_PREFIX + path,
+                    summary=summary,
+                    tag=self.tag,
+                    handler=fn.__name__,
+                    request=request,
+                    query=query,
+                    response=response,
+                    status=status,
+                    roles=allowed,
+                    public=public,
+                    description=description or (fn.__doc__ or "").strip(),
+                    errors=errors,
+                    headers=headers,
+                    local_only=self.local_only,
+                )
+            )
+            blueprint = self.blueprint
+
+            def view(**path_params: str) -> Response:
+                req = blueprint.current_request
+                hdrs = {k.lower(): v for k, v in req.headers.items()}
+                ctx = Ctx(
+                    lang=i18n.language(hdrs.get("accept-language")),
+                    principal=None,
+                    headers=hdrs,
+                    request_id=(req.context or {}).get("requestId"),
+                )
+                try:
+                    if not public:
+                        ctx.principal = tokens.authenticate(hdrs.get("authorization"))
+                        if allowed is not None and ctx.principal.role not in allowed:
+                            raise Forbidden("role_required", roles=sorted(r.value for r in allowed))
+                    kwargs: dict[str, Any] = {}
+                    if query is not None:
+                        kwargs["query"] = validate(query, dict(req.query_params or {}))
+                    if request is not None:
+                        kwargs["body"] = validate(request, parse_json_body(_raw(req.raw_body)))
+                    result = fn(ctx, **path_params, **kwargs)
+                except AppError as exc:
+                    return problem_response(exc, ctx.lang, ctx.request_id)
+                except Exception:  # a bug: logged with its trace, answered as a 500 problem
+                    logger.exception("unhandled error", extra={"route": method + " " + path})
+                    return problem_response(AppError(), ctx.lang, ctx.request_id)
+                if isinstance(result, Response):
+                    return result
+                if isinstance(result, Created):
+                    extra = {"Location": result.location} if result.location else None
+                    return _json_response(result.body, result.status, extra)
+                return _json_response(result, status)
+
+            view.__name__ = fn.__name__
+            view.__doc__ = fn.__doc__
+            # Any body is read as JSON: a form-encoded or text body then fails as bad JSON
+            # with a 400 naming ``body`` rather than Chalice's bare 415.
+            blueprint.route(path, methods=[method], content_types=["*/*"])(view)
+            return fn
+
+        return decorate
+
+
+def request_examples(model: type[BaseModel]) -> list[Any]:
+    """The examples a request model documents (``json_schema_extra["examples"]``)."""
+    extra = model.model_config.get("json_schema_extra")
+    examples = extra.get("examples") if isinstance(extra, dict) else None
+    return list(examples) if isinstance(examples, list) else []
+
+
+def path_params(path: str) -> list[str]:
+    return _PATH_PARAM.findall(path)

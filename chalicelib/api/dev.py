@@ -1,0 +1,133 @@
+"""Local-stage routes (API.md "Local stage only"): demo users, tokens from the local issuer,
+and the business clock. ``app.py`` registers this blueprint only on the local stack and in
+the tests that emulate it; in a deployed stage these routes do not exist."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from chalicelib import clock
+from chalicelib.api.contract import Api, Ctx
+from chalicelib.auth import local_issuer
+from chalicelib.config import settings
+from chalicelib.domain.models import Strict, Username
+from chalicelib.store import users as user_store
+
+api = Api(__name__, "dev", local_only=True)
+
+
+class DevUser(BaseModel):
+    username: str
+    role: str
+    display_name: str
+    enterprise_uscc: str | None = None
+    commissioner_id: str | None = None
+    department_id: str | None = None
+    service_account: bool = False
+
+
+class DevUsers(BaseModel):
+    items: list[DevUser]
+
+
+class TokenRequest(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"username": "admin"}, {"username": "ent-hengrun", "ttl_seconds": -60}]
+        },
+    )
+
+    username: Username
+    ttl_seconds: int = Field(3600, ge=-86400, le=7 * 86400, description="negative: already expired")
+    audience: str | None = Field(
+        None, min_length=1, max_length=200, description="default: the app's"
+    )
+
+
+class Token(BaseModel):
+    token: str
+    token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
+    expires_in: int
+
+
+class ClockRequest(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"now": "2026-09-23T10:00:00+08:00"}, {"now": None}]},
+    )
+
+    now: datetime | None = Field(description="ISO 8601 with offset; null resets to real time")
+
+    @field_validator("now")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            from pydantic_core import PydanticCustomError
+
+            raise PydanticCustomError("timezone_aware", "needs an offset")
+        return value
+
+
+class ClockState(BaseModel):
+    now: str
+    real: bool
+
+
+@api.route("/dev/users", summary="演示用户(仅本地环境)", public=True, response=DevUsers)
+def dev_users(ctx: Ctx) -> DevUsers:
+    """Every seeded user, to pick one and sign in as it."""
+    items, cursor = user_store.page(100, None)
+    while cursor:
+        more, cursor = user_store.page(100, cursor)
+        items.extend(more)
+    return DevUsers(items=[DevUser.model_validate(u) for u in items if u.get("active", True)])
+
+
+@api.route(
+    "/dev/token",
+    "POST",
+    summary="签发本地令牌(仅本地环境)",
+    public=True,
+    request=TokenRequest,
+    response=Token,
+    errors=(404,),
+)
+def dev_token(ctx: Ctx, body: TokenRequest) -> Token:
+    """A JWT from the local issuer for a seeded user; ``ttl_seconds`` and ``audience`` let
+    tests prove expired and foreign tokens are refused."""
+    user = user_store.by_username(body.username)
+    cfg = settings()
+    token = local_issuer.sign(
+        cfg.local_issuer_key_file,
+        cfg.auth_jwks_file,
+        user["subject"],
+        username=user["username"],
+        ttl_seconds=body.ttl_seconds,
+        audience=body.audience or cfg.auth_audience,
+        issuer=user["issuer"],
+    )
+    return Token(token=token, expires_in=body.ttl_seconds)
+
+
+@api.route(
+    "/dev/clock",
+    "POST",
+    summary="设置业务时钟(仅本地环境)",
+    public=True,
+    request=ClockRequest,
+    response=ClockState,
+)
+def dev_clock(ctx: Ctx, body: ClockRequest) -> ClockState:
+    """Move the business clock (it keeps ticking from there); ``null`` resets it."""
+    now = clock.set_now(body.now)
+    return ClockState(now=clock.iso(now), real=body.now is None)
+
+
+@api.route("/dev/clock", summary="业务时钟(仅本地环境)", public=True, response=ClockState)
+def dev_clock_get(ctx: Ctx) -> ClockState:
+    return ClockState(
+        now=clock.iso(clock.now()), real=abs((clock.now() - clock.real_now()).total_seconds()) < 1
+    )

@@ -1,0 +1,143 @@
+"""Enterprises (R1.1): registered by the service centre, found by operators as they type."""
+
+from __future__ import annotations
+
+from pydantic import ConfigDict, Field
+
+from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
+from chalicelib.api.schemas import PatchBody
+from chalicelib.domain.codes import STAFF_ROLES, Industry, Role, SizeClass
+from chalicelib.domain.enterprise import InvalidCreditCode, normalize_uscc
+from chalicelib.domain.models import Contact, Enterprise, Flags, Name, Slug, Strict, Uscc
+from chalicelib.errors import NotFound
+from chalicelib.store import enterprises as store
+
+api = Api(__name__, "enterprises")
+
+Town = Field(None, min_length=1, max_length=50, description="镇/街道")
+
+
+class EnterpriseCreate(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "uscc": "91320623MA1MXXXX0D",
+                    "name": "如东恒润机械制造有限公司",
+                    "size_class": "designated",
+                    "industry": "industry",
+                    "town": "掘港街道",
+                    "flags": {"key_tech": True, "major_project": False},
+                    "contacts": [{"name": "张伟", "phone": "13812345678"}],
+                }
+            ]
+        }
+    )
+
+    uscc: Uscc
+    name: Name
+    size_class: SizeClass
+    industry: Industry
+    town: str | None = Town
+    flags: Flags = Field(default_factory=Flags)
+    contacts: list[Contact] = Field(default_factory=list, max_length=10)
+    commissioner_id: Slug | None = None
+
+
+class EnterprisePatch(PatchBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"version": 1, "town": "洋口镇", "size_class": "above_100m"}]
+        }
+    )
+    nullable = frozenset({"town", "commissioner_id"})
+
+    name: Name | None = None
+    size_class: SizeClass | None = None
+    industry: Industry | None = None
+    town: str | None = Town
+    flags: Flags | None = None
+    contacts: list[Contact] | None = Field(None, max_length=10)
+    commissioner_id: Slug | None = None
+
+
+class EnterpriseQuery(PageQuery):
+    q: str | None = Field(
+        None,
+        max_length=100,
+        description="统一社会信用代码或企业名称的开头 (prefix of code or name)",
+    )
+
+
+class EnterprisePage(Page[Enterprise]):
+    pass
+
+
+SEARCHERS = [Role.OPERATOR, Role.COMMISSIONER, Role.ADMIN, Role.SUPERVISOR]
+
+
+def _path_uscc(value: str) -> str:
+    """A credit code in a path: anything invalid cannot name an enterprise (404)."""
+    try:
+        return normalize_uscc(value)
+    except InvalidCreditCode:
+        raise NotFound("enterprise_not_found", uscc=value) from None
+
+
+@api.route(
+    "/enterprises",
+    summary="查找企业(信用代码或名称前缀)",
+    query=EnterpriseQuery,
+    response=EnterprisePage,
+    roles=SEARCHERS,
+)
+def list_enterprises(ctx: Ctx, query: EnterpriseQuery) -> EnterprisePage:
+    """Enterprises in credit-code order, or those whose code or name starts with ``q``."""
+    items, nxt = store.search((query.q or "").strip() or None, query.limit, query.cursor)
+    return EnterprisePage(items=[Enterprise.model_validate(i) for i in items], next_cursor=nxt)
+
+
+@api.route(
+    "/enterprises/{uscc}",
+    summary="企业详情",
+    response=Enterprise,
+    roles=[*STAFF_ROLES, Role.ENTERPRISE],
+    errors=(404,),
+)
+def get_enterprise(ctx: Ctx, uscc: str) -> Enterprise:
+    """Staff read any enterprise; an enterprise user reads only its own (others are 404)."""
+    code = _path_uscc(uscc)
+    if ctx.user.role == Role.ENTERPRISE and ctx.user.enterprise_uscc != code:
+        raise NotFound("enterprise_not_found", uscc=code)
+    return Enterprise.model_validate(store.get(code))
+
+
+@api.route(
+    "/enterprises",
+    "POST",
+    summary="登记企业",
+    request=EnterpriseCreate,
+    response=Enterprise,
+    status=201,
+    roles=[Role.ADMIN],
+    errors=(409,),
+)
+def create_enterprise(ctx: Ctx, body: EnterpriseCreate) -> Created:
+    """Register an enterprise; a known credit code is 409 ``already_exists``."""
+    record = store.create(body.model_dump(mode="json"), ctx.user.actor())
+    return Created(Enterprise.model_validate(record), location=f"/api/v1/enterprises/{body.uscc}")
+
+
+@api.route(
+    "/enterprises/{uscc}",
+    "PATCH",
+    summary="修改企业信息",
+    request=EnterprisePatch,
+    response=Enterprise,
+    roles=[Role.ADMIN],
+    errors=(404, 409),
+)
+def update_enterprise(ctx: Ctx, uscc: str, body: EnterprisePatch) -> Enterprise:
+    """Change fields under ``version``; a stale version is 409 ``version_conflict``."""
+    record = store.update(_path_uscc(uscc), body.changes(), body.version, ctx.user.actor())
+    return Enterprise.model_validate(record)

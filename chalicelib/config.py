@@ -1,0 +1,62 @@
+"""Settings read once from the environment into a typed model.
+
+Chalice sets a stage's ``environment_variables`` (``.chalice/config.json``) on the Lambda;
+the local stack and the tests set the same variables themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Settings(BaseModel):
+    """The app's configuration."""
+
+    stage: Literal["local", "test", "dev", "prod"] = "dev"
+    table: str = Field(min_length=1)
+    reports_bucket: str = ""
+    region: str = "us-east-1"
+    #: OpenID Connect issuer whose tokens the app accepts (``iss`` claim, compared exactly).
+    auth_issuer: str
+    #: Audience: the ``aud`` claim, or Cognito access tokens' ``client_id`` (see below).
+    auth_audience: str
+    #: ``aud`` for ID tokens and most issuers; ``client_id`` for Cognito access tokens.
+    auth_audience_claim: Literal["aud", "client_id"] = "aud"
+    #: The one signature algorithm accepted; anything else in a token's header is a 401.
+    auth_algorithm: Literal["RS256", "ES256"] = "RS256"
+    #: Where the issuer's public keys come from: a JWKS URL, or a file (the local issuer).
+    auth_jwks_url: str = ""
+    auth_jwks_file: str = ""
+    #: Seconds a user's role record is cached in a warm Lambda (role changes apply after it).
+    user_cache_seconds: float = 30.0
+    #: The local issuer's private key (local stage only: signs the dev tokens).
+    local_issuer_key_file: str = ""
+
+    @property
+    def is_local(self) -> bool:
+        """True on the local stack (and in the API tests, which emulate it)."""
+        return self.stage in ("local", "test")
+
+
+@cache
+def settings() -> Settings:
+    """Parse the environment once per process (tests call ``settings.cache_clear()``)."""
+    env = os.environ
+    return Settings(
+        stage=env.get("XQT_STAGE", "dev"),
+        table=env.get("XQT_TABLE", ""),
+        reports_bucket=env.get("XQT_REPORTS_BUCKET", ""),
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+        auth_issuer=env.get("XQT_AUTH_ISSUER", ""),
+        auth_audience=env.get("XQT_AUTH_AUDIENCE", ""),
+        auth_audience_claim=env.get("XQT_AUTH_AUDIENCE_CLAIM", "aud"),
+        auth_algorithm=env.get("XQT_AUTH_ALGORITHM", "RS256"),
+        auth_jwks_url=env.get("XQT_AUTH_JWKS_URL", ""),
+        auth_jwks_file=env.get("XQT_AUTH_JWKS_FILE", ""),
+        user_cache_seconds=float(env.get("XQT_USER_CACHE_SECONDS", "30")),
+        local_issuer_key_file=env.get("XQT_LOCAL_ISSUER_KEY_FILE", ""),
+    )

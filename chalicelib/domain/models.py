@@ -1,0 +1,192 @@
+"""Reference data (R1.1, R3.1): enterprises, commissioners, departments and users.
+
+pydantic models shared by the store (what is kept) and the API (what is shown). Validation
+rules of the mission live here; the API's request models reuse the annotated types below.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import phonenumbers
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from chalicelib.domain.codes import CommissionerKind, Industry, Role, SizeClass
+from chalicelib.domain.enterprise import InvalidCreditCode, normalize_uscc
+
+
+def _uscc(value: str) -> str:
+    try:
+        return normalize_uscc(value)
+    except InvalidCreditCode as exc:
+        raise PydanticCustomError(
+            "uscc_invalid", "invalid credit code: {reason}", {"reason": exc.reason}
+        ) from None
+
+
+def _phone(value: str) -> str:
+    """A mainland phone number, kept as its national digits (``13812345678``, ``051384123456``)."""
+    try:
+        parsed = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException:
+        raise PydanticCustomError("phone_invalid", "not a valid phone number") from None
+    national = str(parsed.national_number)
+    # Short service numbers (12345, 95588) are not "valid" subscriber numbers but are real.
+    service_number = parsed.country_code == 86 and len(national) in (5, 6)
+    if not (phonenumbers.is_valid_number(parsed) or service_number):
+        raise PydanticCustomError("phone_invalid", "not a valid phone number")
+    leading_zero = not national.startswith("1") and len(national) > 6
+    return ("0" + national) if leading_zero else national
+
+
+Uscc = Annotated[str, AfterValidator(_uscc), Field(examples=["91320623MA1MXXXX0D"])]
+Phone = Annotated[str, Field(min_length=3, max_length=30), AfterValidator(_phone)]
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,39}$", examples=["natural-resources"])]
+Username = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,39}$", examples=["ent-hengrun"])]
+Timestamp = Annotated[str, Field(description="ISO 8601, Beijing time (+08:00)")]
+
+
+class Strict(BaseModel):
+    """Request bodies: unknown fields are errors, strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Actor(BaseModel):
+    """Who did something: a person, or ``None`` for the system itself."""
+
+    username: str
+    role: Role
+    display_name: str
+
+
+class Flags(Strict):
+    """Enterprise flags used by routing, policy matching and reports."""
+
+    key_tech: bool = Field(False, description="重点科技型企业")
+    major_project: bool = Field(False, description="省市重大项目")
+
+
+class Contact(Strict):
+    name: Name
+    phone: Phone
+
+
+class Enterprise(BaseModel):
+    """An enterprise registered on the platform (企业)."""
+
+    uscc: str = Field(description="统一社会信用代码 (GB 32100-2015)")
+    name: str
+    size_class: SizeClass
+    industry: Industry
+    town: str | None = None
+    flags: Flags = Field(default_factory=Flags)
+    contacts: list[Contact] = Field(default_factory=list)
+    commissioner_id: str | None = Field(None, description="named commissioner, if any")
+    version: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class Coverage(Strict):
+    """What a commissioner covers; an empty list means every value."""
+
+    size_classes: list[SizeClass] = Field(default_factory=list, max_length=3)
+    industries: list[Industry] = Field(default_factory=list, max_length=5)
+
+    def covers(self, size_class: SizeClass, industry: Industry) -> bool:
+        """True if an enterprise of this size class and industry falls in this coverage."""
+        return (not self.size_classes or size_class in self.size_classes) and (
+            not self.industries or industry in self.industries
+        )
+
+
+class Commissioner(BaseModel):
+    """A service commissioner (服务专员) or an industry task team (行业专班), R3.1."""
+
+    id: str
+    name: str
+    kind: CommissionerKind
+    coverage: Coverage
+    phone: str | None = None
+    active: bool = True
+    version: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class Department(BaseModel):
+    """A functional department (职能部门) appeals are transferred to."""
+
+    id: str
+    name: str
+    phone: str | None = None
+    active: bool = True
+    version: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class Bindings(BaseModel):
+    """What a user acts for: exactly the binding its role needs, no other."""
+
+    role: Role
+    enterprise_uscc: str | None = None
+    commissioner_id: str | None = None
+    department_id: str | None = None
+
+    @model_validator(mode="after")
+    def _one_binding_per_role(self) -> Bindings:
+        needed = BINDING_OF_ROLE.get(self.role)
+        for field in ("enterprise_uscc", "commissioner_id", "department_id"):
+            present = getattr(self, field) is not None
+            if field == needed and not present:
+                raise PydanticCustomError(
+                    "binding_required",
+                    "role {role} needs {field}",
+                    {"role": self.role.value, "field": field},
+                )
+            if field != needed and present:
+                raise PydanticCustomError(
+                    "binding_not_allowed",
+                    "role {role} cannot have {field}",
+                    {"role": self.role.value, "field": field},
+                )
+        return self
+
+
+#: The binding each role needs (roles not listed need none).
+BINDING_OF_ROLE: dict[Role, str] = {
+    Role.ENTERPRISE: "enterprise_uscc",
+    Role.COMMISSIONER: "commissioner_id",
+    Role.DEPARTMENT: "department_id",
+}
+
+
+class User(BaseModel):
+    """A person or a machine client (service account) of the platform, bound to a role."""
+
+    username: str
+    display_name: str
+    role: Role
+    enterprise_uscc: str | None = None
+    commissioner_id: str | None = None
+    department_id: str | None = None
+    phone: str | None = None
+    service_account: bool = Field(False, description="a call-centre system, not a person")
+    issuer: str
+    subject: str
+    active: bool = True
+    version: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    def actor(self) -> Actor:
+        return Actor(username=self.username, role=self.role, display_name=self.display_name)
+
+
+def model_fields_dump(model: BaseModel) -> dict[str, Any]:
+    """A model as plain JSON-ready data (enums as their values)."""
+    return model.model_dump(mode="json")

@@ -1,0 +1,96 @@
+"""Application errors, rendered as RFC 9457 problem details by the API layer.
+
+Domain and store code raise these; handlers never build HTTP responses for errors themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
+
+
+@dataclass
+class FieldError:
+    """One invalid field: ``field`` is a dotted path (``departments.0``)."""
+
+    field: str
+    code: str
+    params: dict[str, Any] = dc_field(default_factory=dict)
+    message: str | None = None  # pre-rendered (pydantic) message when no i18n entry applies
+
+
+class AppError(Exception):
+    """Base: a problem with an HTTP status and a stable code."""
+
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, detail_code: str | None = None, **params: Any) -> None:
+        super().__init__(detail_code or self.code)
+        self.detail_code = detail_code
+        self.params = params
+
+
+class ValidationFailed(AppError):
+    status = 400
+    code = "validation_error"
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("fields_invalid", count=len(errors))
+        self.errors = errors
+
+    @classmethod
+    def one(cls, field_path: str, code: str, **params: Any) -> ValidationFailed:
+        """A validation error naming a single field."""
+        return cls([FieldError(field_path, code, params)])
+
+
+class Unauthorized(AppError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(AppError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not_found"
+
+
+class MethodNotAllowed(AppError):
+    status = 405
+    code = "method_not_allowed"
+
+
+class VersionConflict(AppError):
+    status = 409
+    code = "version_conflict"
+
+
+class InvalidTransition(AppError):
+    status = 409
+    code = "invalid_transition"
+
+
+class AlreadyExists(AppError):
+    status = 409
+    code = "already_exists"
+
+
+class PayloadTooLarge(AppError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(AppError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class IdempotencyKeyReused(AppError):
+    status = 422
+    code = "idempotency_key_reused"

@@ -1,0 +1,145 @@
+"""Server-side messages, Chinese first (``zh-CN``), English second.
+
+Problem details carry a stable ``code``; the SPA translates by code, and outside clients get
+the message in the language their ``Accept-Language`` asks for (Chinese unless it asks for
+English). Messages are ``str.format`` templates filled from the error's context.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Lang = str  # "zh" | "en"
+
+MESSAGES: dict[str, dict[Lang, str]] = {
+    # problem titles, by problem code
+    "validation_error": {"zh": "请求参数有误", "en": "Invalid request"},
+    "unauthorized": {"zh": "未登录或登录已失效", "en": "Not signed in or the sign-in has expired"},
+    "forbidden": {"zh": "无权执行此操作", "en": "Not allowed"},
+    "not_found": {"zh": "未找到", "en": "Not found"},
+    "method_not_allowed": {"zh": "不支持的请求方法", "en": "Method not allowed"},
+    "unsupported_media_type": {
+        "zh": "请求体须为 JSON(Content-Type: application/json)",
+        "en": "The body must be JSON (Content-Type: application/json)",
+    },
+    "version_conflict": {
+        "zh": "数据已被他人修改,请刷新后重试",
+        "en": "Changed by someone else: reload and try again",
+    },
+    "invalid_transition": {
+        "zh": "当前状态下不能执行此操作",
+        "en": "Not allowed in the current state",
+    },
+    "already_exists": {"zh": "已存在", "en": "Already exists"},
+    "idempotency_key_reused": {
+        "zh": "该幂等键已用于另一内容的请求",
+        "en": "This Idempotency-Key was used for a different request",
+    },
+    "payload_too_large": {"zh": "请求体超过 1 MiB", "en": "The request body exceeds 1 MiB"},
+    "internal_error": {"zh": "服务器内部错误", "en": "Internal server error"},
+    # details
+    "token_missing": {"zh": "缺少 Bearer 令牌", "en": "Missing bearer token"},
+    "token_invalid": {"zh": "令牌无效:{reason}", "en": "Invalid token: {reason}"},
+    "user_unknown": {
+        "zh": "该账号未在本平台登记或已停用",
+        "en": "This account is not registered on the platform or is disabled",
+    },
+    "role_required": {"zh": "需要以下角色之一:{roles}", "en": "Requires one of the roles: {roles}"},
+    "enterprise_not_found": {"zh": "企业 {uscc} 不存在", "en": "Enterprise {uscc} not found"},
+    "commissioner_not_found": {"zh": "服务专员 {id} 不存在", "en": "Commissioner {id} not found"},
+    "department_not_found": {"zh": "部门 {id} 不存在", "en": "Department {id} not found"},
+    "user_not_found": {"zh": "用户 {username} 不存在", "en": "User {username} not found"},
+    "route_not_found": {"zh": "接口不存在:{path}", "en": "No such endpoint: {path}"},
+    "enterprise_exists": {
+        "zh": "统一社会信用代码 {uscc} 已登记",
+        "en": "Credit code {uscc} is already registered",
+    },
+    "id_exists": {"zh": "编号 {id} 已存在", "en": "The id {id} already exists"},
+    "username_exists": {"zh": "用户名 {username} 已存在", "en": "Username {username} is taken"},
+    "stale_version": {
+        "zh": "提交的版本 {given} 不是当前版本",
+        "en": "Version {given} is not the current version",
+    },
+    "body_too_large": {
+        "zh": "请求体 {size} 字节,上限 1 MiB",
+        "en": "The body is {size} bytes; the limit is 1 MiB",
+    },
+    "fields_invalid": {"zh": "{count} 个字段有误", "en": "{count} field(s) invalid"},
+    # field error codes (errors[].code)
+    "invalid_json": {"zh": "不是有效的 JSON:{error}", "en": "Not valid JSON: {error}"},
+    "missing": {"zh": "必填", "en": "Required"},
+    "extra_forbidden": {"zh": "不支持该字段", "en": "Unknown field"},
+    "string_too_short": {
+        "zh": "至少 {min_length} 个字符",
+        "en": "At least {min_length} character(s)",
+    },
+    "string_too_long": {
+        "zh": "不能超过 {max_length} 个字符",
+        "en": "At most {max_length} character(s)",
+    },
+    "string_pattern_mismatch": {"zh": "格式不正确", "en": "Wrong format"},
+    "string_type": {"zh": "应为字符串", "en": "Must be a string"},
+    "int_type": {"zh": "应为整数", "en": "Must be an integer"},
+    "int_parsing": {"zh": "应为整数", "en": "Must be an integer"},
+    "bool_type": {"zh": "应为 true 或 false", "en": "Must be true or false"},
+    "bool_parsing": {"zh": "应为 true 或 false", "en": "Must be true or false"},
+    "list_type": {"zh": "应为数组", "en": "Must be an array"},
+    "dict_type": {"zh": "应为对象", "en": "Must be an object"},
+    "model_type": {"zh": "应为 JSON 对象", "en": "Must be a JSON object"},
+    "model_attributes_type": {"zh": "应为 JSON 对象", "en": "Must be a JSON object"},
+    "enum": {"zh": "取值应为:{expected}", "en": "Must be one of: {expected}"},
+    "literal_error": {"zh": "取值应为:{expected}", "en": "Must be one of: {expected}"},
+    "greater_than_equal": {"zh": "不能小于 {ge}", "en": "Must be at least {ge}"},
+    "less_than_equal": {"zh": "不能大于 {le}", "en": "Must be at most {le}"},
+    "greater_than": {"zh": "必须大于 {gt}", "en": "Must be greater than {gt}"},
+    "too_short": {"zh": "至少 {min_length} 项", "en": "At least {min_length} item(s)"},
+    "too_long": {"zh": "最多 {max_length} 项", "en": "At most {max_length} item(s)"},
+    "datetime_parsing": {
+        "zh": "应为带时区的 ISO 8601 时间",
+        "en": "Must be an ISO 8601 time with offset",
+    },
+    "datetime_type": {
+        "zh": "应为带时区的 ISO 8601 时间",
+        "en": "Must be an ISO 8601 time with offset",
+    },
+    "timezone_aware": {"zh": "时间须带时区", "en": "The time needs an offset"},
+    "uscc_invalid": {
+        "zh": "统一社会信用代码无效:{reason}",
+        "en": "Invalid unified social credit code: {reason}",
+    },
+    "phone_invalid": {"zh": "不是有效的电话号码", "en": "Not a valid phone number"},
+    "cursor_invalid": {"zh": "分页游标无效", "en": "Invalid page cursor"},
+    "binding_required": {
+        "zh": "角色 {role} 须绑定 {field}",
+        "en": "Role {role} needs {field}",
+    },
+    "binding_not_allowed": {
+        "zh": "角色 {role} 不能绑定 {field}",
+        "en": "Role {role} cannot have {field}",
+    },
+    "reference_not_found": {"zh": "引用的对象不存在", "en": "The referenced item does not exist"},
+    "value_error": {"zh": "取值无效", "en": "Invalid value"},
+    "invalid": {"zh": "取值无效", "en": "Invalid value"},
+    # uscc reasons
+    "uscc_length": {"zh": "应为 18 位", "en": "must be 18 characters"},
+    "uscc_format": {"zh": "含有不允许的字符", "en": "contains characters not allowed"},
+    "uscc_checksum": {"zh": "校验码不符", "en": "the check character does not match"},
+}
+
+
+def language(accept_language: str | None) -> Lang:
+    """Chinese unless the client's first preference is English."""
+    if not accept_language:
+        return "zh"
+    first = accept_language.split(",")[0].strip().lower()
+    return "en" if first.startswith("en") else "zh"
+
+
+def message(code: str, lang: Lang = "zh", **params: Any) -> str:
+    """The message for ``code`` in ``lang``; unknown codes fall back to the generic one."""
+    entry = MESSAGES.get(code) or MESSAGES["invalid"]
+    template = entry.get(lang) or entry["zh"]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template

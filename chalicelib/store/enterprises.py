@@ -1,0 +1,98 @@
+"""Enterprises: by credit code, listed by code (or code prefix), searched by name prefix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.domain.enterprise import looks_like_uscc_prefix
+from chalicelib.domain.models import Actor
+from chalicelib.errors import AlreadyExists, NotFound, ValidationFailed
+from chalicelib.store import db, keys, records
+
+KIND = "enterprise"
+
+
+def _not_found(uscc: str) -> NotFound:
+    return NotFound("enterprise_not_found", uscc=uscc)
+
+
+def get(uscc: str) -> dict[str, Any]:
+    """The enterprise with this credit code, or NotFound."""
+    return records.load(keys.enterprise(uscc), _not_found(uscc))
+
+
+def create(data: dict[str, Any], actor: Actor | None) -> dict[str, Any]:
+    """Register an enterprise; a known credit code is AlreadyExists; a named commissioner
+    must exist."""
+    uscc, name = data["uscc"], data["name"]
+    extra = []
+    if data.get("commissioner_id"):
+        extra.append(records.exists_check(keys.commissioner(data["commissioner_id"])))
+    try:
+        return records.create(
+            kind=KIND,
+            key=keys.enterprise(uscc),
+            indexes=keys.enterprise_indexes(uscc, name),
+            data=data,
+            actor=actor,
+            entity_id=uscc,
+            exists_error=AlreadyExists("enterprise_exists", uscc=uscc),
+            extra=extra,
+        )
+    except db.ConditionFailed:
+        raise ValidationFailed.one(
+            "commissioner_id", "reference_not_found", id=data.get("commissioner_id")
+        ) from None
+
+
+def update(uscc: str, changes: dict[str, Any], version: int, actor: Actor | None) -> dict[str, Any]:
+    """Change an enterprise's fields under its version."""
+    current = get(uscc)
+    extra = []
+    if changes.get("commissioner_id"):
+        extra.append(records.exists_check(keys.commissioner(changes["commissioner_id"])))
+    name = changes.get("name", current["name"])
+    try:
+        return records.replace(
+            kind=KIND,
+            key=keys.enterprise(uscc),
+            indexes=keys.enterprise_indexes(uscc, name),
+            current=current,
+            changes=changes,
+            expected_version=version,
+            actor=actor,
+            entity_id=uscc,
+            extra=extra,
+        )
+    except db.ConditionFailed:
+        raise ValidationFailed.one("commissioner_id", "reference_not_found") from None
+
+
+def search(query: str | None, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
+    """A page of enterprises: all by credit code, or those whose code or name starts with
+    ``query`` (an operator typing while the caller speaks)."""
+    if not query:
+        items, nxt = db.query_page(
+            index=keys.GSI1,
+            key_condition="gsi1pk = :k",
+            values={":k": "ENT"},
+            limit=limit,
+            cursor=cursor,
+        )
+    elif looks_like_uscc_prefix(query):
+        items, nxt = db.query_page(
+            index=keys.GSI1,
+            key_condition="gsi1pk = :k AND begins_with(gsi1sk, :p)",
+            values={":k": "ENT", ":p": query.upper()},
+            limit=limit,
+            cursor=cursor,
+        )
+    else:
+        items, nxt = db.query_page(
+            index=keys.GSI2,
+            key_condition="gsi2pk = :k AND begins_with(gsi2sk, :p)",
+            values={":k": f"ENTNAME#{query[:1]}", ":p": query},
+            limit=limit,
+            cursor=cursor,
+        )
+    return [records.strip_keys(i) for i in items], nxt

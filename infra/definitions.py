@@ -1,0 +1,126 @@
+"""The one definition of tables, buckets and queues: read from ``infra/resources.yaml``.
+
+The local stack and the API tests create what they need from this module, so the code and
+the cloud template cannot drift. Deployed stages get the same resources from the template
+through ``chalice package --merge-template``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TEMPLATE = Path(__file__).with_name("resources.yaml")
+
+#: Environment variable through which the app learns each resource's physical name.
+ENV_VARS: dict[str, str] = {
+    "MainTable": "XQT_TABLE",
+    "ReportsBucket": "XQT_REPORTS_BUCKET",
+}
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """SafeLoader that keeps CloudFormation short-form tags (``!Ref X`` → ``{"Ref": X}``)."""
+
+
+def _cfn_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+        if suffix == "GetAtt":
+            value = str(value).split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {name: value}
+
+
+_CfnLoader.add_multi_constructor("!", _cfn_tag)
+
+
+@cache
+def template() -> dict[str, Any]:
+    """The parsed CloudFormation template."""
+    with TEMPLATE.open(encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+
+
+def _resources(kind: str) -> dict[str, dict[str, Any]]:
+    return {
+        name: res.get("Properties", {})
+        for name, res in template()["Resources"].items()
+        if res["Type"] == kind
+    }
+
+
+@dataclass(frozen=True)
+class Names:
+    """Physical names for one local or test deployment (``prefix`` keeps them apart)."""
+
+    prefix: str
+
+    def of(self, logical_id: str) -> str:
+        """Physical name of a resource: lower-case, S3-safe."""
+        return f"{self.prefix}-{logical_id}".lower()
+
+    def environment(self) -> dict[str, str]:
+        """The environment variables that point the app at these resources."""
+        return {env: self.of(logical) for logical, env in ENV_VARS.items()}
+
+
+def table_specs(names: Names) -> list[dict[str, Any]]:
+    """``create_table`` arguments for every table in the template."""
+    specs = []
+    for logical, props in _resources("AWS::DynamoDB::Table").items():
+        spec: dict[str, Any] = {
+            "TableName": names.of(logical),
+            "AttributeDefinitions": props["AttributeDefinitions"],
+            "KeySchema": props["KeySchema"],
+            "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+        }
+        if props.get("GlobalSecondaryIndexes"):
+            spec["GlobalSecondaryIndexes"] = [
+                {k: v for k, v in gsi.items() if k in ("IndexName", "KeySchema", "Projection")}
+                for gsi in props["GlobalSecondaryIndexes"]
+            ]
+        specs.append(spec)
+    return specs
+
+
+def ttl_specs(names: Names) -> list[tuple[str, str]]:
+    """(table name, TTL attribute) for every table with TTL enabled."""
+    out = []
+    for logical, props in _resources("AWS::DynamoDB::Table").items():
+        ttl = props.get("TimeToLiveSpecification")
+        if ttl and ttl.get("Enabled"):
+            out.append((names.of(logical), ttl["AttributeName"]))
+    return out
+
+
+def bucket_names(names: Names) -> list[str]:
+    """Physical names of every bucket in the template."""
+    return [names.of(logical) for logical in _resources("AWS::S3::Bucket")]
+
+
+def create_all(session: Any, names: Names, region: str = "us-east-1") -> None:
+    """Create every table, bucket and queue of the template (skipping those that exist)."""
+    ddb = session.client("dynamodb", region_name=region)
+    existing = set(ddb.list_tables()["TableNames"])
+    for spec in table_specs(names):
+        if spec["TableName"] not in existing:
+            ddb.create_table(**spec)
+    for table, attr in ttl_specs(names):
+        ddb.update_time_to_live(
+            TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": attr}
+        )
+    s3 = session.client("s3", region_name=region)
+    have = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    for bucket in bucket_names(names):
+        if bucket not in have:
+            s3.create_bucket(Bucket=bucket)

@@ -1,0 +1,214 @@
+"""The local stack: the whole platform on one machine, no AWS account (``make run``).
+
+- an in-process moto server holding the tables and buckets of ``infra/resources.yaml``,
+  made durable by a journal (``infra/local/durable.py``): every acknowledged write survives a
+  restart, ``kill -9`` included;
+- the Chalice app served by Chalice's local server, made thread-safe the way
+  ``chalice.local.create_local_server`` does it, with ``/api/*`` going to Chalice and
+  everything else served from ``frontend/dist`` (``index.html`` for client-side routes);
+- the local OpenID issuer's key pair, made at first start in ``DATA_DIR``;
+- demo data seeded at first start.
+
+``PORT`` (default 8000) and ``DATA_DIR`` (default ``./data``) choose the port and the folder.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = ROOT / "frontend" / "dist"
+MAX_BODY_BYTES = 1024 * 1024
+RESOURCE_PREFIX = "xqt-local"
+
+
+def _environment(data_dir: Path, endpoint: str) -> None:
+    """Point boto3 and the app at the local stack (before the app is imported)."""
+    from chalicelib.auth import local_issuer
+    from infra.definitions import Names
+
+    private, jwks = local_issuer.ensure_keys(data_dir / "issuer")
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",  # noqa: S105 - moto accepts any credentials
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": endpoint,
+            "XQT_STAGE": "local",
+            "XQT_AUTH_ISSUER": local_issuer.ISSUER,
+            "XQT_AUTH_AUDIENCE": local_issuer.AUDIENCE,
+            "XQT_AUTH_JWKS_FILE": str(jwks),
+            "XQT_LOCAL_ISSUER_KEY_FILE": str(private),
+            **Names(RESOURCE_PREFIX).environment(),
+        }
+    )
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+
+
+def _create_resources(endpoint: str) -> None:
+    import boto3
+
+    from infra.definitions import Names, create_all
+
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
+    session = boto3.Session(
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106 - moto accepts any credentials
+        region_name="us-east-1",
+    )
+    create_all(session, Names(RESOURCE_PREFIX))
+
+
+def _handler_class() -> type:
+    from chalice.local import ChaliceRequestHandler, ForbiddenError, LocalGatewayException
+
+    from chalicelib import i18n
+    from chalicelib.api.problems import CONTENT_TYPE, problem_body
+    from chalicelib.errors import NotFound, PayloadTooLarge
+
+    class Handler(ChaliceRequestHandler):
+        """``/api/*`` to Chalice; the rest from the built SPA, with its index as fallback."""
+
+        def _problem(self, exc: Any) -> None:
+            lang = i18n.language(self.headers.get("accept-language"))
+            body = problem_body(exc, lang).model_dump(mode="json", exclude_none=True)
+            payload = json.dumps(body, ensure_ascii=False).encode()
+            self.send_response(exc.status)
+            self.send_header("Content-Type", CONTENT_TYPE)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def _generic_handle(self) -> None:
+            if not self.path.isascii():
+                # http.server reads the request line as latin-1; clients that send raw UTF-8
+                # (curl with Chinese in the query) mean UTF-8.
+                try:
+                    self.path = self.path.encode("latin-1").decode("utf-8")
+                except UnicodeError:
+                    pass
+            path = self.path.split("?", 1)[0]
+            if not path.startswith("/api/"):
+                self._static(path)
+                return
+            length = int(self.headers.get("content-length") or 0)
+            if length > MAX_BODY_BYTES:
+                # Refused without parsing. A moderately large body is drained so the client
+                # reads the 413 instead of a reset connection; a huge one is not read at all.
+                if length <= 16 * MAX_BODY_BYTES:
+                    remaining = length
+                    while remaining > 0:
+                        chunk = self.rfile.read(min(remaining, 65536))
+                        if not chunk:
+                            break
+                        remaining -= len(chunk)
+                self.close_connection = True
+                self._problem(PayloadTooLarge("body_too_large", size=length))
+                return
+            super()._generic_handle()
+
+        def _send_error_response(self, error: LocalGatewayException) -> None:
+            if isinstance(error, ForbiddenError):  # Chalice's way of saying "no such route"
+                self._problem(NotFound("route_not_found", path=self.path.split("?", 1)[0]))
+                return
+            super()._send_error_response(error)
+
+        def _static(self, path: str) -> None:
+            if self.command not in ("GET", "HEAD"):
+                self._problem(NotFound("route_not_found", path=path))
+                return
+            target = (DIST / path.lstrip("/")).resolve()
+            if not target.is_relative_to(DIST.resolve()) or not target.is_file():
+                target = DIST / "index.html"
+            if not target.is_file():
+                self._problem(NotFound("route_not_found", path=path))
+                return
+            data = target.read_bytes()
+            ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            self.send_response(200)
+            self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") or ctype.endswith("javascript") else ""))
+            self.send_header("Content-Length", str(len(data)))
+            cache = "no-cache" if target.name == "index.html" else "public, max-age=31536000, immutable"
+            self.send_header("Cache-Control", cache)
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+            if self.command == "GET":
+                self.wfile.write(data)
+
+    return Handler
+
+
+def _chalice_server(host: str, port: int) -> Any:
+    from chalice.config import Config
+    from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer
+
+    from app import app
+
+    # The same class swap as chalice.local.create_local_server: current_request becomes
+    # thread-local, so concurrent requests never read each other's bodies.
+    CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+    app.__class__ = CustomLocalChalice
+    config_file = ROOT / ".chalice" / "config.json"
+    config = Config.create(
+        chalice_stage="local",
+        app_name="xingqitong",
+        project_dir=str(ROOT),
+        config_from_disk=json.loads(config_file.read_text(encoding="utf-8")),
+    )
+    return LocalDevServer(app, config, host, port, handler_cls=_handler_class())
+
+
+def main() -> int:
+    started = time.perf_counter()
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "8000"))
+    data_dir = Path(os.environ.get("DATA_DIR") or ROOT / "data").resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(ROOT))
+
+    from infra.local.durable import DurableMotoServer
+
+    moto = DurableMotoServer(data_dir, host="127.0.0.1", port=0, setup=_create_resources)
+    moto.start()
+    _environment(data_dir, moto.endpoint_url)
+
+    from chalicelib.auth import local_issuer
+    from infra.local.seed import seed_once
+
+    seeded = seed_once(local_issuer.ISSUER)
+    server = _chalice_server(host, port)
+
+    stop = threading.Event()
+
+    def _shutdown(signum: int, frame: Any) -> None:
+        stop.set()
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, _shutdown)
+    signal.signal(signal.SIGINT, _shutdown)
+    url = f"http://{host}:{server.server.server_address[1]}/"
+    print(
+        f"兴企通 local stack ready in {time.perf_counter() - started:.2f}s\n"
+        f"  open:  {url}\n"
+        f"  API:   {url}api/v1/health · {url}api/v1/openapi.json\n"
+        f"  data:  {data_dir}{' (demo data seeded)' if seeded else ''}",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    finally:
+        moto.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,88 @@
+"""The local stack as people use it: start, write through the API, crash, start again."""
+
+from __future__ import annotations
+
+import threading
+import urllib.parse
+
+import pytest
+
+from chalicelib.domain.enterprise import with_check_character
+
+pytestmark = pytest.mark.e2e
+
+ENTERPRISE = {
+    "uscc": with_check_character("91320623MA1E2E001"),
+    "name": "如东端到端测试有限公司",
+    "size_class": "small_micro",
+    "industry": "services",
+}
+
+
+def test_acknowledged_writes_survive_kill_9(stack):
+    stack.start()
+    status, created = stack.call("POST", "/api/v1/enterprises", ENTERPRISE, as_user="admin")
+    assert status == 201, created
+    status, changed = stack.call("PATCH", f"/api/v1/enterprises/{ENTERPRISE['uscc']}",
+                                 {"version": 1, "town": "掘港街道"}, as_user="admin")
+    assert status == 200 and changed["version"] == 2
+    stack.kill()
+
+    stack.start()
+    status, found = stack.call("GET", f"/api/v1/enterprises/{ENTERPRISE['uscc']}", as_user="admin")
+    assert status == 200 and found["town"] == "掘港街道" and found["version"] == 2
+    # the demo data was seeded once, not again after the restart
+    status, page = stack.call("GET", "/api/v1/enterprises?limit=100", as_user="admin")
+    assert len(page["items"]) == 33
+    q = urllib.parse.quote("如东端到端")
+    status, hits = stack.call("GET", f"/api/v1/enterprises?q={q}", as_user="operator-12345")
+    assert [e["uscc"] for e in hits["items"]] == [ENTERPRISE["uscc"]]
+    # a clean stop and start keeps it too
+    stack.stop()
+    stack.start()
+    status, found = stack.call("GET", f"/api/v1/enterprises/{ENTERPRISE['uscc']}", as_user="admin")
+    assert status == 200 and found["version"] == 2
+
+
+def test_concurrent_changes_never_lose_an_update(stack):
+    stack.start()
+    uscc = with_check_character("91320623MA1E2E002")
+    assert stack.call("POST", "/api/v1/enterprises", dict(ENTERPRISE, uscc=uscc), as_user="admin")[0] == 201
+    stack.call("GET", "/api/v1/me", as_user="admin")  # token cached before the threads start
+    results: list[int] = []
+    lock = threading.Lock()
+
+    def change(i: int) -> None:
+        status, _ = stack.call("PATCH", f"/api/v1/enterprises/{uscc}",
+                               {"version": 1, "town": f"镇{i}"}, as_user="admin")
+        with lock:
+            results.append(status)
+
+    threads = [threading.Thread(target=change, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [200] + [409] * 11
+    status, found = stack.call("GET", f"/api/v1/enterprises/{uscc}", as_user="admin")
+    assert found["version"] == 2
+    status, audit = stack.call(
+        "GET", f"/api/v1/audit?entity_type=enterprise&entity_id={uscc}", as_user="admin"
+    )
+    assert [e["action"] for e in audit["items"]] == ["update", "create"]
+
+
+def test_errors_over_http_are_problems(stack):
+    stack.start()
+    status, body = stack.call("GET", "/api/v1/enterprises")
+    assert status == 401 and body["code"] == "unauthorized"
+    bad = dict(ENTERPRISE, uscc=ENTERPRISE["uscc"][:-1] + "0")
+    if bad["uscc"] == ENTERPRISE["uscc"]:
+        bad["uscc"] = ENTERPRISE["uscc"][:-1] + "1"
+    status, body = stack.call("POST", "/api/v1/enterprises", bad, as_user="admin")
+    assert status == 400 and body["errors"][0]["field"] == "uscc"
+    status, body = stack.call("GET", "/api/v1/no-such-route", as_user="admin")
+    assert status == 404 and body["code"] == "not_found"
+    status, body = stack.call("POST", "/api/v1/departments", {"name": "x" * (1024 * 1024 + 10)},
+                              as_user="admin")
+    assert status == 413 and body["code"] == "payload_too_large"

@@ -1,0 +1,110 @@
+"""Platform pieces without AWS: messages, clock, logs, tokens of the local issuer, and the
+one definition of tables in infra/resources.yaml."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import jwt
+import pytest
+
+from chalicelib import clock, i18n
+
+
+def test_language_defaults_to_chinese():
+    assert i18n.language(None) == "zh"
+    assert i18n.language("zh-CN,zh;q=0.9,en;q=0.8") == "zh"
+    assert i18n.language("en-GB,en;q=0.9") == "en"
+    assert i18n.message("string_too_long", "zh", max_length=100) == "不能超过 100 个字符"
+    assert i18n.message("no-such-code") == i18n.message("invalid")
+
+
+def test_clock_moves_and_resets():
+    try:
+        set_to = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
+        now = clock.set_now(set_to)
+        assert abs((now - set_to).total_seconds()) < 1
+        assert clock.iso(now).startswith("2026-10-01T16:00")
+        assert clock.iso(now).endswith("+08:00")
+    finally:
+        clock.set_now(None)
+    assert abs((clock.now() - clock.real_now()).total_seconds()) < 1
+
+
+def test_log_lines_are_json_with_masked_phones():
+    import io
+    import logging
+
+    from chalicelib.logs import logger, set_correlation_id
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    logger.addHandler(handler)
+    try:
+        set_correlation_id("req-1")
+        logger.warning("caller 13812345678 asked", extra={"phone": "13987654321"})
+    finally:
+        set_correlation_id(None)
+        logger.removeHandler(handler)
+    line = json.loads(stream.getvalue().strip().splitlines()[-1])
+    assert line["correlation_id"] == "req-1"
+    assert line["message"] == "caller 138****5678 asked"
+    assert line["phone"] == "139****4321"
+    assert line["level"] == "WARNING"
+
+
+def test_local_issuer_keys_are_made_once(tmp_path):
+    from chalicelib.auth import local_issuer
+
+    private, jwks = local_issuer.ensure_keys(tmp_path)
+    first = private.read_bytes()
+    assert local_issuer.ensure_keys(tmp_path) == (private, jwks)
+    assert private.read_bytes() == first
+    assert oct(private.stat().st_mode & 0o777) == "0o600"
+    token = local_issuer.sign(str(private), str(jwks), "admin", username="admin", ttl_seconds=60)
+    keyset = jwt.PyJWKSet.from_json(jwks.read_text())
+    claims = jwt.decode(token, keyset.keys[0].key, algorithms=["RS256"], audience="xingqitong")
+    assert claims["sub"] == "admin" and claims["iss"] == local_issuer.ISSUER
+    assert jwt.get_unverified_header(token)["kid"] == keyset.keys[0].key_id
+
+
+def test_table_definitions_come_from_the_template():
+    from infra import definitions
+
+    names = definitions.Names("unit")
+    (table,) = definitions.table_specs(names)
+    assert table["TableName"] == "unit-maintable"
+    assert {g["IndexName"] for g in table["GlobalSecondaryIndexes"]} == {"gsi1", "gsi2"}
+    assert definitions.ttl_specs(names) == [("unit-maintable", "expires_at")]
+    assert definitions.bucket_names(names) == ["unit-reportsbucket"]
+    assert names.environment() == {"XQT_TABLE": "unit-maintable",
+                                   "XQT_REPORTS_BUCKET": "unit-reportsbucket"}
+
+
+def test_store_keys_use_only_indexes_the_template_defines():
+    from chalicelib.store import keys
+    from infra import definitions
+
+    (table,) = definitions.table_specs(definitions.Names("unit"))
+    indexes = {g["IndexName"]: [k["AttributeName"] for k in g["KeySchema"]]
+               for g in table["GlobalSecondaryIndexes"]}
+    assert indexes[keys.GSI1] == ["gsi1pk", "gsi1sk"]
+    assert indexes[keys.GSI2] == ["gsi2pk", "gsi2sk"]
+    assert [k["AttributeName"] for k in table["KeySchema"]] == ["pk", "sk"]
+    for built in (keys.enterprise_indexes("X", "如东"), keys.catalog_indexes("DEPT", "tax"),
+                  keys.user_indexes("admin")):
+        assert set(built) <= {"gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}
+
+
+@pytest.mark.parametrize("bad", ["", "@@@"])
+def test_cursor_garbage_is_a_validation_error(bad):
+    from chalicelib.errors import ValidationFailed
+    from chalicelib.store import db
+
+    if not bad:
+        assert db.decode_cursor(bad, ["pk", "sk"]) is None
+        return
+    with pytest.raises(ValidationFailed):
+        db.decode_cursor(bad, ["pk", "sk"])
