@@ -19,14 +19,15 @@ ENV = {
 
 
 def cold(statement: str, runs: int = 5) -> float:
-    code = (
-        "import time; t = time.perf_counter(); " + statement + "; "
-        "print(time.perf_counter() - t)"
-    )
+    code = "import time; t = time.perf_counter(); " + statement + "; print(time.perf_counter() - t)"
     times = []
     for _ in range(runs + 1):
         out = subprocess.run(
-            [sys.executable, "-c", code], cwd=ROOT, env=ENV, capture_output=True, text=True,
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=ENV,
+            capture_output=True,
+            text=True,
             check=True,
         )
         times.append(float(out.stdout.strip().splitlines()[-1]))

@@ -28,8 +28,12 @@ def main(writes: int) -> None:
         began = time.perf_counter()
 
         def write(i: int) -> int:
-            status, _ = stack.call("POST", "/api/v1/departments",
-                                   {"id": f"bench-{i:05d}", "name": f"基准部门{i}"}, as_user="admin")
+            status, _ = stack.call(
+                "POST",
+                "/api/v1/departments",
+                {"id": f"bench-{i:05d}", "name": f"基准部门{i}"},
+                as_user="admin",
+            )
             return status
 
         with ThreadPoolExecutor(4) as pool:
@@ -38,18 +42,24 @@ def main(writes: int) -> None:
         assert statuses.count(201) == writes, statuses[:5]
         journal = stack.data_dir / "moto" / "journal.log"
         size = journal.stat().st_size if journal.exists() else 0
-        print(f"{writes} API writes:              {took:6.2f} s ({writes / took:.0f}/s), "
-              f"journal {size / 1e6:.1f} MB")
+        print(
+            f"{writes} API writes:              {took:6.2f} s ({writes / took:.0f}/s), "
+            f"journal {size / 1e6:.1f} MB"
+        )
         stack.kill()
         after_kill = stack.start()
-        print(f"start after kill -9:              {after_kill:6.2f} s  (replays the journal, compacts)")
+        print(f"start after kill -9:    {after_kill:6.2f} s  (replays the journal, compacts)")
         stack.stop()
         after_stop = stack.start()
-        print(f"start after clean stop:           {after_stop:6.2f} s  (from the compacted snapshot)")
-        status, page = stack.call("GET", "/api/v1/departments?limit=100", as_user="admin")
+        print(
+            f"start after clean stop:           {after_stop:6.2f} s  (from the compacted snapshot)"
+        )
+        _status, page = stack.call("GET", "/api/v1/departments?limit=100", as_user="admin")
         count, cursor = len(page["items"]), page["next_cursor"]
         while cursor:
-            _, page = stack.call("GET", f"/api/v1/departments?limit=100&cursor={cursor}", as_user="admin")
+            _, page = stack.call(
+                "GET", f"/api/v1/departments?limit=100&cursor={cursor}", as_user="admin"
+            )
             count += len(page["items"])
             cursor = page["next_cursor"]
         print(f"departments present after both restarts: {count}")

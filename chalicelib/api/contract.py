@@ -188,7 +188,7 @@ class Api:
                     lang=i18n.language(hdrs.get("accept-language")),
                     principal=None,
                     headers=hdrs,
-                    request_id=(req.context or {}).get("requestId"),
+                    request_id=(req.context or {}).get("correlationId"),
                 )
                 try:
                     if not public:

@@ -58,7 +58,7 @@ def http_middleware(request: Request, get_response: Callable[[Request], Response
     started = time.perf_counter()
     request_id = _request_id(request)
     set_correlation_id(request_id)
-    request.context.setdefault("requestId", request_id)
+    request.context["correlationId"] = request_id
     lang = i18n.language(request.headers.get("accept-language"))
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:

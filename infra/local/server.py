@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mimetypes
 import os
@@ -39,7 +40,7 @@ def _environment(data_dir: Path, endpoint: str) -> None:
     os.environ.update(
         {
             "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",  # noqa: S105 - moto accepts any credentials
+            "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_DEFAULT_REGION": "us-east-1",
             "AWS_REGION": "us-east-1",
             "AWS_ENDPOINT_URL": endpoint,
@@ -89,13 +90,11 @@ def _handler_class() -> type:
             self.wfile.write(payload)
 
         def _generic_handle(self) -> None:
-            if not self.path.isascii():
+            if not self.path.isascii():  # type: ignore[has-type]
                 # http.server reads the request line as latin-1; clients that send raw UTF-8
                 # (curl with Chinese in the query) mean UTF-8.
-                try:
-                    self.path = self.path.encode("latin-1").decode("utf-8")
-                except UnicodeError:
-                    pass
+                with contextlib.suppress(UnicodeError):
+                    self.path = self.path.encode("latin-1").decode("utf-8")  # type: ignore[has-type]
             path = self.path.split("?", 1)[0]
             if not path.startswith("/api/"):
                 self._static(path)
@@ -135,9 +134,19 @@ def _handler_class() -> type:
             data = target.read_bytes()
             ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             self.send_response(200)
-            self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") or ctype.endswith("javascript") else ""))
+            self.send_header(
+                "Content-Type",
+                ctype
+                + (
+                    "; charset=utf-8"
+                    if ctype.startswith("text/") or ctype.endswith("javascript")
+                    else ""
+                ),
+            )
             self.send_header("Content-Length", str(len(data)))
-            cache = "no-cache" if target.name == "index.html" else "public, max-age=31536000, immutable"
+            cache = (
+                "no-cache" if target.name == "index.html" else "public, max-age=31536000, immutable"
+            )
             self.send_header("Cache-Control", cache)
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()

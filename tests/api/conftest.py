@@ -43,7 +43,9 @@ def aws(issuer: dict[str, str]) -> Iterator[None]:
     from chalicelib.config import settings
     from chalicelib.store import db
     from infra.definitions import Names, create_all
+    from infra.local import moto_patches
 
+    moto_patches.apply()  # the local stack's transactions, so both are tested alike
     settings.cache_clear()
     with mock_aws():
         db.reset()

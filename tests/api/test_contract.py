@@ -122,3 +122,8 @@ def test_every_problem_code_of_the_contract_has_messages():
         "payload_too_large",
     ):
         assert i18n.message(code, "zh") != i18n.message(code, "en")
+
+
+def test_problem_carries_the_request_id(api):
+    r = api.call("GET", "/api/v1/departments", headers={"X-Request-Id": "trace-7"})
+    assert r.status_code == 401 and r.data["request_id"] == "trace-7"

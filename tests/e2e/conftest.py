@@ -42,7 +42,9 @@ class Stack:
     def start(self, timeout: float = 60) -> float:
         """Start and wait until it answers; returns seconds to the first answered request."""
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "XQT_"))}
-        env.update({"PORT": str(self.port), "DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1"})
+        env.update(
+            {"PORT": str(self.port), "DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1"}
+        )
         log = open(self.data_dir.parent / f"stack-{self.port}.log", "ab")  # noqa: SIM115
         began = time.perf_counter()
         self.proc = subprocess.Popen(
@@ -73,8 +75,14 @@ class Stack:
             except subprocess.TimeoutExpired:
                 self.kill()
 
-    def call(self, method: str, path: str, body: Any = None, as_user: str | None = None,
-             headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        as_user: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, Any]:
         hdrs = {"Content-Type": "application/json", **(headers or {})}
         if as_user:
             if as_user not in self.tokens:

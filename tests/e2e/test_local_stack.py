@@ -23,8 +23,12 @@ def test_acknowledged_writes_survive_kill_9(stack):
     stack.start()
     status, created = stack.call("POST", "/api/v1/enterprises", ENTERPRISE, as_user="admin")
     assert status == 201, created
-    status, changed = stack.call("PATCH", f"/api/v1/enterprises/{ENTERPRISE['uscc']}",
-                                 {"version": 1, "town": "掘港街道"}, as_user="admin")
+    status, changed = stack.call(
+        "PATCH",
+        f"/api/v1/enterprises/{ENTERPRISE['uscc']}",
+        {"version": 1, "town": "掘港街道"},
+        as_user="admin",
+    )
     assert status == 200 and changed["version"] == 2
     stack.kill()
 
@@ -47,14 +51,21 @@ def test_acknowledged_writes_survive_kill_9(stack):
 def test_concurrent_changes_never_lose_an_update(stack):
     stack.start()
     uscc = with_check_character("91320623MA1E2E002")
-    assert stack.call("POST", "/api/v1/enterprises", dict(ENTERPRISE, uscc=uscc), as_user="admin")[0] == 201
+    assert (
+        stack.call("POST", "/api/v1/enterprises", dict(ENTERPRISE, uscc=uscc), as_user="admin")[0]
+        == 201
+    )
     stack.call("GET", "/api/v1/me", as_user="admin")  # token cached before the threads start
     results: list[int] = []
     lock = threading.Lock()
 
     def change(i: int) -> None:
-        status, _ = stack.call("PATCH", f"/api/v1/enterprises/{uscc}",
-                               {"version": 1, "town": f"镇{i}"}, as_user="admin")
+        status, _ = stack.call(
+            "PATCH",
+            f"/api/v1/enterprises/{uscc}",
+            {"version": 1, "town": f"镇{i}"},
+            as_user="admin",
+        )
         with lock:
             results.append(status)
 
@@ -64,9 +75,9 @@ def test_concurrent_changes_never_lose_an_update(stack):
     for t in threads:
         t.join()
     assert sorted(results) == [200] + [409] * 11
-    status, found = stack.call("GET", f"/api/v1/enterprises/{uscc}", as_user="admin")
+    _, found = stack.call("GET", f"/api/v1/enterprises/{uscc}", as_user="admin")
     assert found["version"] == 2
-    status, audit = stack.call(
+    _, audit = stack.call(
         "GET", f"/api/v1/audit?entity_type=enterprise&entity_id={uscc}", as_user="admin"
     )
     assert [e["action"] for e in audit["items"]] == ["update", "create"]
@@ -83,6 +94,7 @@ def test_errors_over_http_are_problems(stack):
     assert status == 400 and body["errors"][0]["field"] == "uscc"
     status, body = stack.call("GET", "/api/v1/no-such-route", as_user="admin")
     assert status == 404 and body["code"] == "not_found"
-    status, body = stack.call("POST", "/api/v1/departments", {"name": "x" * (1024 * 1024 + 10)},
-                              as_user="admin")
+    status, body = stack.call(
+        "POST", "/api/v1/departments", {"name": "x" * (1024 * 1024 + 10)}, as_user="admin"
+    )
     assert status == 413 and body["code"] == "payload_too_large"

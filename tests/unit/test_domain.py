@@ -83,7 +83,10 @@ def test_coverage_empty_means_every_value():
         ({"role": "enterprise"}, "binding_required"),
         ({"role": "commissioner", "department_id": "tax"}, "binding_required"),
         ({"role": "admin", "department_id": "tax"}, "binding_not_allowed"),
-        ({"role": "department", "department_id": "tax", "enterprise_uscc": REAL}, "binding_not_allowed"),
+        (
+            {"role": "department", "department_id": "tax", "enterprise_uscc": REAL},
+            "binding_not_allowed",
+        ),
     ],
 )
 def test_each_role_has_exactly_its_binding(data, error):
@@ -107,7 +110,10 @@ def test_phone_masking():
 
 
 def test_every_phone_in_a_log_line_is_masked_but_codes_are_not():
-    line = f'{{"caller": "13812345678", "msg": "回电 0513-84123456 或 +86 13912345678", "uscc": "{REAL}"}}'
+    line = (
+        '{"caller": "13812345678", "msg": "回电 0513-84123456 或 +86 13912345678", '
+        f'"uscc": "{REAL}"}}'
+    )
     masked = mask_phones_in_text(line)
     assert "13812345678" not in masked and "84123456" not in masked and "13912345678" not in masked
     assert "138****5678" in masked

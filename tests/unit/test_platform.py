@@ -79,8 +79,10 @@ def test_table_definitions_come_from_the_template():
     assert {g["IndexName"] for g in table["GlobalSecondaryIndexes"]} == {"gsi1", "gsi2"}
     assert definitions.ttl_specs(names) == [("unit-maintable", "expires_at")]
     assert definitions.bucket_names(names) == ["unit-reportsbucket"]
-    assert names.environment() == {"XQT_TABLE": "unit-maintable",
-                                   "XQT_REPORTS_BUCKET": "unit-reportsbucket"}
+    assert names.environment() == {
+        "XQT_TABLE": "unit-maintable",
+        "XQT_REPORTS_BUCKET": "unit-reportsbucket",
+    }
 
 
 def test_store_keys_use_only_indexes_the_template_defines():
@@ -88,13 +90,18 @@ def test_store_keys_use_only_indexes_the_template_defines():
     from infra import definitions
 
     (table,) = definitions.table_specs(definitions.Names("unit"))
-    indexes = {g["IndexName"]: [k["AttributeName"] for k in g["KeySchema"]]
-               for g in table["GlobalSecondaryIndexes"]}
+    indexes = {
+        g["IndexName"]: [k["AttributeName"] for k in g["KeySchema"]]
+        for g in table["GlobalSecondaryIndexes"]
+    }
     assert indexes[keys.GSI1] == ["gsi1pk", "gsi1sk"]
     assert indexes[keys.GSI2] == ["gsi2pk", "gsi2sk"]
     assert [k["AttributeName"] for k in table["KeySchema"]] == ["pk", "sk"]
-    for built in (keys.enterprise_indexes("X", "如东"), keys.catalog_indexes("DEPT", "tax"),
-                  keys.user_indexes("admin")):
+    for built in (
+        keys.enterprise_indexes("X", "如东"),
+        keys.catalog_indexes("DEPT", "tax"),
+        keys.user_indexes("admin"),
+    ):
         assert set(built) <= {"gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}
 
 
