@@ -42,6 +42,7 @@ pytest:
 bench: install
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_restart.py
+	$(BIN)/python bench/bench_startup.py 10000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
