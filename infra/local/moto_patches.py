@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import (
     MultipleTransactionsException,
     TooManyTransactionsException,
@@ -20,12 +21,6 @@ from moto.dynamodb.exceptions import (
     TransactWriteSingleOpException,
 )
 from moto.dynamodb.models import DynamoDBBackend
-
-
-def _filter(expression: str, names: Any, values: Any) -> Any:
-    from moto.dynamodb.comparisons import get_filter_expression as build
-
-    return build(expression, names, values)
 
 
 def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
@@ -53,7 +48,7 @@ def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, A
         current = self.get_item(op["TableName"], key)
         condition = op.get("ConditionExpression")
         if condition is not None:
-            check = _filter(
+            check = get_filter_expression(
                 condition, op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
             )
             if not check.expr(current):

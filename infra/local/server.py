@@ -134,19 +134,11 @@ def _handler_class() -> type:
             data = target.read_bytes()
             ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             self.send_response(200)
-            self.send_header(
-                "Content-Type",
-                ctype
-                + (
-                    "; charset=utf-8"
-                    if ctype.startswith("text/") or ctype.endswith("javascript")
-                    else ""
-                ),
-            )
+            textual = ctype.startswith("text/") or ctype.endswith("javascript")
+            self.send_header("Content-Type", ctype + ("; charset=utf-8" if textual else ""))
             self.send_header("Content-Length", str(len(data)))
-            cache = (
-                "no-cache" if target.name == "index.html" else "public, max-age=31536000, immutable"
-            )
+            immutable = "public, max-age=31536000, immutable"  # hashed asset names
+            cache = "no-cache" if target.name == "index.html" else immutable
             self.send_header("Cache-Control", cache)
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
