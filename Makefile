@@ -41,6 +41,7 @@ pytest:
 ## Benchmarks print figures (never asserted in tests).
 bench: install
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_requests.py
 	$(BIN)/python bench/bench_restart.py
 	$(BIN)/python bench/bench_startup.py 10000
 

@@ -33,6 +33,9 @@ class Settings(BaseModel):
     auth_jwks_file: str = ""
     #: Seconds a user's role record is cached in a warm Lambda (role changes apply after it).
     user_cache_seconds: float = 30.0
+    #: Seconds the directory of commissioners and departments is cached in a warm Lambda
+    #: (every decision taken from it is checked again inside the write).
+    directory_cache_seconds: float = 60.0
     #: The local issuer's private key (local stage only: signs the dev tokens).
     local_issuer_key_file: str = ""
 
@@ -58,5 +61,6 @@ def settings() -> Settings:
         auth_jwks_url=env.get("XQT_AUTH_JWKS_URL", ""),
         auth_jwks_file=env.get("XQT_AUTH_JWKS_FILE", ""),
         user_cache_seconds=float(env.get("XQT_USER_CACHE_SECONDS", "30")),
+        directory_cache_seconds=float(env.get("XQT_DIRECTORY_CACHE_SECONDS", "60")),
         local_issuer_key_file=env.get("XQT_LOCAL_ISSUER_KEY_FILE", ""),
     )

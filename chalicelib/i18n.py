@@ -37,7 +37,50 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "payload_too_large": {"zh": "请求体超过 1 MiB", "en": "The request body exceeds 1 MiB"},
     "internal_error": {"zh": "服务器内部错误", "en": "Internal server error"},
+    "busy": {"zh": "系统繁忙,请稍后重试", "en": "Busy: try again shortly"},
     # details
+    "appeal_not_found": {"zh": "诉求 {id} 不存在", "en": "Appeal {id} not found"},
+    "counter_busy": {
+        "zh": "同时提交的诉求过多,请稍后重试",
+        "en": "Too many appeals filed at once: try again shortly",
+    },
+    "enterprise_unbound": {
+        "zh": "当前账号未关联已登记的企业",
+        "en": "This account is not tied to a registered enterprise",
+    },
+    "event_role": {
+        "zh": "操作 {type} 需要以下角色之一:{roles}",
+        "en": "The event {type} needs one of the roles: {roles}",
+    },
+    "not_owner": {
+        "zh": "诉求 {id} 不由您承办",
+        "en": "Appeal {id} is not assigned to you",
+    },
+    "not_transferred": {
+        "zh": "诉求 {id} 未转交本部门",
+        "en": "Appeal {id} was not transferred to your department",
+    },
+    "not_own_appeal": {"zh": "不是本企业的诉求", "en": "Not your enterprise's appeal"},
+    "event_not_allowed": {
+        "zh": "诉求当前状态为 {status},不能执行 {type}",
+        "en": "The event {type} is not allowed while the appeal is {status}",
+    },
+    "needs_assignee": {
+        "zh": "诉求 {id} 尚在分办队列,请先指派服务专员",
+        "en": "Appeal {id} is in the triage queue: assign a commissioner first",
+    },
+    "part_not_open": {
+        "zh": "本部门承办部分已{status},不能再操作",
+        "en": "Your department's part is already {status}",
+    },
+    "parts_open": {
+        "zh": "尚有 {count} 个部门在办,不能退回分办",
+        "en": "{count} department part(s) still open: cannot send back to triage",
+    },
+    "idempotency_key_other_body": {
+        "zh": "幂等键 {key} 已用于另一内容的来电",
+        "en": "Idempotency-Key {key} was already used for a different call",
+    },
     "token_missing": {"zh": "缺少 Bearer 令牌", "en": "Missing bearer token"},
     "token_invalid": {"zh": "令牌无效:{reason}", "en": "Invalid token: {reason}"},
     "user_unknown": {
@@ -119,6 +162,21 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "reference_not_found": {"zh": "引用的对象不存在", "en": "The referenced item does not exist"},
     "value_error": {"zh": "取值无效", "en": "Invalid value"},
+    "duplicate": {"zh": "重复:{id}", "en": "Listed twice: {id}"},
+    "part_already_open": {
+        "zh": "部门 {id} 的承办部分尚未办结",
+        "en": "Department {id} already has an open part",
+    },
+    "reason_required_parts_open": {
+        "zh": "尚有部门在办({parts}),须说明理由",
+        "en": "Departments still working on it ({parts}): give a reason",
+    },
+    "already_assigned": {"zh": "已由 {id} 承办", "en": "Already assigned to {id}"},
+    "urgency_unchanged": {"zh": "紧急程度已是 {urgency}", "en": "Urgency is already {urgency}"},
+    "idempotency_key_invalid": {
+        "zh": "须为 1–200 个可见 ASCII 字符",
+        "en": "Must be 1–200 visible ASCII characters",
+    },
     "invalid": {"zh": "取值无效", "en": "Invalid value"},
     # uscc reasons
     "uscc_length": {"zh": "应为 18 位", "en": "must be 18 characters"},

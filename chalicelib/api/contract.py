@@ -39,6 +39,8 @@ class Ctx:
     principal: User | None
     headers: dict[str, str]
     request_id: str | None = None
+    #: the request body as parsed JSON, before validation (hotline idempotency compares it)
+    body_json: Any = None
 
     @property
     def user(self) -> User:
@@ -125,7 +127,11 @@ def parse_json_body(raw: bytes | None) -> Any:
 
 
 def validate(model: type[BaseModel], data: Any, prefix: tuple[str, ...] = ()) -> Any:
-    """``model`` from data, or a 400 naming each invalid field."""
+    """``model`` from data, or a 400 naming each invalid field. A model with a
+    ``parse_request`` class method (a union chosen by a tag) parses the data itself."""
+    custom = getattr(model, "parse_request", None)
+    if custom is not None:
+        return custom(data)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -199,7 +205,8 @@ class Api:
                     if query is not None:
                         kwargs["query"] = validate(query, dict(req.query_params or {}))
                     if request is not None:
-                        kwargs["body"] = validate(request, parse_json_body(_raw(req.raw_body)))
+                        ctx.body_json = parse_json_body(_raw(req.raw_body))
+                        kwargs["body"] = validate(request, ctx.body_json)
                     result = fn(ctx, **path_params, **kwargs)
                 except AppError as exc:
                     return problem_response(exc, ctx.lang, ctx.request_id)

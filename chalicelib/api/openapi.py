@@ -64,7 +64,9 @@ def build(include_local: bool) -> dict[str, Any]:
                 {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
             )
         if op.query is not None:
-            qschema = op.query.model_json_schema()
+            qschema = op.query.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, definition in qschema.pop("$defs", {}).items():
+                components.setdefault(name, definition)  # enums a filter names (Status, …)
             required = set(qschema.get("required", []))
             for name, prop in qschema.get("properties", {}).items():
                 param = {"name": name, "in": "query", "required": name in required, "schema": prop}

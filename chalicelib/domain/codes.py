@@ -41,6 +41,50 @@ class CommissionerKind(StrEnum):
     INDUSTRY_TEAM = "industry_team"  # 行业专班
 
 
+class Category(StrEnum):
+    """What an appeal (诉求) is about."""
+
+    POLICY = "policy"  # 政策咨询
+    LABOR = "labor"  # 用工
+    LAND = "land"  # 用地
+    FINANCING = "financing"  # 融资
+    TALENT = "talent"  # 人才
+    TECHNOLOGY = "technology"  # 技术工艺
+    PROJECT = "project"  # 项目推进与要素保障
+    APPROVAL = "approval"  # 审批服务
+    OTHER = "other"  # 其他
+
+
+class Channel(StrEnum):
+    """Where an appeal came in (R2.1): the web page or one of the two hotlines."""
+
+    WEB = "web"
+    HOTLINE_12345 = "hotline_12345"  # 12345 市场主体诉求服务专线
+    HOTLINE_CENTER = "hotline_center"  # 县民营企业服务中心企业服务热线
+
+
+class Urgency(StrEnum):
+    NORMAL = "normal"
+    URGENT = "urgent"  # 急事急办
+
+
+class Status(StrEnum):
+    """接 received → 转/办 processing → 交 replied → 结 closed (R2.3)."""
+
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    REPLIED = "replied"
+    CLOSED = "closed"
+
+
+class PartStatus(StrEnum):
+    """A department's part of a jointly handled appeal (繁事联办)."""
+
+    OPEN = "open"
+    REPLIED = "replied"
+    RETURNED = "returned"  # 退单
+
+
 LABELS_ZH: dict[str, str] = {
     SizeClass.ABOVE_100M: "亿元以上",
     SizeClass.DESIGNATED: "规上",
@@ -58,6 +102,24 @@ LABELS_ZH: dict[str, str] = {
     Role.SUPERVISOR: "作风效能办/营商办",
     CommissionerKind.SIZE_CLASS: "服务专员",
     CommissionerKind.INDUSTRY_TEAM: "行业专班",
+    Category.POLICY: "政策咨询",
+    Category.LABOR: "用工",
+    Category.LAND: "用地",
+    Category.FINANCING: "融资",
+    Category.TALENT: "人才",
+    Category.TECHNOLOGY: "技术工艺",
+    Category.PROJECT: "项目推进与要素保障",
+    Category.APPROVAL: "审批服务",
+    Category.OTHER: "其他",
+    Channel.WEB: "网上平台",
+    Channel.HOTLINE_12345: "12345 热线",
+    Channel.HOTLINE_CENTER: "企业服务热线",
+    Urgency.NORMAL: "一般",
+    Urgency.URGENT: "紧急",
+    Status.RECEIVED: "已接收",
+    Status.PROCESSING: "办理中",
+    Status.REPLIED: "已答复",
+    Status.CLOSED: "已办结",
 }
 
 #: Roles that read across enterprises (staff), as opposed to an enterprise's own users.

@@ -99,7 +99,13 @@ class ConditionFailed(Exception):
 
     def failed(self, index: int) -> bool:
         """True if the action at ``index`` is the one whose condition failed."""
-        return index < len(self.reasons) and self.reasons[index] == "ConditionalCheckFailed"
+        if not 0 <= index < len(self.reasons):  # -1: "no such action in this transaction"
+            return False
+        return self.reasons[index] == "ConditionalCheckFailed"
+
+
+class TransactionConflict(Exception):
+    """DynamoDB cancelled a transaction because another one was changing the same items."""
 
 
 def transact(actions: list[dict[str, Any]]) -> None:
@@ -122,6 +128,8 @@ def transact(actions: list[dict[str, Any]]) -> None:
         reasons = exc.response.get("CancellationReasons") or []
         codes = [r.get("Code") if r.get("Code") != "None" else None for r in reasons]
         if not any(c == "ConditionalCheckFailed" for c in codes):
+            if any(c == "TransactionConflict" for c in codes):
+                raise TransactionConflict(codes) from exc
             raise
         raise ConditionFailed(codes) from exc
 
@@ -154,6 +162,22 @@ def decode_cursor(cursor: str | None, expected_keys: Iterable[str]) -> dict[str,
     return {k: {"S": v} for k, v in plain.items()}
 
 
+def batch_get(keys: list[dict[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Several items in one ``BatchGetItem`` (strongly consistent), by ``(pk, sk)``; items that
+    do not exist are absent. Unprocessed keys are asked for again."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    pending: list[dict[str, Any]] = [to_item(k) for k in keys]
+    while pending:
+        resp = client().batch_get_item(
+            RequestItems={table(): {"Keys": pending, "ConsistentRead": True}}
+        )
+        for raw in resp.get("Responses", {}).get(table(), []):
+            item = from_item(raw)
+            found[(item["pk"], item["sk"])] = item
+        pending = resp.get("UnprocessedKeys", {}).get(table(), {}).get("Keys", [])
+    return found
+
+
 def query_page(
     *,
     index: str | None,
@@ -163,8 +187,14 @@ def query_page(
     cursor: str | None,
     forward: bool = True,
     names: dict[str, str] | None = None,
+    filter_expression: str | None = None,
+    consistent: bool = False,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """One page of a Query on the table or an index; returns (items, next cursor)."""
+    """One page of a Query on the table or an index; returns (items, next cursor).
+
+    With ``filter_expression`` DynamoDB drops non-matching items after reading them, so a
+    page may need several requests; the cursor then points after the last item returned.
+    """
     from botocore.exceptions import ClientError
 
     key_attrs = ["pk", "sk"] + ([f"{index}pk", f"{index}sk"] if index else [])
@@ -174,23 +204,32 @@ def query_page(
         "ExpressionAttributeValues": to_values(values),
         # One more than asked: the extra item tells whether a next page exists, so the last
         # page's cursor is null rather than a cursor to an empty page.
-        "Limit": limit + 1,
+        "Limit": limit + 1 if not filter_expression else min(4 * (limit + 1), 400),
         "ScanIndexForward": forward,
     }
     if index:
         params["IndexName"] = index
+    elif consistent:
+        params["ConsistentRead"] = True
     if names:
         params["ExpressionAttributeNames"] = names
+    if filter_expression:
+        params["FilterExpression"] = filter_expression
     start = decode_cursor(cursor, key_attrs)
-    if start:
-        params["ExclusiveStartKey"] = start
-    try:
-        resp = client().query(**params)
-    except ClientError as exc:
-        if start and exc.response["Error"]["Code"] == "ValidationException":
-            raise ValidationFailed.one("cursor", "cursor_invalid") from exc
-        raise
-    raw_items = resp.get("Items", [])
+    raw_items: list[dict[str, Any]] = []
+    while True:
+        if start:
+            params["ExclusiveStartKey"] = start
+        try:
+            resp = client().query(**params)
+        except ClientError as exc:
+            if start and exc.response["Error"]["Code"] == "ValidationException":
+                raise ValidationFailed.one("cursor", "cursor_invalid") from exc
+            raise
+        raw_items.extend(resp.get("Items", []))
+        start = resp.get("LastEvaluatedKey")
+        if len(raw_items) > limit or not start:
+            break
     if len(raw_items) > limit:
         raw_items = raw_items[:limit]
         last = raw_items[-1]

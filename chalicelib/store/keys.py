@@ -72,3 +72,60 @@ def audit_partition(entity_type: str, entity_id: str) -> str:
 
 def audit_indexes(month: str, at: str, event_id: str) -> dict[str, str]:
     return {"gsi1pk": f"AUDIT#{month}", "gsi1sk": f"{at}#{event_id}"}
+
+
+# --- appeals (issue 3) -----------------------------------------------------------------------
+# An appeal's partition holds the appeal (``sk=A``), its timeline events (``E#{version}``,
+# written once, never changed) and its listing copies (``L#{list}``): one copy of the appeal
+# per list it is on, each placing it in a gsi1 partition in that list's order. A GET reads
+# ``A`` and ``E#`` in one Query (``sk < "L"``); every list page is one Query on gsi1.
+
+APPEAL_ITEM = "A"
+LISTINGS_FROM = "L"  # sort keys from here on are listing copies
+TRIAGE = "~triage"  # the assignee key of the service centre's triage queue
+
+
+def appeal(appeal_id: str) -> dict[str, str]:
+    return {"pk": f"APPEAL#{appeal_id}", "sk": APPEAL_ITEM}
+
+
+def appeal_partition(appeal_id: str) -> str:
+    return f"APPEAL#{appeal_id}"
+
+
+def appeal_event(appeal_id: str, version: int) -> dict[str, str]:
+    """The timeline event that made ``version`` of the appeal."""
+    return {"pk": f"APPEAL#{appeal_id}", "sk": f"E#{version:06d}"}
+
+
+def appeal_listing(appeal_id: str, name: str) -> dict[str, str]:
+    return {"pk": f"APPEAL#{appeal_id}", "sk": f"{LISTINGS_FROM}#{name}"}
+
+
+def appeal_indexes(appeal_id: str, created_at: str, status: str) -> dict[str, str]:
+    """The appeal item itself: gsi1 lists every appeal newest first; gsi2 by status."""
+    return {
+        "gsi1pk": "AP#ALL",
+        "gsi1sk": f"{created_at}#{appeal_id}",
+        "gsi2pk": f"AP#ST#{status}",
+        "gsi2sk": f"{created_at}#{appeal_id}",
+    }
+
+
+def appeal_counter(day: str) -> dict[str, str]:
+    """The atomic counter of a Beijing day's case numbers (``day`` is ``YYYYMMDD``)."""
+    return {"pk": f"COUNTER#APPEAL#{day}", "sk": "COUNTER"}
+
+
+def idempotency(username: str, key: str) -> dict[str, str]:
+    """A hotline call's ``Idempotency-Key``, scoped to the caller (written with the appeal)."""
+    return {"pk": f"IDEM#{username}#{key}", "sk": "IDEM"}
+
+
+#: One item summarising every commissioner and department (name, active, coverage), kept in
+#: the same transaction as each change to them: routing and transfers read it in one request.
+DIRECTORY = {"pk": "DIRECTORY", "sk": "DIRECTORY"}
+
+
+def directory_attribute(prefix: str, record_id: str) -> str:
+    return f"{prefix}#{record_id}"

@@ -7,6 +7,7 @@ it read, so two admins editing at once cannot lose either's change silently.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from chalicelib import clock
@@ -135,10 +136,21 @@ class Catalog:
     """A kind of record keyed by a slug id and listed in id order through gsi1
     (commissioners, departments)."""
 
-    def __init__(self, kind: str, prefix: str, not_found_code: str) -> None:
+    def __init__(
+        self,
+        kind: str,
+        prefix: str,
+        not_found_code: str,
+        also_write: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None,
+        after_write: Callable[[], None] | None = None,
+    ) -> None:
         self.kind = kind
         self.prefix = prefix
         self.not_found_code = not_found_code
+        #: actions written in the same transaction as each record (the directory entry)
+        self.also_write = also_write or (lambda record: [])
+        #: called once a write committed (drops this process's cached directory)
+        self.after_write = after_write or (lambda: None)
 
     def key(self, record_id: str) -> dict[str, str]:
         return keys.catalog(self.prefix, record_id)
@@ -153,7 +165,7 @@ class Catalog:
     def create(self, data: dict[str, Any], actor: Actor | None) -> dict[str, Any]:
         """Create a record; a taken id is AlreadyExists."""
         rid = data["id"]
-        return create(
+        record = create(
             kind=self.kind,
             key=self.key(rid),
             indexes=self._indexes(rid),
@@ -161,22 +173,29 @@ class Catalog:
             actor=actor,
             entity_id=rid,
             exists_error=AlreadyExists("id_exists", id=rid),
+            extra=self.also_write(data),
         )
+        self.after_write()
+        return record
 
     def update(
         self, record_id: str, changes: dict[str, Any], version: int, actor: Actor | None
     ) -> dict[str, Any]:
         """Change a record under its version."""
-        return replace(
+        current = self.get(record_id)
+        record = replace(
             kind=self.kind,
             key=self.key(record_id),
             indexes=self._indexes(record_id),
-            current=self.get(record_id),
+            current=current,
             changes=changes,
             expected_version=version,
             actor=actor,
             entity_id=record_id,
+            extra=self.also_write({**current, **changes}),
         )
+        self.after_write()
+        return record
 
     def page(self, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
         """A page of records in id order."""

@@ -115,3 +115,12 @@ def test_cursor_garbage_is_a_validation_error(bad):
         return
     with pytest.raises(ValidationFailed):
         db.decode_cursor(bad, ["pk", "sk"])
+
+
+def test_a_missing_action_index_never_counts_as_the_failed_one():
+    """-1 stands for "no such action in this transaction": it must not read the last reason."""
+    from chalicelib.store.db import ConditionFailed
+
+    failed = ConditionFailed([None, "ConditionalCheckFailed"])
+    assert failed.failed(1) and not failed.failed(0)
+    assert not failed.failed(-1) and not failed.failed(2)

@@ -1,0 +1,320 @@
+"""Appeals (R1.6, R2): web filing, hotline calls, the appeal with its timeline, the lists,
+and the events that move an appeal through 接→转→办→交→结 (API.md "Appeals")."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import ConfigDict, Field, RootModel
+
+from chalicelib import clock
+from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
+from chalicelib.domain import lifecycle
+from chalicelib.domain.appeals import (
+    CONTENT_MAX,
+    TITLE_MAX,
+    Appeal,
+    AppealDetail,
+    Party,
+    TimelineEvent,
+    can_read,
+    default_title,
+    new_appeal,
+    present,
+    present_detail,
+)
+from chalicelib.domain.codes import Category, Channel, Role, Status, Urgency
+from chalicelib.domain.lifecycle import Directory
+from chalicelib.domain.models import Name, Phone, Strict, Uscc, User
+from chalicelib.domain.routing import Profile, route
+from chalicelib.errors import Forbidden, NotFound, ValidationFailed
+from chalicelib.store import appeals as store
+from chalicelib.store import directory
+
+api = Api(__name__, "appeals")
+
+Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
+Content = Annotated[str, Field(min_length=1, max_length=CONTENT_MAX)]
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+
+class AppealCreate(Strict):
+    """An enterprise's appeal filed on the web."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "category": "land",
+                    "title": "扩建厂房用地指标咨询",
+                    "content": "我公司计划扩建二期厂房,约需 30 亩工业用地,想了解用地指标。",
+                    "urgency": "normal",
+                    "contact_name": "张伟",
+                    "contact_phone": "13812345678",
+                }
+            ]
+        }
+    )
+
+    category: Category
+    title: Title
+    content: Content
+    urgency: Urgency = Urgency.NORMAL
+    contact_name: Name | None = None
+    contact_phone: Phone | None = None
+
+
+class HotlineCall(Strict):
+    """A call posted by a hotline operator or a call-centre system."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "line": "12345",
+                    "caller_phone": "13912345678",
+                    "enterprise_name": "如东某水产养殖场",
+                    "category": "financing",
+                    "content": "养殖场想申请贴息贷款,不清楚哪家银行有针对农业的产品。",
+                    "urgency": "normal",
+                }
+            ]
+        }
+    )
+
+    line: Literal["12345", "center"] = Field(description="12345 专线 or the service centre's")
+    caller_phone: Phone
+    uscc: Uscc | None = Field(None, description="a registered code makes it that enterprise's")
+    enterprise_name: Name | None = None
+    category: Category
+    content: Content
+    title: Title | None = Field(None, description="default: the start of the content")
+    urgency: Urgency = Urgency.NORMAL
+
+
+_NO_DIRECTORY = Directory(commissioners={}, departments={})
+LINES = {"12345": Channel.HOTLINE_12345, "center": Channel.HOTLINE_CENTER}
+
+
+class EventRequest(RootModel[lifecycle.EventBody]):
+    """``{type, version, ...}``: one of the events, chosen by ``type``."""
+
+    @classmethod
+    def parse_request(cls, data: Any) -> lifecycle.Command:
+        return lifecycle.parse_command(data)
+
+
+class AppealQuery(PageQuery):
+    scope: Literal["mine", "queue", "all"] = Field(
+        "all", description="mine: the caller's own; queue: open items waiting on the caller"
+    )
+    status: Status | None = None
+    overdue: bool | None = Field(None, description="true: past the deadline without a reply")
+
+
+class AppealPage(Page[Appeal]):
+    pass
+
+
+class AppealResponse(AppealDetail):
+    """An appeal with its timeline and the events the caller may post now."""
+
+    actions: list[str] = Field(default_factory=list, description="events the caller may post")
+
+
+def _detail(appeal: Appeal, events: list[TimelineEvent], user: User, now: datetime) -> Any:
+    shown = present_detail(appeal, events, user, now)
+    return AppealResponse(**shown.model_dump(), actions=lifecycle.allowed_events(appeal, user))
+
+
+def _builder(
+    ctx: Ctx,
+    now: datetime,
+    *,
+    channel: Channel,
+    category: Category,
+    title: str,
+    content: str,
+    urgency: Urgency,
+    caller_phone: str | None = None,
+    enterprise_name: str | None = None,
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
+) -> store.Build:
+    """The domain's recipe for the new appeal, given what the store read in its one request."""
+
+    def build(
+        number: str, enterprise: dict[str, Any] | None, found: Directory
+    ) -> tuple[Appeal, TimelineEvent]:
+        if enterprise is not None:
+            party = Party(
+                uscc=enterprise["uscc"], name=enterprise["name"], caller_phone=caller_phone
+            )
+            profile = Profile(
+                size_class=enterprise["size_class"],
+                industry=enterprise["industry"],
+                commissioner_id=enterprise.get("commissioner_id"),
+            )
+            chosen = route(profile, found.commissioners.values())
+        else:
+            party = Party(uscc=None, name=enterprise_name, caller_phone=caller_phone)
+            chosen = route(None, ())
+        return new_appeal(
+            appeal_id=number,
+            channel=channel,
+            party=party,
+            category=category,
+            title=title,
+            content=content,
+            urgency=urgency,
+            route=chosen,
+            filed_by=ctx.user,
+            now=now,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+        )
+
+    return build
+
+
+@api.route(
+    "/appeals",
+    "POST",
+    summary="企业在线提交诉求",
+    request=AppealCreate,
+    response=AppealResponse,
+    status=201,
+    roles=[Role.ENTERPRISE],
+)
+def file_appeal(ctx: Ctx, body: AppealCreate) -> Created:
+    """File an appeal for the caller's enterprise: routed and timed at once."""
+    if not ctx.user.enterprise_uscc:
+        raise Forbidden("enterprise_unbound")
+    now = clock.now()
+    build = _builder(
+        ctx,
+        now,
+        channel=Channel.WEB,
+        category=body.category,
+        title=body.title,
+        content=body.content,
+        urgency=body.urgency,
+        contact_name=body.contact_name,
+        contact_phone=body.contact_phone,
+    )
+
+    def web_build(
+        number: str, enterprise: dict[str, Any] | None, found: Directory
+    ) -> tuple[Appeal, TimelineEvent]:
+        if enterprise is None:  # the user's enterprise record is gone
+            raise Forbidden("enterprise_unbound")
+        return build(number, enterprise, found)
+
+    appeal, events, _ = store.intake(now=now, uscc=ctx.user.enterprise_uscc, build=web_build)
+    return Created(_detail(appeal, events, ctx.user, now), f"/api/v1/appeals/{appeal.id}")
+
+
+@api.route(
+    "/hotline/calls",
+    "POST",
+    summary="热线来电登记(幂等)",
+    request=HotlineCall,
+    response=AppealResponse,
+    status=201,
+    roles=[Role.OPERATOR],
+    errors=(422,),
+    headers=(
+        (
+            IDEMPOTENCY_HEADER,
+            True,
+            "the call-centre's id of this call; a retry with the same key and body returns "
+            "the same appeal (200), another body is 422. Kept at least 7 days, per caller.",
+        ),
+    ),
+)
+def post_call(ctx: Ctx, body: HotlineCall) -> Created:
+    """Post a hotline call: a registered ``uscc`` makes it that enterprise's appeal; any
+    other caller's goes to the service centre's triage queue."""
+    key = ctx.headers.get(IDEMPOTENCY_HEADER.lower(), "")
+    if not key:
+        raise ValidationFailed.one(IDEMPOTENCY_HEADER, "missing")
+    if not _KEY_PATTERN.match(key):
+        raise ValidationFailed.one(IDEMPOTENCY_HEADER, "idempotency_key_invalid")
+    now = clock.now()
+    build = _builder(
+        ctx,
+        now,
+        channel=LINES[body.line],
+        category=body.category,
+        title=body.title or default_title(body.content),
+        content=body.content,
+        urgency=body.urgency,
+        caller_phone=body.caller_phone,
+        enterprise_name=body.enterprise_name,
+    )
+    claim = store.IdempotencyClaim.of(ctx.user.username, key, ctx.body_json)
+    appeal, events, created = store.intake(now=now, uscc=body.uscc, build=build, claim=claim)
+    return Created(
+        _detail(appeal, events, ctx.user, now),
+        f"/api/v1/appeals/{appeal.id}",
+        status=201 if created else 200,
+    )
+
+
+def _readable(ctx: Ctx, appeal_id: str) -> tuple[Appeal, list[TimelineEvent]]:
+    appeal, events = store.load(appeal_id)
+    if not can_read(ctx.user, appeal):
+        raise NotFound("appeal_not_found", id=appeal_id)  # others' appeals do not exist for them
+    return appeal, events
+
+
+@api.route(
+    "/appeals/{appeal_id}",
+    summary="诉求详情与办理过程",
+    response=AppealResponse,
+    errors=(404,),
+)
+def get_appeal(ctx: Ctx, appeal_id: str) -> Any:
+    """The appeal with every step of its timeline, as the caller may see it."""
+    appeal, events = _readable(ctx, appeal_id)
+    return _detail(appeal, events, ctx.user, clock.now())
+
+
+@api.route(
+    "/appeals",
+    summary="诉求列表",
+    query=AppealQuery,
+    response=AppealPage,
+)
+def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
+    """``mine``, ``queue`` (urgent first, then by deadline) or ``all`` the caller may read."""
+    now = clock.now()
+    spec = store.list_query(ctx.user, query.scope, query.status, query.overdue, now)
+    items, nxt = store.page(spec, now, query.limit, query.cursor)
+    return AppealPage(items=[present(a, ctx.user, now) for a in items], next_cursor=nxt)
+
+
+@api.route(
+    "/appeals/{appeal_id}/events",
+    "POST",
+    summary="诉求办理操作(受理、转办、答复、确认、回访……)",
+    request=EventRequest,
+    response=AppealResponse,
+    errors=(403, 404, 409),
+)
+def post_event(ctx: Ctx, appeal_id: str, body: lifecycle.Command) -> Any:
+    """One step of the appeal's life under ``version``: who may post which event in which
+    status is in ``chalicelib/domain/lifecycle.py``."""
+    appeal, events = _readable(ctx, appeal_id)
+    commissioner_ids = (body.commissioner_id,) if isinstance(body, lifecycle.Reassign) else ()
+    department_ids = tuple(body.departments) if isinstance(body, lifecycle.Transfer) else ()
+    # only transfers and reassignments name other records; the rest need no directory
+    needs = commissioner_ids or department_ids
+    found = directory.read(commissioner_ids, department_ids) if needs else _NO_DIRECTORY
+    now = clock.now()
+    decision = lifecycle.decide(appeal, body, ctx.user, now, found)
+    store.record(appeal, decision)
+    return _detail(decision.appeal, [*events, decision.event], ctx.user, now)

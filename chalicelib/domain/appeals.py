@@ -1,0 +1,334 @@
+"""Appeals (诉求): what an appeal is, how a new one is made, and who may read what of it.
+
+The lifecycle — which event may change an appeal, by whom, to what — is in
+:mod:`chalicelib.domain.lifecycle`; the working-day arithmetic in
+:mod:`chalicelib.domain.calendar`; the owner of a new appeal in :mod:`chalicelib.domain.routing`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from chalicelib.clock import BEIJING, iso
+from chalicelib.domain import calendar
+from chalicelib.domain.codes import (
+    Category,
+    Channel,
+    PartStatus,
+    Role,
+    Status,
+    Urgency,
+)
+from chalicelib.domain.models import Actor, Timestamp, User
+from chalicelib.domain.privacy import mask_phone
+from chalicelib.domain.routing import Route
+
+#: Service levels (R4.1, R3.3): working days to reply, by urgency. A later issue makes them
+#: configurable by administrators; every deadline is computed through :func:`reply_deadline`.
+REPLY_WORKING_DAYS: dict[Urgency, int] = {Urgency.NORMAL: 5, Urgency.URGENT: 1}
+#: A department's part (联办), when the commissioner names no other period.
+PART_WORKING_DAYS = 3
+OPEN_STATUSES = frozenset({Status.RECEIVED, Status.PROCESSING})
+HOTLINE_CHANNELS = frozenset({Channel.HOTLINE_12345, Channel.HOTLINE_CENTER})
+TITLE_MAX = 100
+CONTENT_MAX = 5000
+
+
+class Party(BaseModel):
+    """Who the appeal is from: a registered enterprise (``uscc``) or an unknown caller."""
+
+    uscc: str | None = Field(None, description="null for a caller not registered")
+    name: str | None = None
+    caller_phone: str | None = Field(
+        None, description="hotline calls only; masked for all but the owner, admins and the poster"
+    )
+
+
+class Assignee(BaseModel):
+    """The owner commissioner; ``commissioner_id`` null while in the triage queue."""
+
+    commissioner_id: str | None = None
+    name: str | None = None
+
+
+class Part(BaseModel):
+    """A department's part of a jointly handled appeal (繁事联办)."""
+
+    id: str
+    name: str
+    status: PartStatus
+    due_at: Timestamp
+    transferred_at: Timestamp
+    content: str | None = Field(
+        None, description="the department's reply (not shown to the enterprise)"
+    )
+    replied_at: Timestamp | None = None
+    return_reason: str | None = Field(None, description="退单 reason (not shown to the enterprise)")
+    returned_at: Timestamp | None = None
+
+
+class Reply(BaseModel):
+    """The reply to the enterprise (交)."""
+
+    content: str
+    at: Timestamp
+    reason: str | None = Field(None, description="why it was given while a part was still open")
+
+
+class Rating(BaseModel):
+    """The enterprise's verdict on the reply: by itself (confirm) or by call-back (回访)."""
+
+    resolved: bool
+    satisfaction: int = Field(ge=1, le=5)
+    comment: str | None = None
+    via: Literal["confirm", "callback"]
+    at: Timestamp
+
+
+class Appeal(BaseModel):
+    """An appeal as stored and shown (before each reader's redactions)."""
+
+    id: str = Field(description="case number, e.g. XQT-20261127-0001")
+    channel: Channel
+    enterprise: Party
+    category: Category
+    title: str
+    content: str
+    urgency: Urgency
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    status: Status
+    assignee: Assignee
+    departments: list[Part] = Field(default_factory=list)
+    reply: Reply | None = None
+    rating: Rating | None = None
+    reply_due_at: Timestamp
+    deadline_provisional: bool = Field(
+        False, description="computed on a year the official calendar does not have yet"
+    )
+    period_started_at: Timestamp = Field(
+        description="start of the current period: receipt, or the last 重办"
+    )
+    overdue: bool = Field(False, description="past the deadline in force without a reply")
+    pending_extension: dict[str, Any] | None = None
+    escalation_level: int = Field(0, ge=0, le=2)
+    supervised: bool = False
+    supervision_due_at: Timestamp | None = None
+    reopened: int = Field(0, description="times sent back as not resolved (重办)")
+    posted_by: str | None = Field(None, description="the operator who posted a hotline call")
+    filed_by: str
+    replied_at: Timestamp | None = None
+    closed_at: Timestamp | None = None
+    version: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    def part(self, department_id: str | None) -> Part | None:
+        """This appeal's part for a department, if it was ever transferred there."""
+        return next((p for p in self.departments if p.id == department_id), None)
+
+    @property
+    def open_parts(self) -> list[Part]:
+        return [p for p in self.departments if p.status == PartStatus.OPEN]
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting on the platform's side (received or processing), so the deadline runs."""
+        return self.status in OPEN_STATUSES
+
+
+class DepartmentRef(BaseModel):
+    id: str
+    name: str
+    due_at: Timestamp | None = None
+
+
+class TimelineEvent(BaseModel):
+    """One immutable step of an appeal's history. ``version`` is the appeal version it made."""
+
+    type: str
+    at: Timestamp
+    actor: Actor | None = Field(description="null for the system's own events")
+    version: int
+    status: Status = Field(description="the appeal's status after the event")
+    channel: Channel | None = None
+    assignee: Assignee | None = None
+    previous_assignee: Assignee | None = None
+    route: str | None = Field(None, description="filed: why this owner (named, coverage, …)")
+    departments: list[DepartmentRef] | None = None
+    department: DepartmentRef | None = None
+    content: str | None = None
+    reason: str | None = None
+    resolved: bool | None = None
+    satisfaction: int | None = None
+    comment: str | None = None
+    urgency: Urgency | None = None
+    previous_urgency: Urgency | None = None
+    reply_due_at: Timestamp | None = None
+    level: int | None = None
+    note: str | None = None
+
+
+class AppealDetail(Appeal):
+    """An appeal with its timeline, oldest event first (``filed`` is the first)."""
+
+    timeline: list[TimelineEvent]
+
+
+def reply_deadline(start: datetime, urgency: Urgency) -> calendar.Deadline:
+    """The reply deadline of a period starting at ``start`` (R4.1: 5 working days; urgent 1)."""
+    return calendar.add_working_days(start, REPLY_WORKING_DAYS[urgency])
+
+
+def case_number(day: datetime, sequence: int) -> str:
+    """A human-readable case number: Beijing date and that day's sequence, read back on the
+    phone (``XQT-20261127-0042``)."""
+    return f"XQT-{day.astimezone(BEIJING):%Y%m%d}-{sequence:04d}"
+
+
+def default_title(content: str) -> str:
+    """A hotline call without a title is titled by the start of what the caller said."""
+    first = content.strip().splitlines()[0].strip() if content.strip() else ""
+    return first if len(first) <= 30 else first[:30] + "…"
+
+
+def new_appeal(
+    *,
+    appeal_id: str,
+    channel: Channel,
+    party: Party,
+    category: Category,
+    title: str,
+    content: str,
+    urgency: Urgency,
+    route: Route,
+    filed_by: User,
+    now: datetime,
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
+) -> tuple[Appeal, TimelineEvent]:
+    """A new appeal (version 1), routed and timed, with its ``filed`` event."""
+    at = iso(now)
+    deadline = reply_deadline(now, urgency)
+    owner = route.commissioner
+    assignee = Assignee(
+        commissioner_id=owner.id if owner else None, name=owner.name if owner else None
+    )
+    appeal = Appeal(
+        id=appeal_id,
+        channel=channel,
+        enterprise=party,
+        category=category,
+        title=title,
+        content=content,
+        urgency=urgency,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        status=Status.RECEIVED,
+        assignee=assignee,
+        reply_due_at=iso(deadline.due_at),
+        deadline_provisional=deadline.provisional,
+        period_started_at=at,
+        posted_by=filed_by.username if filed_by.role == Role.OPERATOR else None,
+        filed_by=filed_by.username,
+        version=1,
+        created_at=at,
+        updated_at=at,
+    )
+    event = TimelineEvent(
+        type="filed",
+        at=at,
+        actor=filed_by.actor(),
+        version=1,
+        status=Status.RECEIVED,
+        channel=channel,
+        assignee=assignee,
+        route=route.reason.value,
+        urgency=urgency,
+        reply_due_at=appeal.reply_due_at,
+    )
+    return appeal, event
+
+
+def is_overdue(appeal: Appeal, now: datetime) -> bool:
+    """Past the deadline in force without a reply (a new period after 重办 starts afresh)."""
+    return appeal.is_open and iso(now) > appeal.reply_due_at
+
+
+# --- who may read what (API.md "Roles and what they may read") ------------------------------
+
+
+def can_read(user: User, appeal: Appeal) -> bool:
+    """Whether ``user`` may see this appeal at all (if not, it does not exist for them: 404)."""
+    role = user.role
+    if role in (Role.COMMISSIONER, Role.ADMIN, Role.SUPERVISOR):
+        return True
+    if role == Role.ENTERPRISE:
+        return user.enterprise_uscc is not None and appeal.enterprise.uscc == user.enterprise_uscc
+    if role == Role.OPERATOR:
+        return appeal.posted_by == user.username or awaits_callback(appeal)
+    if role == Role.DEPARTMENT:
+        return appeal.part(user.department_id) is not None
+    return False
+
+
+def awaits_callback(appeal: Appeal) -> bool:
+    """A hotline appeal replied and waiting for the caller's verdict by call-back (回访)."""
+    return appeal.channel in HOTLINE_CHANNELS and appeal.status == Status.REPLIED
+
+
+def sees_caller_phone(user: User, appeal: Appeal) -> bool:
+    """The caller's phone is for the owner commissioner, the enterprise itself, admins and
+    the operator who posted the call; everyone else sees it masked."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.OPERATOR:
+        return appeal.posted_by == user.username
+    if user.role == Role.COMMISSIONER:
+        return appeal.assignee.commissioner_id == user.commissioner_id
+    if user.role == Role.ENTERPRISE:
+        return appeal.enterprise.uscc is not None and appeal.enterprise.uscc == user.enterprise_uscc
+    return False
+
+
+def present(appeal: Appeal, user: User, now: datetime) -> Appeal:
+    """The appeal as ``user`` may see it, with ``overdue`` as of ``now``."""
+    shown = appeal.model_copy(deep=True)
+    shown.overdue = is_overdue(appeal, now)
+    if not sees_caller_phone(user, appeal):
+        shown.enterprise.caller_phone = mask_phone(appeal.enterprise.caller_phone)
+    if user.role == Role.ENTERPRISE:
+        for part in shown.departments:
+            part.content = None
+            part.return_reason = None
+    return shown
+
+
+#: Fields of timeline events an enterprise does not see: department replies, return reasons
+#: and notes (API.md).
+_HIDDEN_FROM_ENTERPRISE: dict[str, tuple[str, ...]] = {
+    "department_reply": ("content",),
+    "return": ("reason",),
+}
+
+
+def present_timeline(events: list[TimelineEvent], user: User) -> list[TimelineEvent]:
+    """The timeline as ``user`` may see it."""
+    if user.role != Role.ENTERPRISE:
+        return events
+    shown = []
+    for event in events:
+        hidden = {*_HIDDEN_FROM_ENTERPRISE.get(event.type, ()), "note"}
+        shown.append(event.model_copy(update=dict.fromkeys(hidden)))
+    return shown
+
+
+def present_detail(
+    appeal: Appeal, events: list[TimelineEvent], user: User, now: datetime
+) -> AppealDetail:
+    """An appeal with its timeline as ``user`` may see them."""
+    shown = present(appeal, user, now)
+    return AppealDetail(**shown.model_dump(), timeline=present_timeline(events, user))

@@ -1,0 +1,459 @@
+"""The appeal lifecycle (R2.3): 接 received → 转/办 processing → 交 replied → 结 closed.
+
+Every change is an event posted against a version. :func:`decide` checks, in this order,
+that the caller's role may post the event (403), that the caller is the one who may act on
+this appeal (403), that the version is current (409 ``version_conflict``), that the event is
+allowed in the appeal's status (409 ``invalid_transition``) and the state-dependent rules of
+its fields (400); then returns the changed appeal and the timeline event that records it.
+Nothing closes without a reply (R3.4): ``closed`` is reachable only from ``replied``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, TypeAdapter, ValidationError
+
+from chalicelib.clock import iso
+from chalicelib.domain import calendar
+from chalicelib.domain.appeals import (
+    PART_WORKING_DAYS,
+    Appeal,
+    Assignee,
+    DepartmentRef,
+    Part,
+    Rating,
+    Reply,
+    TimelineEvent,
+    reply_deadline,
+)
+from chalicelib.domain.codes import PartStatus, Role, Status, Urgency
+from chalicelib.domain.models import Slug, Strict, User
+from chalicelib.domain.routing import Candidate
+from chalicelib.errors import (
+    FieldError,
+    Forbidden,
+    InvalidTransition,
+    ValidationFailed,
+    VersionConflict,
+)
+
+Text = Annotated[str, Field(min_length=1, max_length=5000)]
+Reason = Annotated[str, Field(min_length=1, max_length=500)]
+Comment = Annotated[str, Field(min_length=1, max_length=500)]
+Version = Annotated[int, Field(ge=1, description="the appeal version the event is based on")]
+
+
+class Accept(Strict):
+    """受理: the owner takes the appeal on (received → processing)."""
+
+    type: Literal["accept"]
+    version: Version
+
+
+class Transfer(Strict):
+    """转: one part per department (联办), each with its own deadline."""
+
+    type: Literal["transfer"]
+    version: Version
+    departments: list[Slug] = Field(min_length=1, max_length=10)
+    due_working_days: int | None = Field(
+        None, ge=1, le=30, description="default 3; never past the appeal's deadline"
+    )
+
+
+class DepartmentReply(Strict):
+    """A department answers its part."""
+
+    type: Literal["department_reply"]
+    version: Version
+    content: Text
+
+
+class Return(Strict):
+    """退单: a department hands its part back; the owner sends a misrouted appeal to triage."""
+
+    type: Literal["return"]
+    version: Version
+    reason: Reason
+
+
+class ReplyCommand(Strict):
+    """交: the reply to the enterprise; ``reason`` required while a part is still open."""
+
+    type: Literal["reply"]
+    version: Version
+    content: Text
+    reason: Reason | None = None
+
+
+class Confirm(Strict):
+    """The enterprise's verdict: resolved closes, not resolved reopens (重办)."""
+
+    type: Literal["confirm"]
+    version: Version
+    resolved: bool
+    satisfaction: int = Field(ge=1, le=5)
+    comment: Comment | None = None
+
+
+class Callback(Strict):
+    """回访: an operator records the caller's verdict; same effect as ``confirm``."""
+
+    type: Literal["callback"]
+    version: Version
+    resolved: bool
+    satisfaction: int = Field(ge=1, le=5)
+    comment: Comment | None = None
+
+
+class Reassign(Strict):
+    """The service centre gives the appeal a new owner."""
+
+    type: Literal["reassign"]
+    version: Version
+    commissioner_id: Slug
+
+
+class SetUrgency(Strict):
+    """急事急办: change the urgency; the deadline is recomputed from the period's start."""
+
+    type: Literal["set_urgency"]
+    version: Version
+    urgency: Urgency
+    reason: Reason
+
+
+Command = (
+    Accept
+    | Transfer
+    | DepartmentReply
+    | Return
+    | ReplyCommand
+    | Confirm
+    | Callback
+    | Reassign
+    | SetUrgency
+)
+COMMANDS: dict[str, type[Strict]] = {
+    "accept": Accept,
+    "transfer": Transfer,
+    "department_reply": DepartmentReply,
+    "return": Return,
+    "reply": ReplyCommand,
+    "confirm": Confirm,
+    "callback": Callback,
+    "reassign": Reassign,
+    "set_urgency": SetUrgency,
+}
+EventBody = Annotated[Command, Field(discriminator="type")]
+_ADAPTER: TypeAdapter[Any] = TypeAdapter(EventBody)
+
+
+def parse_command(data: Any) -> Command:
+    """An event body: ``type`` first (a 400 naming ``type``), then that event's fields."""
+    if not isinstance(data, dict):
+        raise ValidationFailed.one("body", "model_type")
+    kind = data.get("type")
+    model = COMMANDS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        code = "missing" if kind is None else "enum"
+        raise ValidationFailed.one("type", code, expected=", ".join(COMMANDS))
+    try:
+        command: Command = model.model_validate(data)  # type: ignore[assignment]
+    except ValidationError as exc:
+        errors = [
+            FieldError(
+                ".".join(str(p) for p in e["loc"]) or "body",
+                e["type"],
+                dict(e.get("ctx") or {}),
+                e["msg"],
+            )
+            for e in exc.errors(include_url=False)
+        ]
+        raise ValidationFailed(errors) from None
+    return command
+
+
+def event_schema() -> dict[str, Any]:
+    """The JSON schema of an event body (one of the commands, by ``type``)."""
+    return _ADAPTER.json_schema(ref_template="#/components/schemas/{model}")
+
+
+@dataclass(frozen=True)
+class DepartmentInfo:
+    id: str
+    name: str
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Commissioners and departments by id, as the lifecycle needs them."""
+
+    commissioners: Mapping[str, Candidate]
+    departments: Mapping[str, DepartmentInfo]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The appeal after an event, the event itself, and the references it relies on (the
+    store checks them again inside the write)."""
+
+    appeal: Appeal
+    event: TimelineEvent
+    commissioners_used: tuple[str, ...] = ()
+    departments_used: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may post an event and in which statuses."""
+
+    roles: frozenset[Role]
+    statuses: frozenset[Status]
+
+
+_OPEN = frozenset({Status.RECEIVED, Status.PROCESSING})
+RULES: dict[str, Rule] = {
+    "accept": Rule(frozenset({Role.COMMISSIONER, Role.ADMIN}), frozenset({Status.RECEIVED})),
+    "transfer": Rule(frozenset({Role.COMMISSIONER, Role.ADMIN}), frozenset({Status.PROCESSING})),
+    # a department may still answer its part after the reply went out while it was open
+    "department_reply": Rule(
+        frozenset({Role.DEPARTMENT}), frozenset({Status.PROCESSING, Status.REPLIED})
+    ),
+    "return": Rule(frozenset({Role.DEPARTMENT, Role.COMMISSIONER}), _OPEN),
+    "reply": Rule(frozenset({Role.COMMISSIONER, Role.ADMIN}), frozenset({Status.PROCESSING})),
+    "confirm": Rule(frozenset({Role.ENTERPRISE}), frozenset({Status.REPLIED})),
+    "callback": Rule(frozenset({Role.OPERATOR, Role.ADMIN}), frozenset({Status.REPLIED})),
+    "reassign": Rule(frozenset({Role.ADMIN}), _OPEN),
+    "set_urgency": Rule(frozenset({Role.COMMISSIONER, Role.ADMIN}), _OPEN),
+}
+
+
+def allowed_events(appeal: Appeal, user: User) -> list[str]:
+    """The events ``user`` may post on ``appeal`` now (the SPA shows these as actions)."""
+    out = []
+    for name, rule in RULES.items():
+        if user.role in rule.roles and appeal.status in rule.statuses:
+            try:
+                _check_actor(name, appeal, user)
+            except Forbidden:
+                continue
+            if _blocked(name, appeal, user) is None:
+                out.append(name)
+    return out
+
+
+def _blocked(kind: str, appeal: Appeal, user: User) -> InvalidTransition | None:
+    """What the appeal's state forbids beyond its status (409 ``invalid_transition``)."""
+    if kind == "accept" and appeal.assignee.commissioner_id is None:
+        return InvalidTransition("needs_assignee", id=appeal.id)
+    if user.role == Role.DEPARTMENT and kind in ("department_reply", "return"):
+        part = appeal.part(user.department_id)
+        if part is None or part.status != PartStatus.OPEN:
+            status = part.status.value if part else "none"
+            return InvalidTransition("part_not_open", id=user.department_id, status=status)
+        if kind == "return" and appeal.status != Status.PROCESSING:
+            return InvalidTransition("part_not_open", id=part.id, status=appeal.status.value)
+    if user.role != Role.DEPARTMENT and kind == "return" and appeal.open_parts:
+        return InvalidTransition("parts_open", count=len(appeal.open_parts))
+    return None
+
+
+def _check_actor(kind: str, appeal: Appeal, user: User) -> None:
+    """The caller's relation to the appeal: owner commissioner, its department, its enterprise."""
+    owner = appeal.assignee.commissioner_id
+    if user.role == Role.COMMISSIONER and (owner is None or owner != user.commissioner_id):
+        raise Forbidden("not_owner", id=appeal.id)
+    if user.role == Role.DEPARTMENT and appeal.part(user.department_id) is None:
+        raise Forbidden("not_transferred", id=appeal.id)
+    if user.role == Role.ENTERPRISE and (
+        user.enterprise_uscc is None or appeal.enterprise.uscc != user.enterprise_uscc
+    ):
+        raise Forbidden("not_own_appeal", id=appeal.id)
+
+
+def decide(
+    appeal: Appeal, command: Command, user: User, now: datetime, directory: Directory
+) -> Decision:
+    """Apply ``command`` by ``user`` at ``now`` to ``appeal``; raise if it is not allowed."""
+    rule = RULES[command.type]
+    if user.role not in rule.roles:
+        raise Forbidden("event_role", type=command.type, roles=sorted(r.value for r in rule.roles))
+    _check_actor(command.type, appeal, user)
+    if command.version != appeal.version:
+        raise VersionConflict("stale_version", given=command.version)
+    if appeal.status not in rule.statuses:
+        raise InvalidTransition("event_not_allowed", type=command.type, status=appeal.status.value)
+    blocked = _blocked(command.type, appeal, user)
+    if blocked is not None:
+        raise blocked
+    after = appeal.model_copy(deep=True)
+    at = iso(now)
+    after.version = appeal.version + 1
+    after.updated_at = at
+    handler = _HANDLERS[command.type]
+    fields, used = handler(after, command, user, now, directory)
+    event = TimelineEvent(
+        type=command.type,
+        at=at,
+        actor=user.actor(),
+        version=after.version,
+        status=after.status,
+        **fields,
+    )
+    return Decision(after, event, *used)
+
+
+Effect = tuple[dict[str, Any], tuple[tuple[str, ...], tuple[str, ...]]]
+_NONE: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+
+def _accept(a: Appeal, c: Any, u: User, now: datetime, d: Directory) -> Effect:
+    a.status = Status.PROCESSING
+    return {}, _NONE
+
+
+def _transfer(a: Appeal, c: Transfer, u: User, now: datetime, d: Directory) -> Effect:
+    errors: list[FieldError] = []
+    seen: set[str] = set()
+    for i, dept_id in enumerate(c.departments):
+        info = d.departments.get(dept_id)
+        part = a.part(dept_id)
+        if dept_id in seen:
+            errors.append(FieldError(f"departments.{i}", "duplicate", {"id": dept_id}))
+        elif info is None or not info.active:
+            errors.append(FieldError(f"departments.{i}", "reference_not_found", {"id": dept_id}))
+        elif part is not None and part.status == PartStatus.OPEN:
+            errors.append(FieldError(f"departments.{i}", "part_already_open", {"id": dept_id}))
+        seen.add(dept_id)
+    if errors:
+        raise ValidationFailed(errors)
+    days = c.due_working_days or PART_WORKING_DAYS
+    due = min(iso(calendar.add_working_days(now, days).due_at), a.reply_due_at)
+    at = iso(now)
+    refs = []
+    for dept_id in c.departments:
+        name = d.departments[dept_id].name
+        fresh = Part(id=dept_id, name=name, status=PartStatus.OPEN, due_at=due, transferred_at=at)
+        # a department transferred to again (after a return or a 重办) gets its part reopened
+        a.departments = [p for p in a.departments if p.id != dept_id] + [fresh]
+        refs.append(DepartmentRef(id=dept_id, name=name, due_at=due))
+    return {"departments": refs}, ((), tuple(c.departments))
+
+
+def _department_reply(
+    a: Appeal, c: DepartmentReply, u: User, now: datetime, d: Directory
+) -> Effect:
+    part = a.part(u.department_id)
+    assert part is not None  # _blocked: its own part, open
+    part.status = PartStatus.REPLIED
+    part.content = c.content
+    part.replied_at = iso(now)
+    ref = DepartmentRef(id=part.id, name=part.name, due_at=part.due_at)
+    return {"department": ref, "content": c.content}, _NONE
+
+
+def _return(a: Appeal, c: Return, u: User, now: datetime, d: Directory) -> Effect:
+    if u.role == Role.DEPARTMENT:
+        part = a.part(u.department_id)
+        assert part is not None  # _blocked: its own part, open, while processing
+        part.status = PartStatus.RETURNED
+        part.return_reason = c.reason
+        part.returned_at = iso(now)
+        ref = DepartmentRef(id=part.id, name=part.name, due_at=part.due_at)
+        return {"department": ref, "reason": c.reason}, _NONE
+    # the owner commissioner: a misrouted appeal goes back to the service centre's triage
+    # (_blocked: not while a department part is open)
+    previous = a.assignee.model_copy()
+    a.assignee = Assignee()
+    a.status = Status.RECEIVED
+    return {"reason": c.reason, "previous_assignee": previous, "assignee": Assignee()}, _NONE
+
+
+def _reply(a: Appeal, c: ReplyCommand, u: User, now: datetime, d: Directory) -> Effect:
+    if a.open_parts and not c.reason:
+        raise ValidationFailed.one(
+            "reason", "reason_required_parts_open", parts="、".join(p.name for p in a.open_parts)
+        )
+    at = iso(now)
+    a.status = Status.REPLIED
+    a.reply = Reply(content=c.content, at=at, reason=c.reason)
+    a.replied_at = at
+    return {"content": c.content, "reason": c.reason, "reply_due_at": a.reply_due_at}, _NONE
+
+
+def _verdict(a: Appeal, c: Confirm | Callback, u: User, now: datetime, d: Directory) -> Effect:
+    at = iso(now)
+    a.rating = Rating(
+        resolved=c.resolved, satisfaction=c.satisfaction, comment=c.comment, via=c.type, at=at
+    )
+    fields: dict[str, Any] = {
+        "resolved": c.resolved,
+        "satisfaction": c.satisfaction,
+        "comment": c.comment,
+    }
+    if c.resolved:
+        a.status = Status.CLOSED
+        a.closed_at = at
+        return fields, _NONE
+    # 重办: back to processing with a new period and deadline; the old reply stays on the
+    # timeline, the appeal waits for a new one
+    deadline = reply_deadline(now, a.urgency)
+    a.status = Status.PROCESSING
+    a.reply = None
+    a.replied_at = None
+    a.reopened += 1
+    a.period_started_at = at
+    a.reply_due_at = iso(deadline.due_at)
+    a.deadline_provisional = deadline.provisional
+    return {**fields, "reply_due_at": a.reply_due_at}, _NONE
+
+
+def _reassign(a: Appeal, c: Reassign, u: User, now: datetime, d: Directory) -> Effect:
+    target = d.commissioners.get(c.commissioner_id)
+    if target is None or not target.active:
+        raise ValidationFailed.one("commissioner_id", "reference_not_found", id=c.commissioner_id)
+    if a.assignee.commissioner_id == target.id:
+        raise ValidationFailed.one("commissioner_id", "already_assigned", id=target.id)
+    previous = a.assignee.model_copy()
+    a.assignee = Assignee(commissioner_id=target.id, name=target.name)
+    fields = {"assignee": a.assignee.model_copy(), "previous_assignee": previous}
+    return fields, ((target.id,), ())
+
+
+def _set_urgency(a: Appeal, c: SetUrgency, u: User, now: datetime, d: Directory) -> Effect:
+    if c.urgency == a.urgency:
+        raise ValidationFailed.one("urgency", "urgency_unchanged", urgency=c.urgency.value)
+    start = datetime.fromisoformat(a.period_started_at)
+    deadline = reply_deadline(start, c.urgency)
+    previous = a.urgency
+    a.urgency = c.urgency
+    a.reply_due_at = iso(deadline.due_at)
+    a.deadline_provisional = deadline.provisional
+    for part in a.open_parts:  # a part's deadline is never past the appeal's
+        part.due_at = min(part.due_at, a.reply_due_at)
+    fields = {
+        "urgency": c.urgency,
+        "previous_urgency": previous,
+        "reason": c.reason,
+        "reply_due_at": a.reply_due_at,
+    }
+    return fields, _NONE
+
+
+_HANDLERS: dict[str, Callable[..., Effect]] = {
+    "accept": _accept,
+    "transfer": _transfer,
+    "department_reply": _department_reply,
+    "return": _return,
+    "reply": _reply,
+    "confirm": _verdict,
+    "callback": _verdict,
+    "reassign": _reassign,
+    "set_urgency": _set_urgency,
+}

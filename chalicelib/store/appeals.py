@@ -1,0 +1,452 @@
+"""Appeals in DynamoDB: intake with case numbers and hotline idempotency, conditional event
+writes with their timeline, and the lists of API.md, each one Query on a key (no Scan).
+
+docs/data-model.md lists every item and index used here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib import clock
+from chalicelib.domain.appeals import HOTLINE_CHANNELS, Appeal, TimelineEvent, case_number
+from chalicelib.domain.codes import PartStatus, Role, Status, Urgency
+from chalicelib.domain.lifecycle import Decision, Directory
+from chalicelib.domain.models import User
+from chalicelib.errors import (
+    AppError,
+    FieldError,
+    IdempotencyKeyReused,
+    NotFound,
+    ValidationFailed,
+    VersionConflict,
+)
+from chalicelib.store import db, directory, keys, records
+
+#: Hotline ``Idempotency-Key`` items are kept at least 7 days (API.md); TTL removes them after.
+IDEMPOTENCY_DAYS = 8
+_ATTEMPTS = 8
+
+
+class Busy(AppError):
+    """Contention on the case-number counter outlasted the retries (never seen in tests)."""
+
+    status = 503
+    code = "busy"
+
+
+def _not_found(appeal_id: str) -> NotFound:
+    return NotFound("appeal_not_found", id=appeal_id)
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+
+def _rank(appeal: Appeal) -> str:
+    """Urgent first (急事急办), in every queue."""
+    return "0" if appeal.urgency == Urgency.URGENT else "1"
+
+
+def listings(a: Appeal) -> dict[str, tuple[str, str]]:
+    """The lists the appeal is on now: list name → (gsi1pk, gsi1sk). A pure function of the
+    appeal's state, so the lists it leaves are known from the state it had."""
+    out: dict[str, tuple[str, str]] = {}
+    created = f"{a.created_at}#{a.id}"
+    by_deadline = f"{_rank(a)}#{a.reply_due_at}#{a.id}"
+    if a.enterprise.uscc:
+        out["ent"] = (f"AP#ENT#{a.enterprise.uscc}", created)
+        if a.status == Status.REPLIED:
+            out["entq"] = (f"AP#ENTQ#{a.enterprise.uscc}", f"{_rank(a)}#{a.replied_at}#{a.id}")
+    if a.posted_by:
+        out["op"] = (f"AP#OP#{a.posted_by}", created)
+    if a.channel in HOTLINE_CHANNELS and a.status == Status.REPLIED:
+        out["cb"] = ("AP#CALLBACK", f"{_rank(a)}#{a.replied_at}#{a.id}")
+    owner = a.assignee.commissioner_id
+    if owner:
+        out["comm"] = (f"AP#COMM#{owner}", created)
+    if a.is_open:
+        out["commq"] = (f"AP#COMMQ#{owner or keys.TRIAGE}", by_deadline)
+        # the sweep's sparse index (issue 6) and every "overdue" list: open appeals by deadline
+        out["open"] = ("AP#OPEN", f"{a.reply_due_at}#{a.id}")
+        if owner is None:
+            out["adminq"] = ("AP#ADMINQ", by_deadline)
+    for part in a.departments:
+        out[f"dept#{part.id}"] = (f"AP#DEPT#{part.id}", f"{part.transferred_at}#{a.id}")
+        if part.status == PartStatus.OPEN and a.status != Status.CLOSED:
+            out[f"deptq#{part.id}"] = (f"AP#DEPTQ#{part.id}", f"{_rank(a)}#{part.due_at}#{a.id}")
+    if a.supervised:
+        out["sup"] = ("AP#SUP", created)
+        if a.status != Status.CLOSED:
+            out["supq"] = ("AP#SUPQ", f"{a.supervision_due_at}#{a.id}")
+    return out
+
+
+def _doc(a: Appeal) -> dict[str, Any]:
+    return a.model_dump(mode="json", exclude={"overdue"})
+
+
+def _writes(before: Appeal | None, after: Appeal) -> list[dict[str, Any]]:
+    """The appeal item and its listing copies (Puts), and the copies it left (Deletes)."""
+    doc = _doc(after)
+    item = {
+        **keys.appeal(after.id),
+        **keys.appeal_indexes(after.id, after.created_at, after.status.value),
+        "item_type": "appeal",
+        **doc,
+    }
+    if before is None:
+        condition: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
+    else:
+        condition = {
+            "ConditionExpression": "version = :v AND #s = :s",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": db.to_values(
+                {":v": before.version, ":s": before.status.value}
+            ),
+        }
+    actions: list[dict[str, Any]] = [{"Put": {"Item": db.to_item(item), **condition}}]
+    now_on = listings(after)
+    for name, (gpk, gsk) in now_on.items():
+        copy = {
+            **keys.appeal_listing(after.id, name),
+            "gsi1pk": gpk,
+            "gsi1sk": gsk,
+            "item_type": "appeal_listing",
+            **doc,
+        }
+        actions.append({"Put": {"Item": db.to_item(copy)}})
+    for name in listings(before).keys() - now_on.keys() if before else ():
+        actions.append({"Delete": {"Key": db.to_item(keys.appeal_listing(after.id, name))}})
+    return actions
+
+
+def _event_put(appeal_id: str, event: TimelineEvent) -> dict[str, Any]:
+    item = {
+        **keys.appeal_event(appeal_id, event.version),
+        # a month's events in time order (reports recompute their figures from these)
+        "gsi1pk": f"APEV#{event.at[:7]}",
+        "gsi1sk": f"{event.at}#{appeal_id}#{event.version:06d}",
+        "item_type": "appeal_event",
+        "appeal_id": appeal_id,
+        **event.model_dump(mode="json"),
+    }
+    return {"Put": {"Item": db.to_item(item), "ConditionExpression": "attribute_not_exists(pk)"}}
+
+
+# --- reads -----------------------------------------------------------------------------------
+
+
+def load(appeal_id: str) -> tuple[Appeal, list[TimelineEvent]]:
+    """The appeal and its timeline, oldest event first: one Query of its partition."""
+    resp = db.client().query(
+        TableName=db.table(),
+        KeyConditionExpression="pk = :p AND sk < :l",
+        ExpressionAttributeValues=db.to_values(
+            {":p": keys.appeal_partition(appeal_id), ":l": keys.LISTINGS_FROM}
+        ),
+        ConsistentRead=True,
+    )
+    items = [db.from_item(i) for i in resp.get("Items", [])]
+    while resp.get("LastEvaluatedKey"):  # a timeline longer than 1 MB
+        resp = db.client().query(
+            TableName=db.table(),
+            KeyConditionExpression="pk = :p AND sk < :l",
+            ExpressionAttributeValues=db.to_values(
+                {":p": keys.appeal_partition(appeal_id), ":l": keys.LISTINGS_FROM}
+            ),
+            ConsistentRead=True,
+            ExclusiveStartKey=resp["LastEvaluatedKey"],
+        )
+        items += [db.from_item(i) for i in resp.get("Items", [])]
+    if not items or items[0]["sk"] != keys.APPEAL_ITEM:
+        raise _not_found(appeal_id)
+    appeal = Appeal.model_validate(records.strip_keys(items[0]))
+    events = [
+        TimelineEvent.model_validate(
+            {k: v for k, v in records.strip_keys(i).items() if k != "appeal_id"}
+        )
+        for i in items[1:]
+    ]
+    return appeal, events
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Which list (a gsi1 or gsi2 partition), in which order, with which filters."""
+
+    index: str
+    partition: str
+    forward: bool
+    sk_before: str | None = None
+    status: Status | None = None
+    overdue: bool | None = None
+
+
+_CREATED_DESC = False
+_QUEUE_ASC = True
+
+
+def list_query(
+    user: User, scope: str, status: Status | None, overdue: bool | None, now: datetime
+) -> ListQuery:
+    """The list of API.md's scopes for the caller's role (``mine``, ``queue``, ``all``)."""
+    role = user.role
+    if role in (Role.COMMISSIONER, Role.ADMIN, Role.SUPERVISOR) and scope == "all":
+        if overdue:
+            return ListQuery(
+                keys.GSI1, "AP#OPEN", _QUEUE_ASC, sk_before=clock.iso(now), status=status
+            )
+        if status is not None:
+            return ListQuery(keys.GSI2, f"AP#ST#{status.value}", _CREATED_DESC, overdue=overdue)
+        return ListQuery(keys.GSI1, "AP#ALL", _CREATED_DESC, overdue=overdue)
+    partition, forward = _scope_partition(user, scope)
+    return ListQuery(keys.GSI1, partition, forward, status=status, overdue=overdue)
+
+
+def _scope_partition(user: User, scope: str) -> tuple[str, bool]:
+    role = user.role
+    queue = scope == "queue"
+    if role == Role.ENTERPRISE:
+        uscc = user.enterprise_uscc
+        return (f"AP#ENTQ#{uscc}", _QUEUE_ASC) if queue else (f"AP#ENT#{uscc}", _CREATED_DESC)
+    if role == Role.OPERATOR:
+        return ("AP#CALLBACK", _QUEUE_ASC) if queue else (f"AP#OP#{user.username}", _CREATED_DESC)
+    if role == Role.COMMISSIONER:
+        cid = user.commissioner_id
+        return (f"AP#COMMQ#{cid}", _QUEUE_ASC) if queue else (f"AP#COMM#{cid}", _CREATED_DESC)
+    if role == Role.DEPARTMENT:
+        did = user.department_id
+        return (f"AP#DEPTQ#{did}", _QUEUE_ASC) if queue else (f"AP#DEPT#{did}", _CREATED_DESC)
+    if role == Role.ADMIN:
+        return ("AP#ADMINQ", _QUEUE_ASC) if queue else (f"AP#COMMQ#{keys.TRIAGE}", _QUEUE_ASC)
+    # supervisor
+    return ("AP#SUPQ", _QUEUE_ASC) if queue else ("AP#SUP", _CREATED_DESC)
+
+
+def page(
+    q: ListQuery, now: datetime, limit: int, cursor: str | None
+) -> tuple[list[Appeal], str | None]:
+    """One page of a list (one Query unless a filter drops items)."""
+    pk, sk = f"{q.index}pk", f"{q.index}sk"
+    condition = f"{pk} = :p"
+    values: dict[str, Any] = {":p": q.partition}
+    if q.sk_before:
+        condition += f" AND {sk} < :before"
+        values[":before"] = q.sk_before
+    filters = []
+    names: dict[str, str] = {}
+    if q.status is not None and not q.partition.startswith("AP#ST#"):
+        filters.append("#s = :s")
+        names["#s"] = "status"
+        values[":s"] = q.status.value
+    if q.overdue is not None and q.sk_before is None:
+        names["#s"] = "status"
+        values.update({":r": Status.RECEIVED.value, ":w": Status.PROCESSING.value})
+        values[":now"] = clock.iso(now)
+        late = "(#s IN (:r, :w) AND reply_due_at < :now)"
+        filters.append(late if q.overdue else f"NOT {late}")
+    items, nxt = db.query_page(
+        index=q.index,
+        key_condition=condition,
+        values=values,
+        limit=limit,
+        cursor=cursor,
+        forward=q.forward,
+        names=names or None,
+        filter_expression=" AND ".join(filters) or None,
+    )
+    return [Appeal.model_validate(records.strip_keys(i)) for i in items], nxt
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+
+def record(before: Appeal, decision: Decision) -> None:
+    """Write an event: the appeal under its version and status, the event, the listings and
+    checks that the commissioners and departments it names are still active — one
+    ``TransactWriteItems``. A lost race is a 409 ``version_conflict``; a reference that went
+    inactive meanwhile a 400 naming the field."""
+    actions = _writes(before, decision.appeal)
+    actions.append(_event_put(before.id, decision.event))
+    commissioner_ids, department_ids = decision.commissioners_used, decision.departments_used
+    check_index = -1
+    if commissioner_ids or department_ids:
+        check_index = len(actions)
+        actions.append(directory.active_check(commissioner_ids, department_ids))
+    try:
+        db.transact(actions)
+    except db.TransactionConflict:
+        raise VersionConflict("stale_version", given=before.version) from None
+    except db.ConditionFailed as exc:
+        if exc.failed(check_index):
+            # decided on a cached directory that has changed since: name what went inactive
+            directory.forget()
+            fresh = directory.read()
+            errors = [
+                FieldError("commissioner_id", "reference_not_found", {"id": c})
+                for c in commissioner_ids
+                if c not in fresh.commissioners or not fresh.commissioners[c].active
+            ] + [
+                FieldError(f"departments.{i}", "reference_not_found", {"id": d})
+                for i, d in enumerate(department_ids)
+                if d not in fresh.departments or not fresh.departments[d].active
+            ]
+            raise ValidationFailed(errors or [FieldError("body", "reference_not_found")]) from None
+        raise VersionConflict("stale_version", given=before.version) from None
+
+
+@dataclass(frozen=True)
+class IdempotencyClaim:
+    """A hotline call's ``Idempotency-Key``: whose, which, and the request it stands for."""
+
+    username: str
+    key: str
+    fingerprint: str
+
+    @staticmethod
+    def of(username: str, key: str, body: Any) -> IdempotencyClaim:
+        """The same body means the same parsed JSON (key order and spacing do not matter)."""
+        canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return IdempotencyClaim(username, key, hashlib.sha256(canonical.encode()).hexdigest())
+
+
+Build = Callable[[str, dict[str, Any] | None, Directory], tuple[Appeal, TimelineEvent]]
+
+
+def intake(
+    *, now: datetime, uscc: str | None, build: Build, claim: IdempotencyClaim | None = None
+) -> tuple[Appeal, list[TimelineEvent], bool]:
+    """File a new appeal; returns (appeal, timeline, created).
+
+    One ``BatchGetItem`` reads the day's case-number counter, the enterprise, the
+    idempotency key and (if not cached) the directory; ``build`` makes the appeal; one
+    ``TransactWriteItems`` writes it with its ``filed`` event and listings, moves the counter
+    on under a condition on its value, and claims the idempotency key. Two filings that read
+    the same counter cannot both win: the loser takes a number with an atomic ``ADD`` and
+    writes again. A key claimed meanwhile by a concurrent retry turns this call into a replay.
+    """
+    day = clock.to_beijing(now).strftime("%Y%m%d")
+    counter_key = keys.appeal_counter(day)
+    enterprise_key = keys.enterprise(uscc) if uscc else None
+    claim_key = keys.idempotency(claim.username, claim.key) if claim else None
+    epoch = int(clock.real_now().timestamp())
+    reserved: int | None = None
+    for attempt in range(_ATTEMPTS):
+        cached_directory = directory.cached()
+        wanted = [counter_key]
+        wanted += [k for k in (enterprise_key, claim_key) if k]
+        if cached_directory is None:
+            wanted.append(keys.DIRECTORY)
+        got = db.batch_get(wanted)
+        if claim and claim_key:
+            held = got.get((claim_key["pk"], claim_key["sk"]))
+            if held and int(held.get("expires_at", 0)) > epoch:
+                return _replay(held, claim)
+        found = cached_directory or directory.remember(
+            got.get((keys.DIRECTORY["pk"], keys.DIRECTORY["sk"]))
+        )
+        enterprise = (
+            records.strip_keys(got[(enterprise_key["pk"], enterprise_key["sk"])])
+            if enterprise_key and (enterprise_key["pk"], enterprise_key["sk"]) in got
+            else None
+        )
+        counter = got.get((counter_key["pk"], counter_key["sk"]))
+        current = int(counter["n"]) if counter else 0
+        number = reserved if reserved is not None else current + 1
+        appeal, event = build(case_number(now, number), enterprise, found)
+        actions: list[dict[str, Any]] = []
+        if reserved is None:
+            actions.append(_counter_step(counter_key, current))
+        appeal_index = len(actions)
+        actions += _writes(None, appeal)
+        actions.append(_event_put(appeal.id, event))
+        claim_index = check_index = -1
+        if claim and claim_key:
+            claim_index = len(actions)
+            actions.append(_claim_put(claim_key, claim, appeal.id, epoch))
+        if appeal.assignee.commissioner_id:
+            check_index = len(actions)
+            actions.append(directory.active_check((appeal.assignee.commissioner_id,)))
+        try:
+            db.transact(actions)
+        except db.ConditionFailed as exc:
+            if exc.failed(claim_index):
+                continue  # a concurrent retry of the same call won: the next read replays it
+            if exc.failed(check_index):
+                directory.forget()  # routed on a stale directory: route again on a fresh one
+                continue
+            if (reserved is None and exc.failed(0)) or exc.failed(appeal_index):
+                reserved = _reserve_number(counter_key)
+                continue
+            raise
+        except db.TransactionConflict:
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311 (jitter)
+            continue
+        return appeal, [event], True
+    raise Busy("counter_busy")
+
+
+def _counter_step(counter_key: dict[str, str], current: int) -> dict[str, Any]:
+    """Move the day's counter from ``current`` to ``current + 1``, only if nobody did."""
+    if current == 0:
+        condition = "attribute_not_exists(pk)"
+        values = {":n": 1}
+    else:
+        condition = "n = :c"
+        values = {":n": current + 1, ":c": current}
+    return {
+        "Update": {
+            "Key": db.to_item(counter_key),
+            "UpdateExpression": "SET n = :n",
+            "ConditionExpression": condition,
+            "ExpressionAttributeValues": db.to_values(values),
+        }
+    }
+
+
+def _reserve_number(counter_key: dict[str, str]) -> int:
+    """Take the next case number with an atomic ``ADD`` (after losing a race for it)."""
+    resp = db.client().update_item(
+        TableName=db.table(),
+        Key=db.to_item(counter_key),
+        UpdateExpression="ADD n :one",
+        ExpressionAttributeValues=db.to_values({":one": 1}),
+        ReturnValues="UPDATED_NEW",
+    )
+    return int(resp["Attributes"]["n"]["N"])
+
+
+def _claim_put(
+    claim_key: dict[str, str], claim: IdempotencyClaim, appeal_id: str, epoch: int
+) -> dict[str, Any]:
+    item = {
+        **claim_key,
+        "item_type": "idempotency_key",
+        "fingerprint": claim.fingerprint,
+        "appeal_id": appeal_id,
+        "expires_at": epoch + int(timedelta(days=IDEMPOTENCY_DAYS).total_seconds()),
+    }
+    return {
+        "Put": {
+            "Item": db.to_item(item),
+            # an expired key may be taken again (TTL deletes lazily, up to days later)
+            "ConditionExpression": "attribute_not_exists(pk) OR expires_at < :now",
+            "ExpressionAttributeValues": db.to_values({":now": epoch}),
+        }
+    }
+
+
+def _replay(
+    held: dict[str, Any], claim: IdempotencyClaim
+) -> tuple[Appeal, list[TimelineEvent], bool]:
+    if held.get("fingerprint") != claim.fingerprint:
+        raise IdempotencyKeyReused("idempotency_key_other_body", key=claim.key)
+    appeal, events = load(str(held["appeal_id"]))
+    return appeal, events, False
