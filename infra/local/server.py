@@ -165,7 +165,20 @@ def _chalice_server(host: str, port: int) -> Any:
         project_dir=str(ROOT),
         config_from_disk=json.loads(config_file.read_text(encoding="utf-8")),
     )
-    return LocalDevServer(app, config, host, port, handler_cls=_handler_class())
+    return LocalDevServer(
+        app, config, host, port, handler_cls=_handler_class(), server_cls=_server_class()
+    )
+
+
+def _server_class() -> Any:
+    from chalice.local import ThreadedHTTPServer
+
+    class Server(ThreadedHTTPServer):
+        # http.server's listen backlog is 5: with 16 clients at once, some connections were
+        # reset before they were read. A call centre's burst must queue, not fail.
+        request_queue_size = 128
+
+    return Server
 
 
 def main() -> int:
