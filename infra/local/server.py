@@ -69,6 +69,14 @@ def _create_resources(endpoint: str) -> None:
     create_all(session, Names(RESOURCE_PREFIX))
 
 
+#: No inline script anywhere; styles may be inline (Element Plus positions popups by style).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
 def _handler_class() -> type:
     from chalice.local import ChaliceRequestHandler, ForbiddenError, LocalGatewayException
 
@@ -137,13 +145,22 @@ def _handler_class() -> type:
             textual = ctype.startswith("text/") or ctype.endswith("javascript")
             self.send_header("Content-Type", ctype + ("; charset=utf-8" if textual else ""))
             self.send_header("Content-Length", str(len(data)))
-            immutable = "public, max-age=31536000, immutable"  # hashed asset names
-            cache = "no-cache" if target.name == "index.html" else immutable
+            hashed = target.parent.name == "assets"  # Vite's content-hashed file names
+            cache = "public, max-age=31536000, immutable" if hashed else "no-cache"
             self.send_header("Cache-Control", cache)
             self.send_header("X-Content-Type-Options", "nosniff")
+            # the policy the deployed CloudFront response-headers policy sets (issue 8): the
+            # browser tests run under it, so an inline script would show up there first
+            self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            self.send_header("Referrer-Policy", "strict-origin-when-cross-origin")
+            self.send_header("X-Frame-Options", "DENY")
             self.end_headers()
             if self.command == "GET":
                 self.wfile.write(data)
+
+        # ChaliceRequestHandler binds its do_* methods to its own _generic_handle when the
+        # class is made: without rebinding them here, the override above never runs.
+        do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
 
     return Handler
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import urllib.error
 import urllib.parse
 
 import pytest
@@ -98,3 +99,37 @@ def test_errors_over_http_are_problems(stack):
         "POST", "/api/v1/departments", {"name": "x" * (1024 * 1024 + 10)}, as_user="admin"
     )
     assert status == 413 and body["code"] == "payload_too_large"
+
+
+def test_the_spa_is_served_on_the_api_origin_under_a_strict_policy(stack):
+    """The built SPA (make frontend) beside the API: deep links fall back to index.html,
+    hashed assets are cached for good, and every page carries the Content-Security-Policy."""
+    import re
+    import urllib.request
+
+    from tests.conftest import ROOT
+
+    assert (ROOT / "frontend" / "dist" / "index.html").is_file(), "build the SPA: make frontend"
+    stack.start()
+
+    def get(path: str, method: str = "GET") -> tuple[int, dict[str, str], str]:
+        req = urllib.request.Request(stack.url + path, method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, dict(r.headers), r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read().decode()
+
+    status, headers, index = get("/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["Cache-Control"] == "no-cache"
+    assert "<script>" not in index and "onload=" not in index  # nothing inline
+    assert get("/my/appeals/new")[2] == index  # a deep link is the app
+    asset = re.search(r'src="(/assets/[^"]+\.js)"', index)
+    assert asset, index
+    status, headers, _ = get(asset.group(1))
+    assert status == 200 and "immutable" in headers["Cache-Control"]
+    assert get("/login", "POST")[0] == 404
+    status, _, body = get("/api/v1/nowhere")
+    assert status == 404 and '"code": "not_found"' in body
