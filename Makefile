@@ -6,8 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PYTEST_WORKERS ?= 2
+FRONT  := frontend
+NODE_STAMP := $(FRONT)/node_modules/.installed-$(shell cat $(FRONT)/package-lock.json | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint typecheck layers pytest bench clean
+.PHONY: install run test lint typecheck layers pytest bench clean frontend frontend-check browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,12 +20,42 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+$(NODE_STAMP): $(FRONT)/package.json $(FRONT)/package-lock.json
+	cd $(FRONT) && npm ci --no-audit --no-fund --loglevel=error
+	@rm -f $(FRONT)/node_modules/.installed-*
+	@touch $@
+
+## The SPA's production build in frontend/dist (static, hashed assets, no inline script).
+frontend: $(NODE_STAMP)
+	cd $(FRONT) && npx vite build --logLevel warn
+
+## The SPA's own checks: ESLint, vue-tsc, Vitest, and the API types current with the code.
+frontend-check: install $(NODE_STAMP)
+	cd $(FRONT) && npx eslint --max-warnings 0 .
+	cd $(FRONT) && npx vue-tsc --noEmit -p tsconfig.app.json
+	cd $(FRONT) && npx vitest run --reporter=dot
+	$(BIN)/python -m infra.openapi_dump build/openapi.json
+	cd $(FRONT) && npx openapi-typescript ../build/openapi.json -o ../build/schema.d.ts --default-non-nullable false --silent
+	@diff -q build/schema.d.ts $(FRONT)/src/api/schema.d.ts >/dev/null || { \
+	  echo "frontend/src/api/schema.d.ts is stale: run 'cd frontend && npm run api:types' after"; \
+	  echo "'.venv/bin/python -m infra.openapi_dump build/openapi.json'"; exit 1; }
+
+## Debian's Chromium (and a Chinese font, so screenshots are readable) for the browser
+## tests: installed when absent and we can (root); a missing browser fails the run.
+browser:
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wqy; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  else echo "chromium is missing: apt-get install chromium fonts-wqy-microhei (as root)"; exit 1; fi; }
+	@command -v chromium >/dev/null 2>&1 || { echo "chromium could not be installed"; exit 1; }
+
 ## Start the whole platform on the local stack (PORT, DATA_DIR choose port and data folder).
-run: install
+run: install frontend
 	$(BIN)/python -m infra.local.server
 
-## Every check CI runs: lint, format, types, layer contracts, all tests.
-test: install lint typecheck layers pytest
+## Every check CI runs: lint, format, types, layer contracts, the SPA's checks, all tests
+## (API, local stack, and the browser tests in Chromium against the built SPA).
+test: install lint typecheck layers frontend-check frontend browser pytest
 
 lint:
 	$(BIN)/ruff check .
@@ -39,11 +71,12 @@ pytest:
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 ## Benchmarks print figures (never asserted in tests).
-bench: install
+bench: install frontend browser
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_requests.py
+	$(BIN)/python bench/bench_frontend.py
 	$(BIN)/python bench/bench_restart.py
 	$(BIN)/python bench/bench_startup.py 10000
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build $(FRONT)/node_modules $(FRONT)/dist

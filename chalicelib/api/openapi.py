@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from chalicelib.api.contract import REGISTRY, Api, Operation, path_params, request_examples
 from chalicelib.api.problems import Problem
@@ -25,6 +25,16 @@ _ERROR_TEXT = {
 }
 
 
+class _ResponsesComplete(GenerateJsonSchema):
+    """A response always carries every field (defaults included), so in serialization mode
+    each field is required: clients generated from the document need no undefined checks."""
+
+    def field_is_required(self, field: Any, total: bool) -> bool:
+        if self.mode == "serialization":
+            return not field.get("serialization_exclude")
+        return super().field_is_required(field, total)
+
+
 def _ops(include_local: bool) -> list[Operation]:
     return [op for op in REGISTRY if include_local or not op.local_only]
 
@@ -40,7 +50,11 @@ def build(include_local: bool) -> dict[str, Any]:
     keyed = [
         (m, "validation" if any(op.request is m for op in ops) else "serialization") for m in models
     ]
-    refs, schema = models_json_schema(keyed, ref_template="#/components/schemas/{model}")  # type: ignore[arg-type]
+    refs, schema = models_json_schema(
+        keyed,  # type: ignore[arg-type]
+        ref_template="#/components/schemas/{model}",
+        schema_generator=_ResponsesComplete,
+    )
     components = schema.get("$defs", {})
 
     def ref(model: type[BaseModel], mode: str) -> dict[str, Any]:

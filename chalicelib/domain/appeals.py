@@ -113,6 +113,11 @@ class Appeal(BaseModel):
         description="start of the current period: receipt, or the last 重办"
     )
     overdue: bool = Field(False, description="past the deadline in force without a reply")
+    working_days_left: int | None = Field(
+        None,
+        description="working days from today (Beijing) to the deadline, today not counted; "
+        "0 on the last day and after; null once replied",
+    )
     pending_extension: dict[str, Any] | None = None
     escalation_level: int = Field(0, ge=0, le=2)
     supervised: bool = False
@@ -298,6 +303,9 @@ def present(appeal: Appeal, user: User, now: datetime) -> Appeal:
     """The appeal as ``user`` may see it, with ``overdue`` as of ``now``."""
     shown = appeal.model_copy(deep=True)
     shown.overdue = is_overdue(appeal, now)
+    if appeal.is_open:
+        due = datetime.fromisoformat(appeal.reply_due_at)
+        shown.working_days_left = calendar.working_days_left(now, due)
     if not sees_caller_phone(user, appeal):
         shown.enterprise.caller_phone = mask_phone(appeal.enterprise.caller_phone)
     if user.role == Role.ENTERPRISE:

@@ -89,7 +89,7 @@ def listings(a: Appeal) -> dict[str, tuple[str, str]]:
 
 
 def _doc(a: Appeal) -> dict[str, Any]:
-    return a.model_dump(mode="json", exclude={"overdue"})
+    return a.model_dump(mode="json", exclude={"overdue", "working_days_left"})
 
 
 def _writes(before: Appeal | None, after: Appeal) -> list[dict[str, Any]]:

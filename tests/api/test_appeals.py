@@ -76,6 +76,7 @@ def test_web_filing_is_routed_and_timed_at_once(api, at_time):
     # 5 working days, not counting the day of receipt, skipping Mid-Autumn and National Day
     assert a["reply_due_at"] == "2026-10-08T23:59:59+08:00"
     assert a["deadline_provisional"] is False and a["overdue"] is False
+    assert a["working_days_left"] == 5
     assert [e["type"] for e in a["timeline"]] == ["filed"]
     assert a["timeline"][0]["actor"]["username"] == "ent-hengrun"
     assert a["timeline"][0]["route"] == "coverage"
@@ -313,7 +314,8 @@ def test_an_appeal_past_its_deadline_without_a_reply_is_overdue(api, at_time):
     at_time(datetime(2026, 11, 2, 9, 0, tzinfo=BEIJING))
     a = file_web(api)
     at_time(datetime(2026, 11, 9, 23, 59, 0, tzinfo=BEIJING))
-    assert api.call("GET", f"/api/v1/appeals/{a['id']}", as_user="admin").data["overdue"] is False
+    last_day = api.call("GET", f"/api/v1/appeals/{a['id']}", as_user="admin").data
+    assert last_day["overdue"] is False and last_day["working_days_left"] == 0
     at_time(datetime(2026, 11, 10, 0, 0, 1, tzinfo=BEIJING))
     assert api.call("GET", f"/api/v1/appeals/{a['id']}", as_user="admin").data["overdue"] is True
     listed = api.call("GET", "/api/v1/appeals?overdue=true&limit=100", as_user="admin").data

@@ -1,0 +1,76 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+
+import { setConfigForTests } from '@/config'
+
+const settings: Record<string, unknown>[] = []
+const redirect = vi.fn()
+const callback = vi.fn()
+vi.mock('oidc-client-ts', () => ({
+  WebStorageStateStore: class {
+    constructor(public opts: unknown) {}
+  },
+  UserManager: class {
+    constructor(s: Record<string, unknown>) {
+      settings.push(s)
+    }
+    signinRedirect = redirect
+    signinRedirectCallback = callback
+  },
+}))
+const me = { username: 'u1', role: 'enterprise', display_name: '张伟' }
+vi.mock('@/api/client', () => ({
+  client: { GET: vi.fn(async () => me), POST: vi.fn() },
+  unwrap: async (call: Promise<unknown>) => call,
+}))
+
+const { completeProviderSignIn, homeOf, session, signInWithProvider, signOut } = await import('./session')
+
+const OIDC = {
+  auth: { mode: 'oidc' as const, authority: 'https://id.example.gov.cn', client_id: 'spa', token: 'access_token' as const },
+}
+
+describe('sign-in with the identity provider', () => {
+  beforeEach(() => {
+    settings.length = 0
+    redirect.mockReset()
+    callback.mockReset()
+    signOut()
+  })
+
+  it('uses the authorization code flow back to /callback, configured at run time', async () => {
+    setConfigForTests(OIDC)
+    await signInWithProvider()
+    expect(redirect).toHaveBeenCalledOnce()
+    expect(settings[0]).toMatchObject({
+      authority: 'https://id.example.gov.cn',
+      client_id: 'spa',
+      response_type: 'code',
+      redirect_uri: `${window.location.origin}/callback`,
+    })
+  })
+
+  it('keeps the token the API accepts and loads who is signed in', async () => {
+    setConfigForTests(OIDC)
+    callback.mockResolvedValue({ access_token: 'AT', id_token: 'IT' })
+    const user = await completeProviderSignIn()
+    expect(session.token).toBe('AT')
+    expect(user).toEqual(me)
+    setConfigForTests({ auth: { ...OIDC.auth, token: 'id_token' } })
+    signOut()
+    await completeProviderSignIn()
+    expect(session.token).toBe('IT')
+  })
+
+  it('refuses the provider flow where the stage uses demo users', async () => {
+    setConfigForTests({ auth: { mode: 'dev' } })
+    await expect(signInWithProvider()).rejects.toThrow()
+    expect(await completeProviderSignIn()).toBeNull()
+  })
+
+  it('sends each role to its own first page', () => {
+    expect(homeOf('enterprise')).toBe('/my/appeals')
+    expect(homeOf('operator')).toBe('/console')
+    expect(homeOf('admin')).toBe('/admin/triage')
+    expect(homeOf(undefined)).toBe('/login')
+  })
+})

@@ -1,0 +1,85 @@
+// Who is signed in. Local stack: a demo user picked on the sign-in page (dev endpoints).
+// Deployed: OpenID Connect authorization code flow with PKCE (oidc-client-ts).
+import { reactive } from 'vue'
+
+import { client, unwrap, type Me } from '@/api/client'
+import { loadConfig, type OidcConfig } from '@/config'
+
+const TOKEN_KEY = 'xqt.token'
+
+export const session = reactive<{ token: string | null; user: Me | null }>({
+  token: sessionStorage.getItem(TOKEN_KEY),
+  user: null,
+})
+
+function keep(token: string | null): void {
+  session.token = token
+  if (token) sessionStorage.setItem(TOKEN_KEY, token)
+  else sessionStorage.removeItem(TOKEN_KEY)
+}
+
+export async function loadMe(): Promise<Me | null> {
+  if (!session.token) return null
+  if (session.user) return session.user
+  session.user = await unwrap(client.GET('/api/v1/me'))
+  return session.user
+}
+
+export async function signInAsDemoUser(username: string): Promise<Me> {
+  const { token } = await unwrap(client.POST('/api/v1/dev/token', { body: { username } }))
+  keep(token)
+  session.user = null
+  return (await loadMe()) as Me
+}
+
+async function userManager(config: OidcConfig) {
+  const { UserManager, WebStorageStateStore } = await import('oidc-client-ts')
+  return new UserManager({
+    authority: config.authority,
+    client_id: config.client_id,
+    redirect_uri: `${window.location.origin}/callback`,
+    post_logout_redirect_uri: `${window.location.origin}/`,
+    response_type: 'code', // authorization code flow; oidc-client-ts adds PKCE (S256)
+    scope: config.scope ?? 'openid profile',
+    userStore: new WebStorageStateStore({ store: window.sessionStorage }),
+  })
+}
+
+export async function signInWithProvider(): Promise<void> {
+  const config = await loadConfig()
+  if (config.auth.mode !== 'oidc') throw new Error('not an OIDC deployment')
+  await (await userManager(config.auth)).signinRedirect()
+}
+
+export async function completeProviderSignIn(): Promise<Me | null> {
+  const config = await loadConfig()
+  if (config.auth.mode !== 'oidc') return null
+  const user = await (await userManager(config.auth)).signinRedirectCallback()
+  keep(config.auth.token === 'access_token' ? user.access_token : (user.id_token ?? null))
+  session.user = null
+  return loadMe()
+}
+
+export function signOut(): void {
+  keep(null)
+  session.user = null
+}
+
+export function homeOf(role: string | undefined): string {
+  switch (role) {
+    case 'enterprise':
+      return '/my/appeals'
+    case 'operator':
+      return '/console'
+    case 'commissioner':
+      return '/workbench'
+    case 'department':
+      return '/department'
+    case 'admin':
+      return '/admin/triage'
+    case 'supervisor':
+      return '/appeals'
+    default:
+      return '/login'
+  }
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+
+import admin from './messages/admin'
+import common from './messages/common'
+import enterprise from './messages/enterprise'
+import operator from './messages/operator'
+import staff from './messages/staff'
+
+function keys(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null) return [prefix]
+  return Object.entries(value).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k))
+}
+
+describe('messages', () => {
+  it.each(Object.entries({ common, enterprise, operator, staff, admin }))(
+    '%s has the same keys in Chinese and English, none empty',
+    (_, module) => {
+      expect(keys(module.en).sort()).toEqual(keys(module.zh).sort())
+      for (const lang of [module.zh, module.en]) {
+        for (const key of keys(lang)) {
+          const value = key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], lang)
+          expect(typeof value === 'string' && value.length > 0, key).toBe(true)
+        }
+      }
+    },
+  )
+
+  it('names every code of the contract', () => {
+    expect(Object.keys(common.zh.status)).toEqual(['received', 'processing', 'replied', 'closed'])
+    expect(Object.keys(common.zh.category)).toHaveLength(9)
+    expect(Object.keys(common.zh.channel)).toEqual(['web', 'hotline_12345', 'hotline_center'])
+  })
+})

@@ -1,0 +1,24 @@
+import 'element-plus/theme-chalk/base.css'
+import './styles.css'
+
+import { createApp } from 'vue'
+
+import { configureClient } from '@/api/client'
+import { session, signOut } from '@/auth/session'
+import App from './App.vue'
+import { i18n } from './i18n'
+import { router } from './router'
+
+configureClient({
+  token: () => session.token,
+  unauthorized: () => {
+    signOut()
+    if (router.currentRoute.value.path !== '/login') {
+      void router.push({ path: '/login', query: { next: router.currentRoute.value.fullPath } })
+    }
+  },
+  language: () => i18n.global.locale.value,
+})
+
+document.documentElement.lang = i18n.global.locale.value
+createApp(App).use(i18n).use(router).mount('#app')

@@ -1,0 +1,107 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+
+import { homeOf, loadMe, session } from '@/auth/session'
+
+type Role = 'enterprise' | 'operator' | 'commissioner' | 'department' | 'admin' | 'supervisor'
+const STAFF: Role[] = ['operator', 'commissioner', 'department', 'admin', 'supervisor']
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    roles?: Role[]
+    public?: boolean
+    title?: string
+  }
+}
+
+// Every page but sign-in is loaded on demand: an enterprise on a phone downloads the filing
+// page, not the service centre's administration.
+const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: () => homeOf(session.user?.role) },
+  {
+    path: '/login',
+    component: () => import('@/pages/LoginPage.vue'),
+    meta: { public: true, title: 'app.name' },
+  },
+  {
+    path: '/callback',
+    component: () => import('@/pages/CallbackPage.vue'),
+    meta: { public: true, title: 'app.name' },
+  },
+  {
+    path: '/my/appeals',
+    component: () => import('@/pages/enterprise/MyAppeals.vue'),
+    meta: { roles: ['enterprise'], title: 'nav.mine' },
+  },
+  {
+    path: '/my/appeals/new',
+    component: () => import('@/pages/enterprise/FileAppeal.vue'),
+    meta: { roles: ['enterprise'], title: 'nav.file' },
+  },
+  {
+    path: '/appeals/:id',
+    component: () => import('@/pages/AppealPage.vue'),
+    props: true,
+    meta: { title: 'field.caseNumber' },
+  },
+  {
+    path: '/console',
+    component: () => import('@/pages/operator/ConsolePage.vue'),
+    meta: { roles: ['operator'], title: 'nav.console' },
+  },
+  {
+    path: '/workbench',
+    component: () => import('@/pages/staff/WorkbenchPage.vue'),
+    meta: { roles: ['commissioner'], title: 'nav.workbench' },
+  },
+  {
+    path: '/department',
+    component: () => import('@/pages/staff/DepartmentPage.vue'),
+    meta: { roles: ['department'], title: 'nav.department' },
+  },
+  {
+    path: '/appeals',
+    component: () => import('@/pages/staff/AppealsPage.vue'),
+    meta: { roles: STAFF, title: 'nav.appeals' },
+  },
+  {
+    path: '/admin/triage',
+    component: () => import('@/pages/admin/TriagePage.vue'),
+    meta: { roles: ['admin'], title: 'nav.triage' },
+  },
+  {
+    path: '/admin/enterprises',
+    component: () => import('@/pages/admin/EnterprisesPage.vue'),
+    meta: { roles: ['admin'], title: 'nav.enterprises' },
+  },
+  {
+    path: '/admin/commissioners',
+    component: () => import('@/pages/admin/CommissionersPage.vue'),
+    meta: { roles: ['admin'], title: 'nav.commissioners' },
+  },
+  {
+    path: '/admin/departments',
+    component: () => import('@/pages/admin/DepartmentsPage.vue'),
+    meta: { roles: ['admin'], title: 'nav.departments' },
+  },
+  {
+    path: '/admin/users',
+    component: () => import('@/pages/admin/UsersPage.vue'),
+    meta: { roles: ['admin'], title: 'nav.users' },
+  },
+  { path: '/:rest(.*)*', redirect: '/' },
+]
+
+export const router = createRouter({ history: createWebHistory(), routes })
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true
+  if (!session.token) return { path: '/login', query: { next: to.fullPath } }
+  try {
+    await loadMe()
+  } catch {
+    return { path: '/login', query: { next: to.fullPath } }
+  }
+  const role = session.user?.role as Role | undefined
+  if (to.meta.roles && (!role || !to.meta.roles.includes(role))) return homeOf(role)
+  return true
+})

@@ -1,0 +1,131 @@
+"""A hotline call to its close through the UI: the operator posts it from an unknown caller,
+the service centre assigns it, the commissioner accepts and transfers it to two departments,
+one returns its part and the other answers, the commissioner replies and the operator records
+the call-back. Every staff page passes axe on the way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.ui.conftest import CASE, act, check_page, status_text, verdict
+
+pytestmark = pytest.mark.e2e
+
+
+def choose(page: Any, scope: Any, option: str) -> None:
+    """Open an Element Plus select inside ``scope`` and pick an option by its text."""
+    scope.click()
+    page.get_by_role("option", name=option).first.click()
+
+
+def test_a_hotline_call_from_an_unknown_caller_to_its_close(open_session):
+    operator = open_session("operator-12345")
+    page = operator.go("/console")
+    page.locator('[data-field="caller_phone"]').fill("13912345678")
+    page.locator('[data-field="kind"]').get_by_text("未登记", exact=False).first.click()
+    page.locator('[data-field="enterprise_name"]').fill("如东某水产养殖场")
+    choose(page, page.locator('[data-field="category"]'), "用地")
+    page.locator('[data-field="content"]').fill("扩建需要设施农用地,招工遇到社保问题。")
+    check_page(page, "operator-console")
+    page.get_by_test_id("submit-call").click()
+    number = page.get_by_test_id("case-number").inner_text().strip()
+    assert CASE.fullmatch(number)
+    check_page(page, "operator-console-case-number")
+
+    admin = open_session("admin")
+    page = admin.go("/admin/triage")
+    row = page.locator(f'[data-row="{number}"]')
+    row.wait_for()
+    check_page(page, "admin-triage")
+    choose(page, row.locator('[data-field="commissioner_id"]'), "顾晓燕")
+    row.get_by_test_id("assign").click()
+    row.wait_for(state="detached")
+
+    owner = open_session("comm-designated")
+    page = owner.go("/workbench")
+    page.locator(f'[data-appeal="{number}"]').wait_for()
+    check_page(page, "commissioner-workbench")
+    page = owner.go(f"/appeals/{number}")
+    act(page, "accept")
+    page.locator('[data-action="transfer"]').click()
+    form = page.locator('[data-form="transfer"]')
+    choose(page, form.locator(".el-select").first, "县自然资源和规划局")
+    page.get_by_role("option", name="县人力资源和社会保障局").first.click()
+    page.keyboard.press("Escape")
+    version = page.get_by_test_id("case-number").get_attribute("data-version")
+    form.locator("button[type=submit]").click()
+    page.wait_for_function(
+        "v => document.querySelector('[data-testid=case-number]')?.dataset.version !== v",
+        arg=version,
+    )
+    assert page.locator("[data-part]").count() == 2
+
+    land = open_session("dept-natural-resources")
+    page = land.go("/department")
+    page.locator(f'[data-appeal="{number}"]').wait_for()
+    check_page(page, "department-parts")
+    page = land.go(f"/appeals/{number}")
+    act(page, "return", {"textarea": "设施农用地备案属农业农村局"})
+
+    social = open_session("dept-hr-social")
+    page = social.go(f"/appeals/{number}")
+    act(page, "department_reply", {"textarea": "已指导企业补缴社保"})
+    check_page(page, "department-appeal-detail")
+
+    page = owner.go(f"/appeals/{number}")
+    act(page, "reply", {"textarea": "设施农用地已协调农业农村局;社保已由人社局指导办理。"})
+    assert status_text(page) == "已答复"
+
+    page = operator.go("/console")
+    page.get_by_test_id("callback-list").locator(f'[data-appeal="{number}"]').wait_for()
+    page = operator.go(f"/appeals/{number}")
+    assert "13912345678" in page.locator(".facts").inner_text()  # the poster sees the number
+    verdict(page, "callback", resolved=True, stars=5)
+    assert status_text(page) == "已办结"
+    timeline = page.locator(".el-timeline-item strong").all_inner_texts()
+    assert timeline[:8] == [
+        "提交诉求",
+        "改派专员",
+        "受理",
+        "转办部门",
+        "退回",
+        "部门反馈",
+        "答复企业",
+        "电话回访",
+    ]
+    for s in (operator, admin, owner, land, social):
+        assert not s.problems, s.problems
+
+
+@pytest.mark.parametrize(
+    ("user", "path", "ready"),
+    [
+        ("admin", "/admin/enterprises", "table"),
+        ("admin", "/admin/commissioners", "table"),
+        ("admin", "/admin/departments", "table"),
+        ("admin", "/admin/users", "table"),
+        ("admin", "/appeals", "h1"),
+        ("supervisor", "/appeals", "h1"),
+        ("comm-designated", "/appeals?overdue=true", "h1"),
+    ],
+)
+def test_every_staff_page_passes_axe(open_session, user, path, ready):
+    s = open_session(user)
+    page = s.go(path)
+    page.locator(ready).first.wait_for()
+    name = f"{user}-{path.strip('/').split('?')[0].replace('/', '-')}"
+    check_page(page, name)
+    assert not s.problems, s.problems
+
+
+def test_english_is_a_switch_and_is_remembered(open_session):
+    s = open_session("comm-designated")
+    page = s.go("/workbench")
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="Workbench").wait_for()
+    page = s.go("/workbench")
+    assert page.get_by_role("link", name="Workbench").is_visible()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    check_page(page, "commissioner-workbench-en")
