@@ -7,14 +7,23 @@ import os
 
 from chalice import Chalice
 
-from chalicelib.api import appeals, catalogs, enterprises, health, middleware, openapi, users
+from chalicelib.api import (
+    appeals,
+    calendar,
+    catalogs,
+    enterprises,
+    health,
+    middleware,
+    openapi,
+    users,
+)
 from chalicelib.api.contract import API_PREFIX
 from chalicelib.logs import quiet_libraries
 
 app = Chalice(app_name="xingqitong", configure_logs=False)
 app.api.binary_types = []  # every response is text (JSON); no Accept header games
 
-for module in (health, openapi, enterprises, catalogs, users, appeals):
+for module in (health, openapi, enterprises, catalogs, users, appeals, calendar):
     app.register_blueprint(module.api.blueprint, url_prefix=API_PREFIX)
 
 # The dev routes exist only where the local stack (or a test emulating it) says so before

@@ -94,6 +94,8 @@ def main() -> None:
 
             for user in USERS:  # warm Lambda: each user's record cached once
                 call(None, "GET", "/api/v1/me", user)
+            # and the calendar, service levels and directory read once (cached 60 s)
+            call(None, "GET", "/api/v1/appeals?scope=mine", "ent-hengrun")
 
             w = call("web filing", "POST", "/api/v1/appeals", "ent-hengrun", WEB, expect=201)
             key = {"Idempotency-Key": uuid.uuid4().hex}
@@ -133,6 +135,13 @@ def main() -> None:
             ev("callback", "operator-12345", h, "callback", resolved=True, satisfaction=5)
             x = ev("set_urgency", "comm-above-100m", x, "set_urgency", urgency="urgent",
                    reason="停产风险")  # fmt: skip
+            x = ev("request_extension", "comm-above-100m", x, "request_extension",
+                   working_days=1, reason="待省厅回复")  # fmt: skip
+            x = ev("approve_extension", "admin", x, "approve_extension")
+            call("GET a calendar year", "GET", "/api/v1/calendar/2026", "admin")
+            call("deadline preview", "GET",
+                 "/api/v1/calendar/deadline?received_at=2026-09-23T10:00:00Z&working_days=5",
+                 "admin")  # fmt: skip
             ev("return to triage (owner)", "comm-above-100m", x, "return", reason="非本专员")
 
     width = max(len(label) for label, _, _ in rows)

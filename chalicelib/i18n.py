@@ -77,6 +77,18 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "尚有 {count} 个部门在办,不能退回分办",
         "en": "{count} department part(s) still open: cannot send back to triage",
     },
+    "extension_pending": {
+        "zh": "诉求 {id} 已有待审批的延期申请",
+        "en": "Appeal {id} already has an extension waiting for a decision",
+    },
+    "extension_after_deadline": {
+        "zh": "已超过答复期限({due}),不能再申请延期",
+        "en": "The deadline ({due}) has passed: too late to ask for an extension",
+    },
+    "no_pending_extension": {
+        "zh": "诉求 {id} 没有待审批的延期申请",
+        "en": "Appeal {id} has no extension waiting for a decision",
+    },
     "idempotency_key_other_body": {
         "zh": "幂等键 {key} 已用于另一内容的来电",
         "en": "Idempotency-Key {key} was already used for a different call",
@@ -163,6 +175,18 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "reference_not_found": {"zh": "引用的对象不存在", "en": "The referenced item does not exist"},
     "value_error": {"zh": "取值无效", "en": "Invalid value"},
     "duplicate": {"zh": "重复:{id}", "en": "Listed twice: {id}"},
+    "year_invalid": {"zh": "年份应为 2000–2099", "en": "The year must be 2000–2099"},
+    "date_not_in_year": {"zh": "日期不在 {year} 年内", "en": "Not a date of {year}"},
+    "not_a_weekend": {"zh": "{day} 不是周末,无需调休", "en": "{day} is not a weekend day"},
+    "also_a_holiday": {"zh": "{day} 同时列为放假日", "en": "{day} is also listed as a holiday"},
+    "name_without_holiday": {
+        "zh": "该日期不在放假日列表中",
+        "en": "This date is not among the holidays",
+    },
+    "urgent_longer_than_normal": {
+        "zh": "紧急诉求时限不能长于一般诉求({normal} 个工作日)",
+        "en": "Urgent appeals cannot have longer than normal ones ({normal} working days)",
+    },
     "part_already_open": {
         "zh": "部门 {id} 的承办部分尚未办结",
         "en": "Department {id} already has an open part",

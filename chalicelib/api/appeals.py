@@ -32,6 +32,7 @@ from chalicelib.domain.routing import Profile, route
 from chalicelib.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.store import appeals as store
 from chalicelib.store import directory
+from chalicelib.store import settings as settings_store
 
 api = Api(__name__, "appeals")
 
@@ -127,7 +128,7 @@ class AppealResponse(AppealDetail):
 
 def _detail(appeal: Appeal, events: list[TimelineEvent], user: User, now: datetime) -> Any:
     shown = present_detail(appeal, events, user, now)
-    return AppealResponse(**shown.model_dump(), actions=lifecycle.allowed_events(appeal, user))
+    return AppealResponse(**shown.model_dump(), actions=lifecycle.allowed_events(appeal, user, now))
 
 
 def _builder(
@@ -191,6 +192,7 @@ def _builder(
 )
 def file_appeal(ctx: Ctx, body: AppealCreate) -> Created:
     """File an appeal for the caller's enterprise: routed and timed at once."""
+    settings_store.refresh()  # the calendar and service levels in force
     if not ctx.user.enterprise_uscc:
         raise Forbidden("enterprise_unbound")
     now = clock.now()
@@ -238,6 +240,7 @@ def file_appeal(ctx: Ctx, body: AppealCreate) -> Created:
 def post_call(ctx: Ctx, body: HotlineCall) -> Created:
     """Post a hotline call: a registered ``uscc`` makes it that enterprise's appeal; any
     other caller's goes to the service centre's triage queue."""
+    settings_store.refresh()  # the calendar and service levels in force
     key = ctx.headers.get(IDEMPOTENCY_HEADER.lower(), "")
     if not key:
         raise ValidationFailed.one(IDEMPOTENCY_HEADER, "missing")
@@ -279,6 +282,7 @@ def _readable(ctx: Ctx, appeal_id: str) -> tuple[Appeal, list[TimelineEvent]]:
 )
 def get_appeal(ctx: Ctx, appeal_id: str) -> Any:
     """The appeal with every step of its timeline, as the caller may see it."""
+    settings_store.refresh()  # the calendar and service levels in force
     appeal, events = _readable(ctx, appeal_id)
     return _detail(appeal, events, ctx.user, clock.now())
 
@@ -291,6 +295,7 @@ def get_appeal(ctx: Ctx, appeal_id: str) -> Any:
 )
 def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
     """``mine``, ``queue`` (urgent first, then by deadline) or ``all`` the caller may read."""
+    settings_store.refresh()  # the calendar and service levels in force
     now = clock.now()
     spec = store.list_query(ctx.user, query.scope, query.status, query.overdue, now)
     items, nxt = store.page(spec, now, query.limit, query.cursor)
@@ -308,6 +313,7 @@ def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
 def post_event(ctx: Ctx, appeal_id: str, body: lifecycle.Command) -> Any:
     """One step of the appeal's life under ``version``: who may post which event in which
     status is in ``chalicelib/domain/lifecycle.py``."""
+    settings_store.refresh()  # the calendar and service levels in force
     appeal, events = _readable(ctx, appeal_id)
     commissioner_ids = (body.commissioner_id,) if isinstance(body, lifecycle.Reassign) else ()
     department_ids = tuple(body.departments) if isinstance(body, lifecycle.Transfer) else ()

@@ -8,7 +8,7 @@ The lifecycle — which event may change an appeal, by whom, to what — is in
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -26,9 +26,33 @@ from chalicelib.domain.models import Actor, Timestamp, User
 from chalicelib.domain.privacy import mask_phone
 from chalicelib.domain.routing import Route
 
-#: Service levels (R4.1, R3.3): working days to reply, by urgency. A later issue makes them
-#: configurable by administrators; every deadline is computed through :func:`reply_deadline`.
-REPLY_WORKING_DAYS: dict[Urgency, int] = {Urgency.NORMAL: 5, Urgency.URGENT: 1}
+
+class ServiceLevels(BaseModel):
+    """Service levels (R4.1, R3.3): working days to reply by urgency, and how many working
+    days before the deadline the warning falls (1: at the start of the last working day).
+    Administrators change them; every deadline goes through :func:`reply_deadline`."""
+
+    normal_working_days: int = Field(5, ge=1, le=30, description="一般诉求答复时限")
+    urgent_working_days: int = Field(1, ge=1, le=30, description="紧急诉求答复时限(急事急办)")
+    warning_working_days: int = Field(1, ge=1, le=10, description="期限前第几个工作日开始预警")
+
+    def days(self, urgency: Urgency) -> int:
+        return self.urgent_working_days if urgency == Urgency.URGENT else self.normal_working_days
+
+
+_levels = ServiceLevels()
+
+
+def service_levels() -> ServiceLevels:
+    """The service levels in force (the store installs what administrators saved)."""
+    return _levels
+
+
+def set_service_levels(levels: ServiceLevels) -> None:
+    global _levels
+    _levels = levels
+
+
 #: A department's part (联办), when the commissioner names no other period.
 PART_WORKING_DAYS = 3
 OPEN_STATUSES = frozenset({Status.RECEIVED, Status.PROCESSING})
@@ -88,6 +112,25 @@ class Rating(BaseModel):
     at: Timestamp
 
 
+class PendingExtension(BaseModel):
+    """An extension a commissioner asked for, waiting for an admin's decision."""
+
+    working_days: int
+    reason: str
+    requested_at: Timestamp
+    requested_by: Actor
+
+
+class Extension(BaseModel):
+    """An approved extension: the deadline it moved, and why (the enterprise sees this)."""
+
+    working_days: int
+    reason: str
+    from_due_at: Timestamp
+    to_due_at: Timestamp
+    approved_at: Timestamp
+
+
 class Appeal(BaseModel):
     """An appeal as stored and shown (before each reader's redactions)."""
 
@@ -109,6 +152,12 @@ class Appeal(BaseModel):
     deadline_provisional: bool = Field(
         False, description="computed on a year the official calendar does not have yet"
     )
+    deadline_counted: list[str] = Field(
+        default_factory=list, description="the working days counted for the deadline in force"
+    )
+    deadline_explanation: str = Field("", description="how the deadline was counted, in Chinese")
+    warn_at: Timestamp | None = Field(None, description="when the deadline warning falls")
+    extensions: list[Extension] = Field(default_factory=list)
     period_started_at: Timestamp = Field(
         description="start of the current period: receipt, or the last 重办"
     )
@@ -118,7 +167,7 @@ class Appeal(BaseModel):
         description="working days from today (Beijing) to the deadline, today not counted; "
         "0 on the last day and after; null once replied",
     )
-    pending_extension: dict[str, Any] | None = None
+    pending_extension: PendingExtension | None = None
     escalation_level: int = Field(0, ge=0, le=2)
     supervised: bool = False
     supervision_due_at: Timestamp | None = None
@@ -156,7 +205,7 @@ class TimelineEvent(BaseModel):
 
     type: str
     at: Timestamp
-    actor: Actor | None = Field(description="null for the system's own events")
+    actor: Actor | None = Field(None, description="null for the system's own events")
     version: int
     status: Status = Field(description="the appeal's status after the event")
     channel: Channel | None = None
@@ -173,6 +222,8 @@ class TimelineEvent(BaseModel):
     urgency: Urgency | None = None
     previous_urgency: Urgency | None = None
     reply_due_at: Timestamp | None = None
+    previous_reply_due_at: Timestamp | None = None
+    working_days: int | None = None
     level: int | None = None
     note: str | None = None
 
@@ -183,9 +234,39 @@ class AppealDetail(Appeal):
     timeline: list[TimelineEvent]
 
 
-def reply_deadline(start: datetime, urgency: Urgency) -> calendar.Deadline:
+def reply_deadline(start: datetime, urgency: Urgency, basis: str = "received") -> calendar.Deadline:
     """The reply deadline of a period starting at ``start`` (R4.1: 5 working days; urgent 1)."""
-    return calendar.add_working_days(start, REPLY_WORKING_DAYS[urgency])
+    return calendar.add_working_days(start, service_levels().days(urgency), basis=basis)
+
+
+def extended_deadline(due_at: str, working_days: int) -> calendar.Deadline:
+    """An approved extension, counted from the deadline in force (its day not counted)."""
+    return calendar.add_working_days(datetime.fromisoformat(due_at), working_days, basis="extended")
+
+
+def apply_deadline(appeal: Appeal, deadline: calendar.Deadline) -> None:
+    """Put a deadline in force: the due time, whether provisional, the days counted, the
+    explanation and the warning point (the start of the Nth-to-last working day)."""
+    appeal.reply_due_at = iso(deadline.due_at)
+    appeal.deadline_provisional = deadline.provisional
+    appeal.deadline_counted = [d.isoformat() for d in deadline.counted]
+    appeal.deadline_explanation = deadline.explanation
+    back = service_levels().warning_working_days
+    warn_day = deadline.counted[max(0, len(deadline.counted) - back)]
+    appeal.warn_at = iso(datetime.combine(warn_day, datetime.min.time(), tzinfo=BEIJING))
+
+
+def current_deadline(appeal: Appeal) -> calendar.Deadline:
+    """The deadline in force computed afresh: the period's own, then each approved extension
+    (after an administrator loads a year's notice, provisional deadlines become final)."""
+    basis = "reopened" if appeal.reopened else "received"
+    deadline = reply_deadline(
+        datetime.fromisoformat(appeal.period_started_at), appeal.urgency, basis
+    )
+    for ext in appeal.extensions:
+        if ext.approved_at >= appeal.period_started_at:  # this period's, not before a 重办
+            deadline = extended_deadline(iso(deadline.due_at), ext.working_days)
+    return deadline
 
 
 def case_number(day: datetime, sequence: int) -> str:
@@ -235,7 +316,6 @@ def new_appeal(
         status=Status.RECEIVED,
         assignee=assignee,
         reply_due_at=iso(deadline.due_at),
-        deadline_provisional=deadline.provisional,
         period_started_at=at,
         posted_by=filed_by.username if filed_by.role == Role.OPERATOR else None,
         filed_by=filed_by.username,
@@ -243,6 +323,7 @@ def new_appeal(
         created_at=at,
         updated_at=at,
     )
+    apply_deadline(appeal, deadline)
     event = TimelineEvent(
         type="filed",
         at=at,

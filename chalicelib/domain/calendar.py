@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import chinese_calendar
@@ -32,6 +32,29 @@ class YearSchedule:
     working_weekends: frozenset[date]  # Saturdays/Sundays made working days (调休)
     official: bool  # the State Council's schedule (library or administrator); False: fallback
     source: str  # "chinesecalendar" | "admin" | "fallback"
+    names: Mapping[date, str] = field(default_factory=dict, compare=False)  # 国庆, 中秋 …
+
+
+#: Chinese names of the holidays, from the libraries' English ones (matched by keyword).
+_HOLIDAY_NAMES = (
+    ("new year's eve", "春节"),  # holidays: "Chinese New Year's Eve" (the Spring Festival's)
+    ("new year", "元旦"),
+    ("spring festival", "春节"),
+    ("tomb", "清明"),
+    ("labo", "劳动节"),
+    ("dragon boat", "端午"),
+    ("mid-autumn", "中秋"),
+    ("national day", "国庆"),
+    ("anti-fascist", "抗战胜利纪念日"),
+)
+
+
+def chinese_holiday_name(english: str) -> str:
+    """元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆 from a library's English name."""
+    lowered = english.lower()
+    if "chinese new year" in lowered:
+        return "春节"
+    return next((zh for key, zh in _HOLIDAY_NAMES if key in lowered), english)
 
 
 def library_schedule(year: int) -> YearSchedule | None:
@@ -40,14 +63,16 @@ def library_schedule(year: int) -> YearSchedule | None:
         chinese_calendar.is_workday(date(year, 1, 1))
     except NotImplementedError:
         return None
+    days_off = frozenset(d for d in chinese_calendar.holidays if d.year == year)
     return YearSchedule(
         year=year,
-        holidays=frozenset(d for d in chinese_calendar.holidays if d.year == year),
+        holidays=days_off,
         working_weekends=frozenset(
             d for d in chinese_calendar.workdays if d.year == year and d.weekday() >= 5
         ),
         official=True,
         source="chinesecalendar",
+        names={d: chinese_holiday_name(chinese_calendar.holidays[d]) for d in days_off},
     )
 
 
@@ -62,12 +87,14 @@ def fallback_schedule(year: int) -> YearSchedule:
     import holidays  # slow to import (~60 ms); only needed for years without official data
 
     listed = holidays.China(years=year, observed=False, language="en_US")
-    statutory = frozenset(
-        day
+    statutory = {
+        day: chinese_holiday_name(name)
         for day, name in listed.items()
         if day.year == year and "substitut" not in name.lower() and "observed" not in name.lower()
+    }
+    return YearSchedule(
+        year, frozenset(statutory), frozenset(), official=False, source="fallback", names=statutory
     )
-    return YearSchedule(year, statutory, frozenset(), official=False, source="fallback")
 
 
 class WorkCalendar:
@@ -129,6 +156,7 @@ class Deadline:
     due_at: datetime  # tz-aware, Asia/Shanghai, 23:59:59 of the last counted day
     provisional: bool  # some year consulted (receipt year .. due year) is not official
     counted: tuple[date, ...]  # the working days counted, in order
+    explanation: str = ""  # 「9月23日受理,不计受理当日,扣除中秋、国庆假期,第5个工作日为10月8日」
 
 
 _default_lock = threading.Lock()
@@ -164,8 +192,49 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day, END_OF_DAY, tzinfo=BEIJING)
 
 
+#: How the start of a period is named in its explanation.
+BASIS = {
+    "received": "{m}月{d}日受理,不计受理当日",
+    "reopened": "{m}月{d}日重办,不计当日",
+    "transferred": "{m}月{d}日转办,不计当日",
+    "extended": "自原期限{m}月{d}日起延期,不计当日",
+}
+
+
+def explain(start: date, counted: tuple[date, ...], cal: WorkCalendar, basis: str) -> str:
+    """A sentence saying how a deadline was counted, as people check it by hand."""
+    first, last = start + timedelta(days=1), counted[-1]
+    names: list[str] = []
+    makeup: list[str] = []
+    day = first
+    while day <= last:
+        sched = cal.schedule(day.year)
+        if day in sched.holidays and day not in sched.working_weekends:
+            name = sched.names.get(day)
+            if name and name not in names:
+                names.append(name)
+        if day in sched.working_weekends:
+            makeup.append(f"{day.month}月{day.day}日")
+        day += timedelta(days=1)
+    parts = [BASIS.get(basis, BASIS["received"]).format(m=start.month, d=start.day)]
+    if names:
+        parts.append(f"扣除{'、'.join(names)}假期")
+    if makeup:
+        parts.append(f"{'、'.join(makeup)}调休上班计入")
+    parts.append(f"第{len(counted)}个工作日为{last.month}月{last.day}日")
+    unknown = sorted({y for y in range(start.year, last.year + 1) if not cal.schedule(y).official})
+    text = ",".join(parts)
+    if unknown:
+        years = "、".join(str(y) for y in unknown)
+        text += f"({years}年放假安排尚未录入,按法定节假日暂定)"
+    return text
+
+
 def add_working_days(
-    start: datetime, working_days: int, calendar: WorkCalendar | None = None
+    start: datetime,
+    working_days: int,
+    calendar: WorkCalendar | None = None,
+    basis: str = "received",
 ) -> Deadline:
     """The deadline of a period of ``working_days`` working days received at ``start``.
 
@@ -178,11 +247,12 @@ def add_working_days(
         raise ValueError("working_days must be at least 1")
     received = beijing_date(start)
     cal = calendar if calendar is not None else default_calendar()
-    counted = cal.working_days_after(received, working_days)
+    counted = tuple(cal.working_days_after(received, working_days))
     return Deadline(
         due_at=end_of_day(counted[-1]),
         provisional=not cal.is_official(received.year, counted[-1].year),
-        counted=tuple(counted),
+        counted=counted,
+        explanation=explain(received, counted, cal, basis),
     )
 
 

@@ -24,10 +24,15 @@ from chalicelib.domain.appeals import (
     Appeal,
     Assignee,
     DepartmentRef,
+    Extension,
     Part,
+    PendingExtension,
     Rating,
     Reply,
     TimelineEvent,
+    apply_deadline,
+    current_deadline,
+    extended_deadline,
     reply_deadline,
 )
 from chalicelib.domain.codes import PartStatus, Role, Status, Urgency
@@ -127,6 +132,31 @@ class SetUrgency(Strict):
     reason: Reason
 
 
+class RequestExtension(Strict):
+    """The owner asks for more time, before the deadline, with a reason."""
+
+    type: Literal["request_extension"]
+    version: Version
+    working_days: int = Field(ge=1, le=10)
+    reason: Reason
+
+
+class ApproveExtension(Strict):
+    """The service centre grants the extension asked for: the deadline moves."""
+
+    type: Literal["approve_extension"]
+    version: Version
+    note: Comment | None = None
+
+
+class RejectExtension(Strict):
+    """The service centre refuses the extension: the deadline stays."""
+
+    type: Literal["reject_extension"]
+    version: Version
+    note: Comment | None = None
+
+
 Command = (
     Accept
     | Transfer
@@ -137,6 +167,9 @@ Command = (
     | Callback
     | Reassign
     | SetUrgency
+    | RequestExtension
+    | ApproveExtension
+    | RejectExtension
 )
 COMMANDS: dict[str, type[Strict]] = {
     "accept": Accept,
@@ -148,6 +181,9 @@ COMMANDS: dict[str, type[Strict]] = {
     "callback": Callback,
     "reassign": Reassign,
     "set_urgency": SetUrgency,
+    "request_extension": RequestExtension,
+    "approve_extension": ApproveExtension,
+    "reject_extension": RejectExtension,
 }
 EventBody = Annotated[Command, Field(discriminator="type")]
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(EventBody)
@@ -231,10 +267,13 @@ RULES: dict[str, Rule] = {
     "callback": Rule(frozenset({Role.OPERATOR, Role.ADMIN}), frozenset({Status.REPLIED})),
     "reassign": Rule(frozenset({Role.ADMIN}), _OPEN),
     "set_urgency": Rule(frozenset({Role.COMMISSIONER, Role.ADMIN}), _OPEN),
+    "request_extension": Rule(frozenset({Role.COMMISSIONER}), _OPEN),
+    "approve_extension": Rule(frozenset({Role.ADMIN}), _OPEN),
+    "reject_extension": Rule(frozenset({Role.ADMIN}), _OPEN),
 }
 
 
-def allowed_events(appeal: Appeal, user: User) -> list[str]:
+def allowed_events(appeal: Appeal, user: User, now: datetime | None = None) -> list[str]:
     """The events ``user`` may post on ``appeal`` now (the SPA shows these as actions)."""
     out = []
     for name, rule in RULES.items():
@@ -243,13 +282,22 @@ def allowed_events(appeal: Appeal, user: User) -> list[str]:
                 _check_actor(name, appeal, user)
             except Forbidden:
                 continue
-            if _blocked(name, appeal, user) is None:
+            if _blocked(name, appeal, user, now) is None:
                 out.append(name)
     return out
 
 
-def _blocked(kind: str, appeal: Appeal, user: User) -> InvalidTransition | None:
+def _blocked(
+    kind: str, appeal: Appeal, user: User, now: datetime | None = None
+) -> InvalidTransition | None:
     """What the appeal's state forbids beyond its status (409 ``invalid_transition``)."""
+    if kind == "request_extension":
+        if appeal.pending_extension is not None:
+            return InvalidTransition("extension_pending", id=appeal.id)
+        if now is not None and iso(now) > appeal.reply_due_at:
+            return InvalidTransition("extension_after_deadline", due=appeal.reply_due_at)
+    if kind in ("approve_extension", "reject_extension") and appeal.pending_extension is None:
+        return InvalidTransition("no_pending_extension", id=appeal.id)
     if kind == "accept" and appeal.assignee.commissioner_id is None:
         return InvalidTransition("needs_assignee", id=appeal.id)
     if user.role == Role.DEPARTMENT and kind in ("department_reply", "return"):
@@ -289,7 +337,7 @@ def decide(
         raise VersionConflict("stale_version", given=command.version)
     if appeal.status not in rule.statuses:
         raise InvalidTransition("event_not_allowed", type=command.type, status=appeal.status.value)
-    blocked = _blocked(command.type, appeal, user)
+    blocked = _blocked(command.type, appeal, user, now)
     if blocked is not None:
         raise blocked
     after = appeal.model_copy(deep=True)
@@ -403,14 +451,13 @@ def _verdict(a: Appeal, c: Confirm | Callback, u: User, now: datetime, d: Direct
         return fields, _NONE
     # 重办: back to processing with a new period and deadline; the old reply stays on the
     # timeline, the appeal waits for a new one
-    deadline = reply_deadline(now, a.urgency)
     a.status = Status.PROCESSING
     a.reply = None
     a.replied_at = None
     a.reopened += 1
     a.period_started_at = at
-    a.reply_due_at = iso(deadline.due_at)
-    a.deadline_provisional = deadline.provisional
+    a.pending_extension = None
+    apply_deadline(a, reply_deadline(now, a.urgency, basis="reopened"))
     return {**fields, "reply_due_at": a.reply_due_at}, _NONE
 
 
@@ -429,12 +476,9 @@ def _reassign(a: Appeal, c: Reassign, u: User, now: datetime, d: Directory) -> E
 def _set_urgency(a: Appeal, c: SetUrgency, u: User, now: datetime, d: Directory) -> Effect:
     if c.urgency == a.urgency:
         raise ValidationFailed.one("urgency", "urgency_unchanged", urgency=c.urgency.value)
-    start = datetime.fromisoformat(a.period_started_at)
-    deadline = reply_deadline(start, c.urgency)
     previous = a.urgency
     a.urgency = c.urgency
-    a.reply_due_at = iso(deadline.due_at)
-    a.deadline_provisional = deadline.provisional
+    apply_deadline(a, current_deadline(a))
     for part in a.open_parts:  # a part's deadline is never past the appeal's
         part.due_at = min(part.due_at, a.reply_due_at)
     fields = {
@@ -444,6 +488,91 @@ def _set_urgency(a: Appeal, c: SetUrgency, u: User, now: datetime, d: Directory)
         "reply_due_at": a.reply_due_at,
     }
     return fields, _NONE
+
+
+def _request_extension(
+    a: Appeal, c: RequestExtension, u: User, now: datetime, d: Directory
+) -> Effect:
+    a.pending_extension = PendingExtension(
+        working_days=c.working_days, reason=c.reason, requested_at=iso(now), requested_by=u.actor()
+    )
+    return {
+        "working_days": c.working_days,
+        "reason": c.reason,
+        "reply_due_at": a.reply_due_at,
+    }, _NONE
+
+
+def _approve_extension(
+    a: Appeal, c: ApproveExtension, u: User, now: datetime, d: Directory
+) -> Effect:
+    pending = a.pending_extension
+    assert pending is not None  # _blocked
+    previous = a.reply_due_at
+    deadline = extended_deadline(previous, pending.working_days)
+    apply_deadline(a, deadline)
+    a.extensions.append(
+        Extension(
+            working_days=pending.working_days,
+            reason=pending.reason,
+            from_due_at=previous,
+            to_due_at=a.reply_due_at,
+            approved_at=iso(now),
+        )
+    )
+    a.pending_extension = None
+    for part in a.open_parts:  # parts keep their own deadlines, never past the appeal's
+        part.due_at = min(part.due_at, a.reply_due_at)
+    fields = {
+        "working_days": pending.working_days,
+        "reason": pending.reason,
+        "note": c.note,
+        "reply_due_at": a.reply_due_at,
+        "previous_reply_due_at": previous,
+    }
+    return fields, _NONE
+
+
+def _reject_extension(
+    a: Appeal, c: RejectExtension, u: User, now: datetime, d: Directory
+) -> Effect:
+    pending = a.pending_extension
+    assert pending is not None  # _blocked
+    a.pending_extension = None
+    fields = {"working_days": pending.working_days, "reason": pending.reason, "note": c.note}
+    return fields, _NONE
+
+
+def recompute(appeal: Appeal, now: datetime) -> Decision | None:
+    """``deadline_recomputed``: the deadline in force counted again on the calendar as it now
+    is (an administrator loaded a year). ``None`` if nothing changes. A system event."""
+    if not appeal.is_open:
+        return None
+    deadline = current_deadline(appeal)
+    after = appeal.model_copy(deep=True)
+    apply_deadline(after, deadline)
+    if (after.reply_due_at, after.deadline_provisional) == (
+        appeal.reply_due_at,
+        appeal.deadline_provisional,
+    ):
+        return None
+    at = iso(now)
+    after.version = appeal.version + 1
+    after.updated_at = at
+    for part in after.open_parts:
+        part.due_at = min(part.due_at, after.reply_due_at)
+    event = TimelineEvent(
+        type="deadline_recomputed",
+        at=at,
+        actor=None,
+        version=after.version,
+        status=after.status,
+        reply_due_at=after.reply_due_at,
+        previous_reply_due_at=appeal.reply_due_at,
+        note=None,
+        reason=after.deadline_explanation,
+    )
+    return Decision(after, event)
 
 
 _HANDLERS: dict[str, Callable[..., Effect]] = {
@@ -456,4 +585,7 @@ _HANDLERS: dict[str, Callable[..., Effect]] = {
     "callback": _verdict,
     "reassign": _reassign,
     "set_urgency": _set_urgency,
+    "request_extension": _request_extension,
+    "approve_extension": _approve_extension,
+    "reject_extension": _reject_extension,
 }

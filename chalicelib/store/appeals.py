@@ -75,8 +75,10 @@ def listings(a: Appeal) -> dict[str, tuple[str, str]]:
         out["commq"] = (f"AP#COMMQ#{owner or keys.TRIAGE}", by_deadline)
         # the sweep's sparse index (issue 6) and every "overdue" list: open appeals by deadline
         out["open"] = ("AP#OPEN", f"{a.reply_due_at}#{a.id}")
-        if owner is None:
+        if owner is None or a.pending_extension is not None:
             out["adminq"] = ("AP#ADMINQ", by_deadline)
+        if a.deadline_provisional:  # recomputed when administrators load the year
+            out["prov"] = ("AP#PROV", f"{a.reply_due_at}#{a.id}")
     for part in a.departments:
         out[f"dept#{part.id}"] = (f"AP#DEPT#{part.id}", f"{part.transferred_at}#{a.id}")
         if part.status == PartStatus.OPEN and a.status != Status.CLOSED:

@@ -129,3 +129,18 @@ DIRECTORY = {"pk": "DIRECTORY", "sk": "DIRECTORY"}
 
 def directory_attribute(prefix: str, record_id: str) -> str:
     return f"{prefix}#{record_id}"
+
+
+# --- the calendar and service levels (issue 5) ------------------------------------------------
+
+CALENDAR = "CALENDAR"
+
+
+def calendar_year(year: int) -> dict[str, str]:
+    """A year's holiday schedule loaded by an administrator (all years: one Query on pk)."""
+    return {"pk": CALENDAR, "sk": f"YEAR#{year}"}
+
+
+def setting(name: str) -> dict[str, str]:
+    """A platform setting changed by administrators (``service-levels``)."""
+    return {"pk": f"SETTINGS#{name}", "sk": "SETTINGS"}

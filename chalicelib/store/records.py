@@ -12,7 +12,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.domain.models import Actor
-from chalicelib.errors import AlreadyExists, NotFound, VersionConflict
+from chalicelib.errors import AlreadyExists, AppError, NotFound, VersionConflict
 from chalicelib.store import audit, db, keys
 
 _KEY_ATTRS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "item_type")
@@ -31,7 +31,7 @@ def create(
     data: dict[str, Any],
     actor: Actor | None,
     entity_id: str,
-    exists_error: AlreadyExists,
+    exists_error: AppError,
     extra: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Create a record (version 1) unless its key exists; returns the stored record.

@@ -88,6 +88,11 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/pages/admin/UsersPage.vue'),
     meta: { roles: ['admin'], title: 'nav.users' },
   },
+  {
+    path: '/admin/calendar',
+    component: () => import('@/pages/admin/CalendarPage.vue'),
+    meta: { roles: ['admin'], title: 'nav.calendar' },
+  },
   { path: '/:rest(.*)*', redirect: '/' },
 ]
 

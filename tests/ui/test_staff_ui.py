@@ -129,3 +129,83 @@ def test_english_is_a_switch_and_is_remembered(open_session):
     page.get_by_role("link", name="Workbench").wait_for()
     assert page.evaluate("document.documentElement.lang") == "en"
     check_page(page, "commissioner-workbench-en")
+
+
+def test_an_extension_asked_for_in_the_workbench_and_approved_by_the_centre(open_session, live):
+    status, appeal = live.call(
+        "POST",
+        "/api/v1/appeals",
+        {"category": "project", "title": "项目用电增容", "content": "二期项目需增容 2000 千伏安。"},
+        as_user="ent-hengrun",
+    )
+    assert status == 201
+    path = f"/appeals/{appeal['id']}"
+    owner = open_session("comm-designated")
+    page = owner.go(path)
+    assert "不计受理当日" in page.get_by_test_id("deadline-explanation").inner_text()
+    act(page, "accept")
+    page.locator('[data-action="request_extension"]').click()
+    form = page.locator('[data-form="request_extension"]')
+    form.locator("textarea").fill("需等待供电公司方案")
+    version = page.get_by_test_id("case-number").get_attribute("data-version")
+    form.locator("button[type=submit]").click()
+    page.wait_for_function(
+        "v => document.querySelector('[data-testid=case-number]')?.dataset.version !== v",
+        arg=version,
+    )
+    assert "待审批" in page.get_by_test_id("pending-extension").inner_text()
+
+    admin = open_session("admin")
+    page = admin.go(path)
+    act(page, "approve_extension", {"textarea": "同意"})
+    assert "经批准延期 2 个工作日" in page.get_by_test_id("extension").inner_text()
+    check_page(page, "admin-appeal-extension-approved")
+
+    ent = open_session("ent-hengrun")
+    page = ent.go(path)
+    shown = page.get_by_test_id("extension").inner_text()
+    assert "需等待供电公司方案" in shown  # the enterprise sees the new deadline and why
+    assert "同意" not in page.locator(".timeline").inner_text()  # the admin's note is staff-only
+    for s in (owner, admin, ent):
+        assert not s.problems, s.problems
+
+
+def test_the_service_centre_loads_a_year_the_library_does_not_know(open_session, live):
+    from datetime import datetime as dt
+
+    from chalicelib.clock import BEIJING
+
+    # an appeal filed as late as 12-28 has a provisional deadline in 2027
+    status, _ = live.call("POST", "/api/v1/dev/clock", {"now": "2026-12-28T10:00:00+08:00"})
+    assert status == 200
+    try:
+        status, late = live.call(
+            "POST",
+            "/api/v1/appeals",
+            {"category": "other", "title": "年底诉求", "content": "跨年的期限。"},
+            as_user="ent-xinghai",
+        )
+        assert status == 201 and late["deadline_provisional"] is True
+        admin = open_session("admin")
+        page = admin.go("/admin/calendar")
+        page.get_by_test_id("calendar-warning").wait_for()  # the banner on admin pages
+        choose(page, page.get_by_test_id("calendar-year"), "2027")
+        page.get_by_test_id("calendar-provisional").wait_for()
+        assert page.get_by_test_id("calendar-grid").locator("table").count() == 12
+        check_page(page, "admin-calendar-2027-missing")
+
+        form = page.get_by_test_id("calendar-load-form")
+        form.locator('[data-field="holidays"]').fill(
+            "2027-01-01 元旦\n2027-02-05~2027-02-11 春节\n2027-10-01~2027-10-07 国庆"
+        )
+        form.locator('[data-field="working_weekends"]').fill("2027-02-20\n2027-10-09")
+        page.get_by_test_id("calendar-load-submit").click()
+        page.get_by_test_id("calendar-provisional").wait_for(state="detached")
+        check_page(page, "admin-calendar-2027-loaded")
+    finally:
+        live.call("POST", "/api/v1/dev/clock", {"now": None})
+    status, after = live.call("GET", f"/api/v1/appeals/{late['id']}", as_user="admin")
+    assert after["deadline_provisional"] is False
+    assert after["timeline"][-1]["type"] == "deadline_recomputed"
+    assert dt.fromisoformat(after["reply_due_at"]).astimezone(BEIJING).year == 2027
+    assert not admin.problems, admin.problems

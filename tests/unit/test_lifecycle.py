@@ -8,7 +8,7 @@ holiday, 10-01..10-07 National Day, 10-10 (Sat) a make-up working day.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -196,6 +196,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "callback": {"resolved": True, "satisfaction": 4},
     "reassign": {"commissioner_id": "c-other"},
     "set_urgency": {"urgency": "urgent", "reason": "企业停产待批"},
+    "request_extension": {"working_days": 2, "reason": "需协调省级部门"},
+    "approve_extension": {},
+    "reject_extension": {},
 }
 
 
@@ -251,6 +254,27 @@ PLAIN: dict[Status, Callable[[], Appeal]] = {
     Status.REPLIED: replied,
     Status.CLOSED: closed,
 }
+
+
+def pending(build: Callable[[], Appeal]) -> Callable[[], Appeal]:
+    """``build``'s appeal with an extension asked for by the owner."""
+    return lambda: step(
+        build(), OWNER, "request_extension", working_days=2, reason="需协调省级部门"
+    )
+
+
+def pending_replied() -> Appeal:
+    return step(pending(processing)(), OWNER, "reply", content="已答复")
+
+
+PENDING: dict[Status, Callable[[], Appeal]] = {
+    Status.RECEIVED: pending(received),
+    Status.PROCESSING: pending(processing),
+    Status.REPLIED: pending_replied,
+    Status.CLOSED: lambda: step(
+        pending_replied(), ENTERPRISE, "confirm", resolved=True, satisfaction=5
+    ),
+}
 JOINT: dict[Status, Callable[[], Appeal]] = {
     Status.RECEIVED: joint_received,
     Status.PROCESSING: joint_processing,
@@ -297,6 +321,24 @@ STATUS_TABLE: list[tuple[str, User, dict[Status, Callable[[], Appeal]], dict[Sta
         {Status.RECEIVED: Status.RECEIVED, Status.PROCESSING: Status.RECEIVED},
     ),
     ("reply", OWNER, PLAIN, {Status.PROCESSING: Status.REPLIED}),
+    (
+        "request_extension",
+        OWNER,
+        PLAIN,
+        {Status.RECEIVED: Status.RECEIVED, Status.PROCESSING: Status.PROCESSING},
+    ),
+    (
+        "approve_extension",
+        ADMIN,
+        PENDING,
+        {Status.RECEIVED: Status.RECEIVED, Status.PROCESSING: Status.PROCESSING},
+    ),
+    (
+        "reject_extension",
+        ADMIN,
+        PENDING,
+        {Status.RECEIVED: Status.RECEIVED, Status.PROCESSING: Status.PROCESSING},
+    ),
     ("confirm", ENTERPRISE, PLAIN, {Status.REPLIED: Status.CLOSED}),
     ("callback", OPERATOR, PLAIN, {Status.REPLIED: Status.CLOSED}),
     (
@@ -350,6 +392,9 @@ ROLES_OF_EVENT: dict[str, set[Role]] = {
     "callback": {Role.OPERATOR, Role.ADMIN},
     "reassign": {Role.ADMIN},
     "set_urgency": {Role.COMMISSIONER, Role.ADMIN},
+    "request_extension": {Role.COMMISSIONER},
+    "approve_extension": {Role.ADMIN},
+    "reject_extension": {Role.ADMIN},
 }
 #: For each event, an appeal in which its rightful actors may post it.
 STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
@@ -362,6 +407,9 @@ STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
     "callback": joint_replied,
     "reassign": joint_processing,
     "set_urgency": joint_processing,
+    "request_extension": joint_processing,
+    "approve_extension": pending(joint_processing),
+    "reject_extension": pending(joint_processing),
 }
 
 
@@ -1317,7 +1365,12 @@ def test_staff_timelines_show_everything():
 
 
 def test_allowed_events_offers_what_the_owner_may_do():
-    assert lifecycle.allowed_events(received(), OWNER) == ["accept", "return", "set_urgency"]
+    assert lifecycle.allowed_events(received(), OWNER) == [
+        "accept",
+        "return",
+        "set_urgency",
+        "request_extension",
+    ]
     assert lifecycle.allowed_events(received(), OTHER_COMMISSIONER) == []
     assert lifecycle.allowed_events(replied(), ENTERPRISE) == ["confirm"]
     assert lifecycle.allowed_events(replied(), OTHER_ENTERPRISE) == []
@@ -1345,3 +1398,83 @@ def test_an_enterprise_user_without_an_enterprise_cannot_confirm_an_unknown_call
     assert lifecycle.allowed_events(unknown, unbound) == []
     with pytest.raises(Forbidden):
         step(unknown, unbound, "confirm", resolved=True, satisfaction=5)
+
+
+# == extensions and recomputed deadlines (issue 5) ===========================================
+
+
+def test_an_approved_extension_counts_from_the_deadline_in_force():
+    a = pending(processing)()  # filed 2026-09-23, due 2026-10-08
+    assert a.reply_due_at == DUE_NORMAL and a.pending_extension is not None
+    d = run(a, ADMIN, "approve_extension", note="同意")
+    # 10-08 not counted: 10-09 (Fri), 10-10 (a Saturday made a working day)
+    assert d.appeal.reply_due_at == "2026-10-10T23:59:59+08:00"
+    assert d.appeal.pending_extension is None
+    assert [e.working_days for e in d.appeal.extensions] == [2]
+    assert d.appeal.extensions[0].from_due_at == DUE_NORMAL
+    assert d.event.previous_reply_due_at == DUE_NORMAL and d.event.reason == "需协调省级部门"
+    assert d.appeal.deadline_explanation.startswith("自原期限10月8日起延期")
+
+
+def test_a_rejected_extension_leaves_the_deadline():
+    d = run(pending(processing)(), ADMIN, "reject_extension", note="理由不充分")
+    assert d.appeal.reply_due_at == DUE_NORMAL and d.appeal.pending_extension is None
+    assert d.appeal.extensions == []
+
+
+def test_an_extension_is_asked_for_before_the_deadline_and_once_at_a_time():
+    a = processing()
+    late = datetime(2026, 10, 9, 9, 0, tzinfo=BEIJING)
+    with pytest.raises(InvalidTransition) as info:
+        run(a, OWNER, "request_extension", at=late, **BODIES["request_extension"])
+    assert info.value.detail_code == "extension_after_deadline"
+    with pytest.raises(InvalidTransition) as info:
+        run(pending(processing)(), OWNER, "request_extension", **BODIES["request_extension"])
+    assert info.value.detail_code == "extension_pending"
+    assert "request_extension" not in lifecycle.allowed_events(pending(processing)(), OWNER)
+    assert "approve_extension" in lifecycle.allowed_events(pending(processing)(), ADMIN)
+
+
+def test_the_deadline_explains_itself():
+    a = received()
+    assert (
+        a.deadline_explanation == "9月23日受理,不计受理当日,扣除中秋、国庆假期,第5个工作日为10月8日"
+    )
+    assert a.deadline_counted == [
+        "2026-09-24",
+        "2026-09-28",
+        "2026-09-29",
+        "2026-09-30",
+        "2026-10-08",
+    ]
+    assert a.warn_at == "2026-10-08T00:00:00+08:00"  # the start of the last working day
+
+
+def test_recompute_changes_nothing_on_an_official_year():
+    assert lifecycle.recompute(processing(), FILED_AT + timedelta(days=1)) is None
+
+
+def test_recompute_makes_a_provisional_deadline_final_with_a_system_event():
+    from chalicelib.domain import calendar
+
+    late = file_appeal(at=datetime(2026, 12, 28, 10, 0, tzinfo=BEIJING))
+    assert late.deadline_provisional and late.reply_due_at == "2027-01-05T23:59:59+08:00"
+    notice = calendar.YearSchedule(
+        2027,
+        holidays=frozenset({date(2027, 1, 1), date(2027, 1, 4)}),  # a made-up notice
+        working_weekends=frozenset(),
+        official=True,
+        source="admin",
+        names={date(2027, 1, 1): "元旦", date(2027, 1, 4): "元旦"},
+    )
+    previous = calendar.default_calendar()
+    calendar.set_default_calendar(calendar.WorkCalendar({2027: notice}))
+    try:
+        d = lifecycle.recompute(late, datetime(2027, 1, 2, 9, 0, tzinfo=BEIJING))
+    finally:
+        calendar.set_default_calendar(previous)
+    assert d is not None
+    assert d.appeal.reply_due_at == "2027-01-06T23:59:59+08:00"
+    assert d.appeal.deadline_provisional is False and d.appeal.version == late.version + 1
+    assert d.event.type == "deadline_recomputed" and d.event.actor is None
+    assert d.event.previous_reply_due_at == "2027-01-05T23:59:59+08:00"

@@ -90,6 +90,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar/deadline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 答复期限试算
+         * @description When N working days from a receipt end, which days count, and why.
+         */
+        get: operations["preview_deadline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 年度工作日安排
+         * @description The schedule in force for a year; ``official: false`` until its notice is loaded.
+         */
+        get: operations["get_year"];
+        /**
+         * 录入年度放假安排
+         * @description Load a year's notice (it takes precedence over the library); the provisional
+         *         deadlines of open appeals are counted again, each with a ``deadline_recomputed`` event.
+         */
+        put: operations["load_year"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/service-levels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 服务时限设置
+         * @description Working days to reply (normal, urgent) and when the warning falls.
+         */
+        get: operations["get_service_levels"];
+        /**
+         * 修改服务时限
+         * @description Change the service levels (each change audited); new deadlines follow them.
+         */
+        put: operations["put_service_levels"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/commissioners": {
         parameters: {
             query?: never;
@@ -479,6 +548,25 @@ export interface components {
              */
             deadline_provisional: boolean;
             /**
+             * Deadline Counted
+             * @description the working days counted for the deadline in force
+             */
+            deadline_counted: string[];
+            /**
+             * Deadline Explanation
+             * @description how the deadline was counted, in Chinese
+             * @default
+             */
+            deadline_explanation: string;
+            /**
+             * Warn At
+             * @description when the deadline warning falls
+             * @default null
+             */
+            warn_at: string | null;
+            /** Extensions */
+            extensions: components["schemas"]["Extension"][];
+            /**
              * Period Started At
              * @description start of the current period: receipt, or the last 重办
              */
@@ -495,13 +583,8 @@ export interface components {
              * @default null
              */
             working_days_left: number | null;
-            /**
-             * Pending Extension
-             * @default null
-             */
-            pending_extension: {
-                [key: string]: unknown;
-            } | null;
+            /** @default null */
+            pending_extension: components["schemas"]["PendingExtension"] | null;
             /**
              * Escalation Level
              * @default 0
@@ -643,6 +726,25 @@ export interface components {
              */
             deadline_provisional: boolean;
             /**
+             * Deadline Counted
+             * @description the working days counted for the deadline in force
+             */
+            deadline_counted: string[];
+            /**
+             * Deadline Explanation
+             * @description how the deadline was counted, in Chinese
+             * @default
+             */
+            deadline_explanation: string;
+            /**
+             * Warn At
+             * @description when the deadline warning falls
+             * @default null
+             */
+            warn_at: string | null;
+            /** Extensions */
+            extensions: components["schemas"]["Extension"][];
+            /**
              * Period Started At
              * @description start of the current period: receipt, or the last 重办
              */
@@ -659,13 +761,8 @@ export interface components {
              * @default null
              */
             working_days_left: number | null;
-            /**
-             * Pending Extension
-             * @default null
-             */
-            pending_extension: {
-                [key: string]: unknown;
-            } | null;
+            /** @default null */
+            pending_extension: components["schemas"]["PendingExtension"] | null;
             /**
              * Escalation Level
              * @default 0
@@ -726,6 +823,27 @@ export interface components {
             actions: string[];
         };
         /**
+         * ApproveExtension
+         * @description The service centre grants the extension asked for: the deadline moves.
+         */
+        ApproveExtension: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "approve_extension";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+            /**
+             * Note
+             * @default null
+             */
+            note?: string | null;
+        };
+        /**
          * Assignee
          * @description The owner commissioner; ``commissioner_id`` null while in the triage queue.
          */
@@ -772,6 +890,123 @@ export interface components {
              * @default null
              */
             next_cursor: string | null;
+        };
+        /**
+         * CalendarLoad
+         * @description A year's notice (国务院办公厅关于放假安排的通知): every day off, every make-up day.
+         * @example {
+         *       "holidays": [
+         *         "2027-01-01",
+         *         "2027-02-05",
+         *         "2027-02-06"
+         *       ],
+         *       "names": {
+         *         "2027-01-01": "元旦",
+         *         "2027-02-05": "春节",
+         *         "2027-02-06": "春节"
+         *       },
+         *       "working_weekends": [
+         *         "2027-02-20"
+         *       ]
+         *     }
+         */
+        CalendarLoad: {
+            /** Holidays */
+            holidays: string[];
+            /** Working Weekends */
+            working_weekends?: string[];
+            /** Names */
+            names?: {
+                [key: string]: string;
+            };
+            /**
+             * Version
+             * @description the version read (0: none loaded); when given, a stale one is 409
+             * @default null
+             */
+            version?: number | null;
+        };
+        /** CalendarLoaded */
+        CalendarLoaded: {
+            /** Year */
+            year: number;
+            /**
+             * Official
+             * @description false: no notice yet, deadlines are provisional
+             */
+            official: boolean;
+            /**
+             * Source
+             * @description admin (loaded here), chinesecalendar, or fallback
+             */
+            source: string;
+            /** Holidays */
+            holidays: string[];
+            /** Working Weekends */
+            working_weekends: string[];
+            /**
+             * Names
+             * @description holiday name by date (国庆, 中秋 …)
+             */
+            names: {
+                [key: string]: string;
+            };
+            /**
+             * Version
+             * @description set when an administrator loaded it
+             * @default null
+             */
+            version: number | null;
+            /**
+             * Updated At
+             * @default null
+             */
+            updated_at: string | null;
+            /**
+             * Recomputed
+             * @description open appeals whose provisional deadline was recounted
+             */
+            recomputed: number;
+        };
+        /**
+         * CalendarYear
+         * @description A year's days off and make-up working days, and where they come from.
+         */
+        CalendarYear: {
+            /** Year */
+            year: number;
+            /**
+             * Official
+             * @description false: no notice yet, deadlines are provisional
+             */
+            official: boolean;
+            /**
+             * Source
+             * @description admin (loaded here), chinesecalendar, or fallback
+             */
+            source: string;
+            /** Holidays */
+            holidays: string[];
+            /** Working Weekends */
+            working_weekends: string[];
+            /**
+             * Names
+             * @description holiday name by date (国庆, 中秋 …)
+             */
+            names: {
+                [key: string]: string;
+            };
+            /**
+             * Version
+             * @description set when an administrator loaded it
+             * @default null
+             */
+            version: number | null;
+            /**
+             * Updated At
+             * @default null
+             */
+            updated_at: string | null;
         };
         /**
          * Callback
@@ -1004,6 +1239,20 @@ export interface components {
             size_classes: components["schemas"]["SizeClass"][];
             /** Industries */
             industries: components["schemas"]["Industry"][];
+        };
+        /** DeadlinePreview */
+        DeadlinePreview: {
+            /**
+             * Due At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            due_at: string;
+            /** Provisional */
+            provisional: boolean;
+            /** Counted */
+            counted: string[];
+            /** Explanation */
+            explanation: string;
         };
         /**
          * Department
@@ -1310,7 +1559,32 @@ export interface components {
          * EventRequest
          * @description ``{type, version, ...}``: one of the events, chosen by ``type``.
          */
-        EventRequest: components["schemas"]["Accept"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"];
+        EventRequest: components["schemas"]["Accept"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"];
+        /**
+         * Extension
+         * @description An approved extension: the deadline it moved, and why (the enterprise sees this).
+         */
+        Extension: {
+            /** Working Days */
+            working_days: number;
+            /** Reason */
+            reason: string;
+            /**
+             * From Due At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            from_due_at: string;
+            /**
+             * To Due At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            to_due_at: string;
+            /**
+             * Approved At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            approved_at: string;
+        };
         /**
          * Flags
          * @description Enterprise flags used by routing, policy matching and reports.
@@ -1482,6 +1756,22 @@ export interface components {
             caller_phone: string | null;
         };
         /**
+         * PendingExtension
+         * @description An extension a commissioner asked for, waiting for an admin's decision.
+         */
+        PendingExtension: {
+            /** Working Days */
+            working_days: number;
+            /** Reason */
+            reason: string;
+            /**
+             * Requested At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            requested_at: string;
+            requested_by: components["schemas"]["Actor"];
+        };
+        /**
          * Problem
          * @description An error (RFC 9457). ``code`` is stable; messages follow ``Accept-Language``.
          */
@@ -1573,6 +1863,27 @@ export interface components {
             commissioner_id: string;
         };
         /**
+         * RejectExtension
+         * @description The service centre refuses the extension: the deadline stays.
+         */
+        RejectExtension: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reject_extension";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+            /**
+             * Note
+             * @default null
+             */
+            note?: string | null;
+        };
+        /**
          * Reply
          * @description The reply to the enterprise (交).
          */
@@ -1615,6 +1926,26 @@ export interface components {
             reason?: string | null;
         };
         /**
+         * RequestExtension
+         * @description The owner asks for more time, before the deadline, with a reason.
+         */
+        RequestExtension: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "request_extension";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+            /** Working Days */
+            working_days: number;
+            /** Reason */
+            reason: string;
+        };
+        /**
          * Return
          * @description 退单: a department hands its part back; the owner sends a misrouted appeal to triage.
          */
@@ -1638,6 +1969,51 @@ export interface components {
          * @enum {string}
          */
         Role: "enterprise" | "operator" | "commissioner" | "department" | "admin" | "supervisor";
+        /** ServiceLevelsChange */
+        ServiceLevelsChange: {
+            /**
+             * Version
+             * @description the version read (0: the defaults)
+             */
+            version: number;
+            /** Normal Working Days */
+            normal_working_days: number;
+            /** Urgent Working Days */
+            urgent_working_days: number;
+            /** Warning Working Days */
+            warning_working_days: number;
+        };
+        /** ServiceLevelsView */
+        ServiceLevelsView: {
+            /**
+             * Normal Working Days
+             * @description 一般诉求答复时限
+             * @default 5
+             */
+            normal_working_days: number;
+            /**
+             * Urgent Working Days
+             * @description 紧急诉求答复时限(急事急办)
+             * @default 1
+             */
+            urgent_working_days: number;
+            /**
+             * Warning Working Days
+             * @description 期限前第几个工作日开始预警
+             * @default 1
+             */
+            warning_working_days: number;
+            /**
+             * Version
+             * @description 0 while the defaults are in force
+             */
+            version: number;
+            /**
+             * Updated At
+             * @default null
+             */
+            updated_at: string | null;
+        };
         /**
          * SetUrgency
          * @description 急事急办: change the urgency; the deadline is recomputed from the period's start.
@@ -1681,7 +2057,10 @@ export interface components {
              * @description ISO 8601, Beijing time (+08:00)
              */
             at: string;
-            /** @description null for the system's own events */
+            /**
+             * @description null for the system's own events
+             * @default null
+             */
             actor: components["schemas"]["Actor"] | null;
             /** Version */
             version: number;
@@ -1740,6 +2119,16 @@ export interface components {
              * @default null
              */
             reply_due_at: string | null;
+            /**
+             * Previous Reply Due At
+             * @default null
+             */
+            previous_reply_due_at: string | null;
+            /**
+             * Working Days
+             * @default null
+             */
+            working_days: number | null;
             /**
              * Level
              * @default null
@@ -2301,6 +2690,284 @@ export interface operations {
             };
             /** @description 未找到 (not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_deadline: {
+        parameters: {
+            query: {
+                /** @description ISO 8601 with offset */
+                received_at: string;
+                working_days: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlinePreview"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_year: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    load_year: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarLoad"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarLoaded"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_service_levels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceLevelsView"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_service_levels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceLevelsChange"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceLevelsView"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import admin from './messages/admin'
+import calendar from './messages/calendar'
 import common from './messages/common'
 import enterprise from './messages/enterprise'
 import operator from './messages/operator'
@@ -12,7 +13,7 @@ function keys(value: unknown, prefix = ''): string[] {
 }
 
 describe('messages', () => {
-  it.each(Object.entries({ common, enterprise, operator, staff, admin }))(
+  it.each(Object.entries({ common, enterprise, operator, staff, admin, calendar }))(
     '%s has the same keys in Chinese and English, none empty',
     (_, module) => {
       expect(keys(module.en).sort()).toEqual(keys(module.zh).sort())

@@ -14,6 +14,7 @@ export default {
       commissioners: '服务专员',
       departments: '职能部门',
       users: '用户管理',
+      calendar: '工作日历',
       signOut: '退出',
       language: 'English',
       menu: '菜单',
@@ -55,6 +56,9 @@ export default {
       escalated: '升级督办',
       warned: '临期提醒',
       deadline_recomputed: '期限重算',
+      request_extension: '申请延期',
+      approve_extension: '批准延期',
+      reject_extension: '不予延期',
     },
     state: {
       loading: '加载中…',
@@ -64,6 +68,10 @@ export default {
       more: '加载更多',
       saved: '已保存',
       conflict: '数据已被他人修改,已为您刷新,请重新操作',
+    },
+    calendar: {
+      missing: '{years} 年放假安排尚未录入:涉及该年的答复期限为暂定。',
+      load: '去录入',
     },
     deadline: {
       due: '答复期限',
@@ -120,6 +128,7 @@ export default {
       commissioners: 'Commissioners',
       departments: 'Departments',
       users: 'Users',
+      calendar: 'Calendar',
       signOut: 'Sign out',
       language: '中文',
       menu: 'Menu',
@@ -161,6 +170,9 @@ export default {
       escalated: 'Escalated',
       warned: 'Deadline warning',
       deadline_recomputed: 'Deadline recomputed',
+      request_extension: 'Extension asked for',
+      approve_extension: 'Extension approved',
+      reject_extension: 'Extension refused',
     },
     state: {
       loading: 'Loading…',
@@ -170,6 +182,10 @@ export default {
       more: 'Load more',
       saved: 'Saved',
       conflict: 'Someone else changed this; it has been reloaded, please try again',
+    },
+    calendar: {
+      missing: 'The holiday notice of {years} is not loaded: deadlines reaching it are provisional.',
+      load: 'Load it',
     },
     deadline: {
       due: 'Reply due',

@@ -11,6 +11,9 @@ export default {
       callback: '记录回访',
       reassign: '改派',
       set_urgency: '调整紧急程度',
+      request_extension: '申请延期',
+      approve_extension: '批准延期',
+      reject_extension: '不予延期',
     },
     form: {
       departments: '转办部门(可多选,联办)',
@@ -26,6 +29,8 @@ export default {
       satisfaction: '满意度',
       comment: '意见(选填)',
       commissioner: '改派给',
+      extensionDays: '延期工作日数',
+      note: '审批意见(选填,仅工作人员可见)',
     },
     detail: {
       parts: '部门办理',
@@ -33,6 +38,9 @@ export default {
       noReply: '尚未答复',
       caller: '来电人',
       phone: '电话',
+      extended: '经批准延期 {n} 个工作日({from} → {to})',
+      pendingExtension: '已申请延期 {n} 个工作日,待审批',
+      workingDays: '延期 {n} 个工作日',
     },
   },
   en: {
@@ -46,6 +54,9 @@ export default {
       callback: 'Record the call-back',
       reassign: 'Reassign',
       set_urgency: 'Change urgency',
+      request_extension: 'Ask for an extension',
+      approve_extension: 'Approve the extension',
+      reject_extension: 'Refuse the extension',
     },
     form: {
       departments: 'Departments (several for joint handling)',
@@ -61,6 +72,8 @@ export default {
       satisfaction: 'Satisfaction',
       comment: 'Comment (optional)',
       commissioner: 'Reassign to',
+      extensionDays: 'Working days to add',
+      note: 'Note (optional, staff only)',
     },
     detail: {
       parts: 'Departments',
@@ -68,6 +81,9 @@ export default {
       noReply: 'No reply yet',
       caller: 'Caller',
       phone: 'Phone',
+      extended: 'Extended by {n} working day(s) ({from} → {to})',
+      pendingExtension: 'Extension of {n} working day(s) asked for, awaiting a decision',
+      workingDays: '{n} working day(s) more',
     },
   },
 }
