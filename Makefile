@@ -74,6 +74,7 @@ pytest:
 bench: install frontend browser
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_requests.py
+	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_frontend.py
 	$(BIN)/python bench/bench_restart.py
 	$(BIN)/python bench/bench_startup.py 10000

@@ -4,8 +4,9 @@ handlers, and nothing else; the rules live in ``chalicelib/domain``."""
 from __future__ import annotations
 
 import os
+from typing import Any
 
-from chalice import Chalice
+from chalice import Chalice, Rate
 
 from chalicelib.api import (
     appeals,
@@ -35,3 +36,24 @@ if os.environ.get("XQT_STAGE") in ("local", "test"):
 
 app.register_middleware(middleware.http_middleware, "http")
 quiet_libraries()
+
+#: The sweep's rate (minutes; 5 by default). The local stack runs it on the same rate.
+SWEEP_MINUTES = int(os.environ.get("XQT_SWEEP_MINUTES", "5"))
+ESCALATION_QUEUE = os.environ.get("XQT_ESCALATION_QUEUE", "xingqitong-escalations")
+
+
+@app.schedule(Rate(SWEEP_MINUTES, unit=Rate.MINUTES), name="deadline_sweep")
+def deadline_sweep(event: Any) -> dict[str, Any]:
+    """Find what is due (warnings, overdue, auto-close) and queue it (R4.2)."""
+    from chalicelib import clock
+    from chalicelib.jobs import sweep
+
+    return sweep.run(clock.now())
+
+
+@app.on_sqs_message(queue=ESCALATION_QUEUE, batch_size=10, name="escalations")
+def escalations(event: Any) -> dict[str, Any]:
+    """Act on each finding; failures are reported per message (partial batch response)."""
+    from chalicelib.jobs import escalations as consumer
+
+    return consumer.handler(event.to_dict())

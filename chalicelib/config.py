@@ -19,6 +19,10 @@ class Settings(BaseModel):
     stage: Literal["local", "test", "dev", "prod"] = "dev"
     table: str = Field(min_length=1)
     reports_bucket: str = ""
+    #: The deadline sweep's queue (its name; the URL is looked up once).
+    escalation_queue: str = "xingqitong-escalations"
+    #: Shards of the sweep's sparse index: one Query per shard per sweep.
+    sweep_shards: int = 4
     region: str = "us-east-1"
     #: OpenID Connect issuer whose tokens the app accepts (``iss`` claim, compared exactly).
     auth_issuer: str
@@ -53,6 +57,8 @@ def settings() -> Settings:
         stage=env.get("XQT_STAGE", "dev"),
         table=env.get("XQT_TABLE", ""),
         reports_bucket=env.get("XQT_REPORTS_BUCKET", ""),
+        escalation_queue=env.get("XQT_ESCALATION_QUEUE", "xingqitong-escalations"),
+        sweep_shards=int(env.get("XQT_SWEEP_SHARDS", "4")),
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         auth_issuer=env.get("XQT_AUTH_ISSUER", ""),
         auth_audience=env.get("XQT_AUTH_AUDIENCE", ""),

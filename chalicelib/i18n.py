@@ -77,6 +77,11 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "尚有 {count} 个部门在办,不能退回分办",
         "en": "{count} department part(s) still open: cannot send back to triage",
     },
+    "job_not_found": {"zh": "没有任务 {name}(可用:{jobs})", "en": "No job {name} (jobs: {jobs})"},
+    "already_escalated": {
+        "zh": "诉求已升级至第 {level} 级",
+        "en": "The appeal is already escalated to level {level}",
+    },
     "extension_pending": {
         "zh": "诉求 {id} 已有待审批的延期申请",
         "en": "Appeal {id} already has an extension waiting for a decision",

@@ -7,6 +7,7 @@ through ``chalice package --merge-template``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,7 @@ TEMPLATE = Path(__file__).with_name("resources.yaml")
 ENV_VARS: dict[str, str] = {
     "MainTable": "XQT_TABLE",
     "ReportsBucket": "XQT_REPORTS_BUCKET",
+    "EscalationQueue": "XQT_ESCALATION_QUEUE",
 }
 
 
@@ -108,6 +110,28 @@ def bucket_names(names: Names) -> list[str]:
     return [names.of(logical) for logical in _resources("AWS::S3::Bucket")]
 
 
+def queue_specs(names: Names) -> list[dict[str, Any]]:
+    """``create_queue`` arguments for every queue, dead-letter queues first (a redrive policy
+    names its target by ARN, resolved at creation)."""
+    queues = _resources("AWS::SQS::Queue")
+    ordered = sorted(queues, key=lambda q: "RedrivePolicy" in queues[q])
+    specs = []
+    for logical in ordered:
+        props = queues[logical]
+        attributes: dict[str, Any] = {
+            k: str(props[k]) for k in ("VisibilityTimeout", "MessageRetentionPeriod") if k in props
+        }
+        redrive = props.get("RedrivePolicy")
+        if redrive:
+            target = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]
+            attributes["RedrivePolicy"] = {
+                "deadLetterTarget": names.of(target),
+                "maxReceiveCount": str(redrive["maxReceiveCount"]),
+            }
+        specs.append({"QueueName": names.of(logical), "Attributes": attributes})
+    return specs
+
+
 def create_all(session: Any, names: Names, region: str = "us-east-1") -> None:
     """Create every table, bucket and queue of the template (skipping those that exist)."""
     ddb = session.client("dynamodb", region_name=region)
@@ -124,3 +148,17 @@ def create_all(session: Any, names: Names, region: str = "us-east-1") -> None:
     for bucket in bucket_names(names):
         if bucket not in have:
             s3.create_bucket(Bucket=bucket)
+    sqs = session.client("sqs", region_name=region)
+    for spec in queue_specs(names):
+        attributes = dict(spec["Attributes"])
+        redrive = attributes.pop("RedrivePolicy", None)
+        if redrive:
+            target_url = sqs.get_queue_url(QueueName=redrive["deadLetterTarget"])["QueueUrl"]
+            arn = sqs.get_queue_attributes(QueueUrl=target_url, AttributeNames=["QueueArn"])
+            attributes["RedrivePolicy"] = json.dumps(
+                {
+                    "deadLetterTargetArn": arn["Attributes"]["QueueArn"],
+                    "maxReceiveCount": redrive["maxReceiveCount"],
+                }
+            )
+        sqs.create_queue(QueueName=spec["QueueName"], Attributes=attributes)

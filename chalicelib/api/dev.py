@@ -13,6 +13,7 @@ from chalicelib.api.contract import Api, Ctx
 from chalicelib.auth import local_issuer
 from chalicelib.config import settings
 from chalicelib.domain.models import Strict, Username
+from chalicelib.errors import NotFound
 from chalicelib.store import users as user_store
 
 api = Api(__name__, "dev", local_only=True)
@@ -131,3 +132,38 @@ def dev_clock_get(ctx: Ctx) -> ClockState:
     return ClockState(
         now=clock.iso(clock.now()), real=abs((clock.now() - clock.real_now()).total_seconds()) < 1
     )
+
+
+class JobResult(BaseModel):
+    """What a job did, and what its queue's consumer did with the messages it produced."""
+
+    job: str
+    result: dict[str, int]
+    processed: int = Field(
+        description="messages this call handled (the background poller may take others); "
+        "either way the queue is empty when it answers"
+    )
+    failed: int = Field(description="messages that failed (retried, then dead-lettered)")
+
+
+JOBS = ("deadline-sweep",)
+
+
+@api.route(
+    "/dev/jobs/{name}",
+    "POST",
+    summary="立即运行定时任务(仅本地环境)",
+    public=True,
+    response=JobResult,
+    errors=(404,),
+)
+def dev_job(ctx: Ctx, name: str) -> JobResult:
+    """Run a scheduled job now on the business clock, then process the queue messages it
+    produced before answering."""
+    from chalicelib.jobs import escalations, runner, sweep  # the jobs load only when used
+
+    if name not in JOBS:
+        raise NotFound("job_not_found", name=name, jobs=", ".join(JOBS))
+    result = sweep.run(clock.now())
+    drained = runner.drain(settings().escalation_queue, escalations.handler)
+    return JobResult(job=name, result=result, **drained)

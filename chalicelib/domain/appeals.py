@@ -35,6 +35,9 @@ class ServiceLevels(BaseModel):
     normal_working_days: int = Field(5, ge=1, le=30, description="一般诉求答复时限")
     urgent_working_days: int = Field(1, ge=1, le=30, description="紧急诉求答复时限(急事急办)")
     warning_working_days: int = Field(1, ge=1, le=10, description="期限前第几个工作日开始预警")
+    auto_close_working_days: int = Field(
+        5, ge=1, le=30, description="答复后无人评价、无人回访,满几个工作日自动办结"
+    )
 
     def days(self, urgency: Urgency) -> int:
         return self.urgent_working_days if urgency == Urgency.URGENT else self.normal_working_days
@@ -169,6 +172,13 @@ class Appeal(BaseModel):
     )
     pending_extension: PendingExtension | None = None
     escalation_level: int = Field(0, ge=0, le=2)
+    escalation_reason: str | None = Field(None, description="why it was last escalated")
+    warned_for: Timestamp | None = Field(None, description="the deadline already warned of")
+    overdue_for: Timestamp | None = Field(None, description="the deadline already marked overdue")
+    auto_close_at: Timestamp | None = Field(
+        None, description="replied: closed by the sweep if nobody rates the reply by then"
+    )
+    auto_closed: bool = Field(False, description="closed by the sweep, not by a verdict")
     supervised: bool = False
     supervision_due_at: Timestamp | None = None
     reopened: int = Field(0, description="times sent back as not resolved (重办)")

@@ -34,6 +34,7 @@ from chalicelib.domain.appeals import (
     current_deadline,
     extended_deadline,
     reply_deadline,
+    service_levels,
 )
 from chalicelib.domain.codes import PartStatus, Role, Status, Urgency
 from chalicelib.domain.models import Slug, Strict, User
@@ -157,6 +158,18 @@ class RejectExtension(Strict):
     note: Comment | None = None
 
 
+class Escalate(Strict):
+    """难事督办 upward (R4.3): the owner raises it to the service centre (level 1); the
+    service centre raises what it cannot settle to the county's joint meeting (level 2)."""
+
+    type: Literal["escalate"]
+    version: Version
+    reason: Literal["common", "multi_department", "other"] = Field(
+        description="common 共性诉求, multi_department 涉及多部门, other"
+    )
+    note: Comment | None = None
+
+
 Command = (
     Accept
     | Transfer
@@ -170,6 +183,7 @@ Command = (
     | RequestExtension
     | ApproveExtension
     | RejectExtension
+    | Escalate
 )
 COMMANDS: dict[str, type[Strict]] = {
     "accept": Accept,
@@ -184,6 +198,7 @@ COMMANDS: dict[str, type[Strict]] = {
     "request_extension": RequestExtension,
     "approve_extension": ApproveExtension,
     "reject_extension": RejectExtension,
+    "escalate": Escalate,
 }
 EventBody = Annotated[Command, Field(discriminator="type")]
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(EventBody)
@@ -270,6 +285,7 @@ RULES: dict[str, Rule] = {
     "request_extension": Rule(frozenset({Role.COMMISSIONER}), _OPEN),
     "approve_extension": Rule(frozenset({Role.ADMIN}), _OPEN),
     "reject_extension": Rule(frozenset({Role.ADMIN}), _OPEN),
+    "escalate": Rule(frozenset({Role.COMMISSIONER, Role.ADMIN}), _OPEN),
 }
 
 
@@ -298,6 +314,10 @@ def _blocked(
             return InvalidTransition("extension_after_deadline", due=appeal.reply_due_at)
     if kind in ("approve_extension", "reject_extension") and appeal.pending_extension is None:
         return InvalidTransition("no_pending_extension", id=appeal.id)
+    if kind == "escalate":
+        ceiling = 1 if user.role == Role.COMMISSIONER else 2
+        if appeal.escalation_level >= ceiling:
+            return InvalidTransition("already_escalated", level=appeal.escalation_level)
     if kind == "accept" and appeal.assignee.commissioner_id is None:
         return InvalidTransition("needs_assignee", id=appeal.id)
     if user.role == Role.DEPARTMENT and kind in ("department_reply", "return"):
@@ -346,8 +366,9 @@ def decide(
     after.updated_at = at
     handler = _HANDLERS[command.type]
     fields, used = handler(after, command, user, now, directory)
+    kind = fields.pop("type", command.type)  # a rise of escalation_level is "escalated"
     event = TimelineEvent(
-        type=command.type,
+        type=kind,
         at=at,
         actor=user.actor(),
         version=after.version,
@@ -432,6 +453,8 @@ def _reply(a: Appeal, c: ReplyCommand, u: User, now: datetime, d: Directory) -> 
     a.status = Status.REPLIED
     a.reply = Reply(content=c.content, at=at, reason=c.reason)
     a.replied_at = at
+    quiet = service_levels().auto_close_working_days  # nobody rates it: the sweep closes it
+    a.auto_close_at = iso(calendar.add_working_days(now, quiet).due_at)
     return {"content": c.content, "reason": c.reason, "reply_due_at": a.reply_due_at}, _NONE
 
 
@@ -448,12 +471,14 @@ def _verdict(a: Appeal, c: Confirm | Callback, u: User, now: datetime, d: Direct
     if c.resolved:
         a.status = Status.CLOSED
         a.closed_at = at
+        a.auto_close_at = None
         return fields, _NONE
     # 重办: back to processing with a new period and deadline; the old reply stays on the
     # timeline, the appeal waits for a new one
     a.status = Status.PROCESSING
     a.reply = None
     a.replied_at = None
+    a.auto_close_at = None
     a.reopened += 1
     a.period_started_at = at
     a.pending_extension = None
@@ -543,6 +568,82 @@ def _reject_extension(
     return fields, _NONE
 
 
+def _escalate(a: Appeal, c: Escalate, u: User, now: datetime, d: Directory) -> Effect:
+    a.escalation_level = 1 if u.role == Role.COMMISSIONER else 2
+    a.escalation_reason = c.reason
+    fields = {"type": "escalated", "level": a.escalation_level, "reason": c.reason, "note": c.note}
+    return fields, _NONE
+
+
+def _system(appeal: Appeal, now: datetime, kind: str, **fields: Any) -> Decision:
+    """A system event (no actor) on ``appeal`` already changed in place by the caller."""
+    at = iso(now)
+    appeal.version += 1
+    appeal.updated_at = at
+    event = TimelineEvent(
+        type=kind, at=at, actor=None, version=appeal.version, status=appeal.status, **fields
+    )
+    return Decision(appeal, event)
+
+
+def sweep(appeal: Appeal, finding: str, deadline: str, now: datetime) -> Decision | None:
+    """What the deadline sweep does about one finding (R4.2), or ``None`` when it is no
+    longer true or was already done — a finding is acted on once per appeal and deadline,
+    however many sweeps found it.
+
+    - ``warn``: the warning point of the deadline in force has come: ``warned``.
+    - ``overdue``: the deadline passed without a reply: marked overdue and raised to the
+      service centre (level 1, ``escalated`` with reason ``overdue``), or ``marked_overdue``
+      when it is already at level 1 or above.
+    - ``auto_close``: a reply nobody rated for the configured working days: ``auto_closed``.
+    """
+    a = appeal.model_copy(deep=True)
+    stamp = iso(now)
+    if finding == "warn" and stamp > deadline:
+        finding = "overdue"  # the warning point passed unseen and so did the deadline
+    if finding == "warn":
+        due_now = a.is_open and a.reply_due_at == deadline and a.warn_at is not None
+        if not due_now or a.warned_for == deadline or stamp < (a.warn_at or ""):
+            return None
+        a.warned_for = deadline
+        return _system(a, now, "warned", reply_due_at=deadline)
+    if finding == "overdue":
+        if not a.is_open or a.reply_due_at != deadline or a.overdue_for == deadline:
+            return None
+        if stamp <= deadline:
+            return None
+        a.overdue_for = deadline
+        a.warned_for = deadline  # no warning after the fact
+        if a.escalation_level < 1:
+            a.escalation_level = 1
+            a.escalation_reason = "overdue"
+            return _system(a, now, "escalated", level=1, reason="overdue", reply_due_at=deadline)
+        return _system(a, now, "marked_overdue", reply_due_at=deadline)
+    if finding == "auto_close":
+        if a.status != Status.REPLIED or a.auto_close_at != deadline or stamp < deadline:
+            return None
+        a.status = Status.CLOSED
+        a.closed_at = stamp
+        a.auto_closed = True
+        a.auto_close_at = None
+        return _system(a, now, "auto_closed")
+    raise ValueError(f"unknown finding {finding!r}")
+
+
+def watch(appeal: Appeal) -> tuple[str, str] | None:
+    """The next thing the sweep must check on this appeal: (finding, when), or ``None``.
+    Each appeal is on the sweep's sparse index at most once, at this time."""
+    if appeal.is_open:
+        if appeal.warn_at and appeal.warned_for != appeal.reply_due_at:
+            return "warn", appeal.warn_at
+        if appeal.overdue_for != appeal.reply_due_at:
+            return "overdue", appeal.reply_due_at
+        return None
+    if appeal.status == Status.REPLIED and appeal.auto_close_at:
+        return "auto_close", appeal.auto_close_at
+    return None
+
+
 def recompute(appeal: Appeal, now: datetime) -> Decision | None:
     """``deadline_recomputed``: the deadline in force counted again on the calendar as it now
     is (an administrator loaded a year). ``None`` if nothing changes. A system event."""
@@ -588,4 +689,5 @@ _HANDLERS: dict[str, Callable[..., Effect]] = {
     "request_extension": _request_extension,
     "approve_extension": _approve_extension,
     "reject_extension": _reject_extension,
+    "escalate": _escalate,
 }

@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import clock
+from chalicelib.config import settings
+from chalicelib.domain import lifecycle
 from chalicelib.domain.appeals import HOTLINE_CHANNELS, Appeal, TimelineEvent, case_number
 from chalicelib.domain.codes import PartStatus, Role, Status, Urgency
 from chalicelib.domain.lifecycle import Decision, Directory
@@ -54,6 +56,11 @@ def _rank(appeal: Appeal) -> str:
     return "0" if appeal.urgency == Urgency.URGENT else "1"
 
 
+def _shard(appeal_id: str) -> int:
+    digest = hashlib.sha256(appeal_id.encode()).digest()
+    return int.from_bytes(digest[:4], "big") % settings().sweep_shards
+
+
 def listings(a: Appeal) -> dict[str, tuple[str, str]]:
     """The lists the appeal is on now: list name → (gsi1pk, gsi1sk). A pure function of the
     appeal's state, so the lists it leaves are known from the state it had."""
@@ -75,7 +82,7 @@ def listings(a: Appeal) -> dict[str, tuple[str, str]]:
         out["commq"] = (f"AP#COMMQ#{owner or keys.TRIAGE}", by_deadline)
         # the sweep's sparse index (issue 6) and every "overdue" list: open appeals by deadline
         out["open"] = ("AP#OPEN", f"{a.reply_due_at}#{a.id}")
-        if owner is None or a.pending_extension is not None:
+        if owner is None or a.pending_extension is not None or a.escalation_level == 1:
             out["adminq"] = ("AP#ADMINQ", by_deadline)
         if a.deadline_provisional:  # recomputed when administrators load the year
             out["prov"] = ("AP#PROV", f"{a.reply_due_at}#{a.id}")
@@ -83,6 +90,10 @@ def listings(a: Appeal) -> dict[str, tuple[str, str]]:
         out[f"dept#{part.id}"] = (f"AP#DEPT#{part.id}", f"{part.transferred_at}#{a.id}")
         if part.status == PartStatus.OPEN and a.status != Status.CLOSED:
             out[f"deptq#{part.id}"] = (f"AP#DEPTQ#{part.id}", f"{_rank(a)}#{part.due_at}#{a.id}")
+    watched = lifecycle.watch(a)
+    if watched:  # the sweep's sparse index: each appeal once, at its next check
+        finding, when = watched
+        out["watch"] = (f"AP#WATCH#{_shard(a.id)}", f"{when}#{finding}#{a.id}")
     if a.supervised:
         out["sup"] = ("AP#SUP", created)
         if a.status != Status.CLOSED:
@@ -452,3 +463,46 @@ def _replay(
         raise IdempotencyKeyReused("idempotency_key_other_body", key=claim.key)
     appeal, events = load(str(held["appeal_id"]))
     return appeal, events, False
+
+
+# --- the deadline sweep (issue 6) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something the sweep must act on: an appeal, what, and for which deadline."""
+
+    appeal_id: str
+    finding: str  # warn | overdue | auto_close
+    deadline: str
+
+
+def due_for_sweep(now: datetime) -> tuple[list[Finding], int]:
+    """Every appeal whose next check has come, and the items DynamoDB read to find them
+    (``ScannedCount`` summed): one Query per shard of the sparse ``AP#WATCH`` index with
+    ``gsi1sk < now`` — O(items due), never the open appeals that are not due."""
+    stamp = clock.iso(now)
+    found: list[Finding] = []
+    scanned = 0
+    for shard in range(settings().sweep_shards):
+        params: dict[str, Any] = {
+            "TableName": db.table(),
+            "IndexName": keys.GSI1,
+            "KeyConditionExpression": "gsi1pk = :p AND gsi1sk < :now",
+            "ExpressionAttributeValues": db.to_values({":p": f"AP#WATCH#{shard}", ":now": stamp}),
+            "ProjectionExpression": "id, gsi1sk, reply_due_at, auto_close_at",
+        }
+        while True:
+            resp = db.client().query(**params)
+            scanned += int(resp.get("ScannedCount", 0))
+            for raw in resp.get("Items", []):
+                item = db.from_item(raw)
+                _, finding, _ = item["gsi1sk"].split("#", 2)
+                deadline = (
+                    item["auto_close_at"] if finding == "auto_close" else item["reply_due_at"]
+                )
+                found.append(Finding(item["id"], finding, deadline))
+            if not resp.get("LastEvaluatedKey"):
+                break
+            params["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+    return found, scanned

@@ -198,6 +198,54 @@ def _server_class() -> Any:
     return Server
 
 
+def _rate_seconds(expression: Any) -> float:
+    """Seconds between runs of a Chalice ``Rate`` (cron schedules run daily here)."""
+    value = getattr(expression, "value", None)
+    unit = str(getattr(expression, "unit", "")).lower()
+    if value is None:
+        return 86400.0
+    return float(value) * {"minutes": 60, "hours": 3600, "days": 86400}.get(unit, 60)
+
+
+def _background_workers(stop: threading.Event) -> list[threading.Thread]:
+    """As in AWS: a scheduler thread per ``@app.schedule`` function, a poller thread per
+    ``@app.on_sqs_message`` handler feeding it batches from its queue."""
+    import app as app_module
+    from chalicelib.jobs import runner
+    from chalicelib.logs import logger
+
+    threads = []
+    for source in app_module.app.event_sources:
+        function = getattr(app_module, source.handler_string.rsplit(".", 1)[-1])
+        if hasattr(source, "queue"):
+            queue = os.environ.get("XQT_ESCALATION_QUEUE") if source.name == "escalations" else None
+            queue = queue or source.queue
+
+            def poll(fn: Any = function, name: str = queue) -> None:
+                while not stop.is_set():
+                    try:
+                        runner.poll_once(name, lambda event: fn(event, None), wait_seconds=1)
+                    except Exception:  # keep polling; the error is in the log
+                        logger.exception("local poller", extra={"queue": name})
+                        stop.wait(1)
+
+            threads.append(threading.Thread(target=poll, name=f"poll-{source.name}", daemon=True))
+        else:
+            period = _rate_seconds(getattr(source, "schedule_expression", None))
+
+            def tick(fn: Any = function, every: float = period, name: str = source.name) -> None:
+                while not stop.wait(every):
+                    try:
+                        fn({"source": "aws.events", "detail-type": "Scheduled Event"}, None)
+                    except Exception:
+                        logger.exception("local scheduler", extra={"job": name})
+
+            threads.append(threading.Thread(target=tick, name=f"cron-{source.name}", daemon=True))
+    for thread in threads:
+        thread.start()
+    return threads
+
+
 def main() -> int:
     started = time.perf_counter()
     host = os.environ.get("HOST", "127.0.0.1")
@@ -226,12 +274,14 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, _shutdown)
     signal.signal(signal.SIGINT, _shutdown)
+    workers = _background_workers(stop)
     url = f"http://{host}:{server.server.server_address[1]}/"
     print(
         f"兴企通 local stack ready in {time.perf_counter() - started:.2f}s\n"
         f"  open:  {url}\n"
         f"  API:   {url}api/v1/health · {url}api/v1/openapi.json\n"
-        f"  data:  {data_dir}{' (demo data seeded)' if seeded else ''}",
+        f"  data:  {data_dir}{' (demo data seeded)' if seeded else ''}\n"
+        f"  jobs:  {', '.join(t.name for t in workers)}",
         flush=True,
     )
     try:

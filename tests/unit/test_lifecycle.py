@@ -199,6 +199,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "request_extension": {"working_days": 2, "reason": "需协调省级部门"},
     "approve_extension": {},
     "reject_extension": {},
+    "escalate": {"reason": "multi_department"},
 }
 
 
@@ -328,6 +329,12 @@ STATUS_TABLE: list[tuple[str, User, dict[Status, Callable[[], Appeal]], dict[Sta
         {Status.RECEIVED: Status.RECEIVED, Status.PROCESSING: Status.PROCESSING},
     ),
     (
+        "escalate",
+        OWNER,
+        PLAIN,
+        {Status.RECEIVED: Status.RECEIVED, Status.PROCESSING: Status.PROCESSING},
+    ),
+    (
         "approve_extension",
         ADMIN,
         PENDING,
@@ -395,6 +402,7 @@ ROLES_OF_EVENT: dict[str, set[Role]] = {
     "request_extension": {Role.COMMISSIONER},
     "approve_extension": {Role.ADMIN},
     "reject_extension": {Role.ADMIN},
+    "escalate": {Role.COMMISSIONER, Role.ADMIN},
 }
 #: For each event, an appeal in which its rightful actors may post it.
 STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
@@ -410,6 +418,7 @@ STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
     "request_extension": joint_processing,
     "approve_extension": pending(joint_processing),
     "reject_extension": pending(joint_processing),
+    "escalate": joint_processing,
 }
 
 
@@ -1370,6 +1379,7 @@ def test_allowed_events_offers_what_the_owner_may_do():
         "return",
         "set_urgency",
         "request_extension",
+        "escalate",
     ]
     assert lifecycle.allowed_events(received(), OTHER_COMMISSIONER) == []
     assert lifecycle.allowed_events(replied(), ENTERPRISE) == ["confirm"]
@@ -1478,3 +1488,43 @@ def test_recompute_makes_a_provisional_deadline_final_with_a_system_event():
     assert d.appeal.deadline_provisional is False and d.appeal.version == late.version + 1
     assert d.event.type == "deadline_recomputed" and d.event.actor is None
     assert d.event.previous_reply_due_at == "2027-01-05T23:59:59+08:00"
+
+
+# == the sweep's findings (issue 6) ============================================================
+
+
+def test_the_sweep_warns_once_then_escalates_once_per_deadline():
+    a = processing()  # due 2026-10-08, warning from 00:00 that day
+    assert lifecycle.watch(a) == ("warn", "2026-10-08T00:00:00+08:00")
+    assert (
+        lifecycle.sweep(a, "warn", a.reply_due_at, datetime(2026, 10, 7, 9, tzinfo=BEIJING)) is None
+    )
+    warned = lifecycle.sweep(a, "warn", a.reply_due_at, datetime(2026, 10, 8, 9, tzinfo=BEIJING))
+    assert warned is not None and warned.event.type == "warned" and warned.event.actor is None
+    a = warned.appeal
+    assert (
+        lifecycle.sweep(a, "warn", a.reply_due_at, datetime(2026, 10, 8, 10, tzinfo=BEIJING))
+        is None
+    )
+    assert lifecycle.watch(a) == ("overdue", DUE_NORMAL)
+    late = datetime(2026, 10, 9, 0, 0, 1, tzinfo=BEIJING)
+    escalated = lifecycle.sweep(a, "overdue", a.reply_due_at, late)
+    assert escalated is not None and escalated.event.type == "escalated"
+    assert escalated.event.level == 1 and escalated.appeal.escalation_level == 1
+    assert lifecycle.watch(escalated.appeal) is None
+    assert lifecycle.sweep(escalated.appeal, "overdue", DUE_NORMAL, late) is None
+
+
+def test_a_finding_for_a_deadline_no_longer_in_force_does_nothing():
+    a = processing()
+    moved = run(pending(processing)(), ADMIN, "approve_extension").appeal
+    late = datetime(2026, 10, 9, 9, tzinfo=BEIJING)
+    assert lifecycle.sweep(moved, "overdue", DUE_NORMAL, late) is None  # extended meanwhile
+    replied = step(a, OWNER, "reply", content="已答复")
+    assert lifecycle.sweep(replied, "overdue", DUE_NORMAL, late) is None
+
+
+def test_an_overdue_appeal_already_escalated_by_a_person_is_only_marked():
+    a = step(processing(), OWNER, "escalate", reason="common")
+    d = lifecycle.sweep(a, "overdue", DUE_NORMAL, datetime(2026, 10, 9, 9, tzinfo=BEIJING))
+    assert d is not None and d.event.type == "marked_overdue" and d.appeal.escalation_level == 1

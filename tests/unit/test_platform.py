@@ -82,6 +82,13 @@ def test_table_definitions_come_from_the_template():
     assert names.environment() == {
         "XQT_TABLE": "unit-maintable",
         "XQT_REPORTS_BUCKET": "unit-reportsbucket",
+        "XQT_ESCALATION_QUEUE": "unit-escalationqueue",
+    }
+    dlq, queue = definitions.queue_specs(names)  # the dead-letter queue first
+    assert dlq["QueueName"] == "unit-escalationdeadletterqueue"
+    assert queue["Attributes"]["RedrivePolicy"] == {
+        "deadLetterTarget": "unit-escalationdeadletterqueue",
+        "maxReceiveCount": "3",
     }
 
 

@@ -469,6 +469,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dev/jobs/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 立即运行定时任务(仅本地环境)
+         * @description Run a scheduled job now on the business clock, then process the queue messages it
+         *         produced before answering.
+         */
+        post: operations["dev_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -590,6 +611,36 @@ export interface components {
              * @default 0
              */
             escalation_level: number;
+            /**
+             * Escalation Reason
+             * @description why it was last escalated
+             * @default null
+             */
+            escalation_reason: string | null;
+            /**
+             * Warned For
+             * @description the deadline already warned of
+             * @default null
+             */
+            warned_for: string | null;
+            /**
+             * Overdue For
+             * @description the deadline already marked overdue
+             * @default null
+             */
+            overdue_for: string | null;
+            /**
+             * Auto Close At
+             * @description replied: closed by the sweep if nobody rates the reply by then
+             * @default null
+             */
+            auto_close_at: string | null;
+            /**
+             * Auto Closed
+             * @description closed by the sweep, not by a verdict
+             * @default false
+             */
+            auto_closed: boolean;
             /**
              * Supervised
              * @default false
@@ -768,6 +819,36 @@ export interface components {
              * @default 0
              */
             escalation_level: number;
+            /**
+             * Escalation Reason
+             * @description why it was last escalated
+             * @default null
+             */
+            escalation_reason: string | null;
+            /**
+             * Warned For
+             * @description the deadline already warned of
+             * @default null
+             */
+            warned_for: string | null;
+            /**
+             * Overdue For
+             * @description the deadline already marked overdue
+             * @default null
+             */
+            overdue_for: string | null;
+            /**
+             * Auto Close At
+             * @description replied: closed by the sweep if nobody rates the reply by then
+             * @default null
+             */
+            auto_close_at: string | null;
+            /**
+             * Auto Closed
+             * @description closed by the sweep, not by a verdict
+             * @default false
+             */
+            auto_closed: boolean;
             /**
              * Supervised
              * @default false
@@ -1556,10 +1637,38 @@ export interface components {
             commissioner_id?: string | null;
         };
         /**
+         * Escalate
+         * @description 难事督办 upward (R4.3): the owner raises it to the service centre (level 1); the
+         *     service centre raises what it cannot settle to the county's joint meeting (level 2).
+         */
+        Escalate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "escalate";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+            /**
+             * Reason
+             * @description common 共性诉求, multi_department 涉及多部门, other
+             * @enum {string}
+             */
+            reason: "common" | "multi_department" | "other";
+            /**
+             * Note
+             * @default null
+             */
+            note?: string | null;
+        };
+        /**
          * EventRequest
          * @description ``{type, version, ...}``: one of the events, chosen by ``type``.
          */
-        EventRequest: components["schemas"]["Accept"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"];
+        EventRequest: components["schemas"]["Accept"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"];
         /**
          * Extension
          * @description An approved extension: the deadline it moved, and why (the enterprise sees this).
@@ -1683,6 +1792,28 @@ export interface components {
          * @enum {string}
          */
         Industry: "agriculture" | "industry" | "construction_real_estate" | "services" | "other";
+        /**
+         * JobResult
+         * @description What a job did, and what its queue's consumer did with the messages it produced.
+         */
+        JobResult: {
+            /** Job */
+            job: string;
+            /** Result */
+            result: {
+                [key: string]: number;
+            };
+            /**
+             * Processed
+             * @description messages this call handled (the background poller may take others); either way the queue is empty when it answers
+             */
+            processed: number;
+            /**
+             * Failed
+             * @description messages that failed (retried, then dead-lettered)
+             */
+            failed: number;
+        };
         /**
          * Part
          * @description A department's part of a jointly handled appeal (繁事联办).
@@ -2003,6 +2134,12 @@ export interface components {
              * @default 1
              */
             warning_working_days: number;
+            /**
+             * Auto Close Working Days
+             * @description 答复后无人评价、无人回访,满几个工作日自动办结
+             * @default 5
+             */
+            auto_close_working_days: number;
             /**
              * Version
              * @description 0 while the defaults are in force
@@ -4243,6 +4380,37 @@ export interface operations {
             };
             /** @description 请求体超过 1 MiB (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dev_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobResult"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

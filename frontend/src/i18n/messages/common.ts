@@ -59,6 +59,8 @@ export default {
       request_extension: '申请延期',
       approve_extension: '批准延期',
       reject_extension: '不予延期',
+      marked_overdue: '标记逾期',
+      auto_closed: '自动办结(未评价)',
     },
     state: {
       loading: '加载中…',
@@ -173,6 +175,8 @@ export default {
       request_extension: 'Extension asked for',
       approve_extension: 'Extension approved',
       reject_extension: 'Extension refused',
+      marked_overdue: 'Marked overdue',
+      auto_closed: 'Closed (nobody rated the reply)',
     },
     state: {
       loading: 'Loading…',

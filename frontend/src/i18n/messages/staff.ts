@@ -14,6 +14,13 @@ export default {
       request_extension: '申请延期',
       approve_extension: '批准延期',
       reject_extension: '不予延期',
+      escalate: '升级协调',
+    },
+    escalation: {
+      common: '共性诉求',
+      multi_department: '涉及多部门',
+      other: '其他',
+      overdue: '逾期未答复',
     },
     form: {
       departments: '转办部门(可多选,联办)',
@@ -30,7 +37,8 @@ export default {
       comment: '意见(选填)',
       commissioner: '改派给',
       extensionDays: '延期工作日数',
-      note: '审批意见(选填,仅工作人员可见)',
+      note: '意见(选填,仅工作人员可见)',
+      escalationReason: '升级原因',
     },
     detail: {
       parts: '部门办理',
@@ -41,6 +49,7 @@ export default {
       extended: '经批准延期 {n} 个工作日({from} → {to})',
       pendingExtension: '已申请延期 {n} 个工作日,待审批',
       workingDays: '延期 {n} 个工作日',
+      level: '升级至第 {level} 级(1:县民营企业服务中心,2:县政府集中会办)',
     },
   },
   en: {
@@ -57,6 +66,13 @@ export default {
       request_extension: 'Ask for an extension',
       approve_extension: 'Approve the extension',
       reject_extension: 'Refuse the extension',
+      escalate: 'Escalate',
+    },
+    escalation: {
+      common: 'Common appeal',
+      multi_department: 'Several departments',
+      other: 'Other',
+      overdue: 'Overdue without a reply',
     },
     form: {
       departments: 'Departments (several for joint handling)',
@@ -74,6 +90,7 @@ export default {
       commissioner: 'Reassign to',
       extensionDays: 'Working days to add',
       note: 'Note (optional, staff only)',
+      escalationReason: 'Reason',
     },
     detail: {
       parts: 'Departments',
@@ -84,6 +101,7 @@ export default {
       extended: 'Extended by {n} working day(s) ({from} → {to})',
       pendingExtension: 'Extension of {n} working day(s) asked for, awaiting a decision',
       workingDays: '{n} working day(s) more',
+      level: 'Escalated to level {level} (1: service centre, 2: county joint meeting)',
     },
   },
 }

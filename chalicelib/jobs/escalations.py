@@ -1,0 +1,65 @@
+"""The escalation consumer: each message of the sweep acted on through the domain
+(``lifecycle.sweep``), with Powertools' batch processor — a message that fails does not
+fail its batch (partial batch response); after the queue's receives it goes to the DLQ."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalicelib import clock
+from chalicelib.domain import lifecycle
+from chalicelib.errors import VersionConflict
+from chalicelib.logs import logger
+from chalicelib.store import appeals
+
+
+class PoisonMessage(Exception):
+    """A message that can never be processed (bad body, unknown appeal): to the DLQ."""
+
+
+def handle(body: str) -> str:
+    """Act on one finding; returns what was done (an event type, or ``nothing``)."""
+    try:
+        message = json.loads(body)
+        appeal_id, finding, deadline = (
+            message["appeal_id"],
+            message["finding"],
+            message["deadline"],
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise PoisonMessage(f"unreadable message: {body[:200]}") from exc
+    if finding not in ("warn", "overdue", "auto_close"):
+        raise PoisonMessage(f"unknown finding {finding!r}")
+    for _attempt in range(3):
+        appeal, _ = appeals.load(str(appeal_id))  # NotFound: fails, then the DLQ
+        decision = lifecycle.sweep(appeal, finding, str(deadline), clock.now())
+        if decision is None:
+            return "nothing"  # already done, or no longer true (replied, moved deadline)
+        try:
+            appeals.record(appeal, decision)
+        except VersionConflict:
+            continue  # someone changed it meanwhile: decide again on what is there now
+        logger.info(
+            "sweep finding acted on", extra={"appeal": appeal_id, "event": decision.event.type}
+        )
+        return decision.event.type
+    raise VersionConflict("stale_version", given=appeal.version)
+
+
+def handler(event: dict[str, Any]) -> dict[str, Any]:
+    """An SQS event (Lambda's shape) → ``{"batchItemFailures": [...]}``."""
+    from aws_lambda_powertools.utilities.batch import (  # loaded here: ~100 ms at import
+        BatchProcessor,
+        EventType,
+        process_partial_response,
+    )
+
+    # a batch whose every message fails is reported like any other, message by message
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    response = process_partial_response(
+        event=event,
+        record_handler=lambda record: handle(record.body),
+        processor=processor,
+    )
+    return dict(response)

@@ -1,0 +1,38 @@
+"""The sweep on the local stack over HTTP: the dev clock moves past a deadline, the job runs
+and its messages are consumed before the answer; once per appeal and deadline."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def test_an_overdue_appeal_is_escalated_once(stack):
+    stack.start()
+    assert stack.call("POST", "/api/v1/dev/clock", {"now": "2026-09-23T10:00:00+08:00"})[0] == 200
+    body = {"category": "land", "title": "用地", "content": "扩建用地指标"}
+    status, appeal = stack.call("POST", "/api/v1/appeals", body, as_user="ent-hengrun")
+    assert status == 201 and appeal["reply_due_at"] == "2026-10-08T23:59:59+08:00"
+
+    stack.call("POST", "/api/v1/dev/clock", {"now": "2026-10-09T08:00:00+08:00"})
+    status, run = stack.call("POST", "/api/v1/dev/jobs/deadline-sweep")
+    assert status == 200, run
+    # the warning point passed unseen together with the deadline: no warning after the fact
+    # (its message is consumed before the answer, here or by the background poller)
+    assert run["result"]["found"] == 1 and run["failed"] == 0
+    _, seen = stack.call("GET", f"/api/v1/appeals/{appeal['id']}", as_user="admin")
+    kinds = [e["type"] for e in seen["timeline"]]
+    assert kinds == ["filed", "escalated"], kinds
+    assert seen["escalation_level"] == 1 and seen["overdue"] is True
+
+    status, again = stack.call("POST", "/api/v1/dev/jobs/deadline-sweep")
+    assert status == 200 and again["processed"] == 0
+    _, seen = stack.call("GET", f"/api/v1/appeals/{appeal['id']}", as_user="admin")
+    assert [e["type"] for e in seen["timeline"]] == kinds  # nothing new
+
+    # the background scheduler and poller are running as in AWS
+    status, _ = stack.call("POST", "/api/v1/dev/jobs/nothing-like-this")
+    assert status == 404
+    log = (stack.data_dir.parent / f"stack-{stack.port}.log").read_text()
+    assert "cron-deadline_sweep" in log and "poll-escalations" in log
