@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from chalice import Chalice, Rate
+from chalice import Chalice, Cron, Rate
 
 from chalicelib.api import (
     appeals,
@@ -14,6 +14,7 @@ from chalicelib.api import (
     catalogs,
     enterprises,
     health,
+    meetings,
     middleware,
     openapi,
     users,
@@ -24,7 +25,7 @@ from chalicelib.logs import quiet_libraries
 app = Chalice(app_name="xingqitong", configure_logs=False)
 app.api.binary_types = []  # every response is text (JSON); no Accept header games
 
-for module in (health, openapi, enterprises, catalogs, users, appeals, calendar):
+for module in (health, openapi, enterprises, catalogs, users, appeals, calendar, meetings):
     app.register_blueprint(module.api.blueprint, url_prefix=API_PREFIX)
 
 # The dev routes exist only where the local stack (or a test emulating it) says so before
@@ -57,3 +58,13 @@ def escalations(event: Any) -> dict[str, Any]:
     from chalicelib.jobs import escalations as consumer
 
     return consumer.handler(event.to_dict())
+
+
+@app.schedule(Cron(0, 1, "*", "*", "?", "*"), name="monthly_meeting")
+def monthly_meeting(event: Any) -> dict[str, Any]:
+    """Daily at 09:00 Beijing: on the first working day of a month, draft the month's joint
+    meeting and flag the month before if none was held (R4.4)."""
+    from chalicelib import clock
+    from chalicelib.jobs import meetings as job
+
+    return job.run(clock.now())

@@ -78,6 +78,40 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "{count} department part(s) still open: cannot send back to triage",
     },
     "job_not_found": {"zh": "没有任务 {name}(可用:{jobs})", "en": "No job {name} (jobs: {jobs})"},
+    "meeting_not_found": {"zh": "{month} 的会办不存在", "en": "No meeting for {month}"},
+    "meeting_exists": {"zh": "{month} 的会办已存在", "en": "The meeting of {month} exists"},
+    "meeting_not_draft": {
+        "zh": "{month} 的会办已召开或已标记未召开,议程不能再改",
+        "en": "The meeting of {month} is no longer a draft",
+    },
+    "meeting_already_held": {
+        "zh": "{month} 的会办已记录",
+        "en": "The meeting of {month} is recorded",
+    },
+    "meeting_not_held": {
+        "zh": "请先记录 {month} 会办的召开情况",
+        "en": "Record the meeting of {month} first",
+    },
+    "already_decided": {"zh": "诉求 {id} 已有会办决定", "en": "Appeal {id} is already decided"},
+    "month_invalid": {"zh": "月份格式应为 YYYY-MM", "en": "The month must be YYYY-MM"},
+    "not_level_two": {
+        "zh": "诉求 {id} 不是待会办(二级)的在办诉求",
+        "en": "Appeal {id} is not an open level-2 appeal",
+    },
+    "not_on_agenda": {"zh": "诉求 {id} 不在议程中", "en": "Appeal {id} is not on the agenda"},
+    "already_supervised": {"zh": "诉求 {id} 已在督办中", "en": "Appeal {id} is already supervised"},
+    "supervision_not_open": {
+        "zh": "诉求 {id} 没有进行中的督办事项",
+        "en": "Appeal {id} has no supervised item in progress",
+    },
+    "supervision_not_yours": {
+        "zh": "该督办事项不由您负责",
+        "en": "This supervised item is not yours",
+    },
+    "supervision_not_reported": {
+        "zh": "诉求 {id} 的督办事项尚未报告办结",
+        "en": "Appeal {id}'s supervised item has not been reported done",
+    },
     "already_escalated": {
         "zh": "诉求已升级至第 {level} 级",
         "en": "The appeal is already escalated to level {level}",

@@ -316,7 +316,11 @@ def post_event(ctx: Ctx, appeal_id: str, body: lifecycle.Command) -> Any:
     settings_store.refresh()  # the calendar and service levels in force
     appeal, events = _readable(ctx, appeal_id)
     commissioner_ids = (body.commissioner_id,) if isinstance(body, lifecycle.Reassign) else ()
-    department_ids = tuple(body.departments) if isinstance(body, lifecycle.Transfer) else ()
+    department_ids = (
+        tuple(body.departments)
+        if isinstance(body, lifecycle.Transfer | lifecycle.Supervise)
+        else ()
+    )
     # only transfers and reassignments name other records; the rest need no directory
     needs = commissioner_ids or department_ids
     found = directory.read(commissioner_ids, department_ids) if needs else _NO_DIRECTORY
@@ -324,3 +328,22 @@ def post_event(ctx: Ctx, appeal_id: str, body: lifecycle.Command) -> Any:
     decision = lifecycle.decide(appeal, body, ctx.user, now, found)
     store.record(appeal, decision)
     return _detail(decision.appeal, [*events, decision.event], ctx.user, now)
+
+
+@api.route(
+    "/departments/{department_id}/ledger",
+    summary="部门责任清单与推进台账",
+    query=PageQuery,
+    response=AppealPage,
+    roles=[Role.DEPARTMENT, Role.ADMIN, Role.SUPERVISOR],
+    errors=(404,),
+)
+def department_ledger(ctx: Ctx, department_id: str, query: PageQuery) -> AppealPage:
+    """The supervised items a department owns (责任清单), open ones first by deadline, each
+    with its status and — on the appeal — its whole history (推进台账)."""
+    if ctx.user.role == Role.DEPARTMENT and ctx.user.department_id != department_id:
+        raise NotFound("department_not_found", id=department_id)
+    settings_store.refresh()
+    now = clock.now()
+    items, nxt = store.ledger(department_id, query.limit, query.cursor)
+    return AppealPage(items=[present(a, ctx.user, now) for a in items], next_cursor=nxt)

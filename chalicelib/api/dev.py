@@ -138,7 +138,7 @@ class JobResult(BaseModel):
     """What a job did, and what its queue's consumer did with the messages it produced."""
 
     job: str
-    result: dict[str, int]
+    result: dict[str, int | str]
     processed: int = Field(
         description="messages this call handled (the background poller may take others); "
         "either way the queue is empty when it answers"
@@ -146,7 +146,7 @@ class JobResult(BaseModel):
     failed: int = Field(description="messages that failed (retried, then dead-lettered)")
 
 
-JOBS = ("deadline-sweep",)
+JOBS = ("deadline-sweep", "monthly-meeting")
 
 
 @api.route(
@@ -160,10 +160,13 @@ JOBS = ("deadline-sweep",)
 def dev_job(ctx: Ctx, name: str) -> JobResult:
     """Run a scheduled job now on the business clock, then process the queue messages it
     produced before answering."""
-    from chalicelib.jobs import escalations, runner, sweep  # the jobs load only when used
+    from chalicelib.jobs import escalations, meetings, runner, sweep  # loaded when used
 
     if name not in JOBS:
         raise NotFound("job_not_found", name=name, jobs=", ".join(JOBS))
-    result = sweep.run(clock.now())
+    if name == "monthly-meeting":  # run now whatever the day (the schedule waits for the 1st)
+        result = meetings.run(clock.now(), force=True)
+    else:
+        result = sweep.run(clock.now())
     drained = runner.drain(settings().escalation_queue, escalations.handler)
     return JobResult(job=name, result=result, **drained)

@@ -134,6 +134,30 @@ class Extension(BaseModel):
     approved_at: Timestamp
 
 
+class DepartmentRef(BaseModel):
+    id: str
+    name: str
+    due_at: Timestamp | None = None
+
+
+class Supervision(BaseModel):
+    """督办 (R3.3, R5.2): an item tracked to closure apart from the appeal's own reply — it
+    closes only when its owner reports completion and an admin or supervisor accepts it."""
+
+    status: Literal["open", "reported", "accepted"] = "open"
+    due_at: Timestamp
+    departments: list[DepartmentRef] = Field(
+        default_factory=list, description="owners; none: the owner commissioner"
+    )
+    note: str | None = None
+    source: str = Field("manual", description="manual, or meeting:YYYY-MM (a joint meeting)")
+    started_at: Timestamp
+    report: str | None = None
+    reported_at: Timestamp | None = None
+    accepted_at: Timestamp | None = None
+    overdue_for: Timestamp | None = None
+
+
 class Appeal(BaseModel):
     """An appeal as stored and shown (before each reader's redactions)."""
 
@@ -181,6 +205,7 @@ class Appeal(BaseModel):
     auto_closed: bool = Field(False, description="closed by the sweep, not by a verdict")
     supervised: bool = False
     supervision_due_at: Timestamp | None = None
+    supervision: Supervision | None = None
     reopened: int = Field(0, description="times sent back as not resolved (重办)")
     posted_by: str | None = Field(None, description="the operator who posted a hotline call")
     filed_by: str
@@ -202,12 +227,6 @@ class Appeal(BaseModel):
     def is_open(self) -> bool:
         """Waiting on the platform's side (received or processing), so the deadline runs."""
         return self.status in OPEN_STATUSES
-
-
-class DepartmentRef(BaseModel):
-    id: str
-    name: str
-    due_at: Timestamp | None = None
 
 
 class TimelineEvent(BaseModel):
@@ -233,6 +252,7 @@ class TimelineEvent(BaseModel):
     previous_urgency: Urgency | None = None
     reply_due_at: Timestamp | None = None
     previous_reply_due_at: Timestamp | None = None
+    supervision_due_at: Timestamp | None = None
     working_days: int | None = None
     level: int | None = None
     note: str | None = None
@@ -367,8 +387,14 @@ def can_read(user: User, appeal: Appeal) -> bool:
     if role == Role.OPERATOR:
         return appeal.posted_by == user.username or awaits_callback(appeal)
     if role == Role.DEPARTMENT:
-        return appeal.part(user.department_id) is not None
+        return appeal.part(user.department_id) is not None or owns_supervision(user, appeal)
     return False
+
+
+def owns_supervision(user: User, appeal: Appeal) -> bool:
+    """A department user whose department owns the appeal's supervised item (its ledger)."""
+    sup = appeal.supervision
+    return sup is not None and any(d.id == user.department_id for d in sup.departments)
 
 
 def awaits_callback(appeal: Appeal) -> bool:
@@ -403,6 +429,8 @@ def present(appeal: Appeal, user: User, now: datetime) -> Appeal:
         for part in shown.departments:
             part.content = None
             part.return_reason = None
+        if shown.supervision is not None:
+            shown.supervision.note = None
     return shown
 
 

@@ -29,10 +29,12 @@ from chalicelib.domain.appeals import (
     PendingExtension,
     Rating,
     Reply,
+    Supervision,
     TimelineEvent,
     apply_deadline,
     current_deadline,
     extended_deadline,
+    owns_supervision,
     reply_deadline,
     service_levels,
 )
@@ -170,6 +172,41 @@ class Escalate(Strict):
     note: Comment | None = None
 
 
+class Supervise(Strict):
+    """督办: put the appeal under supervision with a deadline and, optionally, owner
+    departments (a joint meeting's decision does the same)."""
+
+    type: Literal["supervise"]
+    version: Version
+    due_working_days: int = Field(ge=1, le=60)
+    departments: list[Slug] = Field(default_factory=list, max_length=10)
+    note: Comment | None = None
+
+
+class ReportCompletion(Strict):
+    """The supervised item's owner reports it done (办结报告)."""
+
+    type: Literal["report_completion"]
+    version: Version
+    content: Text
+
+
+class AcceptCompletion(Strict):
+    """An admin or supervisor accepts the report: the supervised item is closed."""
+
+    type: Literal["accept_completion"]
+    version: Version
+    note: Comment | None = None
+
+
+class RejectCompletion(Strict):
+    """An admin or supervisor sends the report back, with a reason."""
+
+    type: Literal["reject_completion"]
+    version: Version
+    reason: Reason
+
+
 Command = (
     Accept
     | Transfer
@@ -184,6 +221,10 @@ Command = (
     | ApproveExtension
     | RejectExtension
     | Escalate
+    | Supervise
+    | ReportCompletion
+    | AcceptCompletion
+    | RejectCompletion
 )
 COMMANDS: dict[str, type[Strict]] = {
     "accept": Accept,
@@ -199,6 +240,10 @@ COMMANDS: dict[str, type[Strict]] = {
     "approve_extension": ApproveExtension,
     "reject_extension": RejectExtension,
     "escalate": Escalate,
+    "supervise": Supervise,
+    "report_completion": ReportCompletion,
+    "accept_completion": AcceptCompletion,
+    "reject_completion": RejectCompletion,
 }
 EventBody = Annotated[Command, Field(discriminator="type")]
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(EventBody)
@@ -286,6 +331,10 @@ RULES: dict[str, Rule] = {
     "approve_extension": Rule(frozenset({Role.ADMIN}), _OPEN),
     "reject_extension": Rule(frozenset({Role.ADMIN}), _OPEN),
     "escalate": Rule(frozenset({Role.COMMISSIONER, Role.ADMIN}), _OPEN),
+    "supervise": Rule(frozenset({Role.ADMIN, Role.SUPERVISOR}), frozenset(Status)),
+    "report_completion": Rule(frozenset({Role.DEPARTMENT, Role.COMMISSIONER}), frozenset(Status)),
+    "accept_completion": Rule(frozenset({Role.ADMIN, Role.SUPERVISOR}), frozenset(Status)),
+    "reject_completion": Rule(frozenset({Role.ADMIN, Role.SUPERVISOR}), frozenset(Status)),
 }
 
 
@@ -314,6 +363,26 @@ def _blocked(
             return InvalidTransition("extension_after_deadline", due=appeal.reply_due_at)
     if kind in ("approve_extension", "reject_extension") and appeal.pending_extension is None:
         return InvalidTransition("no_pending_extension", id=appeal.id)
+    sup = appeal.supervision
+    if kind == "supervise" and sup is not None and sup.status != "accepted":
+        return InvalidTransition("already_supervised", id=appeal.id)
+    if kind == "report_completion":
+        if sup is None or sup.status != "open":
+            return InvalidTransition("supervision_not_open", id=appeal.id)
+        if user.role == Role.DEPARTMENT and not owns_supervision(user, appeal):
+            return InvalidTransition("supervision_not_yours", id=appeal.id)
+        if user.role == Role.COMMISSIONER and sup.departments:
+            return InvalidTransition("supervision_not_yours", id=appeal.id)
+    if kind in ("accept_completion", "reject_completion") and (
+        sup is None or sup.status != "reported"
+    ):
+        return InvalidTransition("supervision_not_reported", id=appeal.id)
+    if (
+        user.role == Role.DEPARTMENT
+        and kind in ("department_reply", "return")
+        and (appeal.part(user.department_id) is None)
+    ):
+        return InvalidTransition("part_not_open", id=user.department_id, status="none")
     if kind == "escalate":
         ceiling = 1 if user.role == Role.COMMISSIONER else 2
         if appeal.escalation_level >= ceiling:
@@ -337,7 +406,11 @@ def _check_actor(kind: str, appeal: Appeal, user: User) -> None:
     owner = appeal.assignee.commissioner_id
     if user.role == Role.COMMISSIONER and (owner is None or owner != user.commissioner_id):
         raise Forbidden("not_owner", id=appeal.id)
-    if user.role == Role.DEPARTMENT and appeal.part(user.department_id) is None:
+    if (
+        user.role == Role.DEPARTMENT
+        and appeal.part(user.department_id) is None
+        and not owns_supervision(user, appeal)
+    ):
         raise Forbidden("not_transferred", id=appeal.id)
     if user.role == Role.ENTERPRISE and (
         user.enterprise_uscc is None or appeal.enterprise.uscc != user.enterprise_uscc
@@ -575,6 +648,76 @@ def _escalate(a: Appeal, c: Escalate, u: User, now: datetime, d: Directory) -> E
     return fields, _NONE
 
 
+def _supervise(a: Appeal, c: Supervise, u: User, now: datetime, d: Directory) -> Effect:
+    errors: list[FieldError] = []
+    for i, dept_id in enumerate(c.departments):
+        info = d.departments.get(dept_id)
+        if info is None or not info.active:
+            errors.append(FieldError(f"departments.{i}", "reference_not_found", {"id": dept_id}))
+        elif dept_id in c.departments[:i]:
+            errors.append(FieldError(f"departments.{i}", "duplicate", {"id": dept_id}))
+    if errors:
+        raise ValidationFailed(errors)
+    return supervise(a, c.due_working_days, c.departments, c.note, now, d, "manual"), (
+        (),
+        tuple(c.departments),
+    )
+
+
+def supervise(
+    a: Appeal,
+    due_working_days: int,
+    departments: list[str],
+    note: str | None,
+    now: datetime,
+    d: Directory,
+    source: str,
+) -> dict[str, Any]:
+    """Put ``a`` under supervision (督办) in place; returns the event's fields. Used by the
+    ``supervise`` event and by a joint meeting's decision."""
+    due = iso(calendar.add_working_days(now, due_working_days).due_at)
+    refs = [DepartmentRef(id=x, name=d.departments[x].name, due_at=due) for x in departments]
+    a.supervision = Supervision(
+        due_at=due, departments=refs, note=note, source=source, started_at=iso(now)
+    )
+    a.supervised = True
+    a.supervision_due_at = due
+    return {
+        "type": "supervise",
+        "supervision_due_at": due,
+        "working_days": due_working_days,
+        "departments": refs,
+        "note": note,
+    }
+
+
+def _report_completion(
+    a: Appeal, c: ReportCompletion, u: User, now: datetime, d: Directory
+) -> Effect:
+    assert a.supervision is not None  # _blocked
+    a.supervision.status = "reported"
+    a.supervision.report = c.content
+    a.supervision.reported_at = iso(now)
+    return {"content": c.content, "supervision_due_at": a.supervision.due_at}, _NONE
+
+
+def _accept_completion(
+    a: Appeal, c: AcceptCompletion, u: User, now: datetime, d: Directory
+) -> Effect:
+    assert a.supervision is not None  # _blocked
+    a.supervision.status = "accepted"
+    a.supervision.accepted_at = iso(now)
+    return {"note": c.note}, _NONE
+
+
+def _reject_completion(
+    a: Appeal, c: RejectCompletion, u: User, now: datetime, d: Directory
+) -> Effect:
+    assert a.supervision is not None  # _blocked
+    a.supervision.status = "open"
+    return {"reason": c.reason, "supervision_due_at": a.supervision.due_at}, _NONE
+
+
 def _system(appeal: Appeal, now: datetime, kind: str, **fields: Any) -> Decision:
     """A system event (no actor) on ``appeal`` already changed in place by the caller."""
     at = iso(now)
@@ -619,6 +762,14 @@ def sweep(appeal: Appeal, finding: str, deadline: str, now: datetime) -> Decisio
             a.escalation_reason = "overdue"
             return _system(a, now, "escalated", level=1, reason="overdue", reply_due_at=deadline)
         return _system(a, now, "marked_overdue", reply_due_at=deadline)
+    if finding == "supervision_overdue":
+        sup = a.supervision
+        if sup is None or sup.status != "open" or sup.due_at != deadline:
+            return None
+        if sup.overdue_for == deadline or stamp <= deadline:
+            return None
+        sup.overdue_for = deadline
+        return _system(a, now, "supervision_overdue", supervision_due_at=deadline)
     if finding == "auto_close":
         if a.status != Status.REPLIED or a.auto_close_at != deadline or stamp < deadline:
             return None
@@ -632,16 +783,19 @@ def sweep(appeal: Appeal, finding: str, deadline: str, now: datetime) -> Decisio
 
 def watch(appeal: Appeal) -> tuple[str, str] | None:
     """The next thing the sweep must check on this appeal: (finding, when), or ``None``.
-    Each appeal is on the sweep's sparse index at most once, at this time."""
+    Each appeal is on the sweep's sparse index at most once, at the earliest of these."""
+    candidates: list[tuple[str, str]] = []
     if appeal.is_open:
         if appeal.warn_at and appeal.warned_for != appeal.reply_due_at:
-            return "warn", appeal.warn_at
-        if appeal.overdue_for != appeal.reply_due_at:
-            return "overdue", appeal.reply_due_at
-        return None
-    if appeal.status == Status.REPLIED and appeal.auto_close_at:
-        return "auto_close", appeal.auto_close_at
-    return None
+            candidates.append(("warn", appeal.warn_at))
+        elif appeal.overdue_for != appeal.reply_due_at:
+            candidates.append(("overdue", appeal.reply_due_at))
+    elif appeal.status == Status.REPLIED and appeal.auto_close_at:
+        candidates.append(("auto_close", appeal.auto_close_at))
+    sup = appeal.supervision
+    if sup is not None and sup.status == "open" and sup.overdue_for != sup.due_at:
+        candidates.append(("supervision_overdue", sup.due_at))
+    return min(candidates, key=lambda c: c[1]) if candidates else None
 
 
 def recompute(appeal: Appeal, now: datetime) -> Decision | None:
@@ -690,4 +844,8 @@ _HANDLERS: dict[str, Callable[..., Effect]] = {
     "approve_extension": _approve_extension,
     "reject_extension": _reject_extension,
     "escalate": _escalate,
+    "supervise": _supervise,
+    "report_completion": _report_completion,
+    "accept_completion": _accept_completion,
+    "reject_completion": _reject_completion,
 }

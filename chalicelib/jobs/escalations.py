@@ -29,7 +29,7 @@ def handle(body: str) -> str:
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise PoisonMessage(f"unreadable message: {body[:200]}") from exc
-    if finding not in ("warn", "overdue", "auto_close"):
+    if finding not in ("warn", "overdue", "auto_close", "supervision_overdue"):
         raise PoisonMessage(f"unknown finding {finding!r}")
     for _attempt in range(3):
         appeal, _ = appeals.load(str(appeal_id))  # NotFound: fails, then the DLQ

@@ -94,10 +94,16 @@ def listings(a: Appeal) -> dict[str, tuple[str, str]]:
     if watched:  # the sweep's sparse index: each appeal once, at its next check
         finding, when = watched
         out["watch"] = (f"AP#WATCH#{_shard(a.id)}", f"{when}#{finding}#{a.id}")
-    if a.supervised:
+    if a.is_open and a.escalation_level == 2:  # the joint meeting's agenda is drawn from these
+        out["level2"] = ("AP#LEVEL2", by_deadline)
+    sup = a.supervision
+    if sup is not None:
         out["sup"] = ("AP#SUP", created)
-        if a.status != Status.CLOSED:
-            out["supq"] = ("AP#SUPQ", f"{a.supervision_due_at}#{a.id}")
+        if sup.status != "accepted":
+            out["supq"] = ("AP#SUPQ", f"{sup.due_at}#{a.id}")
+        for dept in sup.departments:  # each owner department's ledger (推进台账)
+            rank = "1" if sup.status == "accepted" else "0"
+            out[f"ledger#{dept.id}"] = (f"AP#LEDGER#{dept.id}", f"{rank}#{sup.due_at}#{a.id}")
     return out
 
 
@@ -286,13 +292,9 @@ def record(before: Appeal, decision: Decision) -> None:
     checks that the commissioners and departments it names are still active — one
     ``TransactWriteItems``. A lost race is a 409 ``version_conflict``; a reference that went
     inactive meanwhile a 400 naming the field."""
-    actions = _writes(before, decision.appeal)
-    actions.append(_event_put(before.id, decision.event))
+    actions = event_actions(before, decision)
     commissioner_ids, department_ids = decision.commissioners_used, decision.departments_used
-    check_index = -1
-    if commissioner_ids or department_ids:
-        check_index = len(actions)
-        actions.append(directory.active_check(commissioner_ids, department_ids))
+    check_index = len(actions) - 1 if commissioner_ids or department_ids else -1
     try:
         db.transact(actions)
     except db.TransactionConflict:
@@ -313,6 +315,18 @@ def record(before: Appeal, decision: Decision) -> None:
             ]
             raise ValidationFailed(errors or [FieldError("body", "reference_not_found")]) from None
         raise VersionConflict("stale_version", given=before.version) from None
+
+
+def event_actions(before: Appeal, decision: Decision) -> list[dict[str, Any]]:
+    """The actions that write an event: the appeal under its version and status, the
+    event, its listings, and (last, if any) the check of the records it names."""
+    actions = _writes(before, decision.appeal)
+    actions.append(_event_put(before.id, decision.event))
+    if decision.commissioners_used or decision.departments_used:
+        actions.append(
+            directory.active_check(decision.commissioners_used, decision.departments_used)
+        )
+    return actions
 
 
 @dataclass(frozen=True)
@@ -477,6 +491,10 @@ class Finding:
     deadline: str
 
 
+#: The attribute holding the deadline a finding is about.
+_DEADLINE_OF = {"auto_close": "auto_close_at", "supervision_overdue": "supervision_due_at"}
+
+
 def due_for_sweep(now: datetime) -> tuple[list[Finding], int]:
     """Every appeal whose next check has come, and the items DynamoDB read to find them
     (``ScannedCount`` summed): one Query per shard of the sparse ``AP#WATCH`` index with
@@ -490,7 +508,7 @@ def due_for_sweep(now: datetime) -> tuple[list[Finding], int]:
             "IndexName": keys.GSI1,
             "KeyConditionExpression": "gsi1pk = :p AND gsi1sk < :now",
             "ExpressionAttributeValues": db.to_values({":p": f"AP#WATCH#{shard}", ":now": stamp}),
-            "ProjectionExpression": "id, gsi1sk, reply_due_at, auto_close_at",
+            "ProjectionExpression": "id, gsi1sk, reply_due_at, auto_close_at, supervision_due_at",
         }
         while True:
             resp = db.client().query(**params)
@@ -498,11 +516,39 @@ def due_for_sweep(now: datetime) -> tuple[list[Finding], int]:
             for raw in resp.get("Items", []):
                 item = db.from_item(raw)
                 _, finding, _ = item["gsi1sk"].split("#", 2)
-                deadline = (
-                    item["auto_close_at"] if finding == "auto_close" else item["reply_due_at"]
-                )
+                deadline = item[_DEADLINE_OF.get(finding, "reply_due_at")]
                 found.append(Finding(item["id"], finding, deadline))
             if not resp.get("LastEvaluatedKey"):
                 break
             params["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
     return found, scanned
+
+
+def level_two(limit: int = 100) -> list[Appeal]:
+    """Every open appeal raised to the county's joint meeting (level 2), by deadline."""
+    out: list[Appeal] = []
+    cursor: str | None = None
+    while True:
+        items, cursor = db.query_page(
+            index=keys.GSI1,
+            key_condition="gsi1pk = :k",
+            values={":k": "AP#LEVEL2"},
+            limit=limit,
+            cursor=cursor,
+        )
+        out += [Appeal.model_validate(records.strip_keys(i)) for i in items]
+        if cursor is None:
+            return out
+
+
+def ledger(department_id: str, limit: int, cursor: str | None) -> tuple[list[Appeal], str | None]:
+    """A department's responsibility list and progress ledger (责任清单、推进台账): the
+    supervised items it owns, open ones first, by deadline."""
+    items, nxt = db.query_page(
+        index=keys.GSI1,
+        key_condition="gsi1pk = :k",
+        values={":k": f"AP#LEDGER#{department_id}"},
+        limit=limit,
+        cursor=cursor,
+    )
+    return [Appeal.model_validate(records.strip_keys(i)) for i in items], nxt

@@ -93,6 +93,16 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/pages/admin/CalendarPage.vue'),
     meta: { roles: ['admin'], title: 'nav.calendar' },
   },
+  {
+    path: '/admin/meetings',
+    component: () => import('@/pages/admin/MeetingsPage.vue'),
+    meta: { roles: ['admin', 'supervisor'], title: 'nav.meetings' },
+  },
+  {
+    path: '/department/ledger',
+    component: () => import('@/pages/staff/LedgerPage.vue'),
+    meta: { roles: ['department', 'admin', 'supervisor'], title: 'nav.ledger' },
+  },
   { path: '/:rest(.*)*', redirect: '/' },
 ]
 

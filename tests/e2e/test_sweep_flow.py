@@ -31,6 +31,43 @@ def test_an_overdue_appeal_is_escalated_once(stack):
     _, seen = stack.call("GET", f"/api/v1/appeals/{appeal['id']}", as_user="admin")
     assert [e["type"] for e in seen["timeline"]] == kinds  # nothing new
 
+    # the service centre cannot settle it: to the county's joint meeting
+    body = {"type": "escalate", "version": seen["version"], "reason": "multi_department"}
+    status, seen = stack.call(
+        "POST", f"/api/v1/appeals/{appeal['id']}/events", body, as_user="admin"
+    )
+    assert status == 200 and seen["escalation_level"] == 2
+    status, run = stack.call("POST", "/api/v1/dev/jobs/monthly-meeting")
+    assert status == 200 and run["result"]["month"] == "2026-10"
+    _, meeting = stack.call("GET", "/api/v1/meetings/2026-10", as_user="admin")
+    assert [i["appeal_id"] for i in meeting["agenda"]] == [appeal["id"]]
+    held = {
+        "version": meeting["version"],
+        "held_at": "2026-10-09",
+        "chair": "县长",
+        "attendees": ["税务局"],
+    }
+    _, meeting = stack.call("POST", "/api/v1/meetings/2026-10/record", held, as_user="admin")
+    decision = {
+        "version": meeting["version"],
+        "appeal_id": appeal["id"],
+        "departments": ["tax"],
+        "due_working_days": 3,
+    }
+    status, meeting = stack.call(
+        "POST", "/api/v1/meetings/2026-10/decisions", decision, as_user="admin"
+    )
+    assert status == 200, meeting
+    _, seen = stack.call("GET", f"/api/v1/appeals/{appeal['id']}", as_user="admin")
+    # 10-10, a Saturday made a working day, counts: 10-10, 10-12, 10-13
+    assert seen["supervised"] is True and seen["supervision_due_at"] == "2026-10-13T23:59:59+08:00"
+
+    # the sweep watches the supervised item too
+    stack.call("POST", "/api/v1/dev/clock", {"now": "2026-10-15T09:00:00+08:00"})
+    stack.call("POST", "/api/v1/dev/jobs/deadline-sweep")
+    _, seen = stack.call("GET", f"/api/v1/appeals/{appeal['id']}", as_user="admin")
+    assert seen["timeline"][-1]["type"] == "supervision_overdue"
+
     # the background scheduler and poller are running as in AWS
     status, _ = stack.call("POST", "/api/v1/dev/jobs/nothing-like-this")
     assert status == 404

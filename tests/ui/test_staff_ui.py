@@ -209,3 +209,67 @@ def test_the_service_centre_loads_a_year_the_library_does_not_know(open_session,
     assert after["timeline"][-1]["type"] == "deadline_recomputed"
     assert dt.fromisoformat(after["reply_due_at"]).astimezone(BEIJING).year == 2027
     assert not admin.problems, admin.problems
+
+
+def test_a_joint_meeting_decision_is_supervised_to_its_close(open_session, live):
+    def ev(appeal, user, kind, **fields):
+        body = {"type": kind, "version": appeal["version"], **fields}
+        status, data = live.call(
+            "POST", f"/api/v1/appeals/{appeal['id']}/events", body, as_user=user
+        )
+        assert status == 200, data
+        return data
+
+    _, a = live.call(
+        "POST",
+        "/api/v1/appeals",
+        {
+            "category": "land",
+            "title": "园区道路用地",
+            "content": "涉及住建、自然资源、交通三个部门。",
+        },
+        as_user="ent-hengrun",
+    )
+    a = ev(a, "comm-designated", "accept")
+    a = ev(a, "comm-designated", "escalate", reason="multi_department")
+    a = ev(a, "admin", "escalate", reason="multi_department")
+    status, run = live.call("POST", "/api/v1/dev/jobs/monthly-meeting")
+    month = run["result"]["month"]
+    admin = open_session("admin")
+    page = admin.go(f"/admin/meetings?month={month}")
+    page.get_by_test_id("meeting-agenda").locator(f'[data-appeal="{a["id"]}"]').wait_for()
+    check_page(page, "admin-meetings-draft")
+    _, meeting = live.call("GET", f"/api/v1/meetings/{month}", as_user="admin")
+    held = {
+        "version": meeting["version"],
+        "held_at": f"{month}-27",
+        "chair": "县长",
+        "attendees": ["县税务局"],
+    }
+    _, meeting = live.call("POST", f"/api/v1/meetings/{month}/record", held, as_user="admin")
+    decision = {
+        "version": meeting["version"],
+        "appeal_id": a["id"],
+        "departments": ["tax"],
+        "due_working_days": 10,
+    }
+    status, _ = live.call("POST", f"/api/v1/meetings/{month}/decisions", decision, as_user="admin")
+    assert status == 200
+    page = admin.go(f"/admin/meetings?month={month}")
+    page.get_by_test_id("meeting-agenda").wait_for()
+    check_page(page, "admin-meetings-decided")
+
+    tax = open_session("dept-tax")
+    page = tax.go("/department/ledger")
+    page.get_by_test_id("ledger-table").locator(f'[data-appeal="{a["id"]}"]').wait_for()
+    check_page(page, "department-ledger")
+    page = tax.go(f"/appeals/{a['id']}")
+    act(page, "report_completion", {"textarea": "已与企业签订用地协议"})
+    assert "已报告办结" in page.get_by_test_id("supervision").inner_text()
+
+    supervisor = open_session("supervisor")
+    page = supervisor.go(f"/appeals/{a['id']}")
+    act(page, "accept_completion")
+    assert "已验收" in page.get_by_test_id("supervision").inner_text()
+    for s in (admin, tax, supervisor):
+        assert not s.problems, s.problems

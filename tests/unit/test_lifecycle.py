@@ -200,6 +200,10 @@ BODIES: dict[str, dict[str, Any]] = {
     "approve_extension": {},
     "reject_extension": {},
     "escalate": {"reason": "multi_department"},
+    "supervise": {"due_working_days": 5},
+    "report_completion": {"content": "已办结"},
+    "accept_completion": {},
+    "reject_completion": {"reason": "材料不全"},
 }
 
 
@@ -276,6 +280,20 @@ PENDING: dict[Status, Callable[[], Appeal]] = {
         pending_replied(), ENTERPRISE, "confirm", resolved=True, satisfaction=5
     ),
 }
+
+
+def supervised(build: Callable[[], Appeal]) -> Callable[[], Appeal]:
+    """``build``'s appeal under supervision owned by the owner commissioner (no departments)."""
+    return lambda: step(build(), ADMIN, "supervise", due_working_days=5)
+
+
+def reported(build: Callable[[], Appeal]) -> Callable[[], Appeal]:
+    return lambda: step(supervised(build)(), OWNER, "report_completion", content="已办结")
+
+
+SUPERVISED: dict[Status, Callable[[], Appeal]] = {s: supervised(b) for s, b in PLAIN.items()}
+REPORTED: dict[Status, Callable[[], Appeal]] = {s: reported(b) for s, b in PLAIN.items()}
+EVERY = {s: s for s in Status}
 JOINT: dict[Status, Callable[[], Appeal]] = {
     Status.RECEIVED: joint_received,
     Status.PROCESSING: joint_processing,
@@ -328,6 +346,10 @@ STATUS_TABLE: list[tuple[str, User, dict[Status, Callable[[], Appeal]], dict[Sta
         PLAIN,
         {Status.RECEIVED: Status.RECEIVED, Status.PROCESSING: Status.PROCESSING},
     ),
+    ("supervise", ADMIN, PLAIN, EVERY),
+    ("report_completion", OWNER, SUPERVISED, EVERY),
+    ("accept_completion", ADMIN, REPORTED, EVERY),
+    ("reject_completion", ADMIN, REPORTED, EVERY),
     (
         "escalate",
         OWNER,
@@ -403,6 +425,10 @@ ROLES_OF_EVENT: dict[str, set[Role]] = {
     "approve_extension": {Role.ADMIN},
     "reject_extension": {Role.ADMIN},
     "escalate": {Role.COMMISSIONER, Role.ADMIN},
+    "supervise": {Role.ADMIN, Role.SUPERVISOR},
+    "report_completion": {Role.DEPARTMENT, Role.COMMISSIONER},
+    "accept_completion": {Role.ADMIN, Role.SUPERVISOR},
+    "reject_completion": {Role.ADMIN, Role.SUPERVISOR},
 }
 #: For each event, an appeal in which its rightful actors may post it.
 STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
@@ -419,6 +445,10 @@ STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
     "approve_extension": pending(joint_processing),
     "reject_extension": pending(joint_processing),
     "escalate": joint_processing,
+    "supervise": joint_processing,
+    "report_completion": supervised(joint_processing),
+    "accept_completion": reported(joint_processing),
+    "reject_completion": reported(joint_processing),
 }
 
 
@@ -457,8 +487,11 @@ def test_an_admin_may_post_the_service_centre_events(event):
     assert decision.event.actor == ADMIN.actor()
 
 
-def test_a_supervisor_may_post_no_event_at_all():
-    for event in lifecycle.RULES:
+def test_a_supervisor_may_post_only_the_supervision_events():
+    for event, rule in lifecycle.RULES.items():
+        if Role.SUPERVISOR in rule.roles:
+            assert event in ("supervise", "accept_completion", "reject_completion")
+            continue
         with pytest.raises(Forbidden):
             run(STATE_FOR_EVENT[event](), SUPERVISOR, event, **BODIES[event])
 
@@ -1384,7 +1417,7 @@ def test_allowed_events_offers_what_the_owner_may_do():
     assert lifecycle.allowed_events(received(), OTHER_COMMISSIONER) == []
     assert lifecycle.allowed_events(replied(), ENTERPRISE) == ["confirm"]
     assert lifecycle.allowed_events(replied(), OTHER_ENTERPRISE) == []
-    assert lifecycle.allowed_events(closed(), ADMIN) == []
+    assert lifecycle.allowed_events(closed(), ADMIN) == ["supervise"]  # 督办 is for any appeal
 
 
 def test_allowed_events_offers_nothing_to_a_department_whose_part_is_done():

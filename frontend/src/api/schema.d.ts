@@ -90,6 +90,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/departments/{department_id}/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 部门责任清单与推进台账
+         * @description The supervised items a department owns (责任清单), open ones first by deadline, each
+         *         with its status and — on the appeal — its whole history (推进台账).
+         */
+        get: operations["department_ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendar/deadline": {
         parameters: {
             query?: never;
@@ -305,6 +326,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 集中会办列表
+         * @description Meetings, the latest month first (``missed``: a month flagged without one).
+         */
+        get: operations["list_meetings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 集中会办详情 */
+        get: operations["get_meeting"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{month}/agenda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 编辑会办议程
+         * @description The agenda: open level-2 appeals; decided items keep their decisions.
+         */
+        put: operations["set_agenda"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{month}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 记录会办召开情况
+         * @description Record that the meeting was held: date, chair, attendees.
+         */
+        post: operations["record_meeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{month}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 会办决定(转为督办)
+         * @description Decide an agenda item: owner department(s) and a new deadline in working days; the
+         *         appeal becomes supervised with that deadline (one transaction with the meeting).
+         */
+        post: operations["decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -511,6 +630,27 @@ export interface components {
             version: number;
         };
         /**
+         * AcceptCompletion
+         * @description An admin or supervisor accepts the report: the supervised item is closed.
+         */
+        AcceptCompletion: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "accept_completion";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+            /**
+             * Note
+             * @default null
+             */
+            note?: string | null;
+        };
+        /**
          * Actor
          * @description Who did something: a person, or ``None`` for the system itself.
          */
@@ -520,6 +660,57 @@ export interface components {
             role: components["schemas"]["Role"];
             /** Display Name */
             display_name: string;
+        };
+        /** AgendaChange */
+        AgendaChange: {
+            /** Version */
+            version: number;
+            /**
+             * Appeal Ids
+             * @description the agenda, in order
+             */
+            appeal_ids: string[];
+        };
+        /**
+         * AgendaDecision
+         * @description What the meeting decided for one item: its owners and new deadline.
+         */
+        AgendaDecision: {
+            /** Departments */
+            departments: components["schemas"]["DepartmentRef"][];
+            /** Due Working Days */
+            due_working_days: number;
+            /**
+             * Supervision Due At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            supervision_due_at: string;
+            /**
+             * Notes
+             * @default null
+             */
+            notes: string | null;
+            /**
+             * Decided At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            decided_at: string;
+            decided_by: components["schemas"]["Actor"];
+        };
+        /** AgendaItem */
+        AgendaItem: {
+            /** Appeal Id */
+            appeal_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Reason
+             * @description why it was escalated (common, multi_department…)
+             * @default null
+             */
+            reason: string | null;
+            /** @default null */
+            decision: components["schemas"]["AgendaDecision"] | null;
         };
         /**
          * Appeal
@@ -651,6 +842,8 @@ export interface components {
              * @default null
              */
             supervision_due_at: string | null;
+            /** @default null */
+            supervision: components["schemas"]["Supervision"] | null;
             /**
              * Reopened
              * @description times sent back as not resolved (重办)
@@ -859,6 +1052,8 @@ export interface components {
              * @default null
              */
             supervision_due_at: string | null;
+            /** @default null */
+            supervision: components["schemas"]["Supervision"] | null;
             /**
              * Reopened
              * @description times sent back as not resolved (重办)
@@ -1668,7 +1863,7 @@ export interface components {
          * EventRequest
          * @description ``{type, version, ...}``: one of the events, chosen by ``type``.
          */
-        EventRequest: components["schemas"]["Accept"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"];
+        EventRequest: components["schemas"]["Accept"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"] | components["schemas"]["Supervise"] | components["schemas"]["ReportCompletion"] | components["schemas"]["AcceptCompletion"] | components["schemas"]["RejectCompletion"];
         /**
          * Extension
          * @description An approved extension: the deadline it moved, and why (the enterprise sees this).
@@ -1801,7 +1996,7 @@ export interface components {
             job: string;
             /** Result */
             result: {
-                [key: string]: number;
+                [key: string]: number | string;
             };
             /**
              * Processed
@@ -1813,6 +2008,109 @@ export interface components {
              * @description messages that failed (retried, then dead-lettered)
              */
             failed: number;
+        };
+        /**
+         * Meeting
+         * @description One month's meeting: drafted by the monthly job, recorded and decided by admins.
+         */
+        Meeting: {
+            /**
+             * Id
+             * @description the month, YYYY-MM
+             */
+            id: string;
+            /** Month */
+            month: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "held" | "missed";
+            /**
+             * Held At
+             * @default null
+             */
+            held_at: string | null;
+            /**
+             * Chair
+             * @default null
+             */
+            chair: string | null;
+            /** Attendees */
+            attendees: string[];
+            /** Agenda */
+            agenda: components["schemas"]["AgendaItem"][];
+            /**
+             * Flagged At
+             * @description when the month was flagged missed
+             * @default null
+             */
+            flagged_at: string | null;
+            /**
+             * Version
+             * @default 0
+             */
+            version: number;
+            /**
+             * Created At
+             * @default null
+             */
+            created_at: string | null;
+            /**
+             * Updated At
+             * @default null
+             */
+            updated_at: string | null;
+        };
+        /** MeetingDecision */
+        MeetingDecision: {
+            /** Version */
+            version: number;
+            /** Appeal Id */
+            appeal_id: string;
+            /** Departments */
+            departments: string[];
+            /** Due Working Days */
+            due_working_days: number;
+            /**
+             * Notes
+             * @default null
+             */
+            notes?: string | null;
+        };
+        /** MeetingPage */
+        MeetingPage: {
+            /** Items */
+            items: components["schemas"]["Meeting"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
+        };
+        /**
+         * MeetingRecord
+         * @example {
+         *       "attendees": [
+         *         "发改委"
+         *       ],
+         *       "chair": "王县长",
+         *       "held_at": "2026-11-27",
+         *       "version": 1
+         *     }
+         */
+        MeetingRecord: {
+            /** Version */
+            version: number;
+            /**
+             * Held At
+             * Format: date
+             */
+            held_at: string;
+            /** Chair */
+            chair: string;
+            /** Attendees */
+            attendees: string[];
         };
         /**
          * Part
@@ -1994,6 +2292,24 @@ export interface components {
             commissioner_id: string;
         };
         /**
+         * RejectCompletion
+         * @description An admin or supervisor sends the report back, with a reason.
+         */
+        RejectCompletion: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reject_completion";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+            /** Reason */
+            reason: string;
+        };
+        /**
          * RejectExtension
          * @description The service centre refuses the extension: the deadline stays.
          */
@@ -2055,6 +2371,24 @@ export interface components {
              * @default null
              */
             reason?: string | null;
+        };
+        /**
+         * ReportCompletion
+         * @description The supervised item's owner reports it done (办结报告).
+         */
+        ReportCompletion: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "report_completion";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+            /** Content */
+            content: string;
         };
         /**
          * RequestExtension
@@ -2183,6 +2517,91 @@ export interface components {
          */
         Status: "received" | "processing" | "replied" | "closed";
         /**
+         * Supervise
+         * @description 督办: put the appeal under supervision with a deadline and, optionally, owner
+         *     departments (a joint meeting's decision does the same).
+         */
+        Supervise: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "supervise";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+            /** Due Working Days */
+            due_working_days: number;
+            /** Departments */
+            departments?: string[];
+            /**
+             * Note
+             * @default null
+             */
+            note?: string | null;
+        };
+        /**
+         * Supervision
+         * @description 督办 (R3.3, R5.2): an item tracked to closure apart from the appeal's own reply — it
+         *     closes only when its owner reports completion and an admin or supervisor accepts it.
+         */
+        Supervision: {
+            /**
+             * Status
+             * @default open
+             * @enum {string}
+             */
+            status: "open" | "reported" | "accepted";
+            /**
+             * Due At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            due_at: string;
+            /**
+             * Departments
+             * @description owners; none: the owner commissioner
+             */
+            departments: components["schemas"]["DepartmentRef"][];
+            /**
+             * Note
+             * @default null
+             */
+            note: string | null;
+            /**
+             * Source
+             * @description manual, or meeting:YYYY-MM (a joint meeting)
+             * @default manual
+             */
+            source: string;
+            /**
+             * Started At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            started_at: string;
+            /**
+             * Report
+             * @default null
+             */
+            report: string | null;
+            /**
+             * Reported At
+             * @default null
+             */
+            reported_at: string | null;
+            /**
+             * Accepted At
+             * @default null
+             */
+            accepted_at: string | null;
+            /**
+             * Overdue For
+             * @default null
+             */
+            overdue_for: string | null;
+        };
+        /**
          * TimelineEvent
          * @description One immutable step of an appeal's history. ``version`` is the appeal version it made.
          */
@@ -2261,6 +2680,11 @@ export interface components {
              * @default null
              */
             previous_reply_due_at: string | null;
+            /**
+             * Supervision Due At
+             * @default null
+             */
+            supervision_due_at: string | null;
             /**
              * Working Days
              * @default null
@@ -2845,6 +3269,67 @@ export interface operations {
             };
             /** @description 请求体超过 1 MiB (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    department_ledger: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                department_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3894,6 +4379,345 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    list_meetings: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meeting"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_agenda: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgendaChange"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meeting"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingRecord"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meeting"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingDecision"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meeting"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

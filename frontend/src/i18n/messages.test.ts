@@ -4,6 +4,7 @@ import admin from './messages/admin'
 import calendar from './messages/calendar'
 import common from './messages/common'
 import enterprise from './messages/enterprise'
+import meetings from './messages/meetings'
 import operator from './messages/operator'
 import staff from './messages/staff'
 
@@ -13,7 +14,7 @@ function keys(value: unknown, prefix = ''): string[] {
 }
 
 describe('messages', () => {
-  it.each(Object.entries({ common, enterprise, operator, staff, admin, calendar }))(
+  it.each(Object.entries({ common, enterprise, operator, staff, admin, calendar, meetings }))(
     '%s has the same keys in Chinese and English, none empty',
     (_, module) => {
       expect(keys(module.en).sort()).toEqual(keys(module.zh).sort())

@@ -1,0 +1,226 @@
+"""The monthly joint meeting (集中会办, R4.4): its agenda, its record and its decisions, each
+decision putting its appeal under supervision (督办) with the deadline decided."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import ConfigDict, Field
+
+from chalicelib import clock
+from chalicelib.api.contract import Api, Ctx, Page, PageQuery
+from chalicelib.domain import lifecycle, meetings
+from chalicelib.domain.codes import Role
+from chalicelib.domain.meetings import AgendaDecision, Meeting
+from chalicelib.domain.models import Name, Slug, Strict
+from chalicelib.errors import FieldError, InvalidTransition, ValidationFailed
+from chalicelib.store import appeals as appeal_store
+from chalicelib.store import directory
+from chalicelib.store import meetings as store
+from chalicelib.store import settings as settings_store
+
+api = Api(__name__, "meetings")
+READERS = [Role.ADMIN, Role.SUPERVISOR]
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+class MeetingPage(Page[Meeting]):
+    pass
+
+
+class AgendaChange(Strict):
+    version: int = Field(ge=1)
+    appeal_ids: list[str] = Field(max_length=100, description="the agenda, in order")
+
+
+class MeetingRecord(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"version": 1, "held_at": "2026-11-27", "chair": "王县长", "attendees": ["发改委"]}
+            ]
+        }
+    )
+    version: int = Field(ge=1)
+    held_at: date
+    chair: Name
+    attendees: list[Name] = Field(min_length=1, max_length=50)
+
+
+class MeetingDecision(Strict):
+    version: int = Field(ge=1)
+    appeal_id: str = Field(min_length=1, max_length=40)
+    departments: list[Slug] = Field(min_length=1, max_length=10)
+    due_working_days: int = Field(ge=1, le=60)
+    notes: str | None = Field(None, min_length=1, max_length=2000)
+
+
+def _month(value: str) -> str:
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        return str(TypeAdapter(Month).validate_python(value))
+    except ValidationError:
+        raise ValidationFailed.one("month", "month_invalid") from None
+
+
+def _current(month: str, version: int) -> Meeting:
+    meeting = store.get(month)
+    if meeting.version != version:
+        from chalicelib.errors import VersionConflict
+
+        raise VersionConflict("stale_version", given=version)
+    return meeting
+
+
+@api.route(
+    "/meetings", summary="集中会办列表", query=PageQuery, response=MeetingPage, roles=READERS
+)
+def list_meetings(ctx: Ctx, query: PageQuery) -> MeetingPage:
+    """Meetings, the latest month first (``missed``: a month flagged without one)."""
+    items, nxt = store.page(query.limit, query.cursor)
+    return MeetingPage(items=items, next_cursor=nxt)
+
+
+@api.route(
+    "/meetings/{month}", summary="集中会办详情", response=Meeting, roles=READERS, errors=(404,)
+)
+def get_meeting(ctx: Ctx, month: str) -> Meeting:
+    return store.get(_month(month))
+
+
+@api.route(
+    "/meetings/{month}/agenda",
+    "PUT",
+    summary="编辑会办议程",
+    request=AgendaChange,
+    response=Meeting,
+    roles=[Role.ADMIN],
+    errors=(404, 409),
+)
+def set_agenda(ctx: Ctx, month: str, body: AgendaChange) -> Meeting:
+    """The agenda: open level-2 appeals; decided items keep their decisions."""
+    meeting = store.get(_month(month))
+    errors: list[FieldError] = []
+    items = []
+    for i, appeal_id in enumerate(body.appeal_ids):
+        kept = meeting.item(appeal_id)
+        if kept is not None:
+            items.append(kept)
+            continue
+        try:
+            appeal, _ = appeal_store.load(appeal_id)
+        except Exception:
+            errors.append(FieldError(f"appeal_ids.{i}", "reference_not_found", {"id": appeal_id}))
+            continue
+        if not appeal.is_open or appeal.escalation_level < 2:
+            errors.append(FieldError(f"appeal_ids.{i}", "not_level_two", {"id": appeal_id}))
+            continue
+        items.append(meetings.agenda_item(appeal))
+    if errors:
+        raise ValidationFailed(errors)
+    if meeting.version != body.version:
+        _current(meeting.month, body.version)
+    if meeting.status != "draft":
+        raise InvalidTransition("meeting_not_draft", month=meeting.month)
+    return store.save(meeting, meeting.model_copy(update={"agenda": items}), ctx.user.actor())
+
+
+@api.route(
+    "/meetings/{month}/record",
+    "POST",
+    summary="记录会办召开情况",
+    request=MeetingRecord,
+    response=Meeting,
+    roles=[Role.ADMIN],
+    errors=(404, 409),
+)
+def record_meeting(ctx: Ctx, month: str, body: MeetingRecord) -> Meeting:
+    """Record that the meeting was held: date, chair, attendees."""
+    meeting = _current(_month(month), body.version)
+    if meeting.status == "held":
+        raise InvalidTransition("meeting_already_held", month=meeting.month)
+    after = meeting.model_copy(
+        update={
+            "status": "held",
+            "held_at": body.held_at,
+            "chair": body.chair,
+            "attendees": body.attendees,
+        }
+    )
+    return store.save(meeting, after, ctx.user.actor())
+
+
+@api.route(
+    "/meetings/{month}/decisions",
+    "POST",
+    summary="会办决定(转为督办)",
+    request=MeetingDecision,
+    response=Meeting,
+    roles=[Role.ADMIN],
+    errors=(404, 409),
+)
+def decide(ctx: Ctx, month: str, body: MeetingDecision) -> Meeting:
+    """Decide an agenda item: owner department(s) and a new deadline in working days; the
+    appeal becomes supervised with that deadline (one transaction with the meeting)."""
+    settings_store.refresh()
+    meeting = store.get(_month(month))
+    item = meeting.item(body.appeal_id)
+    if item is None:
+        raise ValidationFailed.one("appeal_id", "not_on_agenda", id=body.appeal_id)
+    found = directory.read((), tuple(body.departments))
+    errors = [
+        FieldError(f"departments.{i}", "reference_not_found", {"id": d})
+        for i, d in enumerate(body.departments)
+        if d not in found.departments or not found.departments[d].active
+    ]
+    if errors:
+        raise ValidationFailed(errors)
+    meeting = _current(meeting.month, body.version)
+    if meeting.status != "held":
+        raise InvalidTransition("meeting_not_held", month=meeting.month)
+    if item.decision is not None:
+        raise InvalidTransition("already_decided", id=body.appeal_id)
+    appeal, _ = appeal_store.load(body.appeal_id)
+    now = clock.now()
+    after = appeal.model_copy(deep=True)
+    after.version += 1
+    after.updated_at = clock.iso(now)
+    fields = lifecycle.supervise(
+        after,
+        body.due_working_days,
+        body.departments,
+        body.notes,
+        now,
+        found,
+        f"meeting:{meeting.month}",
+    )
+    fields.pop("type")
+    event = lifecycle.TimelineEvent(
+        type="supervise",
+        at=clock.iso(now),
+        actor=ctx.user.actor(),
+        version=after.version,
+        status=after.status,
+        **fields,
+    )
+    decision = lifecycle.Decision(after, event, (), tuple(body.departments))
+    sup = after.supervision
+    assert sup is not None
+    decided = item.model_copy(
+        update={
+            "decision": AgendaDecision(
+                departments=sup.departments,
+                due_working_days=body.due_working_days,
+                supervision_due_at=sup.due_at,
+                notes=body.notes,
+                decided_at=clock.iso(now),
+                decided_by=ctx.user.actor(),
+            )
+        }
+    )
+    agenda = [decided if i.appeal_id == item.appeal_id else i for i in meeting.agenda]
+    return store.decide(
+        meeting, meeting.model_copy(update={"agenda": agenda}), appeal, decision, ctx.user.actor()
+    )

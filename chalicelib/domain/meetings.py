@@ -1,0 +1,99 @@
+"""The monthly joint handling meeting (集中会办, R4.4): the county government takes up what
+the service centre could not settle (level-2 appeals), decides an owner and a deadline for
+each, and every decided item becomes supervised (督办). A month without a recorded meeting
+is flagged."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from chalicelib.clock import BEIJING, iso
+from chalicelib.domain import calendar
+from chalicelib.domain.appeals import Appeal, DepartmentRef
+from chalicelib.domain.models import Actor, Timestamp
+
+
+class AgendaDecision(BaseModel):
+    """What the meeting decided for one item: its owners and new deadline."""
+
+    departments: list[DepartmentRef]
+    due_working_days: int
+    supervision_due_at: Timestamp
+    notes: str | None = None
+    decided_at: Timestamp
+    decided_by: Actor
+
+
+class AgendaItem(BaseModel):
+    appeal_id: str
+    title: str
+    reason: str | None = Field(None, description="why it was escalated (common, multi_department…)")
+    decision: AgendaDecision | None = None
+
+
+class Meeting(BaseModel):
+    """One month's meeting: drafted by the monthly job, recorded and decided by admins."""
+
+    id: str = Field(description="the month, YYYY-MM")
+    month: str
+    status: Literal["draft", "held", "missed"]
+    held_at: date | None = None
+    chair: str | None = None
+    attendees: list[str] = Field(default_factory=list)
+    agenda: list[AgendaItem] = Field(default_factory=list)
+    flagged_at: Timestamp | None = Field(None, description="when the month was flagged missed")
+    version: int = 0
+    created_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
+
+    def item(self, appeal_id: str) -> AgendaItem | None:
+        return next((i for i in self.agenda if i.appeal_id == appeal_id), None)
+
+
+def month_of(when: datetime) -> str:
+    return when.astimezone(BEIJING).strftime("%Y-%m")
+
+
+def previous_month(month: str) -> str:
+    first = date.fromisoformat(month + "-01")
+    return (first - timedelta(days=1)).strftime("%Y-%m")
+
+
+def first_working_day(month: str) -> date:
+    """The first working day of a month on the calendar in force."""
+    day = date.fromisoformat(month + "-01")
+    cal = calendar.default_calendar()
+    while not cal.is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def agenda_item(appeal: Appeal) -> AgendaItem:
+    return AgendaItem(appeal_id=appeal.id, title=appeal.title, reason=appeal.escalation_reason)
+
+
+def draft(month: str, level_two: list[Appeal], existing: Meeting | None) -> Meeting | None:
+    """The month's meeting with every open level-2 appeal on its agenda; an existing draft
+    gains the items it lacks (its decisions and edits kept). ``None``: nothing to change."""
+    if existing is None:
+        return Meeting(
+            id=month, month=month, status="draft", agenda=[agenda_item(a) for a in level_two]
+        )
+    if existing.status != "draft":
+        return None
+    missing = [agenda_item(a) for a in level_two if existing.item(a.id) is None]
+    if not missing:
+        return None
+    return existing.model_copy(update={"agenda": [*existing.agenda, *missing]})
+
+
+def flag_missed(month: str, existing: Meeting | None, now: datetime) -> Meeting | None:
+    """A month that ended without a recorded meeting, flagged (``None`` if it was held or
+    already flagged)."""
+    if existing is not None and existing.status != "draft":
+        return None
+    base = existing or Meeting(id=month, month=month, status="draft")
+    return base.model_copy(update={"status": "missed", "flagged_at": iso(now)})

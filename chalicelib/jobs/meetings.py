@@ -1,0 +1,39 @@
+"""The monthly joint meeting job (R4.4): on the first working day of a month it drafts the
+month's meeting with every open level-2 appeal, and flags the month before if no meeting was
+recorded in it. It runs daily and does nothing on other days (``force`` runs it anyway)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.clock import BEIJING
+from chalicelib.domain import meetings
+from chalicelib.logs import logger
+from chalicelib.store import appeals
+from chalicelib.store import meetings as store
+from chalicelib.store import settings as settings_store
+
+
+def run(now: datetime, force: bool = False) -> dict[str, Any]:
+    settings_store.refresh()  # the calendar decides the first working day
+    month = meetings.month_of(now)
+    today = now.astimezone(BEIJING).date()
+    if not force and today != meetings.first_working_day(month):
+        return {"month": month, "drafted": 0, "agenda": 0, "flagged": 0}
+    existing = store.find(month)
+    drafted = meetings.draft(month, appeals.level_two(), existing)
+    saved = store.save(existing, drafted, None) if drafted is not None else existing
+    previous = meetings.previous_month(month)
+    before = store.find(previous)
+    missed = meetings.flag_missed(previous, before, now)
+    if missed is not None:
+        store.save(before, missed, None)
+    summary = {
+        "month": month,
+        "drafted": int(drafted is not None),
+        "agenda": len(saved.agenda) if saved else 0,
+        "flagged": int(missed is not None),
+    }
+    logger.info("monthly meeting", extra=summary)
+    return summary

@@ -1,0 +1,145 @@
+"""Escalation to the county's joint meeting, the monthly job's agenda, the meeting's record
+and decisions, supervision closed in a loop, the department ledger, and the sweep watching
+supervised items."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from chalicelib.clock import BEIJING
+from tests.api.test_appeals import event, file_web
+
+
+@pytest.fixture
+def at_time():
+    from chalicelib import clock
+
+    yield clock.set_now
+    clock.set_now(None)
+
+
+def job(api, name):
+    r = api.call("POST", f"/api/v1/dev/jobs/{name}")
+    assert r.status_code == 200, r.data
+    return r.data
+
+
+def test_from_level_two_to_a_decided_supervised_item_closed_in_a_loop(api, at_time):
+    at_time(datetime(2026, 11, 2, 9, 0, tzinfo=BEIJING))
+    a = event(api, file_web(api), "accept", "comm-designated")
+    a = event(api, a, "escalate", "comm-designated", reason="multi_department")
+    a = event(api, a, "escalate", "admin", reason="multi_department", note="需县政府协调")
+    assert a["escalation_level"] == 2
+
+    drafted = job(api, "monthly-meeting")["result"]
+    assert drafted["month"] == "2026-11" and drafted["agenda"] >= 1
+    meeting = api.call("GET", "/api/v1/meetings/2026-11", as_user="supervisor").data
+    assert meeting["status"] == "draft" and a["id"] in [i["appeal_id"] for i in meeting["agenda"]]
+    listed = api.call("GET", "/api/v1/meetings", as_user="admin").data["items"]
+    assert listed[0]["id"] == "2026-11"
+
+    early = api.call(
+        "POST",
+        "/api/v1/meetings/2026-11/decisions",
+        {
+            "version": meeting["version"],
+            "appeal_id": a["id"],
+            "departments": ["tax"],
+            "due_working_days": 10,
+        },
+        as_user="admin",
+    )
+    assert early.status_code == 409  # decisions are taken at a meeting that was held
+    record = {
+        "version": meeting["version"],
+        "held_at": "2026-11-05",
+        "chair": "县长",
+        "attendees": ["税务局", "发改委"],
+    }
+    meeting = api.call("POST", "/api/v1/meetings/2026-11/record", record, as_user="admin").data
+    assert meeting["status"] == "held"
+    r = api.call(
+        "POST",
+        "/api/v1/meetings/2026-11/decisions",
+        {
+            "version": meeting["version"],
+            "appeal_id": a["id"],
+            "departments": ["tax"],
+            "due_working_days": 10,
+            "notes": "税务局牵头",
+        },
+        as_user="admin",
+    )
+    assert r.status_code == 200, r.data
+    item = next(i for i in r.data["agenda"] if i["appeal_id"] == a["id"])
+    assert item["decision"]["departments"][0]["id"] == "tax"
+
+    sup = api.call("GET", f"/api/v1/appeals/{a['id']}", as_user="dept-tax").data
+    assert sup["supervised"] is True and sup["supervision"]["status"] == "open"
+    assert sup["supervision"]["source"] == "meeting:2026-11"
+    assert sup["supervision_due_at"] == "2026-11-16T23:59:59+08:00"  # 10 working days
+    assert sup["timeline"][-1]["type"] == "supervise"
+    ledger = api.call("GET", "/api/v1/departments/tax/ledger", as_user="dept-tax").data
+    assert a["id"] in [x["id"] for x in ledger["items"]]
+    assert (
+        api.call("GET", "/api/v1/departments/tax/ledger", as_user="dept-hr-social").status_code
+        == 404
+    )
+    assert a["id"] in [
+        x["id"]
+        for x in api.call("GET", "/api/v1/appeals?scope=queue", as_user="supervisor").data["items"]
+    ]
+
+    sup = event(api, sup, "report_completion", "dept-tax", content="已完成税务协调")
+    assert sup["supervision"]["status"] == "reported"
+    sup = event(api, sup, "reject_completion", "supervisor", reason="缺少企业确认")
+    assert sup["supervision"]["status"] == "open"
+    sup = event(api, sup, "report_completion", "dept-tax", content="企业已书面确认")
+    sup = event(api, sup, "accept_completion", "admin")
+    assert sup["supervision"]["status"] == "accepted"
+    assert a["id"] not in [
+        x["id"]
+        for x in api.call("GET", "/api/v1/appeals?scope=queue", as_user="supervisor").data["items"]
+    ]
+
+
+def test_the_sweep_watches_supervised_items(api, at_time):
+    at_time(datetime(2026, 11, 2, 9, 0, tzinfo=BEIJING))
+    a = event(api, file_web(api), "accept", "comm-designated")
+    a = event(api, a, "reply", "comm-designated", content="已答复")
+    a = event(api, a, "confirm", "ent-hengrun", resolved=True, satisfaction=4)
+    a = event(api, a, "supervise", "supervisor", due_working_days=2, departments=["hr-social"])
+    assert a["supervision_due_at"] == "2026-11-04T23:59:59+08:00"
+    at_time(datetime(2026, 11, 5, 9, 0, tzinfo=BEIJING))
+    job(api, "deadline-sweep")
+    job(api, "deadline-sweep")
+    seen = api.call("GET", f"/api/v1/appeals/{a['id']}", as_user="admin").data
+    kinds = [e["type"] for e in seen["timeline"]]
+    assert kinds.count("supervision_overdue") == 1 and kinds[-1] == "supervision_overdue"
+
+
+def test_a_month_without_a_recorded_meeting_is_flagged(api, at_time):
+    at_time(datetime(2027, 3, 1, 9, 0, tzinfo=BEIJING))  # nobody drafted February
+    result = job(api, "monthly-meeting")["result"]
+    assert result["flagged"] == 1
+    missed = api.call("GET", "/api/v1/meetings/2027-02", as_user="admin").data
+    assert missed["status"] == "missed" and missed["flagged_at"].startswith("2027-03-01")
+    assert job(api, "monthly-meeting")["result"]["flagged"] == 0  # once
+
+
+def test_only_level_two_appeals_go_on_the_agenda(api, at_time):
+    at_time(datetime(2026, 12, 1, 9, 0, tzinfo=BEIJING))
+    job(api, "monthly-meeting")
+    meeting = api.call("GET", "/api/v1/meetings/2026-12", as_user="admin").data
+    plain = file_web(api)
+    r = api.call(
+        "PUT",
+        "/api/v1/meetings/2026-12/agenda",
+        {"version": meeting["version"], "appeal_ids": [plain["id"]]},
+        as_user="admin",
+    )
+    assert r.status_code == 400 and r.data["errors"][0]["code"] == "not_level_two"
+    assert api.call("GET", "/api/v1/meetings/2026-13", as_user="admin").status_code == 400
+    assert api.call("GET", "/api/v1/meetings", as_user="comm-designated").status_code == 403
