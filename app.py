@@ -14,6 +14,7 @@ from chalicelib.api import (
     catalogs,
     enterprises,
     health,
+    inbox,
     meetings,
     middleware,
     openapi,
@@ -25,7 +26,7 @@ from chalicelib.logs import quiet_libraries
 app = Chalice(app_name="xingqitong", configure_logs=False)
 app.api.binary_types = []  # every response is text (JSON); no Accept header games
 
-for module in (health, openapi, enterprises, catalogs, users, appeals, calendar, meetings):
+for module in (health, openapi, enterprises, catalogs, users, appeals, calendar, meetings, inbox):
     app.register_blueprint(module.api.blueprint, url_prefix=API_PREFIX)
 
 # The dev routes exist only where the local stack (or a test emulating it) says so before

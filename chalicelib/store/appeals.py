@@ -30,7 +30,7 @@ from chalicelib.errors import (
     ValidationFailed,
     VersionConflict,
 )
-from chalicelib.store import db, directory, keys, records
+from chalicelib.store import db, directory, keys, notifications, records
 
 #: Hotline ``Idempotency-Key`` items are kept at least 7 days (API.md); TTL removes them after.
 IDEMPOTENCY_DAYS = 8
@@ -322,6 +322,9 @@ def event_actions(before: Appeal, decision: Decision) -> list[dict[str, Any]]:
     event, its listings, and (last, if any) the check of the records it names."""
     actions = _writes(before, decision.appeal)
     actions.append(_event_put(before.id, decision.event))
+    actions += notifications.actions(
+        decision.appeal, decision.event, int(clock.real_now().timestamp())
+    )
     if decision.commissioners_used or decision.departments_used:
         actions.append(
             directory.active_check(decision.commissioners_used, decision.departments_used)
@@ -394,6 +397,7 @@ def intake(
         appeal_index = len(actions)
         actions += _writes(None, appeal)
         actions.append(_event_put(appeal.id, event))
+        actions += notifications.actions(appeal, event, epoch)
         claim_index = check_index = -1
         if claim and claim_key:
             claim_index = len(actions)

@@ -103,6 +103,11 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/pages/staff/LedgerPage.vue'),
     meta: { roles: ['department', 'admin', 'supervisor'], title: 'nav.ledger' },
   },
+  {
+    path: '/inbox',
+    component: () => import('@/pages/InboxPage.vue'),
+    meta: { title: 'inbox.title' },
+  },
   { path: '/:rest(.*)*', redirect: '/' },
 ]
 

@@ -273,3 +273,28 @@ def test_a_joint_meeting_decision_is_supervised_to_its_close(open_session, live)
     assert "已验收" in page.get_by_test_id("supervision").inner_text()
     for s in (admin, tax, supervisor):
         assert not s.problems, s.problems
+
+
+def test_the_inbox_tells_the_commissioner_of_a_new_appeal(open_session, live):
+    owner = open_session("comm-designated")
+    page = owner.go("/inbox")
+    page.get_by_test_id("inbox").or_(page.get_by_text("暂无消息")).first.wait_for()
+    if page.get_by_test_id("read-all").is_enabled():
+        page.get_by_test_id("read-all").click()
+        page.get_by_test_id("unread").wait_for(state="detached")
+    status, a = live.call(
+        "POST",
+        "/api/v1/appeals",
+        {"category": "talent", "title": "高层次人才公寓", "content": "引进博士的住房政策?"},
+        as_user="ent-hengrun",
+    )
+    assert status == 201
+    page = owner.go("/inbox")
+    assert page.get_by_test_id("unread").inner_text() == "1"
+    item = page.locator("[data-notification]").first
+    assert "提交诉求" in item.inner_text() and "高层次人才公寓" in item.inner_text()
+    check_page(page, "commissioner-inbox")
+    item.locator("button").click()
+    page.wait_for_url(f"**/appeals/{a['id']}")
+    page.get_by_test_id("unread").wait_for(state="detached")
+    assert not owner.problems, owner.problems

@@ -326,6 +326,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的消息
+         * @description The caller's notifications, newest first, with the unread count.
+         */
+        get: operations["inbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 标记已读
+         * @description Mark the given notifications read, or ``all`` of them up to now.
+         */
+        post: operations["mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meetings": {
         parameters: {
             query?: never;
@@ -1981,6 +2021,21 @@ export interface components {
             /** @default normal */
             urgency?: components["schemas"]["Urgency"];
         };
+        /** InboxPage */
+        InboxPage: {
+            /** Items */
+            items: components["schemas"]["Notification"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
+            /**
+             * Unread
+             * @description notifications not yet read
+             */
+            unread: number;
+        };
         /**
          * Industry
          * @description Industry; agriculture, industry and construction have their task teams (专班).
@@ -2008,6 +2063,17 @@ export interface components {
              * @description messages that failed (retried, then dead-lettered)
              */
             failed: number;
+        };
+        /** MarkRead */
+        MarkRead: {
+            /** Ids */
+            ids?: string[];
+            /**
+             * All
+             * @description everything up to now
+             * @default false
+             */
+            all?: boolean;
         };
         /**
          * Meeting
@@ -2111,6 +2177,44 @@ export interface components {
             chair: string;
             /** Attendees */
             attendees: string[];
+        };
+        /**
+         * Notification
+         * @description One line in an inbox; the SPA words it from ``kind`` (an event type) in its language.
+         */
+        Notification: {
+            /** Id */
+            id: string;
+            /** Audience */
+            audience: string;
+            /**
+             * Kind
+             * @description the event that caused it (filed, transfer, reply, …)
+             */
+            kind: string;
+            /** Appeal Id */
+            appeal_id: string;
+            /**
+             * Title
+             * @description the appeal's title
+             */
+            title: string;
+            /**
+             * At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            at: string;
+            /**
+             * By
+             * @description who did it (display name); null: the system
+             * @default null
+             */
+            by: string | null;
+            /**
+             * Read
+             * @default false
+             */
+            read: boolean;
         };
         /**
          * Part
@@ -4379,6 +4483,116 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    inbox: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mark_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkRead"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

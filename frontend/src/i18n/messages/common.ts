@@ -78,6 +78,7 @@ export default {
       saved: '已保存',
       conflict: '数据已被他人修改,已为您刷新,请重新操作',
     },
+    inbox: { title: '消息', readAll: '全部已读', empty: '暂无消息', new: '新' },
     calendar: {
       missing: '{years} 年放假安排尚未录入:涉及该年的答复期限为暂定。',
       load: '去录入',
@@ -201,6 +202,7 @@ export default {
       saved: 'Saved',
       conflict: 'Someone else changed this; it has been reloaded, please try again',
     },
+    inbox: { title: 'Inbox', readAll: 'Mark all read', empty: 'No messages', new: 'new' },
     calendar: {
       missing: 'The holiday notice of {years} is not loaded: deadlines reaching it are provisional.',
       load: 'Load it',

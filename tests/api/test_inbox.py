@@ -1,0 +1,58 @@
+"""The inbox: each event reaches those who must act or are waiting, and read marks."""
+
+from __future__ import annotations
+
+from tests.api.test_appeals import event, file_web, post_call
+
+
+def inbox(api, user):
+    r = api.call("GET", "/api/v1/inbox?limit=100", as_user=user)
+    assert r.status_code == 200, r.data
+    return r.data
+
+
+def test_each_step_reaches_who_acts_next(api):
+    before = inbox(api, "comm-designated")["unread"]
+    a = file_web(api)
+    mine = inbox(api, "comm-designated")
+    assert mine["unread"] == before + 1
+    assert mine["items"][0]["kind"] == "filed" and mine["items"][0]["appeal_id"] == a["id"]
+    assert mine["items"][0]["title"] == a["title"] and mine["items"][0]["read"] is False
+
+    a = event(api, a, "accept", "comm-designated")
+    a = event(api, a, "transfer", "comm-designated", departments=["tax"])
+    assert inbox(api, "dept-tax")["items"][0]["kind"] == "transfer"
+    a = event(api, a, "department_reply", "dept-tax", content="已核实")
+    assert inbox(api, "comm-designated")["items"][0]["kind"] == "department_reply"
+    a = event(api, a, "reply", "comm-designated", content="已答复")
+    ent = inbox(api, "ent-hengrun")["items"][0]
+    assert ent["kind"] == "reply" and ent["by"] == "顾晓燕"
+    # another enterprise hears nothing of it
+    assert all(n["appeal_id"] != a["id"] for n in inbox(api, "ent-xinghai")["items"])
+
+
+def test_nobody_is_told_of_what_they_just_did(api):
+    call = post_call(api).data  # an unknown caller: the service centre is told
+    admin_before = inbox(api, "admin")
+    assert admin_before["items"][0]["appeal_id"] == call["id"]
+    event(api, call, "reassign", "admin", commissioner_id="c-small-micro")
+    after = inbox(api, "admin")
+    assert after["items"][0]["kind"] == "filed"  # not the admin's own reassignment
+    assert inbox(api, "comm-small-micro")["items"][0]["kind"] == "reassign"
+
+
+def test_read_one_or_all(api):
+    file_web(api)
+    file_web(api)
+    box = inbox(api, "comm-designated")
+    assert box["unread"] >= 2
+    first = box["items"][0]["id"]
+    r = api.call("POST", "/api/v1/inbox/read", {"ids": [first]}, as_user="comm-designated")
+    assert r.status_code == 200 and r.data["unread"] == box["unread"] - 1
+    assert next(n for n in r.data["items"] if n["id"] == first)["read"] is True
+    r = api.call("POST", "/api/v1/inbox/read", {"all": True}, as_user="comm-designated")
+    assert r.data["unread"] == 0 and all(n["read"] for n in r.data["items"])
+    file_web(api)
+    assert inbox(api, "comm-designated")["unread"] == 1
+    bad = api.call("POST", "/api/v1/inbox/read", {"ids": "x"}, as_user="comm-designated")
+    assert bad.status_code == 400 and bad.data["errors"][0]["field"] == "ids"
