@@ -69,3 +69,12 @@ def monthly_meeting(event: Any) -> dict[str, Any]:
     from chalicelib.jobs import meetings as job
 
     return job.run(clock.now())
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="send_outbox")
+def send_outbox(event: Any) -> dict[str, Any]:
+    """Send pending SMS through the configured provider (at least once)."""
+    from chalicelib import clock
+    from chalicelib.jobs import outbox
+
+    return outbox.run(clock.now())

@@ -146,7 +146,7 @@ class JobResult(BaseModel):
     failed: int = Field(description="messages that failed (retried, then dead-lettered)")
 
 
-JOBS = ("deadline-sweep", "monthly-meeting")
+JOBS = ("deadline-sweep", "monthly-meeting", "outbox")
 
 
 @api.route(
@@ -160,12 +160,14 @@ JOBS = ("deadline-sweep", "monthly-meeting")
 def dev_job(ctx: Ctx, name: str) -> JobResult:
     """Run a scheduled job now on the business clock, then process the queue messages it
     produced before answering."""
-    from chalicelib.jobs import escalations, meetings, runner, sweep  # loaded when used
+    from chalicelib.jobs import escalations, meetings, outbox, runner, sweep  # loaded when used
 
     if name not in JOBS:
         raise NotFound("job_not_found", name=name, jobs=", ".join(JOBS))
     if name == "monthly-meeting":  # run now whatever the day (the schedule waits for the 1st)
         result = meetings.run(clock.now(), force=True)
+    elif name == "outbox":
+        result = outbox.run(clock.now())
     else:
         result = sweep.run(clock.now())
     drained = runner.drain(settings().escalation_queue, escalations.handler)

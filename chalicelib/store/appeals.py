@@ -30,7 +30,7 @@ from chalicelib.errors import (
     ValidationFailed,
     VersionConflict,
 )
-from chalicelib.store import db, directory, keys, notifications, records
+from chalicelib.store import db, directory, keys, notifications, outbox, records
 
 #: Hotline ``Idempotency-Key`` items are kept at least 7 days (API.md); TTL removes them after.
 IDEMPOTENCY_DAYS = 8
@@ -322,9 +322,9 @@ def event_actions(before: Appeal, decision: Decision) -> list[dict[str, Any]]:
     event, its listings, and (last, if any) the check of the records it names."""
     actions = _writes(before, decision.appeal)
     actions.append(_event_put(before.id, decision.event))
-    actions += notifications.actions(
-        decision.appeal, decision.event, int(clock.real_now().timestamp())
-    )
+    epoch = int(clock.real_now().timestamp())
+    actions += notifications.actions(decision.appeal, decision.event, epoch)
+    actions += outbox.actions(decision.appeal, decision.event, epoch)
     if decision.commissioners_used or decision.departments_used:
         actions.append(
             directory.active_check(decision.commissioners_used, decision.departments_used)

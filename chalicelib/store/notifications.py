@@ -3,6 +3,7 @@ the event that causes them, and each user's read marks."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -25,7 +26,8 @@ def actions(appeal: Appeal, event: TimelineEvent, epoch: int) -> list[dict[str, 
         nid = uuid.uuid4().hex[:12]
         item = {
             "pk": _partition(audience),
-            "sk": f"{event.at}#{nid}",
+            # the business time, then the real write time: newest first even within a second
+            "sk": f"{event.at}#{time.time_ns():020d}#{nid}",
             "item_type": "notification",
             "id": nid,
             "audience": audience,

@@ -56,3 +56,20 @@ def test_read_one_or_all(api):
     assert inbox(api, "comm-designated")["unread"] == 1
     bad = api.call("POST", "/api/v1/inbox/read", {"ids": "x"}, as_user="comm-designated")
     assert bad.status_code == 400 and bad.data["errors"][0]["field"] == "ids"
+
+
+def test_a_caller_hears_of_the_reply_by_sms_sent_once(api, caplog):
+    import logging
+
+    a = event(api, post_call(api).data, "reassign", "admin", commissioner_id="c-small-micro")
+    a = event(api, a, "accept", "comm-small-micro")
+    event(api, a, "reply", "comm-small-micro", content="已联系农商行")
+    with caplog.at_level(logging.INFO, logger="xingqitong"):
+        first = api.call("POST", "/api/v1/dev/jobs/outbox").data["result"]
+        again = api.call("POST", "/api/v1/dev/jobs/outbox").data["result"]
+    assert first["sent"] >= 1 and first["failed"] == 0
+    assert again == {"sent": 0, "failed": 0}  # sent ones leave the pending list
+    sent = [r for r in caplog.records if r.getMessage() == "outbox message"]
+    assert sent, "the logging provider wrote no message"
+    assert getattr(sent[-1], "to", None) == "139****5678"  # the log shows the number masked
+    assert a["id"] in getattr(sent[-1], "text", "")
