@@ -234,6 +234,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "尚有部门在办({parts}),须说明理由",
         "en": "Departments still working on it ({parts}): give a reason",
     },
+    "too_many_parts": {
+        "zh": "一件诉求最多转办 {max} 个部门",
+        "en": "At most {max} departments per appeal",
+    },
     "already_assigned": {"zh": "已由 {id} 承办", "en": "Already assigned to {id}"},
     "urgency_unchanged": {"zh": "紧急程度已是 {urgency}", "en": "Urgency is already {urgency}"},
     "idempotency_key_invalid": {

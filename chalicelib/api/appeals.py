@@ -267,7 +267,12 @@ def post_call(ctx: Ctx, body: HotlineCall) -> Created:
     )
 
 
+_CASE_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,40}$")
+
+
 def _readable(ctx: Ctx, appeal_id: str) -> tuple[Appeal, list[TimelineEvent]]:
+    if not _CASE_NUMBER.match(appeal_id):  # cannot name an appeal: never reaches a key
+        raise NotFound("appeal_not_found", id=appeal_id[:40])
     appeal, events = store.load(appeal_id)
     if not can_read(ctx.user, appeal):
         raise NotFound("appeal_not_found", id=appeal_id)  # others' appeals do not exist for them
@@ -341,8 +346,10 @@ def post_event(ctx: Ctx, appeal_id: str, body: lifecycle.Command) -> Any:
 def department_ledger(ctx: Ctx, department_id: str, query: PageQuery) -> AppealPage:
     """The supervised items a department owns (责任清单), open ones first by deadline, each
     with its status and — on the appeal — its whole history (推进台账)."""
-    if ctx.user.role == Role.DEPARTMENT and ctx.user.department_id != department_id:
-        raise NotFound("department_not_found", id=department_id)
+    if (ctx.user.role == Role.DEPARTMENT and ctx.user.department_id != department_id) or (
+        not _CASE_NUMBER.match(department_id)
+    ):
+        raise NotFound("department_not_found", id=department_id[:40])
     settings_store.refresh()
     now = clock.now()
     items, nxt = store.ledger(department_id, query.limit, query.cursor)

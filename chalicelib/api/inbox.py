@@ -4,6 +4,7 @@ counted, and marked read one by one or all at once."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
 from pydantic import Field
 
@@ -21,7 +22,9 @@ class InboxPage(Page[Notification]):
 
 
 class MarkRead(Strict):
-    ids: list[str] = Field(default_factory=list, max_length=100)
+    ids: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(
+        default_factory=list, max_length=100
+    )
     all: bool = Field(False, description="everything up to now")
 
 

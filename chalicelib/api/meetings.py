@@ -174,6 +174,10 @@ def decide(ctx: Ctx, month: str, body: MeetingDecision) -> Meeting:
         FieldError(f"departments.{i}", "reference_not_found", {"id": d})
         for i, d in enumerate(body.departments)
         if d not in found.departments or not found.departments[d].active
+    ] + [
+        FieldError(f"departments.{i}", "duplicate", {"id": d})
+        for i, d in enumerate(body.departments)
+        if d in body.departments[:i]
     ]
     if errors:
         raise ValidationFailed(errors)
@@ -183,6 +187,9 @@ def decide(ctx: Ctx, month: str, body: MeetingDecision) -> Meeting:
     if item.decision is not None:
         raise InvalidTransition("already_decided", id=body.appeal_id)
     appeal, _ = appeal_store.load(body.appeal_id)
+    running = appeal.supervision
+    if running is not None and running.status != "accepted":  # the supervise event's rule
+        raise InvalidTransition("already_supervised", id=appeal.id)
     now = clock.now()
     after = appeal.model_copy(deep=True)
     after.version += 1

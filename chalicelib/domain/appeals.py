@@ -58,6 +58,9 @@ def set_service_levels(levels: ServiceLevels) -> None:
 
 #: A department's part (联办), when the commissioner names no other period.
 PART_WORKING_DAYS = 3
+#: At most this many department parts on one appeal (联办): an appeal is one item, and each
+#: part may carry a 5,000-character answer.
+MAX_PARTS = 12
 OPEN_STATUSES = frozenset({Status.RECEIVED, Status.PROCESSING})
 HOTLINE_CHANNELS = frozenset({Channel.HOTLINE_12345, Channel.HOTLINE_CENTER})
 TITLE_MAX = 100
@@ -185,6 +188,9 @@ class Appeal(BaseModel):
     deadline_explanation: str = Field("", description="how the deadline was counted, in Chinese")
     warn_at: Timestamp | None = Field(None, description="when the deadline warning falls")
     extensions: list[Extension] = Field(default_factory=list)
+    period_working_days: int | None = Field(
+        None, description="working days of the current period, fixed when it started"
+    )
     period_started_at: Timestamp = Field(
         description="start of the current period: receipt, or the last 重办"
     )
@@ -290,9 +296,9 @@ def current_deadline(appeal: Appeal) -> calendar.Deadline:
     """The deadline in force computed afresh: the period's own, then each approved extension
     (after an administrator loads a year's notice, provisional deadlines become final)."""
     basis = "reopened" if appeal.reopened else "received"
-    deadline = reply_deadline(
-        datetime.fromisoformat(appeal.period_started_at), appeal.urgency, basis
-    )
+    start = datetime.fromisoformat(appeal.period_started_at)
+    days = appeal.period_working_days or service_levels().days(appeal.urgency)
+    deadline = calendar.add_working_days(start, days, basis=basis)
     for ext in appeal.extensions:
         if ext.approved_at >= appeal.period_started_at:  # this period's, not before a 重办
             deadline = extended_deadline(iso(deadline.due_at), ext.working_days)
@@ -347,6 +353,7 @@ def new_appeal(
         assignee=assignee,
         reply_due_at=iso(deadline.due_at),
         period_started_at=at,
+        period_working_days=service_levels().days(urgency),
         posted_by=filed_by.username if filed_by.role == Role.OPERATOR else None,
         filed_by=filed_by.username,
         version=1,
@@ -431,6 +438,7 @@ def present(appeal: Appeal, user: User, now: datetime) -> Appeal:
             part.return_reason = None
         if shown.supervision is not None:
             shown.supervision.note = None
+            shown.supervision.report = None
     return shown
 
 
@@ -439,6 +447,8 @@ def present(appeal: Appeal, user: User, now: datetime) -> Appeal:
 _HIDDEN_FROM_ENTERPRISE: dict[str, tuple[str, ...]] = {
     "department_reply": ("content",),
     "return": ("reason",),
+    "report_completion": ("content",),
+    "reject_completion": ("reason",),
 }
 
 

@@ -20,6 +20,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from chalicelib.clock import iso
 from chalicelib.domain import calendar
 from chalicelib.domain.appeals import (
+    MAX_PARTS,
     PART_WORKING_DAYS,
     Appeal,
     Assignee,
@@ -473,6 +474,9 @@ def _transfer(a: Appeal, c: Transfer, u: User, now: datetime, d: Directory) -> E
         elif part is not None and part.status == PartStatus.OPEN:
             errors.append(FieldError(f"departments.{i}", "part_already_open", {"id": dept_id}))
         seen.add(dept_id)
+    reopened = {x for x in c.departments if a.part(x) is not None}
+    if len(a.departments) + len(set(c.departments) - reopened) > MAX_PARTS:
+        errors.append(FieldError("departments", "too_many_parts", {"max": MAX_PARTS}))
     if errors:
         raise ValidationFailed(errors)
     days = c.due_working_days or PART_WORKING_DAYS
@@ -526,6 +530,7 @@ def _reply(a: Appeal, c: ReplyCommand, u: User, now: datetime, d: Directory) -> 
     a.status = Status.REPLIED
     a.reply = Reply(content=c.content, at=at, reason=c.reason)
     a.replied_at = at
+    a.pending_extension = None  # the reply settles a request for more time
     quiet = service_levels().auto_close_working_days  # nobody rates it: the sweep closes it
     a.auto_close_at = iso(calendar.add_working_days(now, quiet).due_at)
     return {"content": c.content, "reason": c.reason, "reply_due_at": a.reply_due_at}, _NONE
@@ -554,6 +559,7 @@ def _verdict(a: Appeal, c: Confirm | Callback, u: User, now: datetime, d: Direct
     a.auto_close_at = None
     a.reopened += 1
     a.period_started_at = at
+    a.period_working_days = service_levels().days(a.urgency)
     a.pending_extension = None
     apply_deadline(a, reply_deadline(now, a.urgency, basis="reopened"))
     return {**fields, "reply_due_at": a.reply_due_at}, _NONE
@@ -576,6 +582,7 @@ def _set_urgency(a: Appeal, c: SetUrgency, u: User, now: datetime, d: Directory)
         raise ValidationFailed.one("urgency", "urgency_unchanged", urgency=c.urgency.value)
     previous = a.urgency
     a.urgency = c.urgency
+    a.period_working_days = service_levels().days(c.urgency)  # a new decision on the period
     apply_deadline(a, current_deadline(a))
     for part in a.open_parts:  # a part's deadline is never past the appeal's
         part.due_at = min(part.due_at, a.reply_due_at)

@@ -1,6 +1,7 @@
-"""The monthly joint meeting job (R4.4): on the first working day of a month it drafts the
-month's meeting with every open level-2 appeal, and flags the month before if no meeting was
-recorded in it. It runs daily and does nothing on other days (``force`` runs it anyway)."""
+"""The monthly joint meeting job (R4.4): from the first working day of a month it drafts the
+month's meeting (once) with every open level-2 appeal, and flags the month before (once) if
+no meeting was recorded in it. It runs daily; before the first working day it does nothing
+(``force`` runs it anyway)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,13 @@ def run(now: datetime, force: bool = False) -> dict[str, Any]:
     settings_store.refresh()  # the calendar decides the first working day
     month = meetings.month_of(now)
     today = now.astimezone(BEIJING).date()
-    if not force and today != meetings.first_working_day(month):
+    if not force and today < meetings.first_working_day(month):
         return {"month": month, "drafted": 0, "agenda": 0, "flagged": 0}
+    # from the first working day on, until done: a run that failed is made up the next day,
+    # and a draft admins have edited is never touched again
     existing = store.find(month)
-    drafted = meetings.draft(month, appeals.level_two(), existing)
-    saved = store.save(existing, drafted, None) if drafted is not None else existing
+    drafted = meetings.draft(month, appeals.level_two(), None) if existing is None else None
+    saved = store.save(None, drafted, None) if drafted is not None else existing
     previous = meetings.previous_month(month)
     before = store.find(previous)
     missed = meetings.flag_missed(previous, before, now)

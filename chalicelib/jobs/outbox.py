@@ -1,4 +1,5 @@
-"""The outbox job: send what is pending through the configured provider, at least once.
+"""The outbox job: send what is pending through the configured provider, once: each message
+is claimed under a condition before it is sent, failures go back (5 tries at most).
 Providers sit behind one small interface; on the local stack (and until a county picks its
 SMS gateway) the logging provider writes each message to the log with the number masked."""
 
@@ -9,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Protocol
 
-from chalicelib.clock import iso
+from chalicelib.clock import iso, real_now
 from chalicelib.domain.outbox import describe
 from chalicelib.logs import logger
 from chalicelib.store import outbox
@@ -43,11 +44,15 @@ def provider() -> Provider:
 def run(now: datetime) -> dict[str, Any]:
     sender = provider()
     sent = failed = 0
+    epoch = int(real_now().timestamp())
     for message in outbox.pending():
+        if not outbox.claim(message["id"], epoch):
+            continue  # another run holds it
         try:
             pid = sender.send(message["channel"], message["to"], message["text"])
-        except Exception:  # left pending: the next run tries again
+        except Exception:  # back to pending (or, after 5 tries, off the list)
             logger.exception("outbox send failed", extra={"id": message["id"]})
+            outbox.mark_failed(message["id"], int(message.get("attempts", 0)) + 1)
             failed += 1
             continue
         sent += int(outbox.mark_sent(message["id"], iso(now), pid))

@@ -111,6 +111,26 @@ def _doc(a: Appeal) -> dict[str, Any]:
     return a.model_dump(mode="json", exclude={"overdue", "working_days_left"})
 
 
+#: What a list shows of the content (a GET reads the whole appeal).
+LISTING_CONTENT = 200
+
+
+def _listing_doc(a: Appeal) -> dict[str, Any]:
+    """A listing copy: the appeal as a list shows it — the content's start, no department
+    answers, return reasons or reports — so that however many departments answer at length,
+    each write stays far below DynamoDB's 400 KB item and 4 MB transaction limits."""
+    doc = _doc(a)
+    doc["content"] = a.content[:LISTING_CONTENT]
+    for part in doc.get("departments") or []:
+        part.pop("content", None)
+        part.pop("return_reason", None)
+    if doc.get("reply"):
+        doc["reply"]["content"] = a.reply.content[:LISTING_CONTENT] if a.reply else ""
+    if doc.get("supervision"):
+        doc["supervision"].pop("report", None)
+    return doc
+
+
 def _writes(before: Appeal | None, after: Appeal) -> list[dict[str, Any]]:
     """The appeal item and its listing copies (Puts), and the copies it left (Deletes)."""
     doc = _doc(after)
@@ -132,13 +152,14 @@ def _writes(before: Appeal | None, after: Appeal) -> list[dict[str, Any]]:
         }
     actions: list[dict[str, Any]] = [{"Put": {"Item": db.to_item(item), **condition}}]
     now_on = listings(after)
+    listed = _listing_doc(after)
     for name, (gpk, gsk) in now_on.items():
         copy = {
             **keys.appeal_listing(after.id, name),
             "gsi1pk": gpk,
             "gsi1sk": gsk,
             "item_type": "appeal_listing",
-            **doc,
+            **listed,
         }
         actions.append({"Put": {"Item": db.to_item(copy)}})
     for name in listings(before).keys() - now_on.keys() if before else ():
@@ -468,7 +489,7 @@ def _claim_put(
         "Put": {
             "Item": db.to_item(item),
             # an expired key may be taken again (TTL deletes lazily, up to days later)
-            "ConditionExpression": "attribute_not_exists(pk) OR expires_at < :now",
+            "ConditionExpression": "attribute_not_exists(pk) OR expires_at <= :now",
             "ExpressionAttributeValues": db.to_values({":now": epoch}),
         }
     }

@@ -9,7 +9,7 @@ from chalicelib import clock
 from chalicelib.domain.lifecycle import Decision
 from chalicelib.domain.meetings import Meeting
 from chalicelib.domain.models import Actor
-from chalicelib.errors import AlreadyExists, NotFound, VersionConflict
+from chalicelib.errors import AlreadyExists, NotFound, ValidationFailed, VersionConflict
 from chalicelib.store import appeals as appeal_store
 from chalicelib.store import audit, db, keys, records
 
@@ -115,6 +115,11 @@ def decide(
     ]
     try:
         db.transact(actions)
-    except (db.ConditionFailed, db.TransactionConflict):
+    except db.ConditionFailed as exc:
+        if decision.departments_used and exc.failed(len(actions) - 1):
+            # a department closed between the check and the write
+            raise ValidationFailed.one("departments", "reference_not_found") from None
+        raise VersionConflict("stale_version", given=before.version) from None
+    except db.TransactionConflict:
         raise VersionConflict("stale_version", given=before.version) from None
     return Meeting.model_validate(records.strip_keys(item))

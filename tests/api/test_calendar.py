@@ -224,3 +224,33 @@ def test_the_actions_offered_follow_the_deadline(api, at_time):
     at_time(datetime(2026, 10, 9, 9, 0, tzinfo=BEIJING))  # past the deadline
     seen = api.call("GET", f"/api/v1/appeals/{a['id']}", as_user="comm-designated").data
     assert "request_extension" not in seen["actions"] and "reply" in seen["actions"]
+
+
+def test_unreasonable_times_are_400_not_500(api):
+    for received in ("9999-12-31T00:00:00%2B08:00", "0001-01-01T00:00:00%2B14:00"):
+        r = api.call(
+            "GET",
+            f"/api/v1/calendar/deadline?received_at={received}&working_days=5",
+            as_user="admin",
+        )
+        assert r.status_code == 400 and r.data["errors"][0]["field"] == "received_at"
+
+
+def test_a_period_keeps_the_service_level_it_started_with(api, at_time):
+    at_time(datetime(2026, 12, 28, 10, 0, tzinfo=BEIJING))
+    a = file_web(api)  # 5 working days, provisional into 2027
+    levels = api.call("GET", "/api/v1/settings/service-levels", as_user="admin").data
+    change = {
+        "version": levels["version"],
+        "normal_working_days": 3,
+        "urgent_working_days": 1,
+        "warning_working_days": 1,
+    }
+    assert (
+        api.call("PUT", "/api/v1/settings/service-levels", change, as_user="admin").status_code
+        == 200
+    )
+    notice = {"holidays": ["2029-01-01"], "working_weekends": []}
+    api.call("PUT", "/api/v1/calendar/2029", notice, as_user="admin")  # recount runs
+    after = api.call("GET", f"/api/v1/appeals/{a['id']}", as_user="admin").data
+    assert len(after["deadline_counted"]) == 5  # not 3: the level in force at receipt

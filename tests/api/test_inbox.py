@@ -73,3 +73,44 @@ def test_a_caller_hears_of_the_reply_by_sms_sent_once(api, caplog):
     assert sent, "the logging provider wrote no message"
     assert getattr(sent[-1], "to", None) == "139****5678"  # the log shows the number masked
     assert a["id"] in getattr(sent[-1], "text", "")
+
+
+def test_long_ids_are_refused(api):
+    r = api.call("POST", "/api/v1/inbox/read", {"ids": ["x" * 4000]}, as_user="admin")
+    assert r.status_code == 400 and r.data["errors"][0]["field"] == "ids.0"
+    assert api.call("GET", "/api/v1/appeals/" + "X" * 3000, as_user="admin").status_code == 404
+
+
+def test_a_failing_sms_gateway_is_retried_then_given_up(api, monkeypatch):
+    from chalicelib.jobs import outbox as job
+
+    class Down:
+        def send(self, channel, to, text):
+            raise ConnectionError("gateway down")
+
+    monkeypatch.setitem(job.PROVIDERS, "down", Down)
+    monkeypatch.setenv("XQT_SMS_PROVIDER", "down")
+    a = event(api, post_call(api).data, "reassign", "admin", commissioner_id="c-small-micro")
+    a = event(api, a, "accept", "comm-small-micro")
+    event(api, a, "reply", "comm-small-micro", content="已答复")
+    failures = [
+        api.call("POST", "/api/v1/dev/jobs/outbox").data["result"]["failed"] for _ in range(6)
+    ]
+    assert failures[0] >= 1 and failures[-1] == 0  # 5 tries, then off the pending list
+    monkeypatch.setenv("XQT_SMS_PROVIDER", "log")
+    assert api.call("POST", "/api/v1/dev/jobs/outbox").data["result"]["sent"] == 0
+
+
+def test_lists_show_the_start_of_the_content(api):
+    from tests.api.test_appeals import file_web as file
+
+    a = file(api, content="长" * 1000)
+    items = api.call("GET", "/api/v1/appeals?scope=mine&limit=100", as_user="ent-hengrun").data[
+        "items"
+    ]
+    listed = next(i for i in items if i["id"] == a["id"])
+    assert len(listed["content"]) == 200
+    assert (
+        len(api.call("GET", f"/api/v1/appeals/{a['id']}", as_user="ent-hengrun").data["content"])
+        == 1000
+    )

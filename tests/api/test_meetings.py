@@ -143,3 +143,62 @@ def test_only_level_two_appeals_go_on_the_agenda(api, at_time):
     assert r.status_code == 400 and r.data["errors"][0]["code"] == "not_level_two"
     assert api.call("GET", "/api/v1/meetings/2026-13", as_user="admin").status_code == 400
     assert api.call("GET", "/api/v1/meetings", as_user="comm-designated").status_code == 403
+
+
+def test_the_enterprise_sees_no_internal_supervision_reports(api):
+    a = event(api, file_web(api), "accept", "comm-designated")
+    a = event(api, a, "supervise", "admin", due_working_days=5, departments=["tax"], note="内部")
+    a = event(api, a, "report_completion", "dept-tax", content="税务局内部办结报告")
+    a = event(api, a, "reject_completion", "supervisor", reason="内部退回理由")
+    seen = api.call("GET", f"/api/v1/appeals/{a['id']}", as_user="ent-hengrun").data
+    assert seen["supervision"]["report"] is None and seen["supervision"]["note"] is None
+    by_type = {e["type"]: e for e in seen["timeline"]}
+    assert by_type["report_completion"]["content"] is None
+    assert by_type["reject_completion"]["reason"] is None
+    staff = api.call("GET", f"/api/v1/appeals/{a['id']}", as_user="supervisor").data
+    assert staff["supervision"]["report"] == "税务局内部办结报告"
+
+
+def test_a_decision_does_not_replace_a_running_supervision(api, at_time):
+    at_time(datetime(2027, 4, 1, 9, 0, tzinfo=BEIJING))
+    a = event(api, file_web(api), "accept", "comm-designated")
+    a = event(api, a, "escalate", "admin", reason="common")
+    a = event(api, a, "supervise", "supervisor", due_working_days=5, departments=["tax"])
+    job(api, "monthly-meeting")
+    meeting = api.call("GET", "/api/v1/meetings/2027-04", as_user="admin").data
+    held = {
+        "version": meeting["version"],
+        "held_at": "2027-04-02",
+        "chair": "县长",
+        "attendees": ["税务局"],
+    }
+    meeting = api.call("POST", "/api/v1/meetings/2027-04/record", held, as_user="admin").data
+    body = {
+        "version": meeting["version"],
+        "appeal_id": a["id"],
+        "departments": ["hr-social", "hr-social"],
+        "due_working_days": 5,
+    }
+    r = api.call("POST", "/api/v1/meetings/2027-04/decisions", body, as_user="admin")
+    assert r.status_code == 400 and r.data["errors"][0]["field"] == "departments.1"
+    body["departments"] = ["hr-social"]
+    r = api.call("POST", "/api/v1/meetings/2027-04/decisions", body, as_user="admin")
+    assert r.status_code == 409 and r.data["code"] == "invalid_transition"
+
+
+def test_the_meeting_job_leaves_an_edited_draft_alone(api, at_time):
+    at_time(datetime(2027, 5, 6, 9, 0, tzinfo=BEIJING))  # after May's first working day
+    a = event(api, file_web(api), "accept", "comm-designated")
+    a = event(api, a, "escalate", "admin", reason="common")
+    first = job(api, "monthly-meeting")["result"]
+    assert first["drafted"] == 1
+    meeting = api.call("GET", "/api/v1/meetings/2027-05", as_user="admin").data
+    edited = api.call(
+        "PUT",
+        "/api/v1/meetings/2027-05/agenda",
+        {"version": meeting["version"], "appeal_ids": []},
+        as_user="admin",
+    ).data
+    assert edited["agenda"] == []
+    assert job(api, "monthly-meeting")["result"]["drafted"] == 0
+    assert api.call("GET", "/api/v1/meetings/2027-05", as_user="admin").data["agenda"] == []

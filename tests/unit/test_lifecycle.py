@@ -1561,3 +1561,27 @@ def test_an_overdue_appeal_already_escalated_by_a_person_is_only_marked():
     a = step(processing(), OWNER, "escalate", reason="common")
     d = lifecycle.sweep(a, "overdue", DUE_NORMAL, datetime(2026, 10, 9, 9, tzinfo=BEIJING))
     assert d is not None and d.event.type == "marked_overdue" and d.appeal.escalation_level == 1
+
+
+def test_a_reply_settles_a_pending_extension():
+    a = step(pending(processing)(), OWNER, "reply", content="已答复")
+    assert a.pending_extension is None
+    assert "approve_extension" not in lifecycle.allowed_events(a, ADMIN)
+
+
+def test_an_appeal_has_at_most_twelve_department_parts():
+    directory = lifecycle.Directory(
+        commissioners=DIRECTORY.commissioners,
+        departments={f"d{i:02d}": DepartmentInfo(f"d{i:02d}", f"部门{i}") for i in range(20)},
+    )
+    a = processing()
+    first = lifecycle.parse_command(
+        {"type": "transfer", "version": a.version, "departments": [f"d{i:02d}" for i in range(10)]}
+    )
+    a = lifecycle.decide(a, first, OWNER, FILED_AT + timedelta(hours=1), directory).appeal
+    more = lifecycle.parse_command(
+        {"type": "transfer", "version": a.version, "departments": ["d10", "d11", "d12"]}
+    )
+    with pytest.raises(ValidationFailed) as info:
+        lifecycle.decide(a, more, OWNER, FILED_AT + timedelta(hours=2), directory)
+    assert codes_of(info.value) == ["too_many_parts"]

@@ -819,6 +819,12 @@ export interface components {
             /** Extensions */
             extensions: components["schemas"]["Extension"][];
             /**
+             * Period Working Days
+             * @description working days of the current period, fixed when it started
+             * @default null
+             */
+            period_working_days: number | null;
+            /**
              * Period Started At
              * @description start of the current period: receipt, or the last 重办
              */
@@ -1028,6 +1034,12 @@ export interface components {
             warn_at: string | null;
             /** Extensions */
             extensions: components["schemas"]["Extension"][];
+            /**
+             * Period Working Days
+             * @description working days of the current period, fixed when it started
+             * @default null
+             */
+            period_working_days: number | null;
             /**
              * Period Started At
              * @description start of the current period: receipt, or the last 重办
@@ -3446,7 +3458,7 @@ export interface operations {
     preview_deadline: {
         parameters: {
             query: {
-                /** @description ISO 8601 with offset */
+                /** @description ISO 8601 with offset, years 2000–2099 */
                 received_at: string;
                 working_days: number;
             };
