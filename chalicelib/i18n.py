@@ -234,6 +234,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "尚有部门在办({parts}),须说明理由",
         "en": "Departments still working on it ({parts}): give a reason",
     },
+    "not_for_role": {"zh": "该筛选仅供工作人员使用", "en": "This filter is for staff"},
     "too_many_parts": {
         "zh": "一件诉求最多转办 {max} 个部门",
         "en": "At most {max} departments per appeal",

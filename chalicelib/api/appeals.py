@@ -114,6 +114,13 @@ class AppealQuery(PageQuery):
     )
     status: Status | None = None
     overdue: bool | None = Field(None, description="true: past the deadline without a reply")
+    escalation_level: int | None = Field(
+        None,
+        ge=1,
+        le=2,
+        description="the escalation queue (staff): open appeals raised to 1 (service centre) "
+        "or 2 (county joint meeting), urgent first then by deadline",
+    )
 
 
 class AppealPage(Page[Appeal]):
@@ -302,7 +309,9 @@ def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
     """``mine``, ``queue`` (urgent first, then by deadline) or ``all`` the caller may read."""
     settings_store.refresh()  # the calendar and service levels in force
     now = clock.now()
-    spec = store.list_query(ctx.user, query.scope, query.status, query.overdue, now)
+    spec = store.list_query(
+        ctx.user, query.scope, query.status, query.overdue, now, query.escalation_level
+    )
     items, nxt = store.page(spec, now, query.limit, query.cursor)
     return AppealPage(items=[present(a, ctx.user, now) for a in items], next_cursor=nxt)
 

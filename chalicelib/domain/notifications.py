@@ -19,9 +19,12 @@ class Notification(BaseModel):
 
     id: str
     audience: str
-    kind: str = Field(description="the event that caused it (filed, transfer, reply, …)")
-    appeal_id: str
-    title: str = Field(description="the appeal's title")
+    kind: str = Field(
+        description="the event that caused it (filed, transfer, reply, …, meeting_missed)"
+    )
+    appeal_id: str = Field(description="the appeal it is about (empty for a meeting)")
+    title: str = Field(description="the appeal's title, or what happened")
+    month: str | None = Field(None, description="meeting_missed: the month without a meeting")
     at: Timestamp
     by: str | None = Field(None, description="who did it (display name); null: the system")
     read: bool = False

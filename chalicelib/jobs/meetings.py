@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.clock import BEIJING
+from chalicelib.clock import BEIJING, iso, real_now
 from chalicelib.domain import meetings
+from chalicelib.domain.notifications import ADMINS
 from chalicelib.logs import logger
-from chalicelib.store import appeals
+from chalicelib.store import appeals, notifications
 from chalicelib.store import meetings as store
 from chalicelib.store import settings as settings_store
 
@@ -32,6 +33,15 @@ def run(now: datetime, force: bool = False) -> dict[str, Any]:
     missed = meetings.flag_missed(previous, before, now)
     if missed is not None:
         store.save(before, missed, None)
+        # the service centre hears of it at once (the reports count it too, issue 7)
+        notifications.put(
+            ADMINS,
+            "meeting_missed",
+            f"{previous} 未召开集中会办",
+            iso(now),
+            int(real_now().timestamp()),
+            month=previous,
+        )
     summary = {
         "month": month,
         "drafted": int(drafted is not None),

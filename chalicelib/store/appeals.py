@@ -96,6 +96,8 @@ def listings(a: Appeal) -> dict[str, tuple[str, str]]:
         out["watch"] = (f"AP#WATCH#{_shard(a.id)}", f"{when}#{finding}#{a.id}")
     if a.is_open and a.escalation_level == 2:  # the joint meeting's agenda is drawn from these
         out["level2"] = ("AP#LEVEL2", by_deadline)
+    if a.is_open and a.escalation_level >= 1:  # the escalation queue, level by level
+        out["esc"] = (f"AP#ESC#{a.escalation_level}", by_deadline)
     sup = a.supervision
     if sup is not None:
         out["sup"] = ("AP#SUP", created)
@@ -234,11 +236,24 @@ _QUEUE_ASC = True
 
 
 def list_query(
-    user: User, scope: str, status: Status | None, overdue: bool | None, now: datetime
+    user: User,
+    scope: str,
+    status: Status | None,
+    overdue: bool | None,
+    now: datetime,
+    escalation_level: int | None = None,
 ) -> ListQuery:
     """The list of API.md's scopes for the caller's role (``mine``, ``queue``, ``all``)."""
     role = user.role
-    if role in (Role.COMMISSIONER, Role.ADMIN, Role.SUPERVISOR) and scope == "all":
+    staff = role in (Role.COMMISSIONER, Role.ADMIN, Role.SUPERVISOR)
+    if escalation_level is not None:
+        if not staff:  # what others read is already their own: nothing escalated to list
+            raise ValidationFailed.one("escalation_level", "not_for_role")
+        # the escalation queue: open appeals at that level, urgent first, then by deadline
+        return ListQuery(
+            keys.GSI1, f"AP#ESC#{escalation_level}", _QUEUE_ASC, status=status, overdue=overdue
+        )
+    if staff and scope == "all":
         if overdue:
             return ListQuery(
                 keys.GSI1, "AP#OPEN", _QUEUE_ASC, sk_before=clock.iso(now), status=status

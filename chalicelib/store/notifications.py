@@ -42,6 +42,27 @@ def actions(appeal: Appeal, event: TimelineEvent, epoch: int) -> list[dict[str, 
     return out
 
 
+def put(
+    audience: str, kind: str, title: str, at: str, epoch: int, month: str | None = None
+) -> None:
+    """A notification not caused by an appeal event (a month flagged without a meeting)."""
+    nid = uuid.uuid4().hex[:12]
+    item = {
+        "pk": _partition(audience),
+        "sk": f"{at}#{time.time_ns():020d}#{nid}",
+        "item_type": "notification",
+        "id": nid,
+        "audience": audience,
+        "kind": kind,
+        "appeal_id": "",
+        "title": title,
+        "at": at,
+        "month": month,
+        "expires_at": epoch + KEEP_SECONDS,
+    }
+    db.client().put_item(TableName=db.table(), Item=db.to_item(item))
+
+
 def _marks_key(username: str) -> dict[str, str]:
     return {"pk": f"INBOXREAD#{username}", "sk": "READ"}
 

@@ -126,6 +126,8 @@ def test_a_month_without_a_recorded_meeting_is_flagged(api, at_time):
     assert result["flagged"] == 1
     missed = api.call("GET", "/api/v1/meetings/2027-02", as_user="admin").data
     assert missed["status"] == "missed" and missed["flagged_at"].startswith("2027-03-01")
+    told = api.call("GET", "/api/v1/inbox", as_user="admin").data["items"][0]
+    assert told["kind"] == "meeting_missed" and told["month"] == "2027-02"
     assert job(api, "monthly-meeting")["result"]["flagged"] == 0  # once
 
 

@@ -140,3 +140,24 @@ def test_a_poisoned_message_fails_alone(api):
         [json.dumps({"appeal_id": "XQT-19990101-0001"})[:10], "not json"]
     )
     assert queues.depth(settings().escalation_queue) == (0, 0)
+
+
+def test_the_escalation_queue_lists_each_level(api):
+    a = event(api, file_web(api), "accept", "comm-designated")
+    a = event(api, a, "escalate", "comm-designated", reason="common")
+    level_one = api.call(
+        "GET", "/api/v1/appeals?escalation_level=1&limit=100", as_user="admin"
+    ).data
+    assert a["id"] in [i["id"] for i in level_one["items"]]
+    a = event(api, a, "escalate", "admin", reason="common")
+    level_one = api.call(
+        "GET", "/api/v1/appeals?escalation_level=1&limit=100", as_user="admin"
+    ).data
+    level_two = api.call(
+        "GET", "/api/v1/appeals?escalation_level=2&limit=100", as_user="supervisor"
+    ).data
+    assert a["id"] not in [i["id"] for i in level_one["items"]]
+    assert a["id"] in [i["id"] for i in level_two["items"]]
+    r = api.call("GET", "/api/v1/appeals?escalation_level=1", as_user="ent-hengrun")
+    assert r.status_code == 400 and r.data["errors"][0]["field"] == "escalation_level"
+    assert api.call("GET", "/api/v1/appeals?escalation_level=3", as_user="admin").status_code == 400

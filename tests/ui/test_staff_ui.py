@@ -109,6 +109,7 @@ def test_a_hotline_call_from_an_unknown_caller_to_its_close(open_session):
         ("admin", "/appeals", "h1"),
         ("supervisor", "/appeals", "h1"),
         ("comm-designated", "/appeals?overdue=true", "h1"),
+        ("admin", "/appeals?escalation=1", "h1"),
     ],
 )
 def test_every_staff_page_passes_axe(open_session, user, path, ready):

@@ -2201,16 +2201,25 @@ export interface components {
             audience: string;
             /**
              * Kind
-             * @description the event that caused it (filed, transfer, reply, …)
+             * @description the event that caused it (filed, transfer, reply, …, meeting_missed)
              */
             kind: string;
-            /** Appeal Id */
+            /**
+             * Appeal Id
+             * @description the appeal it is about (empty for a meeting)
+             */
             appeal_id: string;
             /**
              * Title
-             * @description the appeal's title
+             * @description the appeal's title, or what happened
              */
             title: string;
+            /**
+             * Month
+             * @description meeting_missed: the month without a meeting
+             * @default null
+             */
+            month: string | null;
             /**
              * At
              * @description ISO 8601, Beijing time (+08:00)
@@ -3088,6 +3097,8 @@ export interface operations {
                 status?: components["schemas"]["Status"] | null;
                 /** @description true: past the deadline without a reply */
                 overdue?: boolean | null;
+                /** @description the escalation queue (staff): open appeals raised to 1 (service centre) or 2 (county joint meeting), urgent first then by deadline */
+                escalation_level?: number | null;
             };
             header?: never;
             path?: never;

@@ -67,6 +67,7 @@ export default {
       accept_completion: '验收办结',
       reject_completion: '退回重办',
       supervision_overdue: '督办逾期',
+      meeting_missed: '当月未召开集中会办',
       auto_closed: '自动办结(未评价)',
     },
     state: {
@@ -191,6 +192,7 @@ export default {
       accept_completion: 'Completion accepted',
       reject_completion: 'Completion sent back',
       supervision_overdue: 'Supervision overdue',
+      meeting_missed: 'No joint meeting held that month',
       auto_closed: 'Closed (nobody rated the reply)',
     },
     state: {

@@ -46,6 +46,9 @@ export default {
       repliedAt: '答复时间',
     },
     lists: {
+      escalation: '升级督办',
+      level1: '一级(服务中心)',
+      level2: '二级(县政府会办)',
       tabs: '列表',
       queue: '待办',
       mine: '全部承办',
@@ -119,6 +122,9 @@ export default {
       repliedAt: 'Replied at',
     },
     lists: {
+      escalation: 'Escalation',
+      level1: 'Level 1 (service centre)',
+      level2: 'Level 2 (joint meeting)',
       tabs: 'Lists',
       queue: 'My queue',
       mine: 'All assigned',
