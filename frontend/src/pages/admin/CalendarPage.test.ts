@@ -54,13 +54,10 @@ describe('CalendarPage', () => {
     expect(grid.find('[data-date="2026-10-10"]').attributes('aria-label')).toContain('调休上班')
     expect(grid.find('[data-date="2026-10-11"]').attributes('data-kind')).toBe('weekend')
     expect(grid.find('[data-date="2026-05-20"]').attributes('aria-current')).toBe('date')
-    console.log(grid.find('[data-date="2026-05-20"]').attributes('aria-label'))
 
     const areas = w.findAll('[data-testid=calendar-load-form] textarea')
     await areas[0].setValue('2026-01-01 元旦\n2026-02-30\n2027-10-01~2027-10-03 国庆')
     await areas[1].setValue('2026-10-10')
-    console.log(w.find('[data-testid=calendar-load-summary]').text())
-    console.log(w.find('[data-testid=calendar-line-problems]').text())
     await w.find('[data-testid=calendar-load-form]').trigger('submit')
     await flushPromises()
     expect(put).not.toHaveBeenCalled()
@@ -79,7 +76,6 @@ describe('CalendarPage', () => {
     expect(opts.params.path.year).toBe('2026')
     expect(opts.body).toEqual({ holidays: ['2026-01-01', '2027-10-01', '2027-10-02', '2027-10-03'], working_weekends: ['2026-10-10'], names: { '2026-01-01': '元旦', '2027-10-01': '国庆', '2027-10-02': '国庆', '2027-10-03': '国庆' } })
     const refusals = w.find('[data-testid=calendar-refusals]').text()
-    console.log(refusals)
     expect(refusals).toContain('放假日第 2 项 2027-10-01:日期不在 2026 年内')
 
     await areas[0].setValue('2026-01-01 元旦\n2026-10-01~2026-10-02 国庆')
@@ -95,7 +91,6 @@ describe('CalendarPage', () => {
     await flushPromises()
     const call = get.mock.calls.find((c) => c[0] === '/api/v1/calendar/deadline')!
     expect(call[1].params.query).toEqual({ received_at: '2026-05-20T12:00:00+08:00', working_days: 5 })
-    console.log(w.find('[data-testid=deadline-preview-result]').text())
 
     // service levels 409
     put.mockRejectedValueOnce(new ApiError(409, { type: 'x', title: 't', status: 409, detail: 'd', code: 'version_conflict' }))
@@ -116,7 +111,9 @@ describe('CalendarPage', () => {
     const w = mount(Page, { global: { plugins: [i18n] }, attachTo: document.body })
     await flushPromises()
     const grid = w.find('[data-testid=calendar-grid]')
-    console.log(grid.findAll('caption')[9].text(), grid.find('[data-date="2026-10-01"]').attributes('aria-label'))
+    expect(grid.findAll('caption')[9].text()).toBe('October 2026')
+    // the holiday's name comes from the schedule, which names it in Chinese
+    expect(grid.find('[data-date="2026-10-01"]').attributes('aria-label')).toBe('Thursday, October 1, 国庆 day off')
     w.unmount()
   })
 })
