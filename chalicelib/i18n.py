@@ -38,6 +38,16 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "payload_too_large": {"zh": "请求体超过 1 MiB", "en": "The request body exceeds 1 MiB"},
     "internal_error": {"zh": "服务器内部错误", "en": "Internal server error"},
     "busy": {"zh": "系统繁忙,请稍后重试", "en": "Busy: try again shortly"},
+    # text messages (SMS go out in Chinese)
+    "sms_replied": {
+        "zh": "【兴企通】您反映的诉求({id})已答复:{title}。{how}。",
+        "en": "[Xingqitong] Your appeal ({id}) has a reply: {title}. {how}.",
+    },
+    "sms_rate_online": {
+        "zh": "请登录兴企通评价是否解决",
+        "en": "Please sign in to say whether it is resolved",
+    },
+    "sms_callback": {"zh": "服务热线将回访您", "en": "The hotline will call you back"},
     # details
     "appeal_not_found": {"zh": "诉求 {id} 不存在", "en": "Appeal {id} not found"},
     "counter_busy": {

@@ -6,15 +6,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from chalicelib import clock
 from chalicelib.api.contract import Api, Ctx, Page, PageQuery
-from chalicelib.domain import lifecycle, meetings
+from chalicelib.domain import meetings
 from chalicelib.domain.codes import Role
-from chalicelib.domain.meetings import AgendaDecision, Meeting
+from chalicelib.domain.meetings import Meeting
 from chalicelib.domain.models import Name, Slug, Strict
-from chalicelib.errors import FieldError, InvalidTransition, ValidationFailed
+from chalicelib.errors import FieldError, InvalidTransition, ValidationFailed, VersionConflict
 from chalicelib.store import appeals as appeal_store
 from chalicelib.store import directory
 from chalicelib.store import meetings as store
@@ -57,8 +57,6 @@ class MeetingDecision(Strict):
 
 
 def _month(value: str) -> str:
-    from pydantic import TypeAdapter, ValidationError
-
     try:
         return str(TypeAdapter(Month).validate_python(value))
     except ValidationError:
@@ -68,8 +66,6 @@ def _month(value: str) -> str:
 def _current(month: str, version: int) -> Meeting:
     meeting = store.get(month)
     if meeting.version != version:
-        from chalicelib.errors import VersionConflict
-
         raise VersionConflict("stale_version", given=version)
     return meeting
 
@@ -165,69 +161,17 @@ def decide(ctx: Ctx, month: str, body: MeetingDecision) -> Meeting:
     """Decide an agenda item: owner department(s) and a new deadline in working days; the
     appeal becomes supervised with that deadline (one transaction with the meeting)."""
     settings_store.refresh()
-    meeting = store.get(_month(month))
-    item = meeting.item(body.appeal_id)
-    if item is None:
-        raise ValidationFailed.one("appeal_id", "not_on_agenda", id=body.appeal_id)
-    found = directory.read((), tuple(body.departments))
-    errors = [
-        FieldError(f"departments.{i}", "reference_not_found", {"id": d})
-        for i, d in enumerate(body.departments)
-        if d not in found.departments or not found.departments[d].active
-    ] + [
-        FieldError(f"departments.{i}", "duplicate", {"id": d})
-        for i, d in enumerate(body.departments)
-        if d in body.departments[:i]
-    ]
-    if errors:
-        raise ValidationFailed(errors)
-    meeting = _current(meeting.month, body.version)
-    if meeting.status != "held":
-        raise InvalidTransition("meeting_not_held", month=meeting.month)
-    if item.decision is not None:
-        raise InvalidTransition("already_decided", id=body.appeal_id)
+    meeting = _current(_month(month), body.version)
     appeal, _ = appeal_store.load(body.appeal_id)
-    running = appeal.supervision
-    if running is not None and running.status != "accepted":  # the supervise event's rule
-        raise InvalidTransition("already_supervised", id=appeal.id)
-    now = clock.now()
-    after = appeal.model_copy(deep=True)
-    after.version += 1
-    after.updated_at = clock.iso(now)
-    fields = lifecycle.supervise(
-        after,
-        body.due_working_days,
+    found = directory.read((), tuple(body.departments))
+    after, decision = meetings.decide(
+        meeting,
+        appeal,
         body.departments,
+        body.due_working_days,
         body.notes,
-        now,
+        ctx.user,
+        clock.now(),
         found,
-        f"meeting:{meeting.month}",
     )
-    fields.pop("type")
-    event = lifecycle.TimelineEvent(
-        type="supervise",
-        at=clock.iso(now),
-        actor=ctx.user.actor(),
-        version=after.version,
-        status=after.status,
-        **fields,
-    )
-    decision = lifecycle.Decision(after, event, (), tuple(body.departments))
-    sup = after.supervision
-    assert sup is not None
-    decided = item.model_copy(
-        update={
-            "decision": AgendaDecision(
-                departments=sup.departments,
-                due_working_days=body.due_working_days,
-                supervision_due_at=sup.due_at,
-                notes=body.notes,
-                decided_at=clock.iso(now),
-                decided_by=ctx.user.actor(),
-            )
-        }
-    )
-    agenda = [decided if i.appeal_id == item.appeal_id else i for i in meeting.agenda]
-    return store.decide(
-        meeting, meeting.model_copy(update={"agenda": agenda}), appeal, decision, ctx.user.actor()
-    )
+    return store.decide(meeting, after, appeal, decision, ctx.user.actor())

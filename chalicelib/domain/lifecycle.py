@@ -655,16 +655,21 @@ def _escalate(a: Appeal, c: Escalate, u: User, now: datetime, d: Directory) -> E
     return fields, _NONE
 
 
-def _supervise(a: Appeal, c: Supervise, u: User, now: datetime, d: Directory) -> Effect:
+def check_owners(departments: list[str], d: Directory) -> None:
+    """Owner departments named once each, every one of them active (400 naming the item)."""
     errors: list[FieldError] = []
-    for i, dept_id in enumerate(c.departments):
+    for i, dept_id in enumerate(departments):
         info = d.departments.get(dept_id)
         if info is None or not info.active:
             errors.append(FieldError(f"departments.{i}", "reference_not_found", {"id": dept_id}))
-        elif dept_id in c.departments[:i]:
+        elif dept_id in departments[:i]:
             errors.append(FieldError(f"departments.{i}", "duplicate", {"id": dept_id}))
     if errors:
         raise ValidationFailed(errors)
+
+
+def _supervise(a: Appeal, c: Supervise, u: User, now: datetime, d: Directory) -> Effect:
+    check_owners(c.departments, d)
     return supervise(a, c.due_working_days, c.departments, c.note, now, d, "manual"), (
         (),
         tuple(c.departments),

@@ -11,9 +11,10 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from chalicelib.clock import BEIJING, iso
-from chalicelib.domain import calendar
+from chalicelib.domain import calendar, lifecycle
 from chalicelib.domain.appeals import Appeal, DepartmentRef
-from chalicelib.domain.models import Actor, Timestamp
+from chalicelib.domain.models import Actor, Timestamp, User
+from chalicelib.errors import InvalidTransition, ValidationFailed
 
 
 class AgendaDecision(BaseModel):
@@ -97,3 +98,50 @@ def flag_missed(month: str, existing: Meeting | None, now: datetime) -> Meeting 
         return None
     base = existing or Meeting(id=month, month=month, status="draft")
     return base.model_copy(update={"status": "missed", "flagged_at": iso(now)})
+
+
+def decide(
+    meeting: Meeting,
+    appeal: Appeal,
+    departments: list[str],
+    due_working_days: int,
+    notes: str | None,
+    user: User,
+    now: datetime,
+    directory: lifecycle.Directory,
+) -> tuple[Meeting, lifecycle.Decision]:
+    """A held meeting decides one agenda item: the appeal is supervised — by the ``supervise``
+    event's own rules — with the owners and deadline decided, and the item records it."""
+    item = meeting.item(appeal.id)
+    if item is None:
+        raise ValidationFailed.one("appeal_id", "not_on_agenda", id=appeal.id)
+    lifecycle.check_owners(departments, directory)  # what was sent is checked first
+    if meeting.status != "held":
+        raise InvalidTransition("meeting_not_held", month=meeting.month)
+    if item.decision is not None:
+        raise InvalidTransition("already_decided", id=appeal.id)
+    command = lifecycle.Supervise(
+        type="supervise",
+        version=appeal.version,
+        due_working_days=due_working_days,
+        departments=departments,
+        note=notes,
+    )
+    decision = lifecycle.decide(appeal, command, user, now, directory)
+    sup = decision.appeal.supervision
+    assert sup is not None
+    sup.source = f"meeting:{meeting.month}"
+    decided = item.model_copy(
+        update={
+            "decision": AgendaDecision(
+                departments=sup.departments,
+                due_working_days=due_working_days,
+                supervision_due_at=sup.due_at,
+                notes=notes,
+                decided_at=iso(now),
+                decided_by=user.actor(),
+            )
+        }
+    )
+    agenda = [decided if i.appeal_id == appeal.id else i for i in meeting.agenda]
+    return meeting.model_copy(update={"agenda": agenda}), decision

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from chalicelib.domain.appeals import Appeal, TimelineEvent
 from chalicelib.domain.privacy import mask_phone
+from chalicelib.i18n import message
 
 
 def messages(appeal: Appeal, event: TimelineEvent) -> list[tuple[str, str, str]]:
@@ -15,12 +16,9 @@ def messages(appeal: Appeal, event: TimelineEvent) -> list[tuple[str, str, str]]
     phone = appeal.enterprise.caller_phone or appeal.contact_phone
     if not phone:
         return []
-    how = (
-        "请登录兴企通评价是否解决"
-        if appeal.enterprise.uscc and not appeal.enterprise.caller_phone
-        else "服务热线将回访您"
-    )
-    text = f"【兴企通】您反映的诉求({appeal.id})已答复:{appeal.title}。{how}。"
+    web = appeal.enterprise.uscc and not appeal.enterprise.caller_phone
+    how = message("sms_rate_online" if web else "sms_callback")
+    text = message("sms_replied", id=appeal.id, title=appeal.title, how=how)
     return [("sms", phone, text)]
 
 

@@ -37,7 +37,7 @@ def run(now: datetime, force: bool = False) -> dict[str, Any]:
         notifications.put(
             ADMINS,
             "meeting_missed",
-            f"{previous} 未召开集中会办",
+            previous,  # the SPA words it from the kind, in the reader's language
             iso(now),
             int(real_now().timestamp()),
             month=previous,

@@ -187,26 +187,21 @@ def _event_put(appeal_id: str, event: TimelineEvent) -> dict[str, Any]:
 
 def load(appeal_id: str) -> tuple[Appeal, list[TimelineEvent]]:
     """The appeal and its timeline, oldest event first: one Query of its partition."""
-    resp = db.client().query(
-        TableName=db.table(),
-        KeyConditionExpression="pk = :p AND sk < :l",
-        ExpressionAttributeValues=db.to_values(
+    params: dict[str, Any] = {
+        "TableName": db.table(),
+        "KeyConditionExpression": "pk = :p AND sk < :l",
+        "ExpressionAttributeValues": db.to_values(
             {":p": keys.appeal_partition(appeal_id), ":l": keys.LISTINGS_FROM}
         ),
-        ConsistentRead=True,
-    )
-    items = [db.from_item(i) for i in resp.get("Items", [])]
-    while resp.get("LastEvaluatedKey"):  # a timeline longer than 1 MB
-        resp = db.client().query(
-            TableName=db.table(),
-            KeyConditionExpression="pk = :p AND sk < :l",
-            ExpressionAttributeValues=db.to_values(
-                {":p": keys.appeal_partition(appeal_id), ":l": keys.LISTINGS_FROM}
-            ),
-            ConsistentRead=True,
-            ExclusiveStartKey=resp["LastEvaluatedKey"],
-        )
+        "ConsistentRead": True,
+    }
+    items: list[dict[str, Any]] = []
+    while True:  # one request unless the timeline passes 1 MB
+        resp = db.client().query(**params)
         items += [db.from_item(i) for i in resp.get("Items", [])]
+        if not resp.get("LastEvaluatedKey"):
+            break
+        params["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
     if not items or items[0]["sk"] != keys.APPEAL_ITEM:
         raise _not_found(appeal_id)
     appeal = Appeal.model_validate(records.strip_keys(items[0]))
