@@ -22,6 +22,7 @@ ENV_VARS: dict[str, str] = {
     "MainTable": "XQT_TABLE",
     "ReportsBucket": "XQT_REPORTS_BUCKET",
     "EscalationQueue": "XQT_ESCALATION_QUEUE",
+    "ReportQueue": "XQT_REPORT_QUEUE",
 }
 
 

@@ -83,11 +83,24 @@ def test_table_definitions_come_from_the_template():
         "XQT_TABLE": "unit-maintable",
         "XQT_REPORTS_BUCKET": "unit-reportsbucket",
         "XQT_ESCALATION_QUEUE": "unit-escalationqueue",
+        "XQT_REPORT_QUEUE": "unit-reportqueue",
     }
-    dlq, queue = definitions.queue_specs(names)  # the dead-letter queue first
-    assert dlq["QueueName"] == "unit-escalationdeadletterqueue"
-    assert queue["Attributes"]["RedrivePolicy"] == {
+    specs = definitions.queue_specs(names)
+    names_in_order = [q["QueueName"] for q in specs]
+    # every dead-letter queue is created before the queue whose redrive policy names it
+    for queue in specs:
+        redrive = queue["Attributes"].get("RedrivePolicy")
+        if redrive:
+            assert names_in_order.index(redrive["deadLetterTarget"]) < names_in_order.index(
+                queue["QueueName"]
+            )
+    redrives = {q["QueueName"]: q["Attributes"].get("RedrivePolicy") for q in specs}
+    assert redrives["unit-escalationqueue"] == {
         "deadLetterTarget": "unit-escalationdeadletterqueue",
+        "maxReceiveCount": "3",
+    }
+    assert redrives["unit-reportqueue"] == {
+        "deadLetterTarget": "unit-reportdeadletterqueue",
         "maxReceiveCount": "3",
     }
 
