@@ -21,6 +21,15 @@ class Settings(BaseModel):
     reports_bucket: str = ""
     #: The deadline sweep's queue (its name; the URL is looked up once).
     escalation_queue: str = "xingqitong-escalations"
+    #: The report jobs' queue (its name).
+    report_queue: str = "xingqitong-reports"
+    #: The service centre's mailbox: told by e-mail of every level-1 and level-2 escalation.
+    centre_email: str = ""
+    #: The sender of the platform's e-mail (an SES-verified identity in AWS).
+    mail_from: str = "noreply@xingqitong.local"
+    #: Who sends SMS and e-mail: ``log`` (write to the log; the local stack), ``sns``, ``ses``.
+    sms_provider: Literal["log", "sns"] = "log"
+    email_provider: Literal["log", "ses"] = "log"
     #: Shards of the sweep's sparse index: one Query per shard per sweep.
     sweep_shards: int = 4
     region: str = "us-east-1"
@@ -58,6 +67,11 @@ def settings() -> Settings:
         table=env.get("XQT_TABLE", ""),
         reports_bucket=env.get("XQT_REPORTS_BUCKET", ""),
         escalation_queue=env.get("XQT_ESCALATION_QUEUE", "xingqitong-escalations"),
+        report_queue=env.get("XQT_REPORT_QUEUE", "xingqitong-reports"),
+        centre_email=env.get("XQT_CENTRE_EMAIL", ""),
+        mail_from=env.get("XQT_MAIL_FROM", "noreply@xingqitong.local"),
+        sms_provider=env.get("XQT_SMS_PROVIDER", "log"),
+        email_provider=env.get("XQT_EMAIL_PROVIDER", "log"),
         sweep_shards=int(env.get("XQT_SWEEP_SHARDS", "4")),
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         auth_issuer=env.get("XQT_AUTH_ISSUER", ""),

@@ -48,6 +48,64 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Please sign in to say whether it is resolved",
     },
     "sms_callback": {"zh": "服务热线将回访您", "en": "The hotline will call you back"},
+    # e-mail to departments, commissioners and the service centre (sent in Chinese)
+    "mail_unregistered": {"zh": "未登记来电人", "en": "an unregistered caller"},
+    "mail_transfer_subject": {
+        "zh": "【兴企通】转办诉求 {id}:{title}",
+        "en": "[Xingqitong] Appeal {id} transferred: {title}",
+    },
+    "mail_transfer_body": {
+        "zh": "{department}:\n\n服务专员将企业诉求 {id}《{title}》({enterprise})转贵单位办理,"
+        "请于 {due} 前登录兴企通答复办理意见;如不属贵单位职责,请在平台退回并说明理由。",
+        "en": '{department}:\n\nAppeal {id} "{title}" ({enterprise}) was transferred to you. '
+        "Reply on Xingqitong by {due}, or return it with a reason if it is not yours.",
+    },
+    "mail_escalated_subject": {
+        "zh": "【兴企通】诉求升级至服务中心 {id}:{title}",
+        "en": "[Xingqitong] Appeal {id} escalated to the service centre: {title}",
+    },
+    "mail_escalated_body": {
+        "zh": "企业诉求 {id}《{title}》({enterprise})已升级至服务中心(一级),原因:{reason}。"
+        "请登录兴企通查看并协调办理。",
+        "en": 'Appeal {id} "{title}" ({enterprise}) was escalated to the service centre '
+        "(level 1): {reason}. Sign in to Xingqitong to coordinate it.",
+    },
+    "mail_level_two_subject": {
+        "zh": "【兴企通】诉求提交县政府集中会办 {id}:{title}",
+        "en": "[Xingqitong] Appeal {id} raised to the joint meeting: {title}",
+    },
+    "mail_level_two_body": {
+        "zh": "企业诉求 {id}《{title}》({enterprise})已提交县政府集中会办(二级),"
+        "将列入本月会办议程。",
+        "en": 'Appeal {id} "{title}" ({enterprise}) was raised to the county\'s joint meeting '
+        "(level 2) and goes on this month's agenda.",
+    },
+    "mail_supervise_subject": {
+        "zh": "【兴企通】督办事项 {id}:{title}",
+        "en": "[Xingqitong] Supervised item {id}: {title}",
+    },
+    "mail_supervise_body": {
+        "zh": "企业诉求 {id}《{title}》({enterprise})已列为督办事项,由贵单位牵头办理,"
+        "请于 {due} 前办结并在兴企通报告办结情况。",
+        "en": 'Appeal {id} "{title}" ({enterprise}) is now a supervised item in your charge. '
+        "Complete it by {due} and report completion on Xingqitong.",
+    },
+    "mail_supervision_overdue_subject": {
+        "zh": "【兴企通】督办事项逾期 {id}:{title}",
+        "en": "[Xingqitong] Supervised item {id} is overdue: {title}",
+    },
+    "mail_supervision_overdue_body": {
+        "zh": "督办事项 {id}《{title}》({enterprise})已超过办结期限 {due},请尽快办结并报告。",
+        "en": 'Supervised item {id} "{title}" ({enterprise}) passed its deadline {due}. '
+        "Complete it and report without delay.",
+    },
+    "escalation_reason_overdue": {"zh": "超期未答复", "en": "overdue without a reply"},
+    "escalation_reason_common": {"zh": "共性诉求", "en": "a common appeal"},
+    "escalation_reason_multi_department": {
+        "zh": "涉及多部门",
+        "en": "several departments involved",
+    },
+    "escalation_reason_other": {"zh": "其他", "en": "other"},
     # details
     "appeal_not_found": {"zh": "诉求 {id} 不存在", "en": "Appeal {id} not found"},
     "counter_busy": {

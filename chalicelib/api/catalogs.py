@@ -10,7 +10,16 @@ from pydantic import ConfigDict, Field
 from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
 from chalicelib.api.schemas import PatchBody
 from chalicelib.domain.codes import CommissionerKind, Role
-from chalicelib.domain.models import Commissioner, Coverage, Department, Name, Phone, Slug, Strict
+from chalicelib.domain.models import (
+    Commissioner,
+    Coverage,
+    Department,
+    Email,
+    Name,
+    Phone,
+    Slug,
+    Strict,
+)
 from chalicelib.store.commissioners import commissioners
 from chalicelib.store.departments import departments
 
@@ -41,17 +50,19 @@ class CommissionerCreate(Strict):
     kind: CommissionerKind
     coverage: Coverage = Field(default_factory=Coverage)
     phone: Phone | None = None
+    email: Email | None = None
     active: bool = True
 
 
 class CommissionerPatch(PatchBody):
     model_config = ConfigDict(json_schema_extra={"examples": [{"version": 1, "active": False}]})
-    nullable = frozenset({"phone"})
+    nullable = frozenset({"phone", "email"})
 
     name: Name | None = None
     kind: CommissionerKind | None = None
     coverage: Coverage | None = None
     phone: Phone | None = None
+    email: Email | None = None
     active: bool | None = None
 
 
@@ -67,6 +78,7 @@ class DepartmentCreate(Strict):
     id: Slug | None = Field(None, description="omitted: generated")
     name: Name
     phone: Phone | None = None
+    email: Email | None = None
     active: bool = True
 
 
@@ -74,10 +86,11 @@ class DepartmentPatch(PatchBody):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"version": 1, "name": "县自然资源和规划局"}]}
     )
-    nullable = frozenset({"phone"})
+    nullable = frozenset({"phone", "email"})
 
     name: Name | None = None
     phone: Phone | None = None
+    email: Email | None = None
     active: bool | None = None
 
 

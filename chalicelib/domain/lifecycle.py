@@ -285,6 +285,7 @@ class DepartmentInfo:
     id: str
     name: str
     active: bool = True
+    email: str | None = None
 
 
 @dataclass(frozen=True)

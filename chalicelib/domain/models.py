@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import phonenumbers
+from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -42,6 +43,22 @@ def _phone(value: str) -> str:
 
 Uscc = Annotated[str, AfterValidator(_uscc), Field(examples=["91320623MA1MXXXX0D"])]
 Phone = Annotated[str, Field(min_length=3, max_length=30), AfterValidator(_phone)]
+
+
+def _email(value: str) -> str:
+    """An e-mail address, normalised (domain lower-cased) by ``email-validator``; syntax only
+    (no DNS lookup: the county's mail may sit on an internal server)."""
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise PydanticCustomError("email_invalid", "not a valid e-mail address") from None
+
+
+Email = Annotated[
+    str,
+    Field(max_length=254, examples=["zrzy@rudong.gov.cn"]),
+    AfterValidator(_email),
+]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,39}$", examples=["natural-resources"])]
 Username = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,39}$", examples=["ent-hengrun"])]
@@ -111,6 +128,7 @@ class Commissioner(BaseModel):
     kind: CommissionerKind
     coverage: Coverage
     phone: str | None = None
+    email: str | None = Field(None, description="where overdue and escalation mail goes")
     active: bool = True
     version: int
     created_at: Timestamp
@@ -123,6 +141,7 @@ class Department(BaseModel):
     id: str
     name: str
     phone: str | None = None
+    email: str | None = Field(None, description="the department's mailbox for transfers")
     active: bool = True
     version: int
     created_at: Timestamp

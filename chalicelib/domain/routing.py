@@ -37,6 +37,7 @@ class Candidate:
     kind: CommissionerKind
     coverage: Coverage
     active: bool = True
+    email: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,23 @@
-"""The outbox job: send what is pending through the configured provider, once: each message
+"""The outbox job: send what is pending through the configured providers, once: each message
 is claimed under a condition before it is sent, failures go back (5 tries at most).
-Providers sit behind one small interface; on the local stack (and until a county picks its
-SMS gateway) the logging provider writes each message to the log with the number masked."""
+
+Providers sit behind one small interface, one per channel, chosen by configuration:
+
+- ``log`` (the local stack, tests): writes the message to the log, the recipient masked;
+- ``sns`` (SMS): Amazon SNS ``Publish`` to a phone number, as a transactional message;
+- ``ses`` (e-mail): Amazon SES v2 ``SendEmail`` from ``XQT_MAIL_FROM`` (a verified identity).
+
+A county that contracts another SMS gateway adds a class with the same ``send`` method.
+"""
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import datetime
 from typing import Any, Protocol
 
 from chalicelib.clock import iso, real_now
+from chalicelib.config import settings
 from chalicelib.domain.outbox import describe
 from chalicelib.logs import logger
 from chalicelib.store import outbox
@@ -19,37 +26,88 @@ from chalicelib.store import outbox
 class Provider(Protocol):
     """Sends one message; returns the provider's id for it (raises if it could not)."""
 
-    def send(self, channel: str, to: str, text: str) -> str: ...
+    def send(self, message: dict[str, Any]) -> str: ...
 
 
 class LoggingProvider:
     """Writes the message to the log instead of sending it (local stack, tests)."""
 
-    def send(self, channel: str, to: str, text: str) -> str:
-        logger.info("outbox message", extra={"channel": channel, "to": describe(to), "text": text})
+    def send(self, message: dict[str, Any]) -> str:
+        logger.info(
+            "outbox message",
+            extra={
+                "channel": message["channel"],
+                "to": describe(message["channel"], message["to"]),
+                "subject": message.get("subject", ""),
+                "text": message["text"],
+            },
+        )
         return f"log-{uuid.uuid4().hex[:8]}"
 
 
-PROVIDERS: dict[str, type] = {"log": LoggingProvider}
+class SnsSmsProvider:
+    """SMS through Amazon SNS. Numbers are kept as national digits; SNS wants E.164."""
+
+    def __init__(self) -> None:
+        import boto3
+
+        self.client = boto3.client("sns", region_name=settings().region)
+
+    def send(self, message: dict[str, Any]) -> str:
+        response = self.client.publish(
+            PhoneNumber="+86" + message["to"],
+            Message=message["text"],
+            MessageAttributes={
+                "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}
+            },
+        )
+        return str(response["MessageId"])
 
 
-def provider() -> Provider:
-    name = os.environ.get("XQT_SMS_PROVIDER", "log")
-    if name not in PROVIDERS:
-        raise RuntimeError(f"unknown XQT_SMS_PROVIDER {name!r}; known: {', '.join(PROVIDERS)}")
-    instance: Provider = PROVIDERS[name]()
-    return instance
+class SesEmailProvider:
+    """E-mail through Amazon SES (v2 API), plain text in UTF-8."""
+
+    def __init__(self) -> None:
+        import boto3
+
+        self.client = boto3.client("sesv2", region_name=settings().region)
+
+    def send(self, message: dict[str, Any]) -> str:
+        utf8 = "UTF-8"
+        response = self.client.send_email(
+            FromEmailAddress=settings().mail_from,
+            Destination={"ToAddresses": [message["to"]]},
+            Content={
+                "Simple": {
+                    "Subject": {"Data": message.get("subject") or "兴企通", "Charset": utf8},
+                    "Body": {"Text": {"Data": message["text"], "Charset": utf8}},
+                }
+            },
+        )
+        return str(response["MessageId"])
+
+
+PROVIDERS: dict[str, dict[str, type]] = {
+    "sms": {"log": LoggingProvider, "sns": SnsSmsProvider},
+    "email": {"log": LoggingProvider, "ses": SesEmailProvider},
+}
+
+
+def providers() -> dict[str, Provider]:
+    """The configured provider of each channel (``XQT_SMS_PROVIDER``, ``XQT_EMAIL_PROVIDER``)."""
+    chosen = {"sms": settings().sms_provider, "email": settings().email_provider}
+    return {channel: PROVIDERS[channel][name]() for channel, name in chosen.items()}
 
 
 def run(now: datetime) -> dict[str, Any]:
-    sender = provider()
+    senders = providers()
     sent = failed = 0
     epoch = int(real_now().timestamp())
     for message in outbox.pending():
         if not outbox.claim(message["id"], epoch):
             continue  # another run holds it
         try:
-            pid = sender.send(message["channel"], message["to"], message["text"])
+            pid = senders[message["channel"]].send(message)
         except Exception:  # back to pending (or, after 5 tries, off the list)
             logger.exception("outbox send failed", extra={"id": message["id"]})
             outbox.mark_failed(message["id"], int(message.get("attempts", 0)) + 1)

@@ -28,6 +28,8 @@ _cached: tuple[float, Directory] | None = None
 def entry_action(prefix: str, record: dict[str, Any]) -> dict[str, Any]:
     """The ``Update`` that writes one record's summary into the directory."""
     summary: dict[str, Any] = {"name": record["name"], "active": record.get("active", True)}
+    if record.get("email"):
+        summary["email"] = record["email"]
     if prefix == keys.COMMISSIONER:
         summary["kind"] = record["kind"]
         summary["coverage"] = record["coverage"]
@@ -75,10 +77,14 @@ def parse(item: dict[str, Any] | None) -> Directory:
                 kind=value["kind"],
                 coverage=Coverage.model_validate(value["coverage"]),
                 active=bool(value.get("active", True)),
+                email=value.get("email"),
             )
         elif prefix == keys.DEPARTMENT:
             departments[record_id] = DepartmentInfo(
-                id=record_id, name=value["name"], active=bool(value.get("active", True))
+                id=record_id,
+                name=value["name"],
+                active=bool(value.get("active", True)),
+                email=value.get("email"),
             )
     return Directory(commissioners=commissioners, departments=departments)
 

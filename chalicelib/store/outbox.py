@@ -1,21 +1,25 @@
-"""The outbox: messages to send (SMS), written with the event that causes them and kept on
-a sparse pending list until the outbox job has sent them."""
+"""The outbox: messages to send (SMS, e-mail), written with the event that causes them and
+kept on a sparse pending list until the outbox job has sent them."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
+from chalicelib.config import settings
 from chalicelib.domain.appeals import Appeal, TimelineEvent
-from chalicelib.domain.outbox import messages
-from chalicelib.store import db
+from chalicelib.domain.outbox import MAIL_EVENTS, messages
+from chalicelib.store import db, directory
 
 PENDING = "OUTBOX#pending"
 
 
 def actions(appeal: Appeal, event: TimelineEvent, epoch: int) -> list[dict[str, Any]]:
+    # the directory (cached in a warm Lambda) holds the units' mailboxes; read only when
+    # the event may send mail
+    known = directory.read() if event.type in MAIL_EVENTS else None
     out = []
-    for channel, recipient, text in messages(appeal, event):
+    for m in messages(appeal, event, known, settings().centre_email or None):
         mid = uuid.uuid4().hex[:16]
         item = {
             "pk": f"OUTBOX#{mid}",
@@ -24,9 +28,10 @@ def actions(appeal: Appeal, event: TimelineEvent, epoch: int) -> list[dict[str, 
             "gsi1sk": f"{event.at}#{mid}",
             "item_type": "outbox",
             "id": mid,
-            "channel": channel,
-            "to": recipient,
-            "text": text,
+            "channel": m.channel,
+            "to": m.to,
+            "subject": m.subject,
+            "text": m.text,
             "appeal_id": appeal.id,
             "status": "pending",
             "created_at": event.at,

@@ -31,6 +31,7 @@ COMMISSIONERS: list[dict[str, Any]] = [
         "kind": "size_class",
         "coverage": {"size_classes": ["above_100m"], "industries": []},
         "phone": "13901110001",
+        "email": "c-above-100m@rudong.example.gov.cn",
     },
     {
         "id": "c-designated",
@@ -38,6 +39,7 @@ COMMISSIONERS: list[dict[str, Any]] = [
         "kind": "size_class",
         "coverage": {"size_classes": ["designated"], "industries": []},
         "phone": "13901110002",
+        "email": "c-designated@rudong.example.gov.cn",
     },
     {
         "id": "c-small-micro",
@@ -45,6 +47,7 @@ COMMISSIONERS: list[dict[str, Any]] = [
         "kind": "size_class",
         "coverage": {"size_classes": ["small_micro"], "industries": []},
         "phone": "13901110003",
+        "email": "c-small-micro@rudong.example.gov.cn",
     },
     {
         "id": "t-agriculture",
@@ -52,6 +55,7 @@ COMMISSIONERS: list[dict[str, Any]] = [
         "kind": "industry_team",
         "coverage": {"size_classes": [], "industries": ["agriculture"]},
         "phone": "13901110004",
+        "email": "t-agriculture@rudong.example.gov.cn",
     },
     {
         "id": "t-industry",
@@ -59,6 +63,7 @@ COMMISSIONERS: list[dict[str, Any]] = [
         "kind": "industry_team",
         "coverage": {"size_classes": [], "industries": ["industry"]},
         "phone": "13901110005",
+        "email": "t-industry@rudong.example.gov.cn",
     },
     {
         "id": "t-construction",
@@ -66,18 +71,59 @@ COMMISSIONERS: list[dict[str, Any]] = [
         "kind": "industry_team",
         "coverage": {"size_classes": [], "industries": ["construction_real_estate"]},
         "phone": "13901110006",
+        "email": "t-construction@rudong.example.gov.cn",
     },
 ]
 
 DEPARTMENTS: list[dict[str, Any]] = [
-    {"id": "development-reform", "name": "县发展和改革委员会", "phone": "051384100101"},
-    {"id": "industry-it", "name": "县工业和信息化局", "phone": "051384100102"},
-    {"id": "natural-resources", "name": "县自然资源和规划局", "phone": "051384100103"},
-    {"id": "housing", "name": "县住房和城乡建设局", "phone": "051384100104"},
-    {"id": "hr-social", "name": "县人力资源和社会保障局", "phone": "051384100105"},
-    {"id": "market", "name": "县市场监督管理局", "phone": "051384100106"},
-    {"id": "approval", "name": "县行政审批局", "phone": "051384100107"},
-    {"id": "tax", "name": "国家税务总局如东县税务局", "phone": "051384100108"},
+    {
+        "id": "development-reform",
+        "name": "县发展和改革委员会",
+        "phone": "051384100101",
+        "email": "development-reform@rudong.example.gov.cn",
+    },
+    {
+        "id": "industry-it",
+        "name": "县工业和信息化局",
+        "phone": "051384100102",
+        "email": "industry-it@rudong.example.gov.cn",
+    },
+    {
+        "id": "natural-resources",
+        "name": "县自然资源和规划局",
+        "phone": "051384100103",
+        "email": "natural-resources@rudong.example.gov.cn",
+    },
+    {
+        "id": "housing",
+        "name": "县住房和城乡建设局",
+        "phone": "051384100104",
+        "email": "housing@rudong.example.gov.cn",
+    },
+    {
+        "id": "hr-social",
+        "name": "县人力资源和社会保障局",
+        "phone": "051384100105",
+        "email": "hr-social@rudong.example.gov.cn",
+    },
+    {
+        "id": "market",
+        "name": "县市场监督管理局",
+        "phone": "051384100106",
+        "email": "market@rudong.example.gov.cn",
+    },
+    {
+        "id": "approval",
+        "name": "县行政审批局",
+        "phone": "051384100107",
+        "email": "approval@rudong.example.gov.cn",
+    },
+    {
+        "id": "tax",
+        "name": "国家税务总局如东县税务局",
+        "phone": "051384100108",
+        "email": "tax@rudong.example.gov.cn",
+    },
 ]
 
 TOWNS = [

@@ -53,6 +53,8 @@ def _environment(data_dir: Path, endpoint: str) -> None:
         }
     )
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    # the service centre's mailbox: the logging provider shows what it would be sent
+    os.environ.setdefault("XQT_CENTRE_EMAIL", "centre@rudong.example.gov.cn")
 
 
 def _create_resources(endpoint: str) -> None:

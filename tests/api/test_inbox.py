@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.api.test_appeals import event, file_web, post_call
+import pytest
+
+from tests.api.test_appeals import CALL, event, file_web, post_call, processing
 
 
 def inbox(api, user):
@@ -85,11 +87,11 @@ def test_a_failing_sms_gateway_is_retried_then_given_up(api, monkeypatch):
     from chalicelib.jobs import outbox as job
 
     class Down:
-        def send(self, channel, to, text):
+        def send(self, message):
             raise ConnectionError("gateway down")
 
-    monkeypatch.setitem(job.PROVIDERS, "down", Down)
-    monkeypatch.setenv("XQT_SMS_PROVIDER", "down")
+    logging_provider = job.PROVIDERS["sms"]["log"]
+    monkeypatch.setitem(job.PROVIDERS["sms"], "log", Down)
     a = event(api, post_call(api).data, "reassign", "admin", commissioner_id="c-small-micro")
     a = event(api, a, "accept", "comm-small-micro")
     event(api, a, "reply", "comm-small-micro", content="已答复")
@@ -97,7 +99,7 @@ def test_a_failing_sms_gateway_is_retried_then_given_up(api, monkeypatch):
         api.call("POST", "/api/v1/dev/jobs/outbox").data["result"]["failed"] for _ in range(6)
     ]
     assert failures[0] >= 1 and failures[-1] == 0  # 5 tries, then off the pending list
-    monkeypatch.setenv("XQT_SMS_PROVIDER", "log")
+    monkeypatch.setitem(job.PROVIDERS["sms"], "log", logging_provider)
     assert api.call("POST", "/api/v1/dev/jobs/outbox").data["result"]["sent"] == 0
 
 
@@ -114,3 +116,110 @@ def test_lists_show_the_start_of_the_content(api):
         len(api.call("GET", f"/api/v1/appeals/{a['id']}", as_user="ent-hengrun").data["content"])
         == 1000
     )
+
+
+# --- e-mail to the units' mailboxes, and the AWS providers (SNS for SMS, SES for e-mail) ---
+
+
+def _sent_mail():
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    return ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages
+
+
+@pytest.fixture
+def aws_providers(monkeypatch):
+    """The outbox sends through SNS and SES (moto), and the service centre has a mailbox."""
+    import boto3
+
+    from chalicelib.config import settings
+
+    for name, value in {
+        "sms_provider": "sns",
+        "email_provider": "ses",
+        "centre_email": "centre@rudong.gov.cn",
+        "mail_from": "noreply@rudong.gov.cn",
+    }.items():
+        monkeypatch.setattr(settings(), name, value)
+    boto3.client("ses", region_name="us-east-1").verify_email_identity(
+        EmailAddress="noreply@rudong.gov.cn"
+    )
+
+
+def _set_email(api, kind, record_id, email):
+    listed = api.call("GET", f"/api/v1/{kind}?limit=100", as_user="admin")
+    assert listed.status_code == 200, listed.data
+    current = listed.data["items"]
+    record = next(r for r in current if r["id"] == record_id)
+    r = api.call(
+        "PATCH",
+        f"/api/v1/{kind}/{record_id}",
+        {"version": record["version"], "email": email},
+        as_user="admin",
+    )
+    assert r.status_code == 200, r.data
+    return r.data
+
+
+def test_a_mailbox_must_be_an_address(api):
+    dept = api.call("GET", "/api/v1/departments?limit=100", as_user="admin").data["items"][0]
+    r = api.call(
+        "PATCH",
+        f"/api/v1/departments/{dept['id']}",
+        {"version": dept["version"], "email": "zrzy at rudong"},
+        as_user="admin",
+    )
+    assert r.status_code == 400 and r.data["errors"][0]["field"] == "email"
+    fixed = _set_email(api, "departments", dept["id"], "ZRZY@Rudong.GOV.cn")
+    assert fixed["email"] == "ZRZY@rudong.gov.cn"  # the domain normalised
+    cleared = _set_email(api, "departments", dept["id"], None)
+    assert cleared["email"] is None
+
+
+def test_departments_commissioners_and_the_centre_hear_by_email(api, aws_providers):
+    _set_email(api, "departments", "tax", "tax@rudong.gov.cn")
+    _set_email(api, "departments", "market", None)  # no mailbox: inbox only
+    _set_email(api, "commissioners", "c-designated", "designated@rudong.gov.cn")
+    before = len(_sent_mail())
+    a = processing(api)
+    a = event(api, a, "transfer", "comm-designated", departments=["tax", "market"])
+    a = event(api, a, "escalate", "comm-designated", reason="multi_department", note="两个部门")
+    result = api.call("POST", "/api/v1/dev/jobs/outbox").data["result"]
+    assert result["failed"] == 0
+    mails = _sent_mail()[before:]
+    by_to = {}
+    for m in mails:
+        by_to.setdefault(m.destinations["ToAddresses"][0], []).append(m)
+    assert set(by_to) == {
+        "tax@rudong.gov.cn",
+        "designated@rudong.gov.cn",
+        "centre@rudong.gov.cn",
+    }
+    (transfer,) = by_to["tax@rudong.gov.cn"]
+    assert transfer.subject == f"【兴企通】转办诉求 {a['id']}:{a['title']}"
+    due = next(p["due_at"] for p in a["departments"] if p["id"] == "tax")
+    assert due[:10] in transfer.body and due[11:16] in transfer.body  # Beijing time
+    assert "涉及多部门" in by_to["centre@rudong.gov.cn"][0].body
+    assert by_to["designated@rudong.gov.cn"][0].source == "noreply@rudong.gov.cn"
+    # sent once: a second run finds nothing pending
+    assert api.call("POST", "/api/v1/dev/jobs/outbox").data["result"] == {"sent": 0, "failed": 0}
+    assert len(_sent_mail()) == before + len(mails)
+
+
+def test_sms_goes_through_sns_to_mobiles_only(api, aws_providers):
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.sns.models import sns_backends
+
+    texts = sns_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sms_messages
+    before = set(texts)
+    a = event(api, post_call(api).data, "reassign", "admin", commissioner_id="c-small-micro")
+    a = event(api, a, "accept", "comm-small-micro")
+    event(api, a, "reply", "comm-small-micro", content="已联系农商行")
+    landline = post_call(api, {**CALL, "caller_phone": "0513-84123456"}).data
+    landline = event(api, landline, "reassign", "admin", commissioner_id="c-small-micro")
+    landline = event(api, landline, "accept", "comm-small-micro")
+    event(api, landline, "reply", "comm-small-micro", content="已答复")
+    assert api.call("POST", "/api/v1/dev/jobs/outbox").data["result"]["failed"] == 0
+    new = [texts[k] for k in set(texts) - before]
+    assert [(phone, a["id"] in text) for phone, text, *_ in new] == [("+8613912345678", True)]

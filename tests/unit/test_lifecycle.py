@@ -1585,3 +1585,96 @@ def test_an_appeal_has_at_most_twelve_department_parts():
     with pytest.raises(ValidationFailed) as info:
         lifecycle.decide(a, more, OWNER, FILED_AT + timedelta(hours=2), directory)
     assert codes_of(info.value) == ["too_many_parts"]
+
+
+# -- who is told by e-mail (domain/outbox.py) -------------------------------------------------
+
+MAILBOXES = Directory(
+    commissioners={
+        "c-owner": Candidate(
+            id="c-owner",
+            name="张专员",
+            kind=CommissionerKind.SIZE_CLASS,
+            coverage=Coverage(),
+            email="owner@rudong.gov.cn",
+        ),
+        "c-other": candidate("c-other", "李专员"),
+    },
+    departments={
+        DEPT_A: DepartmentInfo(DEPT_A, "县自然资源局", email="zrzy@rudong.gov.cn"),
+        DEPT_B: DepartmentInfo(DEPT_B, "县市场监管局"),  # no mailbox
+        DEPT_C: DepartmentInfo(DEPT_C, "县人社局", email="rs@rudong.gov.cn"),
+    },
+)
+CENTRE = "centre@rudong.gov.cn"
+
+
+def mails(decision: lifecycle.Decision) -> list[tuple[str, str]]:
+    from chalicelib.domain.outbox import messages
+
+    found = messages(decision.appeal, decision.event, MAILBOXES, CENTRE)
+    return sorted((m.to, m.subject.split(" ")[0]) for m in found if m.channel == "email")
+
+
+@pytest.mark.parametrize(
+    ("build", "actor", "event", "fields", "expected"),
+    [
+        (
+            processing,
+            OWNER,
+            "transfer",
+            {"departments": [DEPT_A, DEPT_B]},
+            [("zrzy@rudong.gov.cn", "【兴企通】转办诉求")],
+        ),
+        (
+            processing,
+            OWNER,
+            "escalate",
+            {"reason": "common"},
+            [
+                ("centre@rudong.gov.cn", "【兴企通】诉求升级至服务中心"),
+                ("owner@rudong.gov.cn", "【兴企通】诉求升级至服务中心"),
+            ],
+        ),
+        (processing, OWNER, "reply", {"content": "已答复"}, []),  # SMS only
+        (
+            processing,
+            ADMIN,
+            "supervise",
+            {"due_working_days": 5},
+            [("owner@rudong.gov.cn", "【兴企通】督办事项")],
+        ),
+        (
+            processing,
+            ADMIN,
+            "supervise",
+            {"due_working_days": 5, "departments": [DEPT_B, DEPT_C]},
+            [("rs@rudong.gov.cn", "【兴企通】督办事项")],
+        ),
+    ],
+)
+def test_who_is_told_by_email(build, actor, event, fields, expected):
+    assert mails(run(build(), actor, event, None, **fields)) == expected
+
+
+def test_level_two_mails_the_centre_and_an_overdue_supervision_its_owners():
+    level_one = step(processing(), OWNER, "escalate", reason="multi_department")
+    assert mails(run(level_one, ADMIN, "escalate", None, reason="common")) == [
+        ("centre@rudong.gov.cn", "【兴企通】诉求提交县政府集中会办")
+    ]
+    under = step(processing(), ADMIN, "supervise", due_working_days=1, departments=[DEPT_A])
+    late = datetime.fromisoformat(under.supervision.due_at) + timedelta(minutes=1)
+    overdue = lifecycle.sweep(under, "supervision_overdue", under.supervision.due_at, late)
+    assert overdue is not None
+    assert mails(overdue) == [("zrzy@rudong.gov.cn", "【兴企通】督办事项逾期")]
+
+
+def test_only_mobiles_get_text_messages():
+    from chalicelib.domain.outbox import messages
+
+    for phone, texts in (("13912345678", 1), ("051384123456", 0)):
+        reply = run(processing(), OWNER, "reply", None, content="已答复")
+        reply.appeal.contact_phone = phone
+        reply.appeal.enterprise.caller_phone = None
+        sms = [m for m in messages(reply.appeal, reply.event) if m.channel == "sms"]
+        assert [m.to for m in sms] == [phone] * texts

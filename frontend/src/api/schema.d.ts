@@ -1413,6 +1413,12 @@ export interface components {
              */
             phone: string | null;
             /**
+             * Email
+             * @description where overdue and escalation mail goes
+             * @default null
+             */
+            email: string | null;
+            /**
              * Active
              * @default true
              */
@@ -1462,6 +1468,11 @@ export interface components {
              */
             phone?: string | null;
             /**
+             * Email
+             * @default null
+             */
+            email?: string | null;
+            /**
              * Active
              * @default true
              */
@@ -1510,6 +1521,11 @@ export interface components {
              * @default null
              */
             phone?: string | null;
+            /**
+             * Email
+             * @default null
+             */
+            email?: string | null;
             /**
              * Active
              * @default null
@@ -1597,6 +1613,12 @@ export interface components {
              */
             phone: string | null;
             /**
+             * Email
+             * @description the department's mailbox for transfers
+             * @default null
+             */
+            email: string | null;
+            /**
              * Active
              * @default true
              */
@@ -1637,6 +1659,11 @@ export interface components {
              */
             phone?: string | null;
             /**
+             * Email
+             * @default null
+             */
+            email?: string | null;
+            /**
              * Active
              * @default true
              */
@@ -1675,6 +1702,11 @@ export interface components {
              * @default null
              */
             phone?: string | null;
+            /**
+             * Email
+             * @default null
+             */
+            email?: string | null;
             /**
              * Active
              * @default null

@@ -14,6 +14,7 @@ export default {
       id: '编号',
       name: '名称',
       phone: '电话',
+      email: '电子邮箱',
       active: '启用',
       state: '状态',
       enabled: '启用中',
@@ -72,6 +73,7 @@ export default {
     },
     commissioner: {
       table: '服务专员与行业专班',
+      contact: '电话 / 邮箱',
       name: '名称',
       kind: '类型',
       coverage: '服务范围',
@@ -84,6 +86,7 @@ export default {
     },
     department: {
       table: '职能部门',
+      emailHint: '转办、督办的邮件通知发往此邮箱;留空则只在站内消息中通知。',
       name: '部门名称',
       createTitle: '新增职能部门',
       editTitle: '修改职能部门',
@@ -124,6 +127,7 @@ export default {
       id: 'ID',
       name: 'Name',
       phone: 'Phone',
+      email: 'E-mail',
       active: 'Active',
       state: 'State',
       enabled: 'Active',
@@ -182,6 +186,7 @@ export default {
     },
     commissioner: {
       table: 'Commissioners and task teams',
+      contact: 'Phone / e-mail',
       name: 'Name',
       kind: 'Kind',
       coverage: 'Coverage',
@@ -194,6 +199,7 @@ export default {
     },
     department: {
       table: 'Departments',
+      emailHint: 'Transfers and supervised items are announced to this mailbox by e-mail; empty: in the inbox only.',
       name: 'Department name',
       createTitle: 'New department',
       editTitle: 'Edit the department',
