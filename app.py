@@ -18,6 +18,7 @@ from chalicelib.api import (
     meetings,
     middleware,
     openapi,
+    reports,
     users,
 )
 from chalicelib.api.contract import API_PREFIX
@@ -26,7 +27,18 @@ from chalicelib.logs import quiet_libraries
 app = Chalice(app_name="xingqitong", configure_logs=False)
 app.api.binary_types = []  # every response is text (JSON); no Accept header games
 
-for module in (health, openapi, enterprises, catalogs, users, appeals, calendar, meetings, inbox):
+for module in (
+    health,
+    openapi,
+    enterprises,
+    catalogs,
+    users,
+    appeals,
+    calendar,
+    meetings,
+    inbox,
+    reports,
+):
     app.register_blueprint(module.api.blueprint, url_prefix=API_PREFIX)
 
 # The dev routes exist only where the local stack (or a test emulating it) says so before
@@ -42,6 +54,7 @@ quiet_libraries()
 #: The sweep's rate (minutes; 5 by default). The local stack runs it on the same rate.
 SWEEP_MINUTES = int(os.environ.get("XQT_SWEEP_MINUTES", "5"))
 ESCALATION_QUEUE = os.environ.get("XQT_ESCALATION_QUEUE", "xingqitong-escalations")
+REPORT_QUEUE = os.environ.get("XQT_REPORT_QUEUE", "xingqitong-reports")
 
 
 @app.schedule(Rate(SWEEP_MINUTES, unit=Rate.MINUTES), name="deadline_sweep")
@@ -78,3 +91,21 @@ def send_outbox(event: Any) -> dict[str, Any]:
     from chalicelib.jobs import outbox
 
     return outbox.run(clock.now())
+
+
+@app.on_sqs_message(queue=REPORT_QUEUE, batch_size=1, name="reports")
+def report_builds(event: Any) -> dict[str, Any]:
+    """Build a requested report (one per invocation: a month's report may take a minute)."""
+    from chalicelib.jobs import reports as job
+
+    return job.handler(event.to_dict())
+
+
+@app.schedule(Cron(30, 1, "*", "*", "?", "*"), name="monthly_report")
+def monthly_report(event: Any) -> dict[str, Any]:
+    """Daily at 09:30 Beijing: on the first working day of a month, last month's report
+    (after the joint meeting's check, so a month without a meeting is in it)."""
+    from chalicelib import clock
+    from chalicelib.jobs import reports as job
+
+    return job.monthly(clock.now())

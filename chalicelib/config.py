@@ -23,6 +23,9 @@ class Settings(BaseModel):
     escalation_queue: str = "xingqitong-escalations"
     #: The report jobs' queue (its name).
     report_queue: str = "xingqitong-reports"
+    #: A unit is ranked in a report only with at least this many appeals (deadlines settled;
+    #: department replies for departments).
+    report_min_ranked: int = Field(5, ge=1)
     #: The service centre's mailbox: told by e-mail of every level-1 and level-2 escalation.
     centre_email: str = ""
     #: The sender of the platform's e-mail (an SES-verified identity in AWS).
@@ -68,6 +71,7 @@ def settings() -> Settings:
         reports_bucket=env.get("XQT_REPORTS_BUCKET", ""),
         escalation_queue=env.get("XQT_ESCALATION_QUEUE", "xingqitong-escalations"),
         report_queue=env.get("XQT_REPORT_QUEUE", "xingqitong-reports"),
+        report_min_ranked=int(env.get("XQT_REPORT_MIN_RANKED", "5")),
         centre_email=env.get("XQT_CENTRE_EMAIL", ""),
         mail_from=env.get("XQT_MAIL_FROM", "noreply@xingqitong.local"),
         sms_provider=env.get("XQT_SMS_PROVIDER", "log"),

@@ -159,7 +159,11 @@ def _builder(
     ) -> tuple[Appeal, TimelineEvent]:
         if enterprise is not None:
             party = Party(
-                uscc=enterprise["uscc"], name=enterprise["name"], caller_phone=caller_phone
+                uscc=enterprise["uscc"],
+                name=enterprise["name"],
+                caller_phone=caller_phone,
+                size_class=enterprise["size_class"],
+                industry=enterprise["industry"],
             )
             profile = Profile(
                 size_class=enterprise["size_class"],

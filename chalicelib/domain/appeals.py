@@ -17,8 +17,10 @@ from chalicelib.domain import calendar
 from chalicelib.domain.codes import (
     Category,
     Channel,
+    Industry,
     PartStatus,
     Role,
+    SizeClass,
     Status,
     Urgency,
 )
@@ -75,6 +77,10 @@ class Party(BaseModel):
     caller_phone: str | None = Field(
         None, description="hotline calls only; masked for all but the owner, admins and the poster"
     )
+    size_class: SizeClass | None = Field(
+        None, description="the enterprise's size class when it filed (reports count by it)"
+    )
+    industry: Industry | None = Field(None, description="the enterprise's industry when it filed")
 
 
 class Assignee(BaseModel):
@@ -260,6 +266,9 @@ class TimelineEvent(BaseModel):
     previous_reply_due_at: Timestamp | None = None
     supervision_due_at: Timestamp | None = None
     working_days: int | None = None
+    took_working_days: int | None = Field(
+        None, description="reply: working days from the period's start to the reply"
+    )
     level: int | None = None
     note: str | None = None
 

@@ -534,7 +534,13 @@ def _reply(a: Appeal, c: ReplyCommand, u: User, now: datetime, d: Directory) -> 
     a.pending_extension = None  # the reply settles a request for more time
     quiet = service_levels().auto_close_working_days  # nobody rates it: the sweep closes it
     a.auto_close_at = iso(calendar.add_working_days(now, quiet).due_at)
-    return {"content": c.content, "reason": c.reason, "reply_due_at": a.reply_due_at}, _NONE
+    took = calendar.working_days_left(datetime.fromisoformat(a.period_started_at), now)
+    return {
+        "content": c.content,
+        "reason": c.reason,
+        "reply_due_at": a.reply_due_at,
+        "took_working_days": took,
+    }, _NONE
 
 
 def _verdict(a: Appeal, c: Confirm | Callback, u: User, now: datetime, d: Directory) -> Effect:
@@ -720,7 +726,7 @@ def _accept_completion(
     assert a.supervision is not None  # _blocked
     a.supervision.status = "accepted"
     a.supervision.accepted_at = iso(now)
-    return {"note": c.note}, _NONE
+    return {"note": c.note, "supervision_due_at": a.supervision.due_at}, _NONE
 
 
 def _reject_completion(

@@ -81,8 +81,8 @@ def _emails(
         info = directory.departments.get(dept_id)
         return info.email if info else None
 
-    owner = appeal.assignee.commissioner_id
-    owner_mail = directory.commissioners[owner].email if owner in directory.commissioners else None
+    found = directory.commissioners.get(appeal.assignee.commissioner_id or "")
+    owner_mail = found.email if found else None
     out: list[Message] = []
     if event.type == "transfer":
         for ref in event.departments or []:

@@ -63,11 +63,18 @@ def _plain(value: Any) -> Any:
 def to_item(data: dict[str, Any]) -> dict[str, Any]:
     """A plain dict → DynamoDB attribute values (``None`` values are left out)."""
     ser = _serializer()
-    return {
-        k: ser.serialize(Decimal(str(v)) if isinstance(v, float) else v)
-        for k, v in data.items()
-        if v is not None
-    }
+    return {k: ser.serialize(_decimals(v)) for k, v in data.items() if v is not None}
+
+
+def _decimals(value: Any) -> Any:
+    """Floats (at any depth: a report's rates) as the Decimals DynamoDB takes."""
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _decimals(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decimals(v) for v in value]
+    return value
 
 
 def to_values(data: dict[str, Any]) -> dict[str, Any]:

@@ -46,6 +46,22 @@ def put(
     audience: str, kind: str, title: str, at: str, epoch: int, month: str | None = None
 ) -> None:
     """A notification not caused by an appeal event (a month flagged without a meeting)."""
+    action = put_action(audience, kind, title, at, epoch, month=month)
+    db.client().put_item(TableName=db.table(), **action["Put"])
+
+
+def put_action(
+    audience: str,
+    kind: str,
+    title: str,
+    at: str,
+    epoch: int,
+    *,
+    month: str | None = None,
+    notice_id: str | None = None,
+) -> dict[str, Any]:
+    """The ``Put`` of a notification not caused by an appeal event (a month without a
+    meeting; a published notice), for a transaction or a single write."""
     nid = uuid.uuid4().hex[:12]
     item = {
         "pk": _partition(audience),
@@ -58,9 +74,10 @@ def put(
         "title": title,
         "at": at,
         "month": month,
+        "notice_id": notice_id,
         "expires_at": epoch + KEEP_SECONDS,
     }
-    db.client().put_item(TableName=db.table(), Item=db.to_item(item))
+    return {"Put": {"Item": db.to_item(item)}}
 
 
 def _marks_key(username: str) -> dict[str, str]:
@@ -146,3 +163,9 @@ def mark_read(
             UpdateExpression="ADD read_ids :ids",
             ExpressionAttributeValues={":ids": {"SS": sorted(set(ids))}},
         )
+
+
+def write(actions: list[dict[str, Any]]) -> None:
+    """Write ``Put`` actions made by :func:`put_action` outside a transaction."""
+    for action in actions:
+        db.client().put_item(TableName=db.table(), **action["Put"])

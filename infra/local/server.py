@@ -220,8 +220,7 @@ def _background_workers(stop: threading.Event) -> list[threading.Thread]:
     for source in app_module.app.event_sources:
         function = getattr(app_module, source.handler_string.rsplit(".", 1)[-1])
         if hasattr(source, "queue"):
-            queue = os.environ.get("XQT_ESCALATION_QUEUE") if source.name == "escalations" else None
-            queue = queue or source.queue
+            queue = source.queue  # app.py read its name from the environment set above
 
             def poll(fn: Any = function, name: str = queue) -> None:
                 while not stop.is_set():

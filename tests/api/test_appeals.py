@@ -71,6 +71,8 @@ def test_web_filing_is_routed_and_timed_at_once(api, at_time):
         "uscc": HENGRUN["uscc"],
         "name": HENGRUN["name"],
         "caller_phone": None,
+        "size_class": "designated",  # as it was when it filed (reports count by it)
+        "industry": "industry",
     }
     assert a["assignee"]["commissioner_id"] == "c-designated"  # 规上 工业: the size-class one
     # 5 working days, not counting the day of receipt, skipping Mid-Autumn and National Day
@@ -151,6 +153,8 @@ def test_an_unknown_caller_goes_to_triage_with_the_caller_recorded(api):
         "uscc": None,
         "name": "如东某水产养殖场",
         "caller_phone": "13912345678",
+        "size_class": None,
+        "industry": None,
     }
     assert a["assignee"] == {"commissioner_id": None, "name": None}
     assert a["title"] == "养殖场想申请贴息贷款。"  # the first line of what was said

@@ -484,6 +484,135 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 报告列表
+         * @description Reports, the latest requested first (downloads: open one).
+         */
+        get: operations["list_reports"];
+        put?: never;
+        /**
+         * 生成报告
+         * @description Start a report of a month (``{month}``) or of whole days (``{from, to}``, at most a
+         *         year, starting today at the latest); it is built asynchronously — follow it with
+         *         ``GET /api/v1/reports/{id}``.
+         */
+        post: operations["start_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 月度趋势
+         * @description The last ``months`` months' figures, each from the month's latest finished report.
+         */
+        get: operations["report_trend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 报告状态与下载
+         * @description Status and progress; once done, download links valid for five minutes.
+         */
+        get: operations["get_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 报告数据(看板)
+         * @description Every figure of a finished report, without the per-appeal detail.
+         */
+        get: operations["get_figures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 通报列表
+         * @description Published notices, the latest first.
+         */
+        get: operations["list_notices"];
+        put?: never;
+        /**
+         * 发布通报
+         * @description Publish a notice from a finished report; every department, commissioner and the
+         *         service centre are told in their inboxes. A notice is never edited: a correction is a
+         *         new notice naming the one it corrects (``corrects``), which then points to it.
+         */
+        post: operations["publish_notice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{notice_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 通报详情 */
+        get: operations["get_notice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1367,6 +1496,19 @@ export interface components {
          * @enum {string}
          */
         Category: "policy" | "labor" | "land" | "financing" | "talent" | "technology" | "project" | "approval" | "other";
+        /** CategoryTrend */
+        CategoryTrend: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Received */
+            received: number;
+            /** Previous */
+            previous: number | null;
+            /** Change */
+            change: number | null;
+        };
         /**
          * Channel
          * @description Where an appeal came in (R2.1): the web page or one of the two hotlines.
@@ -1532,6 +1674,17 @@ export interface components {
              */
             active?: boolean | null;
         };
+        /** CommonItem */
+        CommonItem: {
+            /** Appeal Id */
+            appeal_id: string;
+            /** Title */
+            title: string;
+            /** Enterprise */
+            enterprise: string;
+            /** Category */
+            category: string;
+        };
         /**
          * Confirm
          * @description The enterprise's verdict: resolved closes, not resolved reopens (重办).
@@ -1669,6 +1822,72 @@ export interface components {
              */
             active?: boolean;
         };
+        /**
+         * DepartmentMetrics
+         * @description A department's figures: its parts of jointly handled appeals, and supervised items.
+         */
+        DepartmentMetrics: {
+            /**
+             * Transferred
+             * @description 转办数: parts transferred to it
+             * @default 0
+             */
+            transferred: number;
+            /**
+             * Replied
+             * @description 部门答复数
+             * @default 0
+             */
+            replied: number;
+            /**
+             * On Time
+             * @description replies by the part's deadline
+             * @default 0
+             */
+            on_time: number;
+            /**
+             * Late
+             * @description replies after it
+             * @default 0
+             */
+            late: number;
+            /**
+             * On Time Rate
+             * @description 部门按时答复率 = on_time / replied
+             * @default null
+             */
+            on_time_rate: number | null;
+            /**
+             * Returned
+             * @description 退回数
+             * @default 0
+             */
+            returned: number;
+            /**
+             * Open Overdue
+             * @description parts open past their deadline when the report was built
+             * @default 0
+             */
+            open_overdue: number;
+            /**
+             * Supervised
+             * @description 督办事项: items put under its supervision
+             * @default 0
+             */
+            supervised: number;
+            /**
+             * Supervision Closed
+             * @description 督办办结: completions accepted
+             * @default 0
+             */
+            supervision_closed: number;
+            /**
+             * Supervision On Time
+             * @description accepted by the supervision deadline
+             * @default 0
+             */
+            supervision_on_time: number;
+        };
         /** DepartmentPage */
         DepartmentPage: {
             /** Items */
@@ -1743,6 +1962,19 @@ export interface components {
             /** Content */
             content: string;
         };
+        /** DepartmentRow */
+        DepartmentRow: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            metrics: components["schemas"]["DepartmentMetrics"];
+            /**
+             * Rank
+             * @default null
+             */
+            rank: number | null;
+        };
         /** DevUser */
         DevUser: {
             /** Username */
@@ -1776,6 +2008,24 @@ export interface components {
         DevUsers: {
             /** Items */
             items: components["schemas"]["DevUser"][];
+        };
+        /** Downloads */
+        Downloads: {
+            /**
+             * Xlsx
+             * @default null
+             */
+            xlsx: string | null;
+            /**
+             * Csv
+             * @default null
+             */
+            csv: string | null;
+            /**
+             * Json
+             * @default null
+             */
+            json: string | null;
         };
         /**
          * Enterprise
@@ -1972,6 +2222,96 @@ export interface components {
              * @description ISO 8601, Beijing time (+08:00)
              */
             approved_at: string;
+        };
+        /**
+         * Fact
+         * @description One appeal's part in the period: the detail every figure can be traced to.
+         */
+        Fact: {
+            /** Appeal Id */
+            appeal_id: string;
+            /** Title */
+            title: string;
+            /** Enterprise */
+            enterprise: string;
+            /** Channel */
+            channel: string;
+            /** Category */
+            category: string;
+            /** Size Class */
+            size_class: string;
+            /** Owner */
+            owner: string;
+            /** Received In Period */
+            received_in_period: boolean;
+            /** Replies */
+            replies: number;
+            /** On Time */
+            on_time: number;
+            /** Missed */
+            missed: number;
+            /** Open Overdue */
+            open_overdue: boolean;
+            /**
+             * Escalated To
+             * @description highest escalation level reached in the period
+             */
+            escalated_to: number;
+            /** Verdicts */
+            verdicts: number;
+            /**
+             * Resolved
+             * @default null
+             */
+            resolved: boolean | null;
+            /**
+             * Satisfaction
+             * @default null
+             */
+            satisfaction: number | null;
+            /**
+             * Events
+             * @description the period's events, in order
+             */
+            events: string;
+        };
+        /**
+         * Figures
+         * @description Everything a report says, as stored in its JSON output.
+         */
+        Figures: {
+            period: components["schemas"]["Period"];
+            /**
+             * As Of
+             * @description events up to this instant are counted (the period's end)
+             */
+            as_of: string;
+            /** Built At */
+            built_at: string;
+            /** Min Ranked */
+            min_ranked: number;
+            totals: components["schemas"]["Metrics"];
+            /** @default null */
+            previous_period: components["schemas"]["Period"] | null;
+            /** @default null */
+            previous: components["schemas"]["Metrics"] | null;
+            /** Change */
+            change: {
+                [key: string]: number | null;
+            };
+            /** By */
+            by: {
+                [key: string]: components["schemas"]["Row"][];
+            };
+            /** Departments */
+            departments: components["schemas"]["DepartmentRow"][];
+            /** Notice */
+            notice: components["schemas"]["NoticeItem"][];
+            recurring: components["schemas"]["Recurring"];
+            supervision: components["schemas"]["SupervisionFigures"];
+            meetings: components["schemas"]["MeetingFigures"];
+            /** Appeals */
+            appeals: components["schemas"]["Fact"][];
         };
         /**
          * Flags
@@ -2188,6 +2528,24 @@ export interface components {
              */
             notes?: string | null;
         };
+        /** MeetingFigures */
+        MeetingFigures: {
+            /**
+             * Held
+             * @description months with a meeting held
+             */
+            held: string[];
+            /**
+             * Missed
+             * @description months that ended without one
+             */
+            missed: string[];
+            /**
+             * Decided Items
+             * @default 0
+             */
+            decided_items: number;
+        };
         /** MeetingPage */
         MeetingPage: {
             /** Items */
@@ -2223,6 +2581,258 @@ export interface components {
             attendees: string[];
         };
         /**
+         * Metrics
+         * @description The appeal figures of one unit (or of everything) over a period.
+         */
+        Metrics: {
+            /**
+             * Received
+             * @description 受理数: appeals filed
+             * @default 0
+             */
+            received: number;
+            /**
+             * Replied
+             * @description 答复数: replies given (a reply after 重办 counts again)
+             * @default 0
+             */
+            replied: number;
+            /**
+             * Due
+             * @description 应答复数: reply deadlines settled (met + missed)
+             * @default 0
+             */
+            due: number;
+            /**
+             * On Time
+             * @description 按时答复数: replies by their deadline
+             * @default 0
+             */
+            on_time: number;
+            /**
+             * Missed
+             * @description 超期数: deadlines passed without a reply
+             * @default 0
+             */
+            missed: number;
+            /**
+             * On Time Rate
+             * @description 按时答复率 = on_time / due
+             * @default null
+             */
+            on_time_rate: number | null;
+            /**
+             * Open Overdue
+             * @description 超期未答复: missed and still unreplied at the end
+             * @default 0
+             */
+            open_overdue: number;
+            /**
+             * Replied Late
+             * @description 超期答复: replies after their deadline
+             * @default 0
+             */
+            replied_late: number;
+            /**
+             * Escalated 1
+             * @description 升级至服务中心 (level 1)
+             * @default 0
+             */
+            escalated_1: number;
+            /**
+             * Escalated 2
+             * @description 提交县政府会办 (level 2)
+             * @default 0
+             */
+            escalated_2: number;
+            /**
+             * Confirmed
+             * @description 评价数: verdicts by the enterprise or a call-back
+             * @default 0
+             */
+            confirmed: number;
+            /**
+             * Resolved
+             * @description verdicts: resolved
+             * @default 0
+             */
+            resolved: number;
+            /**
+             * Resolved Rate
+             * @description 解决率 = resolved / confirmed
+             * @default null
+             */
+            resolved_rate: number | null;
+            /**
+             * Rated
+             * @description verdicts with a satisfaction score
+             * @default 0
+             */
+            rated: number;
+            /**
+             * Satisfied
+             * @description satisfaction 4 or 5
+             * @default 0
+             */
+            satisfied: number;
+            /**
+             * Satisfaction Rate
+             * @description 满意率 = satisfied / rated
+             * @default null
+             */
+            satisfaction_rate: number | null;
+            /**
+             * Reopened
+             * @description 重办数: verdicts 'not resolved'
+             * @default 0
+             */
+            reopened: number;
+            /**
+             * Reopened Rate
+             * @description 重办率 = reopened / confirmed
+             * @default null
+             */
+            reopened_rate: number | null;
+            /**
+             * Auto Closed
+             * @description auto-closed replies nobody rated (apart)
+             * @default 0
+             */
+            auto_closed: number;
+            /**
+             * Avg Working Days
+             * @description 平均答复用时: working days from the period's start to the reply
+             * @default null
+             */
+            avg_working_days: number | null;
+        };
+        /**
+         * Notice
+         * @description A published notice (通报): what it names stays as published.
+         */
+        Notice: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            /** Text */
+            text: string;
+            period: components["schemas"]["Period"];
+            /** Report Id */
+            report_id: string;
+            /**
+             * Items
+             * @description overdue and late items with their owners
+             */
+            items: components["schemas"]["NoticeItem"][];
+            /**
+             * Departments
+             * @description departments, ranked
+             */
+            departments: components["schemas"]["DepartmentRow"][];
+            /**
+             * Rankings
+             * @description commissioners, size classes, channels, categories: ranked units
+             */
+            rankings: {
+                [key: string]: {
+                    [key: string]: unknown;
+                }[];
+            };
+            totals: components["schemas"]["Metrics"];
+            published_by: components["schemas"]["Actor"];
+            /**
+             * Published At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            published_at: string;
+            /**
+             * Corrects
+             * @default null
+             */
+            corrects: string | null;
+            /**
+             * Corrected By
+             * @description the correction that follows it
+             * @default null
+             */
+            corrected_by: string | null;
+        };
+        /**
+         * NoticeItem
+         * @description An overdue or late item as the notice (通报) names it, with its owners.
+         */
+        NoticeItem: {
+            /** Appeal Id */
+            appeal_id: string;
+            /** Title */
+            title: string;
+            /** Enterprise */
+            enterprise: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "open_overdue" | "replied_late" | "part_overdue";
+            /**
+             * Owner
+             * @description the owner commissioner (or the service centre's triage)
+             */
+            owner: string;
+            /**
+             * Departments
+             * @description departments concerned
+             */
+            departments: string[];
+            /** Due At */
+            due_at: string;
+            /**
+             * Replied At
+             * @default null
+             */
+            replied_at: string | null;
+            /**
+             * Working Days Late
+             * @description working days past the deadline
+             */
+            working_days_late: number;
+        };
+        /** NoticePage */
+        NoticePage: {
+            /** Items */
+            items: components["schemas"]["Notice"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
+        };
+        /**
+         * NoticeRequest
+         * @example {
+         *       "report_id": "R-20261201-3f9a2c",
+         *       "text": "11月,全县受理企业诉求 52 件……",
+         *       "title": "关于2026年11月企业诉求办理情况的通报"
+         *     }
+         */
+        NoticeRequest: {
+            /** Report Id */
+            report_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Text
+             * @description the supervisor's own words
+             */
+            text: string;
+            /**
+             * Corrects
+             * @description the notice this one corrects
+             * @default null
+             */
+            corrects?: string | null;
+        };
+        /**
          * Notification
          * @description One line in an inbox; the SPA words it from ``kind`` (an event type) in its language.
          */
@@ -2252,6 +2862,12 @@ export interface components {
              * @default null
              */
             month: string | null;
+            /**
+             * Notice Id
+             * @description notice_published: the notice (通报)
+             * @default null
+             */
+            notice_id: string | null;
             /**
              * At
              * @description ISO 8601, Beijing time (+08:00)
@@ -2340,6 +2956,16 @@ export interface components {
              * @default null
              */
             caller_phone: string | null;
+            /**
+             * @description the enterprise's size class when it filed (reports count by it)
+             * @default null
+             */
+            size_class: components["schemas"]["SizeClass"] | null;
+            /**
+             * @description the enterprise's industry when it filed
+             * @default null
+             */
+            industry: components["schemas"]["Industry"] | null;
         };
         /**
          * PendingExtension
@@ -2356,6 +2982,28 @@ export interface components {
              */
             requested_at: string;
             requested_by: components["schemas"]["Actor"];
+        };
+        /**
+         * Period
+         * @description A report's period: a calendar month, or any run of whole days (Beijing dates).
+         */
+        Period: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /**
+             * Month
+             * @description YYYY-MM when the period is a calendar month
+             * @default null
+             */
+            month: string | null;
         };
         /**
          * Problem
@@ -2449,6 +3097,24 @@ export interface components {
             commissioner_id: string;
         };
         /**
+         * Recurring
+         * @description 共性诉求: the categories and enterprises that keep coming back.
+         */
+        Recurring: {
+            /** Categories */
+            categories: components["schemas"]["CategoryTrend"][];
+            /**
+             * Enterprises
+             * @description two or more appeals in the period
+             */
+            enterprises: components["schemas"]["RepeatEnterprise"][];
+            /**
+             * Common
+             * @description escalated as a common appeal (共性诉求)
+             */
+            common: components["schemas"]["CommonItem"][];
+        };
+        /**
          * RejectCompletion
          * @description An admin or supervisor sends the report back, with a reason.
          */
@@ -2486,6 +3152,19 @@ export interface components {
              * @default null
              */
             note?: string | null;
+        };
+        /** RepeatEnterprise */
+        RepeatEnterprise: {
+            /** Uscc */
+            uscc: string;
+            /** Name */
+            name: string;
+            /** Received */
+            received: number;
+            /** Categories */
+            categories: string[];
+            /** Appeal Ids */
+            appeal_ids: string[];
         };
         /**
          * Reply
@@ -2530,6 +3209,72 @@ export interface components {
             reason?: string | null;
         };
         /**
+         * Report
+         * @description A report: its period, where its build stands, and (once done) its downloads.
+         */
+        Report: {
+            /** Id */
+            id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed";
+            /**
+             * Progress
+             * @description percent
+             */
+            progress: number;
+            period: components["schemas"]["Period"];
+            /**
+             * Trigger
+             * @enum {string}
+             */
+            trigger: "manual" | "scheduled";
+            /**
+             * @description null: the monthly run
+             * @default null
+             */
+            requested_by: components["schemas"]["Actor"] | null;
+            /**
+             * Requested At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            requested_at: string;
+            /**
+             * Started At
+             * @default null
+             */
+            started_at: string | null;
+            /**
+             * Finished At
+             * @default null
+             */
+            finished_at: string | null;
+            /**
+             * Error
+             * @default null
+             */
+            error: string | null;
+            /**
+             * Items Read
+             * @description DynamoDB items the build read
+             * @default null
+             */
+            items_read: number | null;
+            /** @description links valid for 5 minutes, once done */
+            downloads: components["schemas"]["Downloads"];
+            /** @default null */
+            summary: components["schemas"]["ReportSummary"] | null;
+        };
+        /** ReportAccepted */
+        ReportAccepted: {
+            /** Id */
+            id: string;
+            /** Status */
+            status: string;
+        };
+        /**
          * ReportCompletion
          * @description The supervised item's owner reports it done (办结报告).
          */
@@ -2546,6 +3291,69 @@ export interface components {
             version: number;
             /** Content */
             content: string;
+        };
+        /**
+         * ReportFigures
+         * @description The report's figures for the dashboard (the JSON download also lists the appeals).
+         */
+        ReportFigures: {
+            /** Id */
+            id: string;
+            figures: components["schemas"]["Figures"];
+        };
+        /** ReportPage */
+        ReportPage: {
+            /** Items */
+            items: components["schemas"]["Report"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
+        };
+        /**
+         * ReportRequest
+         * @example {
+         *       "month": "2026-10"
+         *     }
+         * @example {
+         *       "from": "2026-10-01",
+         *       "to": "2026-10-15"
+         *     }
+         */
+        ReportRequest: {
+            /**
+             * Month
+             * @default null
+             * @example 2026-10
+             */
+            month?: string | null;
+            /**
+             * From
+             * @description first day (Beijing)
+             * @default null
+             */
+            from?: string | null;
+            /**
+             * To
+             * @description last day, included
+             * @default null
+             */
+            to?: string | null;
+        };
+        /** ReportSummary */
+        ReportSummary: {
+            totals: components["schemas"]["Metrics"];
+            /** Categories */
+            categories: {
+                [key: string]: number;
+            };
+            /** Departments */
+            departments: {
+                [key: string]: unknown;
+            }[];
+            /** Notice Items */
+            notice_items: number;
         };
         /**
          * RequestExtension
@@ -2591,6 +3399,20 @@ export interface components {
          * @enum {string}
          */
         Role: "enterprise" | "operator" | "commissioner" | "department" | "admin" | "supervisor";
+        /** Row */
+        Row: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            metrics: components["schemas"]["Metrics"];
+            /**
+             * Rank
+             * @description by on-time rate; null below the minimum
+             * @default null
+             */
+            rank: number | null;
+        };
         /** ServiceLevelsChange */
         ServiceLevelsChange: {
             /**
@@ -2758,6 +3580,36 @@ export interface components {
              */
             overdue_for: string | null;
         };
+        /** SupervisionFigures */
+        SupervisionFigures: {
+            /**
+             * Started
+             * @default 0
+             */
+            started: number;
+            /**
+             * Closed
+             * @default 0
+             */
+            closed: number;
+            /**
+             * Closed On Time
+             * @default 0
+             */
+            closed_on_time: number;
+            /**
+             * On Time Rate
+             * @description closed_on_time / closed
+             * @default null
+             */
+            on_time_rate: number | null;
+            /**
+             * Overdue
+             * @description supervised items that passed their deadline
+             * @default 0
+             */
+            overdue: number;
+        };
         /**
          * TimelineEvent
          * @description One immutable step of an appeal's history. ``version`` is the appeal version it made.
@@ -2848,6 +3700,12 @@ export interface components {
              */
             working_days: number | null;
             /**
+             * Took Working Days
+             * @description reply: working days from the period's start to the reply
+             * @default null
+             */
+            took_working_days: number | null;
+            /**
              * Level
              * @default null
              */
@@ -2922,6 +3780,31 @@ export interface components {
              * @default null
              */
             due_working_days?: number | null;
+        };
+        /** Trend */
+        Trend: {
+            /**
+             * Items
+             * @description oldest month first; months without a report left out
+             */
+            items: components["schemas"]["TrendPoint"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: null;
+        };
+        /** TrendPoint */
+        TrendPoint: {
+            /** Month */
+            month: string;
+            /** Report Id */
+            report_id: string;
+            totals: components["schemas"]["Metrics"];
+            /** Departments */
+            departments: {
+                [key: string]: unknown;
+            }[];
         };
         /**
          * Urgency
@@ -5006,6 +5889,449 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    list_reports: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportAccepted"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_trend: {
+        parameters: {
+            query?: {
+                months?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trend"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_figures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportFigures"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_notices: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticePage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_notice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticeRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_notice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };

@@ -1,0 +1,68 @@
+"""Files in S3: a report's outputs written by the report job, read back by the dashboard, and
+handed to readers as short-lived presigned URLs (the bucket is private)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+from urllib.parse import quote
+
+from chalicelib.config import settings
+
+_lock = threading.Lock()
+_client: Any = None
+
+#: How long a download link works (seconds).
+LINK_SECONDS = 300
+
+
+def client() -> Any:
+    global _client
+    if _client is None:
+        with _lock:
+            if _client is None:
+                import boto3
+                from botocore.config import Config
+
+                # Signature V4: the only one newer regions (and the China regions) accept
+                _client = boto3.client(
+                    "s3", region_name=settings().region, config=Config(signature_version="s3v4")
+                )
+    return _client
+
+
+def reset() -> None:
+    global _client
+    _client = None
+
+
+def put(key: str, body: bytes, content_type: str) -> None:
+    client().put_object(
+        Bucket=settings().reports_bucket,
+        Key=key,
+        Body=body,
+        ContentType=content_type,
+        ServerSideEncryption="AES256",
+    )
+
+
+def read(key: str) -> bytes:
+    resp = client().get_object(Bucket=settings().reports_bucket, Key=key)
+    return bytes(resp["Body"].read())
+
+
+def link(key: str, filename: str, seconds: int = LINK_SECONDS) -> str:
+    """A presigned GET that downloads ``key`` as ``filename`` (Chinese names kept, RFC 6266)."""
+    ascii_name = filename.encode("ascii", "ignore").decode() or "report"
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return str(
+        client().generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": settings().reports_bucket,
+                "Key": key,
+                "ResponseContentDisposition": disposition,
+            },
+            ExpiresIn=seconds,
+        )
+    )
