@@ -29,6 +29,9 @@ MAKERS = [Role.ADMIN, Role.SUPERVISOR]
 NOTICE_READERS = [Role.DEPARTMENT, Role.COMMISSIONER, Role.ADMIN, Role.SUPERVISOR]
 #: The longest period one report may cover.
 MAX_DAYS = 366
+#: A notice names at most this many items, the most days late first (one DynamoDB item
+#: holds it; the report's workbook lists them all).
+NOTICE_ITEMS = 500
 
 
 class ReportRequest(Strict):
@@ -267,7 +270,10 @@ class Notice(BaseModel):
     text: str
     period: Period
     report_id: str
-    items: list[NoticeItem] = Field(description="overdue and late items with their owners")
+    items: list[NoticeItem] = Field(
+        description="overdue and late items with their owners, the most days late first"
+    )
+    items_total: int = Field(description="items in the report (the notice names up to 500)")
     departments: list[DepartmentRow] = Field(description="departments, ranked")
     rankings: dict[str, list[dict[str, Any]]] = Field(
         description="commissioners, size classes, channels, categories: ranked units"
@@ -323,7 +329,8 @@ def publish_notice(ctx: Ctx, body: NoticeRequest) -> Created:
         text=body.text,
         period=figures.period,
         report_id=body.report_id,
-        items=figures.notice,
+        items=figures.notice[:NOTICE_ITEMS],
+        items_total=len(figures.notice),
         departments=figures.departments,
         rankings={
             dim: [

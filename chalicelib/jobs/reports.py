@@ -150,7 +150,7 @@ def build(report_id: str, now: datetime) -> str:
         clock.now(),
         outputs,
         json.dumps(_summary(figures), ensure_ascii=False),
-        reads.items,
+        reads,
     )
     logger.info(
         "report built",

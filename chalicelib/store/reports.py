@@ -158,13 +158,14 @@ def finish(
     now: datetime,
     outputs: dict[str, str],
     summary: str,
-    items_read: int,
+    reads: Reads,
 ) -> None:
     at = clock.iso(now)
     ok = _update(
         report_id,
         "SET #s = :done, progress = :full, finished_at = :at, outputs = :out, "
-        "summary = :sum, items_read = :n, gsi2pk = :p, gsi2sk = :k ADD version :one",
+        "summary = :sum, items_read = :n, requests = :r, gsi2pk = :p, gsi2sk = :k "
+        "ADD version :one",
         "#s = :running",
         {
             ":done": "done",
@@ -173,7 +174,8 @@ def finish(
             ":at": at,
             ":out": outputs,
             ":sum": summary,
-            ":n": items_read,
+            ":n": reads.items,
+            ":r": reads.requests,
             ":p": f"REPORTPERIOD#{period.key}",
             ":k": f"{at}#{report_id}",
             ":one": 1,
@@ -236,11 +238,10 @@ class Reads:
     months: list[str] = field(default_factory=list)
 
 
-def period_events(
-    period: Period, reads: Reads, page_size: int = 1000
-) -> Iterator[list[tuple[str, TimelineEvent]]]:
-    """The period's timeline events in time order, a page at a time, through the month index
-    (gsi1 ``APEV#{YYYY-MM}``): the items read are the period's events and nothing else."""
+def period_events(period: Period, reads: Reads) -> Iterator[list[tuple[str, TimelineEvent]]]:
+    """The period's timeline events in time order, a page (DynamoDB's 1 MB) at a time,
+    through the month index (gsi1 ``APEV#{YYYY-MM}``): the items read are the period's
+    events and nothing else."""
     low, high = clock.iso(period.begins()), clock.iso(period.ends()) + "~"
     for month in period.months():
         reads.months.append(month)
@@ -251,7 +252,6 @@ def period_events(
             "ExpressionAttributeValues": db.to_values(
                 {":m": f"APEV#{month}", ":lo": low, ":hi": high}
             ),
-            "Limit": page_size,
         }
         while True:
             resp = db.client().query(**params)

@@ -113,6 +113,8 @@ def test_hotline_call_from_an_unknown_caller_to_callback(live: Stack) -> None:
         "uscc": None,
         "name": CALL["enterprise_name"],
         "caller_phone": PHONE,
+        "size_class": None,  # not registered: no size class or industry to keep
+        "industry": None,
     }
     day = CASE_NUMBER.match(appeal["id"])
     assert day, appeal["id"]

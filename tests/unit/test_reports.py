@@ -1,0 +1,102 @@
+"""Report periods and the figures' rules that the fixture month does not reach: a deadline
+settled once, by a late reply when the sweep never marked it; events after the period's end;
+ranking thresholds. Pure: the domain only, no storage."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chalicelib.clock import BEIJING
+from chalicelib.domain import reports
+from chalicelib.domain.reports import Period
+from tests.unit.test_lifecycle import OWNER, file_appeal, run, step
+
+
+def test_a_month_and_its_neighbours():
+    march = Period.of_month("2026-03")
+    assert (march.start, march.end, march.key) == (date(2026, 3, 1), date(2026, 3, 31), "2026-03")
+    assert Period.of_month("2026-02").end == date(2026, 2, 28)
+    assert Period.of_month("2024-02").end == date(2024, 2, 29)
+    assert (
+        march.previous().key == "2026-02" and Period.of_month("2026-01").previous().key == "2025-12"
+    )
+    assert march.ends() == datetime(2026, 3, 31, 23, 59, 59, 999999, tzinfo=BEIJING)
+    assert march.contains("2026-03-31T23:59:59+08:00") and not march.contains(
+        "2026-04-01T00:00:00+08:00"
+    )
+    assert march.contains("2026-03-31T15:59:59+00:00")  # 23:59:59 in Beijing
+
+
+def test_days_and_their_previous_run():
+    days = Period.of_days(date(2026, 3, 10), date(2026, 4, 2))
+    assert days.month is None and days.key == "2026-03-10..2026-04-02"
+    assert days.months() == ["2026-03", "2026-04"]
+    before = days.previous()
+    assert (before.start, before.end) == (date(2026, 2, 14), date(2026, 3, 9))
+    assert Period.of_days(date(2026, 4, 1), date(2026, 4, 30)).month == "2026-04"
+
+
+@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 1)), st.integers(0, 400))
+def test_a_period_touches_exactly_the_months_between_its_ends(start, length):
+    period = Period.of_days(start, start + timedelta(days=length))
+    months = period.months()
+    assert months[0] == start.strftime("%Y-%m") and months[-1] == period.end.strftime("%Y-%m")
+    assert months == sorted(set(months))
+    assert period.previous().end == period.start - timedelta(days=1)
+
+
+def _figures(events, appeal, period, as_of, min_ranked=1):
+    return reports.compute(
+        period,
+        [(appeal.id, e) for e in events],
+        {appeal.id: appeal},
+        {},
+        as_of=as_of,
+        built_at=as_of,
+        min_ranked=min_ranked,
+    )
+
+
+def test_a_late_reply_settles_a_deadline_the_sweep_never_marked_once():
+    filed = file_appeal()  # 23 Sep 2026, due 8 Oct (National Day counted out)
+    accepted = run(filed, OWNER, "accept", datetime(2026, 9, 24, 9, tzinfo=BEIJING))
+    late = run(
+        accepted.appeal, OWNER, "reply", datetime(2026, 10, 9, 10, tzinfo=BEIJING), content="已答复"
+    )
+    october = Period.of_month("2026-10")
+    figures = _figures([accepted.event, late.event], late.appeal, october, october.ends())
+    t = figures.totals
+    assert (t.replied, t.on_time, t.missed, t.due, t.replied_late) == (1, 0, 1, 1, 1)
+    assert t.open_overdue == 0 and t.on_time_rate == 0.0
+    # September saw the acceptance only: nothing settled there
+    september = _figures(
+        [accepted.event],
+        accepted.appeal,
+        Period.of_month("2026-09"),
+        Period.of_month("2026-09").ends(),
+    )
+    assert september.totals.due == 0 and september.totals.on_time_rate is None
+
+
+def test_events_after_the_end_do_not_count_and_units_below_the_minimum_are_not_ranked():
+    filed = file_appeal()
+    accepted = step(filed, OWNER, "accept", datetime(2026, 9, 24, 9, tzinfo=BEIJING))
+    replied = run(
+        accepted, OWNER, "reply", datetime(2026, 9, 25, 9, tzinfo=BEIJING), content="已答复"
+    )
+    period = Period.of_month("2026-09")
+    cut = datetime(2026, 9, 24, 12, tzinfo=BEIJING)  # the report of a running month, built then
+    figures = _figures([replied.event], replied.appeal, period, cut)
+    assert figures.totals.replied == 0
+    whole = _figures([replied.event], replied.appeal, period, period.ends(), min_ranked=2)
+    # 24 Sep is a working day, 25 Sep is the Mid-Autumn Festival: one working day taken
+    assert whole.totals.on_time == 1 and whole.totals.avg_working_days == 1.0
+    assert all(r.rank is None for r in whole.by["commissioner"])
+    ranked = _figures([replied.event], replied.appeal, period, period.ends(), min_ranked=1)
+    assert [r.rank for r in ranked.by["commissioner"]] == [1]
+    assert reports.as_of(period, cut) == cut
+    assert reports.as_of(period, datetime(2027, 1, 1, tzinfo=BEIJING)) == period.ends()
