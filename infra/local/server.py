@@ -53,6 +53,8 @@ def _environment(data_dir: Path, endpoint: str) -> None:
         }
     )
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    # the sweep's CloudWatch metrics (EMF lines on stdout) mean nothing without CloudWatch
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 
 
 def _create_resources(endpoint: str) -> None:
@@ -69,12 +71,16 @@ def _create_resources(endpoint: str) -> None:
     create_all(session, Names(RESOURCE_PREFIX))
 
 
-#: No inline script anywhere; styles may be inline (Element Plus positions popups by style).
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
+def _content_security_policy() -> str:
+    """The deployed site's policy (``infra/site.yaml``): no inline script anywhere; styles may
+    be inline (Element Plus positions popups by style). Here the SPA connects to its own
+    origin only (the deployed one adds the uploads bucket and the identity provider)."""
+    from infra.definitions import content_security_policy
+
+    return content_security_policy()
+
+
+CONTENT_SECURITY_POLICY = _content_security_policy()
 
 
 def _handler_class() -> type:
