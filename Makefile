@@ -73,10 +73,11 @@ layers:
 pytest:
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
-## Every artifact of a stage (STAGE=dev|prod) in build/STAGE: the Lambda zip and the one
-## CloudFormation template (Chalice's output merged with infra/); and the SPA (frontend/dist).
+## Every artifact of a stage (STAGE=dev|prod) in build/STAGE: the Lambda zip, the one
+## CloudFormation template (Chalice's output merged with infra/) and the SPA's build (site/).
 package: install frontend
 	$(BIN)/python -m infra.package $(STAGE)
+	rm -rf build/$(STAGE)/site && cp -R $(FRONT)/dist build/$(STAGE)/site
 
 ## cfn-lint (pinned) on the data template and on both stages' packaged templates; the
 ## packages are rebuilt only when their inputs changed.

@@ -5,7 +5,8 @@ stage (``make package``) to AWS through the AWS CLI, in this order:
 2. ``aws cloudformation deploy``: the stack (the template is over CloudFormation's 51,200
    bytes for a direct upload, so it goes through the artifact bucket too);
 3. the stack's outputs (``describe-stacks``) → the SPA's runtime ``config.json``;
-4. the SPA to its bucket: hashed ``assets/`` cached for a year (immutable) and never
+4. the SPA (``make package`` copied ``frontend/dist`` to ``build/<stage>/site``) to its
+   bucket: hashed ``assets/`` cached for a year (immutable) and never
    deleted (an open page may still load the last build's chunks), the other files, then
    ``config.json`` and last ``index.html`` with ``no-cache``;
 5. a CloudFront invalidation of every file that is not content-hashed.
@@ -27,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DIST = ROOT / "frontend" / "dist"
 IMMUTABLE = "public, max-age=31536000, immutable"
 NO_CACHE = "no-cache"
 #: The stack outputs the steps after the stack need.
@@ -41,7 +41,7 @@ class Options:
     stack: str
     region: str | None
     parameters: dict[str, str]
-    build: Path  # make package's folder of the stage: template.json, deployment.zip
+    build: Path  # make package's folder of the stage: template.json, deployment.zip, site/
 
 
 def runtime_config(outputs: dict[str, str]) -> dict[str, Any]:
@@ -126,7 +126,7 @@ def _not_hashed(dist: Path) -> list[str]:
 
 
 def site_commands(
-    options: Options, outputs: dict[str, str], config_file: Path, dist: Path = DIST
+    options: Options, outputs: dict[str, str], config_file: Path, dist: Path
 ) -> list[list[str]]:
     """Steps 4 and 5: upload the SPA with its cache headers, then invalidate."""
     bucket = f"s3://{outputs['SpaBucketName']}"
@@ -190,13 +190,15 @@ def site_commands(
 def deploy(
     options: Options,
     run: Callable[[list[str]], str],
-    dist: Path = DIST,
+    dist: Path | None = None,
     outputs: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """Every step through ``run`` (which returns a command's stdout); returns the outputs.
+    ``dist``: the SPA's build (default: the copy ``make package`` made, ``<build>/site``).
     With ``outputs`` given (a dry run), they stand in for ``describe-stacks``'s."""
+    dist = dist or options.build / "site"
     if not (dist / "index.html").is_file():
-        raise SystemExit(f"{dist}/index.html is missing: build the SPA first (make frontend)")
+        raise SystemExit(f"{dist}/index.html is missing: make package STAGE={options.stage}")
     template = options.build / "template.json"
     if not template.is_file():
         raise SystemExit(f"{template} is missing: make package STAGE={options.stage}")

@@ -256,9 +256,10 @@ def _queue_of_trigger(queue: Any, queues: dict[str, Any]) -> str:
     for logical in queues:
         if PACKAGE_NAMES.of(logical) == name:
             return logical
+    variables = sorted(ENV_VARS[q] for q in queues if q in ENV_VARS)
     raise PackageError(
         f"an SQS handler consumes {name!r}, which is no queue of infra/resources.yaml "
-        f"(its name must come from one of {sorted(v for v in ENV_VARS.values())})"
+        f"(its name must come from {' or '.join(variables)})"
     )
 
 
