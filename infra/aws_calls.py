@@ -15,10 +15,11 @@ a literal, a client method that is no operation of its service.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 #: boto3 service name → IAM action prefix (SES v2's actions are ``ses:``).
 IAM_PREFIX = {
@@ -94,15 +95,29 @@ def operations(service: str) -> dict[str, str]:
     return {xform_name(op): op for op in model.operation_names}
 
 
+#: Where a name or attribute was assigned: (class, function) — None for module level.
+_Scope = tuple[str | None, str | None]
+
+
 @dataclass
 class _Module:
     name: str
     path: str
     tree: ast.Module
     imports: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    functions: dict[str, str] = field(default_factory=dict)  # name → service it returns
-    names: dict[str, str] = field(default_factory=dict)  # variable → service
-    attributes: dict[str, str] = field(default_factory=dict)  # self.x / obj.x → service
+    #: module-level function → the services of the clients it returns
+    functions: dict[str, set[str]] = field(default_factory=dict)
+    #: (function or None, variable) → services of the clients assigned to it
+    names: dict[tuple[str | None, str], set[str]] = field(default_factory=dict)
+    #: (class or None, attribute) → services; ``self.x`` in a class is that class's
+    attributes: dict[tuple[str | None, str], set[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Context:
+    cls: str | None = None
+    function: str | None = None
+    global_names: frozenset[str] = frozenset()
 
 
 def _literal(node: ast.AST | None) -> str | None:
@@ -114,6 +129,31 @@ def _argument(call: ast.Call, position: int, keyword: str) -> ast.AST | None:
         if kw.arg == keyword:
             return kw.value
     return call.args[position] if len(call.args) > position else None
+
+
+def _add(table: dict[Any, set[str]], key: object, services: set[str]) -> bool:
+    known = table.setdefault(key, set())
+    if services <= known:
+        return False
+    known |= services
+    return True
+
+
+def _walk_scoped(node: ast.AST, ctx: _Context) -> Iterator[tuple[ast.AST, _Context]]:
+    """Every node under ``node`` with the class and function it is in."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.ClassDef):
+            yield child, ctx
+            yield from _walk_scoped(child, _Context(child.name, None))
+        elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+            declared = frozenset(
+                n for g in ast.walk(child) if isinstance(g, ast.Global) for n in g.names
+            )
+            yield child, ctx
+            yield from _walk_scoped(child, _Context(ctx.cls, child.name, declared))
+        else:
+            yield child, ctx
+            yield from _walk_scoped(child, ctx)
 
 
 class _Scanner:
@@ -129,8 +169,8 @@ class _Scanner:
             return self.modules[f"{source}.{attribute}"], None
         return self.modules.get(source), attribute
 
-    def service_of(self, module: _Module, node: ast.AST) -> str | None:
-        """The boto3 service of the client ``node`` evaluates to, or None if it is no client."""
+    def service_of(self, module: _Module, node: ast.AST, ctx: _Context) -> set[str]:
+        """The boto3 services of the client ``node`` evaluates to (empty: no client)."""
         if isinstance(node, ast.Call):
             func = node.func
             if (
@@ -143,72 +183,78 @@ class _Scanner:
             if isinstance(func, ast.Attribute) and func.attr == "client":
                 service = _literal(_argument(node, 0, "service_name"))
                 if service is not None:
-                    return service
+                    return {service}
             if isinstance(func, ast.Name):
                 if func.id in module.functions:
                     return module.functions[func.id]
                 source, attribute = self._imported(module, func.id)
                 if source is not None and attribute is not None:
-                    return source.functions.get(attribute)
+                    return source.functions.get(attribute, set())
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
                 source, attribute = self._imported(module, func.value.id)
                 if source is not None and attribute is None:
-                    return source.functions.get(func.attr)
-            return None
+                    return source.functions.get(func.attr, set())
+            return set()
         if isinstance(node, ast.Name):
-            if node.id in module.names:
-                return module.names[node.id]
+            for key in ((ctx.function, node.id), (None, node.id)):
+                if key in module.names:
+                    return module.names[key]
             source, attribute = self._imported(module, node.id)
             if source is not None and attribute is not None:
-                return source.names.get(attribute)
-            return None
+                return source.names.get((None, attribute), set())
+            return set()
         if isinstance(node, ast.Attribute):
             if isinstance(node.value, ast.Name):
+                if node.value.id == "self" and (ctx.cls, node.attr) in module.attributes:
+                    return module.attributes[(ctx.cls, node.attr)]
                 source, attribute = self._imported(module, node.value.id)
                 if source is not None and attribute is None:
-                    return source.names.get(node.attr)
-            return module.attributes.get(node.attr)
-        return None
+                    return source.names.get((None, node.attr), set())
+            return module.attributes.get((None, node.attr), set())
+        return set()
 
     def learn(self, module: _Module) -> bool:
-        """One pass over a module's assignments and functions; True if it learnt anything."""
+        """One pass over a module's assignments and returns; True if it learnt anything (it
+        only ever adds, so passes until nothing is new always end)."""
         changed = False
-        for node in ast.walk(module.tree):
+        for node, ctx in _walk_scoped(module.tree, _Context()):
             if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
-                service = self.service_of(module, node.value)
+                services = self.service_of(module, node.value, ctx)
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in targets if service else []:
-                    table = (
-                        module.names
-                        if isinstance(target, ast.Name)
-                        else module.attributes
-                        if isinstance(target, ast.Attribute)
-                        else None
-                    )
-                    key = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
-                    if table is not None and table.get(key) != service:
-                        table[key] = service  # type: ignore[assignment]
-                        changed = True
-        for node in module.tree.body:
-            if not isinstance(node, ast.FunctionDef):
-                continue
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.Return) and inner.value is not None:
-                    service = self.service_of(module, inner.value)
-                    if service and module.functions.get(node.name) != service:
-                        module.functions[node.name] = service
-                        changed = True
+                for target in targets if services else []:
+                    if isinstance(target, ast.Name):
+                        local = ctx.function if target.id not in ctx.global_names else None
+                        changed |= _add(module.names, (local, target.id), services)
+                    elif isinstance(target, ast.Attribute):
+                        owner = (
+                            ctx.cls
+                            if isinstance(target.value, ast.Name) and target.value.id == "self"
+                            else None
+                        )
+                        changed |= _add(module.attributes, (owner, target.attr), services)
+            elif (
+                isinstance(node, ast.Return)
+                and node.value is not None
+                and ctx.cls is None
+                and ctx.function is not None
+            ):
+                services = self.service_of(module, node.value, ctx)
+                if services:
+                    changed |= _add(module.functions, ctx.function, services)
         return changed
 
     def calls(self, module: _Module) -> list[AwsCall]:
         found = []
-        for node in ast.walk(module.tree):
+        for node, ctx in _walk_scoped(module.tree, _Context()):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
-            service = self.service_of(module, node.func.value)
-            if service is None:
+            services = self.service_of(module, node.func.value, ctx)
+            if not services:
                 continue
             where = f"{module.path}:{node.lineno}"
+            if len(services) > 1:
+                raise ScanError(f"{where}: a client of {sorted(services)}: which one?")
+            (service,) = services
             if service not in IAM_PREFIX:
                 raise ScanError(f"{where}: a {service} client: add its IAM prefix to IAM_PREFIX")
             method = node.func.attr

@@ -108,6 +108,58 @@ def test_a_new_call_is_a_missing_permission_until_the_policy_allows_it(tmp_path)
     assert aws_calls.missing_from(policy, after) == ["dynamodb:Scan"]  # DeleteItem was there
 
 
+def test_the_scanner_keeps_clients_apart_by_class_and_function(tmp_path):
+    """Two providers each holding ``self.client`` of another service, two functions each
+    with a local ``client``: every call is its own client's."""
+    needed = _scan_snippets(
+        tmp_path,
+        {
+            "outbox.py": """
+                import boto3
+
+                class Sms:
+                    def __init__(self):
+                        self.client = boto3.client("sns", region_name="cn-north-1")
+
+                    def send(self, m):
+                        return self.client.publish(PhoneNumber=m, Message="x")
+
+                class Mail:
+                    def __init__(self):
+                        self.client = boto3.client("sesv2")
+
+                    def send(self, m):
+                        return self.client.send_email(FromEmailAddress=m)
+
+                def files():
+                    client = boto3.client("s3")
+                    client.put_object(Bucket="b", Key="k", Body=b"")
+
+                def depth():
+                    client = boto3.client("sqs")
+                    client.get_queue_attributes(QueueUrl="q")
+                """,
+        },
+    )
+    assert needed == {
+        "sns:Publish": ["outbox.py:9"],
+        "ses:SendEmail": ["outbox.py:16"],
+        "s3:PutObject": ["outbox.py:20"],
+        "sqs:GetQueueAttributes": ["outbox.py:24"],
+    }
+
+
+def test_a_client_that_may_be_either_of_two_services_is_refused(tmp_path):
+    (tmp_path / "m.py").write_text(
+        "import boto3\n"
+        "c = boto3.client('sns')\n"
+        "c = boto3.client('sqs')\n"
+        "c.publish(Message='x')\n"
+    )
+    with pytest.raises(aws_calls.ScanError, match="which one"):
+        aws_calls.scan([tmp_path / "m.py"], tmp_path)
+
+
 @pytest.mark.parametrize(
     ("source", "refusal"),
     [
