@@ -12,7 +12,7 @@ Three steps, each deterministic (the same inputs give the same bytes):
 3. **Finish** what only the packaged template can tell (the functions are Chalice's):
    every SQS trigger consumes its template queue (``!GetAtt``, which also orders the trigger
    after its queue) and reports batch item failures; every function gets the resources'
-   names, the identity provider's settings, a log group kept ``LogRetentionDays`` (which it
+   names, the identity and notification settings, a log group kept ``LogRetentionDays`` (which it
    depends on) and an errors alarm; the policy file's ``${...}`` become ``Fn::Sub``; API
    Gateway's own refusals get problem+json bodies; the attachments bucket is named, not
    referenced, where a reference would close a dependency cycle (see ``resources.yaml``).
@@ -52,12 +52,17 @@ PACKAGE_NAMES = Names("xqt-package")
 #: Lambda's limits on a deployment package uploaded through S3.
 ZIPPED_LIMIT = 50 * 1024 * 1024
 UNZIPPED_LIMIT = 250 * 1024 * 1024
-#: Environment variables set from the identity outputs (``identity.yaml``).
-AUTH_ENV = {
+#: Environment variables set from the stack's outputs (``identity.yaml``,
+#: ``notifications.yaml``): what the parameters chose, computed once.
+OUTPUT_ENV = {
     "XQT_AUTH_ISSUER": "AuthIssuer",
     "XQT_AUTH_AUDIENCE": "AuthAudience",
     "XQT_AUTH_JWKS_URL": "AuthJwksUrl",
     "XQT_AUTH_AUDIENCE_CLAIM": "AuthAudienceClaim",
+    "XQT_SMS_PROVIDER": "SmsProvider",
+    "XQT_EMAIL_PROVIDER": "EmailProvider",
+    "XQT_MAIL_FROM": "MailFrom",
+    "XQT_CENTRE_EMAIL": "CentreEmail",
 }
 #: Variables the code reads that the template leaves unset, on purpose: the code's default
 #: is the deployed value, or the variable only means something on the local stack.
@@ -66,7 +71,7 @@ DEFAULTED_ENV = {
     "XQT_SWEEP_SHARDS": "shards of the sweep's index, 4",
     "XQT_USER_CACHE_SECONDS": "a user's role cached 30 s in a warm function",
     "XQT_DIRECTORY_CACHE_SECONDS": "the directory cached 60 s in a warm function",
-    "XQT_SMS_PROVIDER": "log: until a county's SMS gateway is configured (issue 6)",
+    "XQT_REPORT_MIN_RANKED": "a unit is ranked in a report from 5 appeals on",
     "XQT_AUTH_JWKS_FILE": "local stack only: its issuer's keys (deployed: XQT_AUTH_JWKS_URL)",
     "XQT_LOCAL_ISSUER_KEY_FILE": "local stack only: signs its demo users' tokens",
 }
@@ -229,11 +234,11 @@ def _resource_env(template: dict[str, Any]) -> dict[str, Any]:
 
 def lambda_environment(template: dict[str, Any]) -> dict[str, Any]:
     """What every function's environment gains from the template: the resources' names, the
-    identity provider's settings (the identity outputs), and ``EXTRA_ENV``."""
+    identity and notification settings (``OUTPUT_ENV``), and ``EXTRA_ENV``."""
     outputs = template["Outputs"]
     return {
         **_resource_env(template),
-        **{var: copy.deepcopy(outputs[name]["Value"]) for var, name in AUTH_ENV.items()},
+        **{var: copy.deepcopy(outputs[name]["Value"]) for var, name in OUTPUT_ENV.items()},
         **EXTRA_ENV,
     }
 
