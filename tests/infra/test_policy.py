@@ -151,10 +151,7 @@ def test_the_scanner_keeps_clients_apart_by_class_and_function(tmp_path):
 
 def test_a_client_that_may_be_either_of_two_services_is_refused(tmp_path):
     (tmp_path / "m.py").write_text(
-        "import boto3\n"
-        "c = boto3.client('sns')\n"
-        "c = boto3.client('sqs')\n"
-        "c.publish(Message='x')\n"
+        "import boto3\nc = boto3.client('sns')\nc = boto3.client('sqs')\nc.publish(Message='x')\n"
     )
     with pytest.raises(aws_calls.ScanError, match="which one"):
         aws_calls.scan([tmp_path / "m.py"], tmp_path)
