@@ -49,12 +49,12 @@ def _environment(data_dir: Path, endpoint: str) -> None:
             "XQT_AUTH_AUDIENCE": local_issuer.AUDIENCE,
             "XQT_AUTH_JWKS_FILE": str(jwks),
             "XQT_LOCAL_ISSUER_KEY_FILE": str(private),
+            # the sweep's CloudWatch metrics (EMF lines on stdout) mean nothing here
+            "POWERTOOLS_METRICS_DISABLED": "true",
             **Names(RESOURCE_PREFIX).environment(),
         }
     )
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
-    # the sweep's CloudWatch metrics (EMF lines on stdout) mean nothing without CloudWatch
-    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 
 
 def _create_resources(endpoint: str) -> None:
