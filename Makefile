@@ -9,7 +9,10 @@ PYTEST_WORKERS ?= 2
 FRONT  := frontend
 NODE_STAMP := $(FRONT)/node_modules/.installed-$(shell cat $(FRONT)/package-lock.json | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint typecheck layers pytest bench clean frontend frontend-check browser
+STAGE  ?= dev
+
+.PHONY: install run test lint typecheck layers pytest bench clean frontend frontend-check browser \
+	package lint-infra deploy
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,7 +58,7 @@ run: install frontend
 
 ## Every check CI runs: lint, format, types, layer contracts, the SPA's checks, all tests
 ## (API, local stack, and the browser tests in Chromium against the built SPA).
-test: install lint typecheck layers frontend-check frontend browser pytest
+test: install lint typecheck layers lint-infra frontend-check frontend browser pytest
 
 lint:
 	$(BIN)/ruff check .
@@ -69,6 +72,26 @@ layers:
 
 pytest:
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+## Every artifact of a stage (STAGE=dev|prod) in build/STAGE: the Lambda zip, the one
+## CloudFormation template (Chalice's output merged with infra/) and the SPA's build (site/).
+package: install frontend
+	$(BIN)/python -m infra.package $(STAGE)
+	rm -rf build/$(STAGE)/site && cp -R $(FRONT)/dist build/$(STAGE)/site
+
+## cfn-lint (pinned) on the data template and on both stages' packaged templates; the
+## packages are rebuilt only when their inputs changed.
+lint-infra: install
+	$(BIN)/python -m infra.package dev prod
+	$(BIN)/cfn-lint infra/resources.yaml build/dev/template.json build/prod/template.json
+
+## make deploy STAGE=prod ARTIFACT_BUCKET=<bucket> [PARAMS=<file.json>] [REGION=...]
+## [STACK=...] [DRY_RUN=1]: package, then the stack, the SPA and its config (docs/deploy.md).
+deploy: package
+	@test -n "$(ARTIFACT_BUCKET)" || { echo "ARTIFACT_BUCKET=<S3 bucket for the Lambda zip> is required"; exit 1; }
+	$(BIN)/python -m infra.deploy --stage $(STAGE) --artifact-bucket $(ARTIFACT_BUCKET) \
+	  $(if $(PARAMS),--parameters $(PARAMS)) $(if $(REGION),--region $(REGION)) \
+	  $(if $(STACK),--stack $(STACK)) $(if $(DRY_RUN),--dry-run)
 
 ## Benchmarks print figures (never asserted in tests).
 bench: install frontend browser

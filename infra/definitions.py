@@ -2,12 +2,15 @@
 
 The local stack and the API tests create what they need from this module, so the code and
 the cloud template cannot drift. Deployed stages get the same resources from the template
-through ``chalice package --merge-template``.
+through ``chalice package --merge-template`` (``infra/package.py``). The site's
+Content-Security-Policy is read from ``infra/site.yaml`` the same way, so the local stack
+and CloudFront send one policy.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,12 +18,22 @@ from typing import Any
 
 import yaml
 
-TEMPLATE = Path(__file__).with_name("resources.yaml")
+INFRA = Path(__file__).parent
+TEMPLATE = INFRA / "resources.yaml"
+#: The templates merged into one stack, in merge order (``infra/package.py``).
+FRAGMENTS = (
+    "resources.yaml",
+    "site.yaml",
+    "identity.yaml",
+    "notifications.yaml",
+    "alarms.yaml",
+)
 
 #: Environment variable through which the app learns each resource's physical name.
 ENV_VARS: dict[str, str] = {
     "MainTable": "XQT_TABLE",
     "ReportsBucket": "XQT_REPORTS_BUCKET",
+    "AttachmentsBucket": "XQT_ATTACHMENTS_BUCKET",
     "EscalationQueue": "XQT_ESCALATION_QUEUE",
     "ReportQueue": "XQT_REPORT_QUEUE",
 }
@@ -47,11 +60,28 @@ def _cfn_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str,
 _CfnLoader.add_multi_constructor("!", _cfn_tag)
 
 
+def load(path: Path) -> dict[str, Any]:
+    """A CloudFormation template in YAML, short-form tags as their long form."""
+    with path.open(encoding="utf-8") as fh:
+        loaded: dict[str, Any] = yaml.load(fh, Loader=_CfnLoader)  # noqa: S506 - SafeLoader
+    return loaded
+
+
 @cache
-def template() -> dict[str, Any]:
-    """The parsed CloudFormation template."""
-    with TEMPLATE.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+def template(name: str = TEMPLATE.name) -> dict[str, Any]:
+    """A parsed template of ``infra/`` (by default the data resources)."""
+    return load(INFRA / name)
+
+
+def content_security_policy(**sources: str) -> str:
+    """The site's Content-Security-Policy (``SiteHeadersPolicy`` in ``infra/site.yaml``) with
+    its ``${...}`` sources filled from ``sources`` (left out: none), e.g. the local stack's
+    policy, where the SPA connects to its own origin only."""
+    config = template("site.yaml")["Resources"]["SiteHeadersPolicy"]["Properties"]
+    csp = config["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]["ContentSecurityPolicy"]
+    text, _variables = csp["ContentSecurityPolicy"]["Fn::Sub"]
+    filled = re.sub(r"\$\{([^}]+)\}", lambda m: sources.get(m.group(1), ""), text)
+    return "; ".join(" ".join(part.split()) for part in filled.split(";"))
 
 
 def _resources(kind: str) -> dict[str, dict[str, Any]]:

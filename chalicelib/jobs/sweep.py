@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.config import settings
+from chalicelib.jobs import metrics
 from chalicelib.logs import logger
 from chalicelib.store import appeals, queues
 
@@ -21,4 +22,5 @@ def run(now: datetime) -> dict[str, Any]:
     sent = queues.send(settings().escalation_queue, bodies) if bodies else 0
     summary = {"found": len(findings), "enqueued": sent, "items_read": scanned}
     logger.info("deadline sweep", extra=summary)
+    metrics.sweep_findings(findings)
     return summary

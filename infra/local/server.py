@@ -49,6 +49,8 @@ def _environment(data_dir: Path, endpoint: str) -> None:
             "XQT_AUTH_AUDIENCE": local_issuer.AUDIENCE,
             "XQT_AUTH_JWKS_FILE": str(jwks),
             "XQT_LOCAL_ISSUER_KEY_FILE": str(private),
+            # the sweep's CloudWatch metrics (EMF lines on stdout) mean nothing here
+            "POWERTOOLS_METRICS_DISABLED": "true",
             **Names(RESOURCE_PREFIX).environment(),
         }
     )
@@ -71,12 +73,16 @@ def _create_resources(endpoint: str) -> None:
     create_all(session, Names(RESOURCE_PREFIX))
 
 
-#: No inline script anywhere; styles may be inline (Element Plus positions popups by style).
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
+def _content_security_policy() -> str:
+    """The deployed site's policy (``infra/site.yaml``): no inline script anywhere; styles may
+    be inline (Element Plus positions popups by style). Here the SPA connects to its own
+    origin only (the deployed one adds the uploads bucket and the identity provider)."""
+    from infra.definitions import content_security_policy
+
+    return content_security_policy()
+
+
+CONTENT_SECURITY_POLICY = _content_security_policy()
 
 
 def _handler_class() -> type:

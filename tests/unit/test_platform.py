@@ -78,10 +78,11 @@ def test_table_definitions_come_from_the_template():
     assert table["TableName"] == "unit-maintable"
     assert {g["IndexName"] for g in table["GlobalSecondaryIndexes"]} == {"gsi1", "gsi2"}
     assert definitions.ttl_specs(names) == [("unit-maintable", "expires_at")]
-    assert definitions.bucket_names(names) == ["unit-reportsbucket"]
+    assert definitions.bucket_names(names) == ["unit-reportsbucket", "unit-attachmentsbucket"]
     assert names.environment() == {
         "XQT_TABLE": "unit-maintable",
         "XQT_REPORTS_BUCKET": "unit-reportsbucket",
+        "XQT_ATTACHMENTS_BUCKET": "unit-attachmentsbucket",
         "XQT_ESCALATION_QUEUE": "unit-escalationqueue",
         "XQT_REPORT_QUEUE": "unit-reportqueue",
     }
@@ -123,6 +124,87 @@ def test_store_keys_use_only_indexes_the_template_defines():
         keys.user_indexes("admin"),
     ):
         assert set(built) <= {"gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}
+    # every index a query names (index=..., "IndexName": ...), literal or keys.GSIn
+    used = _indexes_queried()
+    assert used >= {"gsi1", "gsi2"}, used  # the scan sees the queries
+    assert used <= set(indexes), f"queries name indexes the template lacks: {used - set(indexes)}"
+
+
+def _code_files():
+    from tests.conftest import ROOT
+
+    return [ROOT / "app.py", *sorted((ROOT / "chalicelib").rglob("*.py"))]
+
+
+def _indexes_queried() -> set[str]:
+    """Index names the code queries, resolving ``keys.GSI1``-style constants."""
+    import ast
+
+    from chalicelib.store import keys
+
+    def value(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "keys"
+        ):
+            return getattr(keys, node.attr)
+        return None
+
+    used = set()
+    for path in _code_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg in ("index", "IndexName"):
+                used.add(value(node.value))
+            elif isinstance(node, ast.Dict):
+                for k, v in zip(node.keys, node.values, strict=True):
+                    if isinstance(k, ast.Constant) and k.value == "IndexName":
+                        used.add(value(v))
+    used.discard(None)
+    return used
+
+
+def test_every_setting_the_code_reads_is_deployed_or_has_its_default():
+    """An XQT_* variable the code reads is set on every function by the packaged template
+    (resources, identity, .chalice/config.json), or is listed with the reason its default
+    holds; a variable the template sets points at a resource of the template."""
+    import ast
+    import re
+
+    from infra import definitions, package
+    from tests.conftest import ROOT
+
+    read = set()
+    for path in _code_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and re.fullmatch(r"XQT_[A-Z0-9_]+", str(node.value)):
+                read.add(node.value)
+    assert {"XQT_TABLE", "XQT_AUTH_ISSUER", "XQT_ESCALATION_QUEUE"} <= read  # the scan works
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    for stage in package.STAGES:
+        deployed = set(package.lambda_environment(package.merge_fragments(stage)))
+        deployed |= set(config["environment_variables"])
+        deployed |= set(config["stages"][stage]["environment_variables"])
+        unset = read - deployed - set(package.DEFAULTED_ENV)
+        assert not unset, f"{stage}: read by the code, set by no template: {sorted(unset)}"
+    resources = definitions.template()["Resources"]
+    assert set(definitions.ENV_VARS) <= set(resources)
+
+
+def test_queue_handlers_consume_queues_of_the_template():
+    """Each @app.on_sqs_message handler's queue (named through its XQT_*_QUEUE variable) is a
+    queue of infra/resources.yaml, and so is its dead-letter queue's redrive target."""
+    from infra import package
+
+    consumed = package.app_queues()
+    assert consumed["escalations"] == "EscalationQueue"
+    from infra import definitions
+
+    resources = definitions.template()["Resources"]
+    for queue in consumed.values():
+        assert "RedrivePolicy" in resources[queue]["Properties"], f"{queue} has no DLQ"
 
 
 @pytest.mark.parametrize("bad", ["", "@@@"])
