@@ -162,6 +162,35 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "already_decided": {"zh": "诉求 {id} 已有会办决定", "en": "Appeal {id} is already decided"},
     "month_invalid": {"zh": "月份格式应为 YYYY-MM", "en": "The month must be YYYY-MM"},
+    # reports and notices
+    "month_or_range": {
+        "zh": "请给出月份(month),或起止日期(from 与 to),二者择一",
+        "en": "Give a month, or a from and to date — one or the other",
+    },
+    "range_reversed": {"zh": "结束日期早于开始日期", "en": "The end is before the start"},
+    "range_too_long": {
+        "zh": "统计期间最长 {days} 天",
+        "en": "A period covers at most {days} days",
+    },
+    "period_in_future": {
+        "zh": "统计期间尚未开始",
+        "en": "The period has not begun yet",
+    },
+    "report_not_found": {"zh": "报告 {id} 不存在", "en": "Report {id} not found"},
+    "report_exists": {
+        "zh": "{period} 的报告已生成",
+        "en": "The report of {period} was already started",
+    },
+    "report_not_done": {
+        "zh": "报告 {id} 尚未生成完成",
+        "en": "Report {id} is not finished",
+    },
+    "report_not_running": {"zh": "报告 {id} 不在生成中", "en": "Report {id} is not being built"},
+    "notice_not_found": {"zh": "通报 {id} 不存在", "en": "Notice {id} not found"},
+    "notice_already_corrected": {
+        "zh": "通报 {id} 已有更正通报,请更正那一份",
+        "en": "Notice {id} was already corrected: correct the correction",
+    },
     "not_level_two": {
         "zh": "诉求 {id} 不是待会办(二级)的在办诉求",
         "en": "Appeal {id} is not an open level-2 appeal",

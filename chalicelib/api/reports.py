@@ -142,11 +142,12 @@ def _report(item: dict[str, Any], with_links: bool = False) -> Report:
     outputs = data.pop("outputs", None) or {}
     report = Report.model_validate({**data, "summary": json.loads(summary) if summary else None})
     if with_links and report.status == "done":
-        name = f"兴企通报告-{report.period.key}"
+        name, ascii_name = f"兴企通报告-{report.period.key}", f"xqt-report-{report.period.key}"
         report.downloads = Downloads(
-            xlsx=files.link(outputs["xlsx"], f"{name}.xlsx"),
-            csv=files.link(outputs["csv"], f"{name}.csv"),
-            json=files.link(outputs["json"], f"{name}.json"),
+            **{
+                kind: files.link(outputs[kind], f"{name}.{kind}", f"{ascii_name}.{kind}")
+                for kind in ("xlsx", "csv", "json")
+            }
         )
     return report
 

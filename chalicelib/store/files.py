@@ -51,10 +51,10 @@ def read(key: str) -> bytes:
     return bytes(resp["Body"].read())
 
 
-def link(key: str, filename: str, seconds: int = LINK_SECONDS) -> str:
-    """A presigned GET that downloads ``key`` as ``filename`` (Chinese names kept, RFC 6266)."""
-    ascii_name = filename.encode("ascii", "ignore").decode() or "report"
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+def link(key: str, filename: str, fallback: str, seconds: int = LINK_SECONDS) -> str:
+    """A presigned GET that downloads ``key`` as ``filename`` (Chinese names kept, RFC 6266;
+    ``fallback``: the plain ASCII name for clients that do not read ``filename*``)."""
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     return str(
         client().generate_presigned_url(
             "get_object",

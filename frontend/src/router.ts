@@ -13,6 +13,18 @@ declare module 'vue-router' {
   }
 }
 
+const REPORT_MAKERS: Role[] = ['admin', 'supervisor']
+const NOTICE_READERS: Role[] = ['department', 'commissioner', 'admin', 'supervisor']
+
+/** A reporting page, loaded with the reporting texts (kept out of the first bundle). */
+function reporting<T>(page: () => Promise<T>): () => Promise<T> {
+  return async () => {
+    const [module, texts] = await Promise.all([page(), import('@/i18n/reporting')])
+    texts.installReportingMessages()
+    return module
+  }
+}
+
 // Every page but sign-in is loaded on demand: an enterprise on a phone downloads the filing
 // page, not the service centre's administration.
 const routes: RouteRecordRaw[] = [
@@ -102,6 +114,33 @@ const routes: RouteRecordRaw[] = [
     path: '/department/ledger',
     component: () => import('@/pages/staff/LedgerPage.vue'),
     meta: { roles: ['department', 'admin', 'supervisor'], title: 'nav.ledger' },
+  },
+  {
+    path: '/reports',
+    component: reporting(() => import('@/pages/reports/ReportsPage.vue')),
+    meta: { roles: REPORT_MAKERS, title: 'nav.reports' },
+  },
+  {
+    path: '/reports/:id',
+    component: reporting(() => import('@/pages/reports/ReportDashboard.vue')),
+    props: true,
+    meta: { roles: REPORT_MAKERS, title: 'nav.reports' },
+  },
+  {
+    path: '/notices',
+    component: reporting(() => import('@/pages/notices/NoticesPage.vue')),
+    meta: { roles: NOTICE_READERS, title: 'nav.notices' },
+  },
+  {
+    path: '/notices/new',
+    component: reporting(() => import('@/pages/notices/PublishNotice.vue')),
+    meta: { roles: ['supervisor'], title: 'nav.publishNotice' },
+  },
+  {
+    path: '/notices/:id',
+    component: reporting(() => import('@/pages/notices/NoticePage.vue')),
+    props: true,
+    meta: { roles: NOTICE_READERS, title: 'nav.notices' },
   },
   {
     path: '/inbox',

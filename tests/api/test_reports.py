@@ -276,7 +276,6 @@ def test_the_workbook_reads_back(march):
 
     from chalicelib.store import files
     from chalicelib.store import reports as store
-
     from tests.conftest import ROOT
 
     item = store.get(march["report"]["id"])
@@ -351,6 +350,7 @@ def test_bad_periods_name_the_field(api, body, field, code):
     assert r.data["errors"][0]["field"] == field
     if code:
         assert r.data["errors"][0]["code"] == code
+        assert r.data["errors"][0]["message"] != "取值无效"  # worded, not the generic one
 
 
 def test_a_notice_is_published_once_listed_everywhere_and_only_corrected(api, march):

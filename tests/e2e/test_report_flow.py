@@ -39,7 +39,9 @@ def test_a_report_is_built_in_the_background_and_downloaded(stack):
     assert report["progress"] == 100 and report["summary"]["totals"]["received"] == 1
 
     with urllib.request.urlopen(report["downloads"]["xlsx"], timeout=10) as r:
-        assert "attachment" in r.headers["Content-Disposition"]
+        disposition = r.headers["Content-Disposition"]
+        assert disposition.startswith('attachment; filename="xqt-report-2026-06.xlsx"')
+        assert "UTF-8''%E5%85%B4%E4%BC%81%E9%80%9A" in disposition  # 兴企通…
         workbook = r.read()
     assert workbook[:2] == b"PK"
     book = openpyxl.load_workbook(io.BytesIO(workbook))

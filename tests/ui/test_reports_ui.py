@@ -44,7 +44,9 @@ def _month_of_appeals(live: Any) -> list[str]:
 
     clock("2026-03-10T09:00:00+08:00")
     land = ev(file("ent-hengrun", "land", "厂房扩建用地指标"), "comm-designated", "accept")
-    land = ev(land, "comm-designated", "transfer", departments=["tax", "hr-social"], due_working_days=1)
+    land = ev(
+        land, "comm-designated", "transfer", departments=["tax", "hr-social"], due_working_days=1
+    )
     land = ev(land, "dept-hr-social", "department_reply", content="社保补贴政策已向企业说明。")
     labour = ev(file("ent-xinghai", "labor", "技术工人招聘难"), "comm-above-100m", "accept")
     talent = ev(file("ent-xiaoyang", "talent", "研发人才公寓"), "comm-small-micro", "accept")
@@ -126,7 +128,10 @@ def test_a_month_reported_charted_and_notified_to_the_departments(open_session, 
         preview = page.get_by_test_id("preview-count")
         preview.wait_for()
         assert "将列出 3 项" in preview.inner_text()  # open overdue, its tax part, replied late
-        assert page.locator("[data-field=title] input, input[data-field=title]").first.input_value() == TITLE
+        assert (
+            page.locator("[data-field=title] input, input[data-field=title]").first.input_value()
+            == TITLE
+        )
         page.locator("[data-field=text] textarea, textarea[data-field=text]").first.fill(
             "3月,全县受理企业诉求 3 件,超期未答复 1 件。请相关部门限期办结。"
         )
@@ -154,7 +159,12 @@ def test_a_month_reported_charted_and_notified_to_the_departments(open_session, 
         assert page.get_by_test_id("notice-items").locator(f'[data-appeal="{land}"]').count() == 2
 
         # a correction: the original then says so and leads to it
-        body = {"report_id": report_id, "title": TITLE + "(更正)", "text": "更正。", "corrects": notice_id}
+        body = {
+            "report_id": report_id,
+            "title": TITLE + "(更正)",
+            "text": "更正。",
+            "corrects": notice_id,
+        }
         status, correction = live.call("POST", "/api/v1/notices", body, as_user="supervisor")
         assert status == 201, correction
         page = tax.go(f"/notices/{notice_id}")

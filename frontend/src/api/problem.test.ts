@@ -23,6 +23,14 @@ describe('problem details', () => {
     })
   })
 
+  it('words a field error by its code where the form knows it, the API’s message otherwise', () => {
+    const known = (p: { code: string }) => (p.code === 'reference_not_found' ? '部门不存在' : undefined)
+    expect(fieldErrors(new ApiError(400, problem), known)).toEqual({
+      title: '不能超过 100 个字符',
+      'departments.0': '部门不存在',
+    })
+  })
+
   it('has no field errors for other problems or other errors', () => {
     const conflict = { ...problem, status: 409, code: 'version_conflict', errors: undefined }
     expect(fieldErrors(new ApiError(409, conflict))).toEqual({})

@@ -35,12 +35,17 @@ export function isProblem(value: unknown): value is Problem {
   return typeof value === 'object' && value !== null && 'code' in value && 'status' in value
 }
 
-/** Field → message for a form (`departments.0` is kept as is: forms name their items). */
-export function fieldErrors(error: unknown): Record<string, string> {
+/** Field → message for a form (`departments.0` is kept as is: forms name their items).
+ * `translate` words a field's `code` in the reader's language where the form knows it;
+ * otherwise the API's own message is shown. */
+export function fieldErrors(
+  error: unknown,
+  translate?: (problem: FieldProblem) => string | undefined,
+): Record<string, string> {
   if (!(error instanceof ApiError) || !error.problem.errors) return {}
   const out: Record<string, string> = {}
   for (const e of error.problem.errors) {
-    if (!(e.field in out)) out[e.field] = e.message
+    if (!(e.field in out)) out[e.field] = translate?.(e) ?? e.message
   }
   return out
 }

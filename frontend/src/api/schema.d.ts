@@ -2722,9 +2722,14 @@ export interface components {
             report_id: string;
             /**
              * Items
-             * @description overdue and late items with their owners
+             * @description overdue and late items with their owners, the most days late first
              */
             items: components["schemas"]["NoticeItem"][];
+            /**
+             * Items Total
+             * @description items in the report (the notice names up to 500)
+             */
+            items_total: number;
             /**
              * Departments
              * @description departments, ranked

@@ -1,9 +1,10 @@
 // Problem+json field errors next to the fields they name; any other error as one message.
 import { reactive, ref } from 'vue'
 
-import { ApiError, fieldErrors, problemMessage } from '@/api/problem'
+import { ApiError, fieldErrors, problemMessage, type FieldProblem } from '@/api/problem'
 
-export function useFieldErrors() {
+/** `translate`: a field error's words by its code (see `fieldErrors`). */
+export function useFieldErrors(translate?: (problem: FieldProblem) => string | undefined) {
   const errors = reactive<Record<string, string>>({})
   const message = ref<string | null>(null)
 
@@ -15,7 +16,7 @@ export function useFieldErrors() {
   /** Show an error from the API; returns true if it named fields. */
   function show(error: unknown): boolean {
     clear()
-    const fields = fieldErrors(error)
+    const fields = fieldErrors(error, translate)
     Object.assign(errors, fields)
     const named = Object.keys(fields).length > 0
     if (!named || !(error instanceof ApiError)) message.value = problemMessage(error)

@@ -5,7 +5,9 @@ import calendar from './messages/calendar'
 import common from './messages/common'
 import enterprise from './messages/enterprise'
 import meetings from './messages/meetings'
+import notices from './messages/notices'
 import operator from './messages/operator'
+import reports from './messages/reports'
 import staff from './messages/staff'
 
 function keys(value: unknown, prefix = ''): string[] {
@@ -14,7 +16,7 @@ function keys(value: unknown, prefix = ''): string[] {
 }
 
 describe('messages', () => {
-  it.each(Object.entries({ common, enterprise, operator, staff, admin, calendar, meetings }))(
+  it.each(Object.entries({ common, enterprise, operator, staff, admin, calendar, meetings, reports, notices }))(
     '%s has the same keys in Chinese and English, none empty',
     (_, module) => {
       expect(keys(module.en).sort()).toEqual(keys(module.zh).sort())
@@ -31,5 +33,16 @@ describe('messages', () => {
     expect(Object.keys(common.zh.status)).toEqual(['received', 'processing', 'replied', 'closed'])
     expect(Object.keys(common.zh.category)).toHaveLength(9)
     expect(Object.keys(common.zh.channel)).toEqual(['web', 'hotline_12345', 'hotline_center'])
+  })
+
+  it('adds the reporting texts to the app when a reporting page loads, and not before', async () => {
+    const { i18n } = await import('.')
+    const { installReportingMessages } = await import('./reporting')
+    expect(i18n.global.te('reports.title', 'zh-CN')).toBe(false)
+    installReportingMessages()
+    installReportingMessages()
+    expect(i18n.global.t('reports.title')).toBe('报告统计')
+    expect(i18n.global.te('notices.form.submit', 'en')).toBe(true)
+    expect(i18n.global.te('common.nav.reports', 'zh-CN')).toBe(true)
   })
 })
