@@ -18,6 +18,7 @@ from chalicelib.api import (
     meetings,
     middleware,
     openapi,
+    policies,
     reports,
     users,
 )
@@ -38,6 +39,7 @@ for module in (
     meetings,
     inbox,
     reports,
+    policies,
 ):
     app.register_blueprint(module.api.blueprint, url_prefix=API_PREFIX)
 
@@ -55,6 +57,7 @@ quiet_libraries()
 SWEEP_MINUTES = int(os.environ.get("XQT_SWEEP_MINUTES", "5"))
 ESCALATION_QUEUE = os.environ.get("XQT_ESCALATION_QUEUE", "xingqitong-escalations")
 REPORT_QUEUE = os.environ.get("XQT_REPORT_QUEUE", "xingqitong-reports")
+JOB_QUEUE = os.environ.get("XQT_JOB_QUEUE", "xingqitong-jobs")
 
 
 @app.schedule(Rate(SWEEP_MINUTES, unit=Rate.MINUTES), name="deadline_sweep")
@@ -109,3 +112,11 @@ def monthly_report(event: Any) -> dict[str, Any]:
     from chalicelib.jobs import reports as job
 
     return job.monthly(clock.now())
+
+
+@app.on_sqs_message(queue=JOB_QUEUE, batch_size=1, name="jobs")
+def long_jobs(event: Any) -> dict[str, Any]:
+    """Long jobs (a policy's push, an import), page by page with checkpoints."""
+    from chalicelib.jobs import dispatch
+
+    return dispatch.handler(event.to_dict())

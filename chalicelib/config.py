@@ -23,6 +23,8 @@ class Settings(BaseModel):
     escalation_queue: str = "xingqitong-escalations"
     #: The report jobs' queue (its name).
     report_queue: str = "xingqitong-reports"
+    #: Long jobs' queue (policy pushes, imports).
+    job_queue: str = "xingqitong-jobs"
     #: A unit is ranked in a report only with at least this many appeals (deadlines settled;
     #: department replies for departments).
     report_min_ranked: int = Field(5, ge=1)
@@ -71,6 +73,7 @@ def settings() -> Settings:
         reports_bucket=env.get("XQT_REPORTS_BUCKET", ""),
         escalation_queue=env.get("XQT_ESCALATION_QUEUE", "xingqitong-escalations"),
         report_queue=env.get("XQT_REPORT_QUEUE", "xingqitong-reports"),
+        job_queue=env.get("XQT_JOB_QUEUE", "xingqitong-jobs"),
         report_min_ranked=int(env.get("XQT_REPORT_MIN_RANKED", "5")),
         centre_email=env.get("XQT_CENTRE_EMAIL", ""),
         mail_from=env.get("XQT_MAIL_FROM", "noreply@xingqitong.local"),

@@ -162,6 +162,21 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "already_decided": {"zh": "诉求 {id} 已有会办决定", "en": "Appeal {id} is already decided"},
     "month_invalid": {"zh": "月份格式应为 YYYY-MM", "en": "The month must be YYYY-MM"},
+    # policies and long jobs
+    "policy_not_found": {"zh": "政策 {id} 不存在", "en": "Policy {id} not found"},
+    "policy_already_published": {
+        "zh": "政策 {id} 已发布",
+        "en": "Policy {id} is published already",
+    },
+    "expires_before_effective": {
+        "zh": "失效日期早于生效日期",
+        "en": "It expires before it takes effect",
+    },
+    "too_many_interpretations": {
+        "zh": "每项政策最多 {max} 篇解读",
+        "en": "A policy has at most {max} interpretations",
+    },
+    "background_job_not_found": {"zh": "任务 {id} 不存在", "en": "Job {id} not found"},
     # reports and notices
     "month_or_range": {
         "zh": "请给出月份(month),或起止日期(from 与 to),二者择一",

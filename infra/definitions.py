@@ -36,6 +36,7 @@ ENV_VARS: dict[str, str] = {
     "AttachmentsBucket": "XQT_ATTACHMENTS_BUCKET",
     "EscalationQueue": "XQT_ESCALATION_QUEUE",
     "ReportQueue": "XQT_REPORT_QUEUE",
+    "JobQueue": "XQT_JOB_QUEUE",
 }
 
 

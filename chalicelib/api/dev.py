@@ -146,7 +146,7 @@ class JobResult(BaseModel):
     failed: int = Field(description="messages that failed (retried, then dead-lettered)")
 
 
-JOBS = ("deadline-sweep", "monthly-meeting", "outbox", "monthly-report", "reports")
+JOBS = ("deadline-sweep", "monthly-meeting", "outbox", "monthly-report", "reports", "jobs")
 
 
 @api.route(
@@ -160,10 +160,13 @@ JOBS = ("deadline-sweep", "monthly-meeting", "outbox", "monthly-report", "report
 def dev_job(ctx: Ctx, name: str) -> JobResult:
     """Run a scheduled job now on the business clock, then process the queue messages it
     produced before answering."""
-    from chalicelib.jobs import escalations, meetings, outbox, reports, runner, sweep
+    from chalicelib.jobs import dispatch, escalations, meetings, outbox, reports, runner, sweep
 
     if name not in JOBS:
         raise NotFound("job_not_found", name=name, jobs=", ".join(JOBS))
+    if name == "jobs":  # long jobs queued (policy pushes, imports): run them now
+        drained = runner.drain(settings().job_queue, dispatch.handler, timeout=120)
+        return JobResult(job=name, result={}, **drained)
     if name in ("monthly-report", "reports"):  # reports: build what is queued now
         result = reports.monthly(clock.now(), force=True) if name == "monthly-report" else {}
         drained = runner.drain(settings().report_queue, reports.handler, timeout=120)

@@ -40,6 +40,8 @@ class EnterpriseCreate(Strict):
     industry: Industry
     town: str | None = Town
     flags: Flags = Field(default_factory=Flags)
+    employees: int | None = Field(None, ge=0, le=10_000_000, description="从业人数")
+    revenue: float | None = Field(None, ge=0, le=1e10, description="上年营业收入(万元)")
     contacts: list[Contact] = Field(default_factory=list, max_length=10)
     commissioner_id: Slug | None = None
 
@@ -50,7 +52,7 @@ class EnterprisePatch(PatchBody):
             "examples": [{"version": 1, "town": "洋口镇", "size_class": "above_100m"}]
         }
     )
-    nullable = frozenset({"town", "commissioner_id"})
+    nullable = frozenset({"town", "commissioner_id", "employees", "revenue"})
 
     name: Name | None = None
     size_class: SizeClass | None = None
@@ -59,6 +61,8 @@ class EnterprisePatch(PatchBody):
     flags: Flags | None = None
     contacts: list[Contact] | None = Field(None, max_length=10)
     commissioner_id: Slug | None = None
+    employees: int | None = Field(None, ge=0, le=10_000_000)
+    revenue: float | None = Field(None, ge=0, le=1e10)
 
 
 class EnterpriseQuery(PageQuery):

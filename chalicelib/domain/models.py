@@ -100,6 +100,8 @@ class Enterprise(BaseModel):
     industry: Industry
     town: str | None = None
     flags: Flags = Field(default_factory=Flags)
+    employees: int | None = Field(None, description="从业人数 (policy conditions may use it)")
+    revenue: float | None = Field(None, description="上年营业收入, 万元 (policy conditions)")
     contacts: list[Contact] = Field(default_factory=list)
     commissioner_id: str | None = Field(None, description="named commissioner, if any")
     version: int

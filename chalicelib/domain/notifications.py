@@ -26,6 +26,7 @@ class Notification(BaseModel):
     title: str = Field(description="the appeal's title, or what happened")
     month: str | None = Field(None, description="meeting_missed: the month without a meeting")
     notice_id: str | None = Field(None, description="notice_published: the notice (通报)")
+    policy_id: str | None = Field(None, description="policy_matched: the policy")
     at: Timestamp
     by: str | None = Field(None, description="who did it (display name); null: the system")
     read: bool = False

@@ -96,3 +96,22 @@ def search(query: str | None, limit: int, cursor: str | None) -> tuple[list[dict
             cursor=cursor,
         )
     return [records.strip_keys(i) for i in items], nxt
+
+
+def count() -> int:
+    """How many enterprises are registered (a ``COUNT`` Query of the list: keys only, no
+    items returned) — a job's total, for its progress."""
+    params: dict[str, Any] = {
+        "TableName": db.table(),
+        "IndexName": keys.GSI1,
+        "KeyConditionExpression": "gsi1pk = :k",
+        "ExpressionAttributeValues": db.to_values({":k": "ENT"}),
+        "Select": "COUNT",
+    }
+    total = 0
+    while True:
+        resp = db.client().query(**params)
+        total += int(resp.get("Count", 0))
+        if not resp.get("LastEvaluatedKey"):
+            return total
+        params["ExclusiveStartKey"] = resp["LastEvaluatedKey"]

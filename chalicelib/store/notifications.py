@@ -59,13 +59,16 @@ def put_action(
     *,
     month: str | None = None,
     notice_id: str | None = None,
+    policy_id: str | None = None,
+    stable_id: str | None = None,
 ) -> dict[str, Any]:
     """The ``Put`` of a notification not caused by an appeal event (a month without a
-    meeting; a published notice), for a transaction or a single write."""
-    nid = uuid.uuid4().hex[:12]
+    meeting; a published notice; a policy that matches), for a transaction or a single
+    write. ``stable_id``: the same notification written twice is one (a retried job)."""
+    nid = stable_id or uuid.uuid4().hex[:12]
     item = {
         "pk": _partition(audience),
-        "sk": f"{at}#{time.time_ns():020d}#{nid}",
+        "sk": f"{at}#{nid}" if stable_id else f"{at}#{time.time_ns():020d}#{nid}",
         "item_type": "notification",
         "id": nid,
         "audience": audience,
@@ -75,6 +78,7 @@ def put_action(
         "at": at,
         "month": month,
         "notice_id": notice_id,
+        "policy_id": policy_id,
         "expires_at": epoch + KEEP_SECONDS,
     }
     return {"Put": {"Item": db.to_item(item)}}
@@ -169,3 +173,13 @@ def write(actions: list[dict[str, Any]]) -> None:
     """Write ``Put`` actions made by :func:`put_action` outside a transaction."""
     for action in actions:
         db.client().put_item(TableName=db.table(), **action["Put"])
+
+
+def write_batch(actions: list[dict[str, Any]]) -> None:
+    """Write ``Put`` actions of :func:`put_action` 25 to a ``BatchWriteItem`` (the unprocessed
+    ones again): a job notifying many audiences."""
+    for start in range(0, len(actions), 25):
+        pending = [{"PutRequest": {"Item": a["Put"]["Item"]}} for a in actions[start : start + 25]]
+        while pending:
+            resp = db.client().batch_write_item(RequestItems={db.table(): pending})
+            pending = resp.get("UnprocessedItems", {}).get(db.table(), [])

@@ -30,6 +30,7 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "XQT_REPORTS_BUCKET": "test-reportsbucket",
         "XQT_ESCALATION_QUEUE": "test-escalationqueue",
         "XQT_REPORT_QUEUE": "test-reportqueue",
+        "XQT_JOB_QUEUE": "test-jobqueue",
         "XQT_USER_CACHE_SECONDS": "0",  # role changes apply at once in tests
         "XQT_DIRECTORY_CACHE_SECONDS": "0",
     }

@@ -85,6 +85,7 @@ def test_table_definitions_come_from_the_template():
         "XQT_ATTACHMENTS_BUCKET": "unit-attachmentsbucket",
         "XQT_ESCALATION_QUEUE": "unit-escalationqueue",
         "XQT_REPORT_QUEUE": "unit-reportqueue",
+        "XQT_JOB_QUEUE": "unit-jobqueue",
     }
     specs = definitions.queue_specs(names)
     names_in_order = [q["QueueName"] for q in specs]

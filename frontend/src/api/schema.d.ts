@@ -484,6 +484,193 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 政策列表(公开)
+         * @description Published policies, the newest first; ``q`` finds every keyword in the title, issuer,
+         *         document number, summary, conditions and interpretations' titles. Expired policies only
+         *         with ``include_expired`` (they stay readable, marked).
+         */
+        get: operations["list_policies"];
+        put?: never;
+        /**
+         * 起草政策
+         * @description A draft: not public until published.
+         */
+        post: operations["create_policy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{policy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 政策详情(公开)
+         * @description A published policy with its interpretations (a draft does not exist for the public).
+         */
+        get: operations["get_policy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * 修改政策
+         * @description Change a policy under its version (a published one stays published; its catalogue
+         *         entry changes with it; its conditions are not pushed again).
+         */
+        patch: operations["update_policy"];
+        trace?: never;
+    };
+    "/api/v1/policies/{policy_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发布政策并推送给符合条件的企业
+         * @description Publish: the policy enters the public catalogue and a job tells every enterprise it
+         *         matches, in its inbox (follow it at ``GET /api/v1/jobs/{id}``). Once only.
+         */
+        post: operations["publish_policy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{policy_id}/interpretations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 添加政策解读 */
+        post: operations["add_interpretation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 政策管理列表
+         * @description Every policy, drafts included, the last changed first.
+         */
+        get: operations["admin_policies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/policies/{policy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 政策(含草稿) */
+        get: operations["admin_policy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 后台任务进度
+         * @description A long job: its status, progress, counts and, once done, its result.
+         */
+        get: operations["get_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 为我推荐的政策
+         * @description Policies in force for the caller's enterprise, each with the reasons it matched; then
+         *         the near misses, each with the one condition not met.
+         */
+        get: operations["my_policies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises/{uscc}/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 企业适用的政策
+         * @description The same for staff: what a commissioner can point an enterprise to.
+         */
+        get: operations["enterprise_policies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports": {
         parameters: {
             query?: never;
@@ -1686,6 +1873,74 @@ export interface components {
             category: string;
         };
         /**
+         * Conditions
+         * @description Who a policy is for; every list empty and nothing else set: every enterprise.
+         */
+        "Conditions-Input": {
+            /** Industries */
+            industries?: components["schemas"]["Industry"][];
+            /** Size Classes */
+            size_classes?: components["schemas"]["SizeClass"][];
+            /** Towns */
+            towns?: string[];
+            /**
+             * Key Tech
+             * @description only 重点科技型企业
+             * @default false
+             */
+            key_tech?: boolean;
+            /**
+             * Major Project
+             * @description only 省市重大项目 enterprises
+             * @default false
+             */
+            major_project?: boolean;
+            /**
+             * @description 从业人数
+             * @default null
+             */
+            employees?: components["schemas"]["Range-Input"] | null;
+            /**
+             * @description 上年营业收入(万元)
+             * @default null
+             */
+            revenue?: components["schemas"]["Range-Input"] | null;
+        };
+        /**
+         * Conditions
+         * @description Who a policy is for; every list empty and nothing else set: every enterprise.
+         */
+        "Conditions-Output": {
+            /** Industries */
+            industries: components["schemas"]["Industry"][];
+            /** Size Classes */
+            size_classes: components["schemas"]["SizeClass"][];
+            /** Towns */
+            towns: string[];
+            /**
+             * Key Tech
+             * @description only 重点科技型企业
+             * @default false
+             */
+            key_tech: boolean;
+            /**
+             * Major Project
+             * @description only 省市重大项目 enterprises
+             * @default false
+             */
+            major_project: boolean;
+            /**
+             * @description 从业人数
+             * @default null
+             */
+            employees: components["schemas"]["Range-Output"] | null;
+            /**
+             * @description 上年营业收入(万元)
+             * @default null
+             */
+            revenue: components["schemas"]["Range-Output"] | null;
+        };
+        /**
          * Confirm
          * @description The enterprise's verdict: resolved closes, not resolved reopens (重办).
          */
@@ -2047,6 +2302,18 @@ export interface components {
              */
             town: string | null;
             flags: components["schemas"]["Flags-Output"];
+            /**
+             * Employees
+             * @description 从业人数 (policy conditions may use it)
+             * @default null
+             */
+            employees: number | null;
+            /**
+             * Revenue
+             * @description 上年营业收入, 万元 (policy conditions)
+             * @default null
+             */
+            revenue: number | null;
             /** Contacts */
             contacts: components["schemas"]["Contact"][];
             /**
@@ -2105,6 +2372,18 @@ export interface components {
              */
             town?: string | null;
             flags?: components["schemas"]["Flags-Input"];
+            /**
+             * Employees
+             * @description 从业人数
+             * @default null
+             */
+            employees?: number | null;
+            /**
+             * Revenue
+             * @description 上年营业收入(万元)
+             * @default null
+             */
+            revenue?: number | null;
             /** Contacts */
             contacts?: components["schemas"]["Contact"][];
             /**
@@ -2164,6 +2443,16 @@ export interface components {
              * @default null
              */
             commissioner_id?: string | null;
+            /**
+             * Employees
+             * @default null
+             */
+            employees?: number | null;
+            /**
+             * Revenue
+             * @default null
+             */
+            revenue?: number | null;
         };
         /**
          * Escalate
@@ -2427,6 +2716,107 @@ export interface components {
          */
         Industry: "agriculture" | "industry" | "construction_real_estate" | "services" | "other";
         /**
+         * Interpretation
+         * @description 解读: a plain-language reading of the policy, by the service centre or its issuer.
+         */
+        Interpretation: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            /** Body */
+            body: string;
+            /**
+             * Author
+             * @description who wrote it (a department, or the service centre)
+             */
+            author: string;
+            /**
+             * Published At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            published_at: string;
+            published_by: components["schemas"]["Actor"];
+        };
+        /** InterpretationCreate */
+        InterpretationCreate: {
+            /**
+             * Version
+             * @description the policy's
+             */
+            version: number;
+            /** Title */
+            title: string;
+            /** Body */
+            body: string;
+            /**
+             * Author
+             * @description default: the service centre
+             * @default null
+             */
+            author?: string | null;
+        };
+        /**
+         * Job
+         * @description A long job (a policy's push, an import) and how far it is.
+         */
+        Job: {
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Status
+             * @description queued, running, done, failed
+             */
+            status: string;
+            /** Progress */
+            progress: number;
+            /**
+             * Processed
+             * @description items gone through
+             */
+            processed: number;
+            /**
+             * Total
+             * @description items to go through, when known
+             * @default null
+             */
+            total: number | null;
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Result
+             * @default null
+             */
+            result: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Error
+             * @default null
+             */
+            error: string | null;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Created At */
+            created_at: string;
+            /**
+             * Started At
+             * @default null
+             */
+            started_at: string | null;
+            /**
+             * Finished At
+             * @default null
+             */
+            finished_at: string | null;
+        };
+        /**
          * JobResult
          * @description What a job did, and what its queue's consumer did with the messages it produced.
          */
@@ -2458,6 +2848,21 @@ export interface components {
              * @default false
              */
             all?: boolean;
+        };
+        /** Match */
+        Match: {
+            /** Matched */
+            matched: boolean;
+            /**
+             * Reasons
+             * @description conditions met (for every enterprise: 「不限」)
+             */
+            reasons: components["schemas"]["Reason"][];
+            /**
+             * Failed
+             * @description conditions not met, or not known of it
+             */
+            failed: components["schemas"]["Reason"][];
         };
         /**
          * Meeting
@@ -2874,6 +3279,12 @@ export interface components {
              */
             notice_id: string | null;
             /**
+             * Policy Id
+             * @description policy_matched: the policy
+             * @default null
+             */
+            policy_id: string | null;
+            /**
              * At
              * @description ISO 8601, Beijing time (+08:00)
              */
@@ -3011,6 +3422,273 @@ export interface components {
             month: string | null;
         };
         /**
+         * Policy
+         * @description A policy document (政策) as published.
+         */
+        Policy: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            /**
+             * Issuer
+             * @description issuing department (发文单位)
+             */
+            issuer: string;
+            /**
+             * Doc Number
+             * @description 文号, e.g. 东政发〔2026〕12号
+             * @default null
+             */
+            doc_number: string | null;
+            /**
+             * Summary
+             * @default null
+             */
+            summary: string | null;
+            /** Body */
+            body: string;
+            /**
+             * Effective From
+             * Format: date
+             */
+            effective_from: string;
+            /**
+             * Expires On
+             * @description last day in force; null: no end
+             * @default null
+             */
+            expires_on: string | null;
+            conditions: components["schemas"]["Conditions-Output"];
+            /**
+             * Conditions Text
+             * @description the conditions in words
+             */
+            conditions_text: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published";
+            /**
+             * Published At
+             * @default null
+             */
+            published_at: string | null;
+            /** Interpretations */
+            interpretations: components["schemas"]["Interpretation"][];
+            /**
+             * Push Job Id
+             * @description the push to matching enterprises
+             * @default null
+             */
+            push_job_id: string | null;
+            /**
+             * Expired
+             * @description past its last day (still readable)
+             * @default false
+             */
+            expired: boolean;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            updated_at: string;
+        };
+        /** PolicyAdminPage */
+        PolicyAdminPage: {
+            /** Items */
+            items: components["schemas"]["Policy"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
+        };
+        /**
+         * PolicyCreate
+         * @example {
+         *       "body": "第一条 为推动工业企业转型升级……",
+         *       "conditions": {
+         *         "industries": [
+         *           "industry"
+         *         ],
+         *         "size_classes": [
+         *           "designated"
+         *         ]
+         *       },
+         *       "doc_number": "东政发〔2026〕12号",
+         *       "effective_from": "2026-01-01",
+         *       "expires_on": "2027-12-31",
+         *       "issuer": "县工业和信息化局",
+         *       "summary": "对年度技改投入 500 万元以上的规上工业企业给予补助。",
+         *       "title": "如东县支持工业企业技术改造的若干政策"
+         *     }
+         */
+        PolicyCreate: {
+            /** Title */
+            title: string;
+            /** Issuer */
+            issuer: string;
+            /**
+             * Doc Number
+             * @default null
+             */
+            doc_number?: string | null;
+            /**
+             * Summary
+             * @default null
+             */
+            summary?: string | null;
+            /** Body */
+            body: string;
+            /**
+             * Effective From
+             * Format: date
+             */
+            effective_from: string;
+            /**
+             * Expires On
+             * @default null
+             */
+            expires_on?: string | null;
+            conditions?: components["schemas"]["Conditions-Input"];
+        };
+        /** PolicyMatch */
+        PolicyMatch: {
+            policy: components["schemas"]["PolicySummary"];
+            match: components["schemas"]["Match"];
+            /**
+             * Near Miss
+             * @description failed exactly one condition
+             */
+            near_miss: boolean;
+        };
+        /** PolicyMatches */
+        PolicyMatches: {
+            /**
+             * Items
+             * @description matches first (newest first), then near misses
+             */
+            items: components["schemas"]["PolicyMatch"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: null;
+        };
+        /** PolicyPage */
+        PolicyPage: {
+            /** Items */
+            items: components["schemas"]["PolicySummary"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
+        };
+        /**
+         * PolicyPatch
+         * @example {
+         *       "expires_on": "2026-12-31",
+         *       "version": 2
+         *     }
+         */
+        PolicyPatch: {
+            /**
+             * Version
+             * @description the version the change is based on
+             */
+            version: number;
+            /**
+             * Title
+             * @default null
+             */
+            title?: string | null;
+            /**
+             * Issuer
+             * @default null
+             */
+            issuer?: string | null;
+            /**
+             * Doc Number
+             * @default null
+             */
+            doc_number?: string | null;
+            /**
+             * Summary
+             * @default null
+             */
+            summary?: string | null;
+            /**
+             * Body
+             * @default null
+             */
+            body?: string | null;
+            /**
+             * Effective From
+             * @default null
+             */
+            effective_from?: string | null;
+            /**
+             * Expires On
+             * @default null
+             */
+            expires_on?: string | null;
+            /** @default null */
+            conditions?: components["schemas"]["Conditions-Input"] | null;
+        };
+        /**
+         * PolicySummary
+         * @description A policy as the catalogue lists it (no body).
+         */
+        PolicySummary: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            /** Issuer */
+            issuer: string;
+            /**
+             * Doc Number
+             * @default null
+             */
+            doc_number: string | null;
+            /**
+             * Summary
+             * @default null
+             */
+            summary: string | null;
+            /**
+             * Effective From
+             * Format: date
+             */
+            effective_from: string;
+            /**
+             * Expires On
+             * @default null
+             */
+            expires_on: string | null;
+            /** Conditions Text */
+            conditions_text: string;
+            /**
+             * Interpretations
+             * @description how many interpretations it has
+             */
+            interpretations: number;
+            /** Published At */
+            published_at: string;
+            /** Expired */
+            expired: boolean;
+        };
+        /**
          * Problem
          * @description An error (RFC 9457). ``code`` is stable; messages follow ``Accept-Language``.
          */
@@ -3055,6 +3733,48 @@ export interface components {
              */
             message: string;
         };
+        /** Publish */
+        Publish: {
+            /** Version */
+            version: number;
+        };
+        /** Published */
+        Published: {
+            policy: components["schemas"]["Policy"];
+            job: components["schemas"]["Job"];
+        };
+        /**
+         * Range
+         * @description An inclusive range; either end may be open.
+         */
+        "Range-Input": {
+            /**
+             * Min
+             * @default null
+             */
+            min?: number | null;
+            /**
+             * Max
+             * @default null
+             */
+            max?: number | null;
+        };
+        /**
+         * Range
+         * @description An inclusive range; either end may be open.
+         */
+        "Range-Output": {
+            /**
+             * Min
+             * @default null
+             */
+            min: number | null;
+            /**
+             * Max
+             * @default null
+             */
+            max: number | null;
+        };
         /**
          * Rating
          * @description The enterprise's verdict on the reply: by itself (confirm) or by call-back (回访).
@@ -3079,6 +3799,22 @@ export interface components {
              * @description ISO 8601, Beijing time (+08:00)
              */
             at: string;
+        };
+        /**
+         * Reason
+         * @description One condition as matched or failed: a code for the SPA, words for people.
+         */
+        Reason: {
+            /**
+             * Condition
+             * @enum {string}
+             */
+            condition: "industry" | "size_class" | "town" | "key_tech" | "major_project" | "employees" | "revenue";
+            /**
+             * Text
+             * @description 「行业:工业」
+             */
+            text: string;
         };
         /**
          * Reassign
@@ -5894,6 +6630,610 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    list_policies: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+                /** @description 关键词,空格分隔,全部包含 (every word, anywhere) */
+                q?: string | null;
+                industry?: components["schemas"]["Industry"] | null;
+                size_class?: components["schemas"]["SizeClass"] | null;
+                /** @description also policies past their last day */
+                include_expired?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyCreate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Publish"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Published"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_interpretation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InterpretationCreate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    admin_policies: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyAdminPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    admin_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyMatches"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enterprise_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uscc: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyMatches"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };

@@ -1,0 +1,423 @@
+"""Policies (R1.2, R1.3): the public catalogue — list, search by Chinese keywords, filter by
+industry and size class, read a policy with its interpretations, without signing in — and
+the service centre's side: draft, change, publish (which pushes the policy to every
+enterprise it matches, as a job whose progress admins follow) and add interpretations. An
+enterprise sees the policies for it, each with why it matched, and the near misses with the
+one condition it failed."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from chalicelib import clock
+from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
+from chalicelib.api.schemas import PatchBody
+from chalicelib.domain.codes import Industry, Role, SizeClass
+from chalicelib.domain.models import Enterprise, Strict
+from chalicelib.domain.policies import (
+    BODY_MAX,
+    TITLE_MAX,
+    Conditions,
+    Interpretation,
+    Match,
+    Policy,
+    match,
+    summary,
+)
+from chalicelib.errors import InvalidTransition, NotFound, ValidationFailed, VersionConflict
+from chalicelib.store import enterprises as enterprise_store
+from chalicelib.store import jobs
+from chalicelib.store import policies as store
+
+api = Api(__name__, "policies")
+ADMINS = [Role.ADMIN]
+#: Interpretations one policy holds (each up to 5,000 characters: one DynamoDB item).
+MAX_INTERPRETATIONS = 10
+
+
+def _today() -> date:
+    return clock.to_beijing(clock.now()).date()
+
+
+class PolicyQuery(PageQuery):
+    q: str | None = Field(
+        None, max_length=50, description="关键词,空格分隔,全部包含 (every word, anywhere)"
+    )
+    industry: Industry | None = None
+    size_class: SizeClass | None = None
+    include_expired: bool = Field(False, description="also policies past their last day")
+
+
+class PolicySummary(BaseModel):
+    """A policy as the catalogue lists it (no body)."""
+
+    id: str
+    title: str
+    issuer: str
+    doc_number: str | None = None
+    summary: str | None = None
+    effective_from: date
+    expires_on: date | None = None
+    conditions_text: str
+    interpretations: int = Field(description="how many interpretations it has")
+    published_at: str
+    expired: bool
+
+
+class PolicyPage(Page[PolicySummary]):
+    pass
+
+
+class PolicyAdminPage(Page[Policy]):
+    pass
+
+
+def _summary(item: dict[str, Any], today: date) -> PolicySummary:
+    expires = None if item["expires_on"] == "9999-12-31" else date.fromisoformat(item["expires_on"])
+    return PolicySummary(
+        id=item["id"],
+        title=item["title"],
+        issuer=item["issuer"],
+        doc_number=item.get("doc_number"),
+        summary=item.get("summary"),
+        effective_from=date.fromisoformat(item["effective_from"]),
+        expires_on=expires,
+        conditions_text=item["conditions_text"],
+        interpretations=int(item.get("interpretations", 0)),
+        published_at=item["published_at"],
+        expired=expires is not None and expires < today,
+    )
+
+
+def _shown(p: Policy) -> Policy:
+    p.expired = p.is_expired(_today())
+    return p
+
+
+@api.route(
+    "/policies", summary="政策列表(公开)", query=PolicyQuery, response=PolicyPage, public=True
+)
+def list_policies(ctx: Ctx, query: PolicyQuery) -> PolicyPage:
+    """Published policies, the newest first; ``q`` finds every keyword in the title, issuer,
+    document number, summary, conditions and interpretations' titles. Expired policies only
+    with ``include_expired`` (they stay readable, marked)."""
+    today = _today()
+    items, nxt = store.catalog_page(
+        words=(query.q or "").split(),
+        industry=query.industry.value if query.industry else None,
+        size_class=query.size_class.value if query.size_class else None,
+        current_on=None if query.include_expired else today,
+        limit=query.limit,
+        cursor=query.cursor,
+    )
+    return PolicyPage(items=[_summary(i, today) for i in items], next_cursor=nxt)
+
+
+@api.route(
+    "/policies/{policy_id}",
+    summary="政策详情(公开)",
+    response=Policy,
+    public=True,
+    errors=(404,),
+)
+def get_policy(ctx: Ctx, policy_id: str) -> Policy:
+    """A published policy with its interpretations (a draft does not exist for the public)."""
+    p = store.get(policy_id)
+    if p.status != "published":
+        raise NotFound("policy_not_found", id=policy_id)
+    return _shown(p)
+
+
+# --- the service centre's side ------------------------------------------------------------
+
+
+class PolicyCreate(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "如东县支持工业企业技术改造的若干政策",
+                    "issuer": "县工业和信息化局",
+                    "doc_number": "东政发〔2026〕12号",
+                    "summary": "对年度技改投入 500 万元以上的规上工业企业给予补助。",
+                    "body": "第一条 为推动工业企业转型升级……",
+                    "effective_from": "2026-01-01",
+                    "expires_on": "2027-12-31",
+                    "conditions": {"industries": ["industry"], "size_classes": ["designated"]},
+                }
+            ]
+        }
+    )
+
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    issuer: str = Field(min_length=1, max_length=100)
+    doc_number: str | None = Field(None, min_length=1, max_length=60)
+    summary: str | None = Field(None, min_length=1, max_length=500)
+    body: str = Field(min_length=1, max_length=BODY_MAX)
+    effective_from: date
+    expires_on: date | None = None
+    conditions: Conditions = Field(default_factory=Conditions)
+
+    @model_validator(mode="after")
+    def _dates(self) -> PolicyCreate:
+        if self.expires_on is not None and self.expires_on < self.effective_from:
+            raise ValueError("expires before it takes effect")
+        return self
+
+
+class PolicyPatch(PatchBody):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"version": 2, "expires_on": "2026-12-31"}]}
+    )
+    nullable = frozenset({"doc_number", "summary", "expires_on"})
+
+    title: str | None = Field(None, min_length=1, max_length=TITLE_MAX)
+    issuer: str | None = Field(None, min_length=1, max_length=100)
+    doc_number: str | None = Field(None, min_length=1, max_length=60)
+    summary: str | None = Field(None, min_length=1, max_length=500)
+    body: str | None = Field(None, min_length=1, max_length=BODY_MAX)
+    effective_from: date | None = None
+    expires_on: date | None = None
+    conditions: Conditions | None = None
+
+
+class Publish(Strict):
+    version: int = Field(ge=1)
+
+
+class InterpretationCreate(Strict):
+    version: int = Field(ge=1, description="the policy's")
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    body: str = Field(min_length=1, max_length=5000)
+    author: str | None = Field(
+        None, min_length=1, max_length=100, description="default: the service centre"
+    )
+
+
+class Job(BaseModel):
+    """A long job (a policy's push, an import) and how far it is."""
+
+    id: str
+    kind: str
+    status: str = Field(description="queued, running, done, failed")
+    progress: int = Field(ge=0, le=100)
+    processed: int = Field(description="items gone through")
+    total: int | None = Field(None, description="items to go through, when known")
+    counts: dict[str, int] = Field(default_factory=dict)
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    created_at: str
+    started_at: str | None = None
+    finished_at: str | None = None
+
+
+class Published(BaseModel):
+    policy: Policy
+    job: Job
+
+
+def _check_dates(effective_from: date, expires_on: date | None) -> None:
+    if expires_on is not None and expires_on < effective_from:
+        raise ValidationFailed.one("expires_on", "expires_before_effective")
+
+
+@api.route(
+    "/policies",
+    "POST",
+    summary="起草政策",
+    request=PolicyCreate,
+    response=Policy,
+    status=201,
+    roles=ADMINS,
+)
+def create_policy(ctx: Ctx, body: PolicyCreate) -> Created:
+    """A draft: not public until published."""
+    now = clock.now()
+    at = clock.iso(now)
+    p = Policy(
+        id=f"P-{clock.to_beijing(now):%Y%m%d}-{secrets.token_hex(3)}",
+        **body.model_dump(),
+        conditions_text=summary(body.conditions),
+        status="draft",
+        version=1,
+        created_at=at,
+        updated_at=at,
+    )
+    created = store.create(p, ctx.user.actor())
+    return Created(created, f"/api/v1/admin/policies/{created.id}")
+
+
+@api.route(
+    "/policies/{policy_id}",
+    "PATCH",
+    summary="修改政策",
+    request=PolicyPatch,
+    response=Policy,
+    roles=ADMINS,
+    errors=(404, 409),
+)
+def update_policy(ctx: Ctx, policy_id: str, body: PolicyPatch) -> Policy:
+    """Change a policy under its version (a published one stays published; its catalogue
+    entry changes with it; its conditions are not pushed again)."""
+    before = store.get(policy_id)
+    after = Policy.model_validate({**before.model_dump(mode="json"), **body.changes()})
+    after.conditions_text = summary(after.conditions)
+    _check_dates(after.effective_from, after.expires_on)
+    if before.version != body.version:
+        raise VersionConflict("stale_version", given=body.version)
+    after.updated_at = clock.iso(clock.now())
+    return _shown(store.replace(before, after, ctx.user.actor()))
+
+
+@api.route(
+    "/policies/{policy_id}/publish",
+    "POST",
+    summary="发布政策并推送给符合条件的企业",
+    request=Publish,
+    response=Published,
+    roles=ADMINS,
+    errors=(404, 409),
+)
+def publish_policy(ctx: Ctx, policy_id: str, body: Publish) -> Published:
+    """Publish: the policy enters the public catalogue and a job tells every enterprise it
+    matches, in its inbox (follow it at ``GET /api/v1/jobs/{id}``). Once only."""
+    from chalicelib.jobs import dispatch
+
+    before = store.get(policy_id)
+    if before.version != body.version:
+        raise VersionConflict("stale_version", given=body.version)
+    if before.status == "published":
+        raise InvalidTransition("policy_already_published", id=policy_id)
+    now = clock.now()
+    job_item = jobs.new_item("policy_push", {"policy_id": policy_id}, ctx.user.actor(), now)
+    after = before.model_copy(
+        update={
+            "status": "published",
+            "published_at": clock.iso(now),
+            "push_job_id": job_item["id"],
+            "updated_at": clock.iso(now),
+        }
+    )
+    published = store.replace(before, after, ctx.user.actor(), extra=[jobs.put_action(job_item)])
+    dispatch.enqueue(job_item)
+    return Published(policy=_shown(published), job=Job.model_validate(jobs.get(job_item["id"])))
+
+
+@api.route(
+    "/policies/{policy_id}/interpretations",
+    "POST",
+    summary="添加政策解读",
+    request=InterpretationCreate,
+    response=Policy,
+    status=201,
+    roles=ADMINS,
+    errors=(404, 409),
+)
+def add_interpretation(ctx: Ctx, policy_id: str, body: InterpretationCreate) -> Created:
+    before = store.get(policy_id)
+    if len(before.interpretations) >= MAX_INTERPRETATIONS:
+        raise ValidationFailed.one("title", "too_many_interpretations", max=MAX_INTERPRETATIONS)
+    if before.version != body.version:
+        raise VersionConflict("stale_version", given=body.version)
+    now = clock.now()
+    item = Interpretation(
+        id=f"I-{secrets.token_hex(3)}",
+        title=body.title,
+        body=body.body,
+        author=body.author or "县民营企业服务中心",
+        published_at=clock.iso(now),
+        published_by=ctx.user.actor(),
+    )
+    after = before.model_copy(
+        update={"interpretations": [*before.interpretations, item], "updated_at": clock.iso(now)}
+    )
+    saved = store.replace(before, after, ctx.user.actor())
+    return Created(_shown(saved), f"/api/v1/policies/{policy_id}")
+
+
+@api.route(
+    "/admin/policies",
+    summary="政策管理列表",
+    query=PageQuery,
+    response=PolicyAdminPage,
+    roles=ADMINS,
+)
+def admin_policies(ctx: Ctx, query: PageQuery) -> PolicyAdminPage:
+    """Every policy, drafts included, the last changed first."""
+    items, nxt = store.page_all(query.limit, query.cursor)
+    return PolicyAdminPage(items=[_shown(p) for p in items], next_cursor=nxt)
+
+
+@api.route(
+    "/admin/policies/{policy_id}",
+    summary="政策(含草稿)",
+    response=Policy,
+    roles=ADMINS,
+    errors=(404,),
+)
+def admin_policy(ctx: Ctx, policy_id: str) -> Policy:
+    return _shown(store.get(policy_id))
+
+
+@api.route("/jobs/{job_id}", summary="后台任务进度", response=Job, roles=ADMINS, errors=(404,))
+def get_job(ctx: Ctx, job_id: str) -> Job:
+    """A long job: its status, progress, counts and, once done, its result."""
+    return Job.model_validate(jobs.get(job_id))
+
+
+# --- policies for an enterprise -----------------------------------------------------------
+
+
+class PolicyMatch(BaseModel):
+    policy: PolicySummary
+    match: Match
+    near_miss: bool = Field(description="failed exactly one condition")
+
+
+class PolicyMatches(BaseModel):
+    items: list[PolicyMatch] = Field(description="matches first (newest first), then near misses")
+    next_cursor: None = None
+
+
+def _matches(enterprise: Enterprise) -> PolicyMatches:
+    today = _today()
+    found: list[PolicyMatch] = []
+    for item in store.published(today):
+        m = match(Conditions.model_validate(item["conditions"]), enterprise)
+        if m.matched or m.near_miss:
+            found.append(PolicyMatch(policy=_summary(item, today), match=m, near_miss=m.near_miss))
+    matched = [f for f in found if f.match.matched]
+    near = [f for f in found if not f.match.matched]
+    matched.sort(key=lambda f: f.policy.published_at, reverse=True)
+    near.sort(key=lambda f: f.policy.published_at, reverse=True)
+    return PolicyMatches(items=matched + near)
+
+
+@api.route(
+    "/me/policies",
+    summary="为我推荐的政策",
+    response=PolicyMatches,
+    roles=[Role.ENTERPRISE],
+)
+def my_policies(ctx: Ctx) -> PolicyMatches:
+    """Policies in force for the caller's enterprise, each with the reasons it matched; then
+    the near misses, each with the one condition not met."""
+    uscc = ctx.user.enterprise_uscc or ""
+    return _matches(Enterprise.model_validate(enterprise_store.get(uscc)))
+
+
+@api.route(
+    "/enterprises/{uscc}/policies",
+    summary="企业适用的政策",
+    response=PolicyMatches,
+    roles=[Role.OPERATOR, Role.COMMISSIONER, Role.ADMIN, Role.SUPERVISOR],
+    errors=(404,),
+)
+def enterprise_policies(ctx: Ctx, uscc: str) -> PolicyMatches:
+    """The same for staff: what a commissioner can point an enterprise to."""
+    return _matches(Enterprise.model_validate(enterprise_store.get(uscc)))

@@ -1,0 +1,200 @@
+"""Policies (R1.2) and matching them to enterprises (R1.3).
+
+A policy carries declarative eligibility conditions: industries, size classes, towns (each
+empty = any), flags the enterprise must have (重点科技型企业, 省市重大项目) and numeric ranges on
+what the register keeps (从业人数, 上年营业收入). ``match`` says whether an enterprise meets every
+condition, why (each condition it met, in words: 「行业:工业」) and, when it does not, which
+conditions it failed — a *near miss* when it failed exactly one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from chalicelib.domain.codes import LABELS_ZH, Industry, SizeClass
+from chalicelib.domain.models import Actor, Enterprise, Strict, Timestamp
+
+TITLE_MAX = 200
+#: A body of 30,000 characters (about 90 KB in UTF-8) keeps the policy, its audit entry
+#: (old and new text of a change) and its interpretations within DynamoDB's 400 KB item.
+BODY_MAX = 30_000
+
+
+class Range(Strict):
+    """An inclusive range; either end may be open."""
+
+    min: float | None = Field(None, ge=0)
+    max: float | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min is above max")
+        return self
+
+    def holds(self, value: float | None) -> bool | None:
+        """True/False, or None when the enterprise's value is not kept (unknown)."""
+        if value is None:
+            return None
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+    def words(self, unit: str) -> str:
+        def n(x: float) -> str:
+            return f"{x:g}"
+
+        if self.min is not None and self.max is not None:
+            return f"{n(self.min)}–{n(self.max)}{unit}"
+        if self.min is not None:
+            return f"≥{n(self.min)}{unit}"
+        return f"≤{n(self.max or 0)}{unit}"
+
+
+class Conditions(Strict):
+    """Who a policy is for; every list empty and nothing else set: every enterprise."""
+
+    industries: list[Industry] = Field(default_factory=list, max_length=5)
+    size_classes: list[SizeClass] = Field(default_factory=list, max_length=3)
+    towns: list[str] = Field(default_factory=list, max_length=40)
+    key_tech: bool = Field(False, description="only 重点科技型企业")
+    major_project: bool = Field(False, description="only 省市重大项目 enterprises")
+    employees: Range | None = Field(None, description="从业人数")
+    revenue: Range | None = Field(None, description="上年营业收入(万元)")
+
+
+class Reason(BaseModel):
+    """One condition as matched or failed: a code for the SPA, words for people."""
+
+    condition: Literal[
+        "industry", "size_class", "town", "key_tech", "major_project", "employees", "revenue"
+    ]
+    text: str = Field(description="「行业:工业」")
+
+
+class Match(BaseModel):
+    matched: bool
+    reasons: list[Reason] = Field(description="conditions met (for every enterprise: 「不限」)")
+    failed: list[Reason] = Field(description="conditions not met, or not known of it")
+
+    @property
+    def near_miss(self) -> bool:
+        return not self.matched and len(self.failed) == 1
+
+
+def _names(values: list[str]) -> str:
+    return "、".join(LABELS_ZH.get(v, v) for v in values)
+
+
+def match(c: Conditions, e: Enterprise) -> Match:
+    """Does enterprise ``e`` meet conditions ``c``? With the reasons, both ways."""
+    met: list[Reason] = []
+    failed: list[Reason] = []
+
+    def check(condition: str, ok: bool | None, met_text: str, failed_text: str) -> None:
+        reason = Reason.model_validate(
+            {"condition": condition, "text": met_text if ok else failed_text}
+        )
+        (met if ok else failed).append(reason)
+
+    if c.industries:
+        check(
+            "industry",
+            e.industry in c.industries,
+            f"行业:{LABELS_ZH[e.industry]}",
+            f"行业须为{_names(list(c.industries))}",
+        )
+    if c.size_classes:
+        check(
+            "size_class",
+            e.size_class in c.size_classes,
+            f"规模:{LABELS_ZH[e.size_class]}",
+            f"规模须为{_names(list(c.size_classes))}",
+        )
+    if c.towns:
+        check("town", e.town in c.towns, f"乡镇:{e.town}", f"乡镇须为{'、'.join(c.towns)}")
+    if c.key_tech:
+        check("key_tech", e.flags.key_tech, "重点科技型企业", "须为重点科技型企业")
+    if c.major_project:
+        check("major_project", e.flags.major_project, "省市重大项目", "须有省市重大项目")
+    for condition, rng, value, label, unit in (
+        ("employees", c.employees, e.employees, "从业人数", "人"),
+        ("revenue", c.revenue, e.revenue, "营业收入", "万元"),
+    ):
+        if rng is None:
+            continue
+        holds = rng.holds(value)
+        unknown = "(未登记)" if holds is None else ""
+        check(
+            condition,
+            holds,
+            f"{label}:{rng.words(unit)}",
+            f"{label}须为{rng.words(unit)}{unknown}",
+        )
+    return Match(matched=not failed, reasons=met, failed=failed)
+
+
+def summary(c: Conditions) -> str:
+    """The conditions in words (「行业:工业;规模:规上」, or 「所有企业」)."""
+    parts = []
+    if c.industries:
+        parts.append(f"行业:{_names(list(c.industries))}")
+    if c.size_classes:
+        parts.append(f"规模:{_names(list(c.size_classes))}")
+    if c.towns:
+        parts.append(f"乡镇:{'、'.join(c.towns)}")
+    if c.key_tech:
+        parts.append("重点科技型企业")
+    if c.major_project:
+        parts.append("省市重大项目")
+    if c.employees:
+        parts.append(f"从业人数:{c.employees.words('人')}")
+    if c.revenue:
+        parts.append(f"营业收入:{c.revenue.words('万元')}")
+    return ";".join(parts) or "所有企业"
+
+
+class Interpretation(BaseModel):
+    """解读: a plain-language reading of the policy, by the service centre or its issuer."""
+
+    id: str
+    title: str
+    body: str
+    author: str = Field(description="who wrote it (a department, or the service centre)")
+    published_at: Timestamp
+    published_by: Actor
+
+
+class Policy(BaseModel):
+    """A policy document (政策) as published."""
+
+    id: str
+    title: str
+    issuer: str = Field(description="issuing department (发文单位)")
+    doc_number: str | None = Field(None, description="文号, e.g. 东政发〔2026〕12号")
+    summary: str | None = None
+    body: str
+    effective_from: date
+    expires_on: date | None = Field(None, description="last day in force; null: no end")
+    conditions: Conditions
+    conditions_text: str = Field(description="the conditions in words")
+    status: Literal["draft", "published"]
+    published_at: Timestamp | None = None
+    interpretations: list[Interpretation] = Field(default_factory=list)
+    push_job_id: str | None = Field(None, description="the push to matching enterprises")
+    expired: bool = Field(False, description="past its last day (still readable)")
+    version: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    def is_expired(self, today: date) -> bool:
+        return self.expires_on is not None and self.expires_on < today
+
+
+def search_text(p: Policy) -> str:
+    """What a keyword search looks in: title, issuer, document number, summary, the
+    conditions in words and the interpretations' titles (lower-cased)."""
+    parts = [p.title, p.issuer, p.doc_number or "", p.summary or "", p.conditions_text]
+    parts += [i.title for i in p.interpretations]
+    return " ".join(parts).lower()
