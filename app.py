@@ -13,6 +13,7 @@ from chalicelib.api import (
     calendar,
     catalogs,
     enterprises,
+    financing,
     health,
     inbox,
     meetings,
@@ -40,6 +41,7 @@ for module in (
     inbox,
     reports,
     policies,
+    financing,
 ):
     app.register_blueprint(module.api.blueprint, url_prefix=API_PREFIX)
 
