@@ -71,26 +71,20 @@ def page(kind: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]
     return [records.strip_keys(i) for i in items], nxt
 
 
-def _update(job_id: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
-    from botocore.exceptions import ClientError
+#: Attributes named in expressions by other names (reserved words in DynamoDB).
+NAMES = {
+    "#s": "status",
+    "#p": "page",
+    "#t": "total",
+    "#c": "cursor",
+    "#n": "processed",
+    "#r": "result",
+    "#e": "error",
+}
 
-    # reserved words by other names; DynamoDB refuses names an expression does not use
-    reserved = {"#s": "status", "#p": "page", "#t": "total", "#c": "cursor", "#n": "processed"}
-    names = {k: v for k, v in reserved.items() if k in expression or k in condition}
-    try:
-        db.client().update_item(
-            TableName=db.table(),
-            Key=db.to_item(_key(job_id)),
-            UpdateExpression=expression,
-            ConditionExpression=condition,
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=db.to_values(values),
-        )
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+
+def _update(job_id: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
+    return db.update_if(_key(job_id), expression, condition, values, NAMES)
 
 
 def start(job_id: str, now: datetime, total: int | None) -> bool:
@@ -136,55 +130,33 @@ def checkpoint(
 
 
 def finish(job_id: str, now: datetime, result: dict[str, Any]) -> bool:
-    from botocore.exceptions import ClientError
-
-    try:
-        db.client().update_item(
-            TableName=db.table(),
-            Key=db.to_item(_key(job_id)),
-            UpdateExpression="SET #s = :done, progress = :full, finished_at = :at, "
-            "#r = :result ADD version :one",
-            ConditionExpression="#s = :running",
-            ExpressionAttributeNames={"#s": "status", "#r": "result"},
-            ExpressionAttributeValues=db.to_values(
-                {
-                    ":done": "done",
-                    ":running": "running",
-                    ":full": 100,
-                    ":at": clock.iso(now),
-                    ":result": result,
-                    ":one": 1,
-                }
-            ),
-        )
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return _update(
+        job_id,
+        "SET #s = :done, progress = :full, finished_at = :at, #r = :result ADD version :one",
+        "#s = :running",
+        {
+            ":done": "done",
+            ":running": "running",
+            ":full": 100,
+            ":at": clock.iso(now),
+            ":result": result,
+            ":one": 1,
+        },
+    )
 
 
 def fail(job_id: str, now: datetime, error: str) -> None:
-    from botocore.exceptions import ClientError
-
-    try:
-        db.client().update_item(
-            TableName=db.table(),
-            Key=db.to_item(_key(job_id)),
-            UpdateExpression="SET #s = :failed, finished_at = :at, #e = :err ADD version :one",
-            ConditionExpression="#s IN (:queued, :running)",
-            ExpressionAttributeNames={"#s": "status", "#e": "error"},
-            ExpressionAttributeValues=db.to_values(
-                {
-                    ":failed": "failed",
-                    ":queued": "queued",
-                    ":running": "running",
-                    ":at": clock.iso(now),
-                    ":err": error[:500],
-                    ":one": 1,
-                }
-            ),
-        )
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-            raise
+    """queued/running → failed, with the error (the job's last receive failed)."""
+    _update(
+        job_id,
+        "SET #s = :failed, finished_at = :at, #e = :err ADD version :one",
+        "#s IN (:queued, :running)",
+        {
+            ":failed": "failed",
+            ":queued": "queued",
+            ":running": "running",
+            ":at": clock.iso(now),
+            ":err": error[:500],
+            ":one": 1,
+        },
+    )
