@@ -13,7 +13,8 @@ configureClient({
   token: () => session.token,
   unauthorized: () => {
     signOut()
-    if (router.currentRoute.value.path !== '/login') {
+    // a public page (sign-in, the policies) stays where it is; the header then offers sign-in
+    if (!router.currentRoute.value.meta.public) {
       void router.push({ path: '/login', query: { next: router.currentRoute.value.fullPath } })
     }
   },

@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 
-import { homeOf, loadMe, session } from '@/auth/session'
+import { homeOf, loadMe, peekMe, session } from '@/auth/session'
 
 type Role = 'enterprise' | 'operator' | 'commissioner' | 'department' | 'admin' | 'supervisor'
 const STAFF: Role[] = ['operator', 'commissioner', 'department', 'admin', 'supervisor']
@@ -9,6 +9,8 @@ declare module 'vue-router' {
   interface RouteMeta {
     roles?: Role[]
     public?: boolean
+    /** public, but whoever is signed in still sees their own header (the policy pages) */
+    anyone?: boolean
     title?: string
   }
 }
@@ -16,13 +18,22 @@ declare module 'vue-router' {
 const REPORT_MAKERS: Role[] = ['admin', 'supervisor']
 const NOTICE_READERS: Role[] = ['department', 'commissioner', 'admin', 'supervisor']
 
-/** A reporting page, loaded with the reporting texts (kept out of the first bundle). */
-function reporting<T>(page: () => Promise<T>): () => Promise<T> {
+/** A page loaded with the texts of its area (kept out of the first bundle). */
+function withTexts<T>(page: () => Promise<T>, texts: () => Promise<void>): () => Promise<T> {
   return async () => {
-    const [module, texts] = await Promise.all([page(), import('@/i18n/reporting')])
-    texts.installReportingMessages()
+    const [module] = await Promise.all([page(), texts()])
     return module
   }
+}
+
+/** A reporting page (reports, dashboard, notices). */
+function reporting<T>(page: () => Promise<T>): () => Promise<T> {
+  return withTexts(page, async () => (await import('@/i18n/reporting')).installReportingMessages())
+}
+
+/** A policy page (catalogue, a policy, policies for you, management). */
+function policyPage<T>(page: () => Promise<T>): () => Promise<T> {
+  return withTexts(page, async () => (await import('@/i18n/policies')).installPolicyMessages())
 }
 
 // Every page but sign-in is loaded on demand: an enterprise on a phone downloads the filing
@@ -143,6 +154,38 @@ const routes: RouteRecordRaw[] = [
     meta: { roles: NOTICE_READERS, title: 'nav.notices' },
   },
   {
+    path: '/policies',
+    component: policyPage(() => import('@/pages/policies/PolicyListPage.vue')),
+    meta: { public: true, anyone: true, title: 'nav.policies' },
+  },
+  {
+    path: '/policies/:id',
+    component: policyPage(() => import('@/pages/policies/PolicyPage.vue')),
+    props: true,
+    meta: { public: true, anyone: true, title: 'nav.policies' },
+  },
+  {
+    path: '/my/policies',
+    component: policyPage(() => import('@/pages/policies/MyPoliciesPage.vue')),
+    meta: { roles: ['enterprise'], title: 'nav.myPolicies' },
+  },
+  {
+    path: '/admin/policies',
+    component: policyPage(() => import('@/pages/policies/AdminPoliciesPage.vue')),
+    meta: { roles: ['admin'], title: 'nav.adminPolicies' },
+  },
+  {
+    path: '/admin/policies/new',
+    component: policyPage(() => import('@/pages/policies/AdminPolicyPage.vue')),
+    meta: { roles: ['admin'], title: 'nav.adminPolicies' },
+  },
+  {
+    path: '/admin/policies/:id',
+    component: policyPage(() => import('@/pages/policies/AdminPolicyPage.vue')),
+    props: true,
+    meta: { roles: ['admin'], title: 'nav.adminPolicies' },
+  },
+  {
     path: '/inbox',
     component: () => import('@/pages/InboxPage.vue'),
     meta: { title: 'inbox.title' },
@@ -153,7 +196,11 @@ const routes: RouteRecordRaw[] = [
 export const router = createRouter({ history: createWebHistory(), routes })
 
 router.beforeEach(async (to) => {
-  if (to.meta.public) return true
+  if (to.meta.public) {
+    // a reader who is signed in keeps their header; an expired sign-in is dropped quietly
+    if (to.meta.anyone) await peekMe()
+    return true
+  }
   if (!session.token) return { path: '/login', query: { next: to.fullPath } }
   try {
     await loadMe()

@@ -23,7 +23,8 @@ vi.mock('@/api/client', () => ({
   unwrap: async (call: Promise<unknown>) => call,
 }))
 
-const { completeProviderSignIn, homeOf, session, signInWithProvider, signOut } = await import('./session')
+const { completeProviderSignIn, homeOf, peekMe, session, signInWithProvider, signOut } = await import('./session')
+const { client } = await import('@/api/client')
 
 const OIDC = {
   auth: { mode: 'oidc' as const, authority: 'https://id.example.gov.cn', client_id: 'spa', token: 'access_token' as const },
@@ -72,5 +73,41 @@ describe('sign-in with the identity provider', () => {
     expect(homeOf('operator')).toBe('/console')
     expect(homeOf('admin')).toBe('/admin/triage')
     expect(homeOf(undefined)).toBe('/login')
+  })
+})
+
+describe('a public page (the policies)', () => {
+  const answer = (status: number, data?: unknown) =>
+    vi.mocked(client.GET).mockResolvedValueOnce({ data, response: { ok: status < 300, status } } as never)
+
+  beforeEach(() => {
+    signOut()
+    vi.mocked(client.GET).mockClear()
+  })
+
+  it('asks nothing when nobody is signed in', async () => {
+    expect(await peekMe()).toBeNull()
+    expect(client.GET).not.toHaveBeenCalled()
+  })
+
+  it('shows who is signed in', async () => {
+    session.token = 'T'
+    answer(200, me)
+    expect(await peekMe()).toEqual(me)
+    expect(session.token).toBe('T')
+  })
+
+  it('forgets a sign-in that expired, without leaving the page', async () => {
+    session.token = 'old'
+    answer(401)
+    expect(await peekMe()).toBeNull()
+    expect(session.token).toBeNull()
+  })
+
+  it('keeps the sign-in when the network fails', async () => {
+    session.token = 'T'
+    vi.mocked(client.GET).mockRejectedValueOnce(new TypeError('Failed to fetch'))
+    expect(await peekMe()).toBeNull()
+    expect(session.token).toBe('T')
   })
 })

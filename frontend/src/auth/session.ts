@@ -25,6 +25,21 @@ export async function loadMe(): Promise<Me | null> {
   return session.user
 }
 
+/** On a public page: who is signed in, if anyone. A sign-in no longer valid is forgotten
+ * without sending the reader to the sign-in page; a network failure leaves things as they are. */
+export async function peekMe(): Promise<Me | null> {
+  if (!session.token) return null
+  if (session.user) return session.user
+  try {
+    const { data, response } = await client.GET('/api/v1/me')
+    if (response.ok && data) session.user = data
+    else if (response.status === 401) signOut()
+  } catch {
+    // offline: the page is public anyway
+  }
+  return session.user
+}
+
 export async function signInAsDemoUser(username: string): Promise<Me> {
   const { token } = await unwrap(client.POST('/api/v1/dev/token', { body: { username } }))
   keep(token)

@@ -7,6 +7,7 @@ import enterprise from './messages/enterprise'
 import meetings from './messages/meetings'
 import notices from './messages/notices'
 import operator from './messages/operator'
+import policies from './messages/policies'
 import reports from './messages/reports'
 import staff from './messages/staff'
 
@@ -16,7 +17,7 @@ function keys(value: unknown, prefix = ''): string[] {
 }
 
 describe('messages', () => {
-  it.each(Object.entries({ common, enterprise, operator, staff, admin, calendar, meetings, reports, notices }))(
+  it.each(Object.entries({ common, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies }))(
     '%s has the same keys in Chinese and English, none empty',
     (_, module) => {
       expect(keys(module.en).sort()).toEqual(keys(module.zh).sort())
@@ -44,5 +45,16 @@ describe('messages', () => {
     expect(i18n.global.t('reports.title')).toBe('报告统计')
     expect(i18n.global.te('notices.form.submit', 'en')).toBe(true)
     expect(i18n.global.te('common.nav.reports', 'zh-CN')).toBe(true)
+  })
+
+  it('adds the policy texts to the app when a policy page loads, and not before', async () => {
+    const { i18n } = await import('.')
+    const { installPolicyMessages } = await import('./policies')
+    expect(i18n.global.te('policies.catalogue.title', 'zh-CN')).toBe(false)
+    installPolicyMessages()
+    installPolicyMessages()
+    expect(i18n.global.t('policies.catalogue.title')).toBe('惠企政策')
+    expect(i18n.global.te('policies.push.status.done', 'en')).toBe(true)
+    expect(i18n.global.te('common.event.policy_matched', 'zh-CN')).toBe(true)
   })
 })

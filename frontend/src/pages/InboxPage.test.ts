@@ -22,6 +22,7 @@ const ITEMS = [
   note('n2', 'notice_corrected', { notice_id: 'N-2', read: true }),
   note('n3', 'meeting_missed', { title: '10月未召开集中会办', month: '2026-10', read: true }),
   note('n4', 'transfer', { appeal_id: 'XQT-20261009-0002', title: '流动资金贷款', read: true }),
+  note('n5', 'policy_matched', { title: '如东县支持规上工业企业技术改造的若干政策', policy_id: 'P-20261102-a1b2c3', read: true }),
 ]
 
 async function setup() {
@@ -34,6 +35,7 @@ async function setup() {
       { path: '/notices/:id', component: stub },
       { path: '/admin/meetings', component: stub },
       { path: '/appeals/:id', component: stub },
+      { path: '/policies/:id', component: stub },
     ],
   })
   await router.push('/inbox')
@@ -58,6 +60,9 @@ describe('InboxPage', () => {
     expect(first.text()).toContain('关于2026年10月企业诉求办理情况的通报')
     expect(first.text()).toContain('2026-11-02 09:00')
     expect(wrapper.find('[data-notification="n2"]').text()).toContain('更正通报')
+    const policy = wrapper.find('[data-notification="n5"]').text()
+    expect(policy).toContain('新政策适用于您')
+    expect(policy).toContain('如东县支持规上工业企业技术改造的若干政策')
   })
 
   it.each([
@@ -65,6 +70,7 @@ describe('InboxPage', () => {
     ['n2', '/notices/N-2'],
     ['n3', '/admin/meetings?month=2026-10'],
     ['n4', '/appeals/XQT-20261009-0002'],
+    ['n5', '/policies/P-20261102-a1b2c3'],
   ])('opens %s at %s', async (id, target) => {
     const { wrapper, router } = await setup()
     await wrapper.find(`[data-notification="${id}"] button`).trigger('click')

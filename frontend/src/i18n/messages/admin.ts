@@ -70,6 +70,8 @@ export default {
       editTitle: '修改企业信息',
       empty: '没有找到企业',
       pick: '请选择',
+      policies: '适用政策',
+      policiesOf: '{name} 的适用政策',
     },
     commissioner: {
       table: '服务专员与行业专班',
@@ -183,6 +185,8 @@ export default {
       editTitle: 'Edit the enterprise',
       empty: 'No enterprise found',
       pick: 'Choose',
+      policies: 'Policies',
+      policiesOf: 'Policies for {name}',
     },
     commissioner: {
       table: 'Commissioners and task teams',

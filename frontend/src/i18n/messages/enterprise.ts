@@ -6,6 +6,8 @@ export default {
       demo: '本地演示环境:请选择一个演示账号登录。',
       oidc: '请使用统一身份认证账号登录。',
       provider: '统一身份认证登录',
+      policies: '惠企政策及解读无需登录即可查阅。',
+      policiesLink: '浏览惠企政策',
     },
     file: {
       promise: '提交后立即分派服务专员,一般诉求 5 个工作日内答复,紧急诉求 1 个工作日内答复。',
@@ -29,6 +31,8 @@ export default {
       demo: 'Local demo: pick a demo account.',
       oidc: 'Sign in with your government identity account.',
       provider: 'Sign in',
+      policies: 'The county’s policies for enterprises and their interpretations are open to all.',
+      policiesLink: 'Browse the policies',
     },
     file: {
       promise: 'A commissioner is assigned at once; the reply is due within 5 working days (urgent: 1).',

@@ -118,7 +118,8 @@ type State = {
 const state = (w: Awaited<ReturnType<typeof setup>>['wrapper']) =>
   (w.vm as unknown as { $: { setupState: State } }).$.setupState
 
-describe('MeetingsPage', () => {
+// the first mount compiles the whole page (Element Plus included): slow on a busy machine
+describe('MeetingsPage', { timeout: 20_000 }, () => {
   beforeEach(() => {
     get.mockReset(); put.mockReset(); post.mockReset()
     current = meeting()
