@@ -14,12 +14,14 @@ from chalicelib.api import (
     catalogs,
     enterprises,
     health,
+    imports,
     inbox,
     meetings,
     middleware,
     openapi,
     policies,
     reports,
+    uploads,
     users,
 )
 from chalicelib.api.contract import API_PREFIX
@@ -40,6 +42,8 @@ for module in (
     inbox,
     reports,
     policies,
+    uploads,
+    imports,
 ):
     app.register_blueprint(module.api.blueprint, url_prefix=API_PREFIX)
 

@@ -164,26 +164,39 @@ def finish(job_id: str, now: datetime, result: dict[str, Any]) -> bool:
     return True
 
 
-def fail(job_id: str, now: datetime, error: str) -> None:
+def fail(
+    job_id: str,
+    now: datetime,
+    error: str,
+    code: str | None = None,
+    params: dict[str, Any] | None = None,
+) -> None:
+    """Mark a job failed with its error (in words); ``code`` and ``params``: the same as an
+    i18n message, for a client to show it in its reader's language."""
     from botocore.exceptions import ClientError
 
     try:
         db.client().update_item(
             TableName=db.table(),
             Key=db.to_item(_key(job_id)),
-            UpdateExpression="SET #s = :failed, finished_at = :at, #e = :err ADD version :one",
+            UpdateExpression="SET #s = :failed, finished_at = :at, #e = :err, error_code = :code, "
+            "error_params = :params ADD version :one",
             ConditionExpression="#s IN (:queued, :running)",
             ExpressionAttributeNames={"#s": "status", "#e": "error"},
-            ExpressionAttributeValues=db.to_values(
-                {
-                    ":failed": "failed",
-                    ":queued": "queued",
-                    ":running": "running",
-                    ":at": clock.iso(now),
-                    ":err": error[:500],
-                    ":one": 1,
-                }
-            ),
+            ExpressionAttributeValues={
+                **db.to_values(
+                    {
+                        ":failed": "failed",
+                        ":queued": "queued",
+                        ":running": "running",
+                        ":at": clock.iso(now),
+                        ":err": error[:500],
+                        ":params": params or {},
+                        ":one": 1,
+                    }
+                ),
+                ":code": {"S": code} if code else {"NULL": True},
+            },
         )
     except ClientError as exc:
         if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
