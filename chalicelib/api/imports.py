@@ -5,10 +5,11 @@ reason for each. The template and the rules: ``docs/imports.md``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib import i18n
 from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
 from chalicelib.domain import import_template
 from chalicelib.domain import uploads as upload_rules
@@ -50,7 +51,7 @@ class ImportJob(BaseModel):
     link, valid five minutes, to the CSV of rejected rows with their reasons."""
 
     id: str
-    status: str = Field(description="queued, running, done, failed")
+    status: Literal["queued", "running", "done", "failed"]
     progress: int = Field(ge=0, le=100)
     processed: int = Field(description="rows gone through")
     total: int | None = Field(None, description="rows in the file (known once it was read)")
@@ -61,7 +62,9 @@ class ImportJob(BaseModel):
     created_at: Timestamp
     started_at: Timestamp | None = None
     finished_at: Timestamp | None = None
-    error: str | None = Field(None, description="why the file was refused (failed), in words")
+    error: str | None = Field(
+        None, description="why the file was refused (failed), in the caller's language"
+    )
     error_code: str | None = Field(None, description="the same as a code, for translation")
     error_params: dict[str, str | int] = Field(default_factory=dict)
     rejected_file: str | None = Field(None, description="the rejected rows (CSV), 5 minutes")
@@ -86,7 +89,8 @@ class ImportTemplate(BaseModel):
     csv: str
 
 
-def _import_job(item: dict[str, Any], with_link: bool = False) -> ImportJob:
+def _import_job(item: dict[str, Any], lang: str, with_link: bool = False) -> ImportJob:
+    """The job as the API shows it; a failed job's error in the caller's language."""
     params = item.get("params") or {}
     result = item.get("result") or {}
     counts = {
@@ -113,7 +117,11 @@ def _import_job(item: dict[str, Any], with_link: bool = False) -> ImportJob:
         created_at=item["created_at"],
         started_at=item.get("started_at"),
         finished_at=item.get("finished_at"),
-        error=item.get("error"),
+        error=(
+            i18n.message(item["error_code"], lang, **(item.get("error_params") or {}))
+            if item.get("error_code")
+            else item.get("error")
+        ),
         error_code=item.get("error_code"),
         error_params=item.get("error_params") or {},
         rejected_file=link,
@@ -166,14 +174,14 @@ def start_import(ctx: Ctx, body: ImportRequest) -> Created:
         "size": int(record["size"]),
     }
     item = dispatch.create(KIND, params, ctx.user.actor())
-    return Created(_import_job(item), f"/api/v1/imports/{item['id']}", status=202)
+    return Created(_import_job(item, ctx.lang), f"/api/v1/imports/{item['id']}", status=202)
 
 
 @api.route("/imports", summary="导入记录", query=PageQuery, response=ImportPage, roles=ADMINS)
 def list_imports(ctx: Ctx, query: PageQuery) -> ImportPage:
     """Imports, the latest first (open one for its rejected rows)."""
     items, nxt = jobs.page(KIND, query.limit, query.cursor)
-    return ImportPage(items=[_import_job(i) for i in items], next_cursor=nxt)
+    return ImportPage(items=[_import_job(i, ctx.lang) for i in items], next_cursor=nxt)
 
 
 _written: set[str] = set()
@@ -211,4 +219,4 @@ def get_import(ctx: Ctx, job_id: str) -> ImportJob:
         raise NotFound("import_not_found", id=job_id) from None
     if item.get("kind") != KIND:
         raise NotFound("import_not_found", id=job_id)
-    return _import_job(item, with_link=True)
+    return _import_job(item, ctx.lang, with_link=True)
