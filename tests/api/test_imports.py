@@ -380,6 +380,10 @@ def test_a_file_without_a_required_column_fails_before_writing_anything(api):
     assert job["error_code"] == "import_header_missing"
     assert job["error"] == "缺少必需的列:行业(请使用导入模板)"
     assert job["error_params"] == {"columns": "行业"}
+    english = api.call(
+        "GET", f"/api/v1/imports/{job['id']}", as_user="admin", headers={"Accept-Language": "en"}
+    ).data
+    assert english["error"] == "Required columns missing: 行业 (use the import template)"
     assert api.call("GET", f"/api/v1/enterprises/{code}", as_user="admin").status_code == 404
 
     empty = import_file(api, csv_file([]), "empty.csv", CSV)
