@@ -184,14 +184,11 @@ def list_imports(ctx: Ctx, query: PageQuery) -> ImportPage:
     return ImportPage(items=[_import_job(i, ctx.lang) for i in items], next_cursor=nxt)
 
 
-_written: set[str] = set()
-
-
 def _template_link(data: bytes, ext: str, content_type: str) -> str:
+    # named by its content (the same columns make the same bytes, the same key); a few KB,
+    # written again at each ask rather than trusting a per-process memory of the bucket
     key = f"templates/enterprise-import-{import_template.fingerprint(data)}.{ext}"
-    if key not in _written:  # the same columns make the same bytes: written once per key
-        files.put(key, data, content_type)
-        _written.add(key)
+    files.put(key, data, content_type)
     return files.link(key, f"企业名录导入模板.{ext}", f"xqt-enterprise-import-template.{ext}")
 
 

@@ -606,7 +606,14 @@ def test_only_the_service_centre_uploads_and_imports(api, user):
 
 
 def test_without_a_token_401_and_an_unknown_import_404(api):
+    from chalicelib import clock
+    from chalicelib.store import db, jobs
+
     assert api.call("POST", "/api/v1/uploads", {}).status_code == 401
     assert api.call("GET", "/api/v1/imports/J-1").status_code == 401
     r = api.call("GET", "/api/v1/imports/J-20260101-00000000", as_user="admin")
     assert r.status_code == 404 and r.data["code"] == "not_found"
+    push = jobs.new_item("policy_push", {"policy_id": "P-x"}, None, clock.now())
+    db.transact([jobs.put_action(push)])  # another kind of job is no import
+    r = api.call("GET", f"/api/v1/imports/{push['id']}", as_user="admin")
+    assert r.status_code == 404 and r.data["detail"] == f"导入任务 {push['id']} 不存在"
