@@ -73,20 +73,30 @@ layers:
 pytest:
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
-## Every artifact of a stage (STAGE=dev|prod) in build/STAGE: the Lambda zip, the one
-## CloudFormation template (Chalice's output merged with infra/) and the SPA's build (site/).
+## Every artifact of a stage (STAGE=dev|prod) in build/STAGE: the Lambda zip, the
+## CloudFormation template of each partition (Chalice's output merged with infra/:
+## template.json for the global regions, template-cn.json for the China regions) and the
+## SPA's build (site/).
 package: install frontend
 	$(BIN)/python -m infra.package $(STAGE)
 	rm -rf build/$(STAGE)/site && cp -R $(FRONT)/dist build/$(STAGE)/site
 
-## cfn-lint (pinned) on the data template and on both stages' packaged templates; the
-## packages are rebuilt only when their inputs changed.
+## cfn-lint (pinned) on the data template and on both stages' packaged templates, the China
+## ones against the China regions' resource specifications (both runs at once, and both must
+## pass); the packages are rebuilt only when their inputs changed.
+CN_REGIONS := cn-north-1 cn-northwest-1
 lint-infra: install
 	$(BIN)/python -m infra.package dev prod
-	$(BIN)/cfn-lint infra/resources.yaml build/dev/template.json build/prod/template.json
+	@$(BIN)/cfn-lint --regions $(CN_REGIONS) -- build/dev/template-cn.json build/prod/template-cn.json \
+	  & china=$$!; \
+	echo "cfn-lint --regions $(CN_REGIONS): build/dev/template-cn.json build/prod/template-cn.json"; \
+	echo "cfn-lint: infra/resources.yaml build/dev/template.json build/prod/template.json"; \
+	$(BIN)/cfn-lint infra/resources.yaml build/dev/template.json build/prod/template.json; \
+	global=$$?; wait $$china; cn=$$?; test $$global -eq 0 -a $$cn -eq 0
 
 ## make deploy STAGE=prod ARTIFACT_BUCKET=<bucket> [PARAMS=<file.json>] [REGION=...]
 ## [STACK=...] [DRY_RUN=1]: package, then the stack, the SPA and its config (docs/deploy.md).
+## REGION=cn-north-1 or cn-northwest-1 deploys the China template (template-cn.json).
 deploy: package
 	@test -n "$(ARTIFACT_BUCKET)" || { echo "ARTIFACT_BUCKET=<S3 bucket for the Lambda zip> is required"; exit 1; }
 	$(BIN)/python -m infra.deploy --stage $(STAGE) --artifact-bucket $(ARTIFACT_BUCKET) \
@@ -102,6 +112,7 @@ bench: install frontend browser
 	$(BIN)/python bench/bench_restart.py
 	$(BIN)/python bench/bench_startup.py 10000
 	$(BIN)/python bench/bench_reports.py 50000
+	$(BIN)/python bench/bench_policy_push.py 10000
 	$(BIN)/python bench/bench_enterprise_import.py 10000
 
 clean:

@@ -13,6 +13,7 @@ from chalicelib.api import (
     calendar,
     catalogs,
     enterprises,
+    financing,
     health,
     imports,
     inbox,
@@ -42,6 +43,7 @@ for module in (
     inbox,
     reports,
     policies,
+    financing,
     uploads,
     imports,
 ):

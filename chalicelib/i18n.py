@@ -162,6 +162,9 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "already_decided": {"zh": "诉求 {id} 已有会办决定", "en": "Appeal {id} is already decided"},
     "month_invalid": {"zh": "月份格式应为 YYYY-MM", "en": "The month must be YYYY-MM"},
+    # financing
+    "product_not_found": {"zh": "金融产品 {id} 不存在", "en": "Product {id} not found"},
+    "range_order": {"zh": "上限不能低于下限", "en": "The upper end is below the lower end"},
     # policies and long jobs
     "policy_not_found": {"zh": "政策 {id} 不存在", "en": "Policy {id} not found"},
     "policy_already_published": {

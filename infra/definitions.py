@@ -4,7 +4,7 @@ The local stack and the API tests create what they need from this module, so the
 the cloud template cannot drift. Deployed stages get the same resources from the template
 through ``chalice package --merge-template`` (``infra/package.py``). The site's
 Content-Security-Policy is read from ``infra/site.yaml`` the same way, so the local stack
-and CloudFront send one policy.
+and CloudFront send one policy (and, in the China regions, API Gateway with each page).
 """
 
 from __future__ import annotations
@@ -20,14 +20,29 @@ import yaml
 
 INFRA = Path(__file__).parent
 TEMPLATE = INFRA / "resources.yaml"
-#: The templates merged into one stack, in merge order (``infra/package.py``).
-FRAGMENTS = (
-    "resources.yaml",
-    "site.yaml",
-    "identity.yaml",
-    "notifications.yaml",
-    "alarms.yaml",
-)
+#: The templates merged into one stack, in merge order (``infra/package.py``), per AWS
+#: partition: the global regions (``aws``) and the China regions (``aws-cn``), whose
+#: CloudFormation knows no origin access control, CloudFront function, Cognito user pool or
+#: SES identity, so that the site, identity and notifications have a China variant each.
+PARTITION_FRAGMENTS: dict[str, tuple[str, ...]] = {
+    "aws": (
+        "resources.yaml",
+        "site.yaml",
+        "identity.yaml",
+        "notifications.yaml",
+        "alarms.yaml",
+    ),
+    "aws-cn": (
+        "resources.yaml",
+        "site.cn.yaml",
+        "identity.cn.yaml",
+        "notifications.cn.yaml",
+        "alarms.yaml",
+    ),
+}
+PARTITIONS = tuple(PARTITION_FRAGMENTS)
+#: The global regions' fragments.
+FRAGMENTS = PARTITION_FRAGMENTS["aws"]
 
 #: Environment variable through which the app learns each resource's physical name.
 ENV_VARS: dict[str, str] = {
@@ -83,6 +98,31 @@ def content_security_policy(**sources: str) -> str:
     text, _variables = csp["ContentSecurityPolicy"]["Fn::Sub"]
     filled = re.sub(r"\$\{([^}]+)\}", lambda m: sources.get(m.group(1), ""), text)
     return "; ".join(" ".join(part.split()) for part in filled.split(";"))
+
+
+def security_headers() -> dict[str, Any]:
+    """The response headers ``SiteHeadersPolicy`` (``infra/site.yaml``) adds, by name: the
+    Content-Security-Policy as its ``Fn::Sub`` (text, variables), the others as strings. The
+    China package sends these with every page from API Gateway (``infra/package.py``)."""
+    config = template("site.yaml")["Resources"]["SiteHeadersPolicy"]["Properties"]
+    policy = config["ResponseHeadersPolicyConfig"]
+    security = policy["SecurityHeadersConfig"]
+    text, variables = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    csp = "; ".join(" ".join(part.split()) for part in text.split(";"))
+    hsts = security["StrictTransportSecurity"]
+    hsts_value = f"max-age={hsts['AccessControlMaxAgeSec']}"
+    hsts_value += "; includeSubDomains" if hsts.get("IncludeSubdomains") else ""
+    hsts_value += "; preload" if hsts.get("Preload") else ""
+    headers: dict[str, Any] = {
+        "Content-Security-Policy": {"Fn::Sub": [csp, variables]},
+        "Strict-Transport-Security": hsts_value,
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": security["FrameOptions"]["FrameOption"],
+        "Referrer-Policy": security["ReferrerPolicy"]["ReferrerPolicy"],
+    }
+    for item in policy.get("CustomHeadersConfig", {}).get("Items", []):
+        headers[item["Header"]] = item["Value"]
+    return headers
 
 
 def upload_cors_rules(origins: list[str]) -> list[dict[str, Any]]:

@@ -11,14 +11,23 @@ stage (``make package``) to AWS through the AWS CLI, in this order:
    ``config.json`` and last ``index.html`` with ``no-cache``;
 5. a CloudFront invalidation of every file that is not content-hashed.
 
+The region (``--region``, else ``AWS_REGION`` or ``AWS_DEFAULT_REGION``) chooses the template:
+``template-cn.json`` in the China regions (``cn-north-1``, ``cn-northwest-1``: origin access
+identity, no CloudFront function, Cognito or SES; see docs/deploy.md), ``template.json``
+elsewhere. The parameters file is checked against that template before anything runs (a
+parameter it does not have, a value it does not allow). The steps are the same in both.
+
 ``--dry-run`` prints the commands (with ``<Output>`` placeholders where a command needs the
-stack's outputs) and runs nothing. Needs: the AWS CLI v2, credentials for the account.
+stack's outputs) and runs nothing. Needs: the AWS CLI v2, credentials for the account (in
+China, of the China account: its own IAM, endpoints ``*.amazonaws.com.cn``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import shlex
 import subprocess
 import sys
@@ -41,7 +50,37 @@ class Options:
     stack: str
     region: str | None
     parameters: dict[str, str]
-    build: Path  # make package's folder of the stage: template.json, deployment.zip, site/
+    build: Path  # make package's folder of the stage: template[-cn].json, deployment.zip, site/
+    partition: str = "aws"  # aws (global regions) or aws-cn (China regions)
+
+    @property
+    def template(self) -> Path:
+        """The partition's packaged template (``make package`` writes both)."""
+        from infra.package import SUFFIX
+
+        return self.build / f"template{SUFFIX[self.partition]}.json"
+
+
+def parameter_errors(parameters: dict[str, str], template: dict[str, Any]) -> list[str]:
+    """What CloudFormation would refuse in a parameters file, found before anything runs: a
+    parameter the template does not have (a global one in China, say), a value outside its
+    allowed values or pattern, or shorter than its minimum."""
+    declared = template.get("Parameters", {})
+    errors = []
+    for name, value in sorted(parameters.items()):
+        spec = declared.get(name)
+        if spec is None:
+            errors.append(f"{name} is no parameter of this template")
+            continue
+        allowed = spec.get("AllowedValues")
+        if allowed is not None and value not in [str(v) for v in allowed]:
+            errors.append(f"{name}={value!r}: allowed {allowed}")
+        pattern = spec.get("AllowedPattern")
+        if pattern is not None and not re.fullmatch(pattern, value):
+            errors.append(f"{name}={value!r}: {spec.get('ConstraintDescription', pattern)}")
+        if len(value) < int(spec.get("MinLength", 0)):
+            errors.append(f"{name} may not be empty")
+    return errors
 
 
 def runtime_config(outputs: dict[str, str]) -> dict[str, Any]:
@@ -72,7 +111,7 @@ def stack_commands(options: Options) -> list[list[str]]:
             "cloudformation",
             "package",
             "--template-file",
-            str(options.build / "template.json"),
+            str(options.template),
             "--s3-bucket",
             options.artifact_bucket,
             "--s3-prefix",
@@ -199,9 +238,12 @@ def deploy(
     dist = dist or options.build / "site"
     if not (dist / "index.html").is_file():
         raise SystemExit(f"{dist}/index.html is missing: make package STAGE={options.stage}")
-    template = options.build / "template.json"
+    template = options.template
     if not template.is_file():
         raise SystemExit(f"{template} is missing: make package STAGE={options.stage}")
+    errors = parameter_errors(options.parameters, json.loads(template.read_text("utf-8")))
+    if errors:
+        raise SystemExit(f"parameters for {template.name}: " + "; ".join(errors))
     for command in stack_commands(options):
         run(command)
     described = run(outputs_command(options))
@@ -233,7 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stage", required=True, choices=["dev", "prod"])
     parser.add_argument("--artifact-bucket", required=True, help="S3 bucket for the Lambda zip")
     parser.add_argument("--stack", help="stack name (default xingqitong-<stage>; lower-case)")
-    parser.add_argument("--region", help="AWS region (default: the CLI's)")
+    parser.add_argument(
+        "--region",
+        help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, else the CLI's); "
+        "cn-north-1 and cn-northwest-1 deploy the China template",
+    )
     parser.add_argument("--parameters", type=Path, help="JSON file: {ParameterName: value}")
     parser.add_argument("--dry-run", action="store_true", help="print the commands only")
     args = parser.parse_args(argv)
@@ -241,6 +287,13 @@ def main(argv: list[str] | None = None) -> int:
     stack = args.stack or f"xingqitong-{args.stage}"
     if stack != stack.lower():
         parser.error("the stack name must be lower-case (bucket and sign-in domain names)")
+    from infra.package import PackageError, partition_of
+
+    region = args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    try:
+        partition = partition_of(region) if region else "aws"
+    except PackageError as exc:
+        parser.error(str(exc))
     options = Options(
         args.stage,
         args.artifact_bucket,
@@ -248,7 +301,10 @@ def main(argv: list[str] | None = None) -> int:
         args.region,
         {k: str(v) for k, v in parameters.items()},
         ROOT / "build" / args.stage,
+        partition,
     )
+    where = f"region {region}" if region else "the AWS CLI's default region (global partition)"
+    print(f"# {options.template.relative_to(ROOT)} for {where}", flush=True)
     if args.dry_run:
         deploy(options, _print, outputs={name: f"<{name}>" for name in OUTPUTS})
         return 0

@@ -1,25 +1,31 @@
-"""``make package``: one deployable CloudFormation template per stage, and its Lambda zip.
+"""``make package``: one deployable CloudFormation template per stage and AWS partition (the
+global regions, ``template.json``; the China regions, ``template-cn.json``), and the Lambda
+zip they share.
 
 Three steps, each deterministic (the same inputs give the same bytes):
 
-1. **Merge ``infra/``.** The fragments (``definitions.FRAGMENTS``: data, site, identity,
-   notifications, monitoring) become one template, ``build/<stage>/merge.json``; the ``Stage``
-   parameter can only be the stage packaged.
-2. **``chalice package --merge-template``.** Chalice writes its SAM template (functions,
-   roles, REST API, schedules, SQS triggers) with ``merge.json`` deep-merged in, and the
-   deployment zip. The app is imported with placeholder queue names (``xqt-package-…``), so
-   each SQS trigger names the template queue it consumes.
+1. **Merge ``infra/``.** The fragments of each partition (``definitions.PARTITION_FRAGMENTS``:
+   data, site, identity, notifications, monitoring; the China regions have their own site,
+   identity and notifications) become one template, ``build/<stage>/merge[-cn].json``; the
+   ``Stage`` parameter can only be the stage packaged.
+2. **``chalice package``**, once per stage: Chalice writes its SAM template (functions,
+   roles, REST API, schedules, SQS triggers), ``chalice.json``, and the deployment zip. The
+   app is imported with placeholder queue names (``xqt-package-…``), so each SQS trigger
+   names the template queue it consumes. Each partition's ``merge[-cn].json`` is then merged
+   into it by Chalice's own merger (what ``--merge-template`` runs), ``sam[-cn].json``.
 3. **Finish** what only the packaged template can tell (the functions are Chalice's):
    every SQS trigger consumes its template queue (``!GetAtt``, which also orders the trigger
    after its queue) and reports batch item failures; every function gets the resources'
    names, the identity and notification settings, a log group kept ``LogRetentionDays`` (which it
-   depends on) and an errors alarm; the policy file's ``${...}`` become ``Fn::Sub``; API
-   Gateway's own refusals get problem+json bodies; the attachments bucket is named, not
-   referenced, where a reference would close a dependency cycle (see ``resources.yaml``).
+   depends on) and an errors alarm; the policy file's ``${...}`` become ``Fn::Sub`` (and the
+   statements of services a partition does not have are left out); API Gateway's own refusals
+   get problem+json bodies; in the China regions API Gateway also answers the site's pages
+   (index.html with the site's security headers, since CloudFront there has no functions and
+   no response headers policies); the attachments bucket is named, not referenced, where a
+   reference would close a dependency cycle (see ``resources.yaml``).
 
-The result, ``build/<stage>/template.json`` with ``deployment.zip`` beside it, is what
-``infra/deploy.py`` deploys and ``make lint-infra`` lints (Chalice's own output stays
-beside it as ``sam.json``). A build is reused while none of
+The result, ``build/<stage>/template[-cn].json`` with ``deployment.zip`` beside it, is what
+``infra/deploy.py`` deploys and ``make lint-infra`` lints. A build is reused while none of
 its inputs changed (their checksum is kept in ``build/<stage>/.inputs``).
 """
 
@@ -42,11 +48,14 @@ from pathlib import Path
 from typing import Any
 
 from infra import definitions
-from infra.definitions import ENV_VARS, FRAGMENTS, Names
+from infra.definitions import ENV_VARS, PARTITION_FRAGMENTS, PARTITIONS, Names
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
 STAGES = ("dev", "prod")
+#: What a partition's files are called in ``build/<stage>`` (``template.json``,
+#: ``template-cn.json``, and their ``merge``/``sam`` beside them).
+SUFFIX = {"aws": "", "aws-cn": "-cn"}
 #: Placeholder resource names the app is packaged with (step 2 maps them back).
 PACKAGE_NAMES = Names("xqt-package")
 #: Lambda's limits on a deployment package uploaded through S3.
@@ -82,9 +91,23 @@ EXTRA_ENV = {"AWS_S3_US_EAST_1_REGIONAL_ENDPOINT": "regional"}
 #: ``Ref``) from these resource types, which would otherwise close a dependency cycle.
 NAME_INLINED_IN = (
     "AWS::Serverless::Function",
+    "AWS::Serverless::Api",
     "AWS::IAM::Role",
     "AWS::CloudFront::ResponseHeadersPolicy",
 )
+#: Statements of the stage's policy file (by ``Sid``) that a partition leaves out, and why.
+#: Neither provider can be chosen there (``notifications.cn.yaml``): the functions may not
+#: call what the stack cannot use.
+OMITTED_STATEMENTS: dict[str, dict[str, str]] = {
+    "aws": {},
+    "aws-cn": {
+        "Email": "no SES in the China regions: e-mail is logged",
+        "SmsToPhoneNumbersOnly": "no SMS through SNS there: the county's gateway sends SMS",
+    },
+}
+#: API Gateway's pages route in the China regions (``site.cn.yaml``'s ``pages`` origin is
+#: the API's stage and this path): every page is ``index.html`` from the SPA's bucket.
+PAGES_PATH = "/spa"
 _INPUTS = (
     "app.py",
     "requirements.txt",
@@ -101,6 +124,22 @@ class PackageError(Exception):
     """The app and the templates do not fit together (an unknown queue, a cycle, ...)."""
 
 
+def artifact(stage: str, name: str, partition: str = "aws") -> Path:
+    """A partition's file of a stage's build: ``artifact("prod", "template", "aws-cn")`` is
+    ``build/prod/template-cn.json``."""
+    return BUILD / stage / f"{name}{SUFFIX[partition]}.json"
+
+
+def partition_of(region: str) -> str:
+    """The AWS partition of a region: ``aws-cn`` for ``cn-north-1`` and ``cn-northwest-1``,
+    ``aws`` for the global regions; the others (GovCloud, ISO) are not packaged for."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith(("us-gov-", "us-iso", "eu-isoe-")):
+        raise PackageError(f"{region} is in a partition this project is not packaged for")
+    return "aws"
+
+
 # --- 1. merging infra/ ----------------------------------------------------------------------
 
 
@@ -113,14 +152,16 @@ def _deep_merge(base: Any, extra: Any) -> Any:
     return extra
 
 
-def merge_fragments(stage: str) -> dict[str, Any]:
-    """The fragments of ``infra/`` as one template (a parameter, condition or output defined
-    twice must be defined alike; a resource named twice is deep-merged, as Chalice does)."""
+def merge_fragments(stage: str, partition: str = "aws") -> dict[str, Any]:
+    """A partition's fragments of ``infra/`` as one template (a parameter, condition or output
+    defined twice must be defined alike; a resource named twice is deep-merged, as Chalice
+    does)."""
+    where = ", AWS China regions" if partition == "aws-cn" else ""
     merged: dict[str, Any] = {
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": f"兴企通 (Xingqitong), stage {stage}: made by infra/package.py",
+        "Description": f"兴企通 (Xingqitong), stage {stage}{where}: made by infra/package.py",
     }
-    for name in FRAGMENTS:
+    for name in PARTITION_FRAGMENTS[partition]:
         fragment = definitions.template(name)
         for section in ("Parameters", "Rules", "Conditions", "Resources", "Outputs"):
             target = merged.setdefault(section, {})
@@ -174,8 +215,10 @@ def app_queues() -> dict[str, str]:
     }
 
 
-def run_chalice(stage: str, merge_template: Path, out: Path) -> None:
-    """``chalice package`` into ``out`` (``sam.json`` and ``deployment.zip``)."""
+def run_chalice(stage: str, out: Path) -> None:
+    """``chalice package`` into ``out`` (``sam.json``, Chalice's own template, and
+    ``deployment.zip``); the partitions' templates are merged into it afterwards
+    (``chalice_merge``), so that one run serves both."""
     chalice = Path(sys.executable).with_name("chalice")
     cmd = [
         str(chalice) if chalice.exists() else "chalice",
@@ -186,8 +229,6 @@ def run_chalice(stage: str, merge_template: Path, out: Path) -> None:
         stage,
         "--pkg-format",
         "cloudformation",
-        "--merge-template",
-        str(merge_template),
         str(out),
     ]
     done = subprocess.run(  # noqa: S603 - our own command line
@@ -195,6 +236,17 @@ def run_chalice(stage: str, merge_template: Path, out: Path) -> None:
     )
     if done.returncode != 0:
         raise PackageError(f"chalice package failed:\n{done.stdout}\n{done.stderr}")
+
+
+def chalice_merge(merge: dict[str, Any], chalice_template: dict[str, Any]) -> dict[str, Any]:
+    """``merge`` deep-merged into Chalice's template by Chalice's own merger: what
+    ``chalice package --merge-template`` does last (its TemplateMergePostProcessor), for a
+    template already written. ``chalice_template`` is not changed."""
+    from chalice.package import TemplateDeepMerger
+
+    merged = copy.deepcopy(chalice_template)
+    merged.update(TemplateDeepMerger().merge(copy.deepcopy(merge), merged))
+    return merged
 
 
 # --- 3. finishing the packaged template -------------------------------------------------------
@@ -414,8 +466,138 @@ def _inline_names(node: Any, names: dict[str, str]) -> Any:
     return {k: _inline_names(v, names) for k, v in node.items()}
 
 
-def finish(template: dict[str, Any]) -> dict[str, Any]:
-    """Chalice's merged output made deployable (step 3 above); ``template`` is not changed."""
+def _function_roles(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The functions' roles (Chalice's, each with the stage's policy file)."""
+    resources = template["Resources"]
+    roles = {}
+    for fn in _of_type(template, "AWS::Serverless::Function").values():
+        role = fn["Properties"].get("Role")
+        if isinstance(role, dict) and "Fn::GetAtt" in role:
+            roles[role["Fn::GetAtt"][0]] = resources[role["Fn::GetAtt"][0]]
+    return roles
+
+
+def _policy_for_partition(document: dict[str, Any], partition: str, role: str) -> dict[str, Any]:
+    """The policy file's document with ``${...}`` as ``Fn::Sub``, less the statements the
+    partition leaves out (``OMITTED_STATEMENTS``; each must be there to be left out)."""
+    omitted = OMITTED_STATEMENTS[partition]
+    statements = document["Statement"]
+    missing = sorted(set(omitted) - {s.get("Sid") for s in statements})
+    if missing:
+        raise PackageError(f"{role}'s policy has no statement {missing} to leave out")
+    kept = [s for s in statements if s.get("Sid") not in omitted]
+    return _subbed({**document, "Statement": kept})
+
+
+def _check_references(template: dict[str, Any], logical: str, node: Any) -> None:
+    """Every ``${Name}`` or ``${Name.Attribute}`` of a ``Fn::Sub`` in ``node`` is a resource,
+    a parameter or a pseudo parameter of the template (or a variable of its own ``Fn::Sub``)."""
+    known = set(template["Resources"]) | set(template.get("Parameters", {}))
+    for item in _walk(node):
+        if not (isinstance(item, dict) and "Fn::Sub" in item):
+            continue
+        sub = item["Fn::Sub"]
+        text, variables = (sub, {}) if isinstance(sub, str) else (sub[0], sub[1])
+        for name in re.findall(r"\$\{([^}!.]+)", text):
+            if not (name.startswith("AWS::") or name in known or name in variables):
+                raise PackageError(
+                    f"{logical} names ${{{name}}}, which this template does not have "
+                    "(a statement for another partition? see OMITTED_STATEMENTS)"
+                )
+
+
+def pages_paths() -> dict[str, Any]:
+    """The China regions' pages route (``PAGES_PATH`` and below): every page is the SPA's
+    ``index.html``, read from its bucket by API Gateway itself (an S3 integration, no Lambda,
+    role ``SpaIndexRole``), never cached (``no-cache``), with the security headers of
+    ``SiteHeadersPolicy`` (``definitions.security_headers``: where CloudFront has no
+    response headers policy, the pages carry them). Their values are set in the response
+    template (``$context.responseOverride``): a static header mapping is a single-quoted
+    string, which the policy's own ``'self'`` would end. If the bucket refuses (index.html
+    not uploaded yet), a 502 page. The CSP's sources are the site's: the attachments bucket
+    and the identity provider's origins (``AuthConnectOrigins``; no Cognito there)."""
+    headers = definitions.security_headers()
+    csp_text, csp_variables = headers.pop("Content-Security-Policy")["Fn::Sub"]
+    if set(csp_variables) != {"Uploads", "IdentityOrigins"}:
+        raise PackageError(f"the site's CSP has new sources {sorted(csp_variables)}: map them")
+    variables = {
+        "Uploads": csp_variables["Uploads"],
+        "IdentityOrigins": {"Ref": "AuthConnectOrigins"},
+    }
+    for name, value in headers.items():
+        if re.search(r'["$#\\]', value) or re.search(r'["$#\\]', name):
+            raise PackageError(f"{name}: {value!r} cannot be written into a VTL string")
+    headers = {
+        "Content-Security-Policy": csp_text,
+        **headers,
+        "Content-Type": "text/html; charset=utf-8",
+    }
+    overrides = "".join(
+        f'#set($context.responseOverride.header.{name} = "{value}")\n'
+        for name, value in headers.items()
+    )
+    page = {"Fn::Sub": [overrides + "$input.body", variables]}
+    unavailable = {
+        "Fn::Sub": [
+            overrides + '<!doctype html><meta charset="utf-8"><title>兴企通</title>'
+            "<p>页面暂时无法打开,请稍后重试。</p>",
+            variables,
+        ]
+    }
+    declared = {name: {"type": "string"} for name in [*headers, "Cache-Control"]}
+
+    def method(proxy: bool) -> dict[str, Any]:
+        operation: dict[str, Any] = {
+            "produces": ["text/html"],
+            "responses": {
+                "200": {"description": "The SPA's index.html", "headers": declared},
+                "502": {"description": "index.html could not be read", "headers": declared},
+            },
+            "x-amazon-apigateway-integration": {
+                "type": "aws",
+                "httpMethod": "GET",
+                "uri": {
+                    "Fn::Sub": (
+                        "arn:${AWS::Partition}:apigateway:${AWS::Region}:s3:path/"
+                        "${SpaBucket}/index.html"
+                    )
+                },
+                "credentials": {"Fn::GetAtt": ["SpaIndexRole", "Arn"]},
+                "passthroughBehavior": "when_no_match",
+                # an AWS integration's responses are chosen by the status S3 answered
+                "responses": {
+                    "default": {
+                        "statusCode": "200",
+                        "responseParameters": {
+                            "method.response.header.Cache-Control": "'no-cache'"
+                        },
+                        "responseTemplates": {"text/html": page, "application/json": page},
+                    },
+                    "[45]\\d{2}": {
+                        "statusCode": "502",
+                        "responseParameters": {
+                            "method.response.header.Cache-Control": "'no-store'"
+                        },
+                        "responseTemplates": {
+                            "text/html": unavailable,
+                            "application/json": unavailable,
+                        },
+                    },
+                },
+            },
+        }
+        if proxy:
+            operation["parameters"] = [
+                {"name": "proxy", "in": "path", "required": True, "type": "string"}
+            ]
+        return operation
+
+    return {PAGES_PATH: {"get": method(False)}, f"{PAGES_PATH}/{{proxy+}}": {"get": method(True)}}
+
+
+def finish(template: dict[str, Any], partition: str = "aws") -> dict[str, Any]:
+    """Chalice's merged output made deployable (step 3 above) for ``partition``;
+    ``template`` is not changed."""
     out = copy.deepcopy(template)
     resources = out["Resources"]
     untyped = sorted(k for k, r in resources.items() if "Type" not in r)
@@ -423,11 +605,23 @@ def finish(template: dict[str, Any]) -> dict[str, Any]:
         raise PackageError(f"merged into no resource of Chalice's: {untyped}")
     for logical, res in list(_of_type(out, "AWS::Serverless::Function").items()):
         _finish_function(out, logical, res)
-    for res in _of_type(out, "AWS::IAM::Role").values():
+        # Lambda has no X-Ray integration in the China regions: no tracing configuration at
+        # all there (PassThrough, Chalice's value without xray, is Lambda's default anyway)
+        tracing = res["Properties"].pop("Tracing", "PassThrough") if partition == "aws-cn" else ""
+        if tracing not in ("", "PassThrough"):
+            raise PackageError(f"{logical}: X-Ray tracing is not offered in the China regions")
+    for logical, res in _function_roles(out).items():
         for policy in res["Properties"].get("Policies", []):
-            policy["PolicyDocument"] = _subbed(policy["PolicyDocument"])
+            document = _policy_for_partition(policy["PolicyDocument"], partition, logical)
+            _check_references(out, logical, document)
+            policy["PolicyDocument"] = document
     body = resources["RestAPI"]["Properties"]["DefinitionBody"]
     body["x-amazon-apigateway-gateway-responses"] = gateway_responses()
+    if partition == "aws-cn":
+        taken = sorted(p for p in body["paths"] if p.split("/")[1] == PAGES_PATH[1:])
+        if taken:
+            raise PackageError(f"the app's routes {taken} are where the pages route is")
+        body["paths"].update(pages_paths())
     names = _named_buckets(out)
     if names:
         for logical, res in resources.items():
@@ -457,40 +651,48 @@ def artifact_sizes(zip_path: Path) -> tuple[int, int]:
     return zip_path.stat().st_size, unzipped
 
 
-def build(stage: str, out: Path | None = None) -> Path:
-    """Package a stage into ``out`` (default ``build/<stage>``); returns the template's path.
-    Reuses the last build while its inputs are unchanged; one build at a time per folder."""
+def build(stage: str, out: Path | None = None, partition: str = "aws") -> Path:
+    """Package a stage into ``out`` (default ``build/<stage>``), every partition's template;
+    returns ``partition``'s. Reuses the last build while its inputs are unchanged; one build
+    at a time per folder."""
     if stage not in STAGES:
         raise PackageError(f"unknown stage {stage!r}; stages: {', '.join(STAGES)}")
     out = out or BUILD / stage
     out.parent.mkdir(parents=True, exist_ok=True)
+    results = {p: out / f"template{SUFFIX[p]}.json" for p in PARTITIONS}
     with open(out.parent / f".{out.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         checksum = inputs_checksum(stage)
-        stamp, result = out / ".inputs", out / "template.json"
-        if stamp.is_file() and stamp.read_text() == checksum and result.is_file():
-            return result
+        stamp = out / ".inputs"
+        fresh = stamp.is_file() and stamp.read_text() == checksum
+        if fresh and all(path.is_file() for path in results.values()):
+            return results[partition]
         if out.exists():
             shutil.rmtree(out)
         out.mkdir(parents=True)
-        merge = out / "merge.json"
-        merge.write_text(json.dumps(merge_fragments(stage), indent=2, ensure_ascii=False))
         with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
             chalice_out = Path(tmp) / "chalice"
-            run_chalice(stage, merge, chalice_out)
-            shutil.move(str(chalice_out / "sam.json"), out / "sam.json")
+            run_chalice(stage, chalice_out)
+            shutil.move(str(chalice_out / "sam.json"), out / "chalice.json")
             shutil.move(str(chalice_out / "deployment.zip"), out / "deployment.zip")
-        packaged = json.loads((out / "sam.json").read_text(encoding="utf-8"))
         zipped, unzipped = artifact_sizes(out / "deployment.zip")
         if zipped > ZIPPED_LIMIT or unzipped > UNZIPPED_LIMIT:
             raise PackageError(
                 f"deployment.zip is {zipped} bytes zipped, {unzipped} unzipped: over Lambda's "
                 f"limits ({ZIPPED_LIMIT}, {UNZIPPED_LIMIT})"
             )
-        finished = finish(packaged)
-        result.write_text(json.dumps(finished, indent=2, ensure_ascii=False) + "\n")
+        chalice_template = json.loads((out / "chalice.json").read_text(encoding="utf-8"))
+        for name in PARTITIONS:
+            merge = merge_fragments(stage, name)
+            packaged = chalice_merge(merge, chalice_template)
+            for kind, content in (("merge", merge), ("sam", packaged)):
+                (out / f"{kind}{SUFFIX[name]}.json").write_text(
+                    json.dumps(content, indent=2, ensure_ascii=False)
+                )
+            finished = finish(packaged, name)
+            results[name].write_text(json.dumps(finished, indent=2, ensure_ascii=False) + "\n")
         stamp.write_text(checksum)
-        return result
+        return results[partition]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -499,14 +701,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     for stage in args.stages:
         try:
-            template = build(stage)
+            templates = [build(stage, partition=p) for p in PARTITIONS]
         except PackageError as exc:
             print(f"package {stage}: {exc}", file=sys.stderr)
             return 1
-        zipped, unzipped = artifact_sizes(template.with_name("deployment.zip"))
+        zipped, unzipped = artifact_sizes(templates[0].with_name("deployment.zip"))
         print(
-            f"{stage}: {template.relative_to(ROOT)}; deployment.zip {zipped / 2**20:.1f} MiB "
-            f"zipped (limit 50), {unzipped / 2**20:.1f} MiB unzipped (limit 250)"
+            f"{stage}: {', '.join(str(t.relative_to(ROOT)) for t in templates)}; deployment.zip "
+            f"{zipped / 2**20:.1f} MiB zipped (limit 50), {unzipped / 2**20:.1f} MiB unzipped "
+            "(limit 250)"
         )
     return 0
 

@@ -17,6 +17,7 @@ from chalicelib.domain.appeals import (
     TITLE_MAX,
     Appeal,
     AppealDetail,
+    FinancingRequest,
     Party,
     TimelineEvent,
     can_read,
@@ -203,14 +204,8 @@ def _builder(
 )
 def file_appeal(ctx: Ctx, body: AppealCreate) -> Created:
     """File an appeal for the caller's enterprise: routed and timed at once."""
-    settings_store.refresh()  # the calendar and service levels in force
-    if not ctx.user.enterprise_uscc:
-        raise Forbidden("enterprise_unbound")
-    now = clock.now()
-    build = _builder(
+    return file_for_enterprise(
         ctx,
-        now,
-        channel=Channel.WEB,
         category=body.category,
         title=body.title,
         content=body.content,
@@ -219,12 +214,43 @@ def file_appeal(ctx: Ctx, body: AppealCreate) -> Created:
         contact_phone=body.contact_phone,
     )
 
+
+def file_for_enterprise(
+    ctx: Ctx,
+    *,
+    category: Category,
+    title: str,
+    content: str,
+    urgency: Urgency,
+    contact_name: str | None,
+    contact_phone: str | None,
+    financing: FinancingRequest | None = None,
+) -> Created:
+    """A web filing by the caller's enterprise (an appeal, or a financing need)."""
+    settings_store.refresh()  # the calendar and service levels in force
+    if not ctx.user.enterprise_uscc:
+        raise Forbidden("enterprise_unbound")
+    now = clock.now()
+    build = _builder(
+        ctx,
+        now,
+        channel=Channel.WEB,
+        category=category,
+        title=title,
+        content=content,
+        urgency=urgency,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+    )
+
     def web_build(
         number: str, enterprise: dict[str, Any] | None, found: Directory
     ) -> tuple[Appeal, TimelineEvent]:
         if enterprise is None:  # the user's enterprise record is gone
             raise Forbidden("enterprise_unbound")
-        return build(number, enterprise, found)
+        appeal, filed = build(number, enterprise, found)
+        appeal.financing = financing
+        return appeal, filed
 
     appeal, events, _ = store.intake(now=now, uscc=ctx.user.enterprise_uscc, build=web_build)
     return Created(_detail(appeal, events, ctx.user, now), f"/api/v1/appeals/{appeal.id}")

@@ -11,7 +11,7 @@ import secrets
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib import clock
 from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
@@ -162,12 +162,6 @@ class PolicyCreate(Strict):
     expires_on: date | None = None
     conditions: Conditions = Field(default_factory=Conditions)
 
-    @model_validator(mode="after")
-    def _dates(self) -> PolicyCreate:
-        if self.expires_on is not None and self.expires_on < self.effective_from:
-            raise ValueError("expires before it takes effect")
-        return self
-
 
 class PolicyPatch(PatchBody):
     model_config = ConfigDict(
@@ -237,6 +231,7 @@ def _check_dates(effective_from: date, expires_on: date | None) -> None:
 )
 def create_policy(ctx: Ctx, body: PolicyCreate) -> Created:
     """A draft: not public until published."""
+    _check_dates(body.effective_from, body.expires_on)
     now = clock.now()
     at = clock.iso(now)
     p = Policy(

@@ -83,6 +83,14 @@ class Party(BaseModel):
     industry: Industry | None = Field(None, description="the enterprise's industry when it filed")
 
 
+class FinancingRequest(BaseModel):
+    """What a financing appeal asks for (``POST /api/v1/financing/needs``)."""
+
+    amount: float = Field(description="万元")
+    term_months: int
+    purpose: str
+
+
 class Assignee(BaseModel):
     """The owner commissioner; ``commissioner_id`` null while in the triage queue."""
 
@@ -219,6 +227,9 @@ class Appeal(BaseModel):
     supervision_due_at: Timestamp | None = None
     supervision: Supervision | None = None
     reopened: int = Field(0, description="times sent back as not resolved (重办)")
+    financing: FinancingRequest | None = Field(
+        None, description="a financing need (融资需求): amount (万元), term, purpose"
+    )
     posted_by: str | None = Field(None, description="the operator who posted a hotline call")
     filed_by: str
     replied_at: Timestamp | None = None

@@ -75,18 +75,6 @@ def handle(body: str, receives: int) -> str:
 
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     """An SQS event (Lambda's shape) → ``{"batchItemFailures": [...]}``."""
-    from aws_lambda_powertools.utilities.batch import (
-        BatchProcessor,
-        EventType,
-        process_partial_response,
-    )
+    from chalicelib.jobs import batch
 
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    response = process_partial_response(
-        event=event,
-        record_handler=lambda record: handle(
-            record.body, int(record.attributes.approximate_receive_count or 1)
-        ),
-        processor=processor,
-    )
-    return dict(response)
+    return batch.partial(event, handle)

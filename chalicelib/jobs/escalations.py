@@ -49,17 +49,6 @@ def handle(body: str) -> str:
 
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     """An SQS event (Lambda's shape) → ``{"batchItemFailures": [...]}``."""
-    from aws_lambda_powertools.utilities.batch import (  # loaded here: ~100 ms at import
-        BatchProcessor,
-        EventType,
-        process_partial_response,
-    )
+    from chalicelib.jobs import batch
 
-    # a batch whose every message fails is reported like any other, message by message
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    response = process_partial_response(
-        event=event,
-        record_handler=lambda record: handle(record.body),
-        processor=processor,
-    )
-    return dict(response)
+    return batch.partial(event, lambda body, _receives: handle(body))

@@ -244,3 +244,33 @@ def query_page(
     else:
         next_cursor = None
     return [from_item(i) for i in raw_items], next_cursor
+
+
+def update_if(
+    key: dict[str, str],
+    expression: str,
+    condition: str,
+    values: dict[str, Any],
+    names: dict[str, str] | None = None,
+) -> bool:
+    """One conditional ``UpdateItem``; False (nothing written) when the condition fails.
+    ``names`` keeps only the ``#names`` the expressions use (DynamoDB refuses others)."""
+    from botocore.exceptions import ClientError
+
+    params: dict[str, Any] = {
+        "TableName": table(),
+        "Key": to_item(key),
+        "UpdateExpression": expression,
+        "ConditionExpression": condition,
+        "ExpressionAttributeValues": to_values(values),
+    }
+    used = {k: v for k, v in (names or {}).items() if k in expression or k in condition}
+    if used:
+        params["ExpressionAttributeNames"] = used
+    try:
+        client().update_item(**params)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True

@@ -71,26 +71,20 @@ def page(kind: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]
     return [records.strip_keys(i) for i in items], nxt
 
 
-def _update(job_id: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
-    from botocore.exceptions import ClientError
+#: Attributes named in expressions by other names (reserved words in DynamoDB).
+NAMES = {
+    "#s": "status",
+    "#p": "page",
+    "#t": "total",
+    "#c": "cursor",
+    "#n": "processed",
+    "#r": "result",
+    "#e": "error",
+}
 
-    # reserved words by other names; DynamoDB refuses names an expression does not use
-    reserved = {"#s": "status", "#p": "page", "#t": "total", "#c": "cursor", "#n": "processed"}
-    names = {k: v for k, v in reserved.items() if k in expression or k in condition}
-    try:
-        db.client().update_item(
-            TableName=db.table(),
-            Key=db.to_item(_key(job_id)),
-            UpdateExpression=expression,
-            ConditionExpression=condition,
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=db.to_values(values),
-        )
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+
+def _update(job_id: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
+    return db.update_if(_key(job_id), expression, condition, values, NAMES)
 
 
 def start(job_id: str, now: datetime, total: int | None) -> bool:
@@ -136,32 +130,19 @@ def checkpoint(
 
 
 def finish(job_id: str, now: datetime, result: dict[str, Any]) -> bool:
-    from botocore.exceptions import ClientError
-
-    try:
-        db.client().update_item(
-            TableName=db.table(),
-            Key=db.to_item(_key(job_id)),
-            UpdateExpression="SET #s = :done, progress = :full, finished_at = :at, "
-            "#r = :result ADD version :one",
-            ConditionExpression="#s = :running",
-            ExpressionAttributeNames={"#s": "status", "#r": "result"},
-            ExpressionAttributeValues=db.to_values(
-                {
-                    ":done": "done",
-                    ":running": "running",
-                    ":full": 100,
-                    ":at": clock.iso(now),
-                    ":result": result,
-                    ":one": 1,
-                }
-            ),
-        )
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return _update(
+        job_id,
+        "SET #s = :done, progress = :full, finished_at = :at, #r = :result ADD version :one",
+        "#s = :running",
+        {
+            ":done": "done",
+            ":running": "running",
+            ":full": 100,
+            ":at": clock.iso(now),
+            ":result": result,
+            ":one": 1,
+        },
+    )
 
 
 def fail(
@@ -171,33 +152,20 @@ def fail(
     code: str | None = None,
     params: dict[str, Any] | None = None,
 ) -> None:
-    """Mark a job failed with its error (in words); ``code`` and ``params``: the same as an
-    i18n message, for a client to show it in its reader's language."""
-    from botocore.exceptions import ClientError
-
-    try:
-        db.client().update_item(
-            TableName=db.table(),
-            Key=db.to_item(_key(job_id)),
-            UpdateExpression="SET #s = :failed, finished_at = :at, #e = :err, error_code = :code, "
-            "error_params = :params ADD version :one",
-            ConditionExpression="#s IN (:queued, :running)",
-            ExpressionAttributeNames={"#s": "status", "#e": "error"},
-            ExpressionAttributeValues={
-                **db.to_values(
-                    {
-                        ":failed": "failed",
-                        ":queued": "queued",
-                        ":running": "running",
-                        ":at": clock.iso(now),
-                        ":err": error[:500],
-                        ":params": params or {},
-                        ":one": 1,
-                    }
-                ),
-                ":code": {"S": code} if code else {"NULL": True},
-            },
-        )
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-            raise
+    """queued/running → failed, with the error (the job's last receive failed) in words and,
+    with ``code`` and ``params``, as an i18n message for a client to show in its reader's
+    language."""
+    expression = "SET #s = :failed, finished_at = :at, #e = :err"
+    values: dict[str, Any] = {
+        ":failed": "failed",
+        ":queued": "queued",
+        ":running": "running",
+        ":at": clock.iso(now),
+        ":err": error[:500],
+        ":one": 1,
+    }
+    if code:
+        expression += ", error_code = :code, error_params = :params"
+        values[":code"] = code
+        values[":params"] = params or {}
+    _update(job_id, expression + " ADD version :one", "#s IN (:queued, :running)", values)

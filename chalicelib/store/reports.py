@@ -107,23 +107,11 @@ def page(limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | No
     return [records.strip_keys(i) for i in items], nxt
 
 
-def _update(report_id: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
-    from botocore.exceptions import ClientError
+NAMES = {"#s": "status", "#e": "error"}
 
-    try:
-        db.client().update_item(
-            TableName=db.table(),
-            Key=db.to_item(_key(report_id)),
-            UpdateExpression=expression,
-            ConditionExpression=condition,
-            ExpressionAttributeNames={"#s": "status"},
-            ExpressionAttributeValues=db.to_values(values),
-        )
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+
+def _update(report_id: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
+    return db.update_if(_key(report_id), expression, condition, values, NAMES)
 
 
 def start(report_id: str, now: datetime) -> bool:
@@ -187,29 +175,19 @@ def finish(
 
 def fail(report_id: str, now: datetime, error: str) -> None:
     """queued/running → failed, with the error (the report's last receive failed)."""
-    from botocore.exceptions import ClientError
-
-    try:
-        db.client().update_item(
-            TableName=db.table(),
-            Key=db.to_item(_key(report_id)),
-            UpdateExpression="SET #s = :failed, finished_at = :at, #e = :err ADD version :one",
-            ConditionExpression="#s IN (:queued, :running)",
-            ExpressionAttributeNames={"#s": "status", "#e": "error"},
-            ExpressionAttributeValues=db.to_values(
-                {
-                    ":failed": "failed",
-                    ":queued": "queued",
-                    ":running": "running",
-                    ":at": clock.iso(now),
-                    ":err": error[:500],
-                    ":one": 1,
-                }
-            ),
-        )
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-            raise
+    _update(
+        report_id,
+        "SET #s = :failed, finished_at = :at, #e = :err ADD version :one",
+        "#s IN (:queued, :running)",
+        {
+            ":failed": "failed",
+            ":queued": "queued",
+            ":running": "running",
+            ":at": clock.iso(now),
+            ":err": error[:500],
+            ":one": 1,
+        },
+    )
 
 
 def latest_done(period_key: str) -> dict[str, Any] | None:

@@ -224,6 +224,7 @@ def test_policies_for_an_enterprise_with_reasons_and_near_misses(api):
         ({**TECH, "conditions": {"employees": {"min": 300, "max": 50}}}, "conditions.employees"),
         ({**TECH, "body": "长" * 30_001}, "body"),
         ({**TECH, "secret": 1}, "secret"),
+        ({**TECH, "expires_on": "2025-12-31"}, "expires_on"),
     ],
 )
 def test_bad_policies_name_the_field(api, body, field):

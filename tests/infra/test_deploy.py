@@ -1,6 +1,8 @@
 """What `make deploy` would do, checked without AWS: the commands in order with their cache
-headers, the SPA's runtime config from the stack's outputs, the parameters file, the
-CloudFront function that serves client-side routes, and the first administrator."""
+headers, in the global and the China regions (the template each region takes, the endpoints
+its commands reach), the SPA's runtime config from the stack's outputs, the parameters file
+against the template, the CloudFront function that serves client-side routes, and the first
+administrator."""
 
 from __future__ import annotations
 
@@ -27,16 +29,24 @@ OUTPUTS = {
 }
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> deploy.Options:
+def _site(tmp_path: Path, region: str, partition: str) -> deploy.Options:
     dist = tmp_path / "dist"
     (dist / "assets").mkdir(parents=True)
     for name in ("index.html", "config.json", "favicon.svg", "assets/index-abc123.js"):
         (dist / name).write_text("x")
     build = tmp_path / "build"
     build.mkdir()
-    (build / "template.json").write_text("{}")
-    return deploy.Options("prod", "artifacts", "xingqitong-prod", "cn-north-1", {"A": "1"}, build)
+    # each partition's template has the parameter, as make package writes both
+    for name in ("template.json", "template-cn.json"):
+        (build / name).write_text(json.dumps({"Parameters": {"A": {"Type": "String"}}}))
+    return deploy.Options(
+        "prod", "artifacts", "xingqitong-prod", region, {"A": "1"}, build, partition
+    )
+
+
+@pytest.fixture(params=[("us-east-1", "aws"), ("cn-north-1", "aws-cn")], ids=["global", "china"])
+def site(request, tmp_path: Path) -> deploy.Options:
+    return _site(tmp_path, *request.param)
 
 
 def test_a_deployment_runs_stack_outputs_assets_config_index_then_invalidation(site):
@@ -61,7 +71,10 @@ def test_a_deployment_runs_stack_outputs_assets_config_index_then_invalidation(s
         "s3 cp",  # index.html last
         "cloudfront create-invalidation",
     ]
-    assert all(c[:3] == ["aws", "--region", "cn-north-1"] for c in ran)
+    assert all(c[:3] == ["aws", "--region", site.region] for c in ran)
+    package_step = ran[0]
+    template = package_step[package_step.index("--template-file") + 1]
+    assert template == str(site.build / package.artifact("prod", "template", site.partition).name)
     stack = ran[1]
     assert {"CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"} <= set(stack)
     assert stack[stack.index("--s3-bucket") + 1] == "artifacts"  # the template is > 51,200 B
@@ -102,18 +115,99 @@ def test_the_dry_run_prints_every_command_and_runs_none(site, capsys):
     deploy.deploy(site, deploy._print, dist=site.build.parent / "dist", outputs=OUTPUTS)
     printed = capsys.readouterr().out.splitlines()
     assert len(printed) == 8 and all(
-        line.startswith("aws --region cn-north-1 ") for line in printed
+        line.startswith(f"aws --region {site.region} ") for line in printed
     )
 
 
-@pytest.mark.parametrize("example", ["parameters.example.json", "parameters.cn.example.json"])
-def test_the_example_parameters_are_parameters_of_the_stack(example):
-    example = json.loads((ROOT / "infra" / example).read_text())
-    parameters = package.merge_fragments("prod")["Parameters"]
-    assert set(example) <= set(parameters)
-    for name, value in example.items():
-        allowed = parameters[name].get("AllowedValues")
-        assert allowed is None or value in [str(v) for v in allowed], name
+EXAMPLES = {"aws": "parameters.example.json", "aws-cn": "parameters.cn.example.json"}
+
+
+@pytest.mark.parametrize("partition", sorted(EXAMPLES))
+def test_the_example_parameters_are_what_their_partitions_template_accepts(partition):
+    """Each example names only parameters of its partition's template, with allowed values,
+    and gives every parameter that has no default (the China template's domain, certificate
+    and identity provider)."""
+    example = json.loads((ROOT / "infra" / EXAMPLES[partition]).read_text())
+    merged = package.merge_fragments("prod", partition)
+    assert deploy.parameter_errors(example, merged) == []
+    required = {n for n, p in merged["Parameters"].items() if "Default" not in p}
+    assert required <= set(example)
+    if partition == "aws-cn":  # the global example is refused there: the check is no formality
+        global_example = json.loads((ROOT / "infra" / EXAMPLES["aws"]).read_text())
+        assert deploy.parameter_errors(global_example, merged)
+
+
+def test_a_parameters_file_is_checked_against_the_template_before_anything_runs(tmp_path):
+    china = package.merge_fragments("prod", "aws-cn")
+    errors = deploy.parameter_errors(
+        {
+            "SiteCertificateArn": "arn:aws:acm:us-east-1:1:certificate/x",  # no ACM there
+            "SmsProvider": "sns",  # no SMS through SNS there
+            "SiteDomainName": "Qiye.Example.gov.cn",
+            "AuthConnectOrigins": "https://id.example.gov.cn; script-src *",  # into the CSP
+            "AuthAudience": "",
+        },
+        china,
+    )
+    assert [e.split(" ", 1)[0].split("=")[0] for e in errors] == [
+        "AuthAudience",
+        "AuthConnectOrigins",
+        "SiteCertificateArn",
+        "SiteDomainName",
+        "SmsProvider",
+    ]
+    build = tmp_path / "build"
+    (build / "site").mkdir(parents=True)
+    (build / "site" / "index.html").write_text("x")
+    (build / "template-cn.json").write_text(json.dumps(china))
+    options = deploy.Options(
+        "prod", "a", "xingqitong-prod", "cn-north-1", {"SmsProvider": "sns"}, build, "aws-cn"
+    )
+    ran: list[list[str]] = []
+    with pytest.raises(SystemExit, match="SmsProvider='sns'"):
+        deploy.deploy(options, ran.append)  # type: ignore[arg-type]
+    assert ran == []
+
+
+def test_the_region_chooses_the_template(monkeypatch, capsys):
+    """REGION (or the AWS CLI's environment) decides: a China region deploys template-cn.json."""
+    seen: list[deploy.Options] = []
+    monkeypatch.setattr(deploy, "deploy", lambda options, run, **kw: seen.append(options))
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "cn-northwest-1")
+    common = ["--stage", "prod", "--artifact-bucket", "a", "--dry-run"]
+    assert deploy.main(common) == 0
+    assert deploy.main([*common, "--region", "eu-west-1"]) == 0
+    assert [(o.partition, o.template.name) for o in seen] == [
+        ("aws-cn", "template-cn.json"),
+        ("aws", "template.json"),
+    ]
+    assert "build/prod/template-cn.json for region cn-northwest-1" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        deploy.main([*common, "--region", "us-gov-west-1"])
+
+
+@pytest.mark.parametrize("region", ["cn-north-1", "cn-northwest-1"])
+def test_every_command_in_china_reaches_the_china_endpoints(tmp_path, region):
+    """--region is all the AWS CLI needs there: each command's service resolves to its
+    amazonaws.com.cn endpoint (CloudFront's too, a global service homed in Ningxia)."""
+    import boto3
+
+    ran: list[list[str]] = []
+
+    def run(command: list[str]) -> str:
+        ran.append(command)
+        return json.dumps([{"OutputKey": k, "OutputValue": v} for k, v in OUTPUTS.items()])
+
+    china = _site(tmp_path, region, "aws-cn")
+    deploy.deploy(china, run, dist=china.build.parent / "dist")
+    services = {c[3] for c in ran}
+    assert services == {"cloudformation", "s3", "cloudfront"}
+    for service in services:
+        client = boto3.client(
+            service, region_name=region, aws_access_key_id="x", aws_secret_access_key="x"
+        )
+        assert client.meta.endpoint_url.endswith(".amazonaws.com.cn"), service
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is part of make test's set-up")

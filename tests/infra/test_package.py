@@ -1,5 +1,7 @@
 """The packaged stage (``make package``): Chalice's template merged with infra/, finished by
-infra/package.py. Built once per stage and reused while its inputs are unchanged."""
+infra/package.py, for the global and the China regions (tests/infra/test_china.py has what
+only the China template must do). Built once per stage and reused while its inputs are
+unchanged."""
 
 from __future__ import annotations
 
@@ -14,11 +16,16 @@ from infra import definitions, package
 from tests.conftest import ROOT
 
 
-@pytest.fixture(scope="module", params=package.STAGES)
+@pytest.fixture(
+    scope="module",
+    params=[(s, p) for s in package.STAGES for p in definitions.PARTITIONS],
+    ids=lambda sp: "-".join(sp),
+)
 def packaged(request) -> dict[str, Any]:
-    path = package.build(request.param)
+    stage, partition = request.param
+    path = package.build(stage, partition=partition)
     template = json.loads(path.read_text(encoding="utf-8"))
-    template["_stage"] = request.param
+    template["_stage"], template["_partition"] = stage, partition
     return template
 
 
@@ -87,7 +94,8 @@ def test_each_function_may_consume_its_queue_and_write_its_logs_only(packaged):
 
 
 def test_functions_get_the_templates_resources_and_identity(packaged):
-    expected = package.lambda_environment(package.merge_fragments(packaged["_stage"]))
+    merged = package.merge_fragments(packaged["_stage"], packaged["_partition"])
+    expected = package.lambda_environment(merged)
     for name, fn in _functions(packaged).items():
         env = fn["Properties"]["Environment"]["Variables"]
         for var, value in expected.items():

@@ -306,6 +306,88 @@ export interface paths {
         patch: operations["update_enterprise"];
         trace?: never;
     };
+    "/api/v1/financing/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 金融产品
+         * @description Products by bank and name; ``amount`` and ``term_months`` keep those whose ranges
+         *         hold them. One page: a county lists tens of products.
+         */
+        get: operations["list_products"];
+        put?: never;
+        /** 新增金融产品 */
+        post: operations["create_product"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/financing/products/{product_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改金融产品 */
+        patch: operations["update_product"];
+        trace?: never;
+    };
+    "/api/v1/financing/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 提交融资需求
+         * @description A financing need becomes an appeal of category ``financing`` (routed and timed like
+         *         any other) that keeps the amount, term and purpose; its suitable products are at
+         *         ``GET /api/v1/appeals/{id}/products``.
+         */
+        post: operations["file_need"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appeals/{appeal_id}/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 适合该融资需求的金融产品
+         * @description For a financing need: the active products whose amount and term ranges hold it and
+         *         whose conditions the enterprise meets, each with why; for the appeal's readers.
+         */
+        get: operations["appeal_products"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -1302,6 +1384,11 @@ export interface components {
              */
             reopened: number;
             /**
+             * @description a financing need (融资需求): amount (万元), term, purpose
+             * @default null
+             */
+            financing: components["schemas"]["FinancingRequest"] | null;
+            /**
              * Posted By
              * @description the operator who posted a hotline call
              * @default null
@@ -1517,6 +1604,11 @@ export interface components {
              * @default 0
              */
             reopened: number;
+            /**
+             * @description a financing need (融资需求): amount (万元), term, purpose
+             * @default null
+             */
+            financing: components["schemas"]["FinancingRequest"] | null;
             /**
              * Posted By
              * @description the operator who posted a hotline call
@@ -2692,6 +2784,21 @@ export interface components {
             appeals: components["schemas"]["Fact"][];
         };
         /**
+         * FinancingRequest
+         * @description What a financing appeal asks for (``POST /api/v1/financing/needs``).
+         */
+        FinancingRequest: {
+            /**
+             * Amount
+             * @description 万元
+             */
+            amount: number;
+            /** Term Months */
+            term_months: number;
+            /** Purpose */
+            purpose: string;
+        };
+        /**
          * Flags
          * @description Enterprise flags used by routing, policy matching and reports.
          */
@@ -3337,6 +3444,38 @@ export interface components {
             avg_working_days: number | null;
         };
         /**
+         * NeedCreate
+         * @example {
+         *       "amount": 300,
+         *       "purpose": "采购原材料,扩大生产",
+         *       "term_months": 12
+         *     }
+         */
+        NeedCreate: {
+            /**
+             * Amount
+             * @description 万元
+             */
+            amount: number;
+            /** Term Months */
+            term_months: number;
+            /**
+             * Purpose
+             * @description 资金用途
+             */
+            purpose: string;
+            /**
+             * Contact Name
+             * @default null
+             */
+            contact_name?: string | null;
+            /**
+             * Contact Phone
+             * @default null
+             */
+            contact_phone?: string | null;
+        };
+        /**
          * Notice
          * @description A published notice (通报): what it names stays as published.
          */
@@ -3958,6 +4097,195 @@ export interface components {
              */
             message: string;
         };
+        /**
+         * Product
+         * @description A bank's financial product (金融产品).
+         */
+        Product: {
+            /** Id */
+            id: string;
+            /** Bank */
+            bank: string;
+            /** Name */
+            name: string;
+            /**
+             * Rate Min
+             * @description 年化利率下限 (%)
+             */
+            rate_min: number;
+            /**
+             * Rate Max
+             * @description 年化利率上限 (%)
+             */
+            rate_max: number;
+            /**
+             * Term Min
+             * @description 期限下限 (月)
+             */
+            term_min: number;
+            /**
+             * Term Max
+             * @description 期限上限 (月)
+             */
+            term_max: number;
+            /**
+             * Amount Min
+             * @description 额度下限 (万元)
+             */
+            amount_min: number;
+            /**
+             * Amount Max
+             * @description 额度上限 (万元)
+             */
+            amount_max: number;
+            conditions: components["schemas"]["Conditions-Output"];
+            /** Conditions Text */
+            conditions_text: string;
+            /**
+             * Description
+             * @default null
+             */
+            description: string | null;
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            updated_at: string;
+        };
+        /**
+         * ProductCreate
+         * @example {
+         *       "amount_max": 1000,
+         *       "amount_min": 50,
+         *       "bank": "如东农村商业银行",
+         *       "conditions": {
+         *         "key_tech": true
+         *       },
+         *       "description": "面向科技型中小企业的信用贷款,无需抵押。",
+         *       "name": "科技贷",
+         *       "rate_max": 4.2,
+         *       "rate_min": 3.45,
+         *       "term_max": 36,
+         *       "term_min": 6
+         *     }
+         */
+        ProductCreate: {
+            /** Bank */
+            bank: string;
+            /** Name */
+            name: string;
+            /** Rate Min */
+            rate_min: number;
+            /** Rate Max */
+            rate_max: number;
+            /** Term Min */
+            term_min: number;
+            /** Term Max */
+            term_max: number;
+            /** Amount Min */
+            amount_min: number;
+            /** Amount Max */
+            amount_max: number;
+            conditions?: components["schemas"]["Conditions-Input"];
+            /**
+             * Description
+             * @default null
+             */
+            description?: string | null;
+            /**
+             * Active
+             * @default true
+             */
+            active?: boolean;
+        };
+        /** ProductPage */
+        ProductPage: {
+            /** Items */
+            items: components["schemas"]["Product"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
+        };
+        /**
+         * ProductPatch
+         * @example {
+         *       "active": false,
+         *       "version": 1
+         *     }
+         */
+        ProductPatch: {
+            /**
+             * Version
+             * @description the version the change is based on
+             */
+            version: number;
+            /**
+             * Bank
+             * @default null
+             */
+            bank?: string | null;
+            /**
+             * Name
+             * @default null
+             */
+            name?: string | null;
+            /**
+             * Rate Min
+             * @default null
+             */
+            rate_min?: number | null;
+            /**
+             * Rate Max
+             * @default null
+             */
+            rate_max?: number | null;
+            /**
+             * Term Min
+             * @default null
+             */
+            term_min?: number | null;
+            /**
+             * Term Max
+             * @default null
+             */
+            term_max?: number | null;
+            /**
+             * Amount Min
+             * @default null
+             */
+            amount_min?: number | null;
+            /**
+             * Amount Max
+             * @default null
+             */
+            amount_max?: number | null;
+            /** @default null */
+            conditions?: components["schemas"]["Conditions-Input"] | null;
+            /**
+             * Description
+             * @default null
+             */
+            description?: string | null;
+            /**
+             * Active
+             * @default null
+             */
+            active?: boolean | null;
+        };
         /** Publish */
         Publish: {
             /** Version */
@@ -4461,6 +4789,28 @@ export interface components {
          * @enum {string}
          */
         Status: "received" | "processing" | "replied" | "closed";
+        /** Suggestion */
+        Suggestion: {
+            product: components["schemas"]["Product"];
+            /**
+             * Reasons
+             * @description why it suits: 「额度 50–500 万元」「期限 ≤36 个月」…
+             */
+            reasons: string[];
+        };
+        /** Suggestions */
+        Suggestions: {
+            /**
+             * Items
+             * @description the products that suit, the lowest rate first
+             */
+            items: components["schemas"]["Suggestion"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: null;
+        };
         /**
          * Supervise
          * @description 督办: put the appeal under supervision with a deadline and, optionally, owner
@@ -6438,6 +6788,312 @@ export interface operations {
             };
             /** @description 请求体超过 1 MiB (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_products: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+                /** @description 万元: products whose range holds it */
+                amount?: number | null;
+                term_months?: number | null;
+                /** @description the bank's name contains it */
+                bank?: string | null;
+                /** @description admins: also withdrawn products */
+                include_inactive?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_product: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductCreate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_product: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    file_need: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NeedCreate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealResponse"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appeal_products: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suggestions"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
