@@ -113,6 +113,7 @@ bench: install frontend browser
 	$(BIN)/python bench/bench_startup.py 10000
 	$(BIN)/python bench/bench_reports.py 50000
 	$(BIN)/python bench/bench_policy_push.py 10000
+	$(BIN)/python bench/bench_enterprise_import.py 10000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build $(FRONT)/node_modules $(FRONT)/dist

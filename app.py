@@ -15,12 +15,14 @@ from chalicelib.api import (
     enterprises,
     financing,
     health,
+    imports,
     inbox,
     meetings,
     middleware,
     openapi,
     policies,
     reports,
+    uploads,
     users,
 )
 from chalicelib.api.contract import API_PREFIX
@@ -42,6 +44,8 @@ for module in (
     reports,
     policies,
     financing,
+    uploads,
+    imports,
 ):
     app.register_blueprint(module.api.blueprint, url_prefix=API_PREFIX)
 

@@ -19,6 +19,8 @@ class Settings(BaseModel):
     stage: Literal["local", "test", "dev", "prod"] = "dev"
     table: str = Field(min_length=1)
     reports_bucket: str = ""
+    #: Files uploaded from the browser with presigned POSTs (imports; attachments later).
+    attachments_bucket: str = ""
     #: The deadline sweep's queue (its name; the URL is looked up once).
     escalation_queue: str = "xingqitong-escalations"
     #: The report jobs' queue (its name).
@@ -71,6 +73,7 @@ def settings() -> Settings:
         stage=env.get("XQT_STAGE", "dev"),
         table=env.get("XQT_TABLE", ""),
         reports_bucket=env.get("XQT_REPORTS_BUCKET", ""),
+        attachments_bucket=env.get("XQT_ATTACHMENTS_BUCKET", ""),
         escalation_queue=env.get("XQT_ESCALATION_QUEUE", "xingqitong-escalations"),
         report_queue=env.get("XQT_REPORT_QUEUE", "xingqitong-reports"),
         job_queue=env.get("XQT_JOB_QUEUE", "xingqitong-jobs"),

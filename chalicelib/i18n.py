@@ -247,6 +247,96 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "幂等键 {key} 已用于另一内容的来电",
         "en": "Idempotency-Key {key} was already used for a different call",
     },
+    # uploads (presigned POSTs) and the enterprise import (issue 9; docs/imports.md)
+    "upload_type": {
+        "zh": "不支持的文件类型,可上传:{allowed}",
+        "en": "Unsupported file type; allowed: {allowed}",
+    },
+    "upload_extension": {
+        "zh": "文件扩展名应为 {allowed}",
+        "en": "The file name must end in {allowed}",
+    },
+    "upload_extension_mismatch": {
+        "zh": "文件扩展名与文件类型 {content_type} 不符",
+        "en": "The file name's extension does not match its type {content_type}",
+    },
+    "upload_empty": {"zh": "文件是空的", "en": "The file is empty"},
+    "upload_too_large": {
+        "zh": "文件不能超过 {max_mb} MB",
+        "en": "The file may not exceed {max_mb} MB",
+    },
+    "upload_not_found": {
+        "zh": "没有找到上传的文件:可能尚未上传完成或已过期,请重新上传",
+        "en": "The uploaded file was not found (not finished or expired): upload it again",
+    },
+    "upload_key_invalid": {
+        "zh": "不是本平台为企业导入签发的上传",
+        "en": "Not an upload this platform issued for enterprise imports",
+    },
+    "upload_size_mismatch": {
+        "zh": "存储的文件大小({stored} 字节)与申请上传时({declared} 字节)不符",
+        "en": "The stored file's size ({stored} bytes) differs from the declared {declared}",
+    },
+    "upload_type_mismatch": {
+        "zh": "存储的文件类型({stored})与申请上传时({declared})不符",
+        "en": "The stored file's type ({stored}) differs from the declared {declared}",
+    },
+    "import_not_found": {"zh": "导入任务 {id} 不存在", "en": "Import {id} not found"},
+    "import_header_missing": {
+        "zh": "缺少必需的列:{columns}(请使用导入模板)",
+        "en": "Required columns missing: {columns} (use the import template)",
+    },
+    "import_header_duplicate": {
+        "zh": "列「{column}」出现了不止一次",
+        "en": "The column {column} appears more than once",
+    },
+    "import_no_rows": {"zh": "文件中没有企业数据", "en": "The file holds no enterprises"},
+    "import_too_many_rows": {
+        "zh": "超过 {max} 行,请分成几个文件导入",
+        "en": "More than {max} rows: split the file",
+    },
+    "import_unreadable": {
+        "zh": "无法读取文件内容({detail})",
+        "en": "The file could not be read ({detail})",
+    },
+    "import_encoding": {
+        "zh": "无法识别文件的编码,请另存为“CSV UTF-8”或 XLSX 格式后重新上传",
+        "en": "Unknown text encoding: save the file as CSV UTF-8 or XLSX and upload it again",
+    },
+    "import_content_mismatch": {
+        "zh": "文件内容不是 {expected} 格式",
+        "en": "The file's content is not {expected}",
+    },
+    "import_required": {"zh": "必填", "en": "required"},
+    "import_uscc_number": {
+        "zh": "被表格软件存成了数字,请将该列设为文本格式后重新填写",
+        "en": "stored as a number by the spreadsheet: format the column as text and re-enter it",
+    },
+    "import_choice": {
+        "zh": "「{value}」无效,应为:{allowed}",
+        "en": '"{value}" is not one of: {allowed}',
+    },
+    "import_yes_no": {"zh": "「{value}」无效,应为 是 或 否", "en": '"{value}": use 是 or 否'},
+    "import_integer": {"zh": "「{value}」不是整数", "en": '"{value}" is not a whole number'},
+    "import_number": {"zh": "「{value}」不是数字", "en": '"{value}" is not a number'},
+    "import_range": {"zh": "应在 {min} 到 {max} 之间", "en": "must be from {min} to {max}"},
+    "import_too_long": {"zh": "不能超过 {max} 个字符", "en": "at most {max} characters"},
+    "import_phone": {
+        "zh": "「{value}」不是有效的电话号码",
+        "en": '"{value}" is not a valid phone number',
+    },
+    "import_contact_phone_missing": {
+        "zh": "填写联系人时须同时填写联系电话",
+        "en": "a contact needs a phone number",
+    },
+    "import_contact_name_missing": {
+        "zh": "填写联系电话时须同时填写联系人",
+        "en": "a phone number needs its contact's name",
+    },
+    "import_duplicate": {
+        "zh": "与第 {row} 行重复,以第 {row} 行为准",
+        "en": "same as row {row}, which stands",
+    },
     "token_missing": {"zh": "缺少 Bearer 令牌", "en": "Missing bearer token"},
     "token_invalid": {"zh": "令牌无效:{reason}", "en": "Invalid token: {reason}"},
     "user_unknown": {

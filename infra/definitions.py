@@ -125,6 +125,24 @@ def security_headers() -> dict[str, Any]:
     return headers
 
 
+def upload_cors_rules(origins: list[str]) -> list[dict[str, Any]]:
+    """The attachments bucket's CORS rules (``infra/site.yaml``) for other site origins, in
+    ``put_bucket_cors``'s shape: the local stack's, where the bucket is the moto server's."""
+    bucket = template("site.yaml")["Resources"]["AttachmentsBucket"]["Properties"]
+    names = {
+        "Id": "ID",
+        "AllowedMethods": "AllowedMethods",
+        "AllowedHeaders": "AllowedHeaders",
+        "ExposedHeaders": "ExposeHeaders",
+        "MaxAge": "MaxAgeSeconds",
+    }
+    rules = []
+    for rule in bucket["CorsConfiguration"]["CorsRules"]:
+        converted = {names[k]: v for k, v in rule.items() if k in names}
+        rules.append({**converted, "AllowedOrigins": list(origins)})
+    return rules
+
+
 def _resources(kind: str) -> dict[str, dict[str, Any]]:
     return {
         name: res.get("Properties", {})

@@ -23,9 +23,9 @@ Runner = Callable[[dict[str, Any], datetime], dict[str, Any]]
 
 
 def _runners() -> dict[str, Runner]:
-    from chalicelib.jobs import policy_push
+    from chalicelib.jobs import enterprise_import, policy_push
 
-    return {"policy_push": policy_push.run}
+    return {"policy_push": policy_push.run, "enterprise_import": enterprise_import.run}
 
 
 class PoisonMessage(Exception):

@@ -68,6 +68,34 @@ def update(uscc: str, changes: dict[str, Any], version: int, actor: Actor | None
         raise ValidationFailed.one("commissioner_id", "reference_not_found") from None
 
 
+def get_many(usccs: list[str]) -> dict[str, dict[str, Any]]:
+    """The registered enterprises among these credit codes, by code (strongly consistent,
+    100 to a ``BatchGetItem``); codes not registered are absent."""
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(usccs), 100):
+        chunk = [keys.enterprise(u) for u in usccs[start : start + 100]]
+        for item in db.batch_get(chunk).values():
+            record = records.strip_keys(item)
+            found[record["uscc"]] = record
+    return found
+
+
+def update_from(current: dict[str, Any], changes: dict[str, Any], actor: Actor | None) -> dict:
+    """Change an enterprise as it was read (``current``), under the version it was read at:
+    if anyone changed it since, :class:`VersionConflict` and nothing is written."""
+    uscc = current["uscc"]
+    return records.replace(
+        kind=KIND,
+        key=keys.enterprise(uscc),
+        indexes=keys.enterprise_indexes(uscc, changes.get("name", current["name"])),
+        current=current,
+        changes=changes,
+        expected_version=current["version"],
+        actor=actor,
+        entity_id=uscc,
+    )
+
+
 def search(query: str | None, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
     """A page of enterprises: all by credit code, or those whose code or name starts with
     ``query`` (an operator typing while the caller speaks)."""

@@ -4,7 +4,7 @@ handed to readers as short-lived presigned URLs (the bucket is private)."""
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 from chalicelib.config import settings
@@ -36,7 +36,8 @@ def reset() -> None:
     _client = None
 
 
-def put(key: str, body: bytes, content_type: str) -> None:
+def put(key: str, body: bytes | IO[bytes], content_type: str) -> None:
+    """Write an object of the reports bucket (``body``: bytes, or a file read to its end)."""
     client().put_object(
         Bucket=settings().reports_bucket,
         Key=key,

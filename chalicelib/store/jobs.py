@@ -145,18 +145,27 @@ def finish(job_id: str, now: datetime, result: dict[str, Any]) -> bool:
     )
 
 
-def fail(job_id: str, now: datetime, error: str) -> None:
-    """queued/running → failed, with the error (the job's last receive failed)."""
-    _update(
-        job_id,
-        "SET #s = :failed, finished_at = :at, #e = :err ADD version :one",
-        "#s IN (:queued, :running)",
-        {
-            ":failed": "failed",
-            ":queued": "queued",
-            ":running": "running",
-            ":at": clock.iso(now),
-            ":err": error[:500],
-            ":one": 1,
-        },
-    )
+def fail(
+    job_id: str,
+    now: datetime,
+    error: str,
+    code: str | None = None,
+    params: dict[str, Any] | None = None,
+) -> None:
+    """queued/running → failed, with the error (the job's last receive failed) in words and,
+    with ``code`` and ``params``, as an i18n message for a client to show in its reader's
+    language."""
+    expression = "SET #s = :failed, finished_at = :at, #e = :err"
+    values: dict[str, Any] = {
+        ":failed": "failed",
+        ":queued": "queued",
+        ":running": "running",
+        ":at": clock.iso(now),
+        ":err": error[:500],
+        ":one": 1,
+    }
+    if code:
+        expression += ", error_code = :code, error_params = :params"
+        values[":code"] = code
+        values[":params"] = params or {}
+    _update(job_id, expression + " ADD version :one", "#s IN (:queued, :running)", values)

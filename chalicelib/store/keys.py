@@ -144,3 +144,22 @@ def calendar_year(year: int) -> dict[str, str]:
 def setting(name: str) -> dict[str, str]:
     """A platform setting changed by administrators (``service-levels``)."""
     return {"pk": f"SETTINGS#{name}", "sk": "SETTINGS"}
+
+
+# --- uploads and enterprise imports (issue 9) -------------------------------------------------
+
+
+def upload(upload_id: str) -> dict[str, str]:
+    """An upload asked for (purpose, object key, file name, declared type and size, who);
+    kept a month (TTL)."""
+    return {"pk": f"UPLOAD#{upload_id}", "sk": "UPLOAD"}
+
+
+def import_rejections(job_id: str, page: int, part: int) -> dict[str, str]:
+    """Rows an import's page rejected (a part of up to 25), beside its job item: the result
+    file is written from them, in page order, when the job ends (TTL a month)."""
+    return {"pk": f"JOB#{job_id}", "sk": f"REJECTED#{page:06d}#{part:02d}"}
+
+
+def import_rejections_prefix() -> str:
+    return "REJECTED#"

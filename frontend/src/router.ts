@@ -97,6 +97,11 @@ const routes: RouteRecordRaw[] = [
     meta: { roles: ['admin'], title: 'nav.enterprises' },
   },
   {
+    path: '/admin/enterprises/import',
+    component: () => import('@/pages/admin/ImportPage.vue'),
+    meta: { roles: ['admin'], title: 'nav.enterpriseImport' },
+  },
+  {
     path: '/admin/commissioners',
     component: () => import('@/pages/admin/CommissionersPage.vue'),
     meta: { roles: ['admin'], title: 'nav.commissioners' },

@@ -73,19 +73,40 @@ def _create_resources(endpoint: str) -> None:
     create_all(session, Names(RESOURCE_PREFIX))
 
 
-def _content_security_policy() -> str:
+def content_security_policy(uploads_origin: str) -> str:
     """The deployed site's policy (``infra/site.yaml``): no inline script anywhere; styles may
     be inline (Element Plus positions popups by style). Here the SPA connects to its own
-    origin only (the deployed one adds the uploads bucket and the identity provider)."""
-    from infra.definitions import content_security_policy
+    origin and to the uploads bucket's, which is the moto server's (the deployed policy also
+    names the identity provider; the local issuer is the app itself)."""
+    from infra.definitions import content_security_policy as site_policy
 
-    return content_security_policy()
-
-
-CONTENT_SECURITY_POLICY = _content_security_policy()
+    return site_policy(Uploads=uploads_origin)
 
 
-def _handler_class() -> type:
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _allow_uploads_from(host: str, port: int) -> None:
+    """The attachments bucket's CORS rule of ``infra/site.yaml`` for this site's origins, so
+    the browser's presigned POSTs reach the moto server (set at every start: moto's bucket
+    settings are not kept across restarts)."""
+    import boto3
+
+    from infra.definitions import upload_cors_rules
+
+    hosts = dict.fromkeys([host, "127.0.0.1", "localhost"])
+    origins = [f"http://{h}:{port}" for h in hosts if h not in ("0.0.0.0", "::")]  # noqa: S104
+    boto3.client("s3", region_name="us-east-1").put_bucket_cors(
+        Bucket=os.environ["XQT_ATTACHMENTS_BUCKET"],
+        CORSConfiguration={"CORSRules": upload_cors_rules(origins)},
+    )
+
+
+def _handler_class(csp: str) -> type:
     from chalice.local import ChaliceRequestHandler, ForbiddenError, LocalGatewayException
 
     from chalicelib import i18n
@@ -159,7 +180,7 @@ def _handler_class() -> type:
             self.send_header("X-Content-Type-Options", "nosniff")
             # the policy the deployed CloudFront response-headers policy sets (issue 8): the
             # browser tests run under it, so an inline script would show up there first
-            self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            self.send_header("Content-Security-Policy", csp)
             self.send_header("Referrer-Policy", "strict-origin-when-cross-origin")
             self.send_header("X-Frame-Options", "DENY")
             self.end_headers()
@@ -173,7 +194,7 @@ def _handler_class() -> type:
     return Handler
 
 
-def _chalice_server(host: str, port: int) -> Any:
+def _chalice_server(host: str, port: int, csp: str) -> Any:
     from chalice.config import Config
     from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer
 
@@ -191,7 +212,7 @@ def _chalice_server(host: str, port: int) -> Any:
         config_from_disk=json.loads(config_file.read_text(encoding="utf-8")),
     )
     return LocalDevServer(
-        app, config, host, port, handler_cls=_handler_class(), server_cls=_server_class()
+        app, config, host, port, handler_cls=_handler_class(csp), server_cls=_server_class()
     )
 
 
@@ -271,7 +292,8 @@ def main() -> int:
     from infra.local.seed import seed_once
 
     seeded = seed_once(local_issuer.ISSUER)
-    server = _chalice_server(host, port)
+    server = _chalice_server(host, port, content_security_policy(_origin(moto.endpoint_url)))
+    _allow_uploads_from(host, server.server.server_address[1])
 
     stop = threading.Event()
 

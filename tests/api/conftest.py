@@ -28,6 +28,7 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "XQT_LOCAL_ISSUER_KEY_FILE": str(private),
         "XQT_TABLE": "test-maintable",
         "XQT_REPORTS_BUCKET": "test-reportsbucket",
+        "XQT_ATTACHMENTS_BUCKET": "test-attachmentsbucket",
         "XQT_ESCALATION_QUEUE": "test-escalationqueue",
         "XQT_REPORT_QUEUE": "test-reportqueue",
         "XQT_JOB_QUEUE": "test-jobqueue",

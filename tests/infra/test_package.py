@@ -204,13 +204,26 @@ def test_cfn_lint_finds_an_error_put_into_the_packaged_template(prod):
 
 
 def test_the_sites_policy_is_the_local_stacks(prod):
-    """One Content-Security-Policy: the local stack serves the deployed one with only its own
-    origin to connect to (the browser tests run under it)."""
+    """One Content-Security-Policy: the local stack serves the deployed one with its own
+    origin and the uploads bucket's — the moto server's — to connect to (the browser tests
+    run under it)."""
     from infra.local import server
 
-    assert definitions.content_security_policy() == server.CONTENT_SECURITY_POLICY
-    assert "script-src 'self';" in server.CONTENT_SECURITY_POLICY
-    assert "connect-src 'self';" in server.CONTENT_SECURITY_POLICY
+    local = server.content_security_policy("http://127.0.0.1:5123")
+    assert local == definitions.content_security_policy(Uploads="http://127.0.0.1:5123")
+    assert "script-src 'self';" in local
+    assert "connect-src 'self' http://127.0.0.1:5123;" in local
+    rules = definitions.upload_cors_rules(["http://127.0.0.1:8000"])
+    assert rules == [
+        {
+            "ID": "site-uploads",
+            "AllowedMethods": ["POST", "PUT"],
+            "AllowedOrigins": ["http://127.0.0.1:8000"],
+            "AllowedHeaders": ["content-type", "content-md5", "x-amz-*"],
+            "ExposeHeaders": ["ETag"],
+            "MaxAgeSeconds": 3000,
+        }
+    ]
     config = prod["Resources"]["SiteHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
     headers = config["SecurityHeadersConfig"]
     text, variables = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]

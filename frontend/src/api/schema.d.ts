@@ -408,6 +408,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导入记录
+         * @description Imports, the latest first (open one for its rejected rows).
+         */
+        get: operations["list_imports"];
+        put?: never;
+        /**
+         * 导入企业名录
+         * @description Import an uploaded register (CSV or XLSX) as a job; follow it at
+         *         ``GET /api/v1/imports/{id}``. The stored file is checked first (it must be the upload's,
+         *         of the size and type declared): otherwise a 400 naming ``upload_key``.
+         */
+        post: operations["start_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 企业名录导入模板
+         * @description The template's columns and where to download it, as XLSX or CSV.
+         */
+        get: operations["import_template_links"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导入进度与结果
+         * @description An import: status, progress, counts; once done, the rejected rows' file.
+         */
+        get: operations["get_import"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inbox": {
         parameters: {
             query?: never;
@@ -876,6 +942,29 @@ export interface paths {
         get: operations["get_notice"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 申请上传文件(预签名 POST)
+         * @description A presigned POST for one file of a purpose (``enterprise_import``: admins; CSV or
+         *         XLSX, at most 20 MB). The size and type are checked now (400 naming the field), by S3
+         *         when the file arrives (the signed policy allows exactly this size and type), and again
+         *         when the file is used.
+         */
+        post: operations["create_upload"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2801,6 +2890,142 @@ export interface components {
             /** @default normal */
             urgency?: components["schemas"]["Urgency"];
         };
+        /** ImportCounts */
+        ImportCounts: {
+            /**
+             * Created
+             * @description 新登记的企业
+             * @default 0
+             */
+            created: number;
+            /**
+             * Updated
+             * @description 信息有变化、已更新的企业
+             * @default 0
+             */
+            updated: number;
+            /**
+             * Unchanged
+             * @description 与平台一致、未作修改的企业
+             * @default 0
+             */
+            unchanged: number;
+            /**
+             * Rejected
+             * @description 未通过校验、未导入的行
+             * @default 0
+             */
+            rejected: number;
+        };
+        /**
+         * ImportJob
+         * @description An import and how far it is; once done, its counts and (when rows were rejected) a
+         *     link, valid five minutes, to the CSV of rejected rows with their reasons.
+         */
+        ImportJob: {
+            /** Id */
+            id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed";
+            /** Progress */
+            progress: number;
+            /**
+             * Processed
+             * @description rows gone through
+             */
+            processed: number;
+            /**
+             * Total
+             * @description rows in the file (known once it was read)
+             * @default null
+             */
+            total: number | null;
+            counts: components["schemas"]["ImportCounts"];
+            /**
+             * Filename
+             * @description the uploaded file's own name
+             */
+            filename: string;
+            /** Upload Key */
+            upload_key: string;
+            /** @default null */
+            created_by: components["schemas"]["Actor"] | null;
+            /**
+             * Created At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            created_at: string;
+            /**
+             * Started At
+             * @default null
+             */
+            started_at: string | null;
+            /**
+             * Finished At
+             * @default null
+             */
+            finished_at: string | null;
+            /**
+             * Error
+             * @description why the file was refused (failed), in the caller's language
+             * @default null
+             */
+            error: string | null;
+            /**
+             * Error Code
+             * @description the same as a code, for translation
+             * @default null
+             */
+            error_code: string | null;
+            /** Error Params */
+            error_params: {
+                [key: string]: string | number;
+            };
+            /**
+             * Rejected File
+             * @description the rejected rows (CSV), 5 minutes
+             * @default null
+             */
+            rejected_file: string | null;
+        };
+        /** ImportPage */
+        ImportPage: {
+            /** Items */
+            items: components["schemas"]["ImportJob"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
+        };
+        /**
+         * ImportRequest
+         * @example {
+         *       "upload_key": "uploads/enterprise_import/U3f9a2c71d04be5a6/register-2026.xlsx"
+         *     }
+         */
+        ImportRequest: {
+            /**
+             * Upload Key
+             * @description the `key` of the upload (POST /uploads)
+             */
+            upload_key: string;
+        };
+        /**
+         * ImportTemplate
+         * @description The template's columns, and links (5 minutes) to download it.
+         */
+        ImportTemplate: {
+            /** Columns */
+            columns: components["schemas"]["TemplateColumn"][];
+            /** Xlsx */
+            xlsx: string;
+            /** Csv */
+            csv: string;
+        };
         /** InboxPage */
         InboxPage: {
             /** Items */
@@ -4701,6 +4926,17 @@ export interface components {
              */
             overdue: number;
         };
+        /** TemplateColumn */
+        TemplateColumn: {
+            /** Header */
+            header: string;
+            /** Field */
+            field: string;
+            /** Required */
+            required: boolean;
+            /** Note */
+            note: string;
+        };
         /**
          * TimelineEvent
          * @description One immutable step of an appeal's history. ``version`` is the appeal version it made.
@@ -4896,6 +5132,71 @@ export interface components {
             departments: {
                 [key: string]: unknown;
             }[];
+        };
+        /**
+         * UploadRequest
+         * @example {
+         *       "content_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         *       "filename": "如东县企业名录2026.xlsx",
+         *       "purpose": "enterprise_import",
+         *       "size": 482133
+         *     }
+         */
+        UploadRequest: {
+            /**
+             * Purpose
+             * @description what the file is for
+             * @constant
+             */
+            purpose: "enterprise_import";
+            /**
+             * Filename
+             * @description the file's own name
+             */
+            filename: string;
+            /**
+             * Content Type
+             * @description MIME type
+             */
+            content_type: string;
+            /**
+             * Size
+             * @description bytes: exactly the file's size
+             */
+            size: number;
+        };
+        /**
+         * UploadTicket
+         * @description Where and how the browser POSTs the file: a ``multipart/form-data`` POST to ``url``
+         *     with every one of ``fields`` and then the file as the last part, named ``file``.
+         */
+        UploadTicket: {
+            /** Id */
+            id: string;
+            /**
+             * Key
+             * @description the object's key; name it to the resource that uses it
+             */
+            key: string;
+            /** Purpose */
+            purpose: string;
+            /** Filename */
+            filename: string;
+            /** Content Type */
+            content_type: string;
+            /** Size */
+            size: number;
+            /** Url */
+            url: string;
+            /** Fields */
+            fields: {
+                [key: string]: string;
+            };
+            /**
+             * Expires At
+             * @description the POST is refused after this time
+             */
+            expires_at: string;
         };
         /**
          * Urgency
@@ -6822,6 +7123,203 @@ export interface operations {
             };
         };
     };
+    list_imports: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_template_links: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportTemplate"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     inbox: {
         parameters: {
             query?: {
@@ -8327,6 +8825,66 @@ export interface operations {
             };
             /** @description 未找到 (not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadTicket"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
