@@ -165,6 +165,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     # financing
     "product_not_found": {"zh": "金融产品 {id} 不存在", "en": "Product {id} not found"},
     "range_order": {"zh": "上限不能低于下限", "en": "The upper end is below the lower end"},
+    "min_above_max": {"zh": "下限高于上限", "en": "The minimum is above the maximum"},
     # policies and long jobs
     "policy_not_found": {"zh": "政策 {id} 不存在", "en": "Policy {id} not found"},
     "policy_already_published": {

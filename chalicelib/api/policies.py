@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -197,7 +197,7 @@ class Job(BaseModel):
 
     id: str
     kind: str
-    status: str = Field(description="queued, running, done, failed")
+    status: Literal["queued", "running", "done", "failed"]
     progress: int = Field(ge=0, le=100)
     processed: int = Field(description="items gone through")
     total: int | None = Field(None, description="items to go through, when known")

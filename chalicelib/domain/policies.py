@@ -13,6 +13,7 @@ from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from chalicelib.domain.codes import LABELS_ZH, Industry, SizeClass
 from chalicelib.domain.models import Actor, Enterprise, Strict, Timestamp
@@ -32,7 +33,7 @@ class Range(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Range:
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError("min is above max")
+            raise PydanticCustomError("min_above_max", "min is above max")
         return self
 
     def holds(self, value: float | None) -> bool | None:
@@ -75,7 +76,7 @@ class Reason(BaseModel):
 
 class Match(BaseModel):
     matched: bool
-    reasons: list[Reason] = Field(description="conditions met (for every enterprise: 「不限」)")
+    reasons: list[Reason] = Field(description="conditions met (none for a policy for everyone)")
     failed: list[Reason] = Field(description="conditions not met, or not known of it")
 
     @property

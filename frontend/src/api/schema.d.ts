@@ -3099,9 +3099,9 @@ export interface components {
             kind: string;
             /**
              * Status
-             * @description queued, running, done, failed
+             * @enum {string}
              */
-            status: string;
+            status: "queued" | "running" | "done" | "failed";
             /** Progress */
             progress: number;
             /**
@@ -3187,7 +3187,7 @@ export interface components {
             matched: boolean;
             /**
              * Reasons
-             * @description conditions met (for every enterprise: 「不限」)
+             * @description conditions met (none for a policy for everyone)
              */
             reasons: components["schemas"]["Reason"][];
             /**
