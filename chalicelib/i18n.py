@@ -49,7 +49,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "sms_callback": {"zh": "服务热线将回访您", "en": "The hotline will call you back"},
     # e-mail to departments, commissioners and the service centre (sent in Chinese)
-    "mail_unregistered": {"zh": "未登记来电人", "en": "an unregistered caller"},
+    "unregistered_caller": {"zh": "未登记来电人", "en": "an unregistered caller"},
+    # report units that are no department, commissioner or size class
+    "unit_triage": {"zh": "服务中心分办", "en": "Service centre triage"},
+    "unit_unregistered": {"zh": "未登记企业", "en": "Not registered"},
     "mail_transfer_subject": {
         "zh": "【兴企通】转办诉求 {id}:{title}",
         "en": "[Xingqitong] Appeal {id} transferred: {title}",

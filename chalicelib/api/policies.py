@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from chalicelib import clock
 from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
 from chalicelib.api.schemas import PatchBody
-from chalicelib.domain.codes import Industry, Role, SizeClass
+from chalicelib.domain.codes import LABELS_ZH, Industry, Role, SizeClass
 from chalicelib.domain.models import Enterprise, Strict
 from chalicelib.domain.policies import (
     BODY_MAX,
@@ -26,6 +26,7 @@ from chalicelib.domain.policies import (
     Match,
     Policy,
     match,
+    shown,
     summary,
 )
 from chalicelib.errors import InvalidTransition, NotFound, ValidationFailed, VersionConflict
@@ -324,7 +325,7 @@ def add_interpretation(ctx: Ctx, policy_id: str, body: InterpretationCreate) -> 
         id=f"I-{secrets.token_hex(3)}",
         title=body.title,
         body=body.body,
-        author=body.author or "县民营企业服务中心",
+        author=body.author or LABELS_ZH[Role.ADMIN],
         published_at=clock.iso(now),
         published_by=ctx.user.actor(),
     )
@@ -381,16 +382,16 @@ class PolicyMatches(BaseModel):
 
 def _matches(enterprise: Enterprise) -> PolicyMatches:
     today = _today()
-    found: list[PolicyMatch] = []
-    for item in store.published(today):
-        m = match(Conditions.model_validate(item["conditions"]), enterprise)
-        if m.matched or m.near_miss:
-            found.append(PolicyMatch(policy=_summary(item, today), match=m, near_miss=m.near_miss))
-    matched = [f for f in found if f.match.matched]
-    near = [f for f in found if not f.match.matched]
-    matched.sort(key=lambda f: f.policy.published_at, reverse=True)
-    near.sort(key=lambda f: f.policy.published_at, reverse=True)
-    return PolicyMatches(items=matched + near)
+    found = [
+        (item, match(Conditions.model_validate(item["conditions"]), enterprise))
+        for item in store.published(today)
+    ]
+    return PolicyMatches(
+        items=[
+            PolicyMatch(policy=_summary(item, today), match=m, near_miss=m.near_miss)
+            for item, m in shown(found, lambda item: str(item["published_at"]))
+        ]
+    )
 
 
 @api.route(

@@ -16,8 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib import clock
 from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
+from chalicelib.domain import reports as reports_rules
 from chalicelib.domain.codes import Role
 from chalicelib.domain.models import Actor, Strict, Timestamp
+from chalicelib.domain.notifications import notice_audiences
 from chalicelib.domain.reports import DepartmentRow, Figures, Metrics, NoticeItem, Period
 from chalicelib.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
 from chalicelib.store import directory, files, notifications
@@ -27,8 +29,6 @@ api = Api(__name__, "reports")
 MAKERS = [Role.ADMIN, Role.SUPERVISOR]
 #: Who reads published notices: everyone assessed by them, and the service centre.
 NOTICE_READERS = [Role.DEPARTMENT, Role.COMMISSIONER, Role.ADMIN, Role.SUPERVISOR]
-#: The longest period one report may cover.
-MAX_DAYS = 366
 #: A notice names at most this many items, the most days late first (one DynamoDB item
 #: holds it; the report's workbook lists them all).
 NOTICE_ITEMS = 500
@@ -117,23 +117,8 @@ class Trend(BaseModel):
 
 
 def _period(body: ReportRequest) -> Period:
-    if body.month and (body.start or body.end):
-        raise ValidationFailed.one("month", "month_or_range")
-    if body.month:
-        period = Period.of_month(body.month)
-    elif body.start and body.end:
-        if body.end < body.start:
-            raise ValidationFailed.one("to", "range_reversed")
-        if (body.end - body.start).days + 1 > MAX_DAYS:
-            raise ValidationFailed.one("to", "range_too_long", days=MAX_DAYS)
-        period = Period.of_days(body.start, body.end)
-    else:
-        missing = "to" if body.start else "from" if body.end else "month"
-        raise ValidationFailed.one(missing, "month_or_range")
     today = clock.to_beijing(clock.now()).date()
-    if period.start > today:
-        raise ValidationFailed.one("from" if not body.month else "month", "period_in_future")
-    return period
+    return reports_rules.requested(body.month, body.start, body.end, today)
 
 
 def _report(item: dict[str, Any], with_links: bool = False) -> Report:
@@ -346,12 +331,7 @@ def publish_notice(ctx: Ctx, body: NoticeRequest) -> Created:
         published_at=at,
         corrects=body.corrects,
     )
-    known = directory.read()
-    audiences = (
-        [f"department:{d}" for d in sorted(known.departments)]
-        + [f"commissioner:{c}" for c in sorted(known.commissioners)]
-        + ["role:admin", "role:supervisor"]
-    )
+    audiences = notice_audiences(directory.read())
     epoch = int(clock.real_now().timestamp())
     kind = "notice_corrected" if body.corrects else "notice_published"
     told = [

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.domain.appeals import Appeal, TimelineEvent
 from chalicelib.domain.codes import Role
+from chalicelib.domain.lifecycle import Directory
 from chalicelib.domain.models import Timestamp, User
 
 ADMINS = "role:admin"
@@ -108,3 +109,13 @@ def audiences(a: Appeal, e: TimelineEvent) -> list[str]:
         if audience not in seen and audience != actor_audience:
             seen.append(audience)
     return seen
+
+
+def notice_audiences(directory: Directory) -> list[str]:
+    """Who is told of a published notice (通报): every department and commissioner it may
+    name, the service centre and the supervisors."""
+    return (
+        [f"department:{d}" for d in sorted(directory.departments)]
+        + [f"commissioner:{c}" for c in sorted(directory.commissioners)]
+        + [ADMINS, SUPERVISORS]
+    )

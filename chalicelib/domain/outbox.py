@@ -61,7 +61,7 @@ def _sms(appeal: Appeal, event: TimelineEvent) -> list[Message]:
 def _mail(to: str | None, code: str, appeal: Appeal, **params: str) -> list[Message]:
     if not to:
         return []
-    who = appeal.enterprise.name or message("mail_unregistered")
+    who = appeal.enterprise.name or message("unregistered_caller")
     fields = {"id": appeal.id, "title": appeal.title, "enterprise": who}
     fields.update(params)
     return [

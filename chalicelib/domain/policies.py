@@ -9,14 +9,17 @@ conditions it failed — a *near miss* when it failed exactly one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from chalicelib.domain.codes import LABELS_ZH, Industry, SizeClass
 from chalicelib.domain.models import Actor, Enterprise, Strict, Timestamp
+
+T = TypeVar("T")
 
 TITLE_MAX = 200
 #: A body of 30,000 characters (about 90 KB in UTF-8) keeps the policy, its audit entry
@@ -199,3 +202,16 @@ def search_text(p: Policy) -> str:
     parts = [p.title, p.issuer, p.doc_number or "", p.summary or "", p.conditions_text]
     parts += [i.title for i in p.interpretations]
     return " ".join(parts).lower()
+
+
+def shown(found: list[tuple[T, Match]], when: Callable[[T], str]) -> list[tuple[T, Match]]:
+    """What "policies for you" shows of ``(policy, match)`` pairs: the matches, newest first
+    (``when``: a policy's publication time), then the near misses (one condition failed),
+    newest first; nothing else."""
+    matched = [f for f in found if f[1].matched]
+    near = [f for f in found if f[1].near_miss]
+
+    def newest(pairs: list[tuple[T, Match]]) -> list[tuple[T, Match]]:
+        return sorted(pairs, key=lambda f: when(f[0]), reverse=True)
+
+    return newest(matched) + newest(near)

@@ -33,6 +33,8 @@ from chalicelib.domain import calendar
 from chalicelib.domain.appeals import Appeal, TimelineEvent
 from chalicelib.domain.codes import LABELS_ZH, Category, Channel, PartStatus, SizeClass
 from chalicelib.domain.meetings import Meeting
+from chalicelib.errors import ValidationFailed
+from chalicelib.i18n import message
 
 #: The dimensions every appeal figure is broken down by (departments have their own table).
 DIMENSIONS: tuple[str, ...] = ("commissioner", "size_class", "channel", "category")
@@ -100,6 +102,31 @@ class Period(BaseModel):
             return False
         when = datetime.fromisoformat(stamp)
         return self.begins() <= when <= self.ends()
+
+
+#: The longest period one report may cover.
+MAX_DAYS = 366
+
+
+def requested(month: str | None, start: date | None, end: date | None, today: date) -> Period:
+    """The period a report is asked for: a month, or whole days (at most ``MAX_DAYS``),
+    starting today at the latest. A 400 naming the field otherwise."""
+    if month and (start or end):
+        raise ValidationFailed.one("month", "month_or_range")
+    if month:
+        period = Period.of_month(month)
+    elif start and end:
+        if end < start:
+            raise ValidationFailed.one("to", "range_reversed")
+        if (end - start).days + 1 > MAX_DAYS:
+            raise ValidationFailed.one("to", "range_too_long", days=MAX_DAYS)
+        period = Period.of_days(start, end)
+    else:
+        missing = "to" if start else "from" if end else "month"
+        raise ValidationFailed.one(missing, "month_or_range")
+    if period.start > today:
+        raise ValidationFailed.one("month" if month else "from", "period_in_future")
+    return period
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
@@ -375,7 +402,7 @@ def _one(
     missed_at: dict[str, str] = {}  # deadline → when the sweep marked it
     notice: list[NoticeItem] = []
     level = 0
-    enterprise = appeal.enterprise.name or "未登记来电人"
+    enterprise = appeal.enterprise.name or message("unregistered_caller")
     fact_verdict: tuple[bool | None, int | None] = (None, None)
 
     def note(kind: Any, due: str, replied_at: str | None, until: datetime) -> None:
@@ -509,10 +536,10 @@ def _unit(appeal: Appeal, dimension: str) -> str:
 def _label(dimension: str, key: str, names: Mapping[str, str]) -> str:
     if dimension in ("commissioner", "department"):
         if key == TRIAGE:
-            return "服务中心分办"
+            return message("unit_triage")
         return names.get(key, key)
     if key == UNREGISTERED:
-        return "未登记企业"
+        return message("unit_unregistered")
     return LABELS_ZH.get(key, key)
 
 
@@ -610,7 +637,7 @@ def compute(
                 NoticeItem(
                     appeal_id=appeal.id,
                     title=appeal.title,
-                    enterprise=appeal.enterprise.name or "未登记来电人",
+                    enterprise=appeal.enterprise.name or message("unregistered_caller"),
                     kind="part_overdue",
                     owner=_label("commissioner", _unit(appeal, "commissioner"), names),
                     departments=[part.name],

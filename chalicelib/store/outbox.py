@@ -58,37 +58,23 @@ LEASE_SECONDS = 120
 MAX_ATTEMPTS = 5
 
 
-def _update(message_id: str, **params: Any) -> bool:
-    from botocore.exceptions import ClientError
-
-    try:
-        db.client().update_item(
-            TableName=db.table(),
-            Key=db.to_item({"pk": f"OUTBOX#{message_id}", "sk": "OUTBOX"}),
-            ExpressionAttributeNames={"#s": "status"},
-            **params,
-        )
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+def _update(message_id: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
+    key = {"pk": f"OUTBOX#{message_id}", "sk": "OUTBOX"}
+    return db.update_if(key, expression, condition, values, {"#s": "status"})
 
 
 def claim(message_id: str, epoch: int) -> bool:
     """Take a message for sending; False if another run holds it (so it is sent once)."""
     return _update(
         message_id,
-        UpdateExpression="SET #s = :sending, lease_until = :until",
-        ConditionExpression="#s = :pending OR (#s = :sending AND lease_until < :now)",
-        ExpressionAttributeValues=db.to_values(
-            {
-                ":sending": "sending",
-                ":pending": "pending",
-                ":now": epoch,
-                ":until": epoch + LEASE_SECONDS,
-            }
-        ),
+        "SET #s = :sending, lease_until = :until",
+        "#s = :pending OR (#s = :sending AND lease_until < :now)",
+        {
+            ":sending": "sending",
+            ":pending": "pending",
+            ":now": epoch,
+            ":until": epoch + LEASE_SECONDS,
+        },
     )
 
 
@@ -96,12 +82,9 @@ def mark_sent(message_id: str, at: str, provider_id: str) -> bool:
     """Off the pending list once sent."""
     return _update(
         message_id,
-        UpdateExpression="SET #s = :sent, sent_at = :at, provider_id = :pid "
-        "REMOVE gsi1pk, gsi1sk, lease_until",
-        ConditionExpression="#s = :sending",
-        ExpressionAttributeValues=db.to_values(
-            {":sent": "sent", ":sending": "sending", ":at": at, ":pid": provider_id}
-        ),
+        "SET #s = :sent, sent_at = :at, provider_id = :pid REMOVE gsi1pk, gsi1sk, lease_until",
+        "#s = :sending",
+        {":sent": "sent", ":sending": "sending", ":at": at, ":pid": provider_id},
     )
 
 
@@ -109,14 +92,9 @@ def mark_failed(message_id: str, attempts: int) -> None:
     """Back to pending for the next run, or — after ``MAX_ATTEMPTS`` — off the list as
     ``failed``, so a message that can never go does not block the others."""
     if attempts >= MAX_ATTEMPTS:
-        _update(
-            message_id,
-            UpdateExpression="SET #s = :failed, attempts = :n REMOVE gsi1pk, gsi1sk, lease_until",
-            ExpressionAttributeValues=db.to_values({":failed": "failed", ":n": attempts}),
-        )
+        expression = "SET #s = :state, attempts = :n REMOVE gsi1pk, gsi1sk, lease_until"
+        state = "failed"
     else:
-        _update(
-            message_id,
-            UpdateExpression="SET #s = :pending, attempts = :n REMOVE lease_until",
-            ExpressionAttributeValues=db.to_values({":pending": "pending", ":n": attempts}),
-        )
+        expression = "SET #s = :state, attempts = :n REMOVE lease_until"
+        state = "pending"
+    _update(message_id, expression, "attribute_exists(pk)", {":state": state, ":n": attempts})
