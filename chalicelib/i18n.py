@@ -285,6 +285,20 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "存储的文件类型({stored})与申请上传时({declared})不符",
         "en": "The stored file's type ({stored}) differs from the declared {declared}",
     },
+    "upload_content_mismatch": {
+        "zh": "文件内容不是声明的类型({declared}),识别为:{found}",
+        "en": "The file's content is not of its declared type {declared} (found: {found})",
+    },
+    "upload_purpose": {
+        "zh": "这个上传不是为此用途申请的(应为 {purpose})",
+        "en": "This upload was not asked for this use (it should be {purpose})",
+    },
+    "attachment_duplicate": {"zh": "同一个文件附加了两次", "en": "The same file is attached twice"},
+    "attachment_not_found": {"zh": "附件 {id} 不存在", "en": "Attachment {id} not found"},
+    "too_many_attachments": {
+        "zh": "附件不能超过 {max} 个",
+        "en": "At most {max} attachments",
+    },
     "import_not_found": {"zh": "导入任务 {id} 不存在", "en": "Import {id} not found"},
     "import_header_missing": {
         "zh": "缺少必需的列:{columns}(请使用导入模板)",

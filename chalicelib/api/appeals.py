@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field, RootModel
 
 from chalicelib import clock
 from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
-from chalicelib.domain import lifecycle
+from chalicelib.domain import lifecycle, uploads
 from chalicelib.domain.appeals import (
     CONTENT_MAX,
     TITLE_MAX,
@@ -34,11 +34,16 @@ from chalicelib.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.store import appeals as store
 from chalicelib.store import directory
 from chalicelib.store import settings as settings_store
+from chalicelib.store import uploads as upload_store
 
 api = Api(__name__, "appeals")
+ATTACHMENTS = uploads.PURPOSES["appeal_attachment"]
 
 Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
 Content = Annotated[str, Field(min_length=1, max_length=CONTENT_MAX)]
+UploadId = Annotated[str, Field(pattern=uploads.UPLOAD_ID_PATTERN)]
+#: Files an enterprise may file with one appeal.
+MAX_ATTACHMENTS = 10
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,200}$")
 
@@ -67,6 +72,11 @@ class AppealCreate(Strict):
     urgency: Urgency = Urgency.NORMAL
     contact_name: Name | None = None
     contact_phone: Phone | None = None
+    attachments: list[UploadId] = Field(
+        default_factory=list,
+        max_length=MAX_ATTACHMENTS,
+        description="ids of uploads (purpose appeal_attachment) the caller made for this appeal",
+    )
 
 
 class HotlineCall(Strict):
@@ -212,6 +222,7 @@ def file_appeal(ctx: Ctx, body: AppealCreate) -> Created:
         urgency=body.urgency,
         contact_name=body.contact_name,
         contact_phone=body.contact_phone,
+        attachments=body.attachments,
     )
 
 
@@ -225,11 +236,15 @@ def file_for_enterprise(
     contact_name: str | None,
     contact_phone: str | None,
     financing: FinancingRequest | None = None,
+    attachments: list[str] | None = None,
 ) -> Created:
-    """A web filing by the caller's enterprise (an appeal, or a financing need)."""
+    """A web filing by the caller's enterprise (an appeal, or a financing need), with the
+    files it uploaded for it (each checked in the bucket first: 400 naming
+    ``attachments.{i}``)."""
     settings_store.refresh()  # the calendar and service levels in force
     if not ctx.user.enterprise_uscc:
         raise Forbidden("enterprise_unbound")
+    kept = upload_store.attach(attachments or [], ATTACHMENTS, ctx.user.username)
     now = clock.now()
     build = _builder(
         ctx,
@@ -250,6 +265,7 @@ def file_for_enterprise(
             raise Forbidden("enterprise_unbound")
         appeal, filed = build(number, enterprise, found)
         appeal.financing = financing
+        appeal.attachments = kept
         return appeal, filed
 
     appeal, events, _ = store.intake(now=now, uscc=ctx.user.enterprise_uscc, build=web_build)
@@ -314,6 +330,22 @@ def _readable(ctx: Ctx, appeal_id: str) -> tuple[Appeal, list[TimelineEvent]]:
     if not can_read(ctx.user, appeal):
         raise NotFound("appeal_not_found", id=appeal_id)  # others' appeals do not exist for them
     return appeal, events
+
+
+@api.route(
+    "/appeals/{appeal_id}/attachments/{attachment_id}",
+    summary="下载诉求附件(短时有效链接)",
+    response=uploads.AttachmentLink,
+    errors=(404,),
+)
+def appeal_attachment(ctx: Ctx, appeal_id: str, attachment_id: str) -> uploads.AttachmentLink:
+    """A presigned GET of one of the appeal's files, valid five minutes, for whoever may
+    read the appeal (anyone else: 404, as for the appeal itself)."""
+    appeal, _ = _readable(ctx, appeal_id)
+    for attachment in appeal.attachments:
+        if attachment.id == attachment_id:
+            return upload_store.link(ATTACHMENTS, attachment)
+    raise NotFound("attachment_not_found", id=attachment_id[:40])
 
 
 @api.route(

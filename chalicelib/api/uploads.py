@@ -1,7 +1,8 @@
 """Uploads straight from the browser to S3 (presigned POST), by purpose: the platform says
 where the file goes and signs exactly that file (its key, size and content type), the
-browser POSTs it to the bucket, and the resource that uses it (an import; attachments
-later) checks the stored object again. Limits per purpose: ``domain/uploads.py``."""
+browser POSTs it to the bucket, and the resource that uses it (an import; an appeal, an
+application or a policy that keeps it as an attachment) checks the stored object again.
+Limits per purpose: ``domain/uploads.py``."""
 
 from __future__ import annotations
 
@@ -20,7 +21,12 @@ from chalicelib.store import uploads as store
 api = Api(__name__, "uploads")
 
 #: Who may upload for each purpose.
-ROLES_OF_PURPOSE: dict[str, frozenset[Role]] = {"enterprise_import": frozenset({Role.ADMIN})}
+ROLES_OF_PURPOSE: dict[str, frozenset[Role]] = {
+    "enterprise_import": frozenset({Role.ADMIN}),
+    "appeal_attachment": frozenset({Role.ENTERPRISE}),
+    "application_attachment": frozenset({Role.ENTERPRISE}),
+    "policy_attachment": frozenset({Role.ADMIN}),
+}
 
 
 class UploadRequest(Strict):
@@ -37,7 +43,9 @@ class UploadRequest(Strict):
         }
     )
 
-    purpose: Literal["enterprise_import"] = Field(description="what the file is for")
+    purpose: Literal[
+        "enterprise_import", "appeal_attachment", "application_attachment", "policy_attachment"
+    ] = Field(description="what the file is for")
     filename: str = Field(min_length=1, max_length=255, description="the file's own name")
     content_type: str = Field(min_length=1, max_length=100, description="MIME type")
     size: int = Field(ge=0, le=2**40, description="bytes: exactly the file's size")
@@ -68,10 +76,12 @@ class UploadTicket(BaseModel):
     errors=(403,),
 )
 def create_upload(ctx: Ctx, body: UploadRequest) -> Created:
-    """A presigned POST for one file of a purpose (``enterprise_import``: admins; CSV or
-    XLSX, at most 20 MB). The size and type are checked now (400 naming the field), by S3
-    when the file arrives (the signed policy allows exactly this size and type), and again
-    when the file is used."""
+    """A presigned POST for one file of a purpose: ``enterprise_import`` (admins; CSV or
+    XLSX, at most 20 MB); ``appeal_attachment`` and ``application_attachment``
+    (enterprises; JPEG, PNG, PDF, DOC, DOCX, XLS, XLSX, at most 20 MB); ``policy_attachment``
+    (admins; those and OFD, at most 50 MB). The size and type are checked now (400 naming
+    the field), by S3 when the file arrives (the signed policy allows exactly this size and
+    type), and again when the file is used: its size, declared type and first bytes."""
     allowed = ROLES_OF_PURPOSE[body.purpose]
     if ctx.user.role not in allowed:
         raise Forbidden("role_required", roles=sorted(r.value for r in allowed))

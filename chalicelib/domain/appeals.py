@@ -27,6 +27,7 @@ from chalicelib.domain.codes import (
 from chalicelib.domain.models import Actor, Timestamp, User
 from chalicelib.domain.privacy import mask_phone
 from chalicelib.domain.routing import Route
+from chalicelib.domain.uploads import Attachment
 
 
 class ServiceLevels(BaseModel):
@@ -229,6 +230,9 @@ class Appeal(BaseModel):
     reopened: int = Field(0, description="times sent back as not resolved (重办)")
     financing: FinancingRequest | None = Field(
         None, description="a financing need (融资需求): amount (万元), term, purpose"
+    )
+    attachments: list[Attachment] = Field(
+        default_factory=list, description="files the enterprise filed with it (photos, PDFs, …)"
     )
     posted_by: str | None = Field(None, description="the operator who posted a hotline call")
     filed_by: str

@@ -4,8 +4,8 @@ Each purpose says which files it takes (content types, each with its file-name e
 and how large they may be. The limits are checked three times: when the upload is asked for
 (a 400 naming the field), by S3 itself through the POST policy (the exact size and the
 content type are conditions of the signature), and once more on the stored object before
-it is used (its size and type read back). Enterprise imports are the first purpose; appeal
-and application attachments (issue 9, item 3) add theirs here.
+it is used (its size and type read back). Purposes: the enterprise import, and the
+attachments of appeals, project applications and policies (``Attachment``).
 """
 
 from __future__ import annotations
@@ -14,10 +14,33 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+import filetype
+from pydantic import BaseModel, Field
+
+from chalicelib.domain.models import Timestamp
+
 MIB = 1024 * 1024
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLS = "application/vnd.ms-excel"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOC = "application/msword"
+PDF = "application/pdf"
+OFD = "application/ofd"  # GB/T 33190: the format of China's official electronic documents
+JPEG = "image/jpeg"
+PNG = "image/png"
+
+#: What an enterprise may attach as evidence or material: photos, PDFs, Office documents.
+DOCUMENTS: dict[str, tuple[str, ...]] = {
+    JPEG: (".jpg", ".jpeg"),
+    PNG: (".png",),
+    PDF: (".pdf",),
+    DOC: (".doc",),
+    DOCX: (".docx",),
+    XLS: (".xls",),
+    XLSX: (".xlsx",),
+}
 
 
 @dataclass(frozen=True)
@@ -40,6 +63,16 @@ PURPOSES: dict[str, Purpose] = {
         name="enterprise_import",
         types={CSV: (".csv",), XLSX: (".xlsx",)},
         max_bytes=20 * MIB,
+    ),
+    # evidence an enterprise files with its appeal (R1.6): read by the appeal's readers
+    "appeal_attachment": Purpose(name="appeal_attachment", types=DOCUMENTS, max_bytes=20 * MIB),
+    # the materials of a project application (R1.4): read by the enterprise and its reviewers
+    "application_attachment": Purpose(
+        name="application_attachment", types=DOCUMENTS, max_bytes=20 * MIB
+    ),
+    # a policy's own files (the signed document, forms to fill in): public with the policy
+    "policy_attachment": Purpose(
+        name="policy_attachment", types={**DOCUMENTS, OFD: (".ofd",)}, max_bytes=50 * MIB
     ),
 }
 
@@ -106,6 +139,50 @@ def check_stored(
     return None
 
 
+#: How many of a file's first bytes tell its type (``check_content``).
+HEAD_BYTES = 8192
+
+#: What a file's first bytes may say it is, for each declared type: Office's OOXML files
+#: and OFD are ZIP containers (a generator may order its parts so that only "ZIP" is seen),
+#: the older Office files are OLE compound files.
+_ZIP = frozenset(
+    {
+        DOCX,
+        XLSX,
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/zip",
+    }
+)
+_OLE = frozenset({DOC, XLS, "application/vnd.ms-powerpoint"})
+_SNIFFED: dict[str, frozenset[str]] = {
+    JPEG: frozenset({JPEG}),
+    PNG: frozenset({PNG}),
+    PDF: frozenset({PDF}),
+    DOCX: _ZIP,
+    XLSX: _ZIP,
+    OFD: _ZIP,
+    DOC: _OLE,
+    XLS: _OLE,
+}
+
+
+def check_content(declared_type: str, head: bytes) -> Problem | None:
+    """Whether a stored file's first bytes (``HEAD_BYTES`` of them) are of the type it was
+    declared as: a program renamed ``.pdf`` is refused however it was labelled. Types
+    without a signature (CSV) pass."""
+    allowed = _SNIFFED.get(declared_type)
+    if allowed is None:
+        return None
+    found = filetype.guess_mime(head)
+    if found in allowed:
+        return None
+    return Problem(
+        "upload_key",
+        "upload_content_mismatch",
+        {"declared": declared_type, "found": found or "unknown"},
+    )
+
+
 def safe_name(filename: str, ext: str) -> str:
     """An ASCII object name from the browser's file name (the original is kept in the
     upload's record): letters, digits, ``.``, ``_`` and ``-`` of the stem, else ``upload``."""
@@ -130,6 +207,50 @@ def parse_key(key: str) -> tuple[str, str] | None:
     return parts[1], parts[2]
 
 
+def is_id(text: str) -> bool:
+    """Whether ``text`` has the shape of an upload id (before it reaches a key)."""
+    return bool(_ID.match(text))
+
+
 def new_id(token: str) -> str:
     """An upload id from 8 random bytes in hex (``U`` and 16 hex digits)."""
     return "U" + token
+
+
+# --- attachments: uploads a resource keeps --------------------------------------------------
+
+#: An upload named by its id (the ticket's ``id``) where a resource takes attachments.
+UPLOAD_ID_PATTERN = _ID.pattern
+
+
+class Attachment(BaseModel):
+    """A file kept with an appeal, an application or a policy: an upload of the purpose
+    that resource takes, checked when it was attached. Its object stays where it was
+    uploaded (``object_key(purpose, id, filename)``); readers download it through a
+    short-lived presigned GET by the rules of the resource that keeps it."""
+
+    id: str = Field(description="the upload's id")
+    filename: str = Field(description="the file's own name")
+    content_type: str
+    size: int = Field(description="bytes")
+    uploaded_at: Timestamp
+
+
+class AttachmentLink(BaseModel):
+    """A presigned GET of one attachment: download it before ``expires_at``."""
+
+    id: str
+    filename: str
+    url: str
+    expires_at: Timestamp
+
+
+def duplicates(ids: list[str]) -> list[int]:
+    """Positions of ids named again in a list of attachments (the later ones)."""
+    seen: set[str] = set()
+    again = []
+    for i, upload_id in enumerate(ids):
+        if upload_id in seen:
+            again.append(i)
+        seen.add(upload_id)
+    return again

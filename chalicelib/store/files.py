@@ -1,5 +1,6 @@
 """Files in S3: a report's outputs written by the report job, read back by the dashboard, and
-handed to readers as short-lived presigned URLs (the bucket is private)."""
+handed to readers as short-lived presigned URLs (the buckets are private); attachments are
+handed out the same way (``store/uploads.py``)."""
 
 from __future__ import annotations
 
@@ -52,15 +53,22 @@ def read(key: str) -> bytes:
     return bytes(resp["Body"].read())
 
 
-def link(key: str, filename: str, fallback: str, seconds: int = LINK_SECONDS) -> str:
+def link(
+    key: str,
+    filename: str,
+    fallback: str,
+    seconds: int = LINK_SECONDS,
+    bucket: str | None = None,
+) -> str:
     """A presigned GET that downloads ``key`` as ``filename`` (Chinese names kept, RFC 6266;
-    ``fallback``: the plain ASCII name for clients that do not read ``filename*``)."""
+    ``fallback``: the plain ASCII name for clients that do not read ``filename*``), from the
+    reports bucket unless ``bucket`` says otherwise."""
     disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     return str(
         client().generate_presigned_url(
             "get_object",
             Params={
-                "Bucket": settings().reports_bucket,
+                "Bucket": bucket or settings().reports_bucket,
                 "Key": key,
                 "ResponseContentDisposition": disposition,
             },

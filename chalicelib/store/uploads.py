@@ -16,7 +16,7 @@ from chalicelib import clock
 from chalicelib.config import settings
 from chalicelib.domain import uploads as rules
 from chalicelib.domain.models import Actor
-from chalicelib.errors import NotFound
+from chalicelib.errors import FieldError, NotFound, ValidationFailed
 from chalicelib.store import db, files, keys, records
 
 
@@ -96,6 +96,18 @@ def stored(key: str) -> tuple[str, int] | None:
     return str(head.get("ContentType") or ""), int(head["ContentLength"])
 
 
+def head(key: str) -> bytes:
+    """The object's first bytes (``rules.HEAD_BYTES``), read with a ranged GET."""
+    resp = files.client().get_object(
+        Bucket=_bucket(), Key=key, Range=f"bytes=0-{rules.HEAD_BYTES - 1}"
+    )
+    body = resp["Body"]
+    try:
+        return bytes(body.read())
+    finally:
+        body.close()
+
+
 def download(key: str, into: IO[bytes]) -> int:
     """Copy the object into a file, streamed in chunks; returns the bytes copied."""
     body = files.client().get_object(Bucket=_bucket(), Key=key)["Body"]
@@ -104,3 +116,66 @@ def download(key: str, into: IO[bytes]) -> int:
     finally:
         body.close()
     return into.tell()
+
+
+def attach(
+    upload_ids: list[str], purpose: rules.Purpose, username: str, field: str = "attachments"
+) -> list[rules.Attachment]:
+    """The uploads a resource is to keep, each checked: an upload of this purpose, asked for
+    by this user, in the bucket as declared. Otherwise a 400 naming ``{field}.{i}`` for each
+    one that is not (nothing is kept of a list with any problem)."""
+    errors: list[FieldError] = []
+    kept: list[rules.Attachment] = []
+    for i in rules.duplicates(upload_ids):
+        errors.append(FieldError(f"{field}.{i}", "attachment_duplicate"))
+    for i, upload_id in enumerate(upload_ids):
+        where = f"{field}.{i}"
+        item = db.get(keys.upload(upload_id)) if rules.is_id(upload_id) else None
+        created_by = (item or {}).get("created_by") or {}
+        if item is None or created_by.get("username") != username:
+            # another's upload does not exist for the caller
+            errors.append(FieldError(where, "upload_not_found"))
+            continue
+        if item.get("purpose") != purpose.name:
+            errors.append(FieldError(where, "upload_purpose", {"purpose": purpose.name}))
+            continue
+        key = rules.object_key(purpose, upload_id, str(item["filename"]))
+        found = stored(key)
+        if found is None:
+            errors.append(FieldError(where, "upload_not_found"))
+            continue
+        problem = rules.check_stored(purpose, str(item["content_type"]), int(item["size"]), *found)
+        problem = problem or rules.check_content(str(item["content_type"]), head(key))
+        if problem is not None:
+            errors.append(FieldError(where, problem.code, dict(problem.params)))
+            continue
+        kept.append(
+            rules.Attachment(
+                id=upload_id,
+                filename=str(item["filename"]),
+                content_type=str(item["content_type"]),
+                size=int(item["size"]),
+                uploaded_at=str(item["created_at"]),
+            )
+        )
+    if errors:
+        raise ValidationFailed(sorted(errors, key=lambda e: e.field))
+    return kept
+
+
+def link(purpose: rules.Purpose, attachment: rules.Attachment) -> rules.AttachmentLink:
+    """A presigned GET of an attachment (``files.LINK_SECONDS``), downloading as its own name."""
+    key = rules.object_key(purpose, attachment.id, attachment.filename)
+    real = clock.real_now()  # S3 checks the signature's expiry against real time
+    url = files.link(
+        key,
+        attachment.filename,
+        rules.safe_name(attachment.filename, rules.extension(attachment.filename)),
+        bucket=_bucket(),
+    )
+    return rules.AttachmentLink(
+        id=attachment.id,
+        filename=attachment.filename,
+        url=url,
+        expires_at=clock.iso(real + timedelta(seconds=files.LINK_SECONDS)),
+    )

@@ -517,7 +517,7 @@ def test_the_presigned_post_allows_exactly_the_declared_file(api):
         ({"filename": "a.csv"}, "filename", "upload_extension_mismatch"),
         ({"size": 0}, "size", "upload_empty"),
         ({"size": 20 * 1024 * 1024 + 1}, "size", "upload_too_large"),
-        ({"purpose": "appeal_attachment"}, "purpose", "literal_error"),
+        ({"purpose": "tax_return"}, "purpose", "literal_error"),
         ({"size": "big"}, "size", "int_parsing"),
         ({"extra": 1}, "extra", "extra_forbidden"),
     ],

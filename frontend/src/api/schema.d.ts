@@ -49,6 +49,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/appeals/{appeal_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载诉求附件(短时有效链接)
+         * @description A presigned GET of one of the appeal's files, valid five minutes, for whoever may
+         *         read the appeal (anyone else: 404, as for the appeal itself).
+         */
+        get: operations["appeal_attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/appeals/{appeal_id}": {
         parameters: {
             query?: never;
@@ -959,10 +980,12 @@ export interface paths {
         put?: never;
         /**
          * 申请上传文件(预签名 POST)
-         * @description A presigned POST for one file of a purpose (``enterprise_import``: admins; CSV or
-         *         XLSX, at most 20 MB). The size and type are checked now (400 naming the field), by S3
-         *         when the file arrives (the signed policy allows exactly this size and type), and again
-         *         when the file is used.
+         * @description A presigned POST for one file of a purpose: ``enterprise_import`` (admins; CSV or
+         *         XLSX, at most 20 MB); ``appeal_attachment`` and ``application_attachment``
+         *         (enterprises; JPEG, PNG, PDF, DOC, DOCX, XLS, XLSX, at most 20 MB); ``policy_attachment``
+         *         (admins; those and OFD, at most 50 MB). The size and type are checked now (400 naming
+         *         the field), by S3 when the file arrives (the signed policy allows exactly this size and
+         *         type), and again when the file is used: its size, declared type and first bytes.
          */
         post: operations["create_upload"];
         delete?: never;
@@ -1389,6 +1412,11 @@ export interface components {
              */
             financing: components["schemas"]["FinancingRequest"] | null;
             /**
+             * Attachments
+             * @description files the enterprise filed with it (photos, PDFs, …)
+             */
+            attachments: components["schemas"]["Attachment"][];
+            /**
              * Posted By
              * @description the operator who posted a hotline call
              * @default null
@@ -1449,6 +1477,11 @@ export interface components {
              * @default null
              */
             contact_phone?: string | null;
+            /**
+             * Attachments
+             * @description ids of uploads (purpose appeal_attachment) the caller made for this appeal
+             */
+            attachments?: string[];
         };
         /** AppealPage */
         AppealPage: {
@@ -1610,6 +1643,11 @@ export interface components {
              */
             financing: components["schemas"]["FinancingRequest"] | null;
             /**
+             * Attachments
+             * @description files the enterprise filed with it (photos, PDFs, …)
+             */
+            attachments: components["schemas"]["Attachment"][];
+            /**
              * Posted By
              * @description the operator who posted a hotline call
              * @default null
@@ -1683,6 +1721,54 @@ export interface components {
              * @default null
              */
             name: string | null;
+        };
+        /**
+         * Attachment
+         * @description A file kept with an appeal, an application or a policy: an upload of the purpose
+         *     that resource takes, checked when it was attached. Its object stays where it was
+         *     uploaded (``object_key(purpose, id, filename)``); readers download it through a
+         *     short-lived presigned GET by the rules of the resource that keeps it.
+         */
+        Attachment: {
+            /**
+             * Id
+             * @description the upload's id
+             */
+            id: string;
+            /**
+             * Filename
+             * @description the file's own name
+             */
+            filename: string;
+            /** Content Type */
+            content_type: string;
+            /**
+             * Size
+             * @description bytes
+             */
+            size: number;
+            /**
+             * Uploaded At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            uploaded_at: string;
+        };
+        /**
+         * AttachmentLink
+         * @description A presigned GET of one attachment: download it before ``expires_at``.
+         */
+        AttachmentLink: {
+            /** Id */
+            id: string;
+            /** Filename */
+            filename: string;
+            /** Url */
+            url: string;
+            /**
+             * Expires At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            expires_at: string;
         };
         /** AuditEntry */
         AuditEntry: {
@@ -5146,9 +5232,9 @@ export interface components {
             /**
              * Purpose
              * @description what the file is for
-             * @constant
+             * @enum {string}
              */
-            purpose: "enterprise_import";
+            purpose: "enterprise_import" | "appeal_attachment" | "application_attachment" | "policy_attachment";
             /**
              * Filename
              * @description the file's own name
@@ -5574,6 +5660,56 @@ export interface operations {
             };
             /** @description 幂等键已用于另一内容 (idempotency_key_reused) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appeal_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentLink"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
