@@ -10,6 +10,7 @@ from chalice import Chalice, Cron, Rate
 
 from chalicelib.api import (
     appeals,
+    applications,
     calendar,
     catalogs,
     enterprises,
@@ -46,6 +47,7 @@ for module in (
     financing,
     uploads,
     imports,
+    applications,
 ):
     app.register_blueprint(module.api.blueprint, url_prefix=API_PREFIX)
 

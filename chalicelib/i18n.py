@@ -299,6 +299,51 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "附件不能超过 {max} 个",
         "en": "At most {max} attachments",
     },
+    # project applications (R1.4; docs/applications.md)
+    "closes_before_opens": {
+        "zh": "截止时间应晚于开始时间",
+        "en": "The window must close after it opens",
+    },
+    "material_duplicate": {"zh": "同一材料出现了两次", "en": "The same material is named twice"},
+    "material_unknown": {
+        "zh": "申报窗口没有要求这项材料",
+        "en": "The application window does not ask for this material",
+    },
+    "material_required": {"zh": "缺少必需的申报材料", "en": "A required material is missing"},
+    "department_unknown": {"zh": "没有这个部门", "en": "No such department"},
+    "application_not_found": {"zh": "项目申报 {id} 不存在", "en": "Application {id} not found"},
+    "application_no_window": {
+        "zh": "政策 {id} 未开放项目申报",
+        "en": "Policy {id} takes no applications",
+    },
+    "application_window_not_open": {
+        "zh": "申报尚未开始,开始时间:{opens_at}",
+        "en": "Applications open at {opens_at}",
+    },
+    "application_window_closed": {
+        "zh": "申报已于 {closes_at} 截止",
+        "en": "Applications closed at {closes_at}",
+    },
+    "application_exists": {
+        "zh": "贵企业已申报过该政策(申报编号 {id}),请勿重复申报",
+        "en": "Your enterprise has already applied to this policy (application {id})",
+    },
+    "application_transition": {
+        "zh": "当前状态({status})下不能执行「{action}」",
+        "en": "Cannot {action} an application that is {status}",
+    },
+    "application_not_yours": {
+        "zh": "无权对该申报执行「{action}」",
+        "en": "You may not {action} this application",
+    },
+    "rejection_reason_required": {
+        "zh": "驳回须说明理由",
+        "en": "A rejection needs a reason",
+    },
+    "scope_not_for_role": {
+        "zh": "当前角色不能查看这个列表",
+        "en": "This list is not for your role",
+    },
     "import_not_found": {"zh": "导入任务 {id} 不存在", "en": "Import {id} not found"},
     "import_header_missing": {
         "zh": "缺少必需的列:{columns}(请使用导入模板)",

@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from chalicelib.domain.codes import LABELS_ZH, Industry, SizeClass
 from chalicelib.domain.models import Actor, Enterprise, Strict, Timestamp
+from chalicelib.domain.windows import Window
 
 T = TypeVar("T")
 
@@ -187,6 +188,9 @@ class Policy(BaseModel):
     published_at: Timestamp | None = None
     interpretations: list[Interpretation] = Field(default_factory=list)
     push_job_id: str | None = Field(None, description="the push to matching enterprises")
+    application: Window | None = Field(
+        None, description="the application window (申报), when the policy takes applications"
+    )
     expired: bool = Field(False, description="past its last day (still readable)")
     version: int
     created_at: Timestamp

@@ -60,11 +60,13 @@ def put_action(
     month: str | None = None,
     notice_id: str | None = None,
     policy_id: str | None = None,
+    application_id: str | None = None,
     stable_id: str | None = None,
 ) -> dict[str, Any]:
     """The ``Put`` of a notification not caused by an appeal event (a month without a
-    meeting; a published notice; a policy that matches), for a transaction or a single
-    write. ``stable_id``: the same notification written twice is one (a retried job)."""
+    meeting; a published notice; a policy that matches; a step of a project application),
+    for a transaction or a single write. ``stable_id``: the same notification written twice
+    is one (a retried job)."""
     nid = stable_id or uuid.uuid4().hex[:12]
     item = {
         "pk": _partition(audience),
@@ -79,6 +81,7 @@ def put_action(
         "month": month,
         "notice_id": notice_id,
         "policy_id": policy_id,
+        "application_id": application_id,
         "expires_at": epoch + KEEP_SECONDS,
     }
     return {"Put": {"Item": db.to_item(item)}}

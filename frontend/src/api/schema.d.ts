@@ -132,6 +132,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/policies/{policy_id}/application-window": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 设置政策的项目申报窗口
+         * @description Open (or change) the policy's application window: when it opens and closes, the
+         *         materials each application carries, the reviewing department (none: the service
+         *         centre). Under the policy's version; audited with the policy. Applications already
+         *         made keep the materials and reviewer they were made with.
+         */
+        put: operations["set_window"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 项目申报列表(我的申报、审核队列)
+         * @description ``mine`` (enterprises): its applications, the newest first. ``queue`` (departments:
+         *         their own; admins: the centre's, or ``reviewer``'s): waiting, then under review, the
+         *         oldest first; ``status=all`` adds the decided ones after them.
+         */
+        get: operations["list_applications"];
+        put?: never;
+        /**
+         * 企业提交项目申报
+         * @description Apply to a policy whose window is open now (409 before it opens, from the moment it
+         *         closes, and while the enterprise has an open or approved application to it), with a
+         *         file for every required material. The enterprise is not refused for a condition it
+         *         does not meet: how it matched is kept for the reviewer.
+         */
+        post: operations["apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 项目申报详情与进度
+         * @description The application with every step of its progress, for the enterprise that applied,
+         *         its reviewers, the service centre and supervisors (anyone else: 404).
+         */
+        get: operations["get_application"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载申报材料(短时有效链接)
+         * @description A presigned GET of one of the application's files, valid five minutes, for whoever
+         *         may read the application.
+         */
+        get: operations["application_attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{policy_id}/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 政策收到的项目申报
+         * @description Every enterprise's latest application to the policy, by credit code: the service
+         *         centre and supervisors; a department only those it reviews.
+         */
+        get: operations["policy_applications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 项目申报审核(受理、通过、驳回)或企业撤回
+         * @description Move the application on: 403 for someone who may not take that step, 409 for a step
+         *         out of order or a stale version, 400 naming ``note`` for a rejection without a reason.
+         *         The enterprise hears of each step in its inbox; the reviewers of a withdrawal.
+         */
+        post: operations["take_step"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendar/deadline": {
         parameters: {
             query?: never;
@@ -1290,7 +1427,7 @@ export interface components {
              * @default null
              */
             contact_phone: string | null;
-            status: components["schemas"]["Status"];
+            status: components["schemas"]["chalicelib__domain__codes__Status"];
             assignee: components["schemas"]["Assignee"];
             /** Departments */
             departments: components["schemas"]["Part"][];
@@ -1521,7 +1658,7 @@ export interface components {
              * @default null
              */
             contact_phone: string | null;
-            status: components["schemas"]["Status"];
+            status: components["schemas"]["chalicelib__domain__codes__Status"];
             assignee: components["schemas"]["Assignee"];
             /** Departments */
             departments: components["schemas"]["Part"][];
@@ -1683,6 +1820,226 @@ export interface components {
              * Actions
              * @description events the caller may post
              */
+            actions: string[];
+        };
+        /**
+         * Application
+         * @description A project application (项目申报).
+         */
+        Application: {
+            /**
+             * Id
+             * @description e.g. SB-20261127-3fa9c1
+             */
+            id: string;
+            /** Policy Id */
+            policy_id: string;
+            /** Policy Title */
+            policy_title: string;
+            /** Uscc */
+            uscc: string;
+            /** Enterprise Name */
+            enterprise_name: string;
+            form: components["schemas"]["ApplicationForm-Output"];
+            /** Materials */
+            materials: components["schemas"]["MaterialFiles"][];
+            eligibility: components["schemas"]["Eligibility"];
+            /**
+             * Reviewer Department Id
+             * @description null: the service centre
+             * @default null
+             */
+            reviewer_department_id: string | null;
+            /** Reviewer Name */
+            reviewer_name: string;
+            status: components["schemas"]["chalicelib__domain__applications__Status"];
+            /**
+             * Reason
+             * @description why it was rejected
+             * @default null
+             */
+            reason: string | null;
+            /** History */
+            history: components["schemas"]["Step"][];
+            /**
+             * Submitted At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            submitted_at: string;
+            /**
+             * Decided At
+             * @default null
+             */
+            decided_at: string | null;
+            /** Filed By */
+            filed_by: string;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            updated_at: string;
+        };
+        /**
+         * ApplicationCreate
+         * @example {
+         *       "form": {
+         *         "amount": 300,
+         *         "contact_name": "张伟",
+         *         "contact_phone": "13812345678",
+         *         "project_name": "年产 2 万台数控机床智能化改造项目",
+         *         "summary": "购置五轴加工中心 12 台,建设数字化车间。"
+         *       },
+         *       "materials": [
+         *         {
+         *           "attachments": [
+         *             "U3f9a2c71d04be5a6"
+         *           ],
+         *           "material_id": "feasibility"
+         *         }
+         *       ],
+         *       "policy_id": "P-20261101-3fa9c1"
+         *     }
+         */
+        ApplicationCreate: {
+            /** Policy Id */
+            policy_id: string;
+            form: components["schemas"]["ApplicationForm-Input"];
+            /** Materials */
+            materials: components["schemas"]["MaterialGiven"][];
+        };
+        /**
+         * ApplicationForm
+         * @description The form of an application (申报表).
+         */
+        "ApplicationForm-Input": {
+            /**
+             * Project Name
+             * @description 项目名称
+             */
+            project_name: string;
+            /**
+             * Summary
+             * @description 项目简介
+             */
+            summary: string;
+            /**
+             * Amount
+             * @description 申请资金 (万元), when the policy grants money
+             * @default null
+             */
+            amount?: number | null;
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Phone */
+            contact_phone: string;
+        };
+        /**
+         * ApplicationForm
+         * @description The form of an application (申报表).
+         */
+        "ApplicationForm-Output": {
+            /**
+             * Project Name
+             * @description 项目名称
+             */
+            project_name: string;
+            /**
+             * Summary
+             * @description 项目简介
+             */
+            summary: string;
+            /**
+             * Amount
+             * @description 申请资金 (万元), when the policy grants money
+             * @default null
+             */
+            amount: number | null;
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Phone */
+            contact_phone: string;
+        };
+        /** ApplicationPage */
+        ApplicationPage: {
+            /** Items */
+            items: components["schemas"]["Application"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
+        };
+        /**
+         * ApplicationResponse
+         * @description An application with the steps the caller may take now.
+         */
+        ApplicationResponse: {
+            /**
+             * Id
+             * @description e.g. SB-20261127-3fa9c1
+             */
+            id: string;
+            /** Policy Id */
+            policy_id: string;
+            /** Policy Title */
+            policy_title: string;
+            /** Uscc */
+            uscc: string;
+            /** Enterprise Name */
+            enterprise_name: string;
+            form: components["schemas"]["ApplicationForm-Output"];
+            /** Materials */
+            materials: components["schemas"]["MaterialFiles"][];
+            eligibility: components["schemas"]["Eligibility"];
+            /**
+             * Reviewer Department Id
+             * @description null: the service centre
+             * @default null
+             */
+            reviewer_department_id: string | null;
+            /** Reviewer Name */
+            reviewer_name: string;
+            status: components["schemas"]["chalicelib__domain__applications__Status"];
+            /**
+             * Reason
+             * @description why it was rejected
+             * @default null
+             */
+            reason: string | null;
+            /** History */
+            history: components["schemas"]["Step"][];
+            /**
+             * Submitted At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            submitted_at: string;
+            /**
+             * Decided At
+             * @default null
+             */
+            decided_at: string | null;
+            /** Filed By */
+            filed_by: string;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            updated_at: string;
+            /** Actions */
             actions: string[];
         };
         /**
@@ -2550,6 +2907,17 @@ export interface components {
             json: string | null;
         };
         /**
+         * Eligibility
+         * @description How the enterprise met the policy's conditions when it applied (for the reviewer:
+         *     applying is not refused for a condition not met; the review decides).
+         */
+        Eligibility: {
+            /** Matched */
+            matched: boolean;
+            /** Reasons */
+            reasons: components["schemas"]["Reason"][];
+        };
+        /**
          * Enterprise
          * @description An enterprise registered on the platform (企业).
          */
@@ -3283,6 +3651,83 @@ export interface components {
             failed: components["schemas"]["Reason"][];
         };
         /**
+         * Material
+         * @description One material (申报材料) a window asks for.
+         */
+        "Material-Input": {
+            /**
+             * Id
+             * @description e.g. business_plan
+             */
+            id: string;
+            /**
+             * Name
+             * @description e.g. 项目可行性研究报告
+             */
+            name: string;
+            /**
+             * Description
+             * @default null
+             */
+            description?: string | null;
+            /**
+             * Required
+             * @default true
+             */
+            required?: boolean;
+        };
+        /**
+         * Material
+         * @description One material (申报材料) a window asks for.
+         */
+        "Material-Output": {
+            /**
+             * Id
+             * @description e.g. business_plan
+             */
+            id: string;
+            /**
+             * Name
+             * @description e.g. 项目可行性研究报告
+             */
+            name: string;
+            /**
+             * Description
+             * @default null
+             */
+            description: string | null;
+            /**
+             * Required
+             * @default true
+             */
+            required: boolean;
+        };
+        /**
+         * MaterialFiles
+         * @description The files an application carries for one material.
+         */
+        MaterialFiles: {
+            /** Material Id */
+            material_id: string;
+            /**
+             * Name
+             * @description the material's name, as the window asked for it
+             */
+            name: string;
+            /** Attachments */
+            attachments: components["schemas"]["Attachment"][];
+        };
+        /** MaterialGiven */
+        MaterialGiven: {
+            /** Material Id */
+            material_id: string;
+            /**
+             * Attachments
+             * @description ids of uploads (purpose application_attachment)
+             */
+            attachments: string[];
+        };
+        /**
          * Meeting
          * @description One month's meeting: drafted by the monthly job, recorded and decided by admins.
          */
@@ -3735,6 +4180,12 @@ export interface components {
              */
             policy_id: string | null;
             /**
+             * Application Id
+             * @description application_*: the project application (项目申报)
+             * @default null
+             */
+            application_id: string | null;
+            /**
              * At
              * @description ISO 8601, Beijing time (+08:00)
              */
@@ -3933,6 +4384,11 @@ export interface components {
              * @default null
              */
             push_job_id: string | null;
+            /**
+             * @description the application window (申报), when the policy takes applications
+             * @default null
+             */
+            application: components["schemas"]["Window"] | null;
             /**
              * Expired
              * @description past its last day (still readable)
@@ -4870,11 +5326,51 @@ export interface components {
          */
         SizeClass: "above_100m" | "designated" | "small_micro";
         /**
-         * Status
-         * @description 接 received → 转/办 processing → 交 replied → 结 closed (R2.3).
-         * @enum {string}
+         * Step
+         * @description One step of an application's progress.
          */
-        Status: "received" | "processing" | "replied" | "closed";
+        Step: {
+            status: components["schemas"]["chalicelib__domain__applications__Status"];
+            /**
+             * At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            at: string;
+            by: components["schemas"]["Actor"];
+            /**
+             * Note
+             * @description the reason of a rejection, a reviewer's note
+             * @default null
+             */
+            note: string | null;
+        };
+        /**
+         * StepRequest
+         * @example {
+         *       "action": "reject",
+         *       "note": "项目投资额未达到政策要求的 500 万元",
+         *       "version": 2
+         *     }
+         */
+        StepRequest: {
+            /**
+             * Action
+             * @description review: start reviewing; approve; reject (a reason in note); withdraw: the enterprise, before review starts
+             * @enum {string}
+             */
+            action: "review" | "approve" | "reject" | "withdraw";
+            /**
+             * Version
+             * @description the application's, as read
+             */
+            version: number;
+            /**
+             * Note
+             * @description the reason of a rejection (required), or a note
+             * @default null
+             */
+            note?: string | null;
+        };
         /** Suggestion */
         Suggestion: {
             product: components["schemas"]["Product"];
@@ -5043,7 +5539,7 @@ export interface components {
             /** Version */
             version: number;
             /** @description the appeal's status after the event */
-            status: components["schemas"]["Status"];
+            status: components["schemas"]["chalicelib__domain__codes__Status"];
             /** @default null */
             channel: components["schemas"]["Channel"] | null;
             /** @default null */
@@ -5471,6 +5967,92 @@ export interface components {
              */
             active?: boolean | null;
         };
+        /**
+         * Window
+         * @description A policy's application window (申报窗口).
+         */
+        Window: {
+            /**
+             * Opens At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            opens_at: string;
+            /**
+             * Closes At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            closes_at: string;
+            /** Materials */
+            materials: components["schemas"]["Material-Output"][];
+            /**
+             * Reviewer Department Id
+             * @default null
+             */
+            reviewer_department_id: string | null;
+            /**
+             * Reviewer Name
+             * @description who reviews, in words
+             */
+            reviewer_name: string;
+            /**
+             * Instructions
+             * @default null
+             */
+            instructions: string | null;
+        };
+        /**
+         * WindowSet
+         * @description An application window as the service centre sets it on a policy.
+         */
+        WindowSet: {
+            /**
+             * Version
+             * @description the policy's
+             */
+            version: number;
+            /**
+             * Opens At
+             * Format: date-time
+             */
+            opens_at: string;
+            /**
+             * Closes At
+             * Format: date-time
+             * @description applications are refused from this moment
+             */
+            closes_at: string;
+            /** Materials */
+            materials: components["schemas"]["Material-Input"][];
+            /**
+             * Reviewer Department Id
+             * @description the department that reviews; null: the service centre
+             * @default null
+             */
+            reviewer_department_id?: string | null;
+            /**
+             * Instructions
+             * @description 申报说明
+             * @default null
+             */
+            instructions?: string | null;
+        };
+        /**
+         * Status
+         * @enum {string}
+         */
+        chalicelib__domain__applications__Status: "submitted" | "under_review" | "approved" | "rejected" | "withdrawn";
+        /**
+         * Status
+         * @description 接 received → 转/办 processing → 交 replied → 结 closed (R2.3).
+         * @enum {string}
+         */
+        chalicelib__domain__codes__Status: "received" | "processing" | "replied" | "closed";
+        /**
+         * Status
+         * @description 接 received → 转/办 processing → 交 replied → 结 closed (R2.3).
+         * @enum {string}
+         */
+        Status: "received" | "processing" | "replied" | "closed";
     };
     responses: never;
     parameters: never;
@@ -5900,6 +6482,451 @@ export interface operations {
             };
             /** @description 未找到 (not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_window: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WindowSet"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_applications: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+                /** @description mine: the enterprise's own; queue: those the caller reviews */
+                scope?: "mine" | "queue";
+                /** @description queue: open ones only, or all */
+                status?: "open" | "all";
+                /** @description queue, admins: a department's (default: the centre's) */
+                reviewer?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    apply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationCreate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationResponse"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_application: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationResponse"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    application_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentLink"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    policy_applications: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    take_step: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationResponse"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
