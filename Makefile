@@ -54,7 +54,7 @@ browser:
 
 ## Start the whole platform on the local stack (PORT, DATA_DIR choose port and data folder).
 run: install frontend
-	$(BIN)/python -m infra.local.server
+	XQT_DEMO_CONTENT=1 $(BIN)/python -m infra.local.server
 
 ## Every check CI runs: lint, format, types, layer contracts, the SPA's checks, all tests
 ## (API, local stack, and the browser tests in Chromium against the built SPA).

@@ -7,7 +7,8 @@
   ``chalice.local.create_local_server`` does it, with ``/api/*`` going to Chalice and
   everything else served from ``frontend/dist`` (``index.html`` for client-side routes);
 - the local OpenID issuer's key pair, made at first start in ``DATA_DIR``;
-- demo data seeded at first start.
+- demo data seeded at first start (people, units, enterprises; with `XQT_DEMO_CONTENT=1`, as
+  `make run` sets it, also policies, an open application window and financial products).
 
 ``PORT`` (default 8000) and ``DATA_DIR`` (default ``./data``) choose the port and the folder.
 """
@@ -292,6 +293,10 @@ def main() -> int:
     from infra.local.seed import seed_once
 
     seeded = seed_once(local_issuer.ISSUER)
+    if seeded and os.environ.get("XQT_DEMO_CONTENT") == "1":  # make run; not the tests' stacks
+        from infra.local.demo import seed_demo
+
+        seed_demo()
     server = _chalice_server(host, port, content_security_policy(_origin(moto.endpoint_url)))
     _allow_uploads_from(host, server.server.server_address[1])
 
