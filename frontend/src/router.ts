@@ -36,6 +36,11 @@ function policyPage<T>(page: () => Promise<T>): () => Promise<T> {
   return withTexts(page, async () => (await import('@/i18n/policies')).installPolicyMessages())
 }
 
+/** A financing page (products, a financing need, product management). */
+function financingPage<T>(page: () => Promise<T>): () => Promise<T> {
+  return withTexts(page, async () => (await import('@/i18n/financing')).installFinancingMessages())
+}
+
 // Every page but sign-in is loaded on demand: an enterprise on a phone downloads the filing
 // page, not the service centre's administration.
 const routes: RouteRecordRaw[] = [
@@ -189,6 +194,21 @@ const routes: RouteRecordRaw[] = [
     component: policyPage(() => import('@/pages/policies/AdminPolicyPage.vue')),
     props: true,
     meta: { roles: ['admin'], title: 'nav.adminPolicies' },
+  },
+  {
+    path: '/financing',
+    component: financingPage(() => import('@/pages/financing/ProductsPage.vue')),
+    meta: { title: 'nav.financing' },
+  },
+  {
+    path: '/financing/need',
+    component: financingPage(() => import('@/pages/financing/FileNeedPage.vue')),
+    meta: { roles: ['enterprise'], title: 'nav.financingNeed' },
+  },
+  {
+    path: '/admin/financing',
+    component: financingPage(() => import('@/pages/financing/AdminProductsPage.vue')),
+    meta: { roles: ['admin'], title: 'nav.adminFinancing' },
   },
   {
     path: '/inbox',

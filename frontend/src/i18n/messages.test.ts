@@ -4,6 +4,7 @@ import admin from './messages/admin'
 import calendar from './messages/calendar'
 import common from './messages/common'
 import enterprise from './messages/enterprise'
+import financing from './messages/financing'
 import meetings from './messages/meetings'
 import notices from './messages/notices'
 import operator from './messages/operator'
@@ -17,7 +18,7 @@ function keys(value: unknown, prefix = ''): string[] {
 }
 
 describe('messages', () => {
-  it.each(Object.entries({ common, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies }))(
+  it.each(Object.entries({ common, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing }))(
     '%s has the same keys in Chinese and English, none empty',
     (_, module) => {
       expect(keys(module.en).sort()).toEqual(keys(module.zh).sort())
@@ -56,5 +57,17 @@ describe('messages', () => {
     expect(i18n.global.t('policies.catalogue.title')).toBe('惠企政策')
     expect(i18n.global.te('policies.push.status.done', 'en')).toBe(true)
     expect(i18n.global.te('common.event.policy_matched', 'zh-CN')).toBe(true)
+  })
+
+  it('adds the financing texts, and the policy texts conditions are worded with, when a financing page loads', async () => {
+    const { i18n } = await import('.')
+    const { installFinancingMessages } = await import('./financing')
+    expect(i18n.global.te('financing.catalogue.title', 'zh-CN')).toBe(false)
+    installFinancingMessages()
+    installFinancingMessages()
+    expect(i18n.global.t('financing.suggest.title')).toBe('适合的金融产品')
+    expect(i18n.global.te('financing.admin.title', 'en')).toBe(true)
+    expect(i18n.global.te('policies.condition.keyTech', 'zh-CN')).toBe(true)
+    expect(i18n.global.te('common.nav.financing', 'en')).toBe(true)
   })
 })

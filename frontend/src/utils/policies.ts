@@ -174,18 +174,25 @@ export interface PolicyForm {
   revenue_max: string
 }
 
+/** The conditions part of a form (a policy's, a financial product's). */
+export type ConditionFields = Pick<
+  PolicyForm,
+  | 'industries'
+  | 'size_classes'
+  | 'towns'
+  | 'key_tech'
+  | 'major_project'
+  | 'employees_min'
+  | 'employees_max'
+  | 'revenue_min'
+  | 'revenue_max'
+>
+
 const text = (n: number | null | undefined) => (n == null ? '' : String(n))
 
-export function formOf(p: Policy | null): PolicyForm {
-  const c = p?.conditions
+/** A form's condition fields filled from some conditions (empty: every enterprise). */
+export function conditionFieldsOf(c: Conditions | null | undefined): ConditionFields {
   return {
-    title: p?.title ?? '',
-    issuer: p?.issuer ?? '',
-    doc_number: p?.doc_number ?? '',
-    summary: p?.summary ?? '',
-    body: p?.body ?? '',
-    effective_from: p?.effective_from ?? '',
-    expires_on: p?.expires_on ?? '',
     industries: [...(c?.industries ?? [])],
     size_classes: [...(c?.size_classes ?? [])],
     towns: [...(c?.towns ?? [])],
@@ -195,6 +202,19 @@ export function formOf(p: Policy | null): PolicyForm {
     employees_max: text(c?.employees?.max),
     revenue_min: text(c?.revenue?.min),
     revenue_max: text(c?.revenue?.max),
+  }
+}
+
+export function formOf(p: Policy | null): PolicyForm {
+  return {
+    title: p?.title ?? '',
+    issuer: p?.issuer ?? '',
+    doc_number: p?.doc_number ?? '',
+    summary: p?.summary ?? '',
+    body: p?.body ?? '',
+    effective_from: p?.effective_from ?? '',
+    expires_on: p?.expires_on ?? '',
+    ...conditionFieldsOf(p?.conditions),
   }
 }
 
@@ -212,7 +232,7 @@ function rangeOf(min: string, max: string): { min: number | null; max: number | 
 }
 
 /** The form's conditions as the API takes them (towns trimmed, no duplicates). */
-export function conditionsOf(f: PolicyForm): Conditions {
+export function conditionsOf(f: ConditionFields): Conditions {
   const towns = [...new Set(f.towns.map((x) => x.trim()).filter(Boolean))]
   return {
     industries: INDUSTRIES.filter((i) => f.industries.includes(i)),
@@ -246,6 +266,12 @@ export function localErrors(t: Translate, f: PolicyForm): Record<string, string>
   if (f.effective_from && f.expires_on && f.expires_on < f.effective_from) {
     out.expires_on = t('policies.form.expiresBeforeEffective')
   }
+  return { ...out, ...conditionErrors(t, f) }
+}
+
+/** A form's condition ranges checked before sending: numbers, whole people, min ≤ max. */
+export function conditionErrors(t: Translate, f: ConditionFields): Record<string, string> {
+  const out: Record<string, string> = {}
   for (const name of ['employees', 'revenue'] as const) {
     const ends = { min: f[`${name}_min`].trim(), max: f[`${name}_max`].trim() }
     for (const end of ['min', 'max'] as const) {
@@ -279,7 +305,8 @@ export function createBody(f: PolicyForm): PolicyCreateBody {
   }
 }
 
-function sameConditions(a: Conditions, b: Conditions): boolean {
+/** Whether two conditions say the same (towns in any order). */
+export function sameConditions(a: Conditions, b: Conditions): boolean {
   const norm = (c: Conditions) =>
     JSON.stringify({
       ...c,
