@@ -43,6 +43,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "【兴企通】您反映的诉求({id})已答复:{title}。{how}。",
         "en": "[Xingqitong] Your appeal ({id}) has a reply: {title}. {how}.",
     },
+    "sms_application_approved": {
+        "zh": "【兴企通】您的项目申报({id})「{title}」已审核通过,详情请登录兴企通查看。",
+        "en": "[Xingqitong] Your application ({id}) {title} was approved; details on Xingqitong.",
+    },
+    "sms_application_rejected": {
+        "zh": "【兴企通】您的项目申报({id})「{title}」未通过审核:{reason}。",
+        "en": "[Xingqitong] Your application ({id}) {title} was not approved: {reason}.",
+    },
     "sms_rate_online": {
         "zh": "请登录兴企通评价是否解决",
         "en": "Please sign in to say whether it is resolved",

@@ -3,7 +3,7 @@ are written with the event that causes them and sent later by the outbox job thr
 provider (``chalicelib/jobs/outbox.py``).
 
 - SMS: the person who filed or called hears that the reply is there, and how to give their
-  verdict.
+  verdict; the contact of a project application hears of its approval or rejection.
 - E-mail, to the official mailboxes kept in the directory: a department, of an appeal
   transferred to it or put under its supervision; the owner commissioner and the service
   centre, of an appeal raised to level 1 (overdue, or escalated by its commissioner); the
@@ -19,6 +19,8 @@ from datetime import datetime
 
 from chalicelib.clock import BEIJING
 from chalicelib.domain.appeals import Appeal, TimelineEvent
+from chalicelib.domain.applications import Application
+from chalicelib.domain.applications import Status as AppStatus
 from chalicelib.domain.lifecycle import Directory
 from chalicelib.domain.privacy import mask_phone
 from chalicelib.i18n import message
@@ -117,6 +119,23 @@ def messages(
     if directory is not None and event.type in MAIL_EVENTS:
         out += _emails(appeal, event, directory, centre)
     return out
+
+
+def application_messages(a: Application) -> list[Message]:
+    """An application's decision, by SMS to the contact it names (a mobile): approved, or
+    rejected with the reason. The other steps reach the enterprise's inbox only."""
+    if a.status not in (AppStatus.APPROVED, AppStatus.REJECTED):
+        return []
+    phone = a.form.contact_phone
+    if not MOBILE.fullmatch(phone):
+        return []
+    if a.status == AppStatus.APPROVED:
+        text = message("sms_application_approved", id=a.id, title=a.form.project_name)
+    else:
+        text = message(
+            "sms_application_rejected", id=a.id, title=a.form.project_name, reason=a.reason or ""
+        )
+    return [Message("sms", phone, text)]
 
 
 def describe(channel: str, recipient: str) -> str:

@@ -1,7 +1,7 @@
 """Project applications (R1.4): each application a versioned, audited record; beside its
 policy, one guard item per enterprise that makes "one open application per enterprise and
-policy" hold under concurrent submissions; the inbox notifications of each step written in
-the step's own transaction.
+policy" hold under concurrent submissions; the inbox notifications of each step (and the
+SMS of a decision, in the outbox) written in the step's own transaction.
 
 Keys (docs/data-model.md):
 - ``APPL#{id}`` / ``APPL``: the application; gsi1 ``APPL#ENT#{uscc}`` by submission time
@@ -20,7 +20,7 @@ from chalicelib.domain.applications import FINAL, KINDS, REAPPLY_AFTER, Applicat
 from chalicelib.domain.applications import audiences as step_audiences
 from chalicelib.domain.models import Actor
 from chalicelib.errors import AlreadyExists, NotFound
-from chalicelib.store import db, notifications, records
+from chalicelib.store import db, notifications, outbox, records
 
 KIND = "application"
 
@@ -127,7 +127,7 @@ def create(a: Application, actor: Actor) -> Application:
 def replace(before: Application, after: Application, actor: Actor) -> Application:
     """Write a step under the version read (a stale one is 409 and writes nothing); a final
     step closes the guard so the enterprise may apply again (not after an approval)."""
-    extra = _notices(after)
+    extra = _notices(after) + outbox.application_actions(after, int(time.time()))
     if after.status in FINAL and before.status not in FINAL:
         extra.append(
             {

@@ -1,5 +1,6 @@
-"""The outbox: messages to send (SMS, e-mail), written with the event that causes them and
-kept on a sparse pending list until the outbox job has sent them."""
+"""The outbox: messages to send (SMS, e-mail), written with the appeal event or the
+application step that causes them and kept on a sparse pending list until the outbox job
+has sent them."""
 
 from __future__ import annotations
 
@@ -8,37 +9,50 @@ from typing import Any
 
 from chalicelib.config import settings
 from chalicelib.domain.appeals import Appeal, TimelineEvent
-from chalicelib.domain.outbox import MAIL_EVENTS, messages
+from chalicelib.domain.applications import Application
+from chalicelib.domain.outbox import MAIL_EVENTS, Message, application_messages, messages
 from chalicelib.store import db, directory
 
 PENDING = "OUTBOX#pending"
+
+
+def _put(m: Message, at: str, epoch: int, **about: str) -> dict[str, Any]:
+    mid = uuid.uuid4().hex[:16]
+    item = {
+        "pk": f"OUTBOX#{mid}",
+        "sk": "OUTBOX",
+        "gsi1pk": PENDING,
+        "gsi1sk": f"{at}#{mid}",
+        "item_type": "outbox",
+        "id": mid,
+        "channel": m.channel,
+        "to": m.to,
+        "subject": m.subject,
+        "text": m.text,
+        **about,
+        "status": "pending",
+        "created_at": at,
+        "expires_at": epoch + 90 * 86400,
+    }
+    return {"Put": {"Item": db.to_item(item)}}
 
 
 def actions(appeal: Appeal, event: TimelineEvent, epoch: int) -> list[dict[str, Any]]:
     # the directory (cached in a warm Lambda) holds the units' mailboxes; read only when
     # the event may send mail
     known = directory.read() if event.type in MAIL_EVENTS else None
-    out = []
-    for m in messages(appeal, event, known, settings().centre_email or None):
-        mid = uuid.uuid4().hex[:16]
-        item = {
-            "pk": f"OUTBOX#{mid}",
-            "sk": "OUTBOX",
-            "gsi1pk": PENDING,
-            "gsi1sk": f"{event.at}#{mid}",
-            "item_type": "outbox",
-            "id": mid,
-            "channel": m.channel,
-            "to": m.to,
-            "subject": m.subject,
-            "text": m.text,
-            "appeal_id": appeal.id,
-            "status": "pending",
-            "created_at": event.at,
-            "expires_at": epoch + 90 * 86400,
-        }
-        out.append({"Put": {"Item": db.to_item(item)}})
-    return out
+    return [
+        _put(m, event.at, epoch, appeal_id=appeal.id)
+        for m in messages(appeal, event, known, settings().centre_email or None)
+    ]
+
+
+def application_actions(a: Application, epoch: int) -> list[dict[str, Any]]:
+    """The messages of an application's step (its decision), for the step's transaction."""
+    return [
+        _put(m, a.updated_at, epoch, appeal_id="", application_id=a.id)
+        for m in application_messages(a)
+    ]
 
 
 def pending(limit: int = 50) -> list[dict[str, Any]]:

@@ -94,6 +94,17 @@ def inbox(api, user: str) -> list[tuple[str, str | None]]:
     return [(n["kind"], n.get("application_id")) for n in items]
 
 
+def texts(application_id: str) -> list[tuple[str, str]]:
+    """The SMS an application's steps put in the outbox (its decision only)."""
+    from chalicelib.store import outbox
+
+    return [
+        (m["to"], m["text"])
+        for m in outbox.pending(limit=500)
+        if m.get("application_id") == application_id
+    ]
+
+
 def mine(api, user: str = "ent-hengrun") -> list[dict]:
     r = api.call("GET", "/api/v1/applications?scope=mine&limit=100", as_user=user)
     assert r.status_code == 200, r.data
@@ -125,6 +136,7 @@ def test_an_enterprise_applies_and_hears_of_each_step_until_approved_or_rejected
     assert a["eligibility"]["matched"] is True
     assert [x["text"] for x in a["eligibility"]["reasons"]] == ["行业:工业", "规模:规上"]
     assert [s["status"] for s in a["history"]] == ["submitted"]
+    assert texts(a["id"]) == []  # a submission is told in the inbox, not by SMS
     assert ("application_submitted", a["id"]) in inbox(api, "ent-hengrun")
     assert ("application_submitted", a["id"]) in inbox(api, "dept-tax")
 
@@ -153,6 +165,13 @@ def test_an_enterprise_applies_and_hears_of_each_step_until_approved_or_rejected
         ("rejected", "dept-tax"),
     ]
     assert ("application_rejected", a["id"]) in inbox(api, "ent-hengrun")
+    assert texts(a["id"]) == [
+        (
+            "13812345678",
+            f"【兴企通】您的项目申报({a['id']})「数控机床智能化改造项目」"
+            "未通过审核:可研报告未附投资概算。",
+        )
+    ]
     # decided: out of the open queue, still in the whole one
     open_q = api.call("GET", "/api/v1/applications?scope=queue", as_user="dept-tax").data
     assert a["id"] not in [x["id"] for x in open_q["items"]]
@@ -168,6 +187,8 @@ def test_an_enterprise_applies_and_hears_of_each_step_until_approved_or_rejected
     assert r.status_code == 200, r.data
     assert r.data["status"] == "approved" and r.data["reason"] is None
     assert ("application_approved", second["id"]) in inbox(api, "ent-hengrun")
+    ((to, text),) = texts(second["id"])
+    assert to == "13812345678" and "已审核通过" in text
     assert [x["id"] for x in mine(api)][:2] == [second["id"], a["id"]]  # newest first
 
     # approved: no second application to the same policy

@@ -158,3 +158,18 @@ def test_who_hears_of_each_step():
     assert audiences(a, Status.REJECTED) == ["enterprise:X"]
     assert audiences(a, Status.WITHDRAWN) == ["department:tax"]
     assert audiences(application(reviewer=None), Status.SUBMITTED) == ["enterprise:X", "role:admin"]
+
+
+def test_a_decision_is_texted_to_a_mobile_contact_only():
+    from chalicelib.domain.outbox import application_messages
+
+    now = OPENS + timedelta(days=2)
+    approved = move(application(Status.UNDER_REVIEW), "approve", TAX, None, now)
+    rejected = move(application(Status.UNDER_REVIEW), "reject", TAX, "投资额不足", now)
+    assert [m.to for m in application_messages(approved)] == ["13812345678"]
+    assert "未通过审核:投资额不足" in application_messages(rejected)[0].text
+    assert application_messages(application(Status.UNDER_REVIEW)) == []
+    landline = approved.model_copy(
+        update={"form": approved.form.model_copy(update={"contact_phone": "051384123456"})}
+    )
+    assert application_messages(landline) == []
