@@ -46,6 +46,8 @@ function policy(over: Record<string, unknown> = {}) {
     status: 'draft',
     published_at: null,
     interpretations: [],
+    attachments: [],
+    withdrawal: null,
     push_job_id: null,
     expired: false,
     version: 2,
