@@ -13,7 +13,9 @@ const FILES = [
   { id: 'U0000000000000003', filename: '正式文件.ofd', content_type: 'application/ofd', size: 300, uploaded_at: 'x' },
 ]
 
-function setup(props: Record<string, unknown>) {
+type Link = (id: string) => Promise<{ id: string; filename: string; url: string; expires_at: string }>
+
+function setup(props: { link: Link; attachments?: typeof FILES; removable?: boolean }) {
   const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { common: common.zh } } })
   return mount(AttachmentList, { props: { attachments: FILES, ...props }, global: { plugins: [i18n] } })
 }
