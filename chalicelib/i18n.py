@@ -191,6 +191,23 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "每项政策最多 {max} 篇解读",
         "en": "A policy has at most {max} interpretations",
     },
+    "interpretation_not_found": {"zh": "解读 {id} 不存在", "en": "Interpretation {id} not found"},
+    "policy_withdrawn": {
+        "zh": "政策 {id} 已撤回,不能再修改(如需恢复,请起草新政策)",
+        "en": "Policy {id} was withdrawn and no longer changes (draft a new policy instead)",
+    },
+    "policy_already_withdrawn": {
+        "zh": "政策 {id} 已撤回",
+        "en": "Policy {id} is withdrawn already",
+    },
+    "policy_not_published": {
+        "zh": "政策 {id} 尚未发布,草稿可直接删除",
+        "en": "Policy {id} is not published: delete the draft instead",
+    },
+    "policy_not_draft": {
+        "zh": "政策 {id} 已发布,只能撤回,不能删除",
+        "en": "Policy {id} was published: withdraw it instead of deleting it",
+    },
     "background_job_not_found": {"zh": "任务 {id} 不存在", "en": "Job {id} not found"},
     # reports and notices
     "month_or_range": {

@@ -24,7 +24,7 @@ from chalicelib.domain.applications import (
 )
 from chalicelib.domain.codes import Role
 from chalicelib.domain.models import Enterprise, Strict
-from chalicelib.domain.policies import Policy, match
+from chalicelib.domain.policies import Policy, ensure_changeable, match
 from chalicelib.domain.windows import Window, WindowSet, check_window, window_state
 from chalicelib.errors import (
     FieldError,
@@ -71,6 +71,7 @@ def set_window(ctx: Ctx, policy_id: str, body: WindowSet) -> Policy:
         except NotFound:
             raise ValidationFailed.one("reviewer_department_id", "department_unknown") from None
     before = policy_store.get(policy_id)
+    ensure_changeable(before)
     if before.version != body.version:
         raise VersionConflict("stale_version", given=body.version)
     window = Window(
@@ -139,8 +140,9 @@ def _open_policy(policy_id: str) -> tuple[Policy, Window]:
         policy = policy_store.get(policy_id)
     except NotFound:
         raise ValidationFailed.one("policy_id", "policy_not_found", id=policy_id[:64]) from None
-    if policy.status != "published":
+    if policy.status == "draft":  # does not exist outside the service centre
         raise ValidationFailed.one("policy_id", "policy_not_found", id=policy_id[:64])
+    ensure_changeable(policy)  # withdrawn: takes no more applications (409)
     window = policy.application
     if window is None:
         raise InvalidTransition("application_no_window", id=policy_id)

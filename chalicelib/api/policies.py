@@ -1,25 +1,33 @@
 """Policies (R1.2, R1.3): the public catalogue — list, search by Chinese keywords, filter by
 industry and size class, read a policy with its interpretations, without signing in — and
 the service centre's side: draft, change, publish (which pushes the policy to every
-enterprise it matches, as a job whose progress admins follow) and add interpretations. An
-enterprise sees the policies for it, each with why it matched, and the near misses with the
-one condition it failed."""
+enterprise it matches, as a job whose progress admins follow), add, edit and remove
+interpretations and attachments, withdraw a published policy (撤回) and delete a draft. Anyone
+downloads a public policy's files. An enterprise sees the policies for it, each with why it
+matched, and the near misses with the one condition it failed. The rules of each change are
+in ``domain/policies.py``."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from chalice import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib import clock
 from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
 from chalicelib.api.schemas import PatchBody
+from chalicelib.auth import tokens
+from chalicelib.domain import policies as rules
+from chalicelib.domain import uploads
 from chalicelib.domain.codes import LABELS_ZH, Industry, Role, SizeClass
 from chalicelib.domain.models import Enterprise, Strict
 from chalicelib.domain.policies import (
     BODY_MAX,
+    MAX_ATTACHMENTS,
+    REASON_MAX,
     TITLE_MAX,
     Conditions,
     Interpretation,
@@ -29,15 +37,16 @@ from chalicelib.domain.policies import (
     shown,
     summary,
 )
-from chalicelib.errors import InvalidTransition, NotFound, ValidationFailed, VersionConflict
+from chalicelib.errors import NotFound, ValidationFailed, VersionConflict
 from chalicelib.store import enterprises as enterprise_store
 from chalicelib.store import jobs
 from chalicelib.store import policies as store
+from chalicelib.store import uploads as upload_store
 
 api = Api(__name__, "policies")
 ADMINS = [Role.ADMIN]
-#: Interpretations one policy holds (each up to 5,000 characters: one DynamoDB item).
-MAX_INTERPRETATIONS = 10
+ATTACHMENTS = uploads.PURPOSES["policy_attachment"]
+UploadId = Annotated[str, Field(pattern=uploads.UPLOAD_ID_PATTERN)]
 
 
 def _today() -> date:
@@ -126,11 +135,33 @@ def list_policies(ctx: Ctx, query: PolicyQuery) -> PolicyPage:
     errors=(404,),
 )
 def get_policy(ctx: Ctx, policy_id: str) -> Policy:
-    """A published policy with its interpretations (a draft does not exist for the public)."""
+    """A published policy with its interpretations and attachments; a withdrawn one too,
+    with ``withdrawal`` (when, why): links sent earlier still answer. A draft does not exist
+    for the public."""
     p = store.get(policy_id)
-    if p.status != "published":
+    if not rules.is_public(p):
         raise NotFound("policy_not_found", id=policy_id)
     return _shown(p)
+
+
+@api.route(
+    "/policies/{policy_id}/attachments/{attachment_id}",
+    summary="下载政策附件(公开,短时有效链接)",
+    response=uploads.AttachmentLink,
+    public=True,
+    errors=(401, 404),
+)
+def policy_attachment(ctx: Ctx, policy_id: str, attachment_id: str) -> uploads.AttachmentLink:
+    """A presigned GET of one of the policy's files, valid five minutes: for anyone, without
+    signing in, when the policy is public (published or withdrawn); a draft's only for an
+    admin's token (a token, when sent, is verified). Anyone else: 404, as for the policy."""
+    p = store.get(policy_id)
+    if not rules.is_public(p):
+        header = ctx.headers.get("authorization")
+        caller = tokens.authenticate(header) if header else None
+        if caller is None or caller.role not in ADMINS:
+            raise NotFound("policy_not_found", id=policy_id)
+    return upload_store.link(ATTACHMENTS, rules.attachment(p, attachment_id))
 
 
 # --- the service centre's side ------------------------------------------------------------
@@ -182,6 +213,52 @@ class PolicyPatch(PatchBody):
 
 class Publish(Strict):
     version: int = Field(ge=1)
+
+
+class VersionQuery(BaseModel):
+    """``?version=N``: the version a removal is based on (DELETE takes no body)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1, description="the policy's version read")
+
+
+class Withdraw(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"version": 4, "reason": "已被《如东县技改补助办法(2027年修订)》替代"}]
+        }
+    )
+
+    version: int = Field(ge=1)
+    reason: str = Field(
+        min_length=1, max_length=REASON_MAX, description="why (shown on the public page)"
+    )
+
+
+class AttachmentsAdd(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"version": 2, "attachments": ["U0123456789abcdef"]}]}
+    )
+
+    version: int = Field(ge=1, description="the policy's")
+    attachments: list[UploadId] = Field(
+        min_length=1,
+        max_length=MAX_ATTACHMENTS,
+        description="ids of uploads (purpose policy_attachment) the caller made",
+    )
+
+
+class InterpretationPatch(PatchBody):
+    """Change an interpretation; ``version`` is the policy's."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"version": 3, "title": "一图读懂技改补助(修订)"}]}
+    )
+
+    title: str | None = Field(None, min_length=1, max_length=TITLE_MAX)
+    body: str | None = Field(None, min_length=1, max_length=5000)
+    author: str | None = Field(None, min_length=1, max_length=100)
 
 
 class InterpretationCreate(Strict):
@@ -261,6 +338,7 @@ def update_policy(ctx: Ctx, policy_id: str, body: PolicyPatch) -> Policy:
     """Change a policy under its version (a published one stays published; its catalogue
     entry changes with it; its conditions are not pushed again)."""
     before = store.get(policy_id)
+    rules.ensure_changeable(before)
     after = Policy.model_validate({**before.model_dump(mode="json"), **body.changes()})
     after.conditions_text = summary(after.conditions)
     _check_dates(after.effective_from, after.expires_on)
@@ -287,18 +365,9 @@ def publish_policy(ctx: Ctx, policy_id: str, body: Publish) -> Published:
     before = store.get(policy_id)
     if before.version != body.version:
         raise VersionConflict("stale_version", given=body.version)
-    if before.status == "published":
-        raise InvalidTransition("policy_already_published", id=policy_id)
     now = clock.now()
     job_item = jobs.new_item("policy_push", {"policy_id": policy_id}, ctx.user.actor(), now)
-    after = before.model_copy(
-        update={
-            "status": "published",
-            "published_at": clock.iso(now),
-            "push_job_id": job_item["id"],
-            "updated_at": clock.iso(now),
-        }
-    )
+    after = rules.publish(before, job_item["id"], clock.iso(now))
     published = store.replace(before, after, ctx.user.actor(), extra=[jobs.put_action(job_item)])
     dispatch.enqueue(job_item)
     return Published(policy=_shown(published), job=Job.model_validate(jobs.get(job_item["id"])))
@@ -316,24 +385,151 @@ def publish_policy(ctx: Ctx, policy_id: str, body: Publish) -> Published:
 )
 def add_interpretation(ctx: Ctx, policy_id: str, body: InterpretationCreate) -> Created:
     before = store.get(policy_id)
-    if len(before.interpretations) >= MAX_INTERPRETATIONS:
-        raise ValidationFailed.one("title", "too_many_interpretations", max=MAX_INTERPRETATIONS)
-    if before.version != body.version:
-        raise VersionConflict("stale_version", given=body.version)
-    now = clock.now()
+    at = clock.iso(clock.now())
     item = Interpretation(
         id=f"I-{secrets.token_hex(3)}",
         title=body.title,
         body=body.body,
         author=body.author or LABELS_ZH[Role.ADMIN],
-        published_at=clock.iso(now),
+        published_at=at,
         published_by=ctx.user.actor(),
     )
-    after = before.model_copy(
-        update={"interpretations": [*before.interpretations, item], "updated_at": clock.iso(now)}
-    )
+    after = rules.add_interpretation(before, item, at)
+    _check_version(before, body.version)
     saved = store.replace(before, after, ctx.user.actor())
     return Created(_shown(saved), f"/api/v1/policies/{policy_id}")
+
+
+def _check_version(before: Policy, given: int) -> None:
+    """After the body's own checks (a 400 first), the version read (409 when stale; the
+    write's condition catches a change made meanwhile)."""
+    if before.version != given:
+        raise VersionConflict("stale_version", given=given)
+
+
+@api.route(
+    "/policies/{policy_id}/interpretations/{interpretation_id}",
+    "PATCH",
+    summary="修改政策解读",
+    request=InterpretationPatch,
+    response=Policy,
+    roles=ADMINS,
+    errors=(404, 409),
+)
+def update_interpretation(
+    ctx: Ctx, policy_id: str, interpretation_id: str, body: InterpretationPatch
+) -> Policy:
+    """Change an interpretation's title, text or author under the policy's version; it is
+    marked changed (when, by whom) and the change audited."""
+    before = store.get(policy_id)
+    at = clock.iso(clock.now())
+    after = rules.edit_interpretation(
+        before, interpretation_id, body.changes(), ctx.user.actor(), at
+    )
+    _check_version(before, body.version)
+    return _shown(store.replace(before, after, ctx.user.actor()))
+
+
+@api.route(
+    "/policies/{policy_id}/interpretations/{interpretation_id}",
+    "DELETE",
+    summary="删除政策解读",
+    query=VersionQuery,
+    response=Policy,
+    roles=ADMINS,
+    errors=(404, 409),
+)
+def remove_interpretation(
+    ctx: Ctx, policy_id: str, interpretation_id: str, query: VersionQuery
+) -> Policy:
+    """Take an interpretation off the policy (``?version=`` the policy's); the audit trail
+    keeps its text."""
+    before = store.get(policy_id)
+    after = rules.remove_interpretation(before, interpretation_id, clock.iso(clock.now()))
+    _check_version(before, query.version)
+    return _shown(store.replace(before, after, ctx.user.actor()))
+
+
+@api.route(
+    "/policies/{policy_id}/attachments",
+    "POST",
+    summary="添加政策附件",
+    request=AttachmentsAdd,
+    response=Policy,
+    status=201,
+    roles=ADMINS,
+    errors=(404, 409),
+)
+def add_attachments(ctx: Ctx, policy_id: str, body: AttachmentsAdd) -> Created:
+    """Keep files the caller uploaded (purpose ``policy_attachment``) with the policy, at
+    most 20 in all, under its version. Each is checked in the bucket (size, declared type,
+    first bytes): a 400 naming ``attachments.{i}``, and nothing kept of a list with any
+    problem. Public with the policy once it is published."""
+    before = store.get(policy_id)
+    rules.ensure_changeable(before)
+    rules.check_new_attachments(before, body.attachments)
+    kept = upload_store.attach(body.attachments, ATTACHMENTS, ctx.user.username)
+    after = rules.add_attachments(before, kept, clock.iso(clock.now()))
+    _check_version(before, body.version)
+    saved = store.replace(before, after, ctx.user.actor())
+    return Created(_shown(saved), f"/api/v1/admin/policies/{policy_id}")
+
+
+@api.route(
+    "/policies/{policy_id}/attachments/{attachment_id}",
+    "DELETE",
+    summary="删除政策附件",
+    query=VersionQuery,
+    response=Policy,
+    roles=ADMINS,
+    errors=(404, 409),
+)
+def remove_attachment(ctx: Ctx, policy_id: str, attachment_id: str, query: VersionQuery) -> Policy:
+    """Take a file off the policy (``?version=`` the policy's): no link to it is given
+    any more."""
+    before = store.get(policy_id)
+    after = rules.remove_attachment(before, attachment_id, clock.iso(clock.now()))
+    _check_version(before, query.version)
+    return _shown(store.replace(before, after, ctx.user.actor()))
+
+
+@api.route(
+    "/policies/{policy_id}/withdraw",
+    "POST",
+    summary="撤回(废止)已发布的政策",
+    request=Withdraw,
+    response=Policy,
+    roles=ADMINS,
+    errors=(404, 409),
+)
+def withdraw_policy(ctx: Ctx, policy_id: str, body: Withdraw) -> Policy:
+    """撤回/废止 a published policy with its reason: out of the catalogue, "policies for you"
+    and any push still running, in one transaction; its page still answers, showing when
+    and why it was withdrawn. Final: a policy that comes back is drafted anew. A draft is
+    deleted instead (409 here)."""
+    before = store.get(policy_id)
+    _check_version(before, body.version)
+    after = rules.withdraw(before, body.reason, ctx.user.actor(), clock.iso(clock.now()))
+    return _shown(store.replace(before, after, ctx.user.actor(), action="withdraw"))
+
+
+@api.route(
+    "/policies/{policy_id}",
+    "DELETE",
+    summary="删除政策草稿",
+    query=VersionQuery,
+    status=204,
+    roles=ADMINS,
+    errors=(404, 409),
+)
+def delete_policy(ctx: Ctx, policy_id: str, query: VersionQuery) -> Response:
+    """Delete a draft (``?version=``): nobody outside the service centre saw it. A
+    published policy is withdrawn instead (409). The audit trail keeps what it said."""
+    before = store.get(policy_id)
+    _check_version(before, query.version)
+    rules.ensure_deletable(before)
+    store.delete(before, ctx.user.actor())
+    return Response(body="", status_code=204)
 
 
 @api.route(

@@ -5,6 +5,13 @@ empty = any), flags the enterprise must have (重点科技型企业, 省市重�
 what the register keeps (从业人数, 上年营业收入). ``match`` says whether an enterprise meets every
 condition, why (each condition it met, in words: 「行业:工业」) and, when it does not, which
 conditions it failed — a *near miss* when it failed exactly one.
+
+A policy's life (docs/policies.md): a *draft* (the service centre's alone; it may be deleted)
+is *published* once (public, pushed, matched); a published policy may be *withdrawn*
+(撤回/废止) with a reason: out of the catalogue, matching and pushing, its page still
+readable and saying when and why. A withdrawal is final — a policy that comes back is a new
+policy — and a withdrawn policy no longer changes. The rules of each change are here
+(``withdraw``, ``add_attachments``, ``edit_interpretation`` …); handlers only call them.
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ from pydantic_core import PydanticCustomError
 
 from chalicelib.domain.codes import LABELS_ZH, Industry, SizeClass
 from chalicelib.domain.models import Actor, Enterprise, Strict, Timestamp
+from chalicelib.domain.uploads import Attachment
 from chalicelib.domain.windows import Window
+from chalicelib.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
 
 T = TypeVar("T")
 
@@ -26,6 +35,12 @@ TITLE_MAX = 200
 #: A body of 30,000 characters (about 90 KB in UTF-8) keeps the policy, its audit entry
 #: (old and new text of a change) and its interpretations within DynamoDB's 400 KB item.
 BODY_MAX = 30_000
+#: Interpretations one policy holds (each up to 5,000 characters: one DynamoDB item).
+MAX_INTERPRETATIONS = 10
+#: Files one policy keeps (the signed document, its forms): a few hundred bytes each.
+MAX_ATTACHMENTS = 20
+#: A withdrawal's reason, shown on the policy's page.
+REASON_MAX = 500
 
 
 class Range(Strict):
@@ -169,6 +184,19 @@ class Interpretation(BaseModel):
     author: str = Field(description="who wrote it (a department, or the service centre)")
     published_at: Timestamp
     published_by: Actor
+    updated_at: Timestamp | None = Field(None, description="last changed, if ever")
+    updated_by: Actor | None = None
+
+
+class Withdrawal(BaseModel):
+    """撤回/废止: when, by whom and why a published policy was withdrawn."""
+
+    at: Timestamp
+    by: Actor
+    reason: str
+
+
+Status = Literal["draft", "published", "withdrawn"]
 
 
 class Policy(BaseModel):
@@ -184,9 +212,16 @@ class Policy(BaseModel):
     expires_on: date | None = Field(None, description="last day in force; null: no end")
     conditions: Conditions
     conditions_text: str = Field(description="the conditions in words")
-    status: Literal["draft", "published"]
+    status: Status = Field(
+        description="draft (service centre only), published (public), withdrawn (撤回: "
+        "its page still readable, out of the catalogue and matching)"
+    )
     published_at: Timestamp | None = None
     interpretations: list[Interpretation] = Field(default_factory=list)
+    attachments: list[Attachment] = Field(
+        default_factory=list, description="the signed document, forms: public with the policy"
+    )
+    withdrawal: Withdrawal | None = Field(None, description="set once withdrawn")
     push_job_id: str | None = Field(None, description="the push to matching enterprises")
     application: Window | None = Field(
         None, description="the application window (申报), when the policy takes applications"
@@ -219,3 +254,137 @@ def shown(found: list[tuple[T, Match]], when: Callable[[T], str]) -> list[tuple[
         return sorted(pairs, key=lambda f: when(f[0]), reverse=True)
 
     return newest(matched) + newest(near)
+
+
+# --- the policy's life: who reads it, what may change -------------------------------------
+
+
+def is_public(p: Policy) -> bool:
+    """Whether anyone may read the policy (and download its files) without signing in: a
+    published policy, and a withdrawn one — links sent to inboxes earlier still answer, and
+    say it was withdrawn. A draft does not exist for the public."""
+    return p.status in ("published", "withdrawn")
+
+
+def ensure_changeable(p: Policy) -> None:
+    """A withdrawn policy is a record of what was withdrawn: it no longer changes (409)."""
+    if p.status == "withdrawn":
+        raise InvalidTransition("policy_withdrawn", id=p.id)
+
+
+def ensure_deletable(p: Policy) -> None:
+    """Only a draft may be deleted (nobody outside the service centre has seen it); a
+    published policy is withdrawn instead, so what was public stays on record."""
+    if p.status != "draft":
+        raise InvalidTransition("policy_not_draft", id=p.id)
+
+
+def publish(p: Policy, push_job_id: str, at: str) -> Policy:
+    """Publish a draft (once): public, in the catalogue, pushed by the job ``push_job_id``.
+    A published policy is not published again, nor a withdrawn one (409)."""
+    if p.status == "published":
+        raise InvalidTransition("policy_already_published", id=p.id)
+    ensure_changeable(p)
+    return p.model_copy(
+        update={
+            "status": "published",
+            "published_at": at,
+            "push_job_id": push_job_id,
+            "updated_at": at,
+        }
+    )
+
+
+def withdraw(p: Policy, reason: str, by: Actor, at: str) -> Policy:
+    """Withdraw a published policy (撤回/废止) with its reason. A draft is deleted instead,
+    a withdrawn policy stays withdrawn (409 either way)."""
+    if p.status == "withdrawn":
+        raise InvalidTransition("policy_already_withdrawn", id=p.id)
+    if p.status != "published":
+        raise InvalidTransition("policy_not_published", id=p.id)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed.one("reason", "missing")
+    return p.model_copy(
+        update={
+            "status": "withdrawn",
+            "withdrawal": Withdrawal(at=at, by=by, reason=reason),
+            "updated_at": at,
+        }
+    )
+
+
+def add_attachments(p: Policy, kept: list[Attachment], at: str) -> Policy:
+    """The policy with more files; at most ``MAX_ATTACHMENTS`` in all, none kept twice
+    (400 naming ``attachments`` or ``attachments.{i}``)."""
+    ensure_changeable(p)
+    check_new_attachments(p, [a.id for a in kept])
+    return p.model_copy(update={"attachments": [*p.attachments, *kept], "updated_at": at})
+
+
+def check_new_attachments(p: Policy, upload_ids: list[str]) -> None:
+    """What is wrong with adding these uploads to the policy, before they are read from the
+    bucket: too many in all, or one the policy keeps already."""
+    if len(p.attachments) + len(upload_ids) > MAX_ATTACHMENTS:
+        raise ValidationFailed.one("attachments", "too_many_attachments", max=MAX_ATTACHMENTS)
+    have = {a.id for a in p.attachments}
+    again = [
+        FieldError(f"attachments.{i}", "attachment_duplicate")
+        for i, upload_id in enumerate(upload_ids)
+        if upload_id in have
+    ]
+    if again:
+        raise ValidationFailed(again)
+
+
+def attachment(p: Policy, attachment_id: str) -> Attachment:
+    """One of the policy's files, or 404."""
+    for a in p.attachments:
+        if a.id == attachment_id:
+            return a
+    raise NotFound("attachment_not_found", id=attachment_id[:40])
+
+
+def remove_attachment(p: Policy, attachment_id: str, at: str) -> Policy:
+    """The policy without one of its files (its object stays in the bucket, no longer
+    linked)."""
+    ensure_changeable(p)
+    gone = attachment(p, attachment_id)
+    return p.model_copy(
+        update={"attachments": [a for a in p.attachments if a.id != gone.id], "updated_at": at}
+    )
+
+
+def add_interpretation(p: Policy, item: Interpretation, at: str) -> Policy:
+    """The policy with one more interpretation (at most ``MAX_INTERPRETATIONS``)."""
+    ensure_changeable(p)
+    if len(p.interpretations) >= MAX_INTERPRETATIONS:
+        raise ValidationFailed.one("title", "too_many_interpretations", max=MAX_INTERPRETATIONS)
+    return p.model_copy(update={"interpretations": [*p.interpretations, item], "updated_at": at})
+
+
+def _interpretation(p: Policy, interpretation_id: str) -> Interpretation:
+    for i in p.interpretations:
+        if i.id == interpretation_id:
+            return i
+    raise NotFound("interpretation_not_found", id=interpretation_id[:40])
+
+
+def edit_interpretation(
+    p: Policy, interpretation_id: str, changes: dict[str, str], by: Actor, at: str
+) -> Policy:
+    """The policy with one interpretation changed (``title``, ``body``, ``author``), marked
+    when and by whom; its first publication stays as it was."""
+    ensure_changeable(p)
+    old = _interpretation(p, interpretation_id)
+    new = old.model_copy(update={**changes, "updated_at": at, "updated_by": by})
+    readings = [new if i.id == old.id else i for i in p.interpretations]
+    return p.model_copy(update={"interpretations": readings, "updated_at": at})
+
+
+def remove_interpretation(p: Policy, interpretation_id: str, at: str) -> Policy:
+    """The policy without one interpretation (withdrawn: the audit trail keeps its text)."""
+    ensure_changeable(p)
+    gone = _interpretation(p, interpretation_id)
+    readings = [i for i in p.interpretations if i.id != gone.id]
+    return p.model_copy(update={"interpretations": readings, "updated_at": at})

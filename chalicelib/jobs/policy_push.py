@@ -2,7 +2,8 @@
 enterprises) at a time — never all in memory — tells each enterprise the policy matches in
 its inbox, with the reasons, and checkpoints after every page. A retried message goes on from
 the last checkpoint; a notification written twice is one (its key is the policy's). Close to
-Lambda's time limit the job queues itself again and stops; the next receive goes on."""
+Lambda's time limit the job queues itself again and stops; the next receive goes on. A policy
+withdrawn while its push runs is pushed no further: each page reads its status first."""
 
 from __future__ import annotations
 
@@ -40,6 +41,11 @@ def run(job: dict[str, Any], now: datetime) -> dict[str, Any]:
     at = policy.published_at or clock.iso(now)
     epoch = int(clock.real_now().timestamp())
     while True:
+        if page_number:  # read again before every page but the first
+            policy = policy_store.get(policy.id)
+        if policy.status != "published":  # withdrawn meanwhile: nobody more is told
+            job = {**job, "processed": processed, "counts": counts}
+            return _finish(job, now, stopped=policy.status)
         items, cursor = enterprises.search(None, PAGE, cursor)
         told = []
         for item in items:
@@ -72,8 +78,13 @@ def run(job: dict[str, Any], now: datetime) -> dict[str, Any]:
             return {"continued": page_number}
 
 
-def _finish(job: dict[str, Any], now: datetime) -> dict[str, Any]:
+def _finish(job: dict[str, Any], now: datetime, stopped: str | None = None) -> dict[str, Any]:
     counts = job.get("counts") or {}
-    result = {"processed": int(job.get("processed", 0)), "matched": int(counts.get("matched", 0))}
+    result: dict[str, Any] = {
+        "processed": int(job.get("processed", 0)),
+        "matched": int(counts.get("matched", 0)),
+    }
+    if stopped:
+        result["stopped"] = stopped
     jobs.finish(job["id"], now, result)
     return result

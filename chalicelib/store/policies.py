@@ -4,7 +4,7 @@ what the public list shows and searches, without the body — kept in the same t
 Keys (docs/data-model.md): ``POLICY#{id}`` / ``POLICY``, listed for admins on gsi2
 ``POLICYALL`` by last change; the catalogue copy ``POLICY#{id}`` / ``L#catalog`` on gsi1
 ``POLICIES``, newest published first. Publishing writes the policy, its copy and its push
-job in one transaction.
+job in one transaction; withdrawing writes the policy and deletes its copy in one.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.domain.models import Actor
 from chalicelib.domain.policies import Policy, search_text
-from chalicelib.errors import AlreadyExists, NotFound
-from chalicelib.store import db, keys, records
+from chalicelib.errors import AlreadyExists, NotFound, VersionConflict
+from chalicelib.store import audit, db, keys, records
 
 KIND = "policy"
 CATALOG = "POLICIES"
@@ -70,6 +71,11 @@ def catalog_put(p: Policy) -> dict[str, Any]:
     return {"Put": {"Item": db.to_item(item)}}
 
 
+def catalog_delete(policy_id: str) -> dict[str, Any]:
+    """Take a policy's copy out of the catalogue (withdrawn: out of the list and matching)."""
+    return {"Delete": {"Key": db.to_item({"pk": f"POLICY#{policy_id}", "sk": "L#catalog"})}}
+
+
 def create(p: Policy, actor: Actor) -> Policy:
     record = records.create(
         kind=KIND,
@@ -89,9 +95,11 @@ def replace(
     actor: Actor,
     extra: list[dict[str, Any]] | None = None,
     at: str | None = None,
+    action: str = "update",
 ) -> Policy:
     """Write ``after`` over ``before`` under its version; a published policy's catalogue
-    copy is rewritten in the same transaction (and ``extra`` actions join it)."""
+    copy is rewritten in the same transaction — deleted when it stops being published —
+    (and ``extra`` actions join it). ``action`` names the change in the audit trail."""
     current = _data(before) | {
         "version": before.version,
         "created_at": before.created_at,
@@ -101,6 +109,8 @@ def replace(
     actions = list(extra or [])
     if after.status == "published":
         actions.insert(0, catalog_put(after))
+    elif before.status == "published":
+        actions.insert(0, catalog_delete(before.id))
     record = records.replace(
         kind=KIND,
         key=_key(before.id),
@@ -111,8 +121,42 @@ def replace(
         actor=actor,
         entity_id=before.id,
         extra=actions,
+        action=action,
     )
     return Policy.model_validate(record)
+
+
+def delete(before: Policy, actor: Actor) -> None:
+    """Delete a draft under its version, with its audit entry (what it said) in the same
+    transaction; a draft has no catalogue copy and no push job."""
+    at = clock.iso(clock.now())
+    actions = [
+        {
+            "Delete": {
+                "Key": db.to_item(_key(before.id)),
+                "ConditionExpression": "version = :v AND #status = :draft",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": db.to_values(
+                    {":v": before.version, ":draft": "draft"}
+                ),
+            }
+        },
+        audit.entry_action(
+            entity_type=KIND,
+            entity_id=before.id,
+            action="delete",
+            version=before.version + 1,
+            actor=actor,
+            at=at,
+            changes={"deleted": _data(before)},
+        ),
+    ]
+    try:
+        db.transact(actions)
+    except db.ConditionFailed as exc:
+        if exc.failed(0):
+            raise VersionConflict("stale_version", given=before.version) from None
+        raise
 
 
 def page_all(limit: int, cursor: str | None) -> tuple[list[Policy], str | None]:

@@ -75,10 +75,12 @@ def replace(
     actor: Actor | None,
     entity_id: str,
     extra: list[dict[str, Any]] | None = None,
+    action: str = "update",
 ) -> dict[str, Any]:
     """Apply ``changes`` to ``current`` if the stored version is still ``expected_version``.
 
     A stale version is a :class:`VersionConflict` and writes nothing. Returns the new record.
+    ``action`` names the change in the audit trail (``update``, ``withdraw`` …).
     """
     if current["version"] != expected_version:
         raise VersionConflict("stale_version", given=expected_version)
@@ -97,7 +99,7 @@ def replace(
         audit.entry_action(
             entity_type=kind,
             entity_id=entity_id,
-            action="update",
+            action=action,
             version=expected_version + 1,
             actor=actor,
             at=at,

@@ -216,6 +216,16 @@ def test_applications_are_taken_only_while_the_window_is_open(api):
     a_draft = draft(api, title="草稿政策")
     r = apply(api, a_draft, [], user="ent-xinghai")
     assert r.status_code == 400 and r.data["errors"][0]["field"] == "policy_id"
+    withdrawn = policy_with_window(api, title="已撤回的政策")
+    r = api.call(
+        "POST",
+        f"/api/v1/policies/{withdrawn['id']}/withdraw",
+        {"version": withdrawn["version"], "reason": "文件有误,重新发布"},
+        as_user="admin",
+    )
+    assert r.status_code == 200, r.data
+    r = apply(api, withdrawn, user="ent-xinghai")
+    assert r.status_code == 409 and "已撤回" in r.data["detail"]
     assert len(mine(api, "ent-xinghai")) == before  # nothing written
 
 

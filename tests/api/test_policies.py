@@ -247,3 +247,350 @@ def test_only_the_service_centre_writes_policies(api):
     assert r.status_code == 404
     assert api.call("GET", "/api/v1/policies/P-nope").status_code == 404
     assert date.fromisoformat(TECH["effective_from"]) < date(2027, 1, 1)
+
+
+# --- attachments, interpretations changed, withdrawal, deleting drafts (issue 9) -------------
+
+
+def _upload_pdf(api, name: str = "技改补助申报表.pdf", user: str = "admin") -> str:
+    from tests.api.test_attachments import PDF_BYTES, upload
+
+    return upload(api, PDF_BYTES, name, user=user, purpose="policy_attachment")["id"]
+
+
+def _attach(api, policy, ids, user="admin", version=None):
+    return api.call(
+        "POST",
+        f"/api/v1/policies/{policy['id']}/attachments",
+        {"version": version or policy["version"], "attachments": ids},
+        as_user=user,
+    )
+
+
+def _audit(api, policy_id):
+    r = api.call(
+        "GET", f"/api/v1/audit?entity_type=policy&entity_id={policy_id}&limit=100", as_user="admin"
+    )
+    assert r.status_code == 200, r.data
+    return r.data["items"]
+
+
+def test_a_published_policys_files_download_without_sign_in_a_drafts_only_for_admins(api):
+    import requests
+
+    from tests.api.test_attachments import PDF_BYTES
+
+    p = draft(api, title="附件测试政策")
+    form = _upload_pdf(api, "申报表.pdf")
+    signed = _upload_pdf(api, "东政发〔2026〕12号(盖章版).pdf")
+    r = _attach(api, p, [signed, form])
+    assert r.status_code == 201, r.data
+    p = r.data
+    assert [(a["id"], a["filename"]) for a in p["attachments"]] == [
+        (signed, "东政发〔2026〕12号(盖章版).pdf"),
+        (form, "申报表.pdf"),
+    ]
+    assert p["version"] == 2
+    path = f"/api/v1/policies/{p['id']}/attachments/{signed}"
+    # a draft's files: admins only; the public, an enterprise, a bad id: 404
+    assert api.call("GET", path, as_user="admin").status_code == 200
+    for user in (None, "ent-hengrun", "supervisor"):
+        r = api.call("GET", path, as_user=user)
+        assert r.status_code == 404 and r.data["code"] == "not_found", (user, r.data)
+    bad = api.call("GET", path, headers={"Authorization": "Bearer not-a-token"})
+    assert bad.status_code == 401  # a token sent is verified
+
+    p = publish(api, p)["policy"]
+    link = api.call("GET", path)  # no token
+    assert link.status_code == 200, link.data
+    assert link.data["filename"] == "东政发〔2026〕12号(盖章版).pdf"
+    assert requests.get(link.data["url"]).content == PDF_BYTES
+    assert [
+        a["id"] for a in api.call("GET", f"/api/v1/policies/{p['id']}").data["attachments"]
+    ] == [
+        signed,
+        form,
+    ]
+    missing = api.call("GET", f"/api/v1/policies/{p['id']}/attachments/U0123456789abcdef")
+    assert missing.status_code == 404 and missing.data["code"] == "not_found"
+
+    # removed: no link any more; the change audited
+    stale = api.call(
+        "DELETE", f"/api/v1/policies/{p['id']}/attachments/{form}?version=1", as_user="admin"
+    )
+    assert stale.status_code == 409 and stale.data["code"] == "version_conflict"
+    r = api.call(
+        "DELETE",
+        f"/api/v1/policies/{p['id']}/attachments/{form}?version={p['version']}",
+        as_user="admin",
+    )
+    assert r.status_code == 200, r.data
+    assert [a["id"] for a in r.data["attachments"]] == [signed]
+    assert api.call("GET", f"/api/v1/policies/{p['id']}/attachments/{form}").status_code == 404
+    again = api.call(
+        "DELETE",
+        f"/api/v1/policies/{p['id']}/attachments/{form}?version={r.data['version']}",
+        as_user="admin",
+    )
+    assert again.status_code == 404
+    changes = [
+        e["changes"]["attachments"]
+        for e in _audit(api, p["id"])
+        if e["action"] == "update" and "attachments" in e["changes"]
+    ]
+    assert [len(c["to"]) for c in changes] == [1, 2]  # newest first: removed one, added two
+
+
+def test_policy_attachments_are_checked_and_nothing_half_written(api):
+    from tests.api.test_attachments import PROGRAM, upload
+
+    p = draft(api, title="附件校验政策")
+    good = _upload_pdf(api)
+    disguised = upload(api, PROGRAM, "通知.pdf", user="admin", purpose="policy_attachment")["id"]
+    # an enterprise's upload (for an appeal): not the caller's, so it does not exist for it
+    others = upload(api, b"%PDF-1.4\n%%EOF\n", "x.pdf", user="ent-hengrun")["id"]
+    # the admin's own upload for another purpose (the register's import)
+    register = upload(api, b"a,b\n", "名录.csv", "text/csv", "admin", "enterprise_import")["id"]
+    r = _attach(api, p, [good, disguised, others, good, register])
+    assert r.status_code == 400, r.data
+    assert [(e["field"], e["code"]) for e in r.data["errors"]] == [
+        ("attachments.1", "upload_content_mismatch"),
+        ("attachments.2", "upload_not_found"),
+        ("attachments.3", "attachment_duplicate"),
+        ("attachments.4", "upload_purpose"),
+    ]
+    shown = api.call("GET", f"/api/v1/admin/policies/{p['id']}", as_user="admin").data
+    assert shown["attachments"] == [] and shown["version"] == p["version"]  # nothing kept
+
+    for body, field, code in [
+        ({"version": p["version"], "attachments": []}, "attachments", "too_short"),
+        (
+            {"version": p["version"], "attachments": ["x"]},
+            "attachments.0",
+            "string_pattern_mismatch",
+        ),
+        ({"attachments": [good]}, "version", "missing"),
+        ({"version": p["version"], "attachments": [good], "extra": 1}, "extra", "extra_forbidden"),
+    ]:
+        r = api.call("POST", f"/api/v1/policies/{p['id']}/attachments", body, as_user="admin")
+        assert r.status_code == 400, (body, r.data)
+        assert (r.data["errors"][0]["field"], r.data["errors"][0]["code"]) == (field, code)
+
+    # validation before the version: a bad list with a stale version is a 400
+    r = _attach(api, p, [disguised], version=99)
+    assert r.status_code == 400
+    r = _attach(api, p, [good], version=99)
+    assert r.status_code == 409 and r.data["code"] == "version_conflict"
+    r = _attach(api, p, [good])
+    assert r.status_code == 201
+    p = r.data
+    # a file kept already, and more than 20 in all
+    r = _attach(api, p, [good])
+    assert [(e["field"], e["code"]) for e in r.data["errors"]] == [
+        ("attachments.0", "attachment_duplicate")
+    ]
+    r = _attach(api, p, [f"U{i:016x}" for i in range(20)])
+    assert r.status_code == 400
+    assert [(e["field"], e["code"]) for e in r.data["errors"]] == [
+        ("attachments", "too_many_attachments")
+    ]
+    assert "20" in r.data["errors"][0]["message"]
+
+    for user in ("ent-hengrun", "supervisor", "comm-designated"):
+        assert _attach(api, p, [good], user=user).status_code == 403
+        r = api.call(
+            "DELETE",
+            f"/api/v1/policies/{p['id']}/attachments/{good}?version={p['version']}",
+            as_user=user,
+        )
+        assert r.status_code == 403
+    r = api.call("DELETE", f"/api/v1/policies/{p['id']}/attachments/{good}", as_user="admin")
+    assert r.status_code == 400 and r.data["errors"][0]["field"] == "version"
+    r = api.call(
+        "DELETE", f"/api/v1/policies/{p['id']}/attachments/{good}?version=x", as_user="admin"
+    )
+    assert r.status_code == 400 and r.data["errors"][0]["field"] == "version"
+
+
+def _reading(api, p, title="一图读懂", user="admin"):
+    r = api.call(
+        "POST",
+        f"/api/v1/policies/{p['id']}/interpretations",
+        {"version": p["version"], "title": title, "body": "补助比例为 10%。"},
+        as_user=user,
+    )
+    assert r.status_code == 201, r.data
+    return r.data
+
+
+def test_an_interpretation_is_edited_and_removed_under_the_policys_version(api):
+    p = publish(api, draft(api, title="解读修改测试政策"))["policy"]
+    p = _reading(api, p, "第一版解读")
+    (reading,) = p["interpretations"]
+    path = f"/api/v1/policies/{p['id']}/interpretations/{reading['id']}"
+
+    for body, field in [
+        ({"version": p["version"], "title": ""}, "title"),
+        ({"version": p["version"], "body": "长" * 5001}, "body"),
+        ({"version": p["version"], "title": None}, "title"),
+        ({"version": p["version"], "published_at": "x"}, "published_at"),
+        ({"title": "x"}, "version"),
+    ]:
+        r = api.call("PATCH", path, body, as_user="admin")
+        assert r.status_code == 400, (body, r.data)
+        assert r.data["errors"][0]["field"] == field
+    assert api.call("PATCH", path, {"version": 1, "title": "x"}, as_user="admin").status_code == 409
+    assert (
+        api.call("PATCH", path, {"version": p["version"], "title": "x"}, as_user="dept-tax")
+    ).status_code == 403
+    nope = api.call(
+        "PATCH",
+        f"/api/v1/policies/{p['id']}/interpretations/I-nope",
+        {"version": p["version"], "title": "x"},
+        as_user="admin",
+    )
+    assert nope.status_code == 404 and "I-nope" in nope.data["detail"]
+
+    r = api.call("PATCH", path, {"version": p["version"], "title": "修订后的解读"}, as_user="admin")
+    assert r.status_code == 200, r.data
+    (edited,) = r.data["interpretations"]
+    assert edited["title"] == "修订后的解读" and edited["body"] == reading["body"]
+    assert edited["published_at"] == reading["published_at"]
+    assert edited["updated_by"]["username"] == "admin" and edited["updated_at"]
+    assert [x["id"] for x in public(api, "&q=修订后的解读")] == [p["id"]]  # searched anew
+    p = r.data
+
+    stale = api.call("DELETE", f"{path}?version={p['version'] - 1}", as_user="admin")
+    assert stale.status_code == 409
+    r = api.call("DELETE", f"{path}?version={p['version']}", as_user="admin")
+    assert r.status_code == 200 and r.data["interpretations"] == []
+    assert public(api, "&q=修订后的解读") == []
+    assert public(api, "&q=解读修改测试")[0]["interpretations"] == 0
+    entries = _audit(api, p["id"])
+    removed = entries[0]["changes"]["interpretations"]
+    assert removed["from"][0]["title"] == "修订后的解读" and removed["to"] == []  # kept on record
+
+
+def test_a_withdrawn_policy_leaves_the_catalogue_and_matching_but_its_page_answers(api):
+    p = draft(api, title="撤回测试:规上工业专项")
+    file_id = _upload_pdf(api, "撤回测试.pdf")
+    p = _attach(api, p, [file_id]).data
+    out = publish(api, p)
+    run_jobs(api)
+    p = out["policy"]
+    assert p["id"] in [x["id"] for x in public(api, "&q=撤回测试")]
+    mine = api.call("GET", "/api/v1/me/policies", as_user="ent-hengrun").data["items"]
+    assert p["id"] in [i["policy"]["id"] for i in mine]
+
+    path = f"/api/v1/policies/{p['id']}/withdraw"
+    for body, field in [
+        ({"version": p["version"], "reason": ""}, "reason"),
+        ({"version": p["version"], "reason": "   "}, "reason"),
+        ({"version": p["version"], "reason": "长" * 501}, "reason"),
+        ({"version": p["version"]}, "reason"),
+        ({"reason": "x"}, "version"),
+    ]:
+        r = api.call("POST", path, body, as_user="admin")
+        assert r.status_code == 400, (body, r.data)
+        assert r.data["errors"][0]["field"] == field
+    for user in ("ent-hengrun", "supervisor"):
+        r = api.call("POST", path, {"version": p["version"], "reason": "x"}, as_user=user)
+        assert r.status_code == 403
+    stale = api.call("POST", path, {"version": 1, "reason": "被新政策替代"}, as_user="admin")
+    assert stale.status_code == 409 and stale.data["code"] == "version_conflict"
+
+    r = api.call(
+        "POST",
+        path,
+        {"version": p["version"], "reason": "已被2027年修订版替代"},
+        as_user="admin",
+        headers={"Accept-Language": "en"},
+    )
+    assert r.status_code == 200, r.data
+    w = r.data
+    assert w["status"] == "withdrawn" and w["version"] == p["version"] + 1
+    assert w["withdrawal"]["reason"] == "已被2027年修订版替代"
+    assert w["withdrawal"]["by"]["username"] == "admin" and w["withdrawal"]["at"].endswith("+08:00")
+
+    # out of the catalogue (even with expired ones), of "policies for you" and staff's view
+    assert p["id"] not in [x["id"] for x in public(api, "&q=撤回测试&include_expired=true")]
+    mine = api.call("GET", "/api/v1/me/policies", as_user="ent-hengrun").data["items"]
+    assert p["id"] not in [i["policy"]["id"] for i in mine]
+    staff = api.call(
+        "GET", f"/api/v1/enterprises/{HENGRUN['uscc']}/policies", as_user="comm-designated"
+    ).data["items"]
+    assert p["id"] not in [i["policy"]["id"] for i in staff]
+    # ... but the page the inbox links to still answers, saying when and why; its files too
+    page = api.call("GET", f"/api/v1/policies/{p['id']}")
+    assert page.status_code == 200 and page.data["status"] == "withdrawn"
+    assert page.data["withdrawal"]["reason"] == "已被2027年修订版替代"
+    assert api.call("GET", f"/api/v1/policies/{p['id']}/attachments/{file_id}").status_code == 200
+    box = api.call("GET", "/api/v1/inbox?limit=100", as_user="ent-hengrun").data["items"]
+    assert [n for n in box if n.get("policy_id") == p["id"]]  # what was sent stays
+    assert _audit(api, p["id"])[0]["action"] == "withdraw"
+
+    # final: not withdrawn again, not republished, no longer changed
+    for method, suffix, body in [
+        ("POST", "/withdraw", {"version": w["version"], "reason": "再次撤回"}),
+        ("POST", "/publish", {"version": w["version"]}),
+        ("PATCH", "", {"version": w["version"], "title": "改个标题"}),
+        ("POST", "/interpretations", {"version": w["version"], "title": "解读", "body": "x"}),
+        ("POST", "/attachments", {"version": w["version"], "attachments": [file_id]}),
+        ("DELETE", f"/attachments/{file_id}?version={w['version']}", None),
+    ]:
+        r = api.call(method, f"/api/v1/policies/{p['id']}{suffix}", body, as_user="admin")
+        assert r.status_code == 409 and r.data["code"] == "invalid_transition", (suffix, r.data)
+    assert api.call("GET", f"/api/v1/policies/{p['id']}").data["version"] == w["version"]
+
+
+def test_a_draft_is_deleted_not_withdrawn_and_a_published_policy_withdrawn_not_deleted(api):
+    d = draft(api, title="删除草稿测试")
+    r = api.call(
+        "POST",
+        f"/api/v1/policies/{d['id']}/withdraw",
+        {"version": 1, "reason": "x"},
+        as_user="admin",
+    )
+    assert r.status_code == 409 and r.data["code"] == "invalid_transition"
+    assert (
+        api.call(
+            "DELETE", f"/api/v1/policies/{d['id']}?version=1", as_user="ent-hengrun"
+        ).status_code
+        == 403
+    )
+    assert (
+        api.call("DELETE", f"/api/v1/policies/{d['id']}?version=2", as_user="admin").status_code
+        == 409
+    )
+    r = api.call("DELETE", f"/api/v1/policies/{d['id']}?version=1", as_user="admin")
+    assert r.status_code == 204, r.body
+    assert api.call("GET", f"/api/v1/admin/policies/{d['id']}", as_user="admin").status_code == 404
+    admin_list = api.call("GET", "/api/v1/admin/policies?limit=100", as_user="admin").data["items"]
+    assert d["id"] not in [x["id"] for x in admin_list]
+    (entry, *_) = _audit(api, d["id"])
+    assert entry["action"] == "delete" and entry["changes"]["deleted"]["title"] == "删除草稿测试"
+
+    p = publish(api, draft(api, title="不可删除测试"))["policy"]
+    r = api.call("DELETE", f"/api/v1/policies/{p['id']}?version={p['version']}", as_user="admin")
+    assert r.status_code == 409 and r.data["code"] == "invalid_transition"
+    assert api.call("GET", f"/api/v1/policies/{p['id']}").status_code == 200
+
+
+def test_a_push_stops_when_its_policy_is_withdrawn(api):
+    from chalicelib import clock
+    from chalicelib.jobs import policy_push
+    from chalicelib.store import jobs
+
+    p = draft(api, title="推送中撤回测试", conditions={})
+    out = publish(api, p)
+    r = api.call(
+        "POST",
+        f"/api/v1/policies/{p['id']}/withdraw",
+        {"version": out["policy"]["version"], "reason": "发布有误"},
+        as_user="admin",
+    )
+    assert r.status_code == 200, r.data
+    result = policy_push.run(jobs.get(out["job"]["id"]), clock.now())
+    assert result == {"processed": 0, "matched": 0, "stopped": "withdrawn"}
+    box = api.call("GET", "/api/v1/inbox?limit=100", as_user="ent-hengrun").data["items"]
+    assert not [n for n in box if n.get("policy_id") == p["id"]]

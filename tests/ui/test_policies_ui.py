@@ -3,10 +3,12 @@ an interpretation, publishes it and watches the push go through every enterprise
 who never signs in finds it by Chinese keywords and reads it on a phone; 如东恒润 (规上 工业)
 sees it under the policies for it, with the reasons, next to a near miss, and has it in its
 inbox; its commissioner (on its appeal) and the service centre (from the register) see the
-same. Every page passes axe on the way; the screenshots the issue asks for are kept."""
+same. The service centre attaches the signed PDF, which the visitor downloads without signing
+in. Every page passes axe on the way; the screenshots the issue asks for are kept."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +30,8 @@ BODY = [
 READING = "一图读懂技改补助"
 NEAR_MISS = "重大项目要素保障专项扶持办法"
 EXPIRED = "2025年度农业设施用地奖补办法"
+PDF_NAME = "东政发〔2026〕12号(盖章版).pdf"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 def _published(live: Any, **fields: Any) -> dict[str, Any]:
@@ -125,6 +129,17 @@ def test_a_policy_drafted_pushed_found_without_sign_in_and_matched(open_session,
         page.get_by_test_id("interpretation-submit").click()
         page.get_by_test_id("admin-interpretations").get_by_text(READING).wait_for()
 
+        # the signed document, uploaded straight to the bucket, then kept with the policy
+        files = page.get_by_test_id("admin-attachments")
+        files.get_by_test_id("attachment-input").set_input_files(
+            {"name": PDF_NAME, "mimeType": "application/pdf", "buffer": PDF}
+        )
+        files.locator(f'[data-file="{PDF_NAME}"][data-status=done]').wait_for()
+        files.get_by_test_id("attachments-add").click()
+        expect(files.get_by_test_id("attachment-name")).to_have_text([PDF_NAME])
+        expect(files.locator("[data-attachment] .kind")).to_have_text(["PDF"])
+        check_page(page, "admin-policy-attachments")
+
         page.get_by_test_id("policy-publish").click()
         dialog = page.get_by_test_id("publish-dialog")
         expect(dialog).to_contain_text("行业:工业;规模:规上")
@@ -199,6 +214,15 @@ def test_a_policy_drafted_pushed_found_without_sign_in_and_matched(open_session,
         expect(article.get_by_test_id("conditions")).to_have_text("行业:工业;规模:规上")
         expect(article.locator("[data-testid=policy-body] p")).to_have_text(BODY)
         expect(article.get_by_test_id("interpretations").locator("h3")).to_have_text([READING])
+        # its file downloads without signing in, under its own name
+        downloads = article.get_by_test_id("attachments")
+        expect(downloads.get_by_test_id("attachment-name")).to_have_text([PDF_NAME])
+        with page.expect_download() as got:
+            downloads.get_by_test_id("attachment-download").click()
+        download = got.value
+        assert download.suggested_filename == PDF_NAME
+        assert Path(download.path()).read_bytes() == PDF
+        assert page.url.endswith(f"/policies/{policy_id}")  # the page stays
         expect(page).to_have_title(f"{TITLE} · 兴企通")
         _no_sideways_scroll(page)
         check_page(page, "policy-detail-phone")

@@ -60,3 +60,17 @@ def test_every_attachment_purpose_takes_photos_pdfs_and_office_documents():
             assert ext in purpose.extensions(), (name, ext)
         assert ".exe" not in purpose.extensions() and ".html" not in purpose.extensions()
     assert ".ofd" in rules.PURPOSES["policy_attachment"].extensions()
+
+
+def test_the_spas_table_of_purposes_is_the_apis():
+    """frontend/src/utils/upload-purposes.json (what the SPA checks before asking, and shows
+    as the limits) says exactly what ``PURPOSES`` does."""
+    import json
+
+    from tests.conftest import ROOT
+
+    table = json.loads((ROOT / "frontend/src/utils/upload-purposes.json").read_text())
+    assert table == {
+        name: {"types": {t: list(exts) for t, exts in p.types.items()}, "max_bytes": p.max_bytes}
+        for name, p in rules.PURPOSES.items()
+    }

@@ -825,12 +825,19 @@ export interface paths {
         };
         /**
          * 政策详情(公开)
-         * @description A published policy with its interpretations (a draft does not exist for the public).
+         * @description A published policy with its interpretations and attachments; a withdrawn one too,
+         *         with ``withdrawal`` (when, why): links sent earlier still answer. A draft does not exist
+         *         for the public.
          */
         get: operations["get_policy"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * 删除政策草稿
+         * @description Delete a draft (``?version=``): nobody outside the service centre saw it. A
+         *         published policy is withdrawn instead (409). The audit trail keeps what it said.
+         */
+        delete: operations["delete_policy"];
         options?: never;
         head?: never;
         /**
@@ -839,6 +846,33 @@ export interface paths {
          *         entry changes with it; its conditions are not pushed again).
          */
         patch: operations["update_policy"];
+        trace?: never;
+    };
+    "/api/v1/policies/{policy_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载政策附件(公开,短时有效链接)
+         * @description A presigned GET of one of the policy's files, valid five minutes: for anyone, without
+         *         signing in, when the policy is public (published or withdrawn); a draft's only for an
+         *         admin's token (a token, when sent, is verified). Anyone else: 404, as for the policy.
+         */
+        get: operations["policy_attachment"];
+        put?: never;
+        post?: never;
+        /**
+         * 删除政策附件
+         * @description Take a file off the policy (``?version=`` the policy's): no link to it is given
+         *         any more.
+         */
+        delete: operations["remove_attachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/policies/{policy_id}/publish": {
@@ -873,6 +907,78 @@ export interface paths {
         put?: never;
         /** 添加政策解读 */
         post: operations["add_interpretation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{policy_id}/interpretations/{interpretation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * 删除政策解读
+         * @description Take an interpretation off the policy (``?version=`` the policy's); the audit trail
+         *         keeps its text.
+         */
+        delete: operations["remove_interpretation"];
+        options?: never;
+        head?: never;
+        /**
+         * 修改政策解读
+         * @description Change an interpretation's title, text or author under the policy's version; it is
+         *         marked changed (when, by whom) and the change audited.
+         */
+        patch: operations["update_interpretation"];
+        trace?: never;
+    };
+    "/api/v1/policies/{policy_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 添加政策附件
+         * @description Keep files the caller uploaded (purpose ``policy_attachment``) with the policy, at
+         *         most 20 in all, under its version. Each is checked in the bucket (size, declared type,
+         *         first bytes): a 400 naming ``attachments.{i}``, and nothing kept of a list with any
+         *         problem. Public with the policy once it is published.
+         */
+        post: operations["add_attachments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{policy_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 撤回(废止)已发布的政策
+         * @description 撤回/废止 a published policy with its reason: out of the catalogue, "policies for you"
+         *         and any push still running, in one transaction; its page still answers, showing when
+         *         and why it was withdrawn. Final: a policy that comes back is drafted anew. A draft is
+         *         deleted instead (409 here).
+         */
+        post: operations["withdraw_policy"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2126,6 +2232,27 @@ export interface components {
              * @description ISO 8601, Beijing time (+08:00)
              */
             expires_at: string;
+        };
+        /**
+         * AttachmentsAdd
+         * @example {
+         *       "attachments": [
+         *         "U0123456789abcdef"
+         *       ],
+         *       "version": 2
+         *     }
+         */
+        AttachmentsAdd: {
+            /**
+             * Version
+             * @description the policy's
+             */
+            version: number;
+            /**
+             * Attachments
+             * @description ids of uploads (purpose policy_attachment) the caller made
+             */
+            attachments: string[];
         };
         /** AuditEntry */
         AuditEntry: {
@@ -3523,6 +3650,14 @@ export interface components {
              */
             published_at: string;
             published_by: components["schemas"]["Actor"];
+            /**
+             * Updated At
+             * @description last changed, if ever
+             * @default null
+             */
+            updated_at: string | null;
+            /** @default null */
+            updated_by: components["schemas"]["Actor"] | null;
         };
         /** InterpretationCreate */
         InterpretationCreate: {
@@ -3538,6 +3673,36 @@ export interface components {
             /**
              * Author
              * @description default: the service centre
+             * @default null
+             */
+            author?: string | null;
+        };
+        /**
+         * InterpretationPatch
+         * @description Change an interpretation; ``version`` is the policy's.
+         * @example {
+         *       "title": "一图读懂技改补助(修订)",
+         *       "version": 3
+         *     }
+         */
+        InterpretationPatch: {
+            /**
+             * Version
+             * @description the version the change is based on
+             */
+            version: number;
+            /**
+             * Title
+             * @default null
+             */
+            title?: string | null;
+            /**
+             * Body
+             * @default null
+             */
+            body?: string | null;
+            /**
+             * Author
              * @default null
              */
             author?: string | null;
@@ -4368,9 +4533,10 @@ export interface components {
             conditions_text: string;
             /**
              * Status
+             * @description draft (service centre only), published (public), withdrawn (撤回: its page still readable, out of the catalogue and matching)
              * @enum {string}
              */
-            status: "draft" | "published";
+            status: "draft" | "published" | "withdrawn";
             /**
              * Published At
              * @default null
@@ -4378,6 +4544,16 @@ export interface components {
             published_at: string | null;
             /** Interpretations */
             interpretations: components["schemas"]["Interpretation"][];
+            /**
+             * Attachments
+             * @description the signed document, forms: public with the policy
+             */
+            attachments: components["schemas"]["Attachment"][];
+            /**
+             * @description set once withdrawn
+             * @default null
+             */
+            withdrawal: components["schemas"]["Withdrawal"] | null;
             /**
              * Push Job Id
              * @description the push to matching enterprises
@@ -6035,6 +6211,36 @@ export interface components {
              * @default null
              */
             instructions?: string | null;
+        };
+        /**
+         * Withdraw
+         * @example {
+         *       "reason": "已被《如东县技改补助办法(2027年修订)》替代",
+         *       "version": 4
+         *     }
+         */
+        Withdraw: {
+            /** Version */
+            version: number;
+            /**
+             * Reason
+             * @description why (shown on the public page)
+             */
+            reason: string;
+        };
+        /**
+         * Withdrawal
+         * @description 撤回/废止: when, by whom and why a published policy was withdrawn.
+         */
+        Withdrawal: {
+            /**
+             * At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            at: string;
+            by: components["schemas"]["Actor"];
+            /** Reason */
+            reason: string;
         };
         /**
          * Status
@@ -9079,6 +9285,74 @@ export interface operations {
             };
         };
     };
+    delete_policy: {
+        parameters: {
+            query: {
+                /** @description the policy's version read */
+                version: number;
+            };
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     update_policy: {
         parameters: {
             query?: never;
@@ -9150,6 +9424,118 @@ export interface operations {
             };
             /** @description 请求体超过 1 MiB (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    policy_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentLink"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_attachment: {
+        parameters: {
+            query: {
+                /** @description the policy's version read */
+                version: number;
+            };
+            header?: never;
+            path: {
+                policy_id: string;
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9256,6 +9642,318 @@ export interface operations {
         responses: {
             /** @description OK */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_interpretation: {
+        parameters: {
+            query: {
+                /** @description the policy's version read */
+                version: number;
+            };
+            header?: never;
+            path: {
+                policy_id: string;
+                interpretation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_interpretation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+                interpretation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InterpretationPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_attachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachmentsAdd"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdraw_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Withdraw"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -62,6 +62,8 @@ function policy(over: Partial<Policy> = {}): Policy {
     status: 'draft',
     published_at: null,
     interpretations: [],
+    attachments: [],
+    withdrawal: null,
     push_job_id: null,
     application: null,
     expired: false,

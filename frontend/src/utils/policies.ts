@@ -16,8 +16,10 @@ type Translate = (key: string, values?: Record<string, unknown>) => string
 export const INDUSTRIES: Industry[] = ['agriculture', 'industry', 'construction_real_estate', 'services', 'other']
 export const SIZE_CLASSES: SizeClass[] = ['above_100m', 'designated', 'small_micro']
 /** Limits of the API (chalicelib/api/policies.py, domain/policies.py). */
-export const LIMITS = { q: 50, title: 200, issuer: 100, docNumber: 60, summary: 500, body: 30_000, interpretation: 5000, author: 100 }
+export const LIMITS = { q: 50, title: 200, issuer: 100, docNumber: 60, summary: 500, body: 30_000, interpretation: 5000, author: 100, reason: 500 }
 export const MAX_INTERPRETATIONS = 10
+/** Files one policy keeps (domain/policies.py MAX_ATTACHMENTS). */
+export const MAX_ATTACHMENTS = 20
 /** Catalogue page size. */
 export const PAGE_SIZE = 20
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
-import { IMPORT_MAX_BYTES, importFileProblem, postToBucket, UploadError } from './upload'
+import { contentTypeOf, fileProblem, IMPORT_MAX_BYTES, importFileProblem, postToBucket, typeNames, UploadError } from './upload'
 
 describe('importFileProblem', () => {
   it('takes CSV and XLSX of 1 byte to 20 MB, by name', () => {
@@ -64,5 +64,16 @@ describe('postToBucket', () => {
     xhr.responseText = '<Error><Code>EntityTooLarge</Code></Error>'
     xhr.onload?.()
     await expect(done).rejects.toEqual(new UploadError(400, 'EntityTooLarge'))
+  })
+})
+
+describe('the purposes’ table', () => {
+  it('chooses the type by name and checks each purpose’s limit', () => {
+    expect(contentTypeOf('policy_attachment', '正式文件.OFD')).toBe('application/ofd')
+    expect(contentTypeOf('appeal_attachment', '正式文件.ofd')).toBeNull()
+    expect(contentTypeOf('appeal_attachment', '照片.JPEG')).toBe('image/jpeg')
+    expect(fileProblem('policy_attachment', { name: 'a.pdf', size: 50 * 1024 * 1024 })).toBeNull()
+    expect(fileProblem('appeal_attachment', { name: 'a.pdf', size: 20 * 1024 * 1024 + 1 })).toBe('size')
+    expect(typeNames('appeal_attachment')).toEqual(['JPG', 'PNG', 'PDF', 'DOC', 'DOCX', 'XLS', 'XLSX'])
   })
 })

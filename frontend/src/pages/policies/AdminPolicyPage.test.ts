@@ -11,11 +11,13 @@ import policies from '@/i18n/messages/policies'
 const get = vi.fn()
 const post = vi.fn()
 const patch = vi.fn()
+const del = vi.fn()
 vi.mock('@/api/client', () => ({
   client: {
     GET: (...a: unknown[]) => get(...a),
     POST: (...a: unknown[]) => post(...a),
     PATCH: (...a: unknown[]) => patch(...a),
+    DELETE: (...a: unknown[]) => del(...a),
   },
   unwrap: async (call: Promise<unknown>) => call,
 }))
@@ -46,6 +48,8 @@ function policy(over: Record<string, unknown> = {}) {
     status: 'draft',
     published_at: null,
     interpretations: [],
+    attachments: [],
+    withdrawal: null,
     push_job_id: null,
     expired: false,
     version: 2,
@@ -125,7 +129,7 @@ describe('AdminPolicyPage', { timeout: 20_000 }, () => {
 
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-    for (const m of [get, post, patch]) m.mockReset()
+    for (const m of [get, post, patch, del]) m.mockReset()
     policies_ = [policy()]
     jobs = [job()]
     get.mockImplementation(async (path: string) => {
@@ -195,7 +199,7 @@ describe('AdminPolicyPage', { timeout: 20_000 }, () => {
     expect(w.find('[data-testid=push-progress]').exists()).toBe(false)
     await w.find('[data-testid=policy-publish]').trigger('click')
     await flushPromises()
-    expect(document.body.textContent).toContain('发布后不能撤回')
+    expect(document.body.textContent).toContain('只能撤回')
     expect(post).not.toHaveBeenCalled()
 
     post.mockResolvedValueOnce({
@@ -290,5 +294,86 @@ describe('AdminPolicyPage', { timeout: 20_000 }, () => {
     expect(w.find('[data-interpretation="I-1"]').text()).toContain('2026-06-15 10:10')
     expect((w.find('input[data-field=issuer]').element as HTMLInputElement).value).toBe('县工信局')
     expect((w.find('input[data-field=interpretation_title]').element as HTMLInputElement).value).toBe('')
+  })
+  it('withdraws a published policy only with a reason, after confirmation, then shows it read-only', async () => {
+    policies_ = [policy({ status: 'published', version: 4, published_at: '2026-06-15T10:05:00+08:00' })]
+    const { wrapper: w } = await setup('/admin/policies/P-20260615-abc123')
+    wrapper = w
+    expect(w.find('[data-testid=policy-delete]').exists()).toBe(false) // published: not deleted
+    await w.find('[data-testid=policy-withdraw]').trigger('click')
+    await flushPromises()
+    const confirm = () => (document.querySelector('[data-testid=withdraw-confirm]') as HTMLButtonElement).click()
+    confirm()
+    await flushPromises()
+    const reasonItem = w.findAllComponents({ name: 'ElFormItem' }).find((i) => i.props('label') === '撤回原因')
+    expect(reasonItem?.props('error')).toBe('必填')
+    expect(post).not.toHaveBeenCalled()
+
+    const reason = document.querySelector('textarea[data-field=withdraw_reason]') as HTMLTextAreaElement
+    reason.value = ' 已被2027年修订版替代 '
+    reason.dispatchEvent(new Event('input'))
+    post.mockResolvedValueOnce(
+      policy({
+        status: 'withdrawn',
+        version: 5,
+        published_at: '2026-06-15T10:05:00+08:00',
+        withdrawal: {
+          at: '2026-07-01T09:00:00+08:00',
+          by: { username: 'admin', role: 'admin', display_name: '服务中心管理员' },
+          reason: '已被2027年修订版替代',
+        },
+      }),
+    )
+    confirm()
+    await flushPromises()
+    expect(post.mock.calls[0]).toEqual([
+      '/api/v1/policies/{policy_id}/withdraw',
+      { params: { path: { policy_id: 'P-20260615-abc123' } }, body: { version: 4, reason: '已被2027年修订版替代' } },
+    ])
+    const banner = w.find('[data-testid=withdrawn-banner]')
+    expect(banner.text()).toContain('本政策已于 2026-07-01 09:00 由 服务中心管理员 撤回。')
+    expect(banner.text()).toContain('撤回原因:已被2027年修订版替代')
+    expect(w.find('[data-testid=policy-status]').text()).toBe('已撤回')
+    // read-only: no form, no withdraw, no adding or removing
+    for (const id of ['policy-form', 'policy-withdraw', 'interpretation-form', 'attachment-upload']) {
+      expect(w.find(`[data-testid=${id}]`).exists(), id).toBe(false)
+    }
+  })
+
+  it('adds uploaded files under the version, removes one after confirmation, deletes a draft', async () => {
+    const file = { id: 'U0000000000000001', filename: '申报表.pdf', content_type: 'application/pdf', size: 2048, uploaded_at: 'x' }
+    const { wrapper: w, router } = await setup('/admin/policies/P-20260615-abc123')
+    wrapper = w
+    w.findComponent({ name: 'AttachmentUpload' }).vm.$emit('update:modelValue', [file.id])
+    await flushPromises()
+    post.mockResolvedValueOnce(policy({ version: 3, attachments: [file] }))
+    await w.find('[data-testid=attachments-add]').trigger('click')
+    await flushPromises()
+    expect(post.mock.calls[0]).toEqual([
+      '/api/v1/policies/{policy_id}/attachments',
+      { params: { path: { policy_id: 'P-20260615-abc123' } }, body: { version: 2, attachments: [file.id] } },
+    ])
+    expect(w.find('[data-testid=admin-attachments] [data-testid=attachment-name]').text()).toBe('申报表.pdf')
+    expect(w.find('[data-testid=attachments-add]').exists()).toBe(false) // nothing pending
+
+    await w.find('[data-testid=attachment-delete]').trigger('click')
+    await flushPromises()
+    expect(document.querySelector('[data-testid=confirm-dialog]')?.textContent).toContain('确定移除附件「申报表.pdf」吗')
+    del.mockResolvedValueOnce(policy({ version: 4, attachments: [] }))
+    ;(document.querySelector('[data-testid=confirm-ok]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(del.mock.calls[0]).toEqual([
+      '/api/v1/policies/{policy_id}/attachments/{attachment_id}',
+      { params: { path: { policy_id: 'P-20260615-abc123', attachment_id: file.id }, query: { version: 3 } } },
+    ])
+    expect(w.find('[data-testid=attachments-none]').exists()).toBe(true)
+
+    await w.find('[data-testid=policy-delete]').trigger('click')
+    await flushPromises()
+    del.mockResolvedValueOnce(undefined)
+    ;(document.querySelector('[data-testid=confirm-ok]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(del.mock.calls[1]).toEqual(['/api/v1/policies/{policy_id}', { params: { path: { policy_id: 'P-20260615-abc123' }, query: { version: 4 } } }])
+    expect(router.currentRoute.value.path).toBe('/admin/policies')
   })
 })
