@@ -63,6 +63,7 @@ function policy(over: Partial<Policy> = {}): Policy {
     published_at: null,
     interpretations: [],
     push_job_id: null,
+    application: null,
     expired: false,
     version: 3,
     created_at: '2026-06-01T09:00:00+08:00',
