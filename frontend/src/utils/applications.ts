@@ -24,17 +24,18 @@ export const OPEN_STATUSES: Status[] = ['submitted', 'under_review']
 export interface ProgressStep {
   /** i18n key under applications.progress */
   key: 'submitted' | 'under_review' | 'decision' | 'approved' | 'rejected' | 'withdrawn'
-  status: 'wait' | 'process' | 'finish' | 'success' | 'error'
+  status: 'wait' | 'process' | 'success' | 'error'
   at: string | null
 }
 
 /** 已提交 → 审核中 → 通过/驳回, or 已提交 → 已撤回; each with when it was reached. */
 export function progressSteps(a: Pick<Application, 'status' | 'history'>): ProgressStep[] {
   const at = (status: Status) => [...a.history].reverse().find((h) => h.status === status)?.at ?? null
-  const submitted: ProgressStep = { key: 'submitted', status: 'finish', at: at('submitted') }
+  // done steps green (the brand's red is kept for a rejection), the current one dark
+  const submitted: ProgressStep = { key: 'submitted', status: 'success', at: at('submitted') }
   switch (a.status) {
     case 'withdrawn':
-      return [submitted, { key: 'withdrawn', status: 'finish', at: at('withdrawn') }]
+      return [submitted, { key: 'withdrawn', status: 'process', at: at('withdrawn') }]
     case 'submitted':
       return [submitted, { key: 'under_review', status: 'wait', at: null }, { key: 'decision', status: 'wait', at: null }]
     case 'under_review':
@@ -47,16 +48,19 @@ export function progressSteps(a: Pick<Application, 'status' | 'history'>): Progr
     case 'rejected':
       return [
         submitted,
-        { key: 'under_review', status: 'finish', at: at('under_review') },
+        { key: 'under_review', status: 'success', at: at('under_review') },
         { key: a.status, status: a.status === 'approved' ? 'success' : 'error', at: at(a.status) },
       ]
   }
 }
 
-/** The index of the step the application is at (el-steps' `active`). */
+/** The index of the step the application is at (el-steps' `active`): the one in process,
+ * else the first still waiting, else the last. */
 export function activeStep(steps: ProgressStep[]): number {
-  const i = steps.findIndex((s) => s.status === 'process' || s.status === 'wait')
-  return i < 0 ? steps.length - 1 : i
+  const current = steps.findIndex((s) => s.status === 'process')
+  if (current >= 0) return current
+  const waiting = steps.findIndex((s) => s.status === 'wait')
+  return waiting < 0 ? steps.length - 1 : waiting
 }
 
 /** The API's field errors of an application, placed on the form: `form.contact_phone` at
