@@ -105,7 +105,9 @@ def test_apply_review_reject_and_follow_the_progress(open_session, live, tmp_pat
     editor.get_by_test_id("material-add").click()
     names.nth(2).fill("其他证明材料")
     editor.locator("[data-material=m3] [data-field=material_required]").click()  # optional
-    editor.locator("textarea[data-field=instructions]").fill("请于截止前提交全部材料,逾期不予受理。")
+    editor.locator("textarea[data-field=instructions]").fill(
+        "请于截止前提交全部材料,逾期不予受理。"
+    )
     version = page.get_by_test_id("admin-policy-title").get_attribute("data-version")
     editor.get_by_test_id("window-save").click()
     page.wait_for_function(

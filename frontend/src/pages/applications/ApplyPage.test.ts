@@ -28,7 +28,7 @@ function errorsByLabel(wrapper: VueWrapper): Record<string, string> {
 }
 
 // the upload component is tested on its own: here it only hands the form its ids
-const UploadStub = defineComponent({ name: 'AttachmentUpload', props: ['modelValue', 'purpose', 'max'], template: '<div class="upload" />' })
+const UploadStub = defineComponent({ name: 'AttachmentUpload', inheritAttrs: false, template: '<div class="upload" />' })
 
 const now = Date.now()
 const POLICY = {
