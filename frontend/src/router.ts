@@ -41,6 +41,11 @@ function financingPage<T>(page: () => Promise<T>): () => Promise<T> {
   return withTexts(page, async () => (await import('@/i18n/financing')).installFinancingMessages())
 }
 
+/** A project application page (applying, my applications, one application, review). */
+function applicationPage<T>(page: () => Promise<T>): () => Promise<T> {
+  return withTexts(page, async () => (await import('@/i18n/applications')).installApplicationMessages())
+}
+
 // Every page but sign-in is loaded on demand: an enterprise on a phone downloads the filing
 // page, not the service centre's administration.
 const routes: RouteRecordRaw[] = [
@@ -173,6 +178,28 @@ const routes: RouteRecordRaw[] = [
     component: policyPage(() => import('@/pages/policies/PolicyPage.vue')),
     props: true,
     meta: { public: true, anyone: true, title: 'nav.policies' },
+  },
+  {
+    path: '/policies/:id/apply',
+    component: applicationPage(() => import('@/pages/applications/ApplyPage.vue')),
+    props: true,
+    meta: { roles: ['enterprise'], title: 'nav.myApplications' },
+  },
+  {
+    path: '/applications',
+    component: applicationPage(() => import('@/pages/applications/MyApplicationsPage.vue')),
+    meta: { roles: ['enterprise'], title: 'nav.myApplications' },
+  },
+  {
+    path: '/applications/:id',
+    component: applicationPage(() => import('@/pages/applications/ApplicationPage.vue')),
+    props: true,
+    meta: { title: 'nav.myApplications' },
+  },
+  {
+    path: '/review/applications',
+    component: applicationPage(() => import('@/pages/applications/ReviewQueuePage.vue')),
+    meta: { roles: ['department', 'admin'], title: 'nav.reviewApplications' },
   },
   {
     path: '/my/policies',

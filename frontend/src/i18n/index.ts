@@ -1,6 +1,7 @@
 import { createI18n } from 'vue-i18n'
 
 import admin from './messages/admin'
+import attachments from './messages/attachments'
 import calendar from './messages/calendar'
 import common from './messages/common'
 import enterprise from './messages/enterprise'
@@ -10,7 +11,7 @@ import staff from './messages/staff'
 
 // One module per area, each with its Chinese and English texts; Chinese is the default and
 // the fallback, English a switch that is remembered.
-const modules = { common, enterprise, operator, staff, admin, calendar, meetings }
+const modules = { common, enterprise, operator, staff, admin, calendar, meetings, attachments }
 type Lang = 'zh' | 'en'
 
 function pick(lang: Lang) {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 
 import admin from './messages/admin'
+import applications from './messages/applications'
+import attachments from './messages/attachments'
 import calendar from './messages/calendar'
 import common from './messages/common'
 import enterprise from './messages/enterprise'
@@ -18,7 +20,7 @@ function keys(value: unknown, prefix = ''): string[] {
 }
 
 describe('messages', () => {
-  it.each(Object.entries({ common, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing }))(
+  it.each(Object.entries({ common, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing, applications, attachments }))(
     '%s has the same keys in Chinese and English, none empty',
     (_, module) => {
       expect(keys(module.en).sort()).toEqual(keys(module.zh).sort())

@@ -23,6 +23,12 @@ const ITEMS = [
   note('n3', 'meeting_missed', { title: '10月未召开集中会办', month: '2026-10', read: true }),
   note('n4', 'transfer', { appeal_id: 'XQT-20261009-0002', title: '流动资金贷款', read: true }),
   note('n5', 'policy_matched', { title: '如东县支持规上工业企业技术改造的若干政策', policy_id: 'P-20261102-a1b2c3', read: true }),
+  note('n6', 'application_rejected', {
+    title: '年产 2 万台数控机床智能化改造项目',
+    application_id: 'SB-20261127-3fa9c1',
+    policy_id: 'P-20261102-a1b2c3',
+    read: true,
+  }),
 ]
 
 async function setup() {
@@ -36,6 +42,7 @@ async function setup() {
       { path: '/admin/meetings', component: stub },
       { path: '/appeals/:id', component: stub },
       { path: '/policies/:id', component: stub },
+      { path: '/applications/:id', component: stub },
     ],
   })
   await router.push('/inbox')
@@ -63,6 +70,8 @@ describe('InboxPage', () => {
     const policy = wrapper.find('[data-notification="n5"]').text()
     expect(policy).toContain('新政策适用于您')
     expect(policy).toContain('如东县支持规上工业企业技术改造的若干政策')
+    expect(wrapper.find('[data-notification="n6"]').text()).toContain('项目申报被驳回')
+    expect(wrapper.find('[data-notification="n6"]').text()).toContain('SB-20261127-3fa9c1')
   })
 
   it.each([
@@ -71,6 +80,7 @@ describe('InboxPage', () => {
     ['n3', '/admin/meetings?month=2026-10'],
     ['n4', '/appeals/XQT-20261009-0002'],
     ['n5', '/policies/P-20261102-a1b2c3'],
+    ['n6', '/applications/SB-20261127-3fa9c1'],
   ])('opens %s at %s', async (id, target) => {
     const { wrapper, router } = await setup()
     await wrapper.find(`[data-notification="${id}"] button`).trigger('click')

@@ -17,6 +17,7 @@ export default {
       normalDays: '5 个工作日内答复',
       urgentDays: '1 个工作日内答复',
       submit: '提交诉求',
+      attachments: '附件(照片、PDF 或 Office 文件,选填)',
     },
     list: {
       all: '全部',
@@ -42,6 +43,7 @@ export default {
       normalDays: 'reply within 5 working days',
       urgentDays: 'reply within 1 working day',
       submit: 'File the appeal',
+      attachments: 'Attachments (photos, PDF or Office files; optional)',
     },
     list: {
       all: 'All',

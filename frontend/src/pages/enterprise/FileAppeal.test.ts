@@ -78,6 +78,50 @@ describe('FileAppeal', () => {
     const [, options] = post.mock.calls[0] as [string, { body: Record<string, unknown> }]
     expect(options.body).toMatchObject({ category: 'land', title: '用地', content: '扩建', urgency: 'normal' })
     expect(options.body.contact_phone).toBeUndefined()
+    expect(options.body).not.toHaveProperty('attachments')
     expect(router.currentRoute.value.fullPath).toBe('/appeals/XQT-20261127-0001')
+  })
+
+  it('waits while a file is still uploading, then files with it', async () => {
+    post.mockResolvedValue({ id: 'XQT-20261127-0002' })
+    const { wrapper } = setup()
+    const vm = wrapper.vm as unknown as { $: { setupState: { form: Record<string, string> } } }
+    Object.assign(vm.$.setupState.form, { category: 'land', title: '用地', content: '扩建' })
+    const upload = wrapper.findComponent({ name: 'AttachmentUpload' })
+    upload.vm.$emit('busy', true)
+    await flushPromises()
+    expect(wrapper.find('[data-testid="uploading-wait"]').text()).toBe('文件上传中,请稍候再提交')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(post).not.toHaveBeenCalled()
+    upload.vm.$emit('update:modelValue', ['U0000000000000003'])
+    upload.vm.$emit('busy', false)
+    await flushPromises()
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    const [, options] = post.mock.calls[0] as [string, { body: Record<string, unknown> }]
+    expect(options.body.attachments).toEqual(['U0000000000000003'])
+  })
+
+  it('sends the attached files and words an error of one by its number', async () => {
+    post.mockRejectedValue(
+      new ApiError(400, {
+        type: 'x',
+        title: '请求参数有误',
+        status: 400,
+        detail: 'attachments.1',
+        code: 'validation_error',
+        errors: [{ field: 'attachments.1', code: 'upload_content_mismatch', message: '文件内容与类型不符' }],
+      }),
+    )
+    const { wrapper } = setup()
+    const vm = wrapper.vm as unknown as { $: { setupState: { form: Record<string, string> } } }
+    Object.assign(vm.$.setupState.form, { category: 'land', title: '用地', content: '扩建' })
+    wrapper.findComponent({ name: 'AttachmentUpload' }).vm.$emit('update:modelValue', ['U0000000000000001', 'U0000000000000002'])
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    const [, options] = post.mock.calls[0] as [string, { body: Record<string, unknown> }]
+    expect(options.body.attachments).toEqual(['U0000000000000001', 'U0000000000000002'])
+    expect(errorsByLabel(wrapper)).toEqual({ '附件(照片、PDF 或 Office 文件,选填)': '第 2 个文件:文件内容与类型不符' })
   })
 })
