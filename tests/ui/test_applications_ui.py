@@ -150,22 +150,20 @@ def test_apply_review_reject_and_follow_the_progress(open_session, live, tmp_pat
     feasibility = _pdf(tmp_path, "可行性研究报告.pdf", "feasibility")
     m1 = form.locator("[data-material=m1]")
     m1.get_by_test_id("attachment-input").set_input_files(str(feasibility))
-    expect(m1.locator("[data-testid=attachment-item][data-status=done]")).to_have_count(1)
+    expect(m1.locator("li[data-status=done]")).to_have_count(1)
     # a program is refused before it is sent; the second required material is missing
     m2 = form.locator("[data-material=m2]")
     bad = tmp_path / "setup.exe"
     bad.write_bytes(b"MZ\x90\x00")
     m2.get_by_test_id("attachment-input").set_input_files(str(bad))
-    expect(m2.locator("[data-testid=attachment-item][data-status=error]")).to_contain_text(
-        "不支持的文件类型"
-    )
+    expect(m2.locator("li[data-status=error]")).to_contain_text("不支持这种文件类型")
     form.get_by_test_id("apply-submit").click()
     expect(m2.get_by_test_id("material-error")).to_have_text("请上传此项材料")
     m2.get_by_test_id("attachment-remove").click()
     m2.get_by_test_id("attachment-input").set_input_files(
         str(_pdf(tmp_path, "设备购置合同.pdf", "contract"))
     )
-    expect(m2.locator("[data-testid=attachment-item][data-status=done]")).to_have_count(1)
+    expect(m2.locator("li[data-status=done]")).to_have_count(1)
     _no_sideways_scroll(page)
     check_page(page, "application-form-phone")
     form.get_by_test_id("apply-submit").click()
@@ -247,12 +245,12 @@ def test_an_appeal_filed_with_an_attachment_shows_it_for_download(open_session, 
     evidence = _pdf(tmp_path, "评估报告.pdf", "appraisal")
     field = page.get_by_test_id("appeal-attachments")
     field.get_by_test_id("attachment-input").set_input_files(str(evidence))
-    expect(field.locator("[data-testid=attachment-item][data-status=done]")).to_have_count(1)
+    expect(field.locator("li[data-status=done]")).to_have_count(1)
     page.get_by_role("button", name="提交诉求").click()
     page.wait_for_url("**/appeals/XQT-*")
     listed = page.get_by_test_id("appeal-attachments")
     expect(listed).to_contain_text("评估报告.pdf")
-    expect(listed.get_by_test_id("attachment-kind")).to_have_text("PDF")
+    expect(listed.locator("[data-attachment] .kind")).to_have_text("PDF")
     with page.expect_download() as got:
         listed.get_by_test_id("attachment-download").click()
     assert got.value.suggested_filename == "评估报告.pdf"
