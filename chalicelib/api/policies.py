@@ -37,6 +37,7 @@ from chalicelib.domain.policies import (
     shown,
     summary,
 )
+from chalicelib.domain.windows import period_state
 from chalicelib.errors import NotFound, ValidationFailed, VersionConflict
 from chalicelib.store import enterprises as enterprise_store
 from chalicelib.store import jobs
@@ -60,6 +61,15 @@ class PolicyQuery(PageQuery):
     industry: Industry | None = None
     size_class: SizeClass | None = None
     include_expired: bool = Field(False, description="also policies past their last day")
+    applying: bool = Field(False, description="only those taking applications (申报) now")
+
+
+class ApplicationPeriod(BaseModel):
+    """When a policy takes applications, and whether it does now."""
+
+    opens_at: str
+    closes_at: str
+    state: Literal["not_open", "open", "closed"]
 
 
 class PolicySummary(BaseModel):
@@ -76,6 +86,9 @@ class PolicySummary(BaseModel):
     interpretations: int = Field(description="how many interpretations it has")
     published_at: str
     expired: bool
+    application: ApplicationPeriod | None = Field(
+        None, description="its application window (申报), when it has one"
+    )
 
 
 class PolicyPage(Page[PolicySummary]):
@@ -100,6 +113,16 @@ def _summary(item: dict[str, Any], today: date) -> PolicySummary:
         interpretations=int(item.get("interpretations", 0)),
         published_at=item["published_at"],
         expired=expires is not None and expires < today,
+        application=_period(item),
+    )
+
+
+def _period(item: dict[str, Any]) -> ApplicationPeriod | None:
+    opens, closes = item.get("application_opens_at"), item.get("application_closes_at")
+    if not opens or not closes:
+        return None
+    return ApplicationPeriod(
+        opens_at=opens, closes_at=closes, state=period_state(opens, closes, clock.now())
     )
 
 
@@ -114,7 +137,8 @@ def _shown(p: Policy) -> Policy:
 def list_policies(ctx: Ctx, query: PolicyQuery) -> PolicyPage:
     """Published policies, the newest first; ``q`` finds every keyword in the title, issuer,
     document number, summary, conditions and interpretations' titles. Expired policies only
-    with ``include_expired`` (they stay readable, marked)."""
+    with ``include_expired`` (they stay readable, marked); ``applying``: only those taking
+    applications now (each lists its application period and whether it is open)."""
     today = _today()
     items, nxt = store.catalog_page(
         words=(query.q or "").split(),
@@ -123,6 +147,7 @@ def list_policies(ctx: Ctx, query: PolicyQuery) -> PolicyPage:
         current_on=None if query.include_expired else today,
         limit=query.limit,
         cursor=query.cursor,
+        applying_at=clock.iso(clock.now()) if query.applying else None,
     )
     return PolicyPage(items=[_summary(i, today) for i in items], next_cursor=nxt)
 

@@ -67,10 +67,17 @@ def check_window(body: WindowSet) -> None:
 def window_state(w: Window, now: datetime) -> Literal["not_open", "open", "closed"]:
     """Whether applications are taken at ``now``: from ``opens_at`` until before
     ``closes_at``."""
-    at = iso(now)
-    if _instant(at) < _instant(w.opens_at):
+    return period_state(w.opens_at, w.closes_at, now)
+
+
+def period_state(
+    opens_at: str, closes_at: str, now: datetime
+) -> Literal["not_open", "open", "closed"]:
+    """The state at ``now`` of a period from ``opens_at`` until before ``closes_at``."""
+    at = _instant(iso(now))
+    if at < _instant(opens_at):
         return "not_open"
-    if _instant(at) >= _instant(w.closes_at):
+    if at >= _instant(closes_at):
         return "closed"
     return "open"
 

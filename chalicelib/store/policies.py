@@ -67,6 +67,10 @@ def catalog_put(p: Policy) -> dict[str, Any]:
         "interpretations": len(p.interpretations),
         "published_at": p.published_at,
         "search": search_text(p),
+        # the application window, for the list's 申报中 and its filter (Beijing ISO strings
+        # compare in time order)
+        "application_opens_at": p.application.opens_at if p.application else None,
+        "application_closes_at": p.application.closes_at if p.application else None,
     }
     return {"Put": {"Item": db.to_item(item)}}
 
@@ -180,11 +184,13 @@ def catalog_page(
     current_on: date | None,
     limit: int,
     cursor: str | None,
+    applying_at: str | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of the published catalogue, newest first, filtered in DynamoDB: every keyword
     in the searched text (substring: Chinese needs no word breaks), the industry and size
     class among the conditions' (or the policy is for any), and — ``current_on`` — not
-    expired on that day. Reads the catalogue's copies only, never the bodies."""
+    expired on that day; ``applying_at`` (a Beijing ISO time) — taking applications then.
+    Reads the catalogue's copies only, never the bodies."""
     clauses: list[str] = []
     values: dict[str, Any] = {":k": CATALOG}
     for i, word in enumerate(words):
@@ -199,6 +205,9 @@ def catalog_page(
     if current_on:
         clauses.append("expires_on >= :today")
         values[":today"] = current_on.isoformat()
+    if applying_at:
+        clauses.append("application_opens_at <= :at AND application_closes_at > :at")
+        values[":at"] = applying_at
     items, nxt = db.query_page(
         index=keys.GSI1,
         key_condition="gsi1pk = :k",

@@ -368,3 +368,23 @@ def test_only_the_service_centre_sets_a_window_under_the_policys_version(api):
     assert api.call("PUT", path, body, as_user="admin").status_code == 200
     r = api.call("PUT", path, body, as_user="admin")  # the same version again: stale
     assert r.status_code == 409 and r.data["code"] == "version_conflict"
+
+
+def test_the_catalogue_says_which_policies_take_applications_now(api):
+    open_now = policy_with_window(api, title="申报目录:申报中")
+    later = policy_with_window(api, opens=24, closes=48, title="申报目录:未开始")
+    over = policy_with_window(api, opens=-48, closes=-1, title="申报目录:已截止")
+
+    def listed(query: str) -> dict[str, dict]:
+        r = api.call("GET", f"/api/v1/policies?limit=100&q=申报目录{query}")
+        assert r.status_code == 200, r.data
+        return {p["id"]: p for p in r.data["items"]}
+
+    every = listed("")
+    assert every[open_now["id"]]["application"]["state"] == "open"
+    assert every[later["id"]]["application"]["state"] == "not_open"
+    assert every[over["id"]]["application"]["state"] == "closed"
+    assert every[open_now["id"]]["application"]["closes_at"] == open_now["application"]["closes_at"]
+    assert list(listed("&applying=true")) == [open_now["id"]]
+    plain = publish(api, draft(api, title="申报目录:不申报"))["policy"]
+    assert listed("")[plain["id"]]["application"] is None

@@ -801,7 +801,8 @@ export interface paths {
          * 政策列表(公开)
          * @description Published policies, the newest first; ``q`` finds every keyword in the title, issuer,
          *         document number, summary, conditions and interpretations' titles. Expired policies only
-         *         with ``include_expired`` (they stay readable, marked).
+         *         with ``include_expired`` (they stay readable, marked); ``applying``: only those taking
+         *         applications now (each lists its application period and whether it is open).
          */
         get: operations["list_policies"];
         put?: never;
@@ -2081,6 +2082,21 @@ export interface components {
              * @default null
              */
             next_cursor: string | null;
+        };
+        /**
+         * ApplicationPeriod
+         * @description When a policy takes applications, and whether it does now.
+         */
+        ApplicationPeriod: {
+            /** Opens At */
+            opens_at: string;
+            /** Closes At */
+            closes_at: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "not_open" | "open" | "closed";
         };
         /**
          * ApplicationResponse
@@ -4769,6 +4785,11 @@ export interface components {
             published_at: string;
             /** Expired */
             expired: boolean;
+            /**
+             * @description its application window (申报), when it has one
+             * @default null
+             */
+            application: components["schemas"]["ApplicationPeriod"] | null;
         };
         /**
          * Problem
@@ -9167,6 +9188,8 @@ export interface operations {
                 size_class?: components["schemas"]["SizeClass"] | null;
                 /** @description also policies past their last day */
                 include_expired?: boolean;
+                /** @description only those taking applications (申报) now */
+                applying?: boolean;
             };
             header?: never;
             path?: never;

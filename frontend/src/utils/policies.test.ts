@@ -81,23 +81,26 @@ describe('the catalogue filters', () => {
       industry: 'agriculture',
       size_class: '',
       include_expired: true,
+      applying: false,
     })
     expect(filtersFromQuery({})).toEqual(NO_FILTERS)
+    expect(filtersFromQuery({ applying: 'true' })).toEqual({ ...NO_FILTERS, applying: true })
     expect(filtersFromQuery({ q: ['技改', '用地'], include_expired: 'yes' })).toEqual({ ...NO_FILTERS, q: '技改' })
     expect(filtersFromQuery({ q: '长'.repeat(80) }).q).toHaveLength(50)
   })
 
   it('writes only what is filtered into the address, and reads it back the same', () => {
     expect(queryFromFilters(NO_FILTERS)).toEqual({})
-    const f = { q: '技术改造', industry: 'industry' as const, size_class: 'designated' as const, include_expired: true }
+    const f = { q: '技术改造', industry: 'industry' as const, size_class: 'designated' as const, include_expired: true, applying: true }
     const q = queryFromFilters(f)
-    expect(q).toEqual({ q: '技术改造', industry: 'industry', size_class: 'designated', include_expired: 'true' })
+    expect(q).toEqual({ q: '技术改造', industry: 'industry', size_class: 'designated', include_expired: 'true', applying: 'true' })
+    expect(apiQuery(f, null)).toMatchObject({ applying: true, include_expired: true })
     expect(filtersFromQuery(q as Record<string, string>)).toEqual(f)
   })
 
   it('asks the API for every keyword once, with the filters and the cursor', () => {
     expect(apiQuery(NO_FILTERS, null)).toEqual({ limit: 20 })
-    expect(apiQuery({ q: '  设施\u3000 用地\t', industry: 'agriculture', size_class: '', include_expired: false }, 'c2')).toEqual({
+    expect(apiQuery({ q: '  设施\u3000 用地\t', industry: 'agriculture', size_class: '', include_expired: false, applying: false }, 'c2')).toEqual({
       q: '设施 用地',
       industry: 'agriculture',
       limit: 20,

@@ -30,9 +30,11 @@ export interface CatalogueFilters {
   industry: Industry | ''
   size_class: SizeClass | ''
   include_expired: boolean
+  /** only policies taking applications (申报) now */
+  applying: boolean
 }
 
-export const NO_FILTERS: CatalogueFilters = { q: '', industry: '', size_class: '', include_expired: false }
+export const NO_FILTERS: CatalogueFilters = { q: '', industry: '', size_class: '', include_expired: false, applying: false }
 
 function one(value: LocationQuery[string]): string {
   const v = Array.isArray(value) ? value[0] : value
@@ -49,6 +51,7 @@ export function filtersFromQuery(query: LocationQuery): CatalogueFilters {
     industry: (INDUSTRIES as string[]).includes(industry) ? (industry as Industry) : '',
     size_class: (SIZE_CLASSES as string[]).includes(size) ? (size as SizeClass) : '',
     include_expired: one(query.include_expired) === 'true',
+    applying: one(query.applying) === 'true',
   }
 }
 
@@ -61,6 +64,7 @@ export function queryFromFilters(f: CatalogueFilters): LocationQueryRaw {
   if (f.industry) out.industry = f.industry
   if (f.size_class) out.size_class = f.size_class
   if (f.include_expired) out.include_expired = 'true'
+  if (f.applying) out.applying = 'true'
   return out
 }
 
@@ -69,6 +73,7 @@ export interface CatalogueQuery {
   industry?: Industry
   size_class?: SizeClass
   include_expired?: boolean
+  applying?: boolean
   limit: number
   cursor?: string
 }
@@ -82,6 +87,7 @@ export function apiQuery(f: CatalogueFilters, cursor: string | null, limit = PAG
   if (f.industry) out.industry = f.industry
   if (f.size_class) out.size_class = f.size_class
   if (f.include_expired) out.include_expired = true
+  if (f.applying) out.applying = true
   if (cursor) out.cursor = cursor
   return out
 }
@@ -91,7 +97,8 @@ export function sameFilters(a: CatalogueFilters, b: CatalogueFilters): boolean {
     a.q.trim() === b.q.trim() &&
     a.industry === b.industry &&
     a.size_class === b.size_class &&
-    a.include_expired === b.include_expired
+    a.include_expired === b.include_expired &&
+    a.applying === b.applying
   )
 }
 

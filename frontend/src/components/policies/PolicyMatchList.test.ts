@@ -25,6 +25,7 @@ function item(id: string, title: string, reasons: Reason[], failed: Reason[] = [
       interpretations: 0,
       published_at: '2026-06-15T10:00:00+08:00',
       expired: false,
+      application: null,
     },
     match: { matched: failed.length === 0, reasons, failed },
     near_miss: failed.length === 1,

@@ -27,6 +27,7 @@ function summary(id: string, over: Record<string, unknown> = {}) {
     interpretations: 1,
     published_at: '2026-06-14T16:30:00Z', // 15 June in Beijing
     expired: false,
+    application: null,
     ...over,
   }
 }
@@ -64,6 +65,16 @@ describe('PolicyListPage', () => {
     get.mockImplementation(async (_path: string, opts: { params: { query: Query } }) => {
       const q = opts.params.query
       if (q.cursor === 'c2') return { items: [summary('P-3', { title: '企业研发费用加计扣除指引' })], next_cursor: null }
+      if (q.applying) {
+        const period = { opens_at: '2026-11-01T09:00:00+08:00', closes_at: '2026-12-31T17:00:00+08:00' }
+        return {
+          items: [
+            summary('P-4', { title: '技改专项资金申报指南', application: { ...period, state: 'open' } }),
+            summary('P-5', { title: '稳岗返还申报', application: { ...period, state: 'not_open' } }),
+          ],
+          next_cursor: null,
+        }
+      }
       if (q.include_expired) {
         return { items: [summary('P-1'), summary('P-0', { title: '2025年度农业设施用地奖补办法', expired: true })], next_cursor: null }
       }
@@ -132,6 +143,22 @@ describe('PolicyListPage', () => {
     expect(router.currentRoute.value.query).toEqual({})
     expect(asked().at(-1)).toEqual({ limit: 20 })
     expect((industry.element as HTMLSelectElement).value).toBe('')
+  })
+
+  it('lists the policies taking applications, marked 申报中 or 即将申报', async () => {
+    const { wrapper: w, router } = await setup()
+    wrapper = w
+    expect(w.find('[data-testid=applying]').exists()).toBe(false)
+    const toggle = w.findAllComponents({ name: 'ElSwitch' })[1]
+    toggle.vm.$emit('update:modelValue', true)
+    toggle.vm.$emit('change', true)
+    await flushPromises()
+    expect(router.currentRoute.value.query).toEqual({ applying: 'true' })
+    expect(asked().at(-1)).toEqual({ applying: true, limit: 20 })
+    const open = w.find('[data-policy="P-4"] [data-testid=applying]')
+    expect(open.text()).toBe('申报中')
+    expect(open.attributes('title')).toBe('申报截止:2026-12-31 17:00')
+    expect(w.find('[data-policy="P-5"] [data-testid=applying]').text()).toBe('即将申报')
   })
 
   it('opens with the filters a shared address names, and follows the back button', async () => {
