@@ -189,7 +189,8 @@ describe('AdminPolicyPage', { timeout: 20_000 }, () => {
     })
     expect(router.currentRoute.value.path).toBe('/admin/policies/P-new')
     expect(w.find('[data-testid=admin-policy-title]').text()).toBe('技改补助政策')
-    expect(get).not.toHaveBeenCalled() // the created policy is shown as answered
+    // the created policy is shown as answered (its window's editor lists the departments)
+    expect(get.mock.calls.map(([path]) => path)).toEqual(['/api/v1/departments'])
   })
 
   it('publishes after confirmation and follows the push until every enterprise is done', async () => {
