@@ -6,6 +6,7 @@ should hear of it. Rules: ``domain/applications.py``; words: ``docs/applications
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
@@ -148,22 +149,28 @@ def _open_policy(policy_id: str) -> tuple[Policy, Window]:
         raise InvalidTransition("application_no_window", id=policy_id)
     state = window_state(window, clock.now())
     if state == "not_open":
-        raise InvalidTransition("application_window_not_open", opens_at=window.opens_at)
+        raise InvalidTransition("application_window_not_open", opens_at=_minute(window.opens_at))
     if state == "closed":
-        raise InvalidTransition("application_window_closed", closes_at=window.closes_at)
+        raise InvalidTransition("application_window_closed", closes_at=_minute(window.closes_at))
     return policy, window
+
+
+def _minute(stamp: str) -> str:
+    """A time as a person reads it in a message: Beijing, to the minute."""
+    return f"{clock.to_beijing(datetime.fromisoformat(stamp)):%Y-%m-%d %H:%M}"
 
 
 def _materials(window: Window, given: list[MaterialGiven], username: str) -> list[MaterialFiles]:
     """The materials given, checked against the window and each file in the bucket: one
     400 naming every field with a problem."""
     errors: list[FieldError] = []
-    by_id: dict[str, list[str]] = {}
+    seen: set[str] = set()
     for i, m in enumerate(given):
-        if m.material_id in by_id:
+        if m.material_id in seen:
             errors.append(FieldError(f"materials.{i}.material_id", "material_duplicate"))
-        by_id.setdefault(m.material_id, []).extend(m.attachments)
-    errors += [FieldError(f, c) for f, c in rules.missing_materials(window, by_id)]
+        seen.add(m.material_id)
+    ids = [m.material_id for m in given]
+    errors += [FieldError(f, c) for f, c in rules.missing_materials(window, ids)]
     names = {m.id: m.name for m in window.materials}
     out = []
     for i, m in enumerate(given):

@@ -105,17 +105,17 @@ class Application(BaseModel):
     updated_at: Timestamp
 
 
-def missing_materials(window: Window, given: dict[str, list[str]]) -> list[tuple[str, str]]:
-    """``(field, code)`` for each problem of the materials given (material id → upload
-    ids): every required material has a file, and no material is one the window did not
-    ask for."""
+def missing_materials(window: Window, given: list[str]) -> list[tuple[str, str]]:
+    """``(field, code)`` for each problem of the materials given (their ids, in the
+    request's order, each with files): a material the window did not ask for, named by its
+    place; a required material without files, named by its id."""
     problems = []
     asked = {m.id for m in window.materials}
     for i, material_id in enumerate(given):
         if material_id not in asked:
             problems.append((f"materials.{i}.material_id", "material_unknown"))
     for m in window.materials:
-        if m.required and not given.get(m.id):
+        if m.required and m.id not in given:
             problems.append((f"materials.{m.id}", "material_required"))
     return problems
 

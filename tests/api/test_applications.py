@@ -206,7 +206,8 @@ def test_applications_are_taken_only_while_the_window_is_open(api):
     not_yet = policy_with_window(api, opens=24, closes=48, title="尚未开始的申报")
     r = apply(api, not_yet, user="ent-xinghai")
     assert r.status_code == 409 and r.data["code"] == "invalid_transition"
-    assert "申报尚未开始" in r.data["detail"]
+    opens = datetime.fromisoformat(not_yet["application"]["opens_at"])
+    assert r.data["detail"] == f"申报尚未开始,开始时间:{opens:%Y-%m-%d %H:%M}"
     closed = policy_with_window(api, opens=-48, closes=-0.01, title="已截止的申报")
     r = apply(api, closed, user="ent-xinghai")
     assert r.status_code == 409 and "截止" in r.data["detail"]
@@ -240,13 +241,15 @@ def test_materials_are_checked_and_nothing_is_written_for_a_bad_application(api)
         [
             {"material_id": "feasibility", "attachments": [appeal_file["id"]]},
             {"material_id": "license", "attachments": given[1]["attachments"]},
+            {"material_id": "license", "attachments": given[1]["attachments"]},
             {"material_id": "photos", "attachments": given[1]["attachments"]},
         ],
     )
     assert r.status_code == 400, r.data
     assert [(e["field"], e["code"]) for e in r.data["errors"]] == [
         ("materials.0.attachments.0", "upload_purpose"),
-        ("materials.2.material_id", "material_unknown"),
+        ("materials.2.material_id", "material_duplicate"),
+        ("materials.3.material_id", "material_unknown"),
     ]
     r = apply(api, p, given[1:])
     assert r.status_code == 400

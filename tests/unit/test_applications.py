@@ -103,11 +103,10 @@ def test_a_window_takes_applications_from_its_opening_until_before_its_close(whe
 
 
 def test_missing_and_unknown_materials():
-    assert missing_materials(WINDOW, {"plan": ["U1"], "license": ["U2"]}) == []
-    assert missing_materials(WINDOW, {"plan": ["U1"]}) == [
-        ("materials.license", "material_required")
-    ]
-    assert missing_materials(WINDOW, {"plan": ["U1"], "license": ["U2"], "photo": ["U3"]}) == [
+    assert missing_materials(WINDOW, ["plan", "license"]) == []
+    assert missing_materials(WINDOW, ["plan"]) == [("materials.license", "material_required")]
+    # named by its place in the request, a material named twice included
+    assert missing_materials(WINDOW, ["plan", "plan", "photo", "license"]) == [
         ("materials.2.material_id", "material_unknown")
     ]
 
