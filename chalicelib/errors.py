@@ -70,6 +70,13 @@ class VersionConflict(AppError):
     status = 409
     code = "version_conflict"
 
+    @classmethod
+    def unless(cls, current: int, given: int) -> None:
+        """Raise when the version a client read (``given``) is not the record's ``current``
+        one: every versioned write checks this first (and its write's condition again)."""
+        if current != given:
+            raise cls("stale_version", given=given)
+
 
 class InvalidTransition(AppError):
     status = 409

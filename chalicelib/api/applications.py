@@ -73,8 +73,7 @@ def set_window(ctx: Ctx, policy_id: str, body: WindowSet) -> Policy:
             raise ValidationFailed.one("reviewer_department_id", "department_unknown") from None
     before = policy_store.get(policy_id)
     ensure_changeable(before)
-    if before.version != body.version:
-        raise VersionConflict("stale_version", given=body.version)
+    VersionConflict.unless(before.version, body.version)
     window = Window(
         opens_at=clock.iso(body.opens_at),
         closes_at=clock.iso(body.closes_at),
@@ -377,7 +376,6 @@ def take_step(ctx: Ctx, application_id: str, body: StepRequest) -> ApplicationRe
     out of order or a stale version, 400 naming ``note`` for a rejection without a reason.
     The enterprise hears of each step in its inbox; the reviewers of a withdrawal."""
     before = _readable(ctx, application_id)
-    if before.version != body.version:
-        raise VersionConflict("stale_version", given=body.version)
+    VersionConflict.unless(before.version, body.version)
     after = rules.move(before, body.action, ctx.user, body.note, clock.now())
     return _response(store.replace(before, after, ctx.user.actor()), ctx)

@@ -65,8 +65,7 @@ def _month(value: str) -> str:
 
 def _current(month: str, version: int) -> Meeting:
     meeting = store.get(month)
-    if meeting.version != version:
-        raise VersionConflict("stale_version", given=version)
+    VersionConflict.unless(meeting.version, version)
     return meeting
 
 

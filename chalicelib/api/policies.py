@@ -367,8 +367,7 @@ def update_policy(ctx: Ctx, policy_id: str, body: PolicyPatch) -> Policy:
     after = Policy.model_validate({**before.model_dump(mode="json"), **body.changes()})
     after.conditions_text = summary(after.conditions)
     _check_dates(after.effective_from, after.expires_on)
-    if before.version != body.version:
-        raise VersionConflict("stale_version", given=body.version)
+    VersionConflict.unless(before.version, body.version)
     after.updated_at = clock.iso(clock.now())
     return _shown(store.replace(before, after, ctx.user.actor()))
 
@@ -388,8 +387,7 @@ def publish_policy(ctx: Ctx, policy_id: str, body: Publish) -> Published:
     from chalicelib.jobs import dispatch
 
     before = store.get(policy_id)
-    if before.version != body.version:
-        raise VersionConflict("stale_version", given=body.version)
+    VersionConflict.unless(before.version, body.version)
     now = clock.now()
     job_item = jobs.new_item("policy_push", {"policy_id": policy_id}, ctx.user.actor(), now)
     after = rules.publish(before, job_item["id"], clock.iso(now))
@@ -420,16 +418,9 @@ def add_interpretation(ctx: Ctx, policy_id: str, body: InterpretationCreate) -> 
         published_by=ctx.user.actor(),
     )
     after = rules.add_interpretation(before, item, at)
-    _check_version(before, body.version)
+    VersionConflict.unless(before.version, body.version)
     saved = store.replace(before, after, ctx.user.actor())
     return Created(_shown(saved), f"/api/v1/policies/{policy_id}")
-
-
-def _check_version(before: Policy, given: int) -> None:
-    """After the body's own checks (a 400 first), the version read (409 when stale; the
-    write's condition catches a change made meanwhile)."""
-    if before.version != given:
-        raise VersionConflict("stale_version", given=given)
 
 
 @api.route(
@@ -451,7 +442,7 @@ def update_interpretation(
     after = rules.edit_interpretation(
         before, interpretation_id, body.changes(), ctx.user.actor(), at
     )
-    _check_version(before, body.version)
+    VersionConflict.unless(before.version, body.version)
     return _shown(store.replace(before, after, ctx.user.actor()))
 
 
@@ -471,7 +462,7 @@ def remove_interpretation(
     keeps its text."""
     before = store.get(policy_id)
     after = rules.remove_interpretation(before, interpretation_id, clock.iso(clock.now()))
-    _check_version(before, query.version)
+    VersionConflict.unless(before.version, query.version)
     return _shown(store.replace(before, after, ctx.user.actor()))
 
 
@@ -495,7 +486,7 @@ def add_attachments(ctx: Ctx, policy_id: str, body: AttachmentsAdd) -> Created:
     rules.check_new_attachments(before, body.attachments)
     kept = upload_store.attach(body.attachments, ATTACHMENTS, ctx.user.username)
     after = rules.add_attachments(before, kept, clock.iso(clock.now()))
-    _check_version(before, body.version)
+    VersionConflict.unless(before.version, body.version)
     saved = store.replace(before, after, ctx.user.actor())
     return Created(_shown(saved), f"/api/v1/admin/policies/{policy_id}")
 
@@ -514,7 +505,7 @@ def remove_attachment(ctx: Ctx, policy_id: str, attachment_id: str, query: Versi
     any more."""
     before = store.get(policy_id)
     after = rules.remove_attachment(before, attachment_id, clock.iso(clock.now()))
-    _check_version(before, query.version)
+    VersionConflict.unless(before.version, query.version)
     return _shown(store.replace(before, after, ctx.user.actor()))
 
 
@@ -533,7 +524,7 @@ def withdraw_policy(ctx: Ctx, policy_id: str, body: Withdraw) -> Policy:
     and why it was withdrawn. Final: a policy that comes back is drafted anew. A draft is
     deleted instead (409 here)."""
     before = store.get(policy_id)
-    _check_version(before, body.version)
+    VersionConflict.unless(before.version, body.version)
     after = rules.withdraw(before, body.reason, ctx.user.actor(), clock.iso(clock.now()))
     return _shown(store.replace(before, after, ctx.user.actor(), action="withdraw"))
 
@@ -551,7 +542,7 @@ def delete_policy(ctx: Ctx, policy_id: str, query: VersionQuery) -> Response:
     """Delete a draft (``?version=``): nobody outside the service centre saw it. A
     published policy is withdrawn instead (409). The audit trail keeps what it said."""
     before = store.get(policy_id)
-    _check_version(before, query.version)
+    VersionConflict.unless(before.version, query.version)
     rules.ensure_deletable(before)
     store.delete(before, ctx.user.actor())
     return Response(body="", status_code=204)

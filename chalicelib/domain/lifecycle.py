@@ -428,8 +428,7 @@ def decide(
     if user.role not in rule.roles:
         raise Forbidden("event_role", type=command.type, roles=sorted(r.value for r in rule.roles))
     _check_actor(command.type, appeal, user)
-    if command.version != appeal.version:
-        raise VersionConflict("stale_version", given=command.version)
+    VersionConflict.unless(appeal.version, command.version)
     if appeal.status not in rule.statuses:
         raise InvalidTransition("event_not_allowed", type=command.type, status=appeal.status.value)
     blocked = _blocked(command.type, appeal, user, now)

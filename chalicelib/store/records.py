@@ -82,8 +82,7 @@ def replace(
     A stale version is a :class:`VersionConflict` and writes nothing. Returns the new record.
     ``action`` names the change in the audit trail (``update``, ``withdraw`` …).
     """
-    if current["version"] != expected_version:
-        raise VersionConflict("stale_version", given=expected_version)
+    VersionConflict.unless(current["version"], expected_version)
     changed = {k: v for k, v in changes.items() if current.get(k) != v}
     at = clock.iso(clock.now())
     record = {**current, **changes, "version": expected_version + 1, "updated_at": at}
