@@ -26,7 +26,13 @@ from chalicelib.domain.applications import (
 from chalicelib.domain.codes import Role
 from chalicelib.domain.models import Enterprise, Strict
 from chalicelib.domain.policies import Policy, ensure_changeable, match
-from chalicelib.domain.windows import Window, WindowSet, check_window, window_state
+from chalicelib.domain.windows import (
+    Window,
+    WindowSet,
+    check_window,
+    reviewer_name,
+    window_state,
+)
 from chalicelib.errors import (
     FieldError,
     Forbidden,
@@ -44,7 +50,6 @@ from chalicelib.store.departments import departments
 api = Api(__name__, "applications")
 ATTACHMENTS = uploads.PURPOSES["application_attachment"]
 UploadId = Annotated[str, Field(pattern=uploads.UPLOAD_ID_PATTERN)]
-CENTRE_NAME = "县企业服务中心"
 
 
 # --- the window, on the policy --------------------------------------------------------------
@@ -65,10 +70,10 @@ def set_window(ctx: Ctx, policy_id: str, body: WindowSet) -> Policy:
     centre). Under the policy's version; audited with the policy. Applications already
     made keep the materials and reviewer they were made with."""
     check_window(body)
-    reviewer_name = CENTRE_NAME
+    department_name = None
     if body.reviewer_department_id:
         try:
-            reviewer_name = str(departments.get(body.reviewer_department_id)["name"])
+            department_name = str(departments.get(body.reviewer_department_id)["name"])
         except NotFound:
             raise ValidationFailed.one("reviewer_department_id", "department_unknown") from None
     before = policy_store.get(policy_id)
@@ -79,7 +84,7 @@ def set_window(ctx: Ctx, policy_id: str, body: WindowSet) -> Policy:
         closes_at=clock.iso(body.closes_at),
         materials=body.materials,
         reviewer_department_id=body.reviewer_department_id,
-        reviewer_name=reviewer_name,
+        reviewer_name=reviewer_name(department_name),
         instructions=body.instructions,
     )
     after = before.model_copy(update={"application": window, "updated_at": clock.iso(clock.now())})

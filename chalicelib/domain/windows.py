@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, Field
 
 from chalicelib.clock import iso
+from chalicelib.domain.codes import LABELS_ZH, Role
 from chalicelib.domain.models import Strict, Timestamp
 from chalicelib.errors import FieldError, ValidationFailed
 
@@ -84,3 +85,8 @@ def period_state(
 
 def _instant(timestamp: str) -> datetime:
     return datetime.fromisoformat(timestamp)
+
+
+def reviewer_name(department_name: str | None) -> str:
+    """Who reviews, in words: the reviewing department, or else the service centre."""
+    return department_name or LABELS_ZH[Role.ADMIN]

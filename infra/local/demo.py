@@ -10,10 +10,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.domain.codes import Role
+from chalicelib.domain.codes import LABELS_ZH, Role
 from chalicelib.domain.models import Actor
 from chalicelib.domain.policies import Conditions, Interpretation, Policy, summary
-from chalicelib.domain.windows import Material, Window
+from chalicelib.domain.windows import Material, Window, reviewer_name
+from chalicelib.store.departments import departments
 
 SEEDER = Actor(username="seed", role=Role.ADMIN, display_name="演示数据")
 
@@ -165,7 +166,9 @@ def _policy(spec: dict[str, Any]) -> Policy:
             closes_at=clock.iso(now + timedelta(days=w["days"])),
             materials=[Material(id=i, name=n, required=r) for i, n, r in w["materials"]],
             reviewer_department_id=w["reviewer"],
-            reviewer_name="县人力资源和社会保障局" if w["reviewer"] else "县企业服务中心",
+            reviewer_name=reviewer_name(
+                str(departments.get(w["reviewer"])["name"]) if w["reviewer"] else None
+            ),
             instructions="请如实填写并上传材料,原件在审核时备查。",
         )
     interpretations = []
@@ -176,7 +179,7 @@ def _policy(spec: dict[str, Any]) -> Policy:
                 id=f"I-{spec['id'][-4:].lower()}",
                 title=title,
                 body=body,
-                author="县企业服务中心",
+                author=LABELS_ZH[Role.ADMIN],
                 published_at=at,
                 published_by=SEEDER,
             )

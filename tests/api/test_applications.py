@@ -299,7 +299,7 @@ def test_who_may_read_review_and_withdraw(api):
 def test_the_enterprise_withdraws_before_review_and_may_apply_again(api):
     p = policy_with_window(api, reviewer=None, title="撤回后重新申报")
     a = apply(api, p, user="ent-xinghai").data
-    assert a["reviewer_department_id"] is None and a["reviewer_name"] == "县企业服务中心"
+    assert a["reviewer_department_id"] is None and a["reviewer_name"] == "县民营企业服务中心"
     queue = api.call("GET", "/api/v1/applications?scope=queue", as_user="admin").data
     assert a["id"] in [x["id"] for x in queue["items"]]
     r = step(api, a, "withdraw", "ent-xinghai")

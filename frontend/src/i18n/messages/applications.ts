@@ -102,7 +102,7 @@ export default {
       open: '待办',
       all: '全部',
       reviewer: '审核队列',
-      centre: '县企业服务中心',
+      centre: '县民营企业服务中心',
       empty: '暂无待审核的申报',
     },
     editor: {
@@ -112,7 +112,7 @@ export default {
       opensAt: '开始时间(北京时间)',
       closesAt: '截止时间(北京时间)',
       reviewer: '审核部门',
-      centre: '县企业服务中心(不指定部门)',
+      centre: '县民营企业服务中心(不指定部门)',
       instructions: '申报说明',
       materials: '申报材料',
       materialName: '材料名称',
