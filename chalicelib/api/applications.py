@@ -6,7 +6,6 @@ should hear of it. Rules: ``domain/applications.py``; words: ``docs/applications
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
@@ -18,25 +17,20 @@ from chalicelib.domain import uploads
 from chalicelib.domain.applications import (
     Application,
     ApplicationForm,
-    Eligibility,
     MaterialFiles,
-    Status,
-    Step,
 )
 from chalicelib.domain.codes import Role
 from chalicelib.domain.models import Enterprise, Strict
-from chalicelib.domain.policies import Policy, ensure_changeable, match
+from chalicelib.domain.policies import Policy, ensure_changeable
 from chalicelib.domain.windows import (
     Window,
     WindowSet,
     check_window,
     reviewer_name,
-    window_state,
 )
 from chalicelib.errors import (
     FieldError,
     Forbidden,
-    InvalidTransition,
     NotFound,
     ValidationFailed,
     VersionConflict,
@@ -140,41 +134,19 @@ def _response(a: Application, ctx: Ctx) -> ApplicationResponse:
 
 
 def _open_policy(policy_id: str) -> tuple[Policy, Window]:
-    """The published policy and its window, open now; otherwise 404 or 409 saying why."""
+    """The policy applied to and its window, open now (``rules.open_window``)."""
     try:
         policy = policy_store.get(policy_id)
     except NotFound:
         raise ValidationFailed.one("policy_id", "policy_not_found", id=policy_id[:64]) from None
-    if policy.status == "draft":  # does not exist outside the service centre
-        raise ValidationFailed.one("policy_id", "policy_not_found", id=policy_id[:64])
-    ensure_changeable(policy)  # withdrawn: takes no more applications (409)
-    window = policy.application
-    if window is None:
-        raise InvalidTransition("application_no_window", id=policy_id)
-    state = window_state(window, clock.now())
-    if state == "not_open":
-        raise InvalidTransition("application_window_not_open", opens_at=_minute(window.opens_at))
-    if state == "closed":
-        raise InvalidTransition("application_window_closed", closes_at=_minute(window.closes_at))
-    return policy, window
-
-
-def _minute(stamp: str) -> str:
-    """A time as a person reads it in a message: Beijing, to the minute."""
-    return f"{clock.to_beijing(datetime.fromisoformat(stamp)):%Y-%m-%d %H:%M}"
+    return policy, rules.open_window(policy, clock.now())
 
 
 def _materials(window: Window, given: list[MaterialGiven], username: str) -> list[MaterialFiles]:
     """The materials given, checked against the window and each file in the bucket: one
     400 naming every field with a problem."""
-    errors: list[FieldError] = []
-    seen: set[str] = set()
-    for i, m in enumerate(given):
-        if m.material_id in seen:
-            errors.append(FieldError(f"materials.{i}.material_id", "material_duplicate"))
-        seen.add(m.material_id)
     ids = [m.material_id for m in given]
-    errors += [FieldError(f, c) for f, c in rules.missing_materials(window, ids)]
+    errors = [FieldError(f, c) for f, c in rules.material_problems(window, ids)]
     names = {m.id: m.name for m in window.materials}
     out = []
     for i, m in enumerate(given):
@@ -218,27 +190,16 @@ def apply(ctx: Ctx, body: ApplicationCreate) -> Created:
     policy, window = _open_policy(body.policy_id)
     materials = _materials(window, body.materials, ctx.user.username)
     enterprise = Enterprise.model_validate(enterprise_store.get(uscc))
-    found = match(policy.conditions, enterprise)
     now = clock.now()
-    at = clock.iso(now)
-    a = Application(
-        id=f"SB-{clock.to_beijing(now):%Y%m%d}-{secrets.token_hex(3)}",
-        policy_id=policy.id,
-        policy_title=policy.title,
-        uscc=uscc,
-        enterprise_name=enterprise.name,
-        form=body.form,
-        materials=materials,
-        eligibility=Eligibility(matched=found.matched, reasons=found.reasons + found.failed),
-        reviewer_department_id=window.reviewer_department_id,
-        reviewer_name=window.reviewer_name,
-        status=Status.SUBMITTED,
-        history=[Step(status=Status.SUBMITTED, at=at, by=ctx.user.actor())],
-        submitted_at=at,
-        filed_by=ctx.user.username,
-        version=1,
-        created_at=at,
-        updated_at=at,
+    a = rules.new_application(
+        f"SB-{clock.to_beijing(now):%Y%m%d}-{secrets.token_hex(3)}",
+        policy,
+        window,
+        enterprise,
+        body.form,
+        materials,
+        ctx.user,
+        now,
     )
     created = store.create(a, ctx.user.actor())
     return Created(_response(created, ctx), f"/api/v1/applications/{created.id}")
@@ -285,14 +246,7 @@ def list_applications(ctx: Ctx, query: ApplicationQuery) -> ApplicationPage:
             raise ValidationFailed.one("scope", "scope_not_for_role")
         items, nxt = store.page_of_enterprise(user.enterprise_uscc, query.limit, query.cursor)
     else:
-        if user.role == Role.DEPARTMENT and user.department_id:
-            if query.reviewer not in (None, user.department_id):
-                raise Forbidden("application_not_yours", action="queue")
-            reviewer = user.department_id
-        elif user.role == Role.ADMIN:
-            reviewer = query.reviewer or rules.CENTRE
-        else:
-            raise ValidationFailed.one("scope", "scope_not_for_role")
+        reviewer = rules.queue_of(user, query.reviewer)
         items, nxt = store.page_of_queue(
             reviewer, query.status == "open", query.limit, query.cursor
         )

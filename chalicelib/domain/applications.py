@@ -14,13 +14,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from chalicelib.clock import iso
+from chalicelib.clock import BEIJING, iso
 from chalicelib.domain.codes import Role
-from chalicelib.domain.models import Actor, Name, Phone, Strict, Timestamp, User
+from chalicelib.domain.models import Actor, Enterprise, Name, Phone, Strict, Timestamp, User
 from chalicelib.domain.notifications import ADMINS
-from chalicelib.domain.policies import Reason
-from chalicelib.domain.uploads import Attachment
-from chalicelib.domain.windows import Window
+from chalicelib.domain.policies import Policy, Reason, ensure_changeable, match
+from chalicelib.domain.uploads import Attachment, duplicates
+from chalicelib.domain.windows import Window, window_state
 from chalicelib.errors import Forbidden, InvalidTransition, ValidationFailed
 
 #: Files an application may carry for each material.
@@ -105,6 +105,13 @@ class Application(BaseModel):
     updated_at: Timestamp
 
 
+def material_problems(window: Window, given: list[str]) -> list[tuple[str, str]]:
+    """Every problem of the materials given: each named again (by its place), and
+    :func:`missing_materials`."""
+    again = [(f"materials.{i}.material_id", "material_duplicate") for i in duplicates(given)]
+    return again + missing_materials(window, given)
+
+
 def missing_materials(window: Window, given: list[str]) -> list[tuple[str, str]]:
     """``(field, code)`` for each problem of the materials given (their ids, in the
     request's order, each with files): a material the window did not ask for, named by its
@@ -118,6 +125,76 @@ def missing_materials(window: Window, given: list[str]) -> list[tuple[str, str]]
         if m.required and m.id not in given:
             problems.append((f"materials.{m.id}", "material_required"))
     return problems
+
+
+def new_application(
+    application_id: str,
+    policy: Policy,
+    window: Window,
+    enterprise: Enterprise,
+    form: ApplicationForm,
+    materials: list[MaterialFiles],
+    user: User,
+    now: datetime,
+) -> Application:
+    """An application as submitted: to the window's reviewer, with how the enterprise meets
+    the policy's conditions kept for the review (applying is not refused for one not met)."""
+    at = iso(now)
+    found = match(policy.conditions, enterprise)
+    return Application(
+        id=application_id,
+        policy_id=policy.id,
+        policy_title=policy.title,
+        uscc=enterprise.uscc,
+        enterprise_name=enterprise.name,
+        form=form,
+        materials=materials,
+        eligibility=Eligibility(matched=found.matched, reasons=found.reasons + found.failed),
+        reviewer_department_id=window.reviewer_department_id,
+        reviewer_name=window.reviewer_name,
+        status=Status.SUBMITTED,
+        history=[Step(status=Status.SUBMITTED, at=at, by=user.actor())],
+        submitted_at=at,
+        filed_by=user.username,
+        version=1,
+        created_at=at,
+        updated_at=at,
+    )
+
+
+def open_window(policy: Policy, now: datetime) -> Window:
+    """The window of a policy an enterprise applies to, open at ``now``: a draft does not
+    exist for it (400 naming ``policy_id``); a withdrawn policy takes nothing more, nor one
+    without a window, before its window opens or from the moment it closes (409)."""
+    if policy.status == "draft":
+        raise ValidationFailed.one("policy_id", "policy_not_found", id=policy.id)
+    ensure_changeable(policy)
+    window = policy.application
+    if window is None:
+        raise InvalidTransition("application_no_window", id=policy.id)
+    state = window_state(window, now)
+    if state == "not_open":
+        raise InvalidTransition("application_window_not_open", opens_at=_minute(window.opens_at))
+    if state == "closed":
+        raise InvalidTransition("application_window_closed", closes_at=_minute(window.closes_at))
+    return window
+
+
+def _minute(stamp: str) -> str:
+    """A time as a person reads it in a message: Beijing, to the minute."""
+    return f"{datetime.fromisoformat(stamp).astimezone(BEIJING):%Y-%m-%d %H:%M}"
+
+
+def queue_of(user: User, requested: str | None) -> str:
+    """The review queue ``user`` reads: a department its own (another's is 403); the service
+    centre its own or any department's; nobody else has one (400 naming ``scope``)."""
+    if user.role == Role.DEPARTMENT and user.department_id:
+        if requested not in (None, user.department_id):
+            raise Forbidden("application_not_yours", action="queue")
+        return user.department_id
+    if user.role == Role.ADMIN:
+        return requested or CENTRE
+    raise ValidationFailed.one("scope", "scope_not_for_role")
 
 
 def reviewer_key(department_id: str | None) -> str:

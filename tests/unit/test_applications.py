@@ -17,6 +17,7 @@ from chalicelib.domain.applications import (
     Step,
     allowed_actions,
     audiences,
+    material_problems,
     missing_materials,
     move,
 )
@@ -108,6 +109,10 @@ def test_missing_and_unknown_materials():
     # named by its place in the request, a material named twice included
     assert missing_materials(WINDOW, ["plan", "plan", "photo", "license"]) == [
         ("materials.2.material_id", "material_unknown")
+    ]
+    assert material_problems(WINDOW, ["plan", "plan", "photo", "license"]) == [
+        ("materials.1.material_id", "material_duplicate"),
+        ("materials.2.material_id", "material_unknown"),
     ]
 
 
