@@ -122,10 +122,6 @@ export function sameFilters(a: ProductFilters, b: ProductFilters): boolean {
   return a.amount.trim() === b.amount.trim() && a.term_months.trim() === b.term_months.trim() && a.bank.trim() === b.bank.trim()
 }
 
-export function isFiltered(f: ProductFilters): boolean {
-  return !sameFilters(f, NO_FILTERS)
-}
-
 // ---- words -------------------------------------------------------------------------------------
 
 const num = (x: number) => String(Number(x))

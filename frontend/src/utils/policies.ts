@@ -102,10 +102,6 @@ export function sameFilters(a: CatalogueFilters, b: CatalogueFilters): boolean {
   )
 }
 
-export function isFiltered(f: CatalogueFilters): boolean {
-  return !sameFilters(f, NO_FILTERS)
-}
-
 // ---- words -------------------------------------------------------------------------------
 
 interface RangeLike {
