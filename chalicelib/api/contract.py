@@ -89,6 +89,8 @@ class Operation:
     status: int
     roles: frozenset[Role] | None
     public: bool
+    #: a public route that also reads a token when one is sent (a bad one is 401)
+    optional_auth: bool = False
     description: str = ""
     errors: tuple[int, ...] = ()
     headers: tuple[tuple[str, bool, str], ...] = ()
@@ -158,6 +160,7 @@ class Api:
         status: int = 200,
         roles: Iterable[Role] | None = None,
         public: bool = False,
+        optional_auth: bool = False,
         description: str = "",
         errors: tuple[int, ...] = (),
         headers: tuple[tuple[str, bool, str], ...] = (),
@@ -179,6 +182,7 @@ class Api:
                     status=status,
                     roles=allowed,
                     public=public,
+                    optional_auth=optional_auth,
                     description=description or (fn.__doc__ or "").strip(),
                     errors=errors,
                     headers=headers,
@@ -197,7 +201,7 @@ class Api:
                     request_id=(req.context or {}).get("correlationId"),
                 )
                 try:
-                    if not public:
+                    if not public or (optional_auth and hdrs.get("authorization")):
                         ctx.principal = tokens.authenticate(hdrs.get("authorization"))
                         if allowed is not None and ctx.principal.role not in allowed:
                             raise Forbidden("role_required", roles=sorted(r.value for r in allowed))

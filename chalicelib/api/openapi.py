@@ -115,6 +115,8 @@ def build(include_local: bool) -> dict[str, Any]:
         if not op.public:
             codes |= {401, 403}
             operation["security"] = [{"bearer": []}]
+        elif op.optional_auth:  # anyone; a token, when sent, is read
+            operation["security"] = [{}, {"bearer": []}]
         else:
             operation["security"] = []
         if op.request is not None or op.query is not None:

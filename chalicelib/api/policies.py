@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from chalicelib import clock
 from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
 from chalicelib.api.schemas import PatchBody
-from chalicelib.auth import tokens
 from chalicelib.domain import policies as rules
 from chalicelib.domain import uploads
 from chalicelib.domain.codes import LABELS_ZH, Industry, Role, SizeClass
@@ -174,6 +173,7 @@ def get_policy(ctx: Ctx, policy_id: str) -> Policy:
     summary="下载政策附件(公开,短时有效链接)",
     response=uploads.AttachmentLink,
     public=True,
+    optional_auth=True,
     errors=(401, 404),
 )
 def policy_attachment(ctx: Ctx, policy_id: str, attachment_id: str) -> uploads.AttachmentLink:
@@ -181,11 +181,9 @@ def policy_attachment(ctx: Ctx, policy_id: str, attachment_id: str) -> uploads.A
     signing in, when the policy is public (published or withdrawn); a draft's only for an
     admin's token (a token, when sent, is verified). Anyone else: 404, as for the policy."""
     p = store.get(policy_id)
-    if not rules.is_public(p):
-        header = ctx.headers.get("authorization")
-        caller = tokens.authenticate(header) if header else None
-        if caller is None or caller.role not in ADMINS:
-            raise NotFound("policy_not_found", id=policy_id)
+    admin = ctx.principal is not None and ctx.principal.role in ADMINS
+    if not (rules.is_public(p) or admin):
+        raise NotFound("policy_not_found", id=policy_id)
     return upload_store.link(ATTACHMENTS, rules.attachment(p, attachment_id))
 
 
