@@ -96,16 +96,31 @@ def stored(key: str) -> tuple[str, int] | None:
     return str(head.get("ContentType") or ""), int(head["ContentLength"])
 
 
-def head(key: str) -> bytes:
-    """The object's first bytes (``rules.HEAD_BYTES``), read with a ranged GET."""
-    resp = files.client().get_object(
-        Bucket=_bucket(), Key=key, Range=f"bytes=0-{rules.HEAD_BYTES - 1}"
-    )
+def first_bytes(key: str) -> tuple[str, int, bytes] | None:
+    """``(content type, size, first bytes)`` of the object at ``key`` in one ranged GET (the
+    first ``rules.HEAD_BYTES``), or ``None`` when there is none."""
+    from botocore.exceptions import ClientError
+
+    try:
+        resp = files.client().get_object(
+            Bucket=_bucket(), Key=key, Range=f"bytes=0-{rules.HEAD_BYTES - 1}"
+        )
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code")
+        if code in ("404", "403", "NoSuchKey", "NotFound"):
+            return None
+        if code == "InvalidRange":  # an empty object has no first byte
+            return "", 0, b""
+        raise
     body = resp["Body"]
     try:
-        return bytes(body.read())
+        data = bytes(body.read())
     finally:
         body.close()
+    # "bytes 0-8191/482133": the object's whole size follows the slash
+    whole = str(resp.get("ContentRange") or "").rpartition("/")[2]
+    size = int(whole) if whole.isdigit() else int(resp["ContentLength"])
+    return str(resp.get("ContentType") or ""), size, data
 
 
 def download(key: str, into: IO[bytes]) -> int:
@@ -128,9 +143,12 @@ def attach(
     kept: list[rules.Attachment] = []
     for i in rules.duplicates(upload_ids):
         errors.append(FieldError(f"{field}.{i}", "attachment_duplicate"))
+    asked = [keys.upload(u) for u in dict.fromkeys(upload_ids) if rules.is_id(u)]
+    found = db.batch_get(asked) if asked else {}
     for i, upload_id in enumerate(upload_ids):
         where = f"{field}.{i}"
-        item = db.get(keys.upload(upload_id)) if rules.is_id(upload_id) else None
+        key_of = keys.upload(upload_id)
+        item = found.get((key_of["pk"], key_of["sk"]))
         created_by = (item or {}).get("created_by") or {}
         if item is None or created_by.get("username") != username:
             # another's upload does not exist for the caller
@@ -139,13 +157,14 @@ def attach(
         if item.get("purpose") != purpose.name:
             errors.append(FieldError(where, "upload_purpose", {"purpose": purpose.name}))
             continue
-        key = rules.object_key(purpose, upload_id, str(item["filename"]))
-        found = stored(key)
-        if found is None:
+        stored_object = first_bytes(rules.object_key(purpose, upload_id, str(item["filename"])))
+        if stored_object is None:
             errors.append(FieldError(where, "upload_not_found"))
             continue
-        problem = rules.check_stored(purpose, str(item["content_type"]), int(item["size"]), *found)
-        problem = problem or rules.check_content(str(item["content_type"]), head(key))
+        stored_type, stored_size, head = stored_object
+        declared = str(item["content_type"])
+        problem = rules.check_stored(purpose, declared, int(item["size"]), stored_type, stored_size)
+        problem = problem or rules.check_content(declared, head)
         if problem is not None:
             errors.append(FieldError(where, problem.code, dict(problem.params)))
             continue
