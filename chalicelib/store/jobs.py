@@ -3,12 +3,13 @@ the county's register. One item per job with its status, progress and counts; a 
 page by page and checkpoints after each (the cursor it reached and its counts), so a message
 received again after a failure goes on from there, and two receives never both advance it.
 
-Keys (docs/data-model.md): ``JOB#{id}``; gsi1 ``JOBS#{kind}``, ``{created_at}#{id}``.
+Keys (docs/data-model.md): ``JOB#{id}``; gsi1 ``JOBS#{kind}``, ``{created_at}#{ns}#{id}``.
 """
 
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import datetime
 from typing import Any
 
@@ -31,7 +32,8 @@ def new_item(
     return {
         **_key(job_id),
         "gsi1pk": f"JOBS#{kind}",
-        "gsi1sk": f"{at}#{job_id}",
+        # the business time, then the real write time: newest first even within a second
+        "gsi1sk": f"{at}#{time.time_ns():020d}#{job_id}",
         "item_type": "job",
         "id": job_id,
         "kind": kind,

@@ -13,6 +13,7 @@ gsi1 ``NOTICES`` newest first.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,7 +57,8 @@ def create(
     item = {
         **_key(report_id),
         "gsi1pk": LIST,
-        "gsi1sk": f"{at}#{report_id}",
+        # the business time, then the real write time: newest first even within a second
+        "gsi1sk": f"{at}#{time.time_ns():020d}#{report_id}",
         "item_type": "report",
         "id": report_id,
         "status": "queued",
