@@ -29,8 +29,10 @@ def free_port() -> int:
 class Stack:
     """One local stack process on a data folder; can be killed and started again."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
+        #: settings for this stack's process beyond PORT and DATA_DIR (e.g. a short sweep)
+        self.env = dict(env or {})
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.tokens: dict[str, str] = {}
@@ -45,6 +47,7 @@ class Stack:
         env.update(
             {"PORT": str(self.port), "DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1"}
         )
+        env.update(self.env)
         log = open(self.data_dir.parent / f"stack-{self.port}.log", "ab")  # noqa: SIM115
         began = time.perf_counter()
         self.proc = subprocess.Popen(
