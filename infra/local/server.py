@@ -228,51 +228,23 @@ def _server_class() -> Any:
     return Server
 
 
-def _rate_seconds(expression: Any) -> float:
-    """Seconds between runs of a Chalice ``Rate`` (cron schedules run daily here)."""
-    value = getattr(expression, "value", None)
-    unit = str(getattr(expression, "unit", "")).lower()
-    if value is None:
-        return 86400.0
-    return float(value) * {"minutes": 60, "hours": 3600, "days": 86400}.get(unit, 60)
-
-
 def _background_workers(stop: threading.Event) -> list[threading.Thread]:
-    """As in AWS: a scheduler thread per ``@app.schedule`` function, a poller thread per
-    ``@app.on_sqs_message`` handler feeding it batches from its queue."""
+    """As in AWS: every ``@app.schedule`` function on its rate or cron expression (cron on
+    the business clock), every ``@app.on_sqs_message`` handler fed from its queue
+    (``infra/local/scheduler.py``)."""
     import app as app_module
+    from chalicelib import clock
     from chalicelib.jobs import runner
-    from chalicelib.logs import logger
+    from infra.local import scheduler
 
-    threads = []
-    for source in app_module.app.event_sources:
-        function = getattr(app_module, source.handler_string.rsplit(".", 1)[-1])
-        if hasattr(source, "queue"):
-            queue = source.queue  # app.py read its name from the environment set above
-
-            def poll(fn: Any = function, name: str = queue) -> None:
-                while not stop.is_set():
-                    try:
-                        runner.poll_once(name, lambda event: fn(event, None), wait_seconds=1)
-                    except Exception:  # keep polling; the error is in the log
-                        logger.exception("local poller", extra={"queue": name})
-                        stop.wait(1)
-
-            threads.append(threading.Thread(target=poll, name=f"poll-{source.name}", daemon=True))
-        else:
-            period = _rate_seconds(getattr(source, "schedule_expression", None))
-
-            def tick(fn: Any = function, every: float = period, name: str = source.name) -> None:
-                while not stop.wait(every):
-                    try:
-                        fn({"source": "aws.events", "detail-type": "Scheduled Event"}, None)
-                    except Exception:
-                        logger.exception("local scheduler", extra={"job": name})
-
-            threads.append(threading.Thread(target=tick, name=f"cron-{source.name}", daemon=True))
-    for thread in threads:
-        thread.start()
-    return threads
+    override = float(os.environ.get("XQT_LOCAL_RATE_SECONDS") or 0) or None
+    return scheduler.start(
+        app_module,
+        stop,
+        clock.now,
+        lambda queue, handler: runner.poll_once(queue, handler, wait_seconds=1),
+        rate_override=override,
+    )
 
 
 def main() -> int:
