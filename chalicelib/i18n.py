@@ -451,6 +451,18 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "请求体 {size} 字节,上限 1 MiB",
         "en": "The body is {size} bytes; the limit is 1 MiB",
     },
+    "bad_request": {"zh": "请求格式有误", "en": "Bad request"},
+    "uri_too_long": {"zh": "请求地址过长", "en": "URI too long"},
+    "headers_too_large": {"zh": "请求头过大", "en": "Request header fields too large"},
+    "method_not_implemented": {"zh": "不支持该请求方法", "en": "Method not supported"},
+    "http_version_not_supported": {
+        "zh": "不支持该 HTTP 版本",
+        "en": "HTTP version not supported",
+    },
+    "content_length_invalid": {
+        "zh": "Content-Length 请求头不是有效的字节数",
+        "en": "The Content-Length header is not a byte count",
+    },
     "fields_invalid": {"zh": "{count} 个字段有误", "en": "{count} field(s) invalid"},
     # field error codes (errors[].code)
     "invalid_json": {"zh": "不是有效的 JSON:{error}", "en": "Not valid JSON: {error}"},

@@ -25,6 +25,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist"
@@ -112,20 +113,54 @@ def _handler_class(csp: str) -> type:
 
     from chalicelib import i18n
     from chalicelib.api.problems import CONTENT_TYPE, problem_body
-    from chalicelib.errors import NotFound, PayloadTooLarge
+    from chalicelib.domain.privacy import mask_phones_in_text
+    from chalicelib.errors import HttpRefusal, NotFound, PayloadTooLarge
 
     class Handler(ChaliceRequestHandler):
         """``/api/*`` to Chalice; the rest from the built SPA, with its index as fallback."""
 
         def _problem(self, exc: Any) -> None:
-            lang = i18n.language(self.headers.get("accept-language"))
+            headers = getattr(self, "headers", None)  # none yet when the request line failed
+            lang = i18n.language(headers.get("accept-language") if headers else None)
             body = problem_body(exc, lang).model_dump(mode="json", exclude_none=True)
             payload = json.dumps(body, ensure_ascii=False).encode()
             self.send_response(exc.status)
             self.send_header("Content-Type", CONTENT_TYPE)
             self.send_header("Content-Length", str(len(payload)))
+            self.send_header("X-Content-Type-Options", "nosniff")
+            if exc.status >= 400 and exc.status != 404:
+                self.send_header("Connection", "close")
+                self.close_connection = True
             self.end_headers()
-            self.wfile.write(payload)
+            if getattr(self, "command", "") != "HEAD":
+                self.wfile.write(payload)
+
+        def send_error(self, code: int, message: str | None = None, explain: Any = None) -> None:
+            """http.server's own refusals (an unknown method, a request line or header
+            over its limits, a malformed request) as problem+json, not its HTML page."""
+            self.log_error("code %d, message %s", code, message)
+            if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+                # a request line too broken to name its version: answer with a status line
+                # and headers all the same (HTTP/0.9 would get the bare body)
+                self.request_version = "HTTP/1.0"
+            self._problem(HttpRefusal(int(code)))
+
+        def log_message(self, format: str, *args: Any) -> None:
+            # the access log shows the request line: phone numbers in a query are masked
+            line = unquote(format % args)
+            sys.stderr.write(
+                f"{self.address_string()} - - [{self.log_date_time_string()}] "
+                f"{mask_phones_in_text(line)}\n"
+            )
+
+        def _content_length(self) -> int | None:
+            """The declared body size; ``None`` (answered 400) when it is not a count."""
+            declared = self.headers.get_all("content-length") or []
+            if not declared:
+                return 0
+            if len(set(declared)) > 1 or not declared[0].strip().isdigit():
+                return None
+            return int(declared[0])
 
         def _generic_handle(self) -> None:
             if not self.path.isascii():  # type: ignore[has-type]
@@ -134,10 +169,13 @@ def _handler_class(csp: str) -> type:
                 with contextlib.suppress(UnicodeError):
                     self.path = self.path.encode("latin-1").decode("utf-8")  # type: ignore[has-type]
             path = self.path.split("?", 1)[0]
+            length = self._content_length()
+            if length is None:
+                self._problem(HttpRefusal(400, "content_length_invalid"))
+                return
             if not path.startswith("/api/"):
                 self._static(path)
                 return
-            length = int(self.headers.get("content-length") or 0)
             if length > MAX_BODY_BYTES:
                 # Refused without parsing. A moderately large body is drained so the client
                 # reads the 413 instead of a reset connection; a huge one is not read at all.

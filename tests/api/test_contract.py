@@ -124,6 +124,16 @@ def test_every_problem_code_of_the_contract_has_messages():
         assert i18n.message(code, "zh") != i18n.message(code, "en")
 
 
+def test_every_refusal_of_the_http_server_has_its_code_and_messages():
+    from chalicelib import i18n
+    from chalicelib.errors import HttpRefusal
+
+    for status, code in HttpRefusal.CODES.items():
+        assert HttpRefusal(status).code == code and HttpRefusal(status).status == status
+        assert code in i18n.MESSAGES
+        assert i18n.message(code, "zh") != i18n.message(code, "en")
+
+
 def test_problem_carries_the_request_id(api):
     r = api.call("GET", "/api/v1/departments", headers={"X-Request-Id": "trace-7"})
     assert r.status_code == 401 and r.data["request_id"] == "trace-7"
