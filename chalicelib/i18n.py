@@ -437,6 +437,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "department_not_found": {"zh": "部门 {id} 不存在", "en": "Department {id} not found"},
     "user_not_found": {"zh": "用户 {username} 不存在", "en": "User {username} not found"},
     "route_not_found": {"zh": "接口不存在:{path}", "en": "No such endpoint: {path}"},
+    "local_issuer_off": {
+        "zh": "本地签发已关闭:令牌由 {issuer} 签发",
+        "en": "The local issuer is off: tokens come from {issuer}",
+    },
     "enterprise_exists": {
         "zh": "统一社会信用代码 {uscc} 已登记",
         "en": "Credit code {uscc} is already registered",

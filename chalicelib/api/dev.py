@@ -99,8 +99,12 @@ def dev_users(ctx: Ctx) -> DevUsers:
 def dev_token(ctx: Ctx, body: TokenRequest) -> Token:
     """A JWT from the local issuer for a seeded user; ``ttl_seconds`` and ``audience`` let
     tests prove expired and foreign tokens are refused."""
-    user = user_store.by_username(body.username)
     cfg = settings()
+    # off when the local stack trusts another issuer (infra/local/server.py): its tokens
+    # would be refused anyway
+    if not (cfg.local_issuer_key_file and cfg.auth_jwks_file):
+        raise NotFound("local_issuer_off", issuer=cfg.auth_issuer)
+    user = user_store.by_username(body.username)
     token = local_issuer.sign(
         cfg.local_issuer_key_file,
         cfg.auth_jwks_file,

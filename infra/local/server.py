@@ -33,12 +33,30 @@ MAX_BODY_BYTES = 1024 * 1024
 RESOURCE_PREFIX = "xqt-local"
 
 
+_EXTERNAL_ISSUER = ("XQT_AUTH_ISSUER", "XQT_AUTH_AUDIENCE", "XQT_AUTH_JWKS_URL")
+
+
 def _environment(data_dir: Path, endpoint: str) -> None:
-    """Point boto3 and the app at the local stack (before the app is imported)."""
+    """Point boto3 and the app at the local stack (before the app is imported). Tokens come
+    from the local issuer, or from another OpenID issuer when the environment names one
+    (``XQT_AUTH_ISSUER``, ``XQT_AUTH_AUDIENCE``, ``XQT_AUTH_JWKS_URL``; see README.md,
+    "Identity"): then the dev token route is off and the SPA signs in there."""
     from chalicelib.auth import local_issuer
     from infra.definitions import Names
 
-    private, jwks = local_issuer.ensure_keys(data_dir / "issuer")
+    if any(os.environ.get(name) for name in ("XQT_AUTH_ISSUER", "XQT_AUTH_JWKS_URL")):
+        missing = [name for name in _EXTERNAL_ISSUER if not os.environ.get(name)]
+        if missing:
+            raise SystemExit(f"another issuer needs {', '.join(missing)} too")
+        auth: dict[str, str] = {}  # the environment's own XQT_AUTH_* settings
+    else:
+        private, jwks = local_issuer.ensure_keys(data_dir / "issuer")
+        auth = {
+            "XQT_AUTH_ISSUER": local_issuer.ISSUER,
+            "XQT_AUTH_AUDIENCE": local_issuer.AUDIENCE,
+            "XQT_AUTH_JWKS_FILE": str(jwks),
+            "XQT_LOCAL_ISSUER_KEY_FILE": str(private),
+        }
     os.environ.update(
         {
             "AWS_ACCESS_KEY_ID": "local",
@@ -47,10 +65,7 @@ def _environment(data_dir: Path, endpoint: str) -> None:
             "AWS_REGION": "us-east-1",
             "AWS_ENDPOINT_URL": endpoint,
             "XQT_STAGE": "local",
-            "XQT_AUTH_ISSUER": local_issuer.ISSUER,
-            "XQT_AUTH_AUDIENCE": local_issuer.AUDIENCE,
-            "XQT_AUTH_JWKS_FILE": str(jwks),
-            "XQT_LOCAL_ISSUER_KEY_FILE": str(private),
+            **auth,
             # the sweep's CloudWatch metrics (EMF lines on stdout) mean nothing here
             "POWERTOOLS_METRICS_DISABLED": "true",
             **Names(RESOURCE_PREFIX).environment(),
@@ -59,6 +74,30 @@ def _environment(data_dir: Path, endpoint: str) -> None:
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     # the service centre's mailbox: the logging provider shows what it would be sent
     os.environ.setdefault("XQT_CENTRE_EMAIL", "centre@rudong.example.gov.cn")
+
+
+def spa_config() -> dict[str, Any] | None:
+    """The SPA's ``/config.json`` when the stack trusts another issuer: OpenID Connect there
+    (code + PKCE), the client being the audience and the token the API accepts the ID token
+    (or, with ``XQT_AUTH_AUDIENCE_CLAIM=client_id``, Cognito's access token). None with the
+    local issuer: the build's own file says ``dev``."""
+    if not os.environ.get("XQT_AUTH_JWKS_URL"):
+        return None
+    by_client = os.environ.get("XQT_AUTH_AUDIENCE_CLAIM") == "client_id"
+    return {
+        "auth": {
+            "mode": "oidc",
+            "authority": os.environ["XQT_AUTH_ISSUER"],
+            "client_id": os.environ["XQT_AUTH_AUDIENCE"],
+            "token": "access_token" if by_client else "id_token",
+        }
+    }
+
+
+def _site_file(target: Path) -> bytes:
+    """A built file's bytes; ``config.json`` is :func:`spa_config` when there is one."""
+    config = spa_config() if target == (DIST / "config.json").resolve() else None
+    return json.dumps(config).encode() if config else target.read_bytes()
 
 
 def _create_resources(endpoint: str) -> None:
@@ -78,11 +117,12 @@ def _create_resources(endpoint: str) -> None:
 def content_security_policy(uploads_origin: str) -> str:
     """The deployed site's policy (``infra/site.yaml``): no inline script anywhere; styles may
     be inline (Element Plus positions popups by style). Here the SPA connects to its own
-    origin and to the uploads bucket's, which is the moto server's (the deployed policy also
-    names the identity provider; the local issuer is the app itself)."""
+    origin, to the uploads bucket's, which is the moto server's, and to another issuer's
+    when one is set (discovery and the token endpoint; the local issuer is the app itself)."""
     from infra.definitions import content_security_policy as site_policy
 
-    return site_policy(Uploads=uploads_origin)
+    identity = _origin(os.environ["XQT_AUTH_ISSUER"]) if spa_config() else ""
+    return site_policy(Uploads=uploads_origin, IdentityOrigins=identity)
 
 
 def _origin(url: str) -> str:
@@ -207,7 +247,7 @@ def _handler_class(csp: str) -> type:
             if not target.is_file():
                 self._problem(NotFound("route_not_found", path=path))
                 return
-            data = target.read_bytes()
+            data = _site_file(target)
             ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             self.send_response(200)
             textual = ctype.startswith("text/") or ctype.endswith("javascript")
@@ -299,10 +339,9 @@ def main() -> int:
     moto.start()
     _environment(data_dir, moto.endpoint_url)
 
-    from chalicelib.auth import local_issuer
     from infra.local.seed import seed_once
 
-    seeded = seed_once(local_issuer.ISSUER)
+    seeded = seed_once(os.environ["XQT_AUTH_ISSUER"])  # the local issuer or the one given
     if seeded and os.environ.get("XQT_DEMO_CONTENT") == "1":  # make run; not the tests' stacks
         from infra.local.demo import seed_demo
 
