@@ -480,6 +480,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "missing": {"zh": "必填", "en": "Required"},
     "extra_forbidden": {"zh": "不支持该字段", "en": "Unknown field"},
+    "unknown_parameter": {"zh": "不支持该查询参数", "en": "Unknown query parameter"},
     "string_too_short": {
         "zh": "至少 {min_length} 个字符",
         "en": "At least {min_length} character(s)",

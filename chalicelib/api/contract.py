@@ -171,6 +171,19 @@ def _unstorable(data: Any) -> list[FieldError]:
     return errors
 
 
+def unknown_parameters(model: type[BaseModel] | None, params: dict[str, str]) -> None:
+    """A query parameter the route does not declare is a 400 naming it, never ignored
+    (a misspelt filter would otherwise return the unfiltered list as if it applied)."""
+    known = set()
+    for name, field in (model.model_fields if model is not None else {}).items():
+        known.add(name)
+        if field.alias:
+            known.add(field.alias)
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise ValidationFailed([FieldError(name, "unknown_parameter") for name in unknown])
+
+
 def validate(model: type[BaseModel], data: Any, prefix: tuple[str, ...] = ()) -> Any:
     """``model`` from data, or a 400 naming each invalid field. A model with a
     ``parse_request`` class method (a union chosen by a tag) parses the data itself."""
@@ -249,8 +262,10 @@ class Api:
                         if allowed is not None and ctx.principal.role not in allowed:
                             raise Forbidden("role_required", roles=sorted(r.value for r in allowed))
                     kwargs: dict[str, Any] = {}
+                    params = dict(req.query_params or {})
+                    unknown_parameters(query, params)
                     if query is not None:
-                        kwargs["query"] = validate(query, dict(req.query_params or {}))
+                        kwargs["query"] = validate(query, params)
                     if request is not None:
                         ctx.body_json = parse_json_body(_raw(req.raw_body))
                         kwargs["body"] = validate(request, ctx.body_json)

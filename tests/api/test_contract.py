@@ -184,3 +184,19 @@ def test_non_finite_numbers_are_invalid_json(api, constant):
     body = f'{{"amount": {constant}, "term_months": 12, "purpose": "x"}}'
     r = api.call("POST", "/api/v1/financing/needs", raw=body, as_user="ent-hengrun")
     assert r.status_code == 400 and r.data["errors"][0]["code"] == "invalid_json"
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/v1/appeals?stauts=closed", "stauts"),  # a misspelt filter: not the whole list
+        ("/api/v1/departments?limit=5&sort=name", "sort"),
+        ("/api/v1/health?verbose=1", "verbose"),  # a route without parameters
+    ],
+)
+def test_unknown_query_parameters_are_a_400_naming_them(api, path, name):
+    r = api.call("GET", path, as_user="admin")
+    assert r.status_code == 400, r.data
+    assert r.data["errors"] == [
+        {"field": name, "code": "unknown_parameter", "message": "不支持该查询参数"}
+    ]
