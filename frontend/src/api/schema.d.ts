@@ -425,7 +425,8 @@ export interface paths {
         };
         /**
          * 查找企业(信用代码或名称前缀)
-         * @description Enterprises in credit-code order, or those whose code or name starts with ``q``.
+         * @description Enterprises in credit-code order, or those whose code or name starts with ``q``
+         *         (contacts' phones masked for supervisors, ``138****5678``).
          */
         get: operations["list_enterprises"];
         put?: never;
@@ -449,7 +450,11 @@ export interface paths {
         };
         /**
          * 企业详情
-         * @description Staff read any enterprise; an enterprise user reads only its own (others are 404).
+         * @description Operators, commissioners, the service centre and supervisors read any enterprise; an
+         *         enterprise user reads only its own; a department user only an enterprise one of whose
+         *         appeals was transferred to its department (a part for it, open or done). Any other is a
+         *         404, as if it did not exist. Contacts' phones are masked (``138****5678``) for
+         *         departments and supervisors.
          */
         get: operations["get_enterprise"];
         put?: never;
@@ -1309,7 +1314,8 @@ export interface paths {
         };
         /**
          * 操作审计记录
-         * @description One record's changes (``entity_type`` + ``entity_id``), or a month's, newest first.
+         * @description One record's changes (``entity_type`` + ``entity_id``), or a month's, newest first
+         *         (for supervisors, enterprises' contacts' phones masked, ``138****5678``).
          */
         get: operations["list_audit"];
         put?: never;
