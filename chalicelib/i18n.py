@@ -480,6 +480,11 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "missing": {"zh": "必填", "en": "Required"},
     "extra_forbidden": {"zh": "不支持该字段", "en": "Unknown field"},
+    "text_control_character": {
+        "zh": "含有不可见的控制字符，请删除后重新输入",
+        "en": "Contains invisible control characters: remove them and try again",
+    },
+    "text_single_line": {"zh": "只能填写一行", "en": "Must be a single line"},
     "unknown_parameter": {"zh": "不支持该查询参数", "en": "Unknown query parameter"},
     "string_too_short": {
         "zh": "至少 {min_length} 个字符",

@@ -28,7 +28,7 @@ from chalicelib.domain.appeals import (
 )
 from chalicelib.domain.codes import Category, Channel, Role, Status, Urgency
 from chalicelib.domain.lifecycle import Directory
-from chalicelib.domain.models import Name, Phone, Strict, Uscc, User
+from chalicelib.domain.models import Name, Phone, SingleLine, Strict, Uscc, User
 from chalicelib.domain.routing import Profile, route
 from chalicelib.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.store import appeals as store
@@ -39,7 +39,7 @@ from chalicelib.store import uploads as upload_store
 api = Api(__name__, "appeals")
 ATTACHMENTS = uploads.PURPOSES["appeal_attachment"]
 
-Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
+Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX), SingleLine]
 Content = Annotated[str, Field(min_length=1, max_length=CONTENT_MAX)]
 UploadId = Annotated[str, Field(pattern=uploads.UPLOAD_ID_PATTERN)]
 #: Files an enterprise may file with one appeal.

@@ -122,6 +122,12 @@ MAX_JSON_DEPTH = 32
 _DYNAMO_MIN, _DYNAMO_MAX = 1e-130, 1e126
 
 
+#: Characters no one types and that change what text shows or does: C0/C1 controls (tab and
+#: line breaks aside) and the bidirectional overrides and isolates that make a title read
+#: backwards (``U+202E``), in any string of any body.
+_HIDDEN_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
@@ -156,7 +162,8 @@ def _out_of_range(value: Any) -> bool:
 
 
 def _unstorable(data: Any) -> list[FieldError]:
-    """Nesting too deep, or numbers outside DynamoDB's range (walked without recursion)."""
+    """Nesting too deep, numbers outside DynamoDB's range, or strings with hidden control
+    characters (walked without recursion)."""
     errors: list[FieldError] = []
     stack: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
     while stack and len(errors) < 10:
@@ -168,6 +175,8 @@ def _unstorable(data: Any) -> list[FieldError]:
             stack.extend((v, (*path, str(k))) for k, v in items)
         elif _out_of_range(value):
             errors.append(FieldError(".".join(path) or "body", "number_out_of_range"))
+        elif isinstance(value, str) and _HIDDEN_CONTROL.search(value):
+            errors.append(FieldError(".".join(path) or "body", "text_control_character"))
     return errors
 
 

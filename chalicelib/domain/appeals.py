@@ -434,8 +434,9 @@ def awaits_callback(appeal: Appeal) -> bool:
 
 
 def sees_caller_phone(user: User, appeal: Appeal) -> bool:
-    """The caller's phone is for the owner commissioner, the enterprise itself, admins and
-    the operator who posted the call; everyone else sees it masked."""
+    """The caller's phone (and a web filing's contact phone) is for the owner commissioner,
+    the enterprise itself, admins and the operator who posted the call; everyone else sees
+    it masked."""
     if user.role == Role.ADMIN:
         return True
     if user.role == Role.OPERATOR:
@@ -455,7 +456,9 @@ def present(appeal: Appeal, user: User, now: datetime) -> Appeal:
         due = datetime.fromisoformat(appeal.reply_due_at)
         shown.working_days_left = calendar.working_days_left(now, due)
     if not sees_caller_phone(user, appeal):
+        # the caller's number and the contact's a web filing names are the same kind of data
         shown.enterprise.caller_phone = mask_phone(appeal.enterprise.caller_phone)
+        shown.contact_phone = mask_phone(appeal.contact_phone)
     if user.role == Role.ENTERPRISE:
         for part in shown.departments:
             part.content = None

@@ -660,3 +660,38 @@ def test_a_filing_routed_on_a_stale_directory_is_routed_again(api, monkeypatch):
     a = file_web(api)
     assert a["assignee"]["commissioner_id"] == "c-designated"
     assert directory.cached() is not stale  # the stale copy was dropped
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("title", "发票\u202e txt.exe", "text_control_character"),  # reads backwards
+        ("title", "用地\u2066指标", "text_control_character"),
+        ("content", "用地\x00指标", "text_control_character"),
+        ("content", "用地\x1b[31m指标", "text_control_character"),
+        ("title", "扩建\n厂房", "text_single_line"),
+        ("contact_name", "张\t伟", "text_single_line"),
+        ("contact_phone", "12345", "phone_invalid"),  # a switchboard, not the contact
+        ("contact_phone", "95588", "phone_invalid"),
+    ],
+)
+def test_hidden_characters_and_short_numbers_are_refused_naming_the_field(api, field, value, code):
+    r = api.call("POST", "/api/v1/appeals", {**WEB, field: value}, as_user="ent-hengrun")
+    assert r.status_code == 400, r.data
+    assert [(e["field"], e["code"]) for e in r.data["errors"]] == [(field, code)]
+
+
+def test_text_keeps_its_line_breaks_and_tabs(api):
+    a = file_web(api, content="第一行\n第二行\r\n\t缩进")
+    assert a["content"] == "第一行\n第二行\r\n\t缩进"
+
+
+def test_the_contact_phone_is_masked_as_the_callers_is(api):
+    a = file_web(api, contact_name="张伟", contact_phone="13812345678")
+    assert a["contact_phone"] == "13812345678"  # the enterprise itself
+    a = event(api, a, "accept", "comm-designated")
+    a = event(api, a, "transfer", "comm-designated", departments=["tax"])
+    assert a["contact_phone"] == "13812345678"  # the owner commissioner
+    for reader in ("dept-tax", "supervisor"):
+        seen = api.call("GET", f"/api/v1/appeals/{a['id']}", as_user=reader).data
+        assert seen["contact_phone"] == "138****5678", reader
