@@ -485,6 +485,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Contains invisible control characters: remove them and try again",
     },
     "text_single_line": {"zh": "只能填写一行", "en": "Must be a single line"},
+    "meeting_held_in_future": {
+        "zh": "召开日期不能晚于今天（{today}）",
+        "en": "The meeting cannot be held after today ({today})",
+    },
+    "meeting_held_before_month": {
+        "zh": "召开日期不能早于所属月份（{month}）",
+        "en": "The meeting cannot be held before {month}",
+    },
     "unknown_parameter": {"zh": "不支持该查询参数", "en": "Unknown query parameter"},
     "string_too_short": {
         "zh": "至少 {min_length} 个字符",

@@ -133,6 +133,7 @@ def set_agenda(ctx: Ctx, month: str, body: AgendaChange) -> Meeting:
 )
 def record_meeting(ctx: Ctx, month: str, body: MeetingRecord) -> Meeting:
     """Record that the meeting was held: date, chair, attendees."""
+    meetings.check_held_at(_month(month), body.held_at, clock.now())
     meeting = _current(_month(month), body.version)
     if meeting.status == "held":
         raise InvalidTransition("meeting_already_held", month=meeting.month)

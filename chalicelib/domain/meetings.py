@@ -145,3 +145,14 @@ def decide(
     )
     agenda = [decided if i.appeal_id == appeal.id else i for i in meeting.agenda]
     return meeting.model_copy(update={"agenda": agenda}), decision
+
+
+def check_held_at(month: str, held_at: date, now: datetime) -> None:
+    """A meeting is recorded after it was held: not on a day still to come (Beijing), and
+    not before the month whose meeting it is."""
+    today = now.astimezone(BEIJING).date()
+    if held_at > today:
+        raise ValidationFailed.one("held_at", "meeting_held_in_future", today=today.isoformat())
+    first = date.fromisoformat(month + "-01")
+    if held_at < first:
+        raise ValidationFailed.one("held_at", "meeting_held_before_month", month=month)
