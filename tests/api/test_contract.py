@@ -200,3 +200,36 @@ def test_unknown_query_parameters_are_a_400_naming_them(api, path, name):
     assert r.data["errors"] == [
         {"field": name, "code": "unknown_parameter", "message": "不支持该查询参数"}
     ]
+
+
+def test_no_field_message_is_english_inside_a_chinese_answer():
+    """Every error pydantic can raise reads in Chinese by default (its own English words are
+    kept for English answers of codes the platform does not word itself)."""
+    import typing
+
+    from pydantic_core import core_schema
+
+    from chalicelib.api.problems import render_field_error
+    from chalicelib.errors import FieldError
+
+    for code in typing.get_args(core_schema.ErrorType):
+        shown = render_field_error(FieldError("x", code, {}, "Input should be valid"), "zh")
+        assert any("\u4e00" <= c <= "\u9fff" for c in shown.message), (code, shown.message)
+        assert "Input should" not in shown.message
+
+
+def test_a_date_out_of_range_reads_in_chinese(api):
+    body = {"holidays": ["2027-02-30"]}
+    r = api.call("PUT", "/api/v1/calendar/2027", body, as_user="admin")
+    assert r.status_code == 400
+    assert r.data["errors"] == [
+        {
+            "field": "holidays.0",
+            "code": "date_from_datetime_parsing",
+            "message": "应为有效日期（YYYY-MM-DD）",
+        }
+    ]
+    en = api.call(
+        "PUT", "/api/v1/calendar/2027", body, as_user="admin", headers={"Accept-Language": "en"}
+    )
+    assert en.data["errors"][0]["message"] == "Must be a valid date (YYYY-MM-DD)"
