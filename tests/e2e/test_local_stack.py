@@ -193,3 +193,33 @@ def test_the_access_log_masks_phone_numbers_in_addresses(stack):
     log = (stack.data_dir.parent / f"stack-{stack.port}.log").read_text(errors="replace")
     assert "/api/v1/appeals?phone=139****5678" in log
     assert "13912345678" not in log and "13812345678" not in log
+
+
+def test_an_attachment_downloads_as_its_checked_type_and_is_never_sniffed(stack):
+    import requests
+
+    stack.start()
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+    ticket = {
+        "purpose": "appeal_attachment",
+        "filename": "营业执照.pdf",
+        "content_type": "application/pdf",
+        "size": len(pdf),
+    }
+    status, up = stack.call("POST", "/api/v1/uploads", ticket, as_user="ent-hengrun")
+    assert status == 201, up
+    posted = requests.post(
+        up["url"], data=up["fields"], files={"file": ("营业执照.pdf", pdf, "application/pdf")}
+    )
+    assert posted.status_code == 204, posted.text
+    body = {"category": "land", "title": "用地", "content": "附营业执照", "attachments": [up["id"]]}
+    status, appeal = stack.call("POST", "/api/v1/appeals", body, as_user="ent-hengrun")
+    assert status == 201, appeal
+    path = f"/api/v1/appeals/{appeal['id']}/attachments/{up['id']}"
+    status, link = stack.call("GET", path, as_user="ent-hengrun")
+    assert status == 200, link
+    got = requests.get(link["url"], timeout=10)
+    assert got.status_code == 200 and got.content == pdf
+    assert got.headers["X-Content-Type-Options"] == "nosniff"
+    assert got.headers["Content-Type"] == "application/pdf"
+    assert got.headers["Content-Disposition"].startswith("attachment;")
