@@ -46,6 +46,11 @@ UploadId = Annotated[str, Field(pattern=uploads.UPLOAD_ID_PATTERN)]
 MAX_ATTACHMENTS = 10
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,200}$")
+WEB_IDEMPOTENCY = (
+    "optional: the browser's id of this filing, so a retry after a dropped connection files "
+    "nothing twice — the same key and body return the same appeal (200), another body is "
+    "422. Kept at least 7 days, per user (the hotline's rules)."
+)
 
 
 class AppealCreate(Strict):
@@ -211,6 +216,8 @@ def _builder(
     response=AppealResponse,
     status=201,
     roles=[Role.ENTERPRISE],
+    errors=(422,),
+    headers=((IDEMPOTENCY_HEADER, False, WEB_IDEMPOTENCY),),
 )
 def file_appeal(ctx: Ctx, body: AppealCreate) -> Created:
     """File an appeal for the caller's enterprise: routed and timed at once."""
@@ -244,6 +251,7 @@ def file_for_enterprise(
     settings_store.refresh()  # the calendar and service levels in force
     if not ctx.user.enterprise_uscc:
         raise Forbidden("enterprise_unbound")
+    claim = idempotency_claim(ctx, required=False)
     kept = upload_store.attach(attachments or [], ATTACHMENTS, ctx.user.username)
     now = clock.now()
     build = _builder(
@@ -268,8 +276,28 @@ def file_for_enterprise(
         appeal.attachments = kept
         return appeal, filed
 
-    appeal, events, _ = store.intake(now=now, uscc=ctx.user.enterprise_uscc, build=web_build)
-    return Created(_detail(appeal, events, ctx.user, now), f"/api/v1/appeals/{appeal.id}")
+    appeal, events, created = store.intake(
+        now=now, uscc=ctx.user.enterprise_uscc, build=web_build, claim=claim
+    )
+    return Created(
+        _detail(appeal, events, ctx.user, now),
+        f"/api/v1/appeals/{appeal.id}",
+        status=201 if created else 200,
+    )
+
+
+def idempotency_claim(ctx: Ctx, *, required: bool) -> store.IdempotencyClaim | None:
+    """The request's ``Idempotency-Key`` (required of hotline calls, optional for web
+    filings) as a claim written in the appeal's own transaction: the same key and body
+    again is the same appeal (200), another body 422, an invalid key 400."""
+    key = ctx.headers.get(IDEMPOTENCY_HEADER.lower())
+    if not required and key is None:
+        return None
+    if not key:
+        raise ValidationFailed.one(IDEMPOTENCY_HEADER, "missing")
+    if not _KEY_PATTERN.match(key):
+        raise ValidationFailed.one(IDEMPOTENCY_HEADER, "idempotency_key_invalid")
+    return store.IdempotencyClaim.of(ctx.user.username, key, ctx.body_json)
 
 
 @api.route(
@@ -294,11 +322,7 @@ def post_call(ctx: Ctx, body: HotlineCall) -> Created:
     """Post a hotline call: a registered ``uscc`` makes it that enterprise's appeal; any
     other caller's goes to the service centre's triage queue."""
     settings_store.refresh()  # the calendar and service levels in force
-    key = ctx.headers.get(IDEMPOTENCY_HEADER.lower(), "")
-    if not key:
-        raise ValidationFailed.one(IDEMPOTENCY_HEADER, "missing")
-    if not _KEY_PATTERN.match(key):
-        raise ValidationFailed.one(IDEMPOTENCY_HEADER, "idempotency_key_invalid")
+    claim = idempotency_claim(ctx, required=True)
     now = clock.now()
     build = _builder(
         ctx,
@@ -311,7 +335,6 @@ def post_call(ctx: Ctx, body: HotlineCall) -> Created:
         caller_phone=body.caller_phone,
         enterprise_name=body.enterprise_name,
     )
-    claim = store.IdempotencyClaim.of(ctx.user.username, key, ctx.body_json)
     appeal, events, created = store.intake(now=now, uscc=body.uscc, build=build, claim=claim)
     return Created(
         _detail(appeal, events, ctx.user, now),

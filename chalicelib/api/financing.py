@@ -183,6 +183,8 @@ def _suggest(need: FinancingRequest, uscc: str | None) -> Suggestions:
     response=appeal_api.AppealResponse,
     status=201,
     roles=[Role.ENTERPRISE],
+    errors=(422,),
+    headers=((appeal_api.IDEMPOTENCY_HEADER, False, appeal_api.WEB_IDEMPOTENCY),),
 )
 def file_need(ctx: Ctx, body: NeedCreate) -> Created:
     """A financing need becomes an appeal of category ``financing`` (routed and timed like

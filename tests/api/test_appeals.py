@@ -695,3 +695,37 @@ def test_the_contact_phone_is_masked_as_the_callers_is(api):
     for reader in ("dept-tax", "supervisor"):
         seen = api.call("GET", f"/api/v1/appeals/{a['id']}", as_user=reader).data
         assert seen["contact_phone"] == "138****5678", reader
+
+
+def test_a_web_filing_retried_with_its_key_files_once(api):
+    def filing(body, key):
+        headers = {"Idempotency-Key": key} if key is not None else {}
+        return api.call("POST", "/api/v1/appeals", body, as_user="ent-hengrun", headers=headers)
+
+    key = uuid.uuid4().hex
+    first = filing(WEB, key)
+    assert first.status_code == 201
+    before = len(
+        api.call("GET", "/api/v1/appeals?scope=mine&limit=100", as_user="ent-hengrun").data["items"]
+    )
+    # the connection dropped before the answer: the browser sends it again
+    again = filing(dict(reversed(list(WEB.items()))), key)
+    assert again.status_code == 200 and again.data["id"] == first.data["id"]
+    after = len(
+        api.call("GET", "/api/v1/appeals?scope=mine&limit=100", as_user="ent-hengrun").data["items"]
+    )
+    assert after == before
+    other = filing({**WEB, "title": "另一件事"}, key)
+    assert other.status_code == 422 and other.data["code"] == "idempotency_key_reused"
+    # without a key every filing is a new appeal (the key is optional on the web)
+    assert filing(WEB, None).data["id"] != filing(WEB, None).data["id"]
+    for bad in ("", "有中文", "a b"):
+        r = filing(WEB, bad)
+        assert r.status_code == 400 and r.data["errors"][0]["field"] == "Idempotency-Key", bad
+    # a financing need follows the same rules
+    need = {"amount": 200, "term_months": 12, "purpose": "采购原材料"}
+    key = uuid.uuid4().hex
+    headers = {"Idempotency-Key": key}
+    r1 = api.call("POST", "/api/v1/financing/needs", need, as_user="ent-hengrun", headers=headers)
+    r2 = api.call("POST", "/api/v1/financing/needs", need, as_user="ent-hengrun", headers=headers)
+    assert (r1.status_code, r2.status_code) == (201, 200) and r1.data["id"] == r2.data["id"]

@@ -6355,7 +6355,10 @@ export interface operations {
     file_appeal: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: the browser's id of this filing, so a retry after a dropped connection files nothing twice — the same key and body return the same appeal (200), another body is 422. Kept at least 7 days, per user (the hotline's rules). */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6403,6 +6406,15 @@ export interface operations {
             };
             /** @description 请求体超过 1 MiB (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 幂等键已用于另一内容 (idempotency_key_reused) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8393,7 +8405,10 @@ export interface operations {
     file_need: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: the browser's id of this filing, so a retry after a dropped connection files nothing twice — the same key and body return the same appeal (200), another body is 422. Kept at least 7 days, per user (the hotline's rules). */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8441,6 +8456,15 @@ export interface operations {
             };
             /** @description 请求体超过 1 MiB (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 幂等键已用于另一内容 (idempotency_key_reused) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
