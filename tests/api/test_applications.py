@@ -99,9 +99,7 @@ def texts(application_id: str) -> list[tuple[str, str]]:
     from chalicelib.store import outbox
 
     return [
-        (m["to"], m["text"])
-        for m in outbox.pending(limit=500)
-        if m.get("application_id") == application_id
+        (m["to"], m["text"]) for m in outbox.pending() if m.get("application_id") == application_id
     ]
 
 
