@@ -30,10 +30,10 @@ from chalicelib.domain.codes import Category, Channel, Role, Status, Urgency
 from chalicelib.domain.lifecycle import Directory
 from chalicelib.domain.models import Name, Phone, SingleLine, Strict, Uscc, User
 from chalicelib.domain.routing import Profile, route
+from chalicelib.domain.rules import Rules
 from chalicelib.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.store import appeals as store
 from chalicelib.store import directory
-from chalicelib.store import settings as settings_store
 from chalicelib.store import uploads as upload_store
 
 api = Api(__name__, "appeals")
@@ -149,8 +149,10 @@ class AppealResponse(AppealDetail):
     actions: list[str] = Field(default_factory=list, description="events the caller may post")
 
 
-def _detail(appeal: Appeal, events: list[TimelineEvent], user: User, now: datetime) -> Any:
-    shown = present_detail(appeal, events, user, now)
+def _detail(
+    appeal: Appeal, events: list[TimelineEvent], user: User, now: datetime, rules: Rules
+) -> Any:
+    shown = present_detail(appeal, events, user, now, rules)
     return AppealResponse(**shown.model_dump(), actions=lifecycle.allowed_events(appeal, user, now))
 
 
@@ -201,6 +203,7 @@ def _builder(
             route=chosen,
             filed_by=ctx.user,
             now=now,
+            rules=ctx.rules,
             contact_name=contact_name,
             contact_phone=contact_phone,
         )
@@ -248,7 +251,6 @@ def file_for_enterprise(
     """A web filing by the caller's enterprise (an appeal, or a financing need), with the
     files it uploaded for it (each checked in the bucket first: 400 naming
     ``attachments.{i}``)."""
-    settings_store.refresh()  # the calendar and service levels in force
     if not ctx.user.enterprise_uscc:
         raise Forbidden("enterprise_unbound")
     claim = idempotency_claim(ctx, required=False)
@@ -280,7 +282,7 @@ def file_for_enterprise(
         now=now, uscc=ctx.user.enterprise_uscc, build=web_build, claim=claim
     )
     return Created(
-        _detail(appeal, events, ctx.user, now),
+        _detail(appeal, events, ctx.user, now, ctx.rules),
         f"/api/v1/appeals/{appeal.id}",
         status=201 if created else 200,
     )
@@ -321,7 +323,6 @@ def idempotency_claim(ctx: Ctx, *, required: bool) -> store.IdempotencyClaim | N
 def post_call(ctx: Ctx, body: HotlineCall) -> Created:
     """Post a hotline call: a registered ``uscc`` makes it that enterprise's appeal; any
     other caller's goes to the service centre's triage queue."""
-    settings_store.refresh()  # the calendar and service levels in force
     claim = idempotency_claim(ctx, required=True)
     now = clock.now()
     build = _builder(
@@ -337,7 +338,7 @@ def post_call(ctx: Ctx, body: HotlineCall) -> Created:
     )
     appeal, events, created = store.intake(now=now, uscc=body.uscc, build=build, claim=claim)
     return Created(
-        _detail(appeal, events, ctx.user, now),
+        _detail(appeal, events, ctx.user, now, ctx.rules),
         f"/api/v1/appeals/{appeal.id}",
         status=201 if created else 200,
     )
@@ -379,9 +380,8 @@ def appeal_attachment(ctx: Ctx, appeal_id: str, attachment_id: str) -> uploads.A
 )
 def get_appeal(ctx: Ctx, appeal_id: str) -> Any:
     """The appeal with every step of its timeline, as the caller may see it."""
-    settings_store.refresh()  # the calendar and service levels in force
     appeal, events = _readable(ctx, appeal_id)
-    return _detail(appeal, events, ctx.user, clock.now())
+    return _detail(appeal, events, ctx.user, clock.now(), ctx.rules)
 
 
 @api.route(
@@ -392,13 +392,12 @@ def get_appeal(ctx: Ctx, appeal_id: str) -> Any:
 )
 def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
     """``mine``, ``queue`` (urgent first, then by deadline) or ``all`` the caller may read."""
-    settings_store.refresh()  # the calendar and service levels in force
     now = clock.now()
     spec = store.list_query(
         ctx.user, query.scope, query.status, query.overdue, now, query.escalation_level
     )
     items, nxt = store.page(spec, now, query.limit, query.cursor)
-    return AppealPage(items=[present(a, ctx.user, now) for a in items], next_cursor=nxt)
+    return AppealPage(items=[present(a, ctx.user, now, ctx.rules) for a in items], next_cursor=nxt)
 
 
 @api.route(
@@ -412,7 +411,6 @@ def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
 def post_event(ctx: Ctx, appeal_id: str, body: lifecycle.Command) -> Any:
     """One step of the appeal's life under ``version``: who may post which event in which
     status is in ``chalicelib/domain/lifecycle.py``."""
-    settings_store.refresh()  # the calendar and service levels in force
     appeal, events = _readable(ctx, appeal_id)
     commissioner_ids = (body.commissioner_id,) if isinstance(body, lifecycle.Reassign) else ()
     department_ids = (
@@ -424,9 +422,9 @@ def post_event(ctx: Ctx, appeal_id: str, body: lifecycle.Command) -> Any:
     needs = commissioner_ids or department_ids
     found = directory.read(commissioner_ids, department_ids) if needs else _NO_DIRECTORY
     now = clock.now()
-    decision = lifecycle.decide(appeal, body, ctx.user, now, found)
+    decision = lifecycle.decide(appeal, body, ctx.user, now, found, ctx.rules)
     store.record(appeal, decision)
-    return _detail(decision.appeal, [*events, decision.event], ctx.user, now)
+    return _detail(decision.appeal, [*events, decision.event], ctx.user, now, ctx.rules)
 
 
 @api.route(
@@ -444,7 +442,6 @@ def department_ledger(ctx: Ctx, department_id: str, query: PageQuery) -> AppealP
         not _CASE_NUMBER.match(department_id)
     ):
         raise NotFound("department_not_found", id=department_id[:40])
-    settings_store.refresh()
     now = clock.now()
     items, nxt = store.ledger(department_id, query.limit, query.cursor)
-    return AppealPage(items=[present(a, ctx.user, now) for a in items], next_cursor=nxt)
+    return AppealPage(items=[present(a, ctx.user, now, ctx.rules) for a in items], next_cursor=nxt)

@@ -22,6 +22,7 @@ from chalicelib.api.problems import field_errors_from_pydantic, problem_response
 from chalicelib.auth import tokens
 from chalicelib.domain.codes import Role
 from chalicelib.domain.models import User
+from chalicelib.domain.rules import Rules
 from chalicelib.errors import AppError, FieldError, Forbidden, ValidationFailed
 from chalicelib.logs import logger
 
@@ -41,6 +42,18 @@ class Ctx:
     request_id: str | None = None
     #: the request body as parsed JSON, before validation (hotline idempotency compares it)
     body_json: Any = None
+    _rules: Rules | None = None
+
+    @property
+    def rules(self) -> Rules:
+        """The calendar and service levels in force, read once for this request (and at
+        most once per cache period in a warm Lambda): every deadline the request counts
+        uses this one value."""
+        if self._rules is None:
+            from chalicelib.store import settings as settings_store
+
+            self._rules = settings_store.rules()
+        return self._rules
 
     @property
     def user(self) -> User:

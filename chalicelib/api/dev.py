@@ -14,6 +14,7 @@ from chalicelib.auth import local_issuer
 from chalicelib.config import settings
 from chalicelib.domain.models import Strict, Username
 from chalicelib.errors import NotFound
+from chalicelib.store import settings as settings_store
 from chalicelib.store import users as user_store
 
 api = Api(__name__, "dev", local_only=True)
@@ -172,11 +173,16 @@ def dev_job(ctx: Ctx, name: str) -> JobResult:
         drained = runner.drain(settings().job_queue, dispatch.handler, timeout=120)
         return JobResult(job=name, result={}, **drained)
     if name in ("monthly-report", "reports"):  # reports: build what is queued now
-        result = reports.monthly(clock.now(), force=True) if name == "monthly-report" else {}
-        drained = runner.drain(settings().report_queue, reports.handler, timeout=120)
+        in_force = settings_store.rules()
+        result = (
+            reports.monthly(clock.now(), in_force, force=True) if name == "monthly-report" else {}
+        )
+        drained = runner.drain(
+            settings().report_queue, lambda e: reports.handler(e, in_force), timeout=120
+        )
         return JobResult(job=name, result=result, **drained)
     if name == "monthly-meeting":  # run now whatever the day (the schedule waits for the 1st)
-        result = meetings.run(clock.now(), force=True)
+        result = meetings.run(clock.now(), settings_store.rules(), force=True)
     elif name == "outbox":
         result = outbox.run(clock.now())
     else:

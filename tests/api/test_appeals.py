@@ -617,6 +617,7 @@ def test_a_write_decided_on_a_stale_directory_is_refused_inside_the_transaction(
     """The directory a warm Lambda cached may be a minute old: the write itself checks it."""
     from chalicelib.domain import lifecycle
     from chalicelib.domain.models import User
+    from chalicelib.domain.rules import Rules
     from chalicelib.errors import ValidationFailed
     from chalicelib.store import appeals as store
     from chalicelib.store import users
@@ -628,7 +629,7 @@ def test_a_write_decided_on_a_stale_directory_is_refused_inside_the_transaction(
         commissioners={}, departments={"water": lifecycle.DepartmentInfo("water", "县水务局")}
     )
     command = lifecycle.Transfer(type="transfer", version=appeal.version, departments=["water"])
-    decision = lifecycle.decide(appeal, command, owner, datetime.now(BEIJING), stale)
+    decision = lifecycle.decide(appeal, command, owner, datetime.now(BEIJING), stale, Rules())
     with pytest.raises(ValidationFailed) as caught:
         store.record(appeal, decision)
     assert caught.value.errors[0].field == "departments.0"
