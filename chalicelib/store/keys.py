@@ -83,6 +83,7 @@ def audit_indexes(month: str, at: str, event_id: str) -> dict[str, str]:
 APPEAL_ITEM = "A"
 LISTINGS_FROM = "L"  # sort keys from here on are listing copies
 TRIAGE = "~triage"  # the assignee key of the service centre's triage queue
+UNBOUND = "~unbound"  # a user whose role lacks its binding: lists of nothing
 
 
 def appeal(appeal_id: str) -> dict[str, str]:
@@ -105,11 +106,89 @@ def appeal_listing(appeal_id: str, name: str) -> dict[str, str]:
 def appeal_indexes(appeal_id: str, created_at: str, status: str) -> dict[str, str]:
     """The appeal item itself: gsi1 lists every appeal newest first; gsi2 by status."""
     return {
-        "gsi1pk": "AP#ALL",
+        "gsi1pk": ALL_APPEALS,
         "gsi1sk": f"{created_at}#{appeal_id}",
-        "gsi2pk": f"AP#ST#{status}",
+        "gsi2pk": appeals_by_status(status),
         "gsi2sk": f"{created_at}#{appeal_id}",
     }
+
+
+# The lists an appeal is on: each a gsi1 partition of the appeal's listing copies (see
+# ``store/appeals.listings`` for what puts an appeal on each, and in which order).
+
+#: Every appeal, newest first (the appeal item itself).
+ALL_APPEALS = "AP#ALL"
+#: Open appeals by deadline: the "overdue" lists.
+OPEN_APPEALS = "AP#OPEN"
+#: The service centre's queue: triage, pending extensions, level-1 escalations.
+ADMIN_QUEUE = "AP#ADMINQ"
+#: Open appeals whose deadline is provisional (recounted when a year's notice is loaded).
+PROVISIONAL = "AP#PROV"
+#: Hotline appeals replied and waiting for a call-back (回访).
+CALLBACK_QUEUE = "AP#CALLBACK"
+#: Open appeals raised to the county's joint meeting (the agenda is drawn from them).
+LEVEL_TWO = "AP#LEVEL2"
+#: Supervised appeals (督办), and those whose supervision is not yet accepted.
+SUPERVISED = "AP#SUP"
+SUPERVISED_OPEN = "AP#SUPQ"
+
+
+def appeals_by_status(status: str) -> str:
+    """gsi2: every appeal in a status, newest first."""
+    return f"AP#ST#{status}"
+
+
+def enterprise_appeals(uscc: str) -> str:
+    return f"AP#ENT#{uscc}"
+
+
+def enterprise_queue(uscc: str) -> str:
+    """The enterprise's appeals replied and waiting for its confirmation."""
+    return f"AP#ENTQ#{uscc}"
+
+
+def operator_calls(username: str) -> str:
+    """The hotline calls an operator (or a call-centre account) posted."""
+    return f"AP#OP#{username}"
+
+
+def commissioner_appeals(commissioner_id: str) -> str:
+    return f"AP#COMM#{commissioner_id}"
+
+
+def commissioner_queue(commissioner_id: str | None) -> str:
+    """A commissioner's open appeals by deadline; ``None``: the triage queue."""
+    return f"AP#COMMQ#{commissioner_id or TRIAGE}"
+
+
+def department_appeals(department_id: str) -> str:
+    """Every appeal ever transferred to a department."""
+    return f"AP#DEPT#{department_id}"
+
+
+def department_queue(department_id: str) -> str:
+    """A department's open parts by deadline."""
+    return f"AP#DEPTQ#{department_id}"
+
+
+def escalated(level: int) -> str:
+    """Open appeals raised to ``level`` (1: service centre, 2: joint meeting)."""
+    return f"AP#ESC#{level}"
+
+
+def sweep_watch(shard: int) -> str:
+    """The sweep's sparse index: each appeal once, at its next check, in one of the shards."""
+    return f"AP#WATCH#{shard}"
+
+
+def department_ledger(department_id: str) -> str:
+    """The supervised items a department owns (推进台账)."""
+    return f"AP#LEDGER#{department_id}"
+
+
+def appeal_events_of_month(month: str) -> str:
+    """gsi1 of timeline events: a month's events in time order (reports read only these)."""
+    return f"APEV#{month}"
 
 
 def enterprise_part(uscc: str, department_id: str, appeal_id: str) -> dict[str, str]:

@@ -220,7 +220,7 @@ class Reads:
 
 def period_events(period: Period, reads: Reads) -> Iterator[list[tuple[str, TimelineEvent]]]:
     """The period's timeline events in time order, a page (DynamoDB's 1 MB) at a time,
-    through the month index (gsi1 ``APEV#{YYYY-MM}``): the items read are the period's
+    through the month index (gsi1 ``keys.appeal_events_of_month``): the items read are the period's
     events and nothing else."""
     low, high = clock.iso(period.begins()), clock.iso(period.ends()) + "~"
     for month in period.months():
@@ -230,7 +230,7 @@ def period_events(period: Period, reads: Reads) -> Iterator[list[tuple[str, Time
             "IndexName": keys.GSI1,
             "KeyConditionExpression": "gsi1pk = :m AND gsi1sk BETWEEN :lo AND :hi",
             "ExpressionAttributeValues": db.to_values(
-                {":m": f"APEV#{month}", ":lo": low, ":hi": high}
+                {":m": keys.appeal_events_of_month(month), ":lo": low, ":hi": high}
             ),
         }
         while True:
@@ -275,7 +275,7 @@ def open_parts(department_ids: list[str], reads: Reads) -> list[tuple[Appeal, st
             items, cursor = db.query_page(
                 index=keys.GSI1,
                 key_condition="gsi1pk = :k",
-                values={":k": f"AP#DEPTQ#{dept}"},
+                values={":k": keys.department_queue(dept)},
                 limit=100,
                 cursor=cursor,
             )

@@ -181,7 +181,7 @@ def recompute_provisional(limit: int = 500) -> int:
     """Count the deadlines of open provisional appeals again on the calendar as it now is,
     each with a ``deadline_recomputed`` event; returns how many moved or became final.
 
-    Reads the sparse ``AP#PROV`` list page by page. A county has at most some hundreds of
+    Reads the sparse ``keys.PROVISIONAL`` list page by page. A county has at most some hundreds of
     such appeals (those filed in the weeks before a year without a notice); issue 6's job
     queue is where this moves if that ever outgrows a request.
     """
@@ -193,7 +193,7 @@ def recompute_provisional(limit: int = 500) -> int:
         items, cursor = db.query_page(
             index=keys.GSI1,
             key_condition="gsi1pk = :k",
-            values={":k": "AP#PROV"},
+            values={":k": keys.PROVISIONAL},
             limit=50,
             cursor=cursor,
         )
