@@ -1,4 +1,7 @@
-"""The key schema of the main table, in one place (docs/data-model.md explains each pattern).
+"""The key schema of the main table, in one place (docs/data-model.md explains each pattern):
+every partition name and item key the store writes or queries is built here, so a key is
+changed in one place. A list's sort-key value (a time, then an id) is built beside the
+Query that reads it in that order.
 
 Every item has ``pk``/``sk``; lists and searches go through two overloaded global secondary
 indexes: ``gsi1`` (a kind's items in key order) and ``gsi2`` (prefix search by name).
@@ -17,15 +20,16 @@ def enterprise(uscc: str) -> dict[str, str]:
 
 def enterprise_indexes(uscc: str, name: str) -> dict[str, str]:
     return {
-        "gsi1pk": "ENT",
+        "gsi1pk": ENTERPRISES,
         "gsi1sk": uscc,
-        "gsi2pk": f"ENTNAME#{name[:1]}",
+        "gsi2pk": enterprise_name_partition(name),
         "gsi2sk": f"{name}#{uscc}",
     }
 
 
 COMMISSIONER = "COMM"
 DEPARTMENT = "DEPT"
+FINANCIAL_PRODUCT = "FINPROD"  # a catalog kind too (banks' products)
 
 
 def catalog(prefix: str, record_id: str) -> dict[str, str]:
@@ -52,7 +56,7 @@ def user(issuer: str, subject: str) -> dict[str, str]:
 
 
 def user_indexes(username: str) -> dict[str, str]:
-    return {"gsi1pk": "USER", "gsi1sk": username}
+    return {"gsi1pk": USERS, "gsi1sk": username}
 
 
 def username(name: str) -> dict[str, str]:
@@ -71,7 +75,7 @@ def audit_partition(entity_type: str, entity_id: str) -> str:
 
 
 def audit_indexes(month: str, at: str, event_id: str) -> dict[str, str]:
-    return {"gsi1pk": f"AUDIT#{month}", "gsi1sk": f"{at}#{event_id}"}
+    return {"gsi1pk": audit_month(month), "gsi1sk": f"{at}#{event_id}"}
 
 
 # --- appeals (issue 3) -----------------------------------------------------------------------
@@ -254,3 +258,111 @@ def import_rejections(job_id: str, page: int, part: int) -> dict[str, str]:
 
 def import_rejections_prefix() -> str:
     return "REJECTED#"
+
+
+# --- the other aggregates ---------------------------------------------------------------------
+# Partition and item keys only; a list's sort key (time, then id) is built beside the Query
+# that reads it in that order.
+
+#: gsi1 partitions listing every item of a kind.
+ENTERPRISES = "ENT"
+USERS = "USER"
+MEETINGS = "MEETINGS"
+POLICY_CATALOG = "POLICIES"  # published policies (the public catalogue), newest first
+POLICIES_ALL = "POLICYALL"  # gsi2: every policy, drafts too, by last change
+REPORTS = "REPORTS"
+NOTICES = "NOTICES"
+OUTBOX_PENDING = "OUTBOX#pending"  # the outbox's sparse pending list
+
+
+def enterprise_name_partition(name: str) -> str:
+    """gsi2: enterprises by the first character of their name (prefix search)."""
+    return f"ENTNAME#{name[:1]}"
+
+
+def audit_month(month: str) -> str:
+    """gsi1: a month's audit entries in time order."""
+    return f"AUDIT#{month}"
+
+
+def application(application_id: str) -> dict[str, str]:
+    return {"pk": f"APPL#{application_id}", "sk": "APPL"}
+
+
+def applicant(policy_id: str, uscc: str) -> dict[str, str]:
+    """Beside the policy: the enterprise's open application to it (one at a time)."""
+    return {"pk": policy_partition(policy_id), "sk": f"{APPLICANTS_FROM}{uscc}"}
+
+
+APPLICANTS_FROM = "APPLICANT#"
+
+
+def enterprise_applications(uscc: str) -> str:
+    """gsi1: an enterprise's applications."""
+    return f"APPL#ENT#{uscc}"
+
+
+def review_queue(reviewer: str) -> str:
+    """gsi2: the applications a department (or ``centre``) reviews."""
+    return f"APPL#Q#{reviewer}"
+
+
+def job(job_id: str) -> dict[str, str]:
+    return {"pk": f"JOB#{job_id}", "sk": "JOB"}
+
+
+def job_partition(job_id: str) -> str:
+    return f"JOB#{job_id}"
+
+
+def jobs_of_kind(kind: str) -> str:
+    """gsi1: a kind's jobs (imports, pushes), newest first."""
+    return f"JOBS#{kind}"
+
+
+def meeting(month: str) -> dict[str, str]:
+    return {"pk": f"MEETING#{month}", "sk": "MEETING"}
+
+
+def inbox(audience: str) -> str:
+    """An audience's inbox partition (``user:…``, ``department:…``, ``role:admin`` …)."""
+    return f"INBOX#{audience}"
+
+
+def inbox_read_marks(username: str) -> dict[str, str]:
+    return {"pk": f"INBOXREAD#{username}", "sk": "READ"}
+
+
+def outbox_message(message_id: str) -> dict[str, str]:
+    return {"pk": f"OUTBOX#{message_id}", "sk": "OUTBOX"}
+
+
+def policy(policy_id: str) -> dict[str, str]:
+    return {"pk": policy_partition(policy_id), "sk": "POLICY"}
+
+
+def policy_partition(policy_id: str) -> str:
+    return f"POLICY#{policy_id}"
+
+
+def policy_catalog_copy(policy_id: str) -> dict[str, str]:
+    """A published policy's copy on the public catalogue."""
+    return {"pk": policy_partition(policy_id), "sk": "L#catalog"}
+
+
+def report(report_id: str) -> dict[str, str]:
+    return {"pk": f"REPORT#{report_id}", "sk": "REPORT"}
+
+
+def monthly_report_guard(month: str) -> dict[str, str]:
+    """The scheduled run's guard: a month's report starts once, whatever the retries."""
+    return {"pk": f"REPORTAUTO#{month}", "sk": "REPORTAUTO"}
+
+
+def reports_of_period(period_key: str) -> str:
+    """gsi2: the reports of one period (its latest done one is the trend's point)."""
+    return f"REPORTPERIOD#{period_key}"
+
+
+def notice(notice_id: str) -> dict[str, str]:
+    return {"pk": f"NOTICE#{notice_id}", "sk": "NOTICE"}

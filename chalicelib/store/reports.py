@@ -26,8 +26,8 @@ from chalicelib.domain.reports import Period
 from chalicelib.errors import AlreadyExists, InvalidTransition, NotFound
 from chalicelib.store import db, keys, records
 
-LIST = "REPORTS"
-NOTICES = "NOTICES"
+LIST = keys.REPORTS
+NOTICES = keys.NOTICES
 
 
 def new_id(now: datetime) -> str:
@@ -35,12 +35,8 @@ def new_id(now: datetime) -> str:
     return f"R-{clock.to_beijing(now):%Y%m%d}-{secrets.token_hex(3)}"
 
 
-def _key(report_id: str) -> dict[str, str]:
-    return {"pk": f"REPORT#{report_id}", "sk": "REPORT"}
-
-
-def _auto_key(month: str) -> dict[str, str]:
-    return {"pk": f"REPORTAUTO#{month}", "sk": "REPORTAUTO"}
+_key = keys.report
+_auto_key = keys.monthly_report_guard
 
 
 def create(
@@ -166,7 +162,7 @@ def finish(
             ":sum": summary,
             ":n": reads.items,
             ":r": reads.requests,
-            ":p": f"REPORTPERIOD#{period.key}",
+            ":p": keys.reports_of_period(period.key),
             ":k": f"{at}#{report_id}",
             ":one": 1,
         },
@@ -197,7 +193,7 @@ def latest_done(period_key: str) -> dict[str, Any] | None:
     items, _ = db.query_page(
         index=keys.GSI2,
         key_condition="gsi2pk = :k",
-        values={":k": f"REPORTPERIOD#{period_key}"},
+        values={":k": keys.reports_of_period(period_key)},
         limit=1,
         cursor=None,
         forward=False,
@@ -296,8 +292,7 @@ def open_parts(department_ids: list[str], reads: Reads) -> list[tuple[Appeal, st
 # --- notices ----------------------------------------------------------------------------
 
 
-def _notice_key(notice_id: str) -> dict[str, str]:
-    return {"pk": f"NOTICE#{notice_id}", "sk": "NOTICE"}
+_notice_key = keys.notice
 
 
 def publish(notice: dict[str, Any], extra: list[dict[str, Any]]) -> None:
