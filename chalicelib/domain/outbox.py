@@ -90,6 +90,11 @@ class _Mailboxes:
         return found.email if found else None
 
 
+#: What an event sends by SMS, and by e-mail to the official mailboxes.
+SmsRule = Callable[[Appeal, TimelineEvent], list[Message]]
+EmailRule = Callable[[Appeal, TimelineEvent, _Mailboxes], list[Message]]
+
+
 def _mail_transferred(appeal: Appeal, event: TimelineEvent, boxes: _Mailboxes) -> list[Message]:
     """Each department transferred to, with its part's deadline."""
     out: list[Message] = []
@@ -128,9 +133,6 @@ def _mail_supervision_owners(code: str) -> EmailRule:
 
     return send
 
-
-SmsRule = Callable[[Appeal, TimelineEvent], list[Message]]
-EmailRule = Callable[[Appeal, TimelineEvent, _Mailboxes], list[Message]]
 
 #: The text message each event sends (``None``: none).
 SMS: dict[EventType, SmsRule | None] = {

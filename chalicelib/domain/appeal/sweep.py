@@ -5,6 +5,7 @@ system event (no actor)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -27,60 +28,76 @@ def _system(appeal: Appeal, now: datetime, kind: EventType, **fields: Any) -> De
     return Decision(appeal, event)
 
 
-def act_on(appeal: Appeal, finding: str, deadline: str, now: datetime) -> Decision | None:
-    """What the deadline sweep does about one finding (R4.2), or ``None`` when it is no
-    longer true or was already done — a finding is acted on once per appeal and deadline,
-    however many sweeps found it.
-
-    - ``warn``: the warning point of the deadline in force has come: ``warned``.
-    - ``overdue``: the deadline passed without a reply: marked overdue and raised to the
-      service centre (level 1, ``escalated`` with reason ``overdue``), or ``marked_overdue``
-      when it is already at level 1 or above.
-    - ``supervision_overdue``: a supervised item past its deadline without a completion
-      report: ``supervision_overdue``.
-    - ``auto_close``: a reply nobody rated for the configured working days: ``auto_closed``.
-    """
-    a = appeal.model_copy(deep=True)
+def _warn(a: Appeal, deadline: str, now: datetime) -> Decision | None:
+    """The warning point of the deadline in force has come: ``warned``."""
     stamp = iso(now)
-    if finding == "warn" and stamp > deadline:
+    due_now = a.is_open and a.reply_due_at == deadline and a.warn_at is not None
+    if not due_now or a.warned_for == deadline or stamp < (a.warn_at or ""):
+        return None
+    a.warned_for = deadline
+    return _system(a, now, EventType.WARNED, reply_due_at=deadline)
+
+
+def _overdue(a: Appeal, deadline: str, now: datetime) -> Decision | None:
+    """The deadline passed without a reply: raised to the service centre (level 1,
+    ``escalated`` with reason ``overdue``), or ``marked_overdue`` when already at level 1 or
+    above."""
+    if not a.is_open or a.reply_due_at != deadline or a.overdue_for == deadline:
+        return None
+    if iso(now) <= deadline:
+        return None
+    a.overdue_for = deadline
+    a.warned_for = deadline  # no warning after the fact
+    if a.escalation_level < 1:
+        a.escalation_level = 1
+        a.escalation_reason = "overdue"
+        return _system(
+            a, now, EventType.ESCALATED, level=1, reason="overdue", reply_due_at=deadline
+        )
+    return _system(a, now, EventType.MARKED_OVERDUE, reply_due_at=deadline)
+
+
+def _supervision_overdue(a: Appeal, deadline: str, now: datetime) -> Decision | None:
+    """A supervised item past its deadline without a completion report."""
+    sup = a.supervision
+    if sup is None or sup.status != "open" or sup.due_at != deadline:
+        return None
+    if sup.overdue_for == deadline or iso(now) <= deadline:
+        return None
+    sup.overdue_for = deadline
+    return _system(a, now, EventType.SUPERVISION_OVERDUE, supervision_due_at=deadline)
+
+
+def _auto_close(a: Appeal, deadline: str, now: datetime) -> Decision | None:
+    """A reply nobody rated for the configured working days: ``auto_closed``."""
+    stamp = iso(now)
+    if a.status != Status.REPLIED or a.auto_close_at != deadline or stamp < deadline:
+        return None
+    a.status = Status.CLOSED
+    a.closed_at = stamp
+    a.auto_closed = True
+    a.auto_close_at = None
+    return _system(a, now, EventType.AUTO_CLOSED)
+
+
+#: The sweep's findings (the sparse index's ``finding``) and what each does.
+FINDINGS: dict[str, Callable[[Appeal, str, datetime], Decision | None]] = {
+    "warn": _warn,
+    "overdue": _overdue,
+    "supervision_overdue": _supervision_overdue,
+    "auto_close": _auto_close,
+}
+
+
+def act_on(appeal: Appeal, finding: str, deadline: str, now: datetime) -> Decision | None:
+    """What the deadline sweep does about one finding (:data:`FINDINGS`), or ``None`` when it
+    is no longer true or was already done — a finding is acted on once per appeal and
+    deadline, however many sweeps found it."""
+    if finding not in FINDINGS:
+        raise ValueError(f"unknown finding {finding!r}")
+    if finding == "warn" and iso(now) > deadline:
         finding = "overdue"  # the warning point passed unseen and so did the deadline
-    if finding == "warn":
-        due_now = a.is_open and a.reply_due_at == deadline and a.warn_at is not None
-        if not due_now or a.warned_for == deadline or stamp < (a.warn_at or ""):
-            return None
-        a.warned_for = deadline
-        return _system(a, now, EventType.WARNED, reply_due_at=deadline)
-    if finding == "overdue":
-        if not a.is_open or a.reply_due_at != deadline or a.overdue_for == deadline:
-            return None
-        if stamp <= deadline:
-            return None
-        a.overdue_for = deadline
-        a.warned_for = deadline  # no warning after the fact
-        if a.escalation_level < 1:
-            a.escalation_level = 1
-            a.escalation_reason = "overdue"
-            return _system(
-                a, now, EventType.ESCALATED, level=1, reason="overdue", reply_due_at=deadline
-            )
-        return _system(a, now, EventType.MARKED_OVERDUE, reply_due_at=deadline)
-    if finding == "supervision_overdue":
-        sup = a.supervision
-        if sup is None or sup.status != "open" or sup.due_at != deadline:
-            return None
-        if sup.overdue_for == deadline or stamp <= deadline:
-            return None
-        sup.overdue_for = deadline
-        return _system(a, now, EventType.SUPERVISION_OVERDUE, supervision_due_at=deadline)
-    if finding == "auto_close":
-        if a.status != Status.REPLIED or a.auto_close_at != deadline or stamp < deadline:
-            return None
-        a.status = Status.CLOSED
-        a.closed_at = stamp
-        a.auto_closed = True
-        a.auto_close_at = None
-        return _system(a, now, EventType.AUTO_CLOSED)
-    raise ValueError(f"unknown finding {finding!r}")
+    return FINDINGS[finding](appeal.model_copy(deep=True), deadline, now)
 
 
 def watch(appeal: Appeal) -> tuple[str, str] | None:
