@@ -11,7 +11,7 @@ every member; ``tests/unit/test_event_tables.py`` holds them to it.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, TypeAdapter, ValidationError
 
@@ -230,24 +230,9 @@ Command = (
     | AcceptCompletion
     | RejectCompletion
 )
+#: The body of each event a user posts, by its ``type`` (from the union, so it is named once).
 COMMANDS: dict[EventType, type[Strict]] = {
-    EventType.ACCEPT: Accept,
-    EventType.TRANSFER: Transfer,
-    EventType.DEPARTMENT_REPLY: DepartmentReply,
-    EventType.RETURN: Return,
-    EventType.REPLY: ReplyCommand,
-    EventType.CONFIRM: Confirm,
-    EventType.CALLBACK: Callback,
-    EventType.REASSIGN: Reassign,
-    EventType.SET_URGENCY: SetUrgency,
-    EventType.REQUEST_EXTENSION: RequestExtension,
-    EventType.APPROVE_EXTENSION: ApproveExtension,
-    EventType.REJECT_EXTENSION: RejectExtension,
-    EventType.ESCALATE: Escalate,
-    EventType.SUPERVISE: Supervise,
-    EventType.REPORT_COMPLETION: ReportCompletion,
-    EventType.ACCEPT_COMPLETION: AcceptCompletion,
-    EventType.REJECT_COMPLETION: RejectCompletion,
+    get_args(model.model_fields["type"].annotation)[0]: model for model in get_args(Command)
 }
 EventBody = Annotated[Command, Field(discriminator="type")]
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(EventBody)
