@@ -17,10 +17,10 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.config import settings
-from chalicelib.domain import lifecycle
+from chalicelib.domain.appeal import sweep
+from chalicelib.domain.appeal.decision import Decision, Directory
 from chalicelib.domain.appeals import HOTLINE_CHANNELS, Appeal, TimelineEvent, case_number
 from chalicelib.domain.codes import PartStatus, Role, Status, Urgency
-from chalicelib.domain.lifecycle import Decision, Directory
 from chalicelib.domain.models import User
 from chalicelib.errors import (
     AppError,
@@ -96,7 +96,7 @@ def listings(a: Appeal) -> dict[str, tuple[str, str]]:
                 keys.department_queue(part.id),
                 f"{_rank(a)}#{part.due_at}#{a.id}",
             )
-    watched = lifecycle.watch(a)
+    watched = sweep.watch(a)
     if watched:  # the sweep's sparse index: each appeal once, at its next check
         finding, when = watched
         out["watch"] = (keys.sweep_watch(_shard(a.id)), f"{when}#{finding}#{a.id}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.domain.lifecycle import Decision
+from chalicelib.domain.appeal.decision import Decision
 from chalicelib.domain.meetings import Meeting
 from chalicelib.domain.models import Actor
 from chalicelib.errors import AlreadyExists, NotFound, ValidationFailed, VersionConflict

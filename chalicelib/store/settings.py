@@ -16,7 +16,8 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.config import settings
-from chalicelib.domain import calendar, lifecycle
+from chalicelib.domain import calendar
+from chalicelib.domain.appeal import sweep
 from chalicelib.domain.models import Actor
 from chalicelib.domain.rules import Rules, ServiceLevels
 from chalicelib.errors import VersionConflict
@@ -201,7 +202,7 @@ def recompute_provisional(limit: int = 500) -> int:
             seen += 1
             for _attempt in range(3):
                 appeal, _ = appeal_store.load(item["id"])
-                decision = lifecycle.recompute(appeal, clock.now(), current)
+                decision = sweep.recompute(appeal, clock.now(), current)
                 if decision is None:
                     break
                 try:
