@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, RootModel
 
 from chalicelib import clock
-from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
+from chalicelib.api.contract import Api, Created, Ctx, Header, Page, PageQuery
 from chalicelib.domain import lifecycle, uploads
 from chalicelib.domain.appeals import (
     CONTENT_MAX,
@@ -282,13 +282,16 @@ def file_for_enterprise(
     roles=[Role.OPERATOR],
     errors=(422,),
     headers=(
-        (
+        Header(
             IDEMPOTENCY_HEADER,
             True,
-            "the call-centre's id of this call; a retry with the same key and body returns "
-            "the same appeal (200), another body is 422. Kept at least 7 days, per caller.",
+            "the call-centre's id of this call (printable ASCII, no spaces); a retry with the "
+            "same key and body returns the same appeal (200), another body is 422. Kept at "
+            "least 7 days, per caller.",
+            pattern=_KEY_PATTERN.pattern,
         ),
     ),
+    also=((200, "同一幂等键、同一内容的重试:原诉求,未新建 (a replay: the same appeal)"),),
 )
 def post_call(ctx: Ctx, body: HotlineCall) -> Created:
     """Post a hotline call: a registered ``uscc`` makes it that enterprise's appeal; any

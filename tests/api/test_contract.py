@@ -127,3 +127,76 @@ def test_every_problem_code_of_the_contract_has_messages():
 def test_problem_carries_the_request_id(api):
     r = api.call("GET", "/api/v1/departments", headers={"X-Request-Id": "trace-7"})
     assert r.status_code == 401 and r.data["request_id"] == "trace-7"
+
+
+def conforms(document, method, path, response):
+    """The response's status is documented for the operation and its body validates
+    against the schema documented for that status and content type."""
+    from openapi_schema_validator import OAS31Validator
+
+    declared = document["paths"][path][method.lower()]["responses"]
+    assert str(response.status_code) in declared, (method, path, response.status_code)
+    content = declared[str(response.status_code)].get("content")
+    if content is None:
+        assert not response.body
+        return
+    media = response.headers["Content-Type"].split(";")[0].strip()
+    assert media in content, (method, path, media)
+    schema = {**content[media]["schema"], "components": document["components"]}
+    OAS31Validator(schema).validate(response.data)
+
+
+def test_problems_without_errors_conform_to_the_documented_problem_schema(api, document):
+    r = api.call("GET", "/api/v1/departments")  # no token
+    assert r.status_code == 401 and "errors" not in r.data
+    conforms(document, "GET", "/api/v1/departments", r)
+    r = api.call("GET", "/api/v1/appeals/XQT-19990101-0001", as_user="admin")
+    assert r.status_code == 404 and "errors" not in r.data
+    conforms(document, "GET", "/api/v1/appeals/{appeal_id}", r)
+    r = api.call("POST", "/api/v1/departments", {"name": ""}, as_user="admin")
+    assert r.status_code == 400 and r.data["errors"]
+    conforms(document, "POST", "/api/v1/departments", r)
+
+
+def test_problem_members_without_a_value_are_optional_and_never_null(document):
+    problem = document["components"]["schemas"]["Problem"]
+    assert set(problem["required"]) == {"type", "title", "status", "detail", "code"}
+    for name in ("errors", "request_id"):
+        assert "anyOf" not in problem["properties"][name], name
+
+
+def test_every_error_status_is_a_problem(document):
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            for status, response in op["responses"].items():
+                if int(status) >= 400:
+                    schema = response["content"]["application/problem+json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/Problem"}, (method, path)
+
+
+def test_a_hotline_replay_is_a_documented_200_with_the_appeal(api, document):
+    import uuid
+
+    call = {
+        "line": "12345",
+        "caller_phone": "13912345678",
+        "enterprise_name": "如东某水产养殖场",
+        "category": "financing",
+        "content": "想申请贴息贷款",
+    }
+    headers = {"Idempotency-Key": uuid.uuid4().hex}
+    first = api.call("POST", "/api/v1/hotline/calls", call, "operator-12345", headers)
+    again = api.call("POST", "/api/v1/hotline/calls", call, "operator-12345", headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.data["id"] == first.data["id"]
+    conforms(document, "POST", "/api/v1/hotline/calls", first)
+    conforms(document, "POST", "/api/v1/hotline/calls", again)
+
+
+def test_the_idempotency_key_header_documents_its_pattern(document):
+    import re
+
+    params = document["paths"]["/api/v1/hotline/calls"]["post"]["parameters"]
+    (header,) = [p for p in params if p["in"] == "header"]
+    pattern = re.compile(header["schema"]["pattern"])
+    assert pattern.match("call-0001") and not pattern.match("has space")

@@ -4808,14 +4808,14 @@ export interface components {
             code: string;
             /**
              * Errors
-             * @default null
+             * @description each invalid field (validation errors only)
              */
-            errors: components["schemas"]["ProblemFieldError"][] | null;
+            errors?: components["schemas"]["ProblemFieldError"][];
             /**
              * Request Id
-             * @default null
+             * @description the request's correlation id
              */
-            request_id: string | null;
+            request_id?: string;
         };
         /** ProblemFieldError */
         ProblemFieldError: {
@@ -6359,7 +6359,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6410,7 +6410,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description the call-centre's id of this call; a retry with the same key and body returns the same appeal (200), another body is 422. Kept at least 7 days, per caller. */
+                /** @description the call-centre's id of this call (printable ASCII, no spaces); a retry with the same key and body returns the same appeal (200), another body is 422. Kept at least 7 days, per caller. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -6422,7 +6422,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 同一幂等键、同一内容的重试:原诉求,未新建 (a replay: the same appeal) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealResponse"];
+                };
+            };
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6867,7 +6876,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -7504,7 +7513,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -7752,7 +7761,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -8002,7 +8011,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -8257,7 +8266,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -8397,7 +8406,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -8576,7 +8585,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已受理 (Accepted) */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -9230,7 +9239,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -9322,7 +9331,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description 无内容 (No Content) */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -9663,7 +9672,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -9895,7 +9904,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -10338,7 +10347,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已受理 (Accepted) */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -10604,7 +10613,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -10731,7 +10740,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -10879,7 +10888,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
