@@ -454,6 +454,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "fields_invalid": {"zh": "{count} 个字段有误", "en": "{count} field(s) invalid"},
     # field error codes (errors[].code)
     "invalid_json": {"zh": "不是有效的 JSON:{error}", "en": "Not valid JSON: {error}"},
+    "json_too_deep": {
+        "zh": "嵌套层数超过 {max_depth} 层",
+        "en": "Nested deeper than {max_depth} levels",
+    },
+    "number_out_of_range": {
+        "zh": "数值过大或过小，无法保存",
+        "en": "The number is too large or too small to be stored",
+    },
     "missing": {"zh": "必填", "en": "Required"},
     "extra_forbidden": {"zh": "不支持该字段", "en": "Unknown field"},
     "string_too_short": {

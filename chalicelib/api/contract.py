@@ -130,16 +130,59 @@ def _raw(body: str | bytes | None) -> bytes | None:
     return body.encode() if isinstance(body, str) else body
 
 
+#: Deepest nesting a body may have: the deepest model (a policy's conditions) needs 5.
+MAX_JSON_DEPTH = 32
+#: DynamoDB's numbers: 38 significant digits, magnitudes from 1E-130 to below 1E+126.
+_DYNAMO_MIN, _DYNAMO_MAX = 1e-130, 1e126
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def parse_json_body(raw: bytes | None) -> Any:
-    """The request's JSON (an empty body is an empty object); bad JSON is a 400 on ``body``."""
+    """The request's JSON (an empty body is an empty object). Bad JSON — including
+    ``NaN``/``Infinity``, nesting deeper than :data:`MAX_JSON_DEPTH` (the parser's own
+    recursion limit is a ``RecursionError``) and numbers DynamoDB cannot store, such as
+    ``1e-300`` — is a 400 naming ``body`` or the number's field, before anything runs."""
     if not raw:
         return {}
     try:
-        return json.loads(raw)
+        data = json.loads(raw, parse_constant=_no_constant)
+    except RecursionError:
+        raise ValidationFailed(
+            [FieldError("body", "json_too_deep", {"max_depth": MAX_JSON_DEPTH})]
+        ) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationFailed(
             [FieldError("body", "invalid_json", {"error": str(exc)[:120]})]
         ) from None
+    errors = _unstorable(data)
+    if errors:
+        raise ValidationFailed(errors)
+    return data
+
+
+def _out_of_range(value: Any) -> bool:
+    if isinstance(value, float):
+        return value != 0 and not _DYNAMO_MIN <= abs(value) < _DYNAMO_MAX
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**38
+
+
+def _unstorable(data: Any) -> list[FieldError]:
+    """Nesting too deep, or numbers outside DynamoDB's range (walked without recursion)."""
+    errors: list[FieldError] = []
+    stack: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
+    while stack and len(errors) < 10:
+        value, path = stack.pop()
+        if isinstance(value, dict | list):
+            if len(path) >= MAX_JSON_DEPTH:
+                return [FieldError("body", "json_too_deep", {"max_depth": MAX_JSON_DEPTH})]
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            stack.extend((v, (*path, str(k))) for k, v in items)
+        elif _out_of_range(value):
+            errors.append(FieldError(".".join(path) or "body", "number_out_of_range"))
+    return errors
 
 
 def validate(model: type[BaseModel], data: Any, prefix: tuple[str, ...] = ()) -> Any:

@@ -87,3 +87,27 @@ def _guarded(rows: Iterator[Sequence[object]]) -> Iterator[Sequence[object]]:
     except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError) as exc:
         # ElementTree's ParseError is a SyntaxError; defusedxml's refusals are ValueErrors
         raise FileProblem("import_unreadable", detail=type(exc).__name__) from None
+
+
+# --- writing: what people type is shown as text, never run as a formula ---------------------
+
+#: XlsxWriter's options for every workbook the platform writes: by default it turns a string
+#: starting with ``=`` into a live formula and one that looks like a URL into a hyperlink.
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
+
+#: What makes Excel or WPS read a CSV cell as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell that a spreadsheet program shows as typed: text starting with ``= + - @``
+    (or a tab or carriage return) gets a leading ``'``, which Excel and WPS hide; numbers
+    stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_row(values: Sequence[object]) -> list[object]:
+    """:func:`csv_cell` of each value."""
+    return [csv_cell(v) for v in values]

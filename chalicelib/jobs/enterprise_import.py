@@ -32,7 +32,7 @@ from typing import Any
 from chalicelib.domain import enterprise_import as rules
 from chalicelib.domain import uploads as upload_rules
 from chalicelib.domain.models import Actor
-from chalicelib.domain.spreadsheets import Kind, open_rows
+from chalicelib.domain.spreadsheets import Kind, csv_row, open_rows
 from chalicelib.errors import AlreadyExists, VersionConflict
 from chalicelib.logs import logger
 from chalicelib.store import db, enterprises, files, imports, jobs, uploads
@@ -242,7 +242,7 @@ def _finish(job: dict[str, Any], now: datetime) -> dict[str, Any]:
             writer = csv.writer(text)
             writer.writerow(RESULT_HEADER)
             for r in imports.rejections(job["id"]):
-                writer.writerow((r["row"], r["uscc"], r["name"], r["reasons"]))
+                writer.writerow(csv_row((r["row"], r["uscc"], r["name"], r["reasons"])))
             text.flush()
             raw.seek(0)
             files.put(key, raw, "text/csv; charset=utf-8")

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.reports import DIMENSIONS, Figures, Metrics
+from chalicelib.domain.spreadsheets import WORKBOOK_OPTIONS, csv_row
 
 #: Appeal figures in the order the sheets show them: (field, header, kind).
 METRIC_COLUMNS: list[tuple[str, str, str]] = [
@@ -91,14 +92,17 @@ def workbook(figures: Figures) -> bytes:
     import xlsxwriter  # loaded by the report job only
 
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "remove_timezone": True})
+    book = xlsxwriter.Workbook(
+        out, {"in_memory": True, "remove_timezone": True, **WORKBOOK_OPTIONS}
+    )
     book.set_properties({"title": f"兴企通诉求办理情况报告 {figures.period.label}"})
     base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
     title = book.add_format({**base, "bold": True, "font_size": 14})
     head = book.add_format(
         {**base, "bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True}
     )
-    text = book.add_format({**base, "border": 1, "text_wrap": True})
+    # quote_prefix: a cell that reads like a formula stays text even after it is edited
+    text = book.add_format({**base, "border": 1, "text_wrap": True, "quote_prefix": True})
     count = book.add_format({**base, "border": 1, "num_format": "0"})
     rate = book.add_format({**base, "border": 1, "num_format": "0.0%"})
     days = book.add_format({**base, "border": 1, "num_format": "0.00"})
@@ -291,7 +295,15 @@ def table_csv(figures: Figures) -> bytes:
 
     def row(dimension: str, key: str, name: str, metrics: Metrics, rank: int | None) -> None:
         writer.writerow(
-            [dimension, key, name, *(_cell(metrics, n) for n, _, _ in METRIC_COLUMNS), rank or ""]
+            csv_row(
+                [
+                    dimension,
+                    key,
+                    name,
+                    *(_cell(metrics, n) for n, _, _ in METRIC_COLUMNS),
+                    rank or "",
+                ]
+            )
         )
 
     row("合计", "total", "全部", figures.totals, None)

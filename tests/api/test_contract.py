@@ -200,3 +200,50 @@ def test_the_idempotency_key_header_documents_its_pattern(document):
     (header,) = [p for p in params if p["in"] == "header"]
     pattern = re.compile(header["schema"]["pattern"])
     assert pattern.match("call-0001") and not pattern.match("has space")
+
+
+@pytest.mark.parametrize(
+    ("path", "user"),
+    [
+        ("/api/v1/appeals", "ent-hengrun"),
+        ("/api/v1/departments", "admin"),
+        ("/api/v1/financing/needs", "ent-hengrun"),
+        ("/api/v1/dev/token", None),  # public: no token needed to reach the parser
+    ],
+)
+def test_deeply_nested_json_is_a_400_not_a_crash(api, path, user):
+    # about 1,000 levels in 2 KB: the parser's own recursion limit
+    r = api.call("POST", path, raw="[" * 1000 + "]" * 1000, as_user=user)
+    assert r.status_code == 400, r.data
+    assert r.data["errors"] == [
+        {"field": "body", "code": "json_too_deep", "message": "嵌套层数超过 32 层"}
+    ]
+    # deep enough to parse but deeper than any model: refused before validation
+    r = api.call("POST", path, raw='{"a":' * 100 + "1" + "}" * 100, as_user=user)
+    assert r.status_code == 400 and r.data["errors"][0]["code"] == "json_too_deep"
+
+
+@pytest.mark.parametrize("number", ["1e-300", "-1e-300", "1e200", "1" + "0" * 40])
+def test_numbers_dynamodb_cannot_store_name_their_field(api, number):
+    body = f'{{"amount": {number}, "term_months": 12, "purpose": "采购原材料"}}'
+    r = api.call("POST", "/api/v1/financing/needs", raw=body, as_user="ent-hengrun")
+    assert r.status_code == 400, r.data
+    errors = [(e["field"], e["code"]) for e in r.data["errors"]]
+    assert errors == [("amount", "number_out_of_range")]
+    product = (
+        '{"bank": "如东农村商业银行", "name": "极小额", "rate_min": 3.1, "rate_max": 4.2, '
+        f'"term_min": 6, "term_max": 36, "amount_min": {number}, "amount_max": 1000}}'
+    )
+    r = api.call("POST", "/api/v1/financing/products", raw=product, as_user="admin")
+    assert r.status_code == 400, r.data
+    assert r.data["errors"][0]["field"] == "amount_min"
+    # nothing was written: the enterprise's appeal list holds no financing need
+    mine = api.call("GET", "/api/v1/appeals?scope=mine&limit=100", as_user="ent-hengrun").data
+    assert not [a for a in mine["items"] if a["title"].startswith("融资需求")]
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_non_finite_numbers_are_invalid_json(api, constant):
+    body = f'{{"amount": {constant}, "term_months": 12, "purpose": "x"}}'
+    r = api.call("POST", "/api/v1/financing/needs", raw=body, as_user="ent-hengrun")
+    assert r.status_code == 400 and r.data["errors"][0]["code"] == "invalid_json"

@@ -161,6 +161,9 @@ def rejected_rows(job: dict) -> list[list[str]]:
 # --- the import ---------------------------------------------------------------------------
 
 
+HOSTILE_NAME = '=HYPERLINK("http://evil.example/","规模不明有限公司")'
+
+
 def test_a_file_with_broken_rows_imports_the_good_ones_and_says_why_for_the_rest(api):
     existing, same = seeded(api, 2)
     a, b = credit_code("import-broken-a"), credit_code("import-broken-b")
@@ -180,7 +183,8 @@ def test_a_file_with_broken_rows_imports_the_good_ones_and_says_why_for_the_rest
         ],
         [b, "如东导入测试农场", "small_micro", "agriculture", "", "", "", "", "", "", ""],
         [bad_checksum(credit_code("import-broken-c")), "校验码错误有限公司", "小微", "服务业"],
-        [credit_code("import-broken-d"), "规模不明有限公司", "中型", "工业"],
+        # a formula as a name: written back as text, never run by Excel or WPS
+        [credit_code("import-broken-d"), HOSTILE_NAME, "中型", "工业"],
         [credit_code("import-broken-e"), "", "小微", "其他"],
         [a, "如东导入测试机械有限公司(重复)", "规上", "工业"],
         [
@@ -218,7 +222,7 @@ def test_a_file_with_broken_rows_imports_the_good_ones_and_says_why_for_the_rest
         [
             "5",
             credit_code("import-broken-d"),
-            "规模不明有限公司",
+            "'" + HOSTILE_NAME,
             "企业规模:「中型」无效,应为:亿元以上、规上、小微",
         ],
         ["6", credit_code("import-broken-e"), "", "企业名称:必填"],

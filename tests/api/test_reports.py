@@ -35,6 +35,9 @@ from tests.api.test_appeals import CALL, XINGHAI, event, file_web, post_call
 # satisfied 2, reopened 1; auto-closed 1 (A5); average reply time (2 + 2 + 7 + 2) / 4 = 3.25.
 # February: received 1 (A5), nothing else.
 
+HOSTILE_TITLE = '=HYPERLINK("http://evil.example/","点此查看")'
+HOSTILE_NAME = "@SUM(1+1)*cmd|' /C calc'!A0"
+
 MARCH = {
     "received": 4,
     "replied": 4,
@@ -94,7 +97,7 @@ def march(api_module):
         event(api, a5, "reply", "comm-designated", content="已答复")
 
         clock.set_now(at(2, 10))
-        a1 = file_web(api)
+        a1 = file_web(api, title=HOSTILE_TITLE)  # shown as text in the files, never run
         ids["A1"] = a1["id"]
         clock.set_now(at(2, 10, 30))
         a2 = file_web(api, category="labor", title="招工难", content="需要技术工人 20 名")
@@ -138,7 +141,7 @@ def march(api_module):
         event(api, a3, "accept_completion", "supervisor")
 
         clock.set_now(at(16))
-        call = post_call(api, {**CALL, "line": "12345"}).data
+        call = post_call(api, {**CALL, "line": "12345", "enterprise_name": HOSTILE_NAME}).data
         ids["A4"] = call["id"]
         a4 = event(api, call, "reassign", "admin", commissioner_id="c-small-micro")
         a4 = event(api, a4, "accept", "comm-small-micro")
@@ -304,6 +307,11 @@ def test_the_workbook_reads_back(march):
     assert rows["平均答复用时(工作日)"][0] == 3.25
     detail = list(book["明细"].iter_rows(min_row=5, values_only=True))
     assert sorted(r[0] for r in detail) == sorted(march["ids"].values())
+    # what people typed is a text cell (quote-prefixed), not a formula or a link
+    cells = {c.value: c for row in book["明细"].iter_rows(min_row=5) for c in row}
+    for typed in (HOSTILE_TITLE, HOSTILE_NAME):
+        assert cells[typed].data_type == "s" and cells[typed].quotePrefix
+        assert cells[typed].hyperlink is None
     notice = list(book["通报事项"].iter_rows(min_row=5, values_only=True))
     assert [(r[0], r[3], r[8]) for r in notice] == [
         (march["ids"]["A3"], "超期未答复", 15),
