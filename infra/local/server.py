@@ -117,6 +117,11 @@ def _handler_class(csp: str) -> type:
     class Handler(ChaliceRequestHandler):
         """``/api/*`` to Chalice; the rest from the built SPA, with its index as fallback."""
 
+        # A response goes out in two writes (headers, then body). With Nagle's algorithm on,
+        # the body waited for the client's delayed ACK of the headers: 40 ms added to every
+        # request on a kept-alive connection (browsers, requests.Session), 4 ms without.
+        disable_nagle_algorithm = True
+
         def _problem(self, exc: Any) -> None:
             lang = i18n.language(self.headers.get("accept-language"))
             body = problem_body(exc, lang).model_dump(mode="json", exclude_none=True)
