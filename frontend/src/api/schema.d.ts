@@ -2481,7 +2481,7 @@ export interface components {
         ClockRequest: {
             /**
              * Now
-             * @description ISO 8601 with offset; null resets to real time
+             * @description ISO 8601 with offset, years 2000–2099; null resets to real time
              */
             now: string | null;
         };
@@ -6210,6 +6210,7 @@ export interface components {
             /**
              * Opens At
              * Format: date-time
+             * @description ISO 8601 with offset, years 2000–2099
              */
             opens_at: string;
             /**
