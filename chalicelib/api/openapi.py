@@ -80,9 +80,14 @@ def build(include_local: bool) -> dict[str, Any]:
             operation["description"] = op.description
         if op.roles is not None:
             operation["x-roles"] = sorted(r.value for r in op.roles)
-        for name in path_params(op.path):
+        for name in path_params(op.path):  # an empty segment names nothing (another route)
             operation["parameters"].append(
-                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "minLength": 1},
+                }
             )
         if op.query is not None:
             qschema = op.query.model_json_schema(ref_template="#/components/schemas/{model}")

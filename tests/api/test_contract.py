@@ -225,3 +225,15 @@ def test_non_finite_numbers_are_invalid_json(api, constant):
     body = f'{{"amount": {constant}, "term_months": 12, "purpose": "x"}}'
     r = api.call("POST", "/api/v1/financing/needs", raw=body, as_user="ent-hengrun")
     assert r.status_code == 400 and r.data["errors"][0]["code"] == "invalid_json"
+
+
+def test_path_parameters_are_documented_non_empty(api, document):
+    # found by fuzzing: an inbox item's empty appeal_id (a meeting's) fed to
+    # /appeals/{appeal_id}/events became POST /appeals/events, another route's 405
+    r = api.call("POST", "/api/v1/appeals/events", {"type": "accept", "version": 1}, "admin")
+    assert r.status_code == 405
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            for param in op["parameters"]:
+                if param["in"] == "path":
+                    assert param["schema"]["minLength"] == 1, (method, path, param["name"])
