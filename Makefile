@@ -12,7 +12,7 @@ NODE_STAMP := $(FRONT)/node_modules/.installed-$(shell cat $(FRONT)/package-lock
 STAGE  ?= dev
 
 .PHONY: install run test lint typecheck layers pytest bench clean frontend frontend-check browser \
-	package lint-infra deploy fuzz
+	package lint-infra deploy audit fuzz
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -122,6 +122,14 @@ bench: install frontend browser
 	$(BIN)/python bench/bench_reports.py 50000
 	$(BIN)/python bench/bench_policy_push.py 10000
 	$(BIN)/python bench/bench_enterprise_import.py 10000
+
+## Known vulnerabilities: pip-audit over the pinned environment (.venv: runtime and dev
+## pins) with PyPI's advisory data, and npm audit over the SPA's runtime dependencies. Both
+## need their registry's advisory service (pypi.org's JSON API, registry.npmjs.org's bulk
+## advisories); where it cannot be reached the target fails and says so, it never passes.
+audit: install $(NODE_STAMP)
+	$(BIN)/pip-audit --strict --progress-spinner off --vulnerability-service pypi --local
+	cd $(FRONT) && npm audit --omit=dev --audit-level=low
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build $(FRONT)/node_modules $(FRONT)/dist

@@ -91,8 +91,9 @@ def monthly_meeting(event: Any) -> dict[str, Any]:
     meeting and flag the month before if none was held (R4.4)."""
     from chalicelib import clock
     from chalicelib.jobs import meetings as job
+    from chalicelib.store import settings
 
-    return job.run(clock.now())
+    return job.run(clock.now(), settings.rules())
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="send_outbox")
@@ -108,8 +109,9 @@ def send_outbox(event: Any) -> dict[str, Any]:
 def report_builds(event: Any) -> dict[str, Any]:
     """Build a requested report (one per invocation: a month's report may take a minute)."""
     from chalicelib.jobs import reports as job
+    from chalicelib.store import settings
 
-    return job.handler(event.to_dict())
+    return job.handler(event.to_dict(), settings.rules())
 
 
 @app.schedule(Cron(30, 1, "*", "*", "?", "*"), name="monthly_report")
@@ -118,8 +120,9 @@ def monthly_report(event: Any) -> dict[str, Any]:
     (after the joint meeting's check, so a month without a meeting is in it)."""
     from chalicelib import clock
     from chalicelib.jobs import reports as job
+    from chalicelib.store import settings
 
-    return job.monthly(clock.now())
+    return job.monthly(clock.now(), settings.rules())
 
 
 @app.on_sqs_message(queue=JOB_QUEUE, batch_size=1, name="jobs")

@@ -192,12 +192,13 @@ def build(month: str, now: datetime, aws: AwsClock) -> tuple[dict, float, float,
     from chalicelib.domain.reports import Period
     from chalicelib.jobs import reports as job
     from chalicelib.store import reports as store
+    from chalicelib.store import settings as settings_store
 
     report = store.create(Period.of_month(month), None, now)
     in_aws = aws.seconds
     tracemalloc.start()
     began = time.perf_counter()
-    job.build(report["id"], now)
+    job.build(report["id"], now, settings_store.rules())
     elapsed = time.perf_counter() - began
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from typing import Any
+from typing import Any, ClassVar
 
 
 @dataclass
@@ -101,3 +101,21 @@ class UnsupportedMediaType(AppError):
 class IdempotencyKeyReused(AppError):
     status = 422
     code = "idempotency_key_reused"
+
+
+class HttpRefusal(AppError):
+    """A request the HTTP server itself refuses before any route (the local server's 400,
+    414, 431, 501), with the code of its status."""
+
+    CODES: ClassVar[dict[int, str]] = {
+        400: "bad_request",
+        414: "uri_too_long",
+        431: "headers_too_large",
+        501: "method_not_implemented",
+        505: "http_version_not_supported",
+    }
+
+    def __init__(self, status: int, detail_code: str | None = None, **params: Any) -> None:
+        super().__init__(detail_code, **params)
+        self.status = status
+        self.code = self.CODES.get(status, "bad_request" if status < 500 else "internal_error")

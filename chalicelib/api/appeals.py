@@ -28,24 +28,33 @@ from chalicelib.domain.appeals import (
 )
 from chalicelib.domain.codes import Category, Channel, Role, Status, Urgency
 from chalicelib.domain.lifecycle import Directory
-from chalicelib.domain.models import Name, Phone, Strict, Uscc, User
+from chalicelib.domain.models import Name, Phone, SingleLine, Strict, Uscc, User
 from chalicelib.domain.routing import Profile, route
+from chalicelib.domain.rules import Rules
 from chalicelib.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.store import appeals as store
 from chalicelib.store import directory
-from chalicelib.store import settings as settings_store
 from chalicelib.store import uploads as upload_store
 
 api = Api(__name__, "appeals")
 ATTACHMENTS = uploads.PURPOSES["appeal_attachment"]
 
-Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
+Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX), SingleLine]
 Content = Annotated[str, Field(min_length=1, max_length=CONTENT_MAX)]
 UploadId = Annotated[str, Field(pattern=uploads.UPLOAD_ID_PATTERN)]
 #: Files an enterprise may file with one appeal.
 MAX_ATTACHMENTS = 10
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,200}$")
+WEB_IDEMPOTENCY = (
+    "optional: the browser's id of this filing, so a retry after a dropped connection files "
+    "nothing twice — the same key and body return the same appeal (200), another body is "
+    "422. Kept at least 7 days, per user (the hotline's rules)."
+)
+#: the optional key of a web filing, as the OpenAPI document describes it
+WEB_KEY = Header(IDEMPOTENCY_HEADER, False, WEB_IDEMPOTENCY, pattern=_KEY_PATTERN.pattern)
+#: the status of a replay (the same key and body): the appeal first made, nothing created
+REPLAY = ((200, "同一幂等键、同一内容的重试:原诉求,未新建 (a replay: the same appeal)"),)
 
 
 class AppealCreate(Strict):
@@ -144,8 +153,10 @@ class AppealResponse(AppealDetail):
     actions: list[str] = Field(default_factory=list, description="events the caller may post")
 
 
-def _detail(appeal: Appeal, events: list[TimelineEvent], user: User, now: datetime) -> Any:
-    shown = present_detail(appeal, events, user, now)
+def _detail(
+    appeal: Appeal, events: list[TimelineEvent], user: User, now: datetime, rules: Rules
+) -> Any:
+    shown = present_detail(appeal, events, user, now, rules)
     return AppealResponse(**shown.model_dump(), actions=lifecycle.allowed_events(appeal, user, now))
 
 
@@ -196,6 +207,7 @@ def _builder(
             route=chosen,
             filed_by=ctx.user,
             now=now,
+            rules=ctx.rules,
             contact_name=contact_name,
             contact_phone=contact_phone,
         )
@@ -211,6 +223,9 @@ def _builder(
     response=AppealResponse,
     status=201,
     roles=[Role.ENTERPRISE],
+    errors=(422,),
+    headers=(WEB_KEY,),
+    also=REPLAY,
 )
 def file_appeal(ctx: Ctx, body: AppealCreate) -> Created:
     """File an appeal for the caller's enterprise: routed and timed at once."""
@@ -241,9 +256,9 @@ def file_for_enterprise(
     """A web filing by the caller's enterprise (an appeal, or a financing need), with the
     files it uploaded for it (each checked in the bucket first: 400 naming
     ``attachments.{i}``)."""
-    settings_store.refresh()  # the calendar and service levels in force
     if not ctx.user.enterprise_uscc:
         raise Forbidden("enterprise_unbound")
+    claim = idempotency_claim(ctx, required=False)
     kept = upload_store.attach(attachments or [], ATTACHMENTS, ctx.user.username)
     now = clock.now()
     build = _builder(
@@ -268,8 +283,28 @@ def file_for_enterprise(
         appeal.attachments = kept
         return appeal, filed
 
-    appeal, events, _ = store.intake(now=now, uscc=ctx.user.enterprise_uscc, build=web_build)
-    return Created(_detail(appeal, events, ctx.user, now), f"/api/v1/appeals/{appeal.id}")
+    appeal, events, created = store.intake(
+        now=now, uscc=ctx.user.enterprise_uscc, build=web_build, claim=claim
+    )
+    return Created(
+        _detail(appeal, events, ctx.user, now, ctx.rules),
+        f"/api/v1/appeals/{appeal.id}",
+        status=201 if created else 200,
+    )
+
+
+def idempotency_claim(ctx: Ctx, *, required: bool) -> store.IdempotencyClaim | None:
+    """The request's ``Idempotency-Key`` (required of hotline calls, optional for web
+    filings) as a claim written in the appeal's own transaction: the same key and body
+    again is the same appeal (200), another body 422, an invalid key 400."""
+    key = ctx.headers.get(IDEMPOTENCY_HEADER.lower())
+    if not required and key is None:
+        return None
+    if not key:
+        raise ValidationFailed.one(IDEMPOTENCY_HEADER, "missing")
+    if not _KEY_PATTERN.match(key):
+        raise ValidationFailed.one(IDEMPOTENCY_HEADER, "idempotency_key_invalid")
+    return store.IdempotencyClaim.of(ctx.user.username, key, ctx.body_json)
 
 
 @api.route(
@@ -291,17 +326,12 @@ def file_for_enterprise(
             pattern=_KEY_PATTERN.pattern,
         ),
     ),
-    also=((200, "同一幂等键、同一内容的重试:原诉求,未新建 (a replay: the same appeal)"),),
+    also=REPLAY,
 )
 def post_call(ctx: Ctx, body: HotlineCall) -> Created:
     """Post a hotline call: a registered ``uscc`` makes it that enterprise's appeal; any
     other caller's goes to the service centre's triage queue."""
-    settings_store.refresh()  # the calendar and service levels in force
-    key = ctx.headers.get(IDEMPOTENCY_HEADER.lower(), "")
-    if not key:
-        raise ValidationFailed.one(IDEMPOTENCY_HEADER, "missing")
-    if not _KEY_PATTERN.match(key):
-        raise ValidationFailed.one(IDEMPOTENCY_HEADER, "idempotency_key_invalid")
+    claim = idempotency_claim(ctx, required=True)
     now = clock.now()
     build = _builder(
         ctx,
@@ -314,10 +344,9 @@ def post_call(ctx: Ctx, body: HotlineCall) -> Created:
         caller_phone=body.caller_phone,
         enterprise_name=body.enterprise_name,
     )
-    claim = store.IdempotencyClaim.of(ctx.user.username, key, ctx.body_json)
     appeal, events, created = store.intake(now=now, uscc=body.uscc, build=build, claim=claim)
     return Created(
-        _detail(appeal, events, ctx.user, now),
+        _detail(appeal, events, ctx.user, now, ctx.rules),
         f"/api/v1/appeals/{appeal.id}",
         status=201 if created else 200,
     )
@@ -359,9 +388,8 @@ def appeal_attachment(ctx: Ctx, appeal_id: str, attachment_id: str) -> uploads.A
 )
 def get_appeal(ctx: Ctx, appeal_id: str) -> Any:
     """The appeal with every step of its timeline, as the caller may see it."""
-    settings_store.refresh()  # the calendar and service levels in force
     appeal, events = _readable(ctx, appeal_id)
-    return _detail(appeal, events, ctx.user, clock.now())
+    return _detail(appeal, events, ctx.user, clock.now(), ctx.rules)
 
 
 @api.route(
@@ -372,13 +400,12 @@ def get_appeal(ctx: Ctx, appeal_id: str) -> Any:
 )
 def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
     """``mine``, ``queue`` (urgent first, then by deadline) or ``all`` the caller may read."""
-    settings_store.refresh()  # the calendar and service levels in force
     now = clock.now()
     spec = store.list_query(
         ctx.user, query.scope, query.status, query.overdue, now, query.escalation_level
     )
     items, nxt = store.page(spec, now, query.limit, query.cursor)
-    return AppealPage(items=[present(a, ctx.user, now) for a in items], next_cursor=nxt)
+    return AppealPage(items=[present(a, ctx.user, now, ctx.rules) for a in items], next_cursor=nxt)
 
 
 @api.route(
@@ -392,7 +419,6 @@ def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
 def post_event(ctx: Ctx, appeal_id: str, body: lifecycle.Command) -> Any:
     """One step of the appeal's life under ``version``: who may post which event in which
     status is in ``chalicelib/domain/lifecycle.py``."""
-    settings_store.refresh()  # the calendar and service levels in force
     appeal, events = _readable(ctx, appeal_id)
     commissioner_ids = (body.commissioner_id,) if isinstance(body, lifecycle.Reassign) else ()
     department_ids = (
@@ -404,9 +430,9 @@ def post_event(ctx: Ctx, appeal_id: str, body: lifecycle.Command) -> Any:
     needs = commissioner_ids or department_ids
     found = directory.read(commissioner_ids, department_ids) if needs else _NO_DIRECTORY
     now = clock.now()
-    decision = lifecycle.decide(appeal, body, ctx.user, now, found)
+    decision = lifecycle.decide(appeal, body, ctx.user, now, found, ctx.rules)
     store.record(appeal, decision)
-    return _detail(decision.appeal, [*events, decision.event], ctx.user, now)
+    return _detail(decision.appeal, [*events, decision.event], ctx.user, now, ctx.rules)
 
 
 @api.route(
@@ -424,7 +450,6 @@ def department_ledger(ctx: Ctx, department_id: str, query: PageQuery) -> AppealP
         not _CASE_NUMBER.match(department_id)
     ):
         raise NotFound("department_not_found", id=department_id[:40])
-    settings_store.refresh()
     now = clock.now()
     items, nxt = store.ledger(department_id, query.limit, query.cursor)
-    return AppealPage(items=[present(a, ctx.user, now) for a in items], next_cursor=nxt)
+    return AppealPage(items=[present(a, ctx.user, now, ctx.rules) for a in items], next_cursor=nxt)

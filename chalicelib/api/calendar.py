@@ -15,9 +15,10 @@ from pydantic import (
 
 from chalicelib import clock
 from chalicelib.api.contract import Api, Ctx
-from chalicelib.domain import appeals, calendar
+from chalicelib.domain import calendar
 from chalicelib.domain.codes import Role
 from chalicelib.domain.models import Instant, Strict, Timestamp
+from chalicelib.domain.rules import Rules, ServiceLevels
 from chalicelib.errors import FieldError, ValidationFailed
 from chalicelib.store import settings as store
 
@@ -85,7 +86,7 @@ class DeadlinePreview(BaseModel):
     explanation: str
 
 
-class ServiceLevelsView(appeals.ServiceLevels):
+class ServiceLevelsView(ServiceLevels):
     version: int = Field(description="0 while the defaults are in force")
     updated_at: Timestamp | None = None
 
@@ -103,10 +104,9 @@ def _year(value: str) -> int:
     return int(value)
 
 
-def _view(year: int) -> CalendarYear:
-    store.refresh()
+def _view(year: int, rules: Rules) -> CalendarYear:
     stored = store.loaded_years().get(year)
-    sched = calendar.default_calendar().schedule(year)
+    sched = rules.calendar.schedule(year)
     return CalendarYear(
         year=year,
         official=sched.official,
@@ -124,8 +124,7 @@ def _view(year: int) -> CalendarYear:
 )
 def preview_deadline(ctx: Ctx, query: DeadlineQuery) -> DeadlinePreview:
     """When N working days from a receipt end, which days count, and why."""
-    store.refresh()
-    d = calendar.add_working_days(query.received_at, query.working_days)
+    d = calendar.add_working_days(query.received_at, query.working_days, ctx.rules.calendar)
     return DeadlinePreview(
         due_at=clock.iso(d.due_at),
         provisional=d.provisional,
@@ -137,7 +136,7 @@ def preview_deadline(ctx: Ctx, query: DeadlineQuery) -> DeadlinePreview:
 @api.route("/calendar/{year}", summary="年度工作日安排", response=CalendarYear, errors=(400,))
 def get_year(ctx: Ctx, year: str) -> CalendarYear:
     """The schedule in force for a year; ``official: false`` until its notice is loaded."""
-    return _view(_year(year))
+    return _view(_year(year), ctx.rules)
 
 
 @api.route(
@@ -177,7 +176,8 @@ def load_year(ctx: Ctx, year: str, body: CalendarLoad) -> CalendarLoaded:
         expected_version=body.version,
     )
     recomputed = store.recompute_provisional()
-    return CalendarLoaded(**_view(number).model_dump(), recomputed=recomputed)
+    # the rules as they are after the load (the write dropped this process's copy)
+    return CalendarLoaded(**_view(number, store.rules()).model_dump(), recomputed=recomputed)
 
 
 @api.route(
@@ -206,7 +206,7 @@ def put_service_levels(ctx: Ctx, body: ServiceLevelsChange) -> ServiceLevelsView
         raise ValidationFailed.one(
             "urgent_working_days", "urgent_longer_than_normal", normal=body.normal_working_days
         )
-    levels = appeals.ServiceLevels.model_validate(body.model_dump(exclude={"version"}))
+    levels = ServiceLevels.model_validate(body.model_dump(exclude={"version"}))
     return ServiceLevelsView.model_validate(
         store.put_service_levels(levels, body.version, ctx.user.actor())
     )

@@ -22,6 +22,7 @@ from chalicelib.api.problems import field_errors_from_pydantic, problem_response
 from chalicelib.auth import tokens
 from chalicelib.domain.codes import Role
 from chalicelib.domain.models import User
+from chalicelib.domain.rules import Rules
 from chalicelib.errors import AppError, FieldError, Forbidden, ValidationFailed
 from chalicelib.logs import logger
 
@@ -41,6 +42,18 @@ class Ctx:
     request_id: str | None = None
     #: the request body as parsed JSON, before validation (hotline idempotency compares it)
     body_json: Any = None
+    _rules: Rules | None = None
+
+    @property
+    def rules(self) -> Rules:
+        """The calendar and service levels in force, read once for this request (and at
+        most once per cache period in a warm Lambda): every deadline the request counts
+        uses this one value."""
+        if self._rules is None:
+            from chalicelib.store import settings as settings_store
+
+            self._rules = settings_store.rules()
+        return self._rules
 
     @property
     def user(self) -> User:
@@ -136,6 +149,12 @@ MAX_JSON_DEPTH = 32
 _DYNAMO_MIN, _DYNAMO_MAX = 1e-130, 1e126
 
 
+#: Characters no one types and that change what text shows or does: C0/C1 controls (tab and
+#: line breaks aside) and the bidirectional overrides and isolates that make a title read
+#: backwards (``U+202E``), in any string of any body.
+_HIDDEN_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
@@ -170,7 +189,8 @@ def _out_of_range(value: Any) -> bool:
 
 
 def _unstorable(data: Any) -> list[FieldError]:
-    """Nesting too deep, or numbers outside DynamoDB's range (walked without recursion)."""
+    """Nesting too deep, numbers outside DynamoDB's range, or strings with hidden control
+    characters (walked without recursion)."""
     errors: list[FieldError] = []
     stack: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
     while stack and len(errors) < 10:
@@ -182,7 +202,22 @@ def _unstorable(data: Any) -> list[FieldError]:
             stack.extend((v, (*path, str(k))) for k, v in items)
         elif _out_of_range(value):
             errors.append(FieldError(".".join(path) or "body", "number_out_of_range"))
+        elif isinstance(value, str) and _HIDDEN_CONTROL.search(value):
+            errors.append(FieldError(".".join(path) or "body", "text_control_character"))
     return errors
+
+
+def unknown_parameters(model: type[BaseModel] | None, params: dict[str, str]) -> None:
+    """A query parameter the route does not declare is a 400 naming it, never ignored
+    (a misspelt filter would otherwise return the unfiltered list as if it applied)."""
+    known = set()
+    for name, field in (model.model_fields if model is not None else {}).items():
+        known.add(name)
+        if field.alias:
+            known.add(field.alias)
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise ValidationFailed([FieldError(name, "unknown_parameter") for name in unknown])
 
 
 def validate(model: type[BaseModel], data: Any, prefix: tuple[str, ...] = ()) -> Any:
@@ -265,8 +300,10 @@ class Api:
                         if allowed is not None and ctx.principal.role not in allowed:
                             raise Forbidden("role_required", roles=sorted(r.value for r in allowed))
                     kwargs: dict[str, Any] = {}
+                    params = dict(req.query_params or {})
+                    unknown_parameters(query, params)
                     if query is not None:
-                        kwargs["query"] = validate(query, dict(req.query_params or {}))
+                        kwargs["query"] = validate(query, params)
                     if request is not None:
                         ctx.body_json = parse_json_body(_raw(req.raw_body))
                         kwargs["body"] = validate(request, ctx.body_json)

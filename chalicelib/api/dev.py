@@ -12,6 +12,7 @@ from chalicelib.auth import local_issuer
 from chalicelib.config import settings
 from chalicelib.domain.models import Instant, Strict, Username
 from chalicelib.errors import NotFound
+from chalicelib.store import settings as settings_store
 from chalicelib.store import users as user_store
 
 api = Api(__name__, "dev", local_only=True)
@@ -90,8 +91,12 @@ def dev_users(ctx: Ctx) -> DevUsers:
 def dev_token(ctx: Ctx, body: TokenRequest) -> Token:
     """A JWT from the local issuer for a seeded user; ``ttl_seconds`` and ``audience`` let
     tests prove expired and foreign tokens are refused."""
-    user = user_store.by_username(body.username)
     cfg = settings()
+    # off when the local stack trusts another issuer (infra/local/server.py): its tokens
+    # would be refused anyway
+    if not (cfg.local_issuer_key_file and cfg.auth_jwks_file):
+        raise NotFound("local_issuer_off", issuer=cfg.auth_issuer)
+    user = user_store.by_username(body.username)
     token = local_issuer.sign(
         cfg.local_issuer_key_file,
         cfg.auth_jwks_file,
@@ -159,11 +164,16 @@ def dev_job(ctx: Ctx, name: str) -> JobResult:
         drained = runner.drain(settings().job_queue, dispatch.handler, timeout=120)
         return JobResult(job=name, result={}, **drained)
     if name in ("monthly-report", "reports"):  # reports: build what is queued now
-        result = reports.monthly(clock.now(), force=True) if name == "monthly-report" else {}
-        drained = runner.drain(settings().report_queue, reports.handler, timeout=120)
+        in_force = settings_store.rules()
+        result = (
+            reports.monthly(clock.now(), in_force, force=True) if name == "monthly-report" else {}
+        )
+        drained = runner.drain(
+            settings().report_queue, lambda e: reports.handler(e, in_force), timeout=120
+        )
         return JobResult(job=name, result=result, **drained)
     if name == "monthly-meeting":  # run now whatever the day (the schedule waits for the 1st)
-        result = meetings.run(clock.now(), force=True)
+        result = meetings.run(clock.now(), settings_store.rules(), force=True)
     elif name == "outbox":
         result = outbox.run(clock.now())
     else:

@@ -8,7 +8,8 @@ from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
 from chalicelib.api.schemas import PatchBody
 from chalicelib.domain.codes import STAFF_ROLES, Industry, Role, SizeClass
 from chalicelib.domain.enterprise import InvalidCreditCode, normalize_uscc
-from chalicelib.domain.models import Contact, Enterprise, Flags, Name, Slug, Strict, Uscc
+from chalicelib.domain.models import Contact, Enterprise, Flags, Name, Slug, Strict, Uscc, User
+from chalicelib.domain.privacy import present_enterprise
 from chalicelib.errors import NotFound
 from chalicelib.store import enterprises as store
 
@@ -96,9 +97,13 @@ def _path_uscc(value: str) -> str:
     roles=SEARCHERS,
 )
 def list_enterprises(ctx: Ctx, query: EnterpriseQuery) -> EnterprisePage:
-    """Enterprises in credit-code order, or those whose code or name starts with ``q``."""
+    """Enterprises in credit-code order, or those whose code or name starts with ``q``
+    (contacts' phones masked for supervisors, ``138****5678``)."""
     items, nxt = store.search((query.q or "").strip() or None, query.limit, query.cursor)
-    return EnterprisePage(items=[Enterprise.model_validate(i) for i in items], next_cursor=nxt)
+    return EnterprisePage(
+        items=[present_enterprise(Enterprise.model_validate(i), ctx.user.role) for i in items],
+        next_cursor=nxt,
+    )
 
 
 @api.route(
@@ -109,11 +114,25 @@ def list_enterprises(ctx: Ctx, query: EnterpriseQuery) -> EnterprisePage:
     errors=(404,),
 )
 def get_enterprise(ctx: Ctx, uscc: str) -> Enterprise:
-    """Staff read any enterprise; an enterprise user reads only its own (others are 404)."""
+    """Operators, commissioners, the service centre and supervisors read any enterprise; an
+    enterprise user reads only its own; a department user only an enterprise one of whose
+    appeals was transferred to its department (a part for it, open or done). Any other is a
+    404, as if it did not exist. Contacts' phones are masked (``138****5678``) for
+    departments and supervisors."""
     code = _path_uscc(uscc)
-    if ctx.user.role == Role.ENTERPRISE and ctx.user.enterprise_uscc != code:
+    if not _may_read(ctx.user, code):
         raise NotFound("enterprise_not_found", uscc=code)
-    return Enterprise.model_validate(store.get(code))
+    return present_enterprise(Enterprise.model_validate(store.get(code)), ctx.user.role)
+
+
+def _may_read(user: User, uscc: str) -> bool:
+    """Whether ``user`` may read the enterprise with this (valid) credit code; decided
+    before the record is read, so a refusal and an unknown code look the same."""
+    if user.role == Role.ENTERPRISE:
+        return user.enterprise_uscc == uscc
+    if user.role == Role.DEPARTMENT:
+        return user.department_id is not None and store.transferred_to(uscc, user.department_id)
+    return user.role in STAFF_ROLES
 
 
 @api.route(

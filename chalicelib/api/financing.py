@@ -183,6 +183,9 @@ def _suggest(need: FinancingRequest, uscc: str | None) -> Suggestions:
     response=appeal_api.AppealResponse,
     status=201,
     roles=[Role.ENTERPRISE],
+    errors=(422,),
+    headers=(appeal_api.WEB_KEY,),
+    also=appeal_api.REPLAY,
 )
 def file_need(ctx: Ctx, body: NeedCreate) -> Created:
     """A financing need becomes an appeal of category ``financing`` (routed and timed like

@@ -18,7 +18,6 @@ from chalicelib.errors import FieldError, InvalidTransition, ValidationFailed, V
 from chalicelib.store import appeals as appeal_store
 from chalicelib.store import directory
 from chalicelib.store import meetings as store
-from chalicelib.store import settings as settings_store
 
 api = Api(__name__, "meetings")
 READERS = [Role.ADMIN, Role.SUPERVISOR]
@@ -133,6 +132,7 @@ def set_agenda(ctx: Ctx, month: str, body: AgendaChange) -> Meeting:
 )
 def record_meeting(ctx: Ctx, month: str, body: MeetingRecord) -> Meeting:
     """Record that the meeting was held: date, chair, attendees."""
+    meetings.check_held_at(_month(month), body.held_at, clock.now())
     meeting = _current(_month(month), body.version)
     if meeting.status == "held":
         raise InvalidTransition("meeting_already_held", month=meeting.month)
@@ -159,7 +159,6 @@ def record_meeting(ctx: Ctx, month: str, body: MeetingRecord) -> Meeting:
 def decide(ctx: Ctx, month: str, body: MeetingDecision) -> Meeting:
     """Decide an agenda item: owner department(s) and a new deadline in working days; the
     appeal becomes supervised with that deadline (one transaction with the meeting)."""
-    settings_store.refresh()
     meeting = _current(_month(month), body.version)
     appeal, _ = appeal_store.load(body.appeal_id)
     found = directory.read((), tuple(body.departments))
@@ -172,5 +171,6 @@ def decide(ctx: Ctx, month: str, body: MeetingDecision) -> Meeting:
         ctx.user,
         clock.now(),
         found,
+        ctx.rules,
     )
     return store.decide(meeting, after, appeal, decision, ctx.user.actor())

@@ -84,8 +84,10 @@ def field_errors_from_pydantic(
 def render_field_error(err: FieldError, lang: str) -> ProblemFieldError:
     if err.code in i18n.MESSAGES:
         text = i18n.message(err.code, lang, **_params(err.params, lang))
-    else:
-        text = err.message or i18n.message("invalid", lang)
+    elif lang == "en" and err.message:  # pydantic's own words, for a code we do not word
+        text = err.message
+    else:  # never English inside a Chinese answer
+        text = i18n.message("invalid", lang)
     return ProblemFieldError(field=err.field, code=err.code, message=text)
 
 

@@ -24,6 +24,7 @@ from chalicelib.domain.models import (
     User,
     Username,
 )
+from chalicelib.domain.privacy import present_enterprise_changes
 from chalicelib.store import audit as audit_store
 from chalicelib.store import users as store
 
@@ -188,7 +189,8 @@ _SAFE_ID = re.compile(r"^[^#]{1,100}$")
     roles=[Role.ADMIN, Role.SUPERVISOR],
 )
 def list_audit(ctx: Ctx, query: AuditQuery) -> AuditPage:
-    """One record's changes (``entity_type`` + ``entity_id``), or a month's, newest first."""
+    """One record's changes (``entity_type`` + ``entity_id``), or a month's, newest first
+    (for supervisors, enterprises' contacts' phones masked, ``138****5678``)."""
     if query.entity_type and query.entity_id and _SAFE_ID.match(query.entity_id):
         items, nxt = audit_store.of_entity(
             query.entity_type, query.entity_id, query.limit, query.cursor
@@ -196,4 +198,15 @@ def list_audit(ctx: Ctx, query: AuditQuery) -> AuditPage:
     else:
         month = query.month or clock.iso(clock.now())[:7]
         items, nxt = audit_store.of_month(month, query.limit, query.cursor)
-    return AuditPage(items=[AuditEntry.model_validate(i) for i in items], next_cursor=nxt)
+    return AuditPage(
+        items=[_shown(AuditEntry.model_validate(i), ctx) for i in items], next_cursor=nxt
+    )
+
+
+def _shown(entry: AuditEntry, ctx: Ctx) -> AuditEntry:
+    """An entry as the caller may see it: an enterprise's contacts' phones masked for
+    supervisors, as in the enterprise's record itself."""
+    if entry.entity_type != "enterprise":
+        return entry
+    changes = present_enterprise_changes(entry.changes, ctx.user.role)
+    return entry.model_copy(update={"changes": changes})

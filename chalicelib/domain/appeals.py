@@ -1,4 +1,6 @@
 """Appeals (诉求): what an appeal is, how a new one is made, and who may read what of it.
+The calendar and service levels every deadline is counted with arrive as one
+:class:`~chalicelib.domain.rules.Rules` argument.
 
 The lifecycle — which event may change an appeal, by whom, to what — is in
 :mod:`chalicelib.domain.lifecycle`; the working-day arithmetic in
@@ -27,37 +29,8 @@ from chalicelib.domain.codes import (
 from chalicelib.domain.models import Actor, Timestamp, User
 from chalicelib.domain.privacy import mask_phone
 from chalicelib.domain.routing import Route
+from chalicelib.domain.rules import Rules
 from chalicelib.domain.uploads import Attachment
-
-
-class ServiceLevels(BaseModel):
-    """Service levels (R4.1, R3.3): working days to reply by urgency, and how many working
-    days before the deadline the warning falls (1: at the start of the last working day).
-    Administrators change them; every deadline goes through :func:`reply_deadline`."""
-
-    normal_working_days: int = Field(5, ge=1, le=30, description="一般诉求答复时限")
-    urgent_working_days: int = Field(1, ge=1, le=30, description="紧急诉求答复时限(急事急办)")
-    warning_working_days: int = Field(1, ge=1, le=10, description="期限前第几个工作日开始预警")
-    auto_close_working_days: int = Field(
-        5, ge=1, le=30, description="答复后无人评价、无人回访,满几个工作日自动办结"
-    )
-
-    def days(self, urgency: Urgency) -> int:
-        return self.urgent_working_days if urgency == Urgency.URGENT else self.normal_working_days
-
-
-_levels = ServiceLevels()
-
-
-def service_levels() -> ServiceLevels:
-    """The service levels in force (the store installs what administrators saved)."""
-    return _levels
-
-
-def set_service_levels(levels: ServiceLevels) -> None:
-    global _levels
-    _levels = levels
-
 
 #: A department's part (联办), when the commissioner names no other period.
 PART_WORKING_DAYS = 3
@@ -294,38 +267,42 @@ class AppealDetail(Appeal):
     timeline: list[TimelineEvent]
 
 
-def reply_deadline(start: datetime, urgency: Urgency, basis: str = "received") -> calendar.Deadline:
+def reply_deadline(
+    start: datetime, urgency: Urgency, rules: Rules, basis: str = "received"
+) -> calendar.Deadline:
     """The reply deadline of a period starting at ``start`` (R4.1: 5 working days; urgent 1)."""
-    return calendar.add_working_days(start, service_levels().days(urgency), basis=basis)
+    return calendar.add_working_days(start, rules.levels.days(urgency), rules.calendar, basis)
 
 
-def extended_deadline(due_at: str, working_days: int) -> calendar.Deadline:
+def extended_deadline(due_at: str, working_days: int, rules: Rules) -> calendar.Deadline:
     """An approved extension, counted from the deadline in force (its day not counted)."""
-    return calendar.add_working_days(datetime.fromisoformat(due_at), working_days, basis="extended")
+    return calendar.add_working_days(
+        datetime.fromisoformat(due_at), working_days, rules.calendar, "extended"
+    )
 
 
-def apply_deadline(appeal: Appeal, deadline: calendar.Deadline) -> None:
+def apply_deadline(appeal: Appeal, deadline: calendar.Deadline, rules: Rules) -> None:
     """Put a deadline in force: the due time, whether provisional, the days counted, the
     explanation and the warning point (the start of the Nth-to-last working day)."""
     appeal.reply_due_at = iso(deadline.due_at)
     appeal.deadline_provisional = deadline.provisional
     appeal.deadline_counted = [d.isoformat() for d in deadline.counted]
     appeal.deadline_explanation = deadline.explanation
-    back = service_levels().warning_working_days
+    back = rules.levels.warning_working_days
     warn_day = deadline.counted[max(0, len(deadline.counted) - back)]
     appeal.warn_at = iso(datetime.combine(warn_day, datetime.min.time(), tzinfo=BEIJING))
 
 
-def current_deadline(appeal: Appeal) -> calendar.Deadline:
+def current_deadline(appeal: Appeal, rules: Rules) -> calendar.Deadline:
     """The deadline in force computed afresh: the period's own, then each approved extension
     (after an administrator loads a year's notice, provisional deadlines become final)."""
     basis = "reopened" if appeal.reopened else "received"
     start = datetime.fromisoformat(appeal.period_started_at)
-    days = appeal.period_working_days or service_levels().days(appeal.urgency)
-    deadline = calendar.add_working_days(start, days, basis=basis)
+    days = appeal.period_working_days or rules.levels.days(appeal.urgency)
+    deadline = calendar.add_working_days(start, days, rules.calendar, basis)
     for ext in appeal.extensions:
         if ext.approved_at >= appeal.period_started_at:  # this period's, not before a 重办
-            deadline = extended_deadline(iso(deadline.due_at), ext.working_days)
+            deadline = extended_deadline(iso(deadline.due_at), ext.working_days, rules)
     return deadline
 
 
@@ -353,12 +330,13 @@ def new_appeal(
     route: Route,
     filed_by: User,
     now: datetime,
+    rules: Rules,
     contact_name: str | None = None,
     contact_phone: str | None = None,
 ) -> tuple[Appeal, TimelineEvent]:
     """A new appeal (version 1), routed and timed, with its ``filed`` event."""
     at = iso(now)
-    deadline = reply_deadline(now, urgency)
+    deadline = reply_deadline(now, urgency, rules)
     owner = route.commissioner
     assignee = Assignee(
         commissioner_id=owner.id if owner else None, name=owner.name if owner else None
@@ -377,14 +355,14 @@ def new_appeal(
         assignee=assignee,
         reply_due_at=iso(deadline.due_at),
         period_started_at=at,
-        period_working_days=service_levels().days(urgency),
+        period_working_days=rules.levels.days(urgency),
         posted_by=filed_by.username if filed_by.role == Role.OPERATOR else None,
         filed_by=filed_by.username,
         version=1,
         created_at=at,
         updated_at=at,
     )
-    apply_deadline(appeal, deadline)
+    apply_deadline(appeal, deadline, rules)
     event = TimelineEvent(
         type="filed",
         at=at,
@@ -434,8 +412,9 @@ def awaits_callback(appeal: Appeal) -> bool:
 
 
 def sees_caller_phone(user: User, appeal: Appeal) -> bool:
-    """The caller's phone is for the owner commissioner, the enterprise itself, admins and
-    the operator who posted the call; everyone else sees it masked."""
+    """The caller's phone (and a web filing's contact phone) is for the owner commissioner,
+    the enterprise itself, admins and the operator who posted the call; everyone else sees
+    it masked."""
     if user.role == Role.ADMIN:
         return True
     if user.role == Role.OPERATOR:
@@ -447,15 +426,17 @@ def sees_caller_phone(user: User, appeal: Appeal) -> bool:
     return False
 
 
-def present(appeal: Appeal, user: User, now: datetime) -> Appeal:
+def present(appeal: Appeal, user: User, now: datetime, rules: Rules) -> Appeal:
     """The appeal as ``user`` may see it, with ``overdue`` as of ``now``."""
     shown = appeal.model_copy(deep=True)
     shown.overdue = is_overdue(appeal, now)
     if appeal.is_open:
         due = datetime.fromisoformat(appeal.reply_due_at)
-        shown.working_days_left = calendar.working_days_left(now, due)
+        shown.working_days_left = calendar.working_days_left(now, due, rules.calendar)
     if not sees_caller_phone(user, appeal):
+        # the caller's number and the contact's a web filing names are the same kind of data
         shown.enterprise.caller_phone = mask_phone(appeal.enterprise.caller_phone)
+        shown.contact_phone = mask_phone(appeal.contact_phone)
     if user.role == Role.ENTERPRISE:
         for part in shown.departments:
             part.content = None
@@ -488,8 +469,8 @@ def present_timeline(events: list[TimelineEvent], user: User) -> list[TimelineEv
 
 
 def present_detail(
-    appeal: Appeal, events: list[TimelineEvent], user: User, now: datetime
+    appeal: Appeal, events: list[TimelineEvent], user: User, now: datetime, rules: Rules
 ) -> AppealDetail:
     """An appeal with its timeline as ``user`` may see them."""
-    shown = present(appeal, user, now)
+    shown = present(appeal, user, now, rules)
     return AppealDetail(**shown.model_dump(), timeline=present_timeline(events, user))

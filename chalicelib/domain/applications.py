@@ -285,11 +285,9 @@ KINDS = {
 
 def audiences(a: Application, status: Status) -> list[str]:
     """Who hears of a step in their inbox: the enterprise of every step the reviewers took;
-    the reviewers of a new application and of a withdrawal."""
+    the reviewers of the enterprise's own steps (a new application, a withdrawal). Nobody is
+    told of what they did themselves."""
     reviewers = f"department:{a.reviewer_department_id}" if a.reviewer_department_id else ADMINS
-    enterprise = f"enterprise:{a.uscc}"
-    if status == Status.SUBMITTED:
-        return [enterprise, reviewers]
-    if status == Status.WITHDRAWN:
+    if status in (Status.SUBMITTED, Status.WITHDRAWN):
         return [reviewers]
-    return [enterprise]
+    return [f"enterprise:{a.uscc}"]

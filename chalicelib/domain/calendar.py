@@ -159,27 +159,6 @@ class Deadline:
     explanation: str = ""  # 「9月23日受理,不计受理当日,扣除中秋、国庆假期,第5个工作日为10月8日」
 
 
-_default_lock = threading.Lock()
-_default = WorkCalendar()
-
-
-def default_calendar() -> WorkCalendar:
-    """The process-wide shared calendar used when none is given."""
-    return _default
-
-
-def set_default_calendar(calendar: WorkCalendar | None) -> WorkCalendar:
-    """Replace the shared calendar (``None``: a fresh one with no loaded years); returns it.
-
-    For when administrators load a year's notice: build a new calendar with the loaded years
-    and install it, rather than mutating the one other threads are reading.
-    """
-    global _default
-    with _default_lock:
-        _default = calendar if calendar is not None else WorkCalendar()
-        return _default
-
-
 def beijing_date(when: datetime) -> date:
     """The calendar date of an aware instant on Beijing's wall clock; naive is a ValueError."""
     if when.tzinfo is None or when.utcoffset() is None:
@@ -233,7 +212,7 @@ def explain(start: date, counted: tuple[date, ...], cal: WorkCalendar, basis: st
 def add_working_days(
     start: datetime,
     working_days: int,
-    calendar: WorkCalendar | None = None,
+    calendar: WorkCalendar,
     basis: str = "received",
 ) -> Deadline:
     """The deadline of a period of ``working_days`` working days received at ``start``.
@@ -246,17 +225,16 @@ def add_working_days(
     if working_days < 1:
         raise ValueError("working_days must be at least 1")
     received = beijing_date(start)
-    cal = calendar if calendar is not None else default_calendar()
-    counted = tuple(cal.working_days_after(received, working_days))
+    counted = tuple(calendar.working_days_after(received, working_days))
     return Deadline(
         due_at=end_of_day(counted[-1]),
-        provisional=not cal.is_official(received.year, counted[-1].year),
+        provisional=not calendar.is_official(received.year, counted[-1].year),
         counted=counted,
-        explanation=explain(received, counted, cal, basis),
+        explanation=explain(received, counted, calendar, basis),
     )
 
 
-def working_days_left(now: datetime, due_at: datetime, calendar: WorkCalendar | None = None) -> int:
+def working_days_left(now: datetime, due_at: datetime, calendar: WorkCalendar) -> int:
     """How many working days remain before a deadline (the SPA's "剩余 N 个工作日").
 
     The number of working days ``d`` with ``today < d <= due_day``, where ``today`` and
@@ -266,10 +244,9 @@ def working_days_left(now: datetime, due_at: datetime, calendar: WorkCalendar | 
     be timezone-aware.
     """
     today, due_day = beijing_date(now), beijing_date(due_at)
-    cal = calendar if calendar is not None else default_calendar()
     left = 0
     day = today + timedelta(days=1)
     while day <= due_day:
-        left += cal.is_working_day(day)
+        left += calendar.is_working_day(day)
         day += timedelta(days=1)
     return left

@@ -37,11 +37,11 @@ from chalicelib.domain.appeals import (
     extended_deadline,
     owns_supervision,
     reply_deadline,
-    service_levels,
 )
 from chalicelib.domain.codes import PartStatus, Role, Status, Urgency
 from chalicelib.domain.models import Slug, Strict, User
 from chalicelib.domain.routing import Candidate
+from chalicelib.domain.rules import Rules
 from chalicelib.errors import (
     FieldError,
     Forbidden,
@@ -421,7 +421,12 @@ def _check_actor(kind: str, appeal: Appeal, user: User) -> None:
 
 
 def decide(
-    appeal: Appeal, command: Command, user: User, now: datetime, directory: Directory
+    appeal: Appeal,
+    command: Command,
+    user: User,
+    now: datetime,
+    directory: Directory,
+    rules: Rules,
 ) -> Decision:
     """Apply ``command`` by ``user`` at ``now`` to ``appeal``; raise if it is not allowed."""
     rule = RULES[command.type]
@@ -439,7 +444,7 @@ def decide(
     after.version = appeal.version + 1
     after.updated_at = at
     handler = _HANDLERS[command.type]
-    fields, used = handler(after, command, user, now, directory)
+    fields, used = handler(after, command, user, now, directory, rules)
     kind = fields.pop("type", command.type)  # a rise of escalation_level is "escalated"
     event = TimelineEvent(
         type=kind,
@@ -456,12 +461,12 @@ Effect = tuple[dict[str, Any], tuple[tuple[str, ...], tuple[str, ...]]]
 _NONE: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
 
-def _accept(a: Appeal, c: Any, u: User, now: datetime, d: Directory) -> Effect:
+def _accept(a: Appeal, c: Any, u: User, now: datetime, d: Directory, r: Rules) -> Effect:
     a.status = Status.PROCESSING
     return {}, _NONE
 
 
-def _transfer(a: Appeal, c: Transfer, u: User, now: datetime, d: Directory) -> Effect:
+def _transfer(a: Appeal, c: Transfer, u: User, now: datetime, d: Directory, r: Rules) -> Effect:
     errors: list[FieldError] = []
     seen: set[str] = set()
     for i, dept_id in enumerate(c.departments):
@@ -480,7 +485,7 @@ def _transfer(a: Appeal, c: Transfer, u: User, now: datetime, d: Directory) -> E
     if errors:
         raise ValidationFailed(errors)
     days = c.due_working_days or PART_WORKING_DAYS
-    due = min(iso(calendar.add_working_days(now, days).due_at), a.reply_due_at)
+    due = min(iso(calendar.add_working_days(now, days, r.calendar).due_at), a.reply_due_at)
     at = iso(now)
     refs = []
     for dept_id in c.departments:
@@ -493,7 +498,7 @@ def _transfer(a: Appeal, c: Transfer, u: User, now: datetime, d: Directory) -> E
 
 
 def _department_reply(
-    a: Appeal, c: DepartmentReply, u: User, now: datetime, d: Directory
+    a: Appeal, c: DepartmentReply, u: User, now: datetime, d: Directory, r: Rules
 ) -> Effect:
     part = a.part(u.department_id)
     assert part is not None  # _blocked: its own part, open
@@ -504,7 +509,7 @@ def _department_reply(
     return {"department": ref, "content": c.content}, _NONE
 
 
-def _return(a: Appeal, c: Return, u: User, now: datetime, d: Directory) -> Effect:
+def _return(a: Appeal, c: Return, u: User, now: datetime, d: Directory, r: Rules) -> Effect:
     if u.role == Role.DEPARTMENT:
         part = a.part(u.department_id)
         assert part is not None  # _blocked: its own part, open, while processing
@@ -521,7 +526,7 @@ def _return(a: Appeal, c: Return, u: User, now: datetime, d: Directory) -> Effec
     return {"reason": c.reason, "previous_assignee": previous, "assignee": Assignee()}, _NONE
 
 
-def _reply(a: Appeal, c: ReplyCommand, u: User, now: datetime, d: Directory) -> Effect:
+def _reply(a: Appeal, c: ReplyCommand, u: User, now: datetime, d: Directory, r: Rules) -> Effect:
     if a.open_parts and not c.reason:
         raise ValidationFailed.one(
             "reason", "reason_required_parts_open", parts="、".join(p.name for p in a.open_parts)
@@ -531,9 +536,9 @@ def _reply(a: Appeal, c: ReplyCommand, u: User, now: datetime, d: Directory) -> 
     a.reply = Reply(content=c.content, at=at, reason=c.reason)
     a.replied_at = at
     a.pending_extension = None  # the reply settles a request for more time
-    quiet = service_levels().auto_close_working_days  # nobody rates it: the sweep closes it
-    a.auto_close_at = iso(calendar.add_working_days(now, quiet).due_at)
-    took = calendar.working_days_left(datetime.fromisoformat(a.period_started_at), now)
+    quiet = r.levels.auto_close_working_days  # nobody rates it: the sweep closes it
+    a.auto_close_at = iso(calendar.add_working_days(now, quiet, r.calendar).due_at)
+    took = calendar.working_days_left(datetime.fromisoformat(a.period_started_at), now, r.calendar)
     return {
         "content": c.content,
         "reason": c.reason,
@@ -542,7 +547,9 @@ def _reply(a: Appeal, c: ReplyCommand, u: User, now: datetime, d: Directory) -> 
     }, _NONE
 
 
-def _verdict(a: Appeal, c: Confirm | Callback, u: User, now: datetime, d: Directory) -> Effect:
+def _verdict(
+    a: Appeal, c: Confirm | Callback, u: User, now: datetime, d: Directory, r: Rules
+) -> Effect:
     at = iso(now)
     a.rating = Rating(
         resolved=c.resolved, satisfaction=c.satisfaction, comment=c.comment, via=c.type, at=at
@@ -565,13 +572,13 @@ def _verdict(a: Appeal, c: Confirm | Callback, u: User, now: datetime, d: Direct
     a.auto_close_at = None
     a.reopened += 1
     a.period_started_at = at
-    a.period_working_days = service_levels().days(a.urgency)
+    a.period_working_days = r.levels.days(a.urgency)
     a.pending_extension = None
-    apply_deadline(a, reply_deadline(now, a.urgency, basis="reopened"))
+    apply_deadline(a, reply_deadline(now, a.urgency, r, basis="reopened"), r)
     return {**fields, "reply_due_at": a.reply_due_at}, _NONE
 
 
-def _reassign(a: Appeal, c: Reassign, u: User, now: datetime, d: Directory) -> Effect:
+def _reassign(a: Appeal, c: Reassign, u: User, now: datetime, d: Directory, r: Rules) -> Effect:
     target = d.commissioners.get(c.commissioner_id)
     if target is None or not target.active:
         raise ValidationFailed.one("commissioner_id", "reference_not_found", id=c.commissioner_id)
@@ -583,13 +590,15 @@ def _reassign(a: Appeal, c: Reassign, u: User, now: datetime, d: Directory) -> E
     return fields, ((target.id,), ())
 
 
-def _set_urgency(a: Appeal, c: SetUrgency, u: User, now: datetime, d: Directory) -> Effect:
+def _set_urgency(
+    a: Appeal, c: SetUrgency, u: User, now: datetime, d: Directory, r: Rules
+) -> Effect:
     if c.urgency == a.urgency:
         raise ValidationFailed.one("urgency", "urgency_unchanged", urgency=c.urgency.value)
     previous = a.urgency
     a.urgency = c.urgency
-    a.period_working_days = service_levels().days(c.urgency)  # a new decision on the period
-    apply_deadline(a, current_deadline(a))
+    a.period_working_days = r.levels.days(c.urgency)  # a new decision on the period
+    apply_deadline(a, current_deadline(a, r), r)
     for part in a.open_parts:  # a part's deadline is never past the appeal's
         part.due_at = min(part.due_at, a.reply_due_at)
     fields = {
@@ -602,7 +611,7 @@ def _set_urgency(a: Appeal, c: SetUrgency, u: User, now: datetime, d: Directory)
 
 
 def _request_extension(
-    a: Appeal, c: RequestExtension, u: User, now: datetime, d: Directory
+    a: Appeal, c: RequestExtension, u: User, now: datetime, d: Directory, r: Rules
 ) -> Effect:
     a.pending_extension = PendingExtension(
         working_days=c.working_days, reason=c.reason, requested_at=iso(now), requested_by=u.actor()
@@ -615,13 +624,13 @@ def _request_extension(
 
 
 def _approve_extension(
-    a: Appeal, c: ApproveExtension, u: User, now: datetime, d: Directory
+    a: Appeal, c: ApproveExtension, u: User, now: datetime, d: Directory, r: Rules
 ) -> Effect:
     pending = a.pending_extension
     assert pending is not None  # _blocked
     previous = a.reply_due_at
-    deadline = extended_deadline(previous, pending.working_days)
-    apply_deadline(a, deadline)
+    deadline = extended_deadline(previous, pending.working_days, r)
+    apply_deadline(a, deadline, r)
     a.extensions.append(
         Extension(
             working_days=pending.working_days,
@@ -645,7 +654,7 @@ def _approve_extension(
 
 
 def _reject_extension(
-    a: Appeal, c: RejectExtension, u: User, now: datetime, d: Directory
+    a: Appeal, c: RejectExtension, u: User, now: datetime, d: Directory, r: Rules
 ) -> Effect:
     pending = a.pending_extension
     assert pending is not None  # _blocked
@@ -654,7 +663,7 @@ def _reject_extension(
     return fields, _NONE
 
 
-def _escalate(a: Appeal, c: Escalate, u: User, now: datetime, d: Directory) -> Effect:
+def _escalate(a: Appeal, c: Escalate, u: User, now: datetime, d: Directory, r: Rules) -> Effect:
     a.escalation_level = 1 if u.role == Role.COMMISSIONER else 2
     a.escalation_reason = c.reason
     fields = {"type": "escalated", "level": a.escalation_level, "reason": c.reason, "note": c.note}
@@ -674,9 +683,9 @@ def check_owners(departments: list[str], d: Directory) -> None:
         raise ValidationFailed(errors)
 
 
-def _supervise(a: Appeal, c: Supervise, u: User, now: datetime, d: Directory) -> Effect:
+def _supervise(a: Appeal, c: Supervise, u: User, now: datetime, d: Directory, r: Rules) -> Effect:
     check_owners(c.departments, d)
-    return supervise(a, c.due_working_days, c.departments, c.note, now, d, "manual"), (
+    return supervise(a, c.due_working_days, c.departments, c.note, now, d, r, "manual"), (
         (),
         tuple(c.departments),
     )
@@ -689,11 +698,12 @@ def supervise(
     note: str | None,
     now: datetime,
     d: Directory,
+    r: Rules,
     source: str,
 ) -> dict[str, Any]:
     """Put ``a`` under supervision (督办) in place; returns the event's fields. Used by the
     ``supervise`` event and by a joint meeting's decision."""
-    due = iso(calendar.add_working_days(now, due_working_days).due_at)
+    due = iso(calendar.add_working_days(now, due_working_days, r.calendar).due_at)
     refs = [DepartmentRef(id=x, name=d.departments[x].name, due_at=due) for x in departments]
     a.supervision = Supervision(
         due_at=due, departments=refs, note=note, source=source, started_at=iso(now)
@@ -710,7 +720,7 @@ def supervise(
 
 
 def _report_completion(
-    a: Appeal, c: ReportCompletion, u: User, now: datetime, d: Directory
+    a: Appeal, c: ReportCompletion, u: User, now: datetime, d: Directory, r: Rules
 ) -> Effect:
     assert a.supervision is not None  # _blocked
     a.supervision.status = "reported"
@@ -720,7 +730,7 @@ def _report_completion(
 
 
 def _accept_completion(
-    a: Appeal, c: AcceptCompletion, u: User, now: datetime, d: Directory
+    a: Appeal, c: AcceptCompletion, u: User, now: datetime, d: Directory, r: Rules
 ) -> Effect:
     assert a.supervision is not None  # _blocked
     a.supervision.status = "accepted"
@@ -729,7 +739,7 @@ def _accept_completion(
 
 
 def _reject_completion(
-    a: Appeal, c: RejectCompletion, u: User, now: datetime, d: Directory
+    a: Appeal, c: RejectCompletion, u: User, now: datetime, d: Directory, r: Rules
 ) -> Effect:
     assert a.supervision is not None  # _blocked
     a.supervision.status = "open"
@@ -816,14 +826,14 @@ def watch(appeal: Appeal) -> tuple[str, str] | None:
     return min(candidates, key=lambda c: c[1]) if candidates else None
 
 
-def recompute(appeal: Appeal, now: datetime) -> Decision | None:
+def recompute(appeal: Appeal, now: datetime, rules: Rules) -> Decision | None:
     """``deadline_recomputed``: the deadline in force counted again on the calendar as it now
     is (an administrator loaded a year). ``None`` if nothing changes. A system event."""
     if not appeal.is_open:
         return None
-    deadline = current_deadline(appeal)
+    deadline = current_deadline(appeal, rules)
     after = appeal.model_copy(deep=True)
-    apply_deadline(after, deadline)
+    apply_deadline(after, deadline, rules)
     if (after.reply_due_at, after.deadline_provisional) == (
         appeal.reply_due_at,
         appeal.deadline_provisional,

@@ -14,6 +14,7 @@ from chalicelib.clock import BEIJING, iso
 from chalicelib.domain import calendar, lifecycle
 from chalicelib.domain.appeals import Appeal, DepartmentRef
 from chalicelib.domain.models import Actor, Timestamp, User
+from chalicelib.domain.rules import Rules
 from chalicelib.errors import InvalidTransition, ValidationFailed
 
 
@@ -63,10 +64,9 @@ def previous_month(month: str) -> str:
     return (first - timedelta(days=1)).strftime("%Y-%m")
 
 
-def first_working_day(month: str) -> date:
+def first_working_day(month: str, cal: calendar.WorkCalendar) -> date:
     """The first working day of a month on the calendar in force."""
     day = date.fromisoformat(month + "-01")
-    cal = calendar.default_calendar()
     while not cal.is_working_day(day):
         day += timedelta(days=1)
     return day
@@ -109,6 +109,7 @@ def decide(
     user: User,
     now: datetime,
     directory: lifecycle.Directory,
+    rules: Rules,
 ) -> tuple[Meeting, lifecycle.Decision]:
     """A held meeting decides one agenda item: the appeal is supervised — by the ``supervise``
     event's own rules — with the owners and deadline decided, and the item records it."""
@@ -127,7 +128,7 @@ def decide(
         departments=departments,
         note=notes,
     )
-    decision = lifecycle.decide(appeal, command, user, now, directory)
+    decision = lifecycle.decide(appeal, command, user, now, directory, rules)
     sup = decision.appeal.supervision
     assert sup is not None
     sup.source = f"meeting:{meeting.month}"
@@ -145,3 +146,14 @@ def decide(
     )
     agenda = [decided if i.appeal_id == appeal.id else i for i in meeting.agenda]
     return meeting.model_copy(update={"agenda": agenda}), decision
+
+
+def check_held_at(month: str, held_at: date, now: datetime) -> None:
+    """A meeting is recorded after it was held: not on a day still to come (Beijing), and
+    not before the month whose meeting it is."""
+    today = now.astimezone(BEIJING).date()
+    if held_at > today:
+        raise ValidationFailed.one("held_at", "meeting_held_in_future", today=today.isoformat())
+    first = date.fromisoformat(month + "-01")
+    if held_at < first:
+        raise ValidationFailed.one("held_at", "meeting_held_before_month", month=month)

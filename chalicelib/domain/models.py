@@ -27,15 +27,15 @@ def _uscc(value: str) -> str:
 
 
 def _phone(value: str) -> str:
-    """A mainland phone number, kept as its national digits (``13812345678``, ``051384123456``)."""
+    """A mainland phone number where a person can be reached — a mobile or a landline with
+    its area code — kept as its national digits (``13812345678``, ``051384123456``). Short
+    service numbers (12345, 95588) reach a switchboard, not the contact: refused."""
     try:
         parsed = phonenumbers.parse(value, "CN")
     except phonenumbers.NumberParseException:
         raise PydanticCustomError("phone_invalid", "not a valid phone number") from None
     national = str(parsed.national_number)
-    # Short service numbers (12345, 95588) are not "valid" subscriber numbers but are real.
-    service_number = parsed.country_code == 86 and len(national) in (5, 6)
-    if not (phonenumbers.is_valid_number(parsed) or service_number):
+    if not phonenumbers.is_valid_number(parsed):
         raise PydanticCustomError("phone_invalid", "not a valid phone number")
     leading_zero = not national.startswith("1") and len(national) > 6
     return ("0" + national) if leading_zero else national
@@ -59,7 +59,17 @@ Email = Annotated[
     Field(max_length=254, examples=["zrzy@rudong.gov.cn"]),
     AfterValidator(_email),
 ]
-Name = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+def _single_line(value: str) -> str:
+    """Titles and names are one line: no line breaks or tabs."""
+    if any(c in value for c in "\n\r\t"):
+        raise PydanticCustomError("text_single_line", "must be a single line")
+    return value
+
+
+SingleLine = AfterValidator(_single_line)
+Name = Annotated[str, Field(min_length=1, max_length=100), SingleLine]
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,39}$", examples=["natural-resources"])]
 Username = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,39}$", examples=["ent-hengrun"])]
 Timestamp = Annotated[str, Field(description="ISO 8601, Beijing time (+08:00)")]

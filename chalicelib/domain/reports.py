@@ -378,8 +378,8 @@ def _is_missed(e: TimelineEvent) -> bool:
     return e.type in MISSED_EVENTS or (e.type == "escalated" and e.reason == "overdue")
 
 
-def _working_days_between(start: str, end: datetime) -> int:
-    return calendar.working_days_left(datetime.fromisoformat(start), end)
+def _working_days_between(start: str, end: datetime, cal: calendar.WorkCalendar) -> int:
+    return calendar.working_days_left(datetime.fromisoformat(start), end, cal)
 
 
 @dataclass
@@ -399,6 +399,7 @@ def _one(
     owner_name: str,
     supervision: SupervisionFigures,
     depts: defaultdict[str, _DeptTally],
+    cal: calendar.WorkCalendar,
 ) -> _Appeal:
     t = _Tally()
     settled: set[str] = set()  # reply deadlines met or missed in the period
@@ -420,7 +421,7 @@ def _one(
                 departments=open_parts,
                 due_at=due,
                 replied_at=replied_at,
-                working_days_late=_working_days_between(due, until),
+                working_days_late=_working_days_between(due, until, cal),
             )
         )
 
@@ -589,6 +590,7 @@ def compute(
     as_of: datetime,
     built_at: datetime,
     min_ranked: int,
+    cal: calendar.WorkCalendar,
     meetings: Iterable[Meeting] = (),
     open_parts: Iterable[tuple[Appeal, str]] = (),
     previous: tuple[Period, Metrics, Mapping[str, int]] | None = None,
@@ -596,7 +598,8 @@ def compute(
     """The figures of ``period`` from its events (``(appeal_id, event)`` in time order) and
     the appeals they belong to. ``names``: commissioners' and departments' names by id;
     ``open_parts``: (appeal, department id) of parts open when the report is built;
-    ``previous``: the period before with its totals and received count per category."""
+    ``previous``: the period before with its totals and received count per category;
+    ``cal``: the calendar in force (working days late are counted on it)."""
     by_appeal: dict[str, list[TimelineEvent]] = defaultdict(list)
     for appeal_id, event in events:
         if datetime.fromisoformat(event.at) <= as_of:
@@ -615,7 +618,7 @@ def compute(
             continue  # an event without its appeal cannot be attributed (never expected)
         evs.sort(key=lambda e: (e.at, e.version))
         owner = _label("commissioner", _unit(appeal, "commissioner"), names)
-        one = _one(appeal, evs, period, as_of, owner, supervision, depts)
+        one = _one(appeal, evs, period, as_of, owner, supervision, depts, cal)
         totals.add(one.tally)
         for dim in DIMENSIONS:
             units[dim][_unit(appeal, dim)].add(one.tally)
@@ -645,7 +648,7 @@ def compute(
                     owner=_label("commissioner", _unit(appeal, "commissioner"), names),
                     departments=[part.name],
                     due_at=part.due_at,
-                    working_days_late=_working_days_between(part.due_at, built_at),
+                    working_days_late=_working_days_between(part.due_at, built_at, cal),
                 )
             )
 

@@ -11,17 +11,16 @@ from typing import Any
 from chalicelib.clock import BEIJING, iso, real_now
 from chalicelib.domain import meetings
 from chalicelib.domain.notifications import ADMINS
+from chalicelib.domain.rules import Rules
 from chalicelib.logs import logger
 from chalicelib.store import appeals, notifications
 from chalicelib.store import meetings as store
-from chalicelib.store import settings as settings_store
 
 
-def run(now: datetime, force: bool = False) -> dict[str, Any]:
-    settings_store.refresh()  # the calendar decides the first working day
+def run(now: datetime, rules: Rules, force: bool = False) -> dict[str, Any]:
     month = meetings.month_of(now)
     today = now.astimezone(BEIJING).date()
-    if not force and today < meetings.first_working_day(month):
+    if not force and today < meetings.first_working_day(month, rules.calendar):
         return {"month": month, "drafted": 0, "agenda": 0, "flagged": 0}
     # from the first working day on, until done: a run that failed is made up the next day,
     # and a draft admins have edited is never touched again

@@ -19,6 +19,7 @@ from chalicelib.domain import meetings as meeting_rules
 from chalicelib.domain import reports as rules
 from chalicelib.domain.models import Actor
 from chalicelib.domain.reports import Figures, Metrics, Period
+from chalicelib.domain.rules import Rules
 from chalicelib.errors import AlreadyExists
 from chalicelib.jobs import report_files
 from chalicelib.logs import logger
@@ -65,7 +66,7 @@ def _summary(figures: Figures) -> dict[str, Any]:
 
 
 def _previous(
-    period: Period, now: datetime, reads: store.Reads
+    period: Period, now: datetime, reads: store.Reads, in_force: Rules
 ) -> tuple[Period, Metrics, dict[str, int]]:
     """The previous period's totals: from its latest finished report, or computed now."""
     before = period.previous()
@@ -73,7 +74,7 @@ def _previous(
     if done and done.get("summary"):
         summary = json.loads(done["summary"])
         return before, Metrics.model_validate(summary["totals"]), summary["categories"]
-    figures = compute(before, now, reads, with_previous=False)
+    figures = compute(before, now, reads, in_force, with_previous=False)
     return before, figures.totals, rules.category_counts(figures)
 
 
@@ -81,11 +82,13 @@ def compute(
     period: Period,
     now: datetime,
     reads: store.Reads,
+    in_force: Rules,
     *,
     with_previous: bool = True,
     on_progress: Any = None,
 ) -> Figures:
-    """The figures of ``period`` as of ``now`` (events after the period's end do not count)."""
+    """The figures of ``period`` as of ``now`` (events after the period's end do not count),
+    working days counted on the calendar ``in_force``."""
 
     def step(percent: int) -> None:
         if on_progress is not None:
@@ -106,7 +109,7 @@ def compute(
     parts = store.open_parts(sorted(known.departments), reads) if with_previous else []
     held = [m for m in (meetings.find(month) for month in period.months()) if m is not None]
     step(75)
-    previous = _previous(period, now, reads) if with_previous else None
+    previous = _previous(period, now, reads, in_force) if with_previous else None
     step(80)
     return rules.compute(
         period,
@@ -116,20 +119,23 @@ def compute(
         as_of=as_of,
         built_at=now,
         min_ranked=settings().report_min_ranked,
+        cal=in_force.calendar,
         meetings=held,
         open_parts=parts,
         previous=previous,
     )
 
 
-def build(report_id: str, now: datetime) -> str:
+def build(report_id: str, now: datetime, in_force: Rules) -> str:
     """Build one report; returns its status afterwards (``done``, or what it already was)."""
     report = store.get(report_id)
     if not store.start(report_id, now):
         return str(report["status"])  # done or failed already: a duplicate message
     period = Period.model_validate(report["period"])
     reads = store.Reads()
-    figures = compute(period, now, reads, on_progress=lambda p: store.progress(report_id, p))
+    figures = compute(
+        period, now, reads, in_force, on_progress=lambda p: store.progress(report_id, p)
+    )
     base = f"reports/{report_id}/兴企通报告-{period.key}"
     outputs = {
         "xlsx": f"{base}.xlsx",
@@ -159,31 +165,31 @@ def build(report_id: str, now: datetime) -> str:
     return "done"
 
 
-def handle(body: str, receives: int) -> str:
+def handle(body: str, receives: int, in_force: Rules) -> str:
     try:
         report_id = str(json.loads(body)["report_id"])
     except (ValueError, KeyError, TypeError) as exc:
         raise PoisonMessage(f"unreadable message: {body[:200]}") from exc
     try:
-        return build(report_id, clock.now())
+        return build(report_id, clock.now(), in_force)
     except Exception as exc:
         if receives >= MAX_RECEIVES:  # the last try: the report says so, the DLQ keeps it
             store.fail(report_id, clock.now(), f"{type(exc).__name__}: {exc}")
         raise
 
 
-def handler(event: dict[str, Any]) -> dict[str, Any]:
+def handler(event: dict[str, Any], in_force: Rules) -> dict[str, Any]:
     """An SQS event (Lambda's shape) → ``{"batchItemFailures": [...]}``."""
     from chalicelib.jobs import batch
 
-    return batch.partial(event, handle)
+    return batch.partial(event, lambda body, receives: handle(body, receives, in_force))
 
 
-def monthly(now: datetime, force: bool = False) -> dict[str, Any]:
+def monthly(now: datetime, in_force: Rules, force: bool = False) -> dict[str, Any]:
     """On the first working day of a month (or now, ``force``): last month's report, once."""
     month = meeting_rules.month_of(now)
     today = clock.to_beijing(now).date()
-    if not force and today != meeting_rules.first_working_day(month):
+    if not force and today != meeting_rules.first_working_day(month, in_force.calendar):
         return {"started": 0}
     period = Period.of_month(meeting_rules.previous_month(month))
     try:

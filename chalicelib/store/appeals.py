@@ -166,7 +166,39 @@ def _writes(before: Appeal | None, after: Appeal) -> list[dict[str, Any]]:
         actions.append({"Put": {"Item": db.to_item(copy)}})
     for name in listings(before).keys() - now_on.keys() if before else ():
         actions.append({"Delete": {"Key": db.to_item(keys.appeal_listing(after.id, name))}})
+    actions += _part_markers(before, after)
     return actions
+
+
+def _parts_of_enterprise(a: Appeal | None) -> dict[str, str]:
+    """The departments with a part of this appeal of a registered enterprise → when."""
+    if a is None or not a.enterprise.uscc:
+        return {}
+    return {part.id: part.transferred_at for part in a.departments}
+
+
+def _part_markers(before: Appeal | None, after: Appeal) -> list[dict[str, Any]]:
+    """The enterprise's markers of the departments this write gives a part (a transfer):
+    what lets those departments' users read the enterprise (docs/data-model.md)."""
+    parts = _parts_of_enterprise(after)
+    added = parts.keys() - _parts_of_enterprise(before).keys()  # a part reopened has one
+    uscc = after.enterprise.uscc
+    return [
+        {
+            "Put": {
+                "Item": db.to_item(
+                    {
+                        **keys.enterprise_part(str(uscc), department_id, after.id),
+                        "item_type": "enterprise_part",
+                        "appeal_id": after.id,
+                        "department_id": department_id,
+                        "transferred_at": parts[department_id],
+                    }
+                )
+            }
+        }
+        for department_id in sorted(added)
+    ]
 
 
 def _event_put(appeal_id: str, event: TimelineEvent) -> dict[str, Any]:

@@ -21,6 +21,27 @@ def get(uscc: str) -> dict[str, Any]:
     return records.load(keys.enterprise(uscc), _not_found(uscc))
 
 
+def transferred_to(uscc: str, department_id: str) -> bool:
+    """Whether an appeal of this enterprise was ever transferred to the department (a part
+    for it exists, open, answered or returned): one strongly consistent Query of the
+    markers the transfers wrote beside the enterprise (``keys.enterprise_part``), at most
+    one item read."""
+    resp = db.client().query(
+        TableName=db.table(),
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues=db.to_values(
+            {
+                ":pk": keys.enterprise(uscc)["pk"],
+                ":prefix": keys.enterprise_parts_prefix(department_id),
+            }
+        ),
+        ConsistentRead=True,
+        Limit=1,
+        ProjectionExpression="pk",
+    )
+    return bool(resp.get("Items"))
+
+
 def create(data: dict[str, Any], actor: Actor | None) -> dict[str, Any]:
     """Register an enterprise; a known credit code is AlreadyExists; a named commissioner
     must exist."""

@@ -59,19 +59,19 @@ def link(
     fallback: str,
     seconds: int = LINK_SECONDS,
     bucket: str | None = None,
+    content_type: str | None = None,
 ) -> str:
     """A presigned GET that downloads ``key`` as ``filename`` (Chinese names kept, RFC 6266;
     ``fallback``: the plain ASCII name for clients that do not read ``filename*``), from the
-    reports bucket unless ``bucket`` says otherwise."""
+    reports bucket unless ``bucket`` says otherwise. Always an attachment, never shown
+    inline; ``content_type`` (the type the file was checked to be) is the one S3 answers
+    with, whatever the object was stored under."""
     disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    return str(
-        client().generate_presigned_url(
-            "get_object",
-            Params={
-                "Bucket": bucket or settings().reports_bucket,
-                "Key": key,
-                "ResponseContentDisposition": disposition,
-            },
-            ExpiresIn=seconds,
-        )
-    )
+    params = {
+        "Bucket": bucket or settings().reports_bucket,
+        "Key": key,
+        "ResponseContentDisposition": disposition,
+    }
+    if content_type:
+        params["ResponseContentType"] = content_type
+    return str(client().generate_presigned_url("get_object", Params=params, ExpiresIn=seconds))

@@ -112,6 +112,18 @@ def appeal_indexes(appeal_id: str, created_at: str, status: str) -> dict[str, st
     }
 
 
+def enterprise_part(uscc: str, department_id: str, appeal_id: str) -> dict[str, str]:
+    """A marker beside the enterprise's record: the department has (or had) a part of one
+    of its appeals. Written in the transaction that adds the part, never changed or removed,
+    so a department user's right to read the enterprise is one strongly consistent Query of
+    ``enterprise_parts_prefix`` (one per appeal, so two transfers never write the same item)."""
+    return {"pk": f"ENT#{uscc}", "sk": f"{enterprise_parts_prefix(department_id)}{appeal_id}"}
+
+
+def enterprise_parts_prefix(department_id: str) -> str:
+    return f"PART#{department_id}#"
+
+
 def appeal_counter(day: str) -> dict[str, str]:
     """The atomic counter of a Beijing day's case numbers (``day`` is ``YYYYMMDD``)."""
     return {"pk": f"COUNTER#APPEAL#{day}", "sk": "COUNTER"}

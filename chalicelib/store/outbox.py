@@ -5,6 +5,7 @@ has sent them."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from chalicelib.config import settings
@@ -55,15 +56,22 @@ def application_actions(a: Application, epoch: int) -> list[dict[str, Any]]:
     ]
 
 
-def pending(limit: int = 50) -> list[dict[str, Any]]:
-    items, _ = db.query_page(
-        index="gsi1",
-        key_condition="gsi1pk = :p",
-        values={":p": PENDING},
-        limit=limit,
-        cursor=None,
-    )
-    return items
+def pending(page_size: int = 50) -> Iterator[dict[str, Any]]:
+    """Every pending message, oldest first, a page at a time: a backlog is walked to its
+    end, never only its first page (messages held or failing stay on the list and would
+    otherwise hide the ones behind them)."""
+    cursor: str | None = None
+    while True:
+        items, cursor = db.query_page(
+            index="gsi1",
+            key_condition="gsi1pk = :p",
+            values={":p": PENDING},
+            limit=page_size,
+            cursor=cursor,
+        )
+        yield from items
+        if cursor is None:
+            return
 
 
 #: A claim lasts this long: a run that died mid-send leaves the message to the next one.

@@ -1,9 +1,10 @@
 """Administrators' settings that every deadline depends on: the years of holiday notices
 they loaded (taking precedence over the library) and the service levels.
 
-Both are read at most once per ``directory_cache_seconds`` in a warm Lambda and installed as
-the domain's calendar and service levels (:func:`refresh`); a write drops this process's
-copy at once. Another warm Lambda may compute with the previous values for up to that long.
+Both are read as one :class:`~chalicelib.domain.rules.Rules` value (:func:`rules`), at most
+once per ``directory_cache_seconds`` in a warm Lambda, which every entry point passes to the
+domain; a write drops this process's copy at once. Another warm Lambda may compute with the
+previous values for up to that long.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.config import settings
-from chalicelib.domain import appeals, calendar, lifecycle
+from chalicelib.domain import calendar, lifecycle
 from chalicelib.domain.models import Actor
+from chalicelib.domain.rules import Rules, ServiceLevels
 from chalicelib.errors import VersionConflict
 from chalicelib.store import appeals as appeal_store
 from chalicelib.store import db, keys, records
 
 _lock = threading.Lock()
-_fresh_until = 0.0
 SERVICE_LEVELS = "service-levels"
 
 
@@ -56,33 +57,39 @@ def _levels_record() -> dict[str, Any] | None:
     return records.strip_keys(item) if item else None
 
 
-def refresh(force: bool = False) -> None:
-    """Install the loaded years and the service levels in the domain, unless fresh enough."""
-    global _fresh_until
+_cached: tuple[float, Rules] | None = None
+
+
+def rules(force: bool = False) -> Rules:
+    """The rules in force: the years administrators loaded over the library's calendar, and
+    the service levels. Read from the table at most once per ``directory_cache_seconds`` in
+    a warm Lambda (``force``: now); a write here drops this process's copy at once."""
+    global _cached
     ttl = settings().directory_cache_seconds
     now = time.monotonic()
-    if not force and now < _fresh_until:
-        return
+    with _lock:
+        if not force and _cached is not None and now < _cached[0]:
+            return _cached[1]
     years = loaded_years()
     levels = _levels_record()
+    value = Rules(
+        calendar=calendar.WorkCalendar({y: _schedule(i) for y, i in years.items()}),
+        levels=ServiceLevels.model_validate(
+            {k: levels[k] for k in ServiceLevels.model_fields if k in levels}
+        )
+        if levels
+        else ServiceLevels(),
+    )
     with _lock:
-        calendar.set_default_calendar(
-            calendar.WorkCalendar({y: _schedule(i) for y, i in years.items()})
-        )
-        appeals.set_service_levels(
-            appeals.ServiceLevels.model_validate(
-                {k: levels[k] for k in appeals.ServiceLevels.model_fields if k in levels}
-            )
-            if levels
-            else appeals.ServiceLevels()
-        )
-        _fresh_until = now + ttl if ttl > 0 else 0.0
+        _cached = (now + ttl, value) if ttl > 0 else None
+    return value
 
 
 def forget() -> None:
-    global _fresh_until
+    """Drop this process's copy (after a write, and between tests)."""
+    global _cached
     with _lock:
-        _fresh_until = 0.0
+        _cached = None
 
 
 def put_year(
@@ -135,12 +142,10 @@ def service_levels_record() -> dict[str, Any]:
     stored = _levels_record()
     if stored:
         return stored
-    return {**appeals.ServiceLevels().model_dump(), "version": 0, "updated_at": None}
+    return {**ServiceLevels().model_dump(), "version": 0, "updated_at": None}
 
 
-def put_service_levels(
-    levels: appeals.ServiceLevels, version: int, actor: Actor | None
-) -> dict[str, Any]:
+def put_service_levels(levels: ServiceLevels, version: int, actor: Actor | None) -> dict[str, Any]:
     """Change the service levels under ``version`` (0: the first change); audited."""
     key = keys.setting(SERVICE_LEVELS)
     current = _levels_record()
@@ -180,7 +185,7 @@ def recompute_provisional(limit: int = 500) -> int:
     such appeals (those filed in the weeks before a year without a notice); issue 6's job
     queue is where this moves if that ever outgrows a request.
     """
-    refresh(force=True)
+    current = rules(force=True)
     changed = 0
     cursor: str | None = None
     seen = 0
@@ -196,7 +201,7 @@ def recompute_provisional(limit: int = 500) -> int:
             seen += 1
             for _attempt in range(3):
                 appeal, _ = appeal_store.load(item["id"])
-                decision = lifecycle.recompute(appeal, clock.now())
+                decision = lifecycle.recompute(appeal, clock.now(), current)
                 if decision is None:
                     break
                 try:

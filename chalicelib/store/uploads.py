@@ -191,6 +191,7 @@ def link(purpose: rules.Purpose, attachment: rules.Attachment) -> rules.Attachme
         attachment.filename,
         rules.safe_name(attachment.filename, rules.extension(attachment.filename)),
         bucket=_bucket(),
+        content_type=attachment.content_type,
     )
     return rules.AttachmentLink(
         id=attachment.id,

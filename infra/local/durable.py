@@ -665,7 +665,12 @@ class DurableMotoServer:
                         )
                     else:
                         self._maybe_checkpoint(journal)
-        start_response(response.status, response.headers)
+        answer_headers = list(response.headers)
+        if backend == "s3" and environ["REQUEST_METHOD"] in ("GET", "HEAD"):
+            # what the deployed downloads carry (docs/attachments.md): the browser takes the
+            # checked type as given and never sniffs a file into something it runs
+            answer_headers.append(("X-Content-Type-Options", "nosniff"))
+        start_response(response.status, answer_headers)
         return [response.body]
 
     def _backend_of(self, environ: Environ) -> str:

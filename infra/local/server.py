@@ -25,6 +25,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist"
@@ -32,12 +33,30 @@ MAX_BODY_BYTES = 1024 * 1024
 RESOURCE_PREFIX = "xqt-local"
 
 
+_EXTERNAL_ISSUER = ("XQT_AUTH_ISSUER", "XQT_AUTH_AUDIENCE", "XQT_AUTH_JWKS_URL")
+
+
 def _environment(data_dir: Path, endpoint: str) -> None:
-    """Point boto3 and the app at the local stack (before the app is imported)."""
+    """Point boto3 and the app at the local stack (before the app is imported). Tokens come
+    from the local issuer, or from another OpenID issuer when the environment names one
+    (``XQT_AUTH_ISSUER``, ``XQT_AUTH_AUDIENCE``, ``XQT_AUTH_JWKS_URL``; see README.md,
+    "Identity"): then the dev token route is off and the SPA signs in there."""
     from chalicelib.auth import local_issuer
     from infra.definitions import Names
 
-    private, jwks = local_issuer.ensure_keys(data_dir / "issuer")
+    if any(os.environ.get(name) for name in ("XQT_AUTH_ISSUER", "XQT_AUTH_JWKS_URL")):
+        missing = [name for name in _EXTERNAL_ISSUER if not os.environ.get(name)]
+        if missing:
+            raise SystemExit(f"another issuer needs {', '.join(missing)} too")
+        auth: dict[str, str] = {}  # the environment's own XQT_AUTH_* settings
+    else:
+        private, jwks = local_issuer.ensure_keys(data_dir / "issuer")
+        auth = {
+            "XQT_AUTH_ISSUER": local_issuer.ISSUER,
+            "XQT_AUTH_AUDIENCE": local_issuer.AUDIENCE,
+            "XQT_AUTH_JWKS_FILE": str(jwks),
+            "XQT_LOCAL_ISSUER_KEY_FILE": str(private),
+        }
     os.environ.update(
         {
             "AWS_ACCESS_KEY_ID": "local",
@@ -46,10 +65,7 @@ def _environment(data_dir: Path, endpoint: str) -> None:
             "AWS_REGION": "us-east-1",
             "AWS_ENDPOINT_URL": endpoint,
             "XQT_STAGE": "local",
-            "XQT_AUTH_ISSUER": local_issuer.ISSUER,
-            "XQT_AUTH_AUDIENCE": local_issuer.AUDIENCE,
-            "XQT_AUTH_JWKS_FILE": str(jwks),
-            "XQT_LOCAL_ISSUER_KEY_FILE": str(private),
+            **auth,
             # the sweep's CloudWatch metrics (EMF lines on stdout) mean nothing here
             "POWERTOOLS_METRICS_DISABLED": "true",
             **Names(RESOURCE_PREFIX).environment(),
@@ -58,6 +74,30 @@ def _environment(data_dir: Path, endpoint: str) -> None:
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     # the service centre's mailbox: the logging provider shows what it would be sent
     os.environ.setdefault("XQT_CENTRE_EMAIL", "centre@rudong.example.gov.cn")
+
+
+def spa_config() -> dict[str, Any] | None:
+    """The SPA's ``/config.json`` when the stack trusts another issuer: OpenID Connect there
+    (code + PKCE), the client being the audience and the token the API accepts the ID token
+    (or, with ``XQT_AUTH_AUDIENCE_CLAIM=client_id``, Cognito's access token). None with the
+    local issuer: the build's own file says ``dev``."""
+    if not os.environ.get("XQT_AUTH_JWKS_URL"):
+        return None
+    by_client = os.environ.get("XQT_AUTH_AUDIENCE_CLAIM") == "client_id"
+    return {
+        "auth": {
+            "mode": "oidc",
+            "authority": os.environ["XQT_AUTH_ISSUER"],
+            "client_id": os.environ["XQT_AUTH_AUDIENCE"],
+            "token": "access_token" if by_client else "id_token",
+        }
+    }
+
+
+def _site_file(target: Path) -> bytes:
+    """A built file's bytes; ``config.json`` is :func:`spa_config` when there is one."""
+    config = spa_config() if target == (DIST / "config.json").resolve() else None
+    return json.dumps(config).encode() if config else target.read_bytes()
 
 
 def _create_resources(endpoint: str) -> None:
@@ -77,11 +117,12 @@ def _create_resources(endpoint: str) -> None:
 def content_security_policy(uploads_origin: str) -> str:
     """The deployed site's policy (``infra/site.yaml``): no inline script anywhere; styles may
     be inline (Element Plus positions popups by style). Here the SPA connects to its own
-    origin and to the uploads bucket's, which is the moto server's (the deployed policy also
-    names the identity provider; the local issuer is the app itself)."""
+    origin, to the uploads bucket's, which is the moto server's, and to another issuer's
+    when one is set (discovery and the token endpoint; the local issuer is the app itself)."""
     from infra.definitions import content_security_policy as site_policy
 
-    return site_policy(Uploads=uploads_origin)
+    identity = _origin(os.environ["XQT_AUTH_ISSUER"]) if spa_config() else ""
+    return site_policy(Uploads=uploads_origin, IdentityOrigins=identity)
 
 
 def _origin(url: str) -> str:
@@ -112,7 +153,8 @@ def _handler_class(csp: str) -> type:
 
     from chalicelib import i18n
     from chalicelib.api.problems import CONTENT_TYPE, problem_body
-    from chalicelib.errors import NotFound, PayloadTooLarge
+    from chalicelib.domain.privacy import mask_phones_in_text
+    from chalicelib.errors import HttpRefusal, NotFound, PayloadTooLarge
 
     class Handler(ChaliceRequestHandler):
         """``/api/*`` to Chalice; the rest from the built SPA, with its index as fallback."""
@@ -123,14 +165,47 @@ def _handler_class(csp: str) -> type:
         disable_nagle_algorithm = True
 
         def _problem(self, exc: Any) -> None:
-            lang = i18n.language(self.headers.get("accept-language"))
+            headers = getattr(self, "headers", None)  # none yet when the request line failed
+            lang = i18n.language(headers.get("accept-language") if headers else None)
             body = problem_body(exc, lang).model_dump(mode="json", exclude_none=True)
             payload = json.dumps(body, ensure_ascii=False).encode()
             self.send_response(exc.status)
             self.send_header("Content-Type", CONTENT_TYPE)
             self.send_header("Content-Length", str(len(payload)))
+            self.send_header("X-Content-Type-Options", "nosniff")
+            if exc.status >= 400 and exc.status != 404:
+                self.send_header("Connection", "close")
+                self.close_connection = True
             self.end_headers()
-            self.wfile.write(payload)
+            if getattr(self, "command", "") != "HEAD":
+                self.wfile.write(payload)
+
+        def send_error(self, code: int, message: str | None = None, explain: Any = None) -> None:
+            """http.server's own refusals (an unknown method, a request line or header
+            over its limits, a malformed request) as problem+json, not its HTML page."""
+            self.log_error("code %d, message %s", code, message)
+            if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+                # a request line too broken to name its version: answer with a status line
+                # and headers all the same (HTTP/0.9 would get the bare body)
+                self.request_version = "HTTP/1.0"
+            self._problem(HttpRefusal(int(code)))
+
+        def log_message(self, format: str, *args: Any) -> None:
+            # the access log shows the request line: phone numbers in a query are masked
+            line = unquote(format % args)
+            sys.stderr.write(
+                f"{self.address_string()} - - [{self.log_date_time_string()}] "
+                f"{mask_phones_in_text(line)}\n"
+            )
+
+        def _content_length(self) -> int | None:
+            """The declared body size; ``None`` (answered 400) when it is not a count."""
+            declared = self.headers.get_all("content-length") or []
+            if not declared:
+                return 0
+            if len(set(declared)) > 1 or not declared[0].strip().isdigit():
+                return None
+            return int(declared[0])
 
         def _generic_handle(self) -> None:
             if not self.path.isascii():  # type: ignore[has-type]
@@ -139,10 +214,13 @@ def _handler_class(csp: str) -> type:
                 with contextlib.suppress(UnicodeError):
                     self.path = self.path.encode("latin-1").decode("utf-8")  # type: ignore[has-type]
             path = self.path.split("?", 1)[0]
+            length = self._content_length()
+            if length is None:
+                self._problem(HttpRefusal(400, "content_length_invalid"))
+                return
             if not path.startswith("/api/"):
                 self._static(path)
                 return
-            length = int(self.headers.get("content-length") or 0)
             if length > MAX_BODY_BYTES:
                 # Refused without parsing. A moderately large body is drained so the client
                 # reads the 413 instead of a reset connection; a huge one is not read at all.
@@ -174,7 +252,7 @@ def _handler_class(csp: str) -> type:
             if not target.is_file():
                 self._problem(NotFound("route_not_found", path=path))
                 return
-            data = target.read_bytes()
+            data = _site_file(target)
             ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             self.send_response(200)
             textual = ctype.startswith("text/") or ctype.endswith("javascript")
@@ -233,51 +311,23 @@ def _server_class() -> Any:
     return Server
 
 
-def _rate_seconds(expression: Any) -> float:
-    """Seconds between runs of a Chalice ``Rate`` (cron schedules run daily here)."""
-    value = getattr(expression, "value", None)
-    unit = str(getattr(expression, "unit", "")).lower()
-    if value is None:
-        return 86400.0
-    return float(value) * {"minutes": 60, "hours": 3600, "days": 86400}.get(unit, 60)
-
-
 def _background_workers(stop: threading.Event) -> list[threading.Thread]:
-    """As in AWS: a scheduler thread per ``@app.schedule`` function, a poller thread per
-    ``@app.on_sqs_message`` handler feeding it batches from its queue."""
+    """As in AWS: every ``@app.schedule`` function on its rate or cron expression (cron on
+    the business clock), every ``@app.on_sqs_message`` handler fed from its queue
+    (``infra/local/scheduler.py``)."""
     import app as app_module
+    from chalicelib import clock
     from chalicelib.jobs import runner
-    from chalicelib.logs import logger
+    from infra.local import scheduler
 
-    threads = []
-    for source in app_module.app.event_sources:
-        function = getattr(app_module, source.handler_string.rsplit(".", 1)[-1])
-        if hasattr(source, "queue"):
-            queue = source.queue  # app.py read its name from the environment set above
-
-            def poll(fn: Any = function, name: str = queue) -> None:
-                while not stop.is_set():
-                    try:
-                        runner.poll_once(name, lambda event: fn(event, None), wait_seconds=1)
-                    except Exception:  # keep polling; the error is in the log
-                        logger.exception("local poller", extra={"queue": name})
-                        stop.wait(1)
-
-            threads.append(threading.Thread(target=poll, name=f"poll-{source.name}", daemon=True))
-        else:
-            period = _rate_seconds(getattr(source, "schedule_expression", None))
-
-            def tick(fn: Any = function, every: float = period, name: str = source.name) -> None:
-                while not stop.wait(every):
-                    try:
-                        fn({"source": "aws.events", "detail-type": "Scheduled Event"}, None)
-                    except Exception:
-                        logger.exception("local scheduler", extra={"job": name})
-
-            threads.append(threading.Thread(target=tick, name=f"cron-{source.name}", daemon=True))
-    for thread in threads:
-        thread.start()
-    return threads
+    override = float(os.environ.get("XQT_LOCAL_RATE_SECONDS") or 0) or None
+    return scheduler.start(
+        app_module,
+        stop,
+        clock.now,
+        lambda queue, handler: runner.poll_once(queue, handler, wait_seconds=1),
+        rate_override=override,
+    )
 
 
 def main() -> int:
@@ -294,10 +344,9 @@ def main() -> int:
     moto.start()
     _environment(data_dir, moto.endpoint_url)
 
-    from chalicelib.auth import local_issuer
     from infra.local.seed import seed_once
 
-    seeded = seed_once(local_issuer.ISSUER)
+    seeded = seed_once(os.environ["XQT_AUTH_ISSUER"])  # the local issuer or the one given
     if seeded and os.environ.get("XQT_DEMO_CONTENT") == "1":  # make run; not the tests' stacks
         from infra.local.demo import seed_demo
 

@@ -58,12 +58,9 @@ def aws(issuer: dict[str, str]) -> Iterator[None]:
         create_all(boto3.Session(), Names("test"))
         yield
     db.reset()
-    # the calendar and service levels a module loaded must not leak into the next module
-    from chalicelib.domain import appeals, calendar
+    # the rules a module loaded must not be read from this process's cache by the next one
     from chalicelib.store import settings as settings_store
 
-    calendar.set_default_calendar(None)
-    appeals.set_service_levels(appeals.ServiceLevels())
     settings_store.forget()
 
 

@@ -617,6 +617,7 @@ def test_a_write_decided_on_a_stale_directory_is_refused_inside_the_transaction(
     """The directory a warm Lambda cached may be a minute old: the write itself checks it."""
     from chalicelib.domain import lifecycle
     from chalicelib.domain.models import User
+    from chalicelib.domain.rules import Rules
     from chalicelib.errors import ValidationFailed
     from chalicelib.store import appeals as store
     from chalicelib.store import users
@@ -628,7 +629,7 @@ def test_a_write_decided_on_a_stale_directory_is_refused_inside_the_transaction(
         commissioners={}, departments={"water": lifecycle.DepartmentInfo("water", "县水务局")}
     )
     command = lifecycle.Transfer(type="transfer", version=appeal.version, departments=["water"])
-    decision = lifecycle.decide(appeal, command, owner, datetime.now(BEIJING), stale)
+    decision = lifecycle.decide(appeal, command, owner, datetime.now(BEIJING), stale, Rules())
     with pytest.raises(ValidationFailed) as caught:
         store.record(appeal, decision)
     assert caught.value.errors[0].field == "departments.0"
@@ -660,3 +661,72 @@ def test_a_filing_routed_on_a_stale_directory_is_routed_again(api, monkeypatch):
     a = file_web(api)
     assert a["assignee"]["commissioner_id"] == "c-designated"
     assert directory.cached() is not stale  # the stale copy was dropped
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("title", "发票\u202e txt.exe", "text_control_character"),  # reads backwards
+        ("title", "用地\u2066指标", "text_control_character"),
+        ("content", "用地\x00指标", "text_control_character"),
+        ("content", "用地\x1b[31m指标", "text_control_character"),
+        ("title", "扩建\n厂房", "text_single_line"),
+        ("contact_name", "张\t伟", "text_single_line"),
+        ("contact_phone", "12345", "phone_invalid"),  # a switchboard, not the contact
+        ("contact_phone", "95588", "phone_invalid"),
+    ],
+)
+def test_hidden_characters_and_short_numbers_are_refused_naming_the_field(api, field, value, code):
+    r = api.call("POST", "/api/v1/appeals", {**WEB, field: value}, as_user="ent-hengrun")
+    assert r.status_code == 400, r.data
+    assert [(e["field"], e["code"]) for e in r.data["errors"]] == [(field, code)]
+
+
+def test_text_keeps_its_line_breaks_and_tabs(api):
+    a = file_web(api, content="第一行\n第二行\r\n\t缩进")
+    assert a["content"] == "第一行\n第二行\r\n\t缩进"
+
+
+def test_the_contact_phone_is_masked_as_the_callers_is(api):
+    a = file_web(api, contact_name="张伟", contact_phone="13812345678")
+    assert a["contact_phone"] == "13812345678"  # the enterprise itself
+    a = event(api, a, "accept", "comm-designated")
+    a = event(api, a, "transfer", "comm-designated", departments=["tax"])
+    assert a["contact_phone"] == "13812345678"  # the owner commissioner
+    for reader in ("dept-tax", "supervisor"):
+        seen = api.call("GET", f"/api/v1/appeals/{a['id']}", as_user=reader).data
+        assert seen["contact_phone"] == "138****5678", reader
+
+
+def test_a_web_filing_retried_with_its_key_files_once(api):
+    def filing(body, key):
+        headers = {"Idempotency-Key": key} if key is not None else {}
+        return api.call("POST", "/api/v1/appeals", body, as_user="ent-hengrun", headers=headers)
+
+    key = uuid.uuid4().hex
+    first = filing(WEB, key)
+    assert first.status_code == 201
+    before = len(
+        api.call("GET", "/api/v1/appeals?scope=mine&limit=100", as_user="ent-hengrun").data["items"]
+    )
+    # the connection dropped before the answer: the browser sends it again
+    again = filing(dict(reversed(list(WEB.items()))), key)
+    assert again.status_code == 200 and again.data["id"] == first.data["id"]
+    after = len(
+        api.call("GET", "/api/v1/appeals?scope=mine&limit=100", as_user="ent-hengrun").data["items"]
+    )
+    assert after == before
+    other = filing({**WEB, "title": "另一件事"}, key)
+    assert other.status_code == 422 and other.data["code"] == "idempotency_key_reused"
+    # without a key every filing is a new appeal (the key is optional on the web)
+    assert filing(WEB, None).data["id"] != filing(WEB, None).data["id"]
+    for bad in ("", "有中文", "a b"):
+        r = filing(WEB, bad)
+        assert r.status_code == 400 and r.data["errors"][0]["field"] == "Idempotency-Key", bad
+    # a financing need follows the same rules
+    need = {"amount": 200, "term_months": 12, "purpose": "采购原材料"}
+    key = uuid.uuid4().hex
+    headers = {"Idempotency-Key": key}
+    r1 = api.call("POST", "/api/v1/financing/needs", need, as_user="ent-hengrun", headers=headers)
+    r2 = api.call("POST", "/api/v1/financing/needs", need, as_user="ent-hengrun", headers=headers)
+    assert (r1.status_code, r2.status_code) == (201, 200) and r1.data["id"] == r2.data["id"]

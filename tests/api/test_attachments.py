@@ -107,6 +107,9 @@ def test_an_appeal_keeps_its_files_and_its_readers_download_them(api):
         assert "filename*=UTF-8''营业执照(副本).pdf" in disposition
         downloaded = requests.get(link.data["url"])
         assert downloaded.status_code == 200 and downloaded.content == PDF_BYTES
+        # answered as the type it was checked to be, as a download, never shown inline
+        assert downloaded.headers["Content-Type"] == rules.PDF
+        assert downloaded.headers["Content-Disposition"].startswith("attachment;")
 
     # the appeal's rules: another enterprise, a department not involved: it does not exist
     for stranger in ("ent-xinghai", "dept-tax"):

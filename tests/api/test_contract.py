@@ -119,6 +119,16 @@ def test_every_problem_code_of_the_contract_has_messages():
         assert i18n.message(code, "zh") != i18n.message(code, "en")
 
 
+def test_every_refusal_of_the_http_server_has_its_code_and_messages():
+    from chalicelib import i18n
+    from chalicelib.errors import HttpRefusal
+
+    for status, code in HttpRefusal.CODES.items():
+        assert HttpRefusal(status).code == code and HttpRefusal(status).status == status
+        assert code in i18n.MESSAGES
+        assert i18n.message(code, "zh") != i18n.message(code, "en")
+
+
 def test_problem_carries_the_request_id(api):
     r = api.call("GET", "/api/v1/departments", headers={"X-Request-Id": "trace-7"})
     assert r.status_code == 401 and r.data["request_id"] == "trace-7"
@@ -152,29 +162,49 @@ def test_every_error_status_is_a_problem(document):
                     assert schema == {"$ref": "#/components/schemas/Problem"}, (method, path)
 
 
-def test_a_hotline_replay_is_a_documented_200_with_the_appeal(api, document):
+@pytest.mark.parametrize(
+    ("path", "user", "body"),
+    [
+        (
+            "/api/v1/hotline/calls",
+            "operator-12345",
+            {
+                "line": "12345",
+                "caller_phone": "13912345678",
+                "enterprise_name": "如东某水产养殖场",
+                "category": "financing",
+                "content": "想申请贴息贷款",
+            },
+        ),
+        (
+            "/api/v1/appeals",
+            "ent-hengrun",
+            {"category": "land", "title": "用地", "content": "扩建"},
+        ),
+        (
+            "/api/v1/financing/needs",
+            "ent-xinghai",  # another test here counts ent-hengrun's financing needs
+            {"amount": 300, "term_months": 12, "purpose": "购置设备"},
+        ),
+    ],
+)
+def test_a_replay_is_a_documented_200_with_the_appeal(api, document, path, user, body):
     import uuid
 
-    call = {
-        "line": "12345",
-        "caller_phone": "13912345678",
-        "enterprise_name": "如东某水产养殖场",
-        "category": "financing",
-        "content": "想申请贴息贷款",
-    }
     headers = {"Idempotency-Key": uuid.uuid4().hex}
-    first = api.call("POST", "/api/v1/hotline/calls", call, "operator-12345", headers)
-    again = api.call("POST", "/api/v1/hotline/calls", call, "operator-12345", headers)
-    assert (first.status_code, again.status_code) == (201, 200)
+    first = api.call("POST", path, body, user, headers)
+    again = api.call("POST", path, body, user, headers)
+    assert (first.status_code, again.status_code) == (201, 200), again.data
     assert again.data["id"] == first.data["id"]
-    conforms(document, "POST", "/api/v1/hotline/calls", first)
-    conforms(document, "POST", "/api/v1/hotline/calls", again)
+    conforms(document, "POST", path, first)
+    conforms(document, "POST", path, again)
 
 
-def test_the_idempotency_key_header_documents_its_pattern(document):
+@pytest.mark.parametrize("path", ["/api/v1/hotline/calls", "/api/v1/appeals"])
+def test_the_idempotency_key_header_documents_its_pattern(document, path):
     import re
 
-    params = document["paths"]["/api/v1/hotline/calls"]["post"]["parameters"]
+    params = document["paths"][path]["post"]["parameters"]
     (header,) = [p for p in params if p["in"] == "header"]
     pattern = re.compile(header["schema"]["pattern"])
     assert pattern.match("call-0001") and not pattern.match("has space")
@@ -237,3 +267,52 @@ def test_path_parameters_are_documented_non_empty(api, document):
             for param in op["parameters"]:
                 if param["in"] == "path":
                     assert param["schema"]["minLength"] == 1, (method, path, param["name"])
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/v1/appeals?stauts=closed", "stauts"),  # a misspelt filter: not the whole list
+        ("/api/v1/departments?limit=5&sort=name", "sort"),
+        ("/api/v1/health?verbose=1", "verbose"),  # a route without parameters
+    ],
+)
+def test_unknown_query_parameters_are_a_400_naming_them(api, path, name):
+    r = api.call("GET", path, as_user="admin")
+    assert r.status_code == 400, r.data
+    assert r.data["errors"] == [
+        {"field": name, "code": "unknown_parameter", "message": "不支持该查询参数"}
+    ]
+
+
+def test_no_field_message_is_english_inside_a_chinese_answer():
+    """Every error pydantic can raise reads in Chinese by default (its own English words are
+    kept for English answers of codes the platform does not word itself)."""
+    import typing
+
+    from pydantic_core import core_schema
+
+    from chalicelib.api.problems import render_field_error
+    from chalicelib.errors import FieldError
+
+    for code in typing.get_args(core_schema.ErrorType):
+        shown = render_field_error(FieldError("x", code, {}, "Input should be valid"), "zh")
+        assert any("\u4e00" <= c <= "\u9fff" for c in shown.message), (code, shown.message)
+        assert "Input should" not in shown.message
+
+
+def test_a_date_out_of_range_reads_in_chinese(api):
+    body = {"holidays": ["2027-02-30"]}
+    r = api.call("PUT", "/api/v1/calendar/2027", body, as_user="admin")
+    assert r.status_code == 400
+    assert r.data["errors"] == [
+        {
+            "field": "holidays.0",
+            "code": "date_from_datetime_parsing",
+            "message": "应为有效日期（YYYY-MM-DD）",
+        }
+    ]
+    en = api.call(
+        "PUT", "/api/v1/calendar/2027", body, as_user="admin", headers={"Accept-Language": "en"}
+    )
+    assert en.data["errors"][0]["message"] == "Must be a valid date (YYYY-MM-DD)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from chalicelib.domain.enterprise import with_check_character
 from infra.local.seed import credit_code, enterprise_records
+from tests.api.test_appeals import CALL, event, post_call
 
 NEW = {
     "uscc": with_check_character("91320623MA1TEQT00"),
@@ -186,3 +187,117 @@ def test_bad_path_code_is_404(api):
     assert api.call("GET", "/api/v1/enterprises/NOTACODE", as_user="admin").status_code == 404
     r = api.call("PATCH", "/api/v1/enterprises/NOTACODE", {"version": 1}, as_user="admin")
     assert r.status_code == 404
+
+
+# --- who reads an enterprise, and its contacts' phones (issue 15) -----------------------------
+
+
+def _registered(api, seed: str, phone: str = "13812345678") -> str:
+    """A new enterprise whose appeals its named commissioner (comm-designated) owns."""
+    uscc = credit_code(seed)
+    body = dict(NEW, uscc=uscc, name=f"如东{seed}有限公司", commissioner_id="c-designated")
+    body["contacts"] = [
+        {"name": "张伟", "phone": phone},
+        {"name": "总机", "phone": "0513-84123456"},
+    ]
+    r = api.call("POST", "/api/v1/enterprises", body, as_user="admin")
+    assert r.status_code == 201, r.data
+    return uscc
+
+
+def _transferred(api, uscc: str, *departments: str) -> dict:
+    """A hotline call naming the enterprise, accepted and transferred to ``departments``."""
+    a = post_call(api, {**CALL, "uscc": uscc}).data
+    a = event(api, a, "accept", "comm-designated")
+    return event(api, a, "transfer", "comm-designated", departments=list(departments))
+
+
+def test_a_department_reads_only_enterprises_whose_appeals_were_transferred_to_it(api):
+    uscc = _registered(api, "部门读取测试")
+    path = f"/api/v1/enterprises/{uscc}"
+    unknown = api.call(
+        "GET", f"/api/v1/enterprises/{credit_code('never registered')}", as_user="dept-tax"
+    )
+    assert unknown.status_code == 404
+    before = api.call("GET", path, as_user="dept-tax")  # no appeal of it reached the department
+    assert before.status_code == 404 and before.data["code"] == "not_found"
+    assert before.data["detail"].replace(uscc, "?") == unknown.data["detail"].replace(
+        credit_code("never registered"), "?"
+    )  # refused as if it did not exist
+
+    a = _transferred(api, uscc, "tax")
+    got = api.call("GET", path, as_user="dept-tax")  # at once: the check reads consistently
+    assert got.status_code == 200, got.data
+    assert got.data["uscc"] == uscc
+    assert [c["phone"] for c in got.data["contacts"]] == ["138****5678", "051*****3456"]
+    assert [c["name"] for c in got.data["contacts"]] == ["张伟", "总机"]
+    # another department, with parts of other enterprises' appeals, still does not
+    assert api.call("GET", path, as_user="dept-hr-social").status_code == 404
+
+    # ever transferred: still readable once its part is handed back (退单)
+    event(api, a, "return", "dept-tax", reason="非本部门职责")
+    assert api.call("GET", path, as_user="dept-tax").status_code == 200
+
+
+def test_an_appeal_of_an_unregistered_caller_opens_no_enterprise(api):
+    a = post_call(api).data  # no uscc: the caller is not an enterprise on record
+    a = event(api, a, "reassign", "admin", commissioner_id="c-small-micro")
+    a = event(api, a, "accept", "comm-small-micro")
+    a = event(api, a, "transfer", "comm-small-micro", departments=["natural-resources"])
+    assert a["departments"][0]["id"] == "natural-resources"
+    first = enterprise_records()[0]["uscc"]
+    r = api.call("GET", f"/api/v1/enterprises/{first}", as_user="dept-natural-resources")
+    assert r.status_code == 404
+
+
+def test_contact_phones_are_masked_for_departments_and_supervisors_only(api):
+    uscc = _registered(api, "号码遮蔽测试", phone="13912345678")
+    _transferred(api, uscc, "hr-social")
+    path = f"/api/v1/enterprises/{uscc}"
+    phones = {}
+    for user in ("admin", "comm-designated", "operator-12345", "supervisor", "dept-hr-social"):
+        r = api.call("GET", path, as_user=user)
+        assert r.status_code == 200, (user, r.data)
+        phones[user] = r.data["contacts"][0]["phone"]
+    assert phones == {
+        "admin": "13912345678",
+        "comm-designated": "13912345678",
+        "operator-12345": "13912345678",
+        "supervisor": "139****5678",
+        "dept-hr-social": "139****5678",
+    }
+    # the enterprise itself sees its own numbers
+    own = enterprise_records()[0]
+    mine = api.call("GET", f"/api/v1/enterprises/{own['uscc']}", as_user="ent-hengrun")
+    assert mine.data["contacts"][0]["phone"] == own["contacts"][0]["phone"]
+    # the search as supervisors see it, and the audit trail of the record
+    found = api.call("GET", f"/api/v1/enterprises?q={uscc[:14]}", as_user="supervisor")
+    assert [c["phone"] for c in found.data["items"][0]["contacts"]] == [
+        "139****5678",
+        "051*****3456",
+    ]
+    assert (
+        api.call("GET", f"/api/v1/enterprises?q={uscc[:14]}", as_user="admin").data["items"][0][
+            "contacts"
+        ][0]["phone"]
+        == "13912345678"
+    )
+    patched = api.call(
+        "PATCH",
+        path,
+        {"version": 1, "contacts": [{"name": "李娜", "phone": "13700001111"}]},
+        as_user="admin",
+    )
+    assert patched.status_code == 200, patched.data
+    audit = f"/api/v1/audit?entity_type=enterprise&entity_id={uscc}"
+    seen = api.call("GET", audit, as_user="supervisor").data["items"]
+    assert seen[0]["changes"]["contacts"] == {
+        "from": [
+            {"name": "张伟", "phone": "139****5678"},
+            {"name": "总机", "phone": "051*****3456"},
+        ],
+        "to": [{"name": "李娜", "phone": "137****1111"}],
+    }
+    assert seen[1]["changes"]["contacts"][0] == {"name": "张伟", "phone": "139****5678"}
+    full = api.call("GET", audit, as_user="admin").data["items"]
+    assert full[0]["changes"]["contacts"]["to"] == [{"name": "李娜", "phone": "13700001111"}]

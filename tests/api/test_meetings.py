@@ -59,6 +59,20 @@ def test_from_level_two_to_a_decided_supervised_item_closed_in_a_loop(api, at_ti
         "chair": "县长",
         "attendees": ["税务局", "发改委"],
     }
+    # a meeting is recorded once held: not on a day still to come, nor before its month
+    for held_at, code in (
+        ("2026-11-05", "meeting_held_in_future"),
+        ("2026-10-30", "meeting_held_before_month"),
+    ):
+        r = api.call(
+            "POST",
+            "/api/v1/meetings/2026-11/record",
+            {**record, "held_at": held_at},
+            as_user="admin",
+        )
+        assert r.status_code == 400 and r.data["errors"][0]["field"] == "held_at", r.data
+        assert r.data["errors"][0]["code"] == code
+    at_time(datetime(2026, 11, 5, 16, 0, tzinfo=BEIJING))
     meeting = api.call("POST", "/api/v1/meetings/2026-11/record", record, as_user="admin").data
     assert meeting["status"] == "held"
     r = api.call(
@@ -80,7 +94,8 @@ def test_from_level_two_to_a_decided_supervised_item_closed_in_a_loop(api, at_ti
     sup = api.call("GET", f"/api/v1/appeals/{a['id']}", as_user="dept-tax").data
     assert sup["supervised"] is True and sup["supervision"]["status"] == "open"
     assert sup["supervision"]["source"] == "meeting:2026-11"
-    assert sup["supervision_due_at"] == "2026-11-16T23:59:59+08:00"  # 10 working days
+    # 10 working days from the decision on Thu 5 Nov
+    assert sup["supervision_due_at"] == "2026-11-19T23:59:59+08:00"
     assert sup["timeline"][-1]["type"] == "supervise"
     ledger = api.call("GET", "/api/v1/departments/tax/ledger", as_user="dept-tax").data
     assert a["id"] in [x["id"] for x in ledger["items"]]
@@ -169,6 +184,7 @@ def test_a_decision_does_not_replace_a_running_supervision(api, at_time):
     a = event(api, a, "supervise", "supervisor", due_working_days=5, departments=["tax"])
     job(api, "monthly-meeting")
     meeting = api.call("GET", "/api/v1/meetings/2027-04", as_user="admin").data
+    at_time(datetime(2027, 4, 2, 17, 0, tzinfo=BEIJING))
     held = {
         "version": meeting["version"],
         "held_at": "2027-04-02",

@@ -414,9 +414,12 @@ def test_the_monthly_run_starts_last_months_report_once(api, at_time):
     report = api.call("GET", f"/api/v1/reports/{first['result']['report_id']}", as_user="admin")
     assert report.data["period"]["month"] == "2026-04" and report.data["trigger"] == "scheduled"
     assert report.data["requested_by"] is None and report.data["status"] == "done"
+    from chalicelib.domain.rules import Rules
     from chalicelib.jobs import reports as job_module
 
-    assert job_module.monthly(datetime(2026, 5, 7, 9, 30, tzinfo=BEIJING)) == {"started": 0}
+    assert job_module.monthly(datetime(2026, 5, 7, 9, 30, tzinfo=BEIJING), Rules()) == {
+        "started": 0
+    }
 
 
 def test_trend_lists_each_months_latest_report(api, march, at_time):
@@ -430,6 +433,7 @@ def test_trend_lists_each_months_latest_report(api, march, at_time):
 
 def test_a_report_that_keeps_failing_is_marked_failed_and_dead_lettered(api, monkeypatch):
     from chalicelib.config import settings
+    from chalicelib.domain.rules import Rules
     from chalicelib.jobs import reports as job_module
     from chalicelib.jobs import runner
     from chalicelib.store import queues
@@ -444,7 +448,7 @@ def test_a_report_that_keeps_failing_is_marked_failed_and_dead_lettered(api, mon
         QueueUrl=queues.url(settings().report_queue), MessageBody="not json"
     )
     for _ in range(4):  # 3 receives, then the redrive policy moves them to the DLQ
-        runner.poll_once(settings().report_queue, job_module.handler)
+        runner.poll_once(settings().report_queue, lambda e: job_module.handler(e, Rules()))
     report = api.call("GET", f"/api/v1/reports/{r.data['id']}", as_user="admin").data
     assert report["status"] == "failed" and "the table is on fire" in report["error"]
     assert report["downloads"] == {"xlsx": None, "csv": None, "json": None}

@@ -45,7 +45,15 @@ class Stack:
         """Start and wait until it answers; returns seconds to the first answered request."""
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "XQT_"))}
         env.update(
-            {"PORT": str(self.port), "DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1"}
+            {
+                "PORT": str(self.port),
+                "DATA_DIR": str(self.data_dir),
+                "PYTHONUNBUFFERED": "1",
+                # the stack's own sweep hourly, not every 5 minutes: tests that move the clock
+                # run it when they mean to (/dev/jobs), so its counts are theirs alone; the
+                # scheduler's own test sets a short rate (test_scheduler_flow.py)
+                "XQT_SWEEP_MINUTES": "60",
+            }
         )
         env.update(self.env)
         log = open(self.data_dir.parent / f"stack-{self.port}.log", "ab")  # noqa: SIM115

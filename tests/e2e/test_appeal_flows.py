@@ -342,3 +342,22 @@ def test_racing_replies_losers_get_version_conflict(live: Stack) -> None:
     assert sorted(s for s, _ in results) == [200] + [409] * 9, results
     assert all(b["code"] == "version_conflict" for s, b in results if s == 409)
     assert [e["type"] for e in final["timeline"]].count("reply") == 1
+
+
+def test_concurrent_web_retries_make_one_appeal(live: Stack) -> None:
+    key = f"web-{uuid.uuid4()}"
+
+    def file(_: int) -> tuple[int, Any]:
+        return live.call(
+            "POST",
+            "/api/v1/appeals",
+            FILING,
+            as_user="ent-xiaoyang",
+            headers={"Idempotency-Key": key},
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(file, range(8)))
+    assert sorted(s for s, _ in results) == [200] * 7 + [201], results[:2]
+    (aid,) = {b["id"] for _, b in results}
+    assert listed(live, "ent-xiaoyang", "scope=mine").count(aid) == 1

@@ -133,3 +133,93 @@ def test_the_spa_is_served_on_the_api_origin_under_a_strict_policy(stack):
     assert get("/login", "POST")[0] == 404
     status, _, body = get("/api/v1/nowhere")
     assert status == 404 and '"code": "not_found"' in body
+
+
+def raw_http(stack, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """One request written as bytes (what no well-behaved client sends); the answer parsed."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", stack.port), timeout=10) as sock:
+        sock.sendall(request)
+        sock.shutdown(socket.SHUT_WR)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+    return int(lines[0].split()[1]), {k.lower(): v for k, v in headers.items()}, body
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status", "code"),
+    [
+        (b"TRACE /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method_not_implemented"),
+        (b"GET /api/v1/health?q=" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n", 414, "uri_too_long"),
+        (b"GET /api/v1/health HTTP/1.1\r\nX-Big: " + b"a" * 70000 + b"\r\n\r\n", 431, None),
+        (
+            b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(120)) + b"\r\n",
+            431,
+            None,
+        ),
+        (
+            b"POST /api/v1/appeals HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}",
+            400,
+            "bad_request",
+        ),
+        (
+            b"POST /api/v1/appeals HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+            400,
+            "bad_request",
+        ),
+        (b"GET /api/v1/health HTTP/9.9\r\n\r\n", 505, "http_version_not_supported"),
+        (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400, "bad_request"),
+    ],
+)
+def test_the_servers_own_refusals_are_problems_too(stack, request_bytes, status, code):
+    stack.start()
+    got, headers, body = raw_http(stack, request_bytes)
+    assert got == status
+    assert headers["content-type"].startswith("application/problem+json")
+    problem = __import__("json").loads(body)
+    assert problem["status"] == status and problem["title"]
+    if code:
+        assert problem["code"] == code
+
+
+def test_the_access_log_masks_phone_numbers_in_addresses(stack):
+    stack.start()
+    stack.call("GET", "/api/v1/appeals?phone=13912345678&q=%2B8613812345678", as_user="admin")
+    log = (stack.data_dir.parent / f"stack-{stack.port}.log").read_text(errors="replace")
+    assert "/api/v1/appeals?phone=139****5678" in log
+    assert "13912345678" not in log and "13812345678" not in log
+
+
+def test_an_attachment_downloads_as_its_checked_type_and_is_never_sniffed(stack):
+    import requests
+
+    stack.start()
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+    ticket = {
+        "purpose": "appeal_attachment",
+        "filename": "营业执照.pdf",
+        "content_type": "application/pdf",
+        "size": len(pdf),
+    }
+    status, up = stack.call("POST", "/api/v1/uploads", ticket, as_user="ent-hengrun")
+    assert status == 201, up
+    posted = requests.post(
+        up["url"], data=up["fields"], files={"file": ("营业执照.pdf", pdf, "application/pdf")}
+    )
+    assert posted.status_code == 204, posted.text
+    body = {"category": "land", "title": "用地", "content": "附营业执照", "attachments": [up["id"]]}
+    status, appeal = stack.call("POST", "/api/v1/appeals", body, as_user="ent-hengrun")
+    assert status == 201, appeal
+    path = f"/api/v1/appeals/{appeal['id']}/attachments/{up['id']}"
+    status, link = stack.call("GET", path, as_user="ent-hengrun")
+    assert status == 200, link
+    got = requests.get(link["url"], timeout=10)
+    assert got.status_code == 200 and got.content == pdf
+    assert got.headers["X-Content-Type-Options"] == "nosniff"
+    assert got.headers["Content-Type"] == "application/pdf"
+    assert got.headers["Content-Disposition"].startswith("attachment;")

@@ -72,4 +72,4 @@ def test_an_overdue_appeal_is_escalated_once(stack):
     status, _ = stack.call("POST", "/api/v1/dev/jobs/nothing-like-this")
     assert status == 404
     log = (stack.data_dir.parent / f"stack-{stack.port}.log").read_text()
-    assert "cron-deadline_sweep" in log and "poll-escalations" in log
+    assert "rate-deadline_sweep" in log and "poll-escalations" in log

@@ -156,12 +156,12 @@ def test_a_step_out_of_order_a_stranger_and_a_rejection_without_reason():
 
 def test_who_hears_of_each_step():
     a = application()
-    assert audiences(a, Status.SUBMITTED) == ["enterprise:X", "department:tax"]
+    assert audiences(a, Status.SUBMITTED) == ["department:tax"]  # not the enterprise itself
     assert audiences(a, Status.UNDER_REVIEW) == ["enterprise:X"]
     assert audiences(a, Status.APPROVED) == ["enterprise:X"]
     assert audiences(a, Status.REJECTED) == ["enterprise:X"]
     assert audiences(a, Status.WITHDRAWN) == ["department:tax"]
-    assert audiences(application(reviewer=None), Status.SUBMITTED) == ["enterprise:X", "role:admin"]
+    assert audiences(application(reviewer=None), Status.SUBMITTED) == ["role:admin"]
 
 
 def test_a_decision_is_texted_to_a_mobile_contact_only():

@@ -14,10 +14,8 @@ from chalicelib.domain.calendar import (
     WorkCalendar,
     YearSchedule,
     add_working_days,
-    default_calendar,
     fallback_schedule,
     library_schedule,
-    set_default_calendar,
     working_days_left,
 )
 
@@ -45,6 +43,9 @@ WORKING_WEEKENDS_2026 = [
     date(2026, 10, 10),
 ]
 
+#: The library's calendar (chinesecalendar, then the fallback): no year loaded.
+LIBRARY = WorkCalendar()
+
 
 def bj(y: int, m: int, d: int, hh: int = 10, mm: int = 0, ss: int = 0) -> datetime:
     return datetime(y, m, d, hh, mm, ss, tzinfo=BEIJING)
@@ -59,14 +60,14 @@ def days(*pairs: tuple[int, int], year: int = 2026) -> tuple[date, ...]:
 
 @pytest.mark.parametrize("hour", [0, 9, 23])
 def test_received_2026_09_23_five_working_days_is_due_2026_10_08_end_of_day(hour: int) -> None:
-    deadline = add_working_days(bj(2026, 9, 23, hour, 30), 5)
+    deadline = add_working_days(bj(2026, 9, 23, hour, 30), 5, LIBRARY)
     assert iso(deadline.due_at) == "2026-10-08T23:59:59+08:00"
     assert deadline.counted == days((9, 24), (9, 28), (9, 29), (9, 30), (10, 8))
     assert deadline.provisional is False
 
 
 def test_due_at_is_aware_and_in_beijing() -> None:
-    due = add_working_days(bj(2026, 9, 23), 5).due_at
+    due = add_working_days(bj(2026, 9, 23), 5, LIBRARY).due_at
     assert due.tzinfo is not None
     assert due.utcoffset() == timedelta(hours=8)
     assert due == datetime(2026, 10, 8, 15, 59, 59, tzinfo=UTC)
@@ -74,48 +75,48 @@ def test_due_at_is_aware_and_in_beijing() -> None:
 
 def test_utc_evening_of_09_22_is_already_09_23_in_beijing() -> None:
     received = datetime(2026, 9, 22, 17, 30, tzinfo=UTC)  # 2026-09-23 01:30 Beijing
-    deadline = add_working_days(received, 5)
+    deadline = add_working_days(received, 5, LIBRARY)
     assert iso(deadline.due_at) == "2026-10-08T23:59:59+08:00"
     assert deadline.counted[0] == date(2026, 9, 24)
 
 
 def test_utc_afternoon_of_09_22_is_still_09_22_in_beijing() -> None:
     received = datetime(2026, 9, 22, 15, 59, 59, tzinfo=UTC)  # 23:59:59 Beijing, 09-22
-    assert add_working_days(received, 1).counted == days((9, 23))
+    assert add_working_days(received, 1, LIBRARY).counted == days((9, 23))
 
 
 # -- make-up weekend days, holidays, receipt days off --------------------------------------------
 
 
 def test_make_up_sunday_2026_09_20_counts() -> None:
-    deadline = add_working_days(bj(2026, 9, 18), 1)  # Friday
+    deadline = add_working_days(bj(2026, 9, 18), 1, LIBRARY)  # Friday
     assert deadline.counted == days((9, 20))
     assert iso(deadline.due_at) == "2026-09-20T23:59:59+08:00"
 
 
 def test_make_up_saturday_2026_10_10_counts_after_national_day() -> None:
-    deadline = add_working_days(bj(2026, 9, 30), 3)
+    deadline = add_working_days(bj(2026, 9, 30), 3, LIBRARY)
     assert deadline.counted == days((10, 8), (10, 9), (10, 10))
 
 
 def test_spring_festival_2026_is_skipped_and_its_make_up_saturdays_count() -> None:
-    deadline = add_working_days(bj(2026, 2, 13), 3)  # Friday before the holiday
+    deadline = add_working_days(bj(2026, 2, 13), 3, LIBRARY)  # Friday before the holiday
     assert deadline.counted == days((2, 14), (2, 24), (2, 25))
     assert iso(deadline.due_at) == "2026-02-25T23:59:59+08:00"
 
 
 def test_received_on_a_holiday_counts_from_the_next_working_day() -> None:
-    deadline = add_working_days(bj(2026, 10, 3), 2)  # Saturday inside National Day
+    deadline = add_working_days(bj(2026, 10, 3), 2, LIBRARY)  # Saturday inside National Day
     assert deadline.counted == days((10, 8), (10, 9))
 
 
 def test_received_on_a_weekend_counts_from_monday() -> None:
-    deadline = add_working_days(bj(2026, 11, 28, 15), 1)  # Saturday
+    deadline = add_working_days(bj(2026, 11, 28, 15), 1, LIBRARY)  # Saturday
     assert iso(deadline.due_at) == "2026-11-30T23:59:59+08:00"
 
 
 def test_urgent_one_working_day_from_friday_is_due_monday_night() -> None:
-    deadline = add_working_days(bj(2026, 11, 27, 16), 1)
+    deadline = add_working_days(bj(2026, 11, 27, 16), 1, LIBRARY)
     assert iso(deadline.due_at) == "2026-11-30T23:59:59+08:00"
     assert deadline.counted == days((11, 30))
 
@@ -166,7 +167,7 @@ def test_every_day_of_2026_counts_n_increasing_working_days_after_it() -> None:
 
 
 def test_crossing_into_2027_uses_the_fallback_and_is_provisional() -> None:
-    deadline = add_working_days(bj(2026, 12, 28), 5)
+    deadline = add_working_days(bj(2026, 12, 28), 5, LIBRARY)
     # 2027-01-01 (New Year's Day, a Friday) is skipped by the fallback.
     assert deadline.counted == (
         date(2026, 12, 29),
@@ -180,7 +181,7 @@ def test_crossing_into_2027_uses_the_fallback_and_is_provisional() -> None:
 
 
 def test_a_period_inside_2026_is_not_provisional_even_near_the_year_end() -> None:
-    assert add_working_days(bj(2026, 12, 28), 3).provisional is False
+    assert add_working_days(bj(2026, 12, 28), 3, LIBRARY).provisional is False
 
 
 def test_fallback_2027_has_the_13_statutory_days_and_no_make_up_days() -> None:
@@ -208,7 +209,7 @@ def test_fallback_2027_has_the_13_statutory_days_and_no_make_up_days() -> None:
 
 
 def test_fallback_skips_the_2027_spring_festival() -> None:
-    deadline = add_working_days(bj(2027, 2, 4), 2)  # Thursday
+    deadline = add_working_days(bj(2027, 2, 4), 2, LIBRARY)  # Thursday
     assert deadline.counted == (date(2027, 2, 9), date(2027, 2, 10))
     assert deadline.provisional is True
 
@@ -267,16 +268,16 @@ def test_a_schedule_loaded_under_the_wrong_year_is_refused() -> None:
 @pytest.mark.parametrize("n", [0, -1, -5])
 def test_zero_or_negative_working_days_is_an_error(n: int) -> None:
     with pytest.raises(ValueError):
-        add_working_days(bj(2026, 9, 23), n)
+        add_working_days(bj(2026, 9, 23), n, LIBRARY)
 
 
 def test_naive_datetimes_are_an_error() -> None:
     with pytest.raises(ValueError):
-        add_working_days(datetime(2026, 9, 23, 10), 5)
+        add_working_days(datetime(2026, 9, 23, 10), 5, LIBRARY)
     with pytest.raises(ValueError):
-        working_days_left(datetime(2026, 9, 23, 10), bj(2026, 10, 8))
+        working_days_left(datetime(2026, 9, 23, 10), bj(2026, 10, 8), LIBRARY)
     with pytest.raises(ValueError):
-        working_days_left(bj(2026, 9, 23), datetime(2026, 10, 8, 23, 59, 59))
+        working_days_left(bj(2026, 9, 23), datetime(2026, 10, 8, 23, 59, 59), LIBRARY)
 
 
 def test_negative_count_of_following_working_days_is_an_error() -> None:
@@ -304,36 +305,34 @@ def test_negative_count_of_following_working_days_is_an_error() -> None:
     ids=str,
 )
 def test_working_days_left_until_2026_10_08(now: datetime, left: int) -> None:
-    due = add_working_days(bj(2026, 9, 23), 5).due_at
-    assert working_days_left(now, due) == left
+    due = add_working_days(bj(2026, 9, 23), 5, LIBRARY).due_at
+    assert working_days_left(now, due, LIBRARY) == left
 
 
 def test_working_days_left_reads_both_instants_in_beijing() -> None:
     due = datetime(2026, 10, 8, 15, 59, 59, tzinfo=UTC)  # 10-08 23:59:59 Beijing
     now = datetime(2026, 9, 29, 16, 30, tzinfo=UTC)  # already 09-30 in Beijing
-    assert working_days_left(now, due) == 1
+    assert working_days_left(now, due, LIBRARY) == 1
 
 
 def test_working_days_left_agrees_with_the_deadline_it_came_from() -> None:
     for n in (1, 3, 5, 10, 20):
         received = bj(2026, 9, 23)
-        assert working_days_left(received, add_working_days(received, n).due_at) == n
+        assert (
+            working_days_left(received, add_working_days(received, n, LIBRARY).due_at, LIBRARY) == n
+        )
 
 
 # -- the shared calendar and its cache -----------------------------------------------------------
 
 
-def test_without_a_calendar_the_shared_default_is_used() -> None:
-    assert default_calendar() is default_calendar()
+def test_the_calendar_passed_is_the_one_counted() -> None:
+    """No process-wide calendar: a deadline is counted on the calendar it is given."""
     loaded = YearSchedule(2026, frozenset({date(2026, 9, 24)}), frozenset(), True, "admin")
-    previous = default_calendar()
-    try:
-        installed = set_default_calendar(WorkCalendar({2026: loaded}))
-        assert default_calendar() is installed
-        assert add_working_days(bj(2026, 9, 23), 1).counted == days((9, 25))
-    finally:
-        set_default_calendar(previous)
-    assert add_working_days(bj(2026, 9, 23), 1).counted == days((9, 24))
+    assert add_working_days(bj(2026, 9, 23), 1, WorkCalendar({2026: loaded})).counted == days(
+        (9, 25)
+    )
+    assert add_working_days(bj(2026, 9, 23), 1, LIBRARY).counted == days((9, 24))
 
 
 def test_schedules_are_cached_per_year_and_built_once_across_threads() -> None:
@@ -350,7 +349,7 @@ def test_schedules_are_cached_per_year_and_built_once_across_threads() -> None:
 
 
 def test_deadline_is_a_frozen_value() -> None:
-    deadline = add_working_days(bj(2026, 9, 23), 1)
+    deadline = add_working_days(bj(2026, 9, 23), 1, LIBRARY)
     assert isinstance(deadline, Deadline)
     with pytest.raises(AttributeError):
         deadline.provisional = True  # type: ignore[misc]

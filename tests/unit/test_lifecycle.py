@@ -28,6 +28,7 @@ from chalicelib.domain.codes import (
 from chalicelib.domain.lifecycle import Decision, DepartmentInfo, Directory
 from chalicelib.domain.models import Actor, Coverage, User
 from chalicelib.domain.routing import Candidate, Route, RouteReason
+from chalicelib.domain.rules import Rules
 from chalicelib.errors import (
     AppError,
     Forbidden,
@@ -121,6 +122,8 @@ DIRECTORY = Directory(
 
 # -- building and driving appeals ------------------------------------------------------------
 
+#: The library's calendar and the default service levels (no year loaded, nothing changed).
+RULES = Rules()
 FILED_AT = datetime(2026, 9, 23, 10, 0, tzinfo=BEIJING)  # Wednesday; 5 working days → 10-08
 DUE_NORMAL = "2026-10-08T23:59:59+08:00"
 
@@ -153,6 +156,7 @@ def file_appeal(
         route=Route(owner, reason),
         filed_by=OPERATOR if hotline else ENTERPRISE,
         now=at,
+        rules=RULES,
         contact_name="陈经理",
         contact_phone="13900001111",
     )
@@ -178,7 +182,7 @@ def run(
     appeal: Appeal, actor: User, type_: str, at: datetime | None = None, **fields: Any
 ) -> Decision:
     when = at if at is not None else datetime.fromisoformat(appeal.updated_at) + timedelta(hours=1)
-    return lifecycle.decide(appeal, command(appeal, type_, **fields), actor, when, DIRECTORY)
+    return lifecycle.decide(appeal, command(appeal, type_, **fields), actor, when, DIRECTORY, RULES)
 
 
 def step(appeal: Appeal, actor: User, type_: str, at: datetime | None = None, **fields: Any):
@@ -557,7 +561,7 @@ def test_a_stale_version_is_a_version_conflict():
     stale = lifecycle.Accept(type="accept", version=appeal.version + 1)
 
     with pytest.raises(VersionConflict) as info:
-        lifecycle.decide(appeal, stale, OWNER, FILED_AT + timedelta(hours=1), DIRECTORY)
+        lifecycle.decide(appeal, stale, OWNER, FILED_AT + timedelta(hours=1), DIRECTORY, RULES)
     assert info.value.status == 409
     assert info.value.code == "version_conflict"
 
@@ -567,7 +571,7 @@ def test_an_old_version_is_a_version_conflict():
     old = lifecycle.parse_command({"type": "set_urgency", "version": 1, **BODIES["set_urgency"]})
 
     with pytest.raises(VersionConflict):
-        lifecycle.decide(appeal, old, OWNER, FILED_AT + timedelta(days=1), DIRECTORY)
+        lifecycle.decide(appeal, old, OWNER, FILED_AT + timedelta(days=1), DIRECTORY, RULES)
 
 
 def test_the_role_is_checked_before_the_version():
@@ -575,7 +579,7 @@ def test_the_role_is_checked_before_the_version():
     stale = lifecycle.parse_command({"type": "reply", "version": 1, "content": "x"})
 
     with pytest.raises(Forbidden):
-        lifecycle.decide(appeal, stale, SUPERVISOR, FILED_AT + timedelta(days=1), DIRECTORY)
+        lifecycle.decide(appeal, stale, SUPERVISOR, FILED_AT + timedelta(days=1), DIRECTORY, RULES)
 
 
 def test_the_relation_is_checked_before_the_version():
@@ -583,7 +587,9 @@ def test_the_relation_is_checked_before_the_version():
     stale = lifecycle.parse_command({"type": "reply", "version": 1, "content": "x"})
 
     with pytest.raises(Forbidden):
-        lifecycle.decide(appeal, stale, OTHER_COMMISSIONER, FILED_AT + timedelta(days=1), DIRECTORY)
+        lifecycle.decide(
+            appeal, stale, OTHER_COMMISSIONER, FILED_AT + timedelta(days=1), DIRECTORY, RULES
+        )
 
 
 def test_the_version_is_checked_before_the_status():
@@ -593,9 +599,9 @@ def test_the_version_is_checked_before_the_status():
     at = FILED_AT + timedelta(days=1)
 
     with pytest.raises(VersionConflict):
-        lifecycle.decide(appeal, stale, OWNER, at, DIRECTORY)
+        lifecycle.decide(appeal, stale, OWNER, at, DIRECTORY, RULES)
     with pytest.raises(InvalidTransition):
-        lifecycle.decide(appeal, current, OWNER, at, DIRECTORY)
+        lifecycle.decide(appeal, current, OWNER, at, DIRECTORY, RULES)
 
 
 def test_the_role_is_checked_before_the_status():
@@ -610,7 +616,7 @@ def test_the_version_is_checked_before_the_fields():
     )
 
     with pytest.raises(VersionConflict):
-        lifecycle.decide(appeal, stale, ADMIN, FILED_AT + timedelta(days=1), DIRECTORY)
+        lifecycle.decide(appeal, stale, ADMIN, FILED_AT + timedelta(days=1), DIRECTORY, RULES)
 
 
 def test_the_status_is_checked_before_the_fields():
@@ -1304,7 +1310,7 @@ SEEN_AT = datetime(2026, 9, 30, 9, 0, tzinfo=BEIJING)
 def test_the_callers_phone_is_masked_for_all_but_admin_poster_owner_and_enterprise(reader, sees):
     appeal = joint_processing()
 
-    shown = appeals.present(appeal, reader, SEEN_AT)
+    shown = appeals.present(appeal, reader, SEEN_AT, RULES)
 
     assert shown.enterprise.caller_phone == (CALLER_PHONE if sees else MASKED_PHONE)
     assert appeal.enterprise.caller_phone == CALLER_PHONE  # the stored appeal is untouched
@@ -1315,8 +1321,8 @@ def test_the_enterprise_view_hides_department_replies_and_return_reasons():
     appeal = step(appeal, DEPT_USER, "department_reply", content="内部意见:指标紧张")
     appeal = step(appeal, OTHER_DEPT_USER, "return", reason="内部原因:非我局职责")
 
-    for_enterprise = appeals.present(appeal, ENTERPRISE, SEEN_AT)
-    for_owner = appeals.present(appeal, OWNER, SEEN_AT)
+    for_enterprise = appeals.present(appeal, ENTERPRISE, SEEN_AT, RULES)
+    for_owner = appeals.present(appeal, OWNER, SEEN_AT, RULES)
 
     assert [(p.id, p.status, p.content, p.return_reason) for p in for_enterprise.departments] == [
         (DEPT_A, PartStatus.REPLIED, None, None),
@@ -1332,18 +1338,21 @@ def test_present_reports_overdue_as_of_now():
     appeal = received()  # due 2026-10-08 23:59:59
 
     assert (
-        appeals.present(appeal, ADMIN, datetime(2026, 10, 8, 23, 0, tzinfo=BEIJING)).overdue
+        appeals.present(appeal, ADMIN, datetime(2026, 10, 8, 23, 0, tzinfo=BEIJING), RULES).overdue
         is False
     )
     assert (
-        appeals.present(appeal, ADMIN, datetime(2026, 10, 9, 0, 1, tzinfo=BEIJING)).overdue is True
+        appeals.present(appeal, ADMIN, datetime(2026, 10, 9, 0, 1, tzinfo=BEIJING), RULES).overdue
+        is True
     )
     late_reply = step(appeal, OWNER, "accept")
     late_reply = step(
         late_reply, OWNER, "reply", at=datetime(2026, 10, 12, 9, 0, tzinfo=BEIJING), content="迟复"
     )
     assert (
-        appeals.present(late_reply, ADMIN, datetime(2026, 10, 12, 10, 0, tzinfo=BEIJING)).overdue
+        appeals.present(
+            late_reply, ADMIN, datetime(2026, 10, 12, 10, 0, tzinfo=BEIJING), RULES
+        ).overdue
         is False
     )
 
@@ -1361,6 +1370,7 @@ def timeline() -> list[TimelineEvent]:
         route=Route(OWNER_CANDIDATE, RouteReason.COVERAGE),
         filed_by=ENTERPRISE,
         now=FILED_AT,
+        rules=RULES,
     )
     events = [filed]
     for actor, event, body in [
@@ -1494,7 +1504,7 @@ def test_the_deadline_explains_itself():
 
 
 def test_recompute_changes_nothing_on_an_official_year():
-    assert lifecycle.recompute(processing(), FILED_AT + timedelta(days=1)) is None
+    assert lifecycle.recompute(processing(), FILED_AT + timedelta(days=1), RULES) is None
 
 
 def test_recompute_makes_a_provisional_deadline_final_with_a_system_event():
@@ -1510,12 +1520,8 @@ def test_recompute_makes_a_provisional_deadline_final_with_a_system_event():
         source="admin",
         names={date(2027, 1, 1): "元旦", date(2027, 1, 4): "元旦"},
     )
-    previous = calendar.default_calendar()
-    calendar.set_default_calendar(calendar.WorkCalendar({2027: notice}))
-    try:
-        d = lifecycle.recompute(late, datetime(2027, 1, 2, 9, 0, tzinfo=BEIJING))
-    finally:
-        calendar.set_default_calendar(previous)
+    loaded = Rules(calendar=calendar.WorkCalendar({2027: notice}))
+    d = lifecycle.recompute(late, datetime(2027, 1, 2, 9, 0, tzinfo=BEIJING), loaded)
     assert d is not None
     assert d.appeal.reply_due_at == "2027-01-06T23:59:59+08:00"
     assert d.appeal.deadline_provisional is False and d.appeal.version == late.version + 1
@@ -1578,12 +1584,12 @@ def test_an_appeal_has_at_most_twelve_department_parts():
     first = lifecycle.parse_command(
         {"type": "transfer", "version": a.version, "departments": [f"d{i:02d}" for i in range(10)]}
     )
-    a = lifecycle.decide(a, first, OWNER, FILED_AT + timedelta(hours=1), directory).appeal
+    a = lifecycle.decide(a, first, OWNER, FILED_AT + timedelta(hours=1), directory, RULES).appeal
     more = lifecycle.parse_command(
         {"type": "transfer", "version": a.version, "departments": ["d10", "d11", "d12"]}
     )
     with pytest.raises(ValidationFailed) as info:
-        lifecycle.decide(a, more, OWNER, FILED_AT + timedelta(hours=2), directory)
+        lifecycle.decide(a, more, OWNER, FILED_AT + timedelta(hours=2), directory, RULES)
     assert codes_of(info.value) == ["too_many_parts"]
 
 

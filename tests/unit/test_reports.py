@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from chalicelib.clock import BEIJING
 from chalicelib.domain import reports
+from chalicelib.domain.calendar import WorkCalendar
 from chalicelib.domain.reports import Period
 from tests.unit.test_lifecycle import OWNER, file_appeal, run, step
 
@@ -57,6 +58,7 @@ def _figures(events, appeal, period, as_of, min_ranked=1):
         as_of=as_of,
         built_at=as_of,
         min_ranked=min_ranked,
+        cal=WorkCalendar(),
     )
 
 

@@ -425,7 +425,8 @@ export interface paths {
         };
         /**
          * 查找企业(信用代码或名称前缀)
-         * @description Enterprises in credit-code order, or those whose code or name starts with ``q``.
+         * @description Enterprises in credit-code order, or those whose code or name starts with ``q``
+         *         (contacts' phones masked for supervisors, ``138****5678``).
          */
         get: operations["list_enterprises"];
         put?: never;
@@ -449,7 +450,11 @@ export interface paths {
         };
         /**
          * 企业详情
-         * @description Staff read any enterprise; an enterprise user reads only its own (others are 404).
+         * @description Operators, commissioners, the service centre and supervisors read any enterprise; an
+         *         enterprise user reads only its own; a department user only an enterprise one of whose
+         *         appeals was transferred to its department (a part for it, open or done). Any other is a
+         *         404, as if it did not exist. Contacts' phones are masked (``138****5678``) for
+         *         departments and supervisors.
          */
         get: operations["get_enterprise"];
         put?: never;
@@ -1309,7 +1314,8 @@ export interface paths {
         };
         /**
          * 操作审计记录
-         * @description One record's changes (``entity_type`` + ``entity_id``), or a month's, newest first.
+         * @description One record's changes (``entity_type`` + ``entity_id``), or a month's, newest first
+         *         (for supervisors, enterprises' contacts' phones masked, ``138****5678``).
          */
         get: operations["list_audit"];
         put?: never;
@@ -6350,7 +6356,10 @@ export interface operations {
     file_appeal: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: the browser's id of this filing, so a retry after a dropped connection files nothing twice — the same key and body return the same appeal (200), another body is 422. Kept at least 7 days, per user (the hotline's rules). */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6360,6 +6369,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description 同一幂等键、同一内容的重试:原诉求,未新建 (a replay: the same appeal) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealResponse"];
+                };
+            };
             /** @description 已创建 (Created) */
             201: {
                 headers: {
@@ -6398,6 +6416,15 @@ export interface operations {
             };
             /** @description 请求体超过 1 MiB (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 幂等键已用于另一内容 (idempotency_key_reused) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8397,7 +8424,10 @@ export interface operations {
     file_need: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: the browser's id of this filing, so a retry after a dropped connection files nothing twice — the same key and body return the same appeal (200), another body is 422. Kept at least 7 days, per user (the hotline's rules). */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8407,6 +8437,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description 同一幂等键、同一内容的重试:原诉求,未新建 (a replay: the same appeal) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealResponse"];
+                };
+            };
             /** @description 已创建 (Created) */
             201: {
                 headers: {
@@ -8445,6 +8484,15 @@ export interface operations {
             };
             /** @description 请求体超过 1 MiB (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 幂等键已用于另一内容 (idempotency_key_reused) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -125,3 +125,26 @@ describe('FileAppeal', () => {
     expect(errorsByLabel(wrapper)).toEqual({ '附件(照片、PDF 或 Office 文件,选填)': '第 2 个文件:文件内容与类型不符' })
   })
 })
+
+describe('FileAppeal retries', () => {
+  beforeEach(() => {
+    post.mockReset()
+    setLocale('zh-CN')
+  })
+
+  it('sends the same Idempotency-Key when the same filing is sent again', async () => {
+    post.mockRejectedValueOnce(new TypeError('Failed to fetch')).mockResolvedValue({ id: 'XQT-20261127-0002' })
+    const { wrapper } = setup()
+    const vm = wrapper.vm as unknown as { $: { setupState: { form: Record<string, string> } } }
+    Object.assign(vm.$.setupState.form, { category: 'land', title: '用地', content: '扩建' })
+    await wrapper.find('form').trigger('submit') // the connection drops
+    await flushPromises()
+    await wrapper.find('form').trigger('submit') // the user presses 提交 again
+    await flushPromises()
+    type Options = { params: { header: Record<string, string> } }
+    const keys = post.mock.calls.map(([, o]) => (o as Options).params.header['Idempotency-Key'])
+    expect(keys).toHaveLength(2)
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/)
+    expect(keys[1]).toBe(keys[0])
+  })
+})
