@@ -277,9 +277,10 @@ def test_path_parameters_are_documented_non_empty(api, document):
         ("/api/v1/health?verbose=1", "verbose"),  # a route without parameters
     ],
 )
-def test_unknown_query_parameters_are_a_400_naming_them(api, path, name):
+def test_unknown_query_parameters_are_a_400_naming_them(api, document, path, name):
     r = api.call("GET", path, as_user="admin")
     assert r.status_code == 400, r.data
+    conforms(document, "GET", path.split("?")[0], r)  # documented on every route
     assert r.data["errors"] == [
         {"field": name, "code": "unknown_parameter", "message": "不支持该查询参数"}
     ]

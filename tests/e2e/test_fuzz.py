@@ -32,9 +32,9 @@ EXAMPLES = int(os.environ.get("XQT_FUZZ_EXAMPLES", "5"))
 #: answers returned (stateful)
 #: (the coverage phase sends some 5,000 requests a role whatever the examples: make fuzz only)
 PHASES = os.environ.get("XQT_FUZZ_PHASES", "examples,fuzzing,stateful").split(",")
-#: Methods a route does not declare, sent by the coverage phase (each must be a 405 problem).
-#: TRACE and QUERY are left out: http.server answers them itself with a 501 HTML page, one
-#: of the local server's own refusals being fixed on main.
+#: Methods a route does not declare, sent by the coverage phase (each a 405 problem). TRACE
+#: and QUERY are left out: the server does not implement them at all and says so with a 501
+#: (RFC 9110's answer to an unrecognised method), which not_a_server_error would count.
 UNEXPECTED = ["get", "put", "post", "delete", "options", "patch"]
 #: a new seed each run unless given (the stack's data differs from run to run anyway, so a
 #: replay is likely, not certain, to meet the same failure)
