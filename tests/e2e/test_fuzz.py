@@ -4,7 +4,7 @@ and once as a demo user of each role, and checks every answer: never a 5xx, and 
 status, content type and body as the document says.
 
 Settings (environment): ``XQT_FUZZ_EXAMPLES`` examples per operation and phase (default 5:
-the module then takes about a minute and a half on two cores), ``XQT_FUZZ_PHASES``
+the module then takes about a minute on two cores), ``XQT_FUZZ_PHASES``
 (default ``examples,fuzzing,stateful``), ``XQT_FUZZ_SEED`` to replay a run (each failure
 report names its seed). ``make fuzz`` runs every phase with 100 examples and prints the
 figures of each run.
@@ -12,6 +12,8 @@ figures of each run.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import time
 from collections import Counter
@@ -221,11 +223,29 @@ RUNS: dict[str, Run] = {}
 def _figures() -> Iterator[None]:
     yield
     if RUNS:  # shown with -s (make fuzz); the assertions carry the failures anyway
-        print(f"\nfuzz: {EXAMPLES} examples per operation")
+        print(f"\nfuzz: {EXAMPLES} examples per operation, phases {','.join(PHASES)}")
         for run in RUNS.values():
             print(run.line())
-        total = sum(r.requests for r in RUNS.values())
-        print(f"total: {total} requests, {sum(r.server_errors for r in RUNS.values())} 5xx")
+        runs = RUNS.values()
+        print(
+            f"total: {sum(r.requests for r in runs)} requests, "
+            f"{sum(r.server_errors for r in runs)} 5xx, "
+            f"{sum(r.violations('response_schema_conformance') for r in runs)} schema violations, "
+            f"{sum(len(r.failures) for r in runs)} failures"
+        )
+
+
+def logged_errors(stack: Stack, limit: int = 5) -> str:
+    """The stack's last unhandled errors (route and exception), to go with a 5xx."""
+    log = stack.data_dir.parent / f"stack-{stack.port}.log"
+    found = []
+    for line in log.read_text(errors="replace").splitlines():
+        if '"unhandled error"' in line:
+            with contextlib.suppress(ValueError):
+                entry = json.loads(line)
+                last = entry.get("exception", "").strip().splitlines()[-1:]
+                found.append(f"  logged: {entry.get('route')}: {' '.join(last)}"[:300])
+    return "\n".join(found[-limit:])
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -234,7 +254,7 @@ def test_fuzzed_requests_get_documented_answers_and_no_server_error(fuzz_stack, 
     run = fuzz(fuzz_stack, role, username)
     RUNS[role] = run
     assert run.requests > run.operations, run.report()
-    assert not run.failures and not run.errors, run.report()
+    assert not run.failures and not run.errors, run.report() + "\n" + logged_errors(fuzz_stack)
     if username:  # the run left its user signed in as that role (nothing fuzzed changed it)
         status, me = fuzz_stack.call("GET", "/api/v1/me", as_user=username)
         assert status == 200 and me["role"] == role, me
