@@ -12,7 +12,7 @@ NODE_STAMP := $(FRONT)/node_modules/.installed-$(shell cat $(FRONT)/package-lock
 STAGE  ?= dev
 
 .PHONY: install run test lint typecheck layers pytest bench clean frontend frontend-check browser \
-	package lint-infra deploy audit
+	package lint-infra deploy audit fuzz
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -102,6 +102,14 @@ deploy: package
 	$(BIN)/python -m infra.deploy --stage $(STAGE) --artifact-bucket $(ARTIFACT_BUCKET) \
 	  $(if $(PARAMS),--parameters $(PARAMS)) $(if $(REGION),--region $(REGION)) \
 	  $(if $(STACK),--stack $(STACK)) $(if $(DRY_RUN),--dry-run)
+
+## Fuzz the served OpenAPI document harder than make test does (tests/e2e/test_fuzz.py):
+## every schemathesis phase, FUZZ_EXAMPLES per operation, with no token and as each role;
+## prints each run's requests, 5xx and schema violations. Roughly half an hour on 2 cores.
+FUZZ_EXAMPLES ?= 100
+fuzz: install
+	XQT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) XQT_FUZZ_PHASES=examples,coverage,fuzzing,stateful \
+	  $(BIN)/python -m pytest -s tests/e2e/test_fuzz.py
 
 ## Benchmarks print figures (never asserted in tests).
 bench: install frontend browser

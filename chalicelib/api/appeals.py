@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, RootModel
 
 from chalicelib import clock
-from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
+from chalicelib.api.contract import Api, Created, Ctx, Header, Page, PageQuery
 from chalicelib.domain import uploads
 from chalicelib.domain.appeal import transitions
 from chalicelib.domain.appeal.decision import Directory
@@ -61,6 +61,10 @@ WEB_IDEMPOTENCY = (
     "nothing twice — the same key and body return the same appeal (200), another body is "
     "422. Kept at least 7 days, per user (the hotline's rules)."
 )
+#: the optional key of a web filing, as the OpenAPI document describes it
+WEB_KEY = Header(IDEMPOTENCY_HEADER, False, WEB_IDEMPOTENCY, pattern=_KEY_PATTERN.pattern)
+#: the status of a replay (the same key and body): the appeal first made, nothing created
+REPLAY = ((200, "同一幂等键、同一内容的重试:原诉求,未新建 (a replay: the same appeal)"),)
 
 
 class AppealCreate(Strict):
@@ -232,7 +236,8 @@ def _builder(
     status=201,
     roles=[Role.ENTERPRISE],
     errors=(422,),
-    headers=((IDEMPOTENCY_HEADER, False, WEB_IDEMPOTENCY),),
+    headers=(WEB_KEY,),
+    also=REPLAY,
 )
 def file_appeal(ctx: Ctx, body: AppealCreate) -> Created:
     """File an appeal for the caller's enterprise: routed and timed at once."""
@@ -324,13 +329,16 @@ def idempotency_claim(ctx: Ctx, *, required: bool) -> store.IdempotencyClaim | N
     roles=[Role.OPERATOR],
     errors=(422,),
     headers=(
-        (
+        Header(
             IDEMPOTENCY_HEADER,
             True,
-            "the call-centre's id of this call; a retry with the same key and body returns "
-            "the same appeal (200), another body is 422. Kept at least 7 days, per caller.",
+            "the call-centre's id of this call (printable ASCII, no spaces); a retry with the "
+            "same key and body returns the same appeal (200), another body is 422. Kept at "
+            "least 7 days, per caller.",
+            pattern=_KEY_PATTERN.pattern,
         ),
     ),
+    also=REPLAY,
 )
 def post_call(ctx: Ctx, body: HotlineCall) -> Created:
     """Post a hotline call: a registered ``uscc`` makes it that enterprise's appeal; any

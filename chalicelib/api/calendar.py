@@ -3,24 +3,21 @@ notice, a deadline preview, and the service levels every deadline follows."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
-    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
 )
-from pydantic_core import PydanticCustomError
 
 from chalicelib import clock
 from chalicelib.api.contract import Api, Ctx
 from chalicelib.domain import calendar
 from chalicelib.domain.codes import Role
-from chalicelib.domain.models import Strict, Timestamp
+from chalicelib.domain.models import Instant, Strict, Timestamp
 from chalicelib.domain.rules import Rules, ServiceLevels
 from chalicelib.errors import FieldError, ValidationFailed
 from chalicelib.store import settings as store
@@ -75,18 +72,10 @@ def _plus(value: Any) -> Any:
     return value.replace(" ", "+") if isinstance(value, str) else value
 
 
-def _sane_year(value: datetime) -> datetime:
-    if not 2000 <= value.year <= 2099:
-        raise PydanticCustomError("year_invalid", "the year must be 2000–2099")
-    return value
-
-
 class DeadlineQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    received_at: Annotated[AwareDatetime, BeforeValidator(_plus), AfterValidator(_sane_year)] = (
-        Field(description="ISO 8601 with offset, years 2000–2099")
-    )
+    received_at: Annotated[Instant, BeforeValidator(_plus)]
     working_days: int = Field(ge=1, le=60)
 
 

@@ -87,6 +87,17 @@ class Created:
     status: int = 201
 
 
+@dataclass(frozen=True)
+class Header:
+    """A request header a route reads, as the OpenAPI document describes it."""
+
+    name: str
+    required: bool
+    description: str
+    #: the value's pattern where the route checks one (a mismatch is a 400 naming the header)
+    pattern: str | None = None
+
+
 @dataclass
 class Operation:
     """One route as the OpenAPI document describes it."""
@@ -106,8 +117,11 @@ class Operation:
     optional_auth: bool = False
     description: str = ""
     errors: tuple[int, ...] = ()
-    headers: tuple[tuple[str, bool, str], ...] = ()
+    headers: tuple[Header, ...] = ()
     local_only: bool = False
+    #: other success statuses answered with the same body, each with what it means
+    #: (a hotline call's replay is 200 where the first call is 201)
+    also: tuple[tuple[int, str], ...] = ()
 
 
 REGISTRY: list[Operation] = []
@@ -241,7 +255,8 @@ class Api:
         optional_auth: bool = False,
         description: str = "",
         errors: tuple[int, ...] = (),
-        headers: tuple[tuple[str, bool, str], ...] = (),
+        headers: tuple[Header, ...] = (),
+        also: tuple[tuple[int, str], ...] = (),
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Declare a route; ``path`` is relative to ``/api/v1``."""
         allowed = frozenset(roles) if roles is not None else None
@@ -265,6 +280,7 @@ class Api:
                     errors=errors,
                     headers=headers,
                     local_only=self.local_only,
+                    also=also,
                 )
             )
             blueprint = self.blueprint

@@ -184,7 +184,8 @@ def _suggest(need: FinancingRequest, uscc: str | None) -> Suggestions:
     status=201,
     roles=[Role.ENTERPRISE],
     errors=(422,),
-    headers=((appeal_api.IDEMPOTENCY_HEADER, False, appeal_api.WEB_IDEMPOTENCY),),
+    headers=(appeal_api.WEB_KEY,),
+    also=appeal_api.REPLAY,
 )
 def file_need(ctx: Ctx, body: NeedCreate) -> Created:
     """A financing need becomes an appeal of category ``financing`` (routed and timed like

@@ -78,7 +78,7 @@ def list_meetings(ctx: Ctx, query: PageQuery) -> MeetingPage:
 
 
 @api.route(
-    "/meetings/{month}", summary="集中会办详情", response=Meeting, roles=READERS, errors=(404,)
+    "/meetings/{month}", summary="集中会办详情", response=Meeting, roles=READERS, errors=(400, 404)
 )
 def get_meeting(ctx: Ctx, month: str) -> Meeting:
     return store.get(_month(month))

@@ -14,6 +14,13 @@ from chalicelib.api.problems import Problem
 
 api = Api(__name__, "meta")
 
+_SUCCESS_TEXT = {
+    200: "OK",
+    201: "已创建 (Created)",
+    202: "已受理 (Accepted)",
+    204: "无内容 (No Content)",
+}
+
 _ERROR_TEXT = {
     400: "请求参数有误 (validation_error)",
     401: "未登录或令牌无效 (unauthorized)",
@@ -73,9 +80,14 @@ def build(include_local: bool) -> dict[str, Any]:
             operation["description"] = op.description
         if op.roles is not None:
             operation["x-roles"] = sorted(r.value for r in op.roles)
-        for name in path_params(op.path):
+        for name in path_params(op.path):  # an empty segment names nothing (another route)
             operation["parameters"].append(
-                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "minLength": 1},
+                }
             )
         if op.query is not None:
             qschema = op.query.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -87,14 +99,17 @@ def build(include_local: bool) -> dict[str, Any]:
                 if "description" in prop:
                     param["description"] = prop["description"]
                 operation["parameters"].append(param)
-        for name, is_required, description in op.headers:
+        for header in op.headers:
+            hschema: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": 200}
+            if header.pattern:
+                hschema["pattern"] = header.pattern
             operation["parameters"].append(
                 {
-                    "name": name,
+                    "name": header.name,
                     "in": "header",
-                    "required": is_required,
-                    "description": description,
-                    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                    "required": header.required,
+                    "description": header.description,
+                    "schema": hschema,
                 }
             )
         if op.request is not None:
@@ -106,21 +121,25 @@ def build(include_local: bool) -> dict[str, Any]:
                     f"example{i + 1}": {"value": ex} for i, ex in enumerate(examples)
                 }
             operation["requestBody"] = {"required": True, "content": {"application/json": body}}
-        success: dict[str, Any] = {"description": "OK"}
+        content: dict[str, Any] | None = None
         if op.response is not None:
             mode = "validation" if any(o.request is op.response for o in ops) else "serialization"
-            success["content"] = {"application/json": {"schema": ref(op.response, mode)}}
-        operation["responses"][str(op.status)] = success
+            content = {"application/json": {"schema": ref(op.response, mode)}}
+        for status, text in ((op.status, _SUCCESS_TEXT.get(op.status, "OK")), *op.also):
+            success: dict[str, Any] = {"description": text}
+            if content is not None and status != 204:
+                success["content"] = content
+            operation["responses"][str(status)] = success
         codes = set(op.errors)
         if not op.public:
             codes |= {401, 403}
             operation["security"] = [{"bearer": []}]
-        elif op.optional_auth:  # anyone; a token, when sent, is read
+        elif op.optional_auth:  # anyone; a token, when sent, is read (a bad one is a 401)
+            codes.add(401)
             operation["security"] = [{}, {"bearer": []}]
         else:
             operation["security"] = []
-        if op.request is not None or op.query is not None:
-            codes.add(400)
+        codes.add(400)  # an invalid field or, on any route, a query parameter it does not take
         if op.request is not None:
             codes.add(413)
         problem_ref = ref(Problem, "serialization")

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from chalice import Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from chalicelib import i18n
 from chalicelib.errors import AppError, FieldError, ValidationFailed
@@ -23,16 +23,36 @@ class ProblemFieldError(BaseModel):
     message: str = Field(examples=["统一社会信用代码无效:校验码不符"])
 
 
+#: Members a problem carries only when they have a value (it is dumped without its nulls):
+#: ``errors`` on a validation error, ``request_id`` when the request had one.
+OMITTED_WHEN_NONE = ("errors", "request_id")
+
+
+def _omitted_when_none(schema: dict[str, Any]) -> None:
+    """The document says what the body holds: these members are optional and never null."""
+    for name in OMITTED_WHEN_NONE:
+        prop = schema["properties"][name]
+        kept = [v for v in prop.pop("anyOf", []) if v.get("type") != "null"]
+        prop.pop("default", None)
+        if kept:
+            prop.update(kept[0])
+    schema["required"] = [r for r in schema.get("required", []) if r not in OMITTED_WHEN_NONE]
+
+
 class Problem(BaseModel):
     """An error (RFC 9457). ``code`` is stable; messages follow ``Accept-Language``."""
+
+    model_config = ConfigDict(json_schema_extra=_omitted_when_none)
 
     type: str
     title: str
     status: int
     detail: str
     code: str
-    errors: list[ProblemFieldError] | None = None
-    request_id: str | None = None
+    errors: list[ProblemFieldError] | None = Field(
+        None, description="each invalid field (validation errors only)"
+    )
+    request_id: str | None = Field(None, description="the request's correlation id")
 
 
 def _params(params: dict[str, Any], lang: str) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from chalicelib.domain.appeal.events import EventType
 from chalicelib.domain.appeals import Appeal, TimelineEvent
 from chalicelib.domain.codes import LABELS_ZH, Category, Channel, PartStatus, SizeClass
 from chalicelib.domain.meetings import Meeting
+from chalicelib.domain.models import YEARS
 from chalicelib.errors import ValidationFailed
 from chalicelib.i18n import message
 
@@ -127,6 +128,8 @@ def requested(month: str | None, start: date | None, end: date | None, today: da
         raise ValidationFailed.one(missing, "month_or_range")
     if period.start > today:
         raise ValidationFailed.one("month" if month else "from", "period_in_future")
+    if period.start.year < YEARS[0]:  # year 1 failed in the job (no UTC instant), after a 202
+        raise ValidationFailed.one("month" if month else "from", "year_invalid")
     return period
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from chalicelib.clock import iso
 from chalicelib.domain.codes import LABELS_ZH, Role
-from chalicelib.domain.models import Strict, Timestamp
+from chalicelib.domain.models import Instant, Strict, Timestamp
 from chalicelib.errors import FieldError, ValidationFailed
 
 #: Materials a window may ask for.
@@ -31,8 +31,8 @@ class WindowSet(Strict):
     """An application window as the service centre sets it on a policy."""
 
     version: int = Field(ge=1, description="the policy's")
-    opens_at: AwareDatetime
-    closes_at: AwareDatetime = Field(description="applications are refused from this moment")
+    opens_at: Instant
+    closes_at: Instant = Field(description="applications are refused from this moment")
     materials: list[Material] = Field(min_length=1, max_length=MAX_MATERIALS)
     reviewer_department_id: str | None = Field(
         None, max_length=64, description="the department that reviews; null: the service centre"

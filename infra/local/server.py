@@ -159,6 +159,11 @@ def _handler_class(csp: str) -> type:
     class Handler(ChaliceRequestHandler):
         """``/api/*`` to Chalice; the rest from the built SPA, with its index as fallback."""
 
+        # A response goes out in two writes (headers, then body). With Nagle's algorithm on,
+        # the body waited for the client's delayed ACK of the headers: 40 ms added to every
+        # request on a kept-alive connection (browsers, requests.Session), 4 ms without.
+        disable_nagle_algorithm = True
+
         def _problem(self, exc: Any) -> None:
             headers = getattr(self, "headers", None)  # none yet when the request line failed
             lang = i18n.language(headers.get("accept-language") if headers else None)

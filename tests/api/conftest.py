@@ -115,3 +115,30 @@ def api(seeded: None, issuer: dict[str, str]) -> Iterator[Api]:
 
     with Client(app, project_dir=str(Path(ROOT).resolve())) as client:
         yield Api(client, issuer)
+
+
+@pytest.fixture(scope="session")
+def document() -> dict[str, Any]:
+    """The OpenAPI document the local stage serves (dev routes included)."""
+    import app  # noqa: F401  (registers every route)
+    from chalicelib.api.openapi import build
+
+    return build(include_local=True)
+
+
+def conforms(document: dict[str, Any], method: str, path: str, response: Any) -> None:
+    """The response's status is documented for the operation (``path`` as the document
+    names it) and its body validates against the schema documented for that status and
+    content type."""
+    from openapi_schema_validator import OAS31Validator
+
+    declared = document["paths"][path][method.lower()]["responses"]
+    assert str(response.status_code) in declared, (method, path, response.status_code)
+    content = declared[str(response.status_code)].get("content")
+    if content is None:
+        assert not response.body
+        return
+    media = response.headers["Content-Type"].split(";")[0].strip()
+    assert media in content, (method, path, media)
+    schema = {**content[media]["schema"], "components": document["components"]}
+    OAS31Validator(schema).validate(response.data)

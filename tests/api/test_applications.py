@@ -342,6 +342,9 @@ def test_two_applications_at_once_make_one(api):
         ),
         ({"reviewer_department_id": "no-such"}, "reviewer_department_id", "department_unknown"),
         ({"opens_at": "2026-12-01T09:00:00"}, "opens_at", "timezone_aware"),
+        # found by fuzzing: no Beijing time for these instants, a 500 where they were converted
+        ({"opens_at": "0001-01-01T00:00:00+01:02"}, "opens_at", "year_invalid"),
+        ({"closes_at": "9999-12-31T23:59:59-01:00"}, "closes_at", "year_invalid"),
     ],
 )
 def test_a_bad_window_is_refused_naming_the_field(api, over, field, code):

@@ -150,6 +150,10 @@ def test_dev_clock_moves_business_time(api):
         assert api.call("GET", "/api/v1/me", as_user="admin").status_code == 200
         bad = api.call("POST", "/api/v1/dev/clock", {"now": "2026-09-30T16:00:00"})
         assert bad.status_code == 400 and bad.data["errors"][0]["field"] == "now"
+        # year 1 a minute east of UTC has no UTC instant: every later request was a 500
+        bad = api.call("POST", "/api/v1/dev/clock", {"now": "0001-01-01T00:00:00+00:01"})
+        assert bad.status_code == 400 and bad.data["errors"][0]["code"] == "year_invalid"
+        assert api.call("GET", "/api/v1/health").status_code == 200
     finally:
         clock.set_now(None)
     assert api.call("POST", "/api/v1/dev/clock", {"now": None}).data["real"] is True

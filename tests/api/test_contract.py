@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from tests.api.conftest import conforms
+
 
 def test_invalid_json_is_400_on_body(api):
     r = api.call("POST", "/api/v1/departments", raw="{not json", as_user="admin")
@@ -60,13 +62,6 @@ def test_every_list_has_the_page_shape(api):
         assert r.status_code == 200, path
         assert set(r.data) == {"items", "next_cursor"}, path
         assert len(r.data["items"]) <= 2
-
-
-@pytest.fixture(scope="module")
-def document():
-    from chalicelib.api.openapi import build
-
-    return build(include_local=True)
 
 
 def test_openapi_covers_every_route(api, document):
@@ -139,6 +134,82 @@ def test_problem_carries_the_request_id(api):
     assert r.status_code == 401 and r.data["request_id"] == "trace-7"
 
 
+def test_problems_without_errors_conform_to_the_documented_problem_schema(api, document):
+    r = api.call("GET", "/api/v1/departments")  # no token
+    assert r.status_code == 401 and "errors" not in r.data
+    conforms(document, "GET", "/api/v1/departments", r)
+    r = api.call("GET", "/api/v1/appeals/XQT-19990101-0001", as_user="admin")
+    assert r.status_code == 404 and "errors" not in r.data
+    conforms(document, "GET", "/api/v1/appeals/{appeal_id}", r)
+    r = api.call("POST", "/api/v1/departments", {"name": ""}, as_user="admin")
+    assert r.status_code == 400 and r.data["errors"]
+    conforms(document, "POST", "/api/v1/departments", r)
+
+
+def test_problem_members_without_a_value_are_optional_and_never_null(document):
+    problem = document["components"]["schemas"]["Problem"]
+    assert set(problem["required"]) == {"type", "title", "status", "detail", "code"}
+    for name in ("errors", "request_id"):
+        assert "anyOf" not in problem["properties"][name], name
+
+
+def test_every_error_status_is_a_problem(document):
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            for status, response in op["responses"].items():
+                if int(status) >= 400:
+                    schema = response["content"]["application/problem+json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/Problem"}, (method, path)
+
+
+@pytest.mark.parametrize(
+    ("path", "user", "body"),
+    [
+        (
+            "/api/v1/hotline/calls",
+            "operator-12345",
+            {
+                "line": "12345",
+                "caller_phone": "13912345678",
+                "enterprise_name": "如东某水产养殖场",
+                "category": "financing",
+                "content": "想申请贴息贷款",
+            },
+        ),
+        (
+            "/api/v1/appeals",
+            "ent-hengrun",
+            {"category": "land", "title": "用地", "content": "扩建"},
+        ),
+        (
+            "/api/v1/financing/needs",
+            "ent-xinghai",  # another test here counts ent-hengrun's financing needs
+            {"amount": 300, "term_months": 12, "purpose": "购置设备"},
+        ),
+    ],
+)
+def test_a_replay_is_a_documented_200_with_the_appeal(api, document, path, user, body):
+    import uuid
+
+    headers = {"Idempotency-Key": uuid.uuid4().hex}
+    first = api.call("POST", path, body, user, headers)
+    again = api.call("POST", path, body, user, headers)
+    assert (first.status_code, again.status_code) == (201, 200), again.data
+    assert again.data["id"] == first.data["id"]
+    conforms(document, "POST", path, first)
+    conforms(document, "POST", path, again)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/hotline/calls", "/api/v1/appeals"])
+def test_the_idempotency_key_header_documents_its_pattern(document, path):
+    import re
+
+    params = document["paths"][path]["post"]["parameters"]
+    (header,) = [p for p in params if p["in"] == "header"]
+    pattern = re.compile(header["schema"]["pattern"])
+    assert pattern.match("call-0001") and not pattern.match("has space")
+
+
 @pytest.mark.parametrize(
     ("path", "user"),
     [
@@ -186,6 +257,18 @@ def test_non_finite_numbers_are_invalid_json(api, constant):
     assert r.status_code == 400 and r.data["errors"][0]["code"] == "invalid_json"
 
 
+def test_path_parameters_are_documented_non_empty(api, document):
+    # found by fuzzing: an inbox item's empty appeal_id (a meeting's) fed to
+    # /appeals/{appeal_id}/events became POST /appeals/events, another route's 405
+    r = api.call("POST", "/api/v1/appeals/events", {"type": "accept", "version": 1}, "admin")
+    assert r.status_code == 405
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            for param in op["parameters"]:
+                if param["in"] == "path":
+                    assert param["schema"]["minLength"] == 1, (method, path, param["name"])
+
+
 @pytest.mark.parametrize(
     ("path", "name"),
     [
@@ -194,9 +277,10 @@ def test_non_finite_numbers_are_invalid_json(api, constant):
         ("/api/v1/health?verbose=1", "verbose"),  # a route without parameters
     ],
 )
-def test_unknown_query_parameters_are_a_400_naming_them(api, path, name):
+def test_unknown_query_parameters_are_a_400_naming_them(api, document, path, name):
     r = api.call("GET", path, as_user="admin")
     assert r.status_code == 400, r.data
+    conforms(document, "GET", path.split("?")[0], r)  # documented on every route
     assert r.data["errors"] == [
         {"field": name, "code": "unknown_parameter", "message": "不支持该查询参数"}
     ]

@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 
 from chalicelib.clock import BEIJING
+from tests.api.conftest import conforms
 from tests.api.test_appeals import event, file_web
 
 
@@ -220,3 +221,10 @@ def test_the_meeting_job_leaves_an_edited_draft_alone(api, at_time):
     assert edited["agenda"] == []
     assert job(api, "monthly-meeting")["result"]["drafted"] == 0
     assert api.call("GET", "/api/v1/meetings/2027-05", as_user="admin").data["agenda"] == []
+
+
+def test_a_malformed_month_is_a_documented_400_naming_it(api, document):
+    # found by fuzzing: the 400 was answered but not in the document
+    r = api.call("GET", "/api/v1/meetings/2026-13", as_user="admin")
+    assert r.status_code == 400 and r.data["errors"][0]["field"] == "month"
+    conforms(document, "GET", "/api/v1/meetings/{month}", r)

@@ -349,6 +349,9 @@ def test_who_may_start_and_read_reports(api, march):
         ({"from": "2026-03-10", "to": "2026-03-01"}, "to", "range_reversed"),
         ({"from": "2025-01-01", "to": "2026-03-01"}, "to", "range_too_long"),
         ({"month": "2099-01"}, "month", "period_in_future"),
+        # year 1 was accepted (202) and its report failed in the job: no UTC instant for it
+        ({"month": "0001-01"}, "month", "year_invalid"),
+        ({"from": "0001-01-01", "to": "0001-01-02"}, "from", "year_invalid"),
         ({"from": "2026-03-01", "to": "2026-03-02", "x": 1}, "x", None),
     ],
 )

@@ -2487,7 +2487,7 @@ export interface components {
         ClockRequest: {
             /**
              * Now
-             * @description ISO 8601 with offset; null resets to real time
+             * @description ISO 8601 with offset, years 2000–2099; null resets to real time
              */
             now: string | null;
         };
@@ -4822,14 +4822,14 @@ export interface components {
             code: string;
             /**
              * Errors
-             * @default null
+             * @description each invalid field (validation errors only)
              */
-            errors: components["schemas"]["ProblemFieldError"][] | null;
+            errors?: components["schemas"]["ProblemFieldError"][];
             /**
              * Request Id
-             * @default null
+             * @description the request's correlation id
              */
-            request_id: string | null;
+            request_id?: string;
         };
         /** ProblemFieldError */
         ProblemFieldError: {
@@ -6223,6 +6223,7 @@ export interface components {
             /**
              * Opens At
              * Format: date-time
+             * @description ISO 8601 with offset, years 2000–2099
              */
             opens_at: string;
             /**
@@ -6375,7 +6376,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 同一幂等键、同一内容的重试:原诉求,未新建 (a replay: the same appeal) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealResponse"];
+                };
+            };
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6435,7 +6445,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description the call-centre's id of this call; a retry with the same key and body returns the same appeal (200), another body is 422. Kept at least 7 days, per caller. */
+                /** @description the call-centre's id of this call (printable ASCII, no spaces); a retry with the same key and body returns the same appeal (200), another body is 422. Kept at least 7 days, per caller. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -6447,7 +6457,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 同一幂等键、同一内容的重试:原诉求,未新建 (a replay: the same appeal) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealResponse"];
+                };
+            };
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6524,6 +6543,15 @@ export interface operations {
                     "application/json": components["schemas"]["AttachmentLink"];
                 };
             };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 未登录或令牌无效 (unauthorized) */
             401: {
                 headers: {
@@ -6571,6 +6599,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AppealResponse"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未登录或令牌无效 (unauthorized) */
@@ -6892,7 +6929,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6968,6 +7005,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationResponse"];
                 };
             };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 未登录或令牌无效 (unauthorized) */
             401: {
                 headers: {
@@ -7016,6 +7062,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AttachmentLink"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未登录或令牌无效 (unauthorized) */
@@ -7377,6 +7432,15 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceLevelsView"];
                 };
             };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 未登录或令牌无效 (unauthorized) */
             401: {
                 headers: {
@@ -7529,7 +7593,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -7603,6 +7667,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Commissioner"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未登录或令牌无效 (unauthorized) */
@@ -7777,7 +7850,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -7851,6 +7924,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Department"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未登录或令牌无效 (unauthorized) */
@@ -8027,7 +8109,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -8101,6 +8183,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Enterprise"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未登录或令牌无效 (unauthorized) */
@@ -8282,7 +8373,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -8425,7 +8516,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 同一幂等键、同一内容的重试:原诉求,未新建 (a replay: the same appeal) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealResponse"];
+                };
+            };
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -8501,6 +8601,15 @@ export interface operations {
                     "application/json": components["schemas"]["Suggestions"];
                 };
             };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 未登录或令牌无效 (unauthorized) */
             401: {
                 headers: {
@@ -8546,6 +8655,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8613,7 +8731,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已受理 (Accepted) */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -8678,6 +8796,15 @@ export interface operations {
                     "application/json": components["schemas"]["ImportTemplate"];
                 };
             };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 未登录或令牌无效 (unauthorized) */
             401: {
                 headers: {
@@ -8716,6 +8843,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未登录或令牌无效 (unauthorized) */
@@ -8925,6 +9061,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Meeting"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未登录或令牌无效 (unauthorized) */
@@ -9212,6 +9357,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_policies: {
@@ -9267,7 +9421,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -9334,6 +9488,15 @@ export interface operations {
                     "application/json": components["schemas"]["Policy"];
                 };
             };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 未找到 (not_found) */
             404: {
                 headers: {
@@ -9359,7 +9522,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description 无内容 (No Content) */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -9512,6 +9675,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AttachmentLink"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未登录或令牌无效 (unauthorized) */
@@ -9700,7 +9872,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -9932,7 +10104,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -10147,6 +10319,15 @@ export interface operations {
                     "application/json": components["schemas"]["Policy"];
                 };
             };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 未登录或令牌无效 (unauthorized) */
             401: {
                 headers: {
@@ -10196,6 +10377,15 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 未登录或令牌无效 (unauthorized) */
             401: {
                 headers: {
@@ -10243,6 +10433,15 @@ export interface operations {
                     "application/json": components["schemas"]["PolicyMatches"];
                 };
             };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 未登录或令牌无效 (unauthorized) */
             401: {
                 headers: {
@@ -10281,6 +10480,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PolicyMatches"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未登录或令牌无效 (unauthorized) */
@@ -10375,7 +10583,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已受理 (Accepted) */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -10491,6 +10699,15 @@ export interface operations {
                     "application/json": components["schemas"]["Report"];
                 };
             };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 未登录或令牌无效 (unauthorized) */
             401: {
                 headers: {
@@ -10538,6 +10755,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportFigures"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未登录或令牌无效 (unauthorized) */
@@ -10641,7 +10867,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -10726,6 +10952,15 @@ export interface operations {
                     "application/json": components["schemas"]["Notice"];
                 };
             };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 未登录或令牌无效 (unauthorized) */
             401: {
                 headers: {
@@ -10768,7 +11003,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -10831,6 +11066,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未登录或令牌无效 (unauthorized) */
@@ -10916,7 +11160,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description 已创建 (Created) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -10990,6 +11234,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未登录或令牌无效 (unauthorized) */
@@ -11173,6 +11426,15 @@ export interface operations {
                     "application/json": components["schemas"]["DevUsers"];
                 };
             };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     dev_token: {
@@ -11244,6 +11506,15 @@ export interface operations {
                     "application/json": components["schemas"]["ClockState"];
                 };
             };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     dev_clock: {
@@ -11306,6 +11577,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobResult"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未找到 (not_found) */
