@@ -119,3 +119,13 @@ class HttpRefusal(AppError):
         super().__init__(detail_code, **params)
         self.status = status
         self.code = self.CODES.get(status, "bad_request" if status < 500 else "internal_error")
+
+
+class ReferencesInactive(Exception):
+    """Commissioners or departments a decision relied on went inactive before it was written
+    (the write checks them again). Not an HTTP error: the API names the request's fields."""
+
+    def __init__(self, commissioners: tuple[str, ...], departments: tuple[str, ...]) -> None:
+        super().__init__(f"inactive: {commissioners + departments}")
+        self.commissioners = commissioners
+        self.departments = departments

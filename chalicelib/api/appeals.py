@@ -18,7 +18,6 @@ from chalicelib.domain.appeal.events import (
     Command,
     EventBody,
     EventType,
-    Reassign,
     Supervise,
     Transfer,
     parse_command,
@@ -31,7 +30,6 @@ from chalicelib.domain.appeals import (
     FinancingRequest,
     Party,
     TimelineEvent,
-    can_read,
     default_title,
     new_appeal,
     present,
@@ -41,9 +39,9 @@ from chalicelib.domain.codes import Category, Channel, Role, Status, Urgency
 from chalicelib.domain.models import Name, Phone, SingleLine, Strict, Uscc, User
 from chalicelib.domain.routing import Profile, route
 from chalicelib.domain.rules import Rules
-from chalicelib.errors import Forbidden, NotFound, ValidationFailed
+from chalicelib.errors import FieldError, Forbidden, NotFound, ReferencesInactive, ValidationFailed
+from chalicelib.services import appeals as services
 from chalicelib.store import appeals as store
-from chalicelib.store import directory
 from chalicelib.store import uploads as upload_store
 
 api = Api(__name__, "appeals")
@@ -126,7 +124,6 @@ class HotlineCall(Strict):
     urgency: Urgency = Urgency.NORMAL
 
 
-_NO_DIRECTORY = Directory(commissioners={}, departments={})
 LINES = {"12345": Channel.HOTLINE_12345, "center": Channel.HOTLINE_CENTER}
 
 
@@ -367,13 +364,14 @@ def post_call(ctx: Ctx, body: HotlineCall) -> Created:
 _CASE_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,40}$")
 
 
-def _readable(ctx: Ctx, appeal_id: str) -> tuple[Appeal, list[TimelineEvent]]:
+def _case_number(appeal_id: str) -> None:
     if not _CASE_NUMBER.match(appeal_id):  # cannot name an appeal: never reaches a key
         raise NotFound("appeal_not_found", id=appeal_id[:40])
-    appeal, events = store.load(appeal_id)
-    if not can_read(ctx.user, appeal):
-        raise NotFound("appeal_not_found", id=appeal_id)  # others' appeals do not exist for them
-    return appeal, events
+
+
+def _readable(ctx: Ctx, appeal_id: str) -> tuple[Appeal, list[TimelineEvent]]:
+    _case_number(appeal_id)
+    return services.readable(ctx.user, appeal_id)  # others' appeals do not exist for them
 
 
 @api.route(
@@ -431,16 +429,27 @@ def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
 def post_event(ctx: Ctx, appeal_id: str, body: Command) -> Any:
     """One step of the appeal's life under ``version``: who may post which event in which
     status is in ``chalicelib/domain/appeal/transitions.py``."""
-    appeal, events = _readable(ctx, appeal_id)
-    commissioner_ids = (body.commissioner_id,) if isinstance(body, Reassign) else ()
-    department_ids = tuple(body.departments) if isinstance(body, Transfer | Supervise) else ()
-    # only transfers and reassignments name other records; the rest need no directory
-    needs = commissioner_ids or department_ids
-    found = directory.read(commissioner_ids, department_ids) if needs else _NO_DIRECTORY
+    _case_number(appeal_id)
     now = clock.now()
-    decision = transitions.decide(appeal, body, ctx.user, now, found, ctx.rules)
-    store.record(appeal, decision)
+    try:
+        decision, events = services.post_event(ctx.user, appeal_id, body, now, ctx.rules)
+    except ReferencesInactive as gone:
+        raise ValidationFailed(_inactive_fields(body, gone)) from None
     return _detail(decision.appeal, [*events, decision.event], ctx.user, now, ctx.rules)
+
+
+def _inactive_fields(body: Command, gone: ReferencesInactive) -> list[FieldError]:
+    """The request's fields naming what went inactive while the step was decided."""
+    named = list(body.departments) if isinstance(body, Transfer | Supervise) else []
+    errors = [
+        FieldError("commissioner_id", "reference_not_found", {"id": c}) for c in gone.commissioners
+    ]
+    errors += [
+        FieldError(f"departments.{i}", "reference_not_found", {"id": d})
+        for i, d in enumerate(named)
+        if d in gone.departments
+    ]
+    return errors or [FieldError("body", "reference_not_found")]
 
 
 @api.route(

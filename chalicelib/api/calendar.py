@@ -20,6 +20,7 @@ from chalicelib.domain.codes import Role
 from chalicelib.domain.models import Instant, Strict, Timestamp
 from chalicelib.domain.rules import Rules, ServiceLevels
 from chalicelib.errors import FieldError, ValidationFailed
+from chalicelib.services import appeals as services
 from chalicelib.store import settings as store
 
 api = Api(__name__, "calendar")
@@ -175,7 +176,7 @@ def load_year(ctx: Ctx, year: str, body: CalendarLoad) -> CalendarLoaded:
         ctx.user.actor(),
         expected_version=body.version,
     )
-    recomputed = store.recompute_provisional()
+    recomputed = services.recount_provisional(clock.now(), store.rules(force=True))
     # the rules as they are after the load (the write dropped this process's copy)
     return CalendarLoaded(**_view(number, store.rules()).model_dump(), recomputed=recomputed)
 

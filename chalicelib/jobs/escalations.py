@@ -1,6 +1,7 @@
-"""The escalation consumer: each message of the sweep acted on through the domain
-(``appeal.sweep.act_on``), with Powertools' batch processor — a message that fails does not
-fail its batch (partial batch response); after the queue's receives it goes to the DLQ."""
+"""The escalation consumer: each message of the sweep acted on by its use case
+(``services.appeals.act_on_finding``), with Powertools' batch processor — a message that
+fails does not fail its batch (partial batch response); after the queue's receives it goes
+to the DLQ."""
 
 from __future__ import annotations
 
@@ -8,10 +9,8 @@ import json
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.domain.appeal import sweep
-from chalicelib.errors import VersionConflict
 from chalicelib.logs import logger
-from chalicelib.store import appeals
+from chalicelib.services import appeals as services
 
 
 class PoisonMessage(Exception):
@@ -31,20 +30,10 @@ def handle(body: str) -> str:
         raise PoisonMessage(f"unreadable message: {body[:200]}") from exc
     if finding not in ("warn", "overdue", "auto_close", "supervision_overdue"):
         raise PoisonMessage(f"unknown finding {finding!r}")
-    for _attempt in range(3):
-        appeal, _ = appeals.load(str(appeal_id))  # NotFound: fails, then the DLQ
-        decision = sweep.act_on(appeal, finding, str(deadline), clock.now())
-        if decision is None:
-            return "nothing"  # already done, or no longer true (replied, moved deadline)
-        try:
-            appeals.record(appeal, decision)
-        except VersionConflict:
-            continue  # someone changed it meanwhile: decide again on what is there now
-        logger.info(
-            "sweep finding acted on", extra={"appeal": appeal_id, "event": decision.event.type}
-        )
-        return decision.event.type
-    raise VersionConflict("stale_version", given=appeal.version)
+    done = services.act_on_finding(str(appeal_id), finding, str(deadline), clock.now())
+    if done != "nothing":
+        logger.info("sweep finding acted on", extra={"appeal": appeal_id, "event": done})
+    return done
 
 
 def handler(event: dict[str, Any]) -> dict[str, Any]:

@@ -24,9 +24,9 @@ from chalicelib.domain.codes import PartStatus, Role, Status, Urgency
 from chalicelib.domain.models import User
 from chalicelib.errors import (
     AppError,
-    FieldError,
     IdempotencyKeyReused,
     NotFound,
+    ReferencesInactive,
     ValidationFailed,
     VersionConflict,
 )
@@ -382,8 +382,8 @@ def page(
 def record(before: Appeal, decision: Decision) -> None:
     """Write an event: the appeal under its version and status, the event, the listings and
     checks that the commissioners and departments it names are still active — one
-    ``TransactWriteItems``. A lost race is a 409 ``version_conflict``; a reference that went
-    inactive meanwhile a 400 naming the field."""
+    ``TransactWriteItems``. A lost race is ``VersionConflict``; a reference that went
+    inactive meanwhile ``ReferencesInactive`` naming it."""
     actions = event_actions(before, decision)
     commissioner_ids, department_ids = decision.commissioners_used, decision.departments_used
     check_index = len(actions) - 1 if commissioner_ids or department_ids else -1
@@ -393,19 +393,21 @@ def record(before: Appeal, decision: Decision) -> None:
         raise VersionConflict("stale_version", given=before.version) from None
     except db.ConditionFailed as exc:
         if exc.failed(check_index):
-            # decided on a cached directory that has changed since: name what went inactive
+            # decided on a cached directory that has changed since: say what went inactive
             directory.forget()
             fresh = directory.read()
-            errors = [
-                FieldError("commissioner_id", "reference_not_found", {"id": c})
-                for c in commissioner_ids
-                if c not in fresh.commissioners or not fresh.commissioners[c].active
-            ] + [
-                FieldError(f"departments.{i}", "reference_not_found", {"id": d})
-                for i, d in enumerate(department_ids)
-                if d not in fresh.departments or not fresh.departments[d].active
-            ]
-            raise ValidationFailed(errors or [FieldError("body", "reference_not_found")]) from None
+            raise ReferencesInactive(
+                tuple(
+                    c
+                    for c in commissioner_ids
+                    if c not in fresh.commissioners or not fresh.commissioners[c].active
+                ),
+                tuple(
+                    d
+                    for d in department_ids
+                    if d not in fresh.departments or not fresh.departments[d].active
+                ),
+            ) from None
         raise VersionConflict("stale_version", given=before.version) from None
 
 
@@ -650,3 +652,21 @@ def ledger(department_id: str, limit: int, cursor: str | None) -> tuple[list[App
         cursor=cursor,
     )
     return [Appeal.model_validate(records.strip_keys(i)) for i in items], nxt
+
+
+def provisional_ids(limit: int) -> list[str]:
+    """The open appeals whose deadline is provisional (the sparse list), at most ``limit``."""
+    out: list[str] = []
+    cursor: str | None = None
+    while len(out) < limit:
+        items, cursor = db.query_page(
+            index=keys.GSI1,
+            key_condition="gsi1pk = :k",
+            values={":k": keys.PROVISIONAL},
+            limit=min(50, limit - len(out)),
+            cursor=cursor,
+        )
+        out += [str(i["id"]) for i in items]
+        if cursor is None:
+            break
+    return out

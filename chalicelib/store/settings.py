@@ -14,14 +14,11 @@ import time
 from datetime import date
 from typing import Any
 
-from chalicelib import clock
 from chalicelib.config import settings
 from chalicelib.domain import calendar
-from chalicelib.domain.appeal import sweep
 from chalicelib.domain.models import Actor
 from chalicelib.domain.rules import Rules, ServiceLevels
 from chalicelib.errors import VersionConflict
-from chalicelib.store import appeals as appeal_store
 from chalicelib.store import db, keys, records
 
 _lock = threading.Lock()
@@ -176,41 +173,3 @@ def put_service_levels(levels: ServiceLevels, version: int, actor: Actor | None)
         )
     forget()
     return record
-
-
-def recompute_provisional(limit: int = 500) -> int:
-    """Count the deadlines of open provisional appeals again on the calendar as it now is,
-    each with a ``deadline_recomputed`` event; returns how many moved or became final.
-
-    Reads the sparse ``keys.PROVISIONAL`` list page by page. A county has at most some hundreds of
-    such appeals (those filed in the weeks before a year without a notice); issue 6's job
-    queue is where this moves if that ever outgrows a request.
-    """
-    current = rules(force=True)
-    changed = 0
-    cursor: str | None = None
-    seen = 0
-    while seen < limit:
-        items, cursor = db.query_page(
-            index=keys.GSI1,
-            key_condition="gsi1pk = :k",
-            values={":k": keys.PROVISIONAL},
-            limit=50,
-            cursor=cursor,
-        )
-        for item in items:
-            seen += 1
-            for _attempt in range(3):
-                appeal, _ = appeal_store.load(item["id"])
-                decision = sweep.recompute(appeal, clock.now(), current)
-                if decision is None:
-                    break
-                try:
-                    appeal_store.record(appeal, decision)
-                    changed += 1
-                    break
-                except VersionConflict:
-                    continue  # changed meanwhile: read it again
-        if cursor is None:
-            break
-    return changed

@@ -615,24 +615,36 @@ def test_routing_and_transfers_follow_commissioner_and_department_changes(api):
 
 def test_a_write_decided_on_a_stale_directory_is_refused_inside_the_transaction(api):
     """The directory a warm Lambda cached may be a minute old: the write itself checks it."""
+    from chalicelib.api.appeals import _inactive_fields
     from chalicelib.domain.appeal import transitions
     from chalicelib.domain.appeal.decision import DepartmentInfo, Directory
     from chalicelib.domain.appeal.events import EventType, Transfer
     from chalicelib.domain.models import User
     from chalicelib.domain.rules import Rules
-    from chalicelib.errors import ValidationFailed
+    from chalicelib.errors import ReferencesInactive
     from chalicelib.store import appeals as store
     from chalicelib.store import users
 
     a = processing(api)
     appeal, _ = store.load(a["id"])
     owner = User.model_validate(users.by_username("comm-designated"))
-    stale = Directory(commissioners={}, departments={"water": DepartmentInfo("water", "县水务局")})
-    command = Transfer(type=EventType.TRANSFER, version=appeal.version, departments=["water"])
+    stale = Directory(
+        commissioners={},
+        departments={
+            "tax": DepartmentInfo("tax", "县税务局"),
+            "water": DepartmentInfo("water", "县水务局"),
+        },
+    )
+    command = Transfer(
+        type=EventType.TRANSFER, version=appeal.version, departments=["tax", "water"]
+    )
     decision = transitions.decide(appeal, command, owner, datetime.now(BEIJING), stale, Rules())
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(ReferencesInactive) as caught:
         store.record(appeal, decision)
-    assert caught.value.errors[0].field == "departments.0"
+    # the store says what went inactive; the API names the request's field for it
+    assert (caught.value.commissioners, caught.value.departments) == ((), ("water",))
+    errors = _inactive_fields(command, caught.value)
+    assert [(e.field, e.code) for e in errors] == [("departments.1", "reference_not_found")]
     assert store.load(a["id"])[0].version == appeal.version  # nothing written
 
 
