@@ -31,7 +31,7 @@ SIZES = (1_000, 10_000, 100_000)
 def fill(client: object, count: int, start: int, now: datetime) -> None:
     """``count`` watch items (the sweep's sparse index), ``DUE`` of them already due."""
     from chalicelib import clock
-    from chalicelib.store import appeals, db
+    from chalicelib.store import appeals, db, keys
 
     batch = []
     for n in range(start, start + count):
@@ -45,7 +45,7 @@ def fill(client: object, count: int, start: int, now: datetime) -> None:
                         {
                             "pk": f"APPEAL#{appeal_id}",
                             "sk": "L#watch",
-                            "gsi1pk": f"AP#WATCH#{appeals._shard(appeal_id)}",
+                            "gsi1pk": keys.sweep_watch(appeals._shard(appeal_id)),
                             "gsi1sk": f"{stamp}#overdue#{appeal_id}",
                             "id": appeal_id,
                             "reply_due_at": stamp,

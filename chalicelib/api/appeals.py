@@ -11,7 +11,18 @@ from pydantic import ConfigDict, Field, RootModel
 
 from chalicelib import clock
 from chalicelib.api.contract import Api, Created, Ctx, Header, Page, PageQuery
-from chalicelib.domain import lifecycle, uploads
+from chalicelib.domain import uploads
+from chalicelib.domain.appeal import transitions
+from chalicelib.domain.appeal.decision import Directory
+from chalicelib.domain.appeal.events import (
+    Command,
+    EventBody,
+    EventType,
+    Reassign,
+    Supervise,
+    Transfer,
+    parse_command,
+)
 from chalicelib.domain.appeals import (
     CONTENT_MAX,
     TITLE_MAX,
@@ -27,7 +38,6 @@ from chalicelib.domain.appeals import (
     present_detail,
 )
 from chalicelib.domain.codes import Category, Channel, Role, Status, Urgency
-from chalicelib.domain.lifecycle import Directory
 from chalicelib.domain.models import Name, Phone, SingleLine, Strict, Uscc, User
 from chalicelib.domain.routing import Profile, route
 from chalicelib.domain.rules import Rules
@@ -120,12 +130,12 @@ _NO_DIRECTORY = Directory(commissioners={}, departments={})
 LINES = {"12345": Channel.HOTLINE_12345, "center": Channel.HOTLINE_CENTER}
 
 
-class EventRequest(RootModel[lifecycle.EventBody]):
+class EventRequest(RootModel[EventBody]):
     """``{type, version, ...}``: one of the events, chosen by ``type``."""
 
     @classmethod
-    def parse_request(cls, data: Any) -> lifecycle.Command:
-        return lifecycle.parse_command(data)
+    def parse_request(cls, data: Any) -> Command:
+        return parse_command(data)
 
 
 class AppealQuery(PageQuery):
@@ -150,14 +160,16 @@ class AppealPage(Page[Appeal]):
 class AppealResponse(AppealDetail):
     """An appeal with its timeline and the events the caller may post now."""
 
-    actions: list[str] = Field(default_factory=list, description="events the caller may post")
+    actions: list[EventType] = Field(default_factory=list, description="events the caller may post")
 
 
 def _detail(
     appeal: Appeal, events: list[TimelineEvent], user: User, now: datetime, rules: Rules
 ) -> Any:
     shown = present_detail(appeal, events, user, now, rules)
-    return AppealResponse(**shown.model_dump(), actions=lifecycle.allowed_events(appeal, user, now))
+    return AppealResponse(
+        **shown.model_dump(), actions=transitions.allowed_events(appeal, user, now)
+    )
 
 
 def _builder(
@@ -416,21 +428,17 @@ def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
     response=AppealResponse,
     errors=(403, 404, 409),
 )
-def post_event(ctx: Ctx, appeal_id: str, body: lifecycle.Command) -> Any:
+def post_event(ctx: Ctx, appeal_id: str, body: Command) -> Any:
     """One step of the appeal's life under ``version``: who may post which event in which
-    status is in ``chalicelib/domain/lifecycle.py``."""
+    status is in ``chalicelib/domain/appeal/transitions.py``."""
     appeal, events = _readable(ctx, appeal_id)
-    commissioner_ids = (body.commissioner_id,) if isinstance(body, lifecycle.Reassign) else ()
-    department_ids = (
-        tuple(body.departments)
-        if isinstance(body, lifecycle.Transfer | lifecycle.Supervise)
-        else ()
-    )
+    commissioner_ids = (body.commissioner_id,) if isinstance(body, Reassign) else ()
+    department_ids = tuple(body.departments) if isinstance(body, Transfer | Supervise) else ()
     # only transfers and reassignments name other records; the rest need no directory
     needs = commissioner_ids or department_ids
     found = directory.read(commissioner_ids, department_ids) if needs else _NO_DIRECTORY
     now = clock.now()
-    decision = lifecycle.decide(appeal, body, ctx.user, now, found, ctx.rules)
+    decision = transitions.decide(appeal, body, ctx.user, now, found, ctx.rules)
     store.record(appeal, decision)
     return _detail(decision.appeal, [*events, decision.event], ctx.user, now, ctx.rules)
 

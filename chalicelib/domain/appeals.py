@@ -3,7 +3,7 @@ The calendar and service levels every deadline is counted with arrive as one
 :class:`~chalicelib.domain.rules.Rules` argument.
 
 The lifecycle — which event may change an appeal, by whom, to what — is in
-:mod:`chalicelib.domain.lifecycle`; the working-day arithmetic in
+:mod:`chalicelib.domain.appeal`; the working-day arithmetic in
 :mod:`chalicelib.domain.calendar`; the owner of a new appeal in :mod:`chalicelib.domain.routing`.
 """
 
@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.clock import BEIJING, iso
 from chalicelib.domain import calendar
+from chalicelib.domain.appeal.events import EventType
 from chalicelib.domain.codes import (
     Category,
     Channel,
@@ -102,7 +103,7 @@ class Rating(BaseModel):
     resolved: bool
     satisfaction: int = Field(ge=1, le=5)
     comment: str | None = None
-    via: Literal["confirm", "callback"]
+    via: Literal[EventType.CONFIRM, EventType.CALLBACK]
     at: Timestamp
 
 
@@ -232,7 +233,7 @@ class Appeal(BaseModel):
 class TimelineEvent(BaseModel):
     """One immutable step of an appeal's history. ``version`` is the appeal version it made."""
 
-    type: str
+    type: EventType
     at: Timestamp
     actor: Actor | None = Field(None, description="null for the system's own events")
     version: int
@@ -364,7 +365,7 @@ def new_appeal(
     )
     apply_deadline(appeal, deadline, rules)
     event = TimelineEvent(
-        type="filed",
+        type=EventType.FILED,
         at=at,
         actor=filed_by.actor(),
         version=1,
@@ -447,13 +448,34 @@ def present(appeal: Appeal, user: User, now: datetime, rules: Rules) -> Appeal:
     return shown
 
 
-#: Fields of timeline events an enterprise does not see: department replies, return reasons
-#: and notes (API.md).
-_HIDDEN_FROM_ENTERPRISE: dict[str, tuple[str, ...]] = {
-    "department_reply": ("content",),
-    "return": ("reason",),
-    "report_completion": ("content",),
-    "reject_completion": ("reason",),
+#: Fields of timeline events an enterprise does not see besides ``note`` (never shown to it):
+#: department replies, return reasons and completion reports (API.md). Every event type is
+#: named, most with nothing hidden.
+HIDDEN_FROM_ENTERPRISE: dict[EventType, tuple[str, ...]] = {
+    EventType.FILED: (),
+    EventType.ACCEPT: (),
+    EventType.TRANSFER: (),
+    EventType.DEPARTMENT_REPLY: ("content",),
+    EventType.RETURN: ("reason",),
+    EventType.REPLY: (),
+    EventType.CONFIRM: (),
+    EventType.CALLBACK: (),
+    EventType.REASSIGN: (),
+    EventType.SET_URGENCY: (),
+    EventType.REQUEST_EXTENSION: (),
+    EventType.APPROVE_EXTENSION: (),
+    EventType.REJECT_EXTENSION: (),
+    EventType.ESCALATE: (),  # recorded as escalated
+    EventType.ESCALATED: (),
+    EventType.SUPERVISE: (),
+    EventType.REPORT_COMPLETION: ("content",),
+    EventType.ACCEPT_COMPLETION: (),
+    EventType.REJECT_COMPLETION: ("reason",),
+    EventType.WARNED: (),
+    EventType.MARKED_OVERDUE: (),
+    EventType.AUTO_CLOSED: (),
+    EventType.DEADLINE_RECOMPUTED: (),
+    EventType.SUPERVISION_OVERDUE: (),
 }
 
 
@@ -463,7 +485,7 @@ def present_timeline(events: list[TimelineEvent], user: User) -> list[TimelineEv
         return events
     shown = []
     for event in events:
-        hidden = {*_HIDDEN_FROM_ENTERPRISE.get(event.type, ()), "note"}
+        hidden = {*HIDDEN_FROM_ENTERPRISE[event.type], "note"}
         shown.append(event.model_copy(update=dict.fromkeys(hidden)))
     return shown
 

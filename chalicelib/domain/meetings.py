@@ -11,7 +11,10 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from chalicelib.clock import BEIJING, iso
-from chalicelib.domain import calendar, lifecycle
+from chalicelib.domain import calendar
+from chalicelib.domain.appeal import supervision, transitions
+from chalicelib.domain.appeal.decision import Decision, Directory
+from chalicelib.domain.appeal.events import EventType, Supervise
 from chalicelib.domain.appeals import Appeal, DepartmentRef
 from chalicelib.domain.models import Actor, Timestamp, User
 from chalicelib.domain.rules import Rules
@@ -108,27 +111,27 @@ def decide(
     notes: str | None,
     user: User,
     now: datetime,
-    directory: lifecycle.Directory,
+    directory: Directory,
     rules: Rules,
-) -> tuple[Meeting, lifecycle.Decision]:
+) -> tuple[Meeting, Decision]:
     """A held meeting decides one agenda item: the appeal is supervised — by the ``supervise``
     event's own rules — with the owners and deadline decided, and the item records it."""
     item = meeting.item(appeal.id)
     if item is None:
         raise ValidationFailed.one("appeal_id", "not_on_agenda", id=appeal.id)
-    lifecycle.check_owners(departments, directory)  # what was sent is checked first
+    supervision.check_owners(departments, directory)  # what was sent is checked first
     if meeting.status != "held":
         raise InvalidTransition("meeting_not_held", month=meeting.month)
     if item.decision is not None:
         raise InvalidTransition("already_decided", id=appeal.id)
-    command = lifecycle.Supervise(
-        type="supervise",
+    command = Supervise(
+        type=EventType.SUPERVISE,
         version=appeal.version,
         due_working_days=due_working_days,
         departments=departments,
         note=notes,
     )
-    decision = lifecycle.decide(appeal, command, user, now, directory, rules)
+    decision = transitions.decide(appeal, command, user, now, directory, rules)
     sup = decision.appeal.supervision
     assert sup is not None
     sup.source = f"meeting:{meeting.month}"

@@ -4,13 +4,15 @@ user acts for — so every user's inbox is one list, and nobody's is written twi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from chalicelib.domain.appeal.decision import Directory
+from chalicelib.domain.appeal.events import EventType
 from chalicelib.domain.appeals import Appeal, TimelineEvent
 from chalicelib.domain.codes import Role
-from chalicelib.domain.lifecycle import Directory
 from chalicelib.domain.models import Timestamp, User
 
 ADMINS = "role:admin"
@@ -62,57 +64,89 @@ def audience_of(user: User) -> str:
     return f"role:{user.role.value}"
 
 
-def _owner(a: Appeal) -> list[str]:
+def _owner(a: Appeal, e: TimelineEvent) -> list[str]:
+    """The owner commissioner (the service centre while the appeal is in triage)."""
     cid = a.assignee.commissioner_id
     return [f"commissioner:{cid}"] if cid else [ADMINS]
 
 
-def _enterprise(a: Appeal) -> list[str]:
+def _enterprise(a: Appeal, e: TimelineEvent) -> list[str]:
     return [f"enterprise:{a.enterprise.uscc}"] if a.enterprise.uscc else []
 
 
-def _supervision_owners(a: Appeal) -> list[str]:
+def _nobody(a: Appeal, e: TimelineEvent) -> list[str]:
+    return []
+
+
+def _centre(a: Appeal, e: TimelineEvent) -> list[str]:
+    return [ADMINS]
+
+
+def _departments_transferred(a: Appeal, e: TimelineEvent) -> list[str]:
+    return [f"department:{d.id}" for d in e.departments or []]
+
+
+def _enterprise_and_caller(a: Appeal, e: TimelineEvent) -> list[str]:
+    """The enterprise, and the operator who posted the call (for the call-back)."""
+    return _enterprise(a, e) + ([f"operator:{a.posted_by}"] if a.posted_by else [])
+
+
+def _owner_and_enterprise(a: Appeal, e: TimelineEvent) -> list[str]:
+    return _owner(a, e) + _enterprise(a, e)
+
+
+def _escalated(a: Appeal, e: TimelineEvent) -> list[str]:
+    """The service centre; the owner too when the sweep raised it (overdue)."""
+    return [ADMINS] + (_owner(a, e) if e.actor is None else [])
+
+
+def _supervision_owners(a: Appeal, e: TimelineEvent) -> list[str]:
     sup = a.supervision
     if sup is None:
         return []
-    return [f"department:{d.id}" for d in sup.departments] or _owner(a)
+    return [f"department:{d.id}" for d in sup.departments] or _owner(a, e)
+
+
+def _centre_and_supervisors(a: Appeal, e: TimelineEvent) -> list[str]:
+    return [ADMINS, SUPERVISORS]
+
+
+def _supervision_owners_and_supervisors(a: Appeal, e: TimelineEvent) -> list[str]:
+    return [*_supervision_owners(a, e), SUPERVISORS]
+
+
+#: Who hears of each event, given the appeal as the event left it.
+AUDIENCES: dict[EventType, Callable[[Appeal, TimelineEvent], list[str]]] = {
+    EventType.FILED: _owner,
+    EventType.ACCEPT: _nobody,
+    EventType.TRANSFER: _departments_transferred,
+    EventType.DEPARTMENT_REPLY: _owner,
+    EventType.RETURN: _owner,
+    EventType.REPLY: _enterprise_and_caller,
+    EventType.CONFIRM: _owner,
+    EventType.CALLBACK: _owner,
+    EventType.REASSIGN: _owner,
+    EventType.SET_URGENCY: _owner_and_enterprise,
+    EventType.REQUEST_EXTENSION: _centre,
+    EventType.APPROVE_EXTENSION: _owner_and_enterprise,
+    EventType.REJECT_EXTENSION: _owner,
+    EventType.ESCALATE: _nobody,  # recorded as escalated
+    EventType.ESCALATED: _escalated,
+    EventType.SUPERVISE: _supervision_owners,
+    EventType.REPORT_COMPLETION: _centre_and_supervisors,
+    EventType.ACCEPT_COMPLETION: _supervision_owners,
+    EventType.REJECT_COMPLETION: _supervision_owners,
+    EventType.WARNED: _owner,
+    EventType.MARKED_OVERDUE: _owner,
+    EventType.AUTO_CLOSED: _owner,
+    EventType.DEADLINE_RECOMPUTED: _owner_and_enterprise,
+    EventType.SUPERVISION_OVERDUE: _supervision_owners_and_supervisors,
+}
 
 
 def audiences(a: Appeal, e: TimelineEvent) -> list[str]:
     """Who is notified of event ``e`` that made appeal ``a`` what it is now (never the actor's
     own audience: nobody is told of what they just did)."""
-    kind = e.type
-    out: list[str] = []
-    if kind in ("filed", "reassign", "accept"):
-        out = _owner(a) if kind != "accept" else []
-    elif kind == "transfer":
-        out = [f"department:{d.id}" for d in e.departments or []]
-    elif kind in ("department_reply", "return"):
-        out = _owner(a)
-    elif kind == "reply":
-        out = _enterprise(a)
-        if a.posted_by:
-            out.append(f"operator:{a.posted_by}")
-    elif kind in ("confirm", "callback"):
-        out = _owner(a)
-    elif kind in ("set_urgency", "deadline_recomputed"):
-        out = _owner(a) + _enterprise(a)
-    elif kind == "request_extension":
-        out = [ADMINS]
-    elif kind in ("approve_extension", "reject_extension"):
-        out = _owner(a) + (_enterprise(a) if kind == "approve_extension" else [])
-    elif kind == "escalated":
-        out = [ADMINS] + (_owner(a) if e.actor is None else [])
-    elif kind in ("warned", "marked_overdue", "auto_closed"):
-        out = _owner(a)
-    elif kind == "supervise":
-        out = _supervision_owners(a)
-    elif kind == "report_completion":
-        out = [ADMINS, SUPERVISORS]
-    elif kind in ("accept_completion", "reject_completion"):
-        out = _supervision_owners(a)
-    elif kind == "supervision_overdue":
-        out = [*_supervision_owners(a), SUPERVISORS]
     actor_audience = None
     if e.actor is not None:
         actor_audience = {
@@ -120,7 +154,7 @@ def audiences(a: Appeal, e: TimelineEvent) -> list[str]:
             Role.SUPERVISOR: SUPERVISORS,
         }.get(e.actor.role)
     seen: list[str] = []
-    for audience in out:
+    for audience in AUDIENCES[e.type](a, e):
         if audience not in seen and audience != actor_audience:
             seen.append(audience)
     return seen

@@ -14,22 +14,21 @@ provider (``chalicelib/jobs/outbox.py``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.clock import BEIJING
+from chalicelib.domain.appeal.decision import Directory
+from chalicelib.domain.appeal.events import EventType
 from chalicelib.domain.appeals import Appeal, TimelineEvent
 from chalicelib.domain.applications import Application
 from chalicelib.domain.applications import Status as AppStatus
-from chalicelib.domain.lifecycle import Directory
 from chalicelib.domain.privacy import mask_phone
 from chalicelib.i18n import message
 
 #: A mainland mobile number as stored (national digits): the only kind that takes SMS.
 MOBILE = re.compile(r"1[3-9]\d{9}")
-
-#: Events that may send e-mail (the store reads the directory only for these).
-MAIL_EVENTS = frozenset({"transfer", "escalated", "supervise", "supervision_overdue"})
 
 
 @dataclass(frozen=True)
@@ -47,9 +46,8 @@ def _when(stamp: str | None) -> str:
     return datetime.fromisoformat(stamp).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
-def _sms(appeal: Appeal, event: TimelineEvent) -> list[Message]:
-    if event.type != "reply":
-        return []
+def _reply_ready(appeal: Appeal, event: TimelineEvent) -> list[Message]:
+    """The filer or caller hears that the reply is there, and how to give a verdict."""
     phone = appeal.enterprise.caller_phone or appeal.contact_phone
     if not phone or not MOBILE.fullmatch(phone):
         return []  # a landline cannot take a text message
@@ -76,34 +74,124 @@ def _mail(to: str | None, code: str, appeal: Appeal, **params: str) -> list[Mess
     ]
 
 
-def _emails(
-    appeal: Appeal, event: TimelineEvent, directory: Directory, centre: str | None
-) -> list[Message]:
-    def department(dept_id: str) -> str | None:
-        info = directory.departments.get(dept_id)
+@dataclass(frozen=True)
+class _Mailboxes:
+    """The official mailboxes an appeal's e-mail may go to."""
+
+    directory: Directory
+    centre: str | None
+
+    def department(self, dept_id: str) -> str | None:
+        info = self.directory.departments.get(dept_id)
         return info.email if info else None
 
-    found = directory.commissioners.get(appeal.assignee.commissioner_id or "")
-    owner_mail = found.email if found else None
+    def owner(self, appeal: Appeal) -> str | None:
+        found = self.directory.commissioners.get(appeal.assignee.commissioner_id or "")
+        return found.email if found else None
+
+
+#: What an event sends by SMS, and by e-mail to the official mailboxes.
+SmsRule = Callable[[Appeal, TimelineEvent], list[Message]]
+EmailRule = Callable[[Appeal, TimelineEvent, _Mailboxes], list[Message]]
+
+
+def _mail_transferred(appeal: Appeal, event: TimelineEvent, boxes: _Mailboxes) -> list[Message]:
+    """Each department transferred to, with its part's deadline."""
     out: list[Message] = []
-    if event.type == "transfer":
-        for ref in event.departments or []:
-            part = next((p for p in appeal.departments if p.id == ref.id), None)
-            due = _when(part.due_at if part else None)
-            out += _mail(department(ref.id), "transfer", appeal, department=ref.name, due=due)
-    elif event.type == "escalated" and event.level == 1:
+    for ref in event.departments or []:
+        part = appeal.part(ref.id)
+        due = _when(part.due_at if part else None)
+        out += _mail(boxes.department(ref.id), "transfer", appeal, department=ref.name, due=due)
+    return out
+
+
+def _mail_escalated(appeal: Appeal, event: TimelineEvent, boxes: _Mailboxes) -> list[Message]:
+    """Level 1: the owner commissioner and the service centre; level 2: the service centre."""
+    if event.level == 1:
         reason = message(f"escalation_reason_{event.reason}") if event.reason else ""
-        for to in dict.fromkeys(x for x in (owner_mail, centre) if x):
+        out: list[Message] = []
+        for to in dict.fromkeys(x for x in (boxes.owner(appeal), boxes.centre) if x):
             out += _mail(to, "escalated", appeal, reason=reason)
-    elif event.type == "escalated" and (event.level or 0) >= 2:
-        out += _mail(centre, "level_two", appeal)
-    elif event.type in ("supervise", "supervision_overdue") and appeal.supervision:
+        return out
+    if (event.level or 0) >= 2:
+        return _mail(boxes.centre, "level_two", appeal)
+    return []
+
+
+def _mail_supervision_owners(code: str) -> EmailRule:
+    """The supervised item's owner departments (none named: the owner commissioner)."""
+
+    def send(appeal: Appeal, event: TimelineEvent, boxes: _Mailboxes) -> list[Message]:
         sup = appeal.supervision
-        targets = [department(d.id) for d in sup.departments] or [owner_mail]
-        code = "supervise" if event.type == "supervise" else "supervision_overdue"
+        if sup is None:
+            return []
+        targets = [boxes.department(d.id) for d in sup.departments] or [boxes.owner(appeal)]
+        out: list[Message] = []
         for to in dict.fromkeys(x for x in targets if x):
             out += _mail(to, code, appeal, due=_when(sup.due_at))
-    return out
+        return out
+
+    return send
+
+
+#: The text message each event sends (``None``: none).
+SMS: dict[EventType, SmsRule | None] = {
+    EventType.FILED: None,
+    EventType.ACCEPT: None,
+    EventType.TRANSFER: None,
+    EventType.DEPARTMENT_REPLY: None,
+    EventType.RETURN: None,
+    EventType.REPLY: _reply_ready,
+    EventType.CONFIRM: None,
+    EventType.CALLBACK: None,
+    EventType.REASSIGN: None,
+    EventType.SET_URGENCY: None,
+    EventType.REQUEST_EXTENSION: None,
+    EventType.APPROVE_EXTENSION: None,
+    EventType.REJECT_EXTENSION: None,
+    EventType.ESCALATE: None,  # recorded as escalated
+    EventType.ESCALATED: None,
+    EventType.SUPERVISE: None,
+    EventType.REPORT_COMPLETION: None,
+    EventType.ACCEPT_COMPLETION: None,
+    EventType.REJECT_COMPLETION: None,
+    EventType.WARNED: None,
+    EventType.MARKED_OVERDUE: None,
+    EventType.AUTO_CLOSED: None,
+    EventType.DEADLINE_RECOMPUTED: None,
+    EventType.SUPERVISION_OVERDUE: None,
+}
+
+#: The e-mail each event sends to official mailboxes (``None``: none).
+EMAILS: dict[EventType, EmailRule | None] = {
+    EventType.FILED: None,
+    EventType.ACCEPT: None,
+    EventType.TRANSFER: _mail_transferred,
+    EventType.DEPARTMENT_REPLY: None,
+    EventType.RETURN: None,
+    EventType.REPLY: None,
+    EventType.CONFIRM: None,
+    EventType.CALLBACK: None,
+    EventType.REASSIGN: None,
+    EventType.SET_URGENCY: None,
+    EventType.REQUEST_EXTENSION: None,
+    EventType.APPROVE_EXTENSION: None,
+    EventType.REJECT_EXTENSION: None,
+    EventType.ESCALATE: None,  # recorded as escalated
+    EventType.ESCALATED: _mail_escalated,
+    EventType.SUPERVISE: _mail_supervision_owners("supervise"),
+    EventType.REPORT_COMPLETION: None,
+    EventType.ACCEPT_COMPLETION: None,
+    EventType.REJECT_COMPLETION: None,
+    EventType.WARNED: None,
+    EventType.MARKED_OVERDUE: None,
+    EventType.AUTO_CLOSED: None,
+    EventType.DEADLINE_RECOMPUTED: None,
+    EventType.SUPERVISION_OVERDUE: _mail_supervision_owners("supervision_overdue"),
+}
+
+#: Events that may send e-mail (the store reads the directory only for these).
+MAIL_EVENTS = frozenset(kind for kind, rule in EMAILS.items() if rule is not None)
 
 
 def messages(
@@ -115,9 +203,11 @@ def messages(
     """Every message event ``event`` (which made ``appeal`` what it is) sends: SMS always
     as the rules say, e-mail when the directory is given (``centre``: the service centre's
     mailbox, from the configuration)."""
-    out = _sms(appeal, event)
-    if directory is not None and event.type in MAIL_EVENTS:
-        out += _emails(appeal, event, directory, centre)
+    sms = SMS[event.type]
+    out = sms(appeal, event) if sms else []
+    email = EMAILS[event.type]
+    if directory is not None and email is not None:
+        out += email(appeal, event, _Mailboxes(directory, centre))
     return out
 
 

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.clock import BEIJING, iso
 from chalicelib.domain import calendar
+from chalicelib.domain.appeal.events import EventType
 from chalicelib.domain.appeals import Appeal, TimelineEvent
 from chalicelib.domain.codes import LABELS_ZH, Category, Channel, PartStatus, SizeClass
 from chalicelib.domain.meetings import Meeting
@@ -371,12 +372,12 @@ class _DeptTally:
         )
 
 
-MISSED_EVENTS = frozenset({"marked_overdue"})
+MISSED_EVENTS = frozenset({EventType.MARKED_OVERDUE})
 
 
 def _is_missed(e: TimelineEvent) -> bool:
     """The sweep's mark of a reply deadline passed without a reply."""
-    return e.type in MISSED_EVENTS or (e.type == "escalated" and e.reason == "overdue")
+    return e.type in MISSED_EVENTS or (e.type == EventType.ESCALATED and e.reason == "overdue")
 
 
 def _working_days_between(start: str, end: datetime, cal: calendar.WorkCalendar) -> int:
@@ -427,9 +428,9 @@ def _one(
         )
 
     for e in events:
-        if e.type == "filed":
+        if e.type == EventType.FILED:
             t.received += 1
-        elif e.type == "reply":
+        elif e.type == EventType.REPLY:
             t.replied += 1
             if e.took_working_days is not None:
                 t.took.append(e.took_working_days)
@@ -452,13 +453,13 @@ def _one(
                 t.missed += 1
                 settled.add(due)
                 missed_at[due] = e.at
-        if e.type == "escalated":
+        if e.type == EventType.ESCALATED:
             if e.level == 1:
                 t.escalated_1 += 1
             elif (e.level or 0) >= 2:
                 t.escalated_2 += 1
             level = max(level, e.level or 0)
-        elif e.type in ("confirm", "callback"):
+        elif e.type in (EventType.CONFIRM, EventType.CALLBACK):
             t.confirmed += 1
             t.resolved += bool(e.resolved)
             t.reopened += e.resolved is False
@@ -466,25 +467,25 @@ def _one(
                 t.rated += 1
                 t.satisfied += e.satisfaction >= 4
             fact_verdict = (e.resolved, e.satisfaction)
-        elif e.type == "auto_closed":
+        elif e.type == EventType.AUTO_CLOSED:
             t.auto_closed += 1
-        elif e.type == "transfer":
+        elif e.type == EventType.TRANSFER:
             for ref in e.departments or []:
                 depts[ref.id].transferred += 1
-        elif e.type == "department_reply" and e.department:
+        elif e.type == EventType.DEPARTMENT_REPLY and e.department:
             d = depts[e.department.id]
             d.replied += 1
             if e.department.due_at and e.at > e.department.due_at:
                 d.late += 1
             else:
                 d.on_time += 1
-        elif e.type == "return" and e.department:
+        elif e.type == EventType.RETURN and e.department:
             depts[e.department.id].returned += 1
-        elif e.type == "supervise":
+        elif e.type == EventType.SUPERVISE:
             supervision.started += 1
             for ref in e.departments or []:
                 depts[ref.id].supervised += 1
-        elif e.type == "accept_completion":
+        elif e.type == EventType.ACCEPT_COMPLETION:
             supervision.closed += 1
             on_time = e.supervision_due_at is None or e.at <= e.supervision_due_at
             supervision.closed_on_time += on_time
@@ -492,11 +493,11 @@ def _one(
             for ref in sup.departments if sup else []:
                 depts[ref.id].supervision_closed += 1
                 depts[ref.id].supervision_on_time += on_time
-        elif e.type == "supervision_overdue":
+        elif e.type == EventType.SUPERVISION_OVERDUE:
             supervision.overdue += 1
 
     # still open past a missed deadline at the end: no reply after the mark in the period
-    last_reply = max((e.at for e in events if e.type == "reply"), default="")
+    last_reply = max((e.at for e in events if e.type == EventType.REPLY), default="")
     for due, marked in missed_at.items():
         if last_reply < marked:
             t.open_overdue += 1
@@ -627,7 +628,7 @@ def compute(
         facts.append(one.fact)
         if one.tally.received and appeal.enterprise.uscc:
             filings[appeal.enterprise.uscc].append(appeal)
-        if any(e.type == "escalated" and e.reason == "common" for e in evs):
+        if any(e.type == EventType.ESCALATED and e.reason == "common" for e in evs):
             common.append(
                 CommonItem(
                     appeal_id=appeal.id,

@@ -1,5 +1,5 @@
 """The escalation consumer: each message of the sweep acted on through the domain
-(``lifecycle.sweep``), with Powertools' batch processor — a message that fails does not
+(``appeal.sweep.act_on``), with Powertools' batch processor — a message that fails does not
 fail its batch (partial batch response); after the queue's receives it goes to the DLQ."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.domain import lifecycle
+from chalicelib.domain.appeal import sweep
 from chalicelib.errors import VersionConflict
 from chalicelib.logs import logger
 from chalicelib.store import appeals
@@ -33,7 +33,7 @@ def handle(body: str) -> str:
         raise PoisonMessage(f"unknown finding {finding!r}")
     for _attempt in range(3):
         appeal, _ = appeals.load(str(appeal_id))  # NotFound: fails, then the DLQ
-        decision = lifecycle.sweep(appeal, finding, str(deadline), clock.now())
+        decision = sweep.act_on(appeal, finding, str(deadline), clock.now())
         if decision is None:
             return "nothing"  # already done, or no longer true (replied, moved deadline)
         try:

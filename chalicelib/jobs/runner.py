@@ -12,7 +12,8 @@ from typing import Any
 from chalicelib.store import queues
 
 
-def _event(queue_url: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
+def lambda_event(queue_url: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """The event Lambda's SQS poller hands a consumer for ``messages`` of a queue."""
     arn = "arn:aws:sqs:us-east-1:000000000000:" + queue_url.rsplit("/", 1)[-1]
     return {
         "Records": [
@@ -46,7 +47,7 @@ def poll_once(
     messages = resp.get("Messages", [])
     if not messages:
         return 0, 0
-    result = handler(_event(url, messages)) or {}
+    result = handler(lambda_event(url, messages)) or {}
     failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
     done = [m for m in messages if m["MessageId"] not in failed]
     if done:

@@ -17,10 +17,10 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.config import settings
-from chalicelib.domain import lifecycle
+from chalicelib.domain.appeal import sweep
+from chalicelib.domain.appeal.decision import Decision, Directory
 from chalicelib.domain.appeals import HOTLINE_CHANNELS, Appeal, TimelineEvent, case_number
 from chalicelib.domain.codes import PartStatus, Role, Status, Urgency
-from chalicelib.domain.lifecycle import Decision, Directory
 from chalicelib.domain.models import User
 from chalicelib.errors import (
     AppError,
@@ -68,44 +68,53 @@ def listings(a: Appeal) -> dict[str, tuple[str, str]]:
     created = f"{a.created_at}#{a.id}"
     by_deadline = f"{_rank(a)}#{a.reply_due_at}#{a.id}"
     if a.enterprise.uscc:
-        out["ent"] = (f"AP#ENT#{a.enterprise.uscc}", created)
+        out["ent"] = (keys.enterprise_appeals(a.enterprise.uscc), created)
         if a.status == Status.REPLIED:
-            out["entq"] = (f"AP#ENTQ#{a.enterprise.uscc}", f"{_rank(a)}#{a.replied_at}#{a.id}")
+            out["entq"] = (
+                keys.enterprise_queue(a.enterprise.uscc),
+                f"{_rank(a)}#{a.replied_at}#{a.id}",
+            )
     if a.posted_by:
-        out["op"] = (f"AP#OP#{a.posted_by}", created)
+        out["op"] = (keys.operator_calls(a.posted_by), created)
     if a.channel in HOTLINE_CHANNELS and a.status == Status.REPLIED:
-        out["cb"] = ("AP#CALLBACK", f"{_rank(a)}#{a.replied_at}#{a.id}")
+        out["cb"] = (keys.CALLBACK_QUEUE, f"{_rank(a)}#{a.replied_at}#{a.id}")
     owner = a.assignee.commissioner_id
     if owner:
-        out["comm"] = (f"AP#COMM#{owner}", created)
+        out["comm"] = (keys.commissioner_appeals(owner), created)
     if a.is_open:
-        out["commq"] = (f"AP#COMMQ#{owner or keys.TRIAGE}", by_deadline)
+        out["commq"] = (keys.commissioner_queue(owner), by_deadline)
         # the sweep's sparse index (issue 6) and every "overdue" list: open appeals by deadline
-        out["open"] = ("AP#OPEN", f"{a.reply_due_at}#{a.id}")
+        out["open"] = (keys.OPEN_APPEALS, f"{a.reply_due_at}#{a.id}")
         if owner is None or a.pending_extension is not None or a.escalation_level == 1:
-            out["adminq"] = ("AP#ADMINQ", by_deadline)
+            out["adminq"] = (keys.ADMIN_QUEUE, by_deadline)
         if a.deadline_provisional:  # recomputed when administrators load the year
-            out["prov"] = ("AP#PROV", f"{a.reply_due_at}#{a.id}")
+            out["prov"] = (keys.PROVISIONAL, f"{a.reply_due_at}#{a.id}")
     for part in a.departments:
-        out[f"dept#{part.id}"] = (f"AP#DEPT#{part.id}", f"{part.transferred_at}#{a.id}")
+        out[f"dept#{part.id}"] = (keys.department_appeals(part.id), f"{part.transferred_at}#{a.id}")
         if part.status == PartStatus.OPEN and a.status != Status.CLOSED:
-            out[f"deptq#{part.id}"] = (f"AP#DEPTQ#{part.id}", f"{_rank(a)}#{part.due_at}#{a.id}")
-    watched = lifecycle.watch(a)
+            out[f"deptq#{part.id}"] = (
+                keys.department_queue(part.id),
+                f"{_rank(a)}#{part.due_at}#{a.id}",
+            )
+    watched = sweep.watch(a)
     if watched:  # the sweep's sparse index: each appeal once, at its next check
         finding, when = watched
-        out["watch"] = (f"AP#WATCH#{_shard(a.id)}", f"{when}#{finding}#{a.id}")
+        out["watch"] = (keys.sweep_watch(_shard(a.id)), f"{when}#{finding}#{a.id}")
     if a.is_open and a.escalation_level == 2:  # the joint meeting's agenda is drawn from these
-        out["level2"] = ("AP#LEVEL2", by_deadline)
+        out["level2"] = (keys.LEVEL_TWO, by_deadline)
     if a.is_open and a.escalation_level >= 1:  # the escalation queue, level by level
-        out["esc"] = (f"AP#ESC#{a.escalation_level}", by_deadline)
+        out["esc"] = (keys.escalated(a.escalation_level), by_deadline)
     sup = a.supervision
     if sup is not None:
-        out["sup"] = ("AP#SUP", created)
+        out["sup"] = (keys.SUPERVISED, created)
         if sup.status != "accepted":
-            out["supq"] = ("AP#SUPQ", f"{sup.due_at}#{a.id}")
+            out["supq"] = (keys.SUPERVISED_OPEN, f"{sup.due_at}#{a.id}")
         for dept in sup.departments:  # each owner department's ledger (推进台账)
             rank = "1" if sup.status == "accepted" else "0"
-            out[f"ledger#{dept.id}"] = (f"AP#LEDGER#{dept.id}", f"{rank}#{sup.due_at}#{a.id}")
+            out[f"ledger#{dept.id}"] = (
+                keys.department_ledger(dept.id),
+                f"{rank}#{sup.due_at}#{a.id}",
+            )
     return out
 
 
@@ -205,7 +214,7 @@ def _event_put(appeal_id: str, event: TimelineEvent) -> dict[str, Any]:
     item = {
         **keys.appeal_event(appeal_id, event.version),
         # a month's events in time order (reports recompute their figures from these)
-        "gsi1pk": f"APEV#{event.at[:7]}",
+        "gsi1pk": keys.appeal_events_of_month(event.at[:7]),
         "gsi1sk": f"{event.at}#{appeal_id}#{event.version:06d}",
         "item_type": "appeal_event",
         "appeal_id": appeal_id,
@@ -278,16 +287,18 @@ def list_query(
             raise ValidationFailed.one("escalation_level", "not_for_role")
         # the escalation queue: open appeals at that level, urgent first, then by deadline
         return ListQuery(
-            keys.GSI1, f"AP#ESC#{escalation_level}", _QUEUE_ASC, status=status, overdue=overdue
+            keys.GSI1, keys.escalated(escalation_level), _QUEUE_ASC, status=status, overdue=overdue
         )
     if staff and scope == "all":
         if overdue:
             return ListQuery(
-                keys.GSI1, "AP#OPEN", _QUEUE_ASC, sk_before=clock.iso(now), status=status
+                keys.GSI1, keys.OPEN_APPEALS, _QUEUE_ASC, sk_before=clock.iso(now), status=status
             )
         if status is not None:
-            return ListQuery(keys.GSI2, f"AP#ST#{status.value}", _CREATED_DESC, overdue=overdue)
-        return ListQuery(keys.GSI1, "AP#ALL", _CREATED_DESC, overdue=overdue)
+            return ListQuery(
+                keys.GSI2, keys.appeals_by_status(status.value), _CREATED_DESC, overdue=overdue
+            )
+        return ListQuery(keys.GSI1, keys.ALL_APPEALS, _CREATED_DESC, overdue=overdue)
     partition, forward = _scope_partition(user, scope)
     return ListQuery(keys.GSI1, partition, forward, status=status, overdue=overdue)
 
@@ -296,20 +307,38 @@ def _scope_partition(user: User, scope: str) -> tuple[str, bool]:
     role = user.role
     queue = scope == "queue"
     if role == Role.ENTERPRISE:
-        uscc = user.enterprise_uscc
-        return (f"AP#ENTQ#{uscc}", _QUEUE_ASC) if queue else (f"AP#ENT#{uscc}", _CREATED_DESC)
+        uscc = user.enterprise_uscc or keys.UNBOUND
+        return (
+            (keys.enterprise_queue(uscc), _QUEUE_ASC)
+            if queue
+            else (keys.enterprise_appeals(uscc), _CREATED_DESC)
+        )
     if role == Role.OPERATOR:
-        return ("AP#CALLBACK", _QUEUE_ASC) if queue else (f"AP#OP#{user.username}", _CREATED_DESC)
+        return (
+            (keys.CALLBACK_QUEUE, _QUEUE_ASC)
+            if queue
+            else (keys.operator_calls(user.username), _CREATED_DESC)
+        )
     if role == Role.COMMISSIONER:
-        cid = user.commissioner_id
-        return (f"AP#COMMQ#{cid}", _QUEUE_ASC) if queue else (f"AP#COMM#{cid}", _CREATED_DESC)
+        cid = user.commissioner_id or keys.UNBOUND
+        return (
+            (keys.commissioner_queue(cid), _QUEUE_ASC)
+            if queue
+            else (keys.commissioner_appeals(cid), _CREATED_DESC)
+        )
     if role == Role.DEPARTMENT:
-        did = user.department_id
-        return (f"AP#DEPTQ#{did}", _QUEUE_ASC) if queue else (f"AP#DEPT#{did}", _CREATED_DESC)
+        did = user.department_id or keys.UNBOUND
+        return (
+            (keys.department_queue(did), _QUEUE_ASC)
+            if queue
+            else (keys.department_appeals(did), _CREATED_DESC)
+        )
     if role == Role.ADMIN:
-        return ("AP#ADMINQ", _QUEUE_ASC) if queue else (f"AP#COMMQ#{keys.TRIAGE}", _QUEUE_ASC)
+        return (
+            (keys.ADMIN_QUEUE, _QUEUE_ASC) if queue else (keys.commissioner_queue(None), _QUEUE_ASC)
+        )
     # supervisor
-    return ("AP#SUPQ", _QUEUE_ASC) if queue else ("AP#SUP", _CREATED_DESC)
+    return (keys.SUPERVISED_OPEN, _QUEUE_ASC) if queue else (keys.SUPERVISED, _CREATED_DESC)
 
 
 def page(
@@ -324,7 +353,7 @@ def page(
         values[":before"] = q.sk_before
     filters = []
     names: dict[str, str] = {}
-    if q.status is not None and not q.partition.startswith("AP#ST#"):
+    if q.status is not None and not q.partition.startswith(keys.appeals_by_status("")):
         filters.append("#s = :s")
         names["#s"] = "status"
         values[":s"] = q.status.value
@@ -574,7 +603,9 @@ def due_for_sweep(now: datetime) -> tuple[list[Finding], int]:
             "TableName": db.table(),
             "IndexName": keys.GSI1,
             "KeyConditionExpression": "gsi1pk = :p AND gsi1sk < :now",
-            "ExpressionAttributeValues": db.to_values({":p": f"AP#WATCH#{shard}", ":now": stamp}),
+            "ExpressionAttributeValues": db.to_values(
+                {":p": keys.sweep_watch(shard), ":now": stamp}
+            ),
             "ProjectionExpression": "id, gsi1sk, reply_due_at, auto_close_at, supervision_due_at",
         }
         while True:
@@ -599,7 +630,7 @@ def level_two(limit: int = 100) -> list[Appeal]:
         items, cursor = db.query_page(
             index=keys.GSI1,
             key_condition="gsi1pk = :k",
-            values={":k": "AP#LEVEL2"},
+            values={":k": keys.LEVEL_TWO},
             limit=limit,
             cursor=cursor,
         )
@@ -614,7 +645,7 @@ def ledger(department_id: str, limit: int, cursor: str | None) -> tuple[list[App
     items, nxt = db.query_page(
         index=keys.GSI1,
         key_condition="gsi1pk = :k",
-        values={":k": f"AP#LEDGER#{department_id}"},
+        values={":k": keys.department_ledger(department_id)},
         limit=limit,
         cursor=cursor,
     )

@@ -20,7 +20,7 @@ from chalicelib.domain.applications import FINAL, KINDS, REAPPLY_AFTER, Applicat
 from chalicelib.domain.applications import audiences as step_audiences
 from chalicelib.domain.models import Actor
 from chalicelib.errors import AlreadyExists, NotFound
-from chalicelib.store import db, notifications, outbox, records
+from chalicelib.store import db, keys, notifications, outbox, records
 
 KIND = "application"
 
@@ -34,20 +34,16 @@ _RANK = {
 }
 
 
-def _key(application_id: str) -> dict[str, str]:
-    return {"pk": f"APPL#{application_id}", "sk": "APPL"}
-
-
-def _guard(policy_id: str, uscc: str) -> dict[str, str]:
-    return {"pk": f"POLICY#{policy_id}", "sk": f"APPLICANT#{uscc}"}
+_key = keys.application
+_guard = keys.applicant
 
 
 def _indexes(a: Application) -> dict[str, str]:
     reviewer = a.reviewer_department_id or "centre"
     return {
-        "gsi1pk": f"APPL#ENT#{a.uscc}",
+        "gsi1pk": keys.enterprise_applications(a.uscc),
         "gsi1sk": f"{a.submitted_at}#{a.id}",
-        "gsi2pk": f"APPL#Q#{reviewer}",
+        "gsi2pk": keys.review_queue(reviewer),
         "gsi2sk": f"{_RANK[a.status]}#{a.submitted_at}#{a.id}",
     }
 
@@ -168,7 +164,7 @@ def page_of_enterprise(
     items, nxt = db.query_page(
         index="gsi1",
         key_condition="gsi1pk = :pk",
-        values={":pk": f"APPL#ENT#{uscc}"},
+        values={":pk": keys.enterprise_applications(uscc)},
         limit=limit,
         cursor=cursor,
         forward=False,
@@ -182,7 +178,7 @@ def page_of_queue(
     """A reviewer's queue: waiting ones first, then those under review, the oldest first in
     each; with ``open_only`` nothing decided or withdrawn."""
     condition = "gsi2pk = :pk AND gsi2sk < :decided" if open_only else "gsi2pk = :pk"
-    values: dict[str, Any] = {":pk": f"APPL#Q#{reviewer}"}
+    values: dict[str, Any] = {":pk": keys.review_queue(reviewer)}
     if open_only:
         values[":decided"] = _RANK[Status.APPROVED]
     items, nxt = db.query_page(
@@ -198,14 +194,15 @@ def of_policy(
     guards, nxt = db.query_page(
         index=None,
         key_condition="pk = :pk AND begins_with(sk, :applicant)",
-        values={":pk": f"POLICY#{policy_id}", ":applicant": "APPLICANT#"},
+        values={":pk": keys.policy_partition(policy_id), ":applicant": keys.APPLICANTS_FROM},
         limit=limit,
         cursor=cursor,
     )
     found = db.batch_get([_key(str(g["application_id"])) for g in guards])
     out = []
     for g in guards:
-        item = found.get((f"APPL#{g['application_id']}", "APPL"))
+        key = keys.application(str(g["application_id"]))
+        item = found.get((key["pk"], key["sk"]))
         if item is not None:
             out.append(Application.model_validate(records.strip_keys(item)))
     return out, nxt

@@ -56,7 +56,7 @@ def of_month(month: str, limit: int, cursor: str | None) -> tuple[list[dict[str,
     return db.query_page(
         index=keys.GSI1,
         key_condition="gsi1pk = :pk",
-        values={":pk": f"AUDIT#{month}"},
+        values={":pk": keys.audit_month(month)},
         limit=limit,
         cursor=cursor,
         forward=False,

@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 from chalicelib.config import settings
-from chalicelib.domain.lifecycle import DepartmentInfo, Directory
+from chalicelib.domain.appeal.decision import DepartmentInfo, Directory
 from chalicelib.domain.models import Coverage
 from chalicelib.domain.routing import Candidate
 from chalicelib.store import db, keys

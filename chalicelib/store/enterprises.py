@@ -124,7 +124,7 @@ def search(query: str | None, limit: int, cursor: str | None) -> tuple[list[dict
         items, nxt = db.query_page(
             index=keys.GSI1,
             key_condition="gsi1pk = :k",
-            values={":k": "ENT"},
+            values={":k": keys.ENTERPRISES},
             limit=limit,
             cursor=cursor,
         )
@@ -132,7 +132,7 @@ def search(query: str | None, limit: int, cursor: str | None) -> tuple[list[dict
         items, nxt = db.query_page(
             index=keys.GSI1,
             key_condition="gsi1pk = :k AND begins_with(gsi1sk, :p)",
-            values={":k": "ENT", ":p": query.upper()},
+            values={":k": keys.ENTERPRISES, ":p": query.upper()},
             limit=limit,
             cursor=cursor,
         )
@@ -140,7 +140,7 @@ def search(query: str | None, limit: int, cursor: str | None) -> tuple[list[dict
         items, nxt = db.query_page(
             index=keys.GSI2,
             key_condition="gsi2pk = :k AND begins_with(gsi2sk, :p)",
-            values={":k": f"ENTNAME#{query[:1]}", ":p": query},
+            values={":k": keys.enterprise_name_partition(query), ":p": query},
             limit=limit,
             cursor=cursor,
         )
@@ -154,7 +154,7 @@ def count() -> int:
         "TableName": db.table(),
         "IndexName": keys.GSI1,
         "KeyConditionExpression": "gsi1pk = :k",
-        "ExpressionAttributeValues": db.to_values({":k": "ENT"}),
+        "ExpressionAttributeValues": db.to_values({":k": keys.ENTERPRISES}),
         "Select": "COUNT",
     }
     total = 0

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.store import keys
 from chalicelib.store.records import Catalog
 
-PREFIX = "FINPROD"
+PREFIX = keys.FINANCIAL_PRODUCT
 
 products = Catalog("financial_product", PREFIX, "product_not_found")
 

@@ -44,7 +44,7 @@ def rejections(job_id: str) -> Iterator[dict[str, Any]]:
         items, cursor = db.query_page(
             index=None,
             key_condition="pk = :pk AND begins_with(sk, :p)",
-            values={":pk": f"JOB#{job_id}", ":p": keys.import_rejections_prefix()},
+            values={":pk": keys.job_partition(job_id), ":p": keys.import_rejections_prefix()},
             limit=40,
             cursor=cursor,
             consistent=True,

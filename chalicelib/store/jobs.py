@@ -18,9 +18,7 @@ from chalicelib.domain.models import Actor
 from chalicelib.errors import NotFound
 from chalicelib.store import db, keys, records
 
-
-def _key(job_id: str) -> dict[str, str]:
-    return {"pk": f"JOB#{job_id}", "sk": "JOB"}
+_key = keys.job
 
 
 def new_item(
@@ -31,7 +29,7 @@ def new_item(
     at = clock.iso(now)
     return {
         **_key(job_id),
-        "gsi1pk": f"JOBS#{kind}",
+        "gsi1pk": keys.jobs_of_kind(kind),
         # the business time, then the real write time: newest first even within a second
         "gsi1sk": f"{at}#{time.time_ns():020d}#{job_id}",
         "item_type": "job",
@@ -65,7 +63,7 @@ def page(kind: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]
     items, nxt = db.query_page(
         index=keys.GSI1,
         key_condition="gsi1pk = :k",
-        values={":k": f"JOBS#{kind}"},
+        values={":k": keys.jobs_of_kind(kind)},
         limit=limit,
         cursor=cursor,
         forward=False,

@@ -1,4 +1,7 @@
-"""The key schema of the main table, in one place (docs/data-model.md explains each pattern).
+"""The key schema of the main table, in one place (docs/data-model.md explains each pattern):
+every partition name and item key the store writes or queries is built here, so a key is
+changed in one place. A list's sort-key value (a time, then an id) is built beside the
+Query that reads it in that order.
 
 Every item has ``pk``/``sk``; lists and searches go through two overloaded global secondary
 indexes: ``gsi1`` (a kind's items in key order) and ``gsi2`` (prefix search by name).
@@ -17,15 +20,16 @@ def enterprise(uscc: str) -> dict[str, str]:
 
 def enterprise_indexes(uscc: str, name: str) -> dict[str, str]:
     return {
-        "gsi1pk": "ENT",
+        "gsi1pk": ENTERPRISES,
         "gsi1sk": uscc,
-        "gsi2pk": f"ENTNAME#{name[:1]}",
+        "gsi2pk": enterprise_name_partition(name),
         "gsi2sk": f"{name}#{uscc}",
     }
 
 
 COMMISSIONER = "COMM"
 DEPARTMENT = "DEPT"
+FINANCIAL_PRODUCT = "FINPROD"  # a catalog kind too (banks' products)
 
 
 def catalog(prefix: str, record_id: str) -> dict[str, str]:
@@ -52,7 +56,7 @@ def user(issuer: str, subject: str) -> dict[str, str]:
 
 
 def user_indexes(username: str) -> dict[str, str]:
-    return {"gsi1pk": "USER", "gsi1sk": username}
+    return {"gsi1pk": USERS, "gsi1sk": username}
 
 
 def username(name: str) -> dict[str, str]:
@@ -71,7 +75,7 @@ def audit_partition(entity_type: str, entity_id: str) -> str:
 
 
 def audit_indexes(month: str, at: str, event_id: str) -> dict[str, str]:
-    return {"gsi1pk": f"AUDIT#{month}", "gsi1sk": f"{at}#{event_id}"}
+    return {"gsi1pk": audit_month(month), "gsi1sk": f"{at}#{event_id}"}
 
 
 # --- appeals (issue 3) -----------------------------------------------------------------------
@@ -83,6 +87,7 @@ def audit_indexes(month: str, at: str, event_id: str) -> dict[str, str]:
 APPEAL_ITEM = "A"
 LISTINGS_FROM = "L"  # sort keys from here on are listing copies
 TRIAGE = "~triage"  # the assignee key of the service centre's triage queue
+UNBOUND = "~unbound"  # a user whose role lacks its binding: lists of nothing
 
 
 def appeal(appeal_id: str) -> dict[str, str]:
@@ -105,11 +110,89 @@ def appeal_listing(appeal_id: str, name: str) -> dict[str, str]:
 def appeal_indexes(appeal_id: str, created_at: str, status: str) -> dict[str, str]:
     """The appeal item itself: gsi1 lists every appeal newest first; gsi2 by status."""
     return {
-        "gsi1pk": "AP#ALL",
+        "gsi1pk": ALL_APPEALS,
         "gsi1sk": f"{created_at}#{appeal_id}",
-        "gsi2pk": f"AP#ST#{status}",
+        "gsi2pk": appeals_by_status(status),
         "gsi2sk": f"{created_at}#{appeal_id}",
     }
+
+
+# The lists an appeal is on: each a gsi1 partition of the appeal's listing copies (see
+# ``store/appeals.listings`` for what puts an appeal on each, and in which order).
+
+#: Every appeal, newest first (the appeal item itself).
+ALL_APPEALS = "AP#ALL"
+#: Open appeals by deadline: the "overdue" lists.
+OPEN_APPEALS = "AP#OPEN"
+#: The service centre's queue: triage, pending extensions, level-1 escalations.
+ADMIN_QUEUE = "AP#ADMINQ"
+#: Open appeals whose deadline is provisional (recounted when a year's notice is loaded).
+PROVISIONAL = "AP#PROV"
+#: Hotline appeals replied and waiting for a call-back (回访).
+CALLBACK_QUEUE = "AP#CALLBACK"
+#: Open appeals raised to the county's joint meeting (the agenda is drawn from them).
+LEVEL_TWO = "AP#LEVEL2"
+#: Supervised appeals (督办), and those whose supervision is not yet accepted.
+SUPERVISED = "AP#SUP"
+SUPERVISED_OPEN = "AP#SUPQ"
+
+
+def appeals_by_status(status: str) -> str:
+    """gsi2: every appeal in a status, newest first."""
+    return f"AP#ST#{status}"
+
+
+def enterprise_appeals(uscc: str) -> str:
+    return f"AP#ENT#{uscc}"
+
+
+def enterprise_queue(uscc: str) -> str:
+    """The enterprise's appeals replied and waiting for its confirmation."""
+    return f"AP#ENTQ#{uscc}"
+
+
+def operator_calls(username: str) -> str:
+    """The hotline calls an operator (or a call-centre account) posted."""
+    return f"AP#OP#{username}"
+
+
+def commissioner_appeals(commissioner_id: str) -> str:
+    return f"AP#COMM#{commissioner_id}"
+
+
+def commissioner_queue(commissioner_id: str | None) -> str:
+    """A commissioner's open appeals by deadline; ``None``: the triage queue."""
+    return f"AP#COMMQ#{commissioner_id or TRIAGE}"
+
+
+def department_appeals(department_id: str) -> str:
+    """Every appeal ever transferred to a department."""
+    return f"AP#DEPT#{department_id}"
+
+
+def department_queue(department_id: str) -> str:
+    """A department's open parts by deadline."""
+    return f"AP#DEPTQ#{department_id}"
+
+
+def escalated(level: int) -> str:
+    """Open appeals raised to ``level`` (1: service centre, 2: joint meeting)."""
+    return f"AP#ESC#{level}"
+
+
+def sweep_watch(shard: int) -> str:
+    """The sweep's sparse index: each appeal once, at its next check, in one of the shards."""
+    return f"AP#WATCH#{shard}"
+
+
+def department_ledger(department_id: str) -> str:
+    """The supervised items a department owns (推进台账)."""
+    return f"AP#LEDGER#{department_id}"
+
+
+def appeal_events_of_month(month: str) -> str:
+    """gsi1 of timeline events: a month's events in time order (reports read only these)."""
+    return f"APEV#{month}"
 
 
 def enterprise_part(uscc: str, department_id: str, appeal_id: str) -> dict[str, str]:
@@ -175,3 +258,111 @@ def import_rejections(job_id: str, page: int, part: int) -> dict[str, str]:
 
 def import_rejections_prefix() -> str:
     return "REJECTED#"
+
+
+# --- the other aggregates ---------------------------------------------------------------------
+# Partition and item keys only; a list's sort key (time, then id) is built beside the Query
+# that reads it in that order.
+
+#: gsi1 partitions listing every item of a kind.
+ENTERPRISES = "ENT"
+USERS = "USER"
+MEETINGS = "MEETINGS"
+POLICY_CATALOG = "POLICIES"  # published policies (the public catalogue), newest first
+POLICIES_ALL = "POLICYALL"  # gsi2: every policy, drafts too, by last change
+REPORTS = "REPORTS"
+NOTICES = "NOTICES"
+OUTBOX_PENDING = "OUTBOX#pending"  # the outbox's sparse pending list
+
+
+def enterprise_name_partition(name: str) -> str:
+    """gsi2: enterprises by the first character of their name (prefix search)."""
+    return f"ENTNAME#{name[:1]}"
+
+
+def audit_month(month: str) -> str:
+    """gsi1: a month's audit entries in time order."""
+    return f"AUDIT#{month}"
+
+
+def application(application_id: str) -> dict[str, str]:
+    return {"pk": f"APPL#{application_id}", "sk": "APPL"}
+
+
+def applicant(policy_id: str, uscc: str) -> dict[str, str]:
+    """Beside the policy: the enterprise's open application to it (one at a time)."""
+    return {"pk": policy_partition(policy_id), "sk": f"{APPLICANTS_FROM}{uscc}"}
+
+
+APPLICANTS_FROM = "APPLICANT#"
+
+
+def enterprise_applications(uscc: str) -> str:
+    """gsi1: an enterprise's applications."""
+    return f"APPL#ENT#{uscc}"
+
+
+def review_queue(reviewer: str) -> str:
+    """gsi2: the applications a department (or ``centre``) reviews."""
+    return f"APPL#Q#{reviewer}"
+
+
+def job(job_id: str) -> dict[str, str]:
+    return {"pk": f"JOB#{job_id}", "sk": "JOB"}
+
+
+def job_partition(job_id: str) -> str:
+    return f"JOB#{job_id}"
+
+
+def jobs_of_kind(kind: str) -> str:
+    """gsi1: a kind's jobs (imports, pushes), newest first."""
+    return f"JOBS#{kind}"
+
+
+def meeting(month: str) -> dict[str, str]:
+    return {"pk": f"MEETING#{month}", "sk": "MEETING"}
+
+
+def inbox(audience: str) -> str:
+    """An audience's inbox partition (``user:…``, ``department:…``, ``role:admin`` …)."""
+    return f"INBOX#{audience}"
+
+
+def inbox_read_marks(username: str) -> dict[str, str]:
+    return {"pk": f"INBOXREAD#{username}", "sk": "READ"}
+
+
+def outbox_message(message_id: str) -> dict[str, str]:
+    return {"pk": f"OUTBOX#{message_id}", "sk": "OUTBOX"}
+
+
+def policy(policy_id: str) -> dict[str, str]:
+    return {"pk": policy_partition(policy_id), "sk": "POLICY"}
+
+
+def policy_partition(policy_id: str) -> str:
+    return f"POLICY#{policy_id}"
+
+
+def policy_catalog_copy(policy_id: str) -> dict[str, str]:
+    """A published policy's copy on the public catalogue."""
+    return {"pk": policy_partition(policy_id), "sk": "L#catalog"}
+
+
+def report(report_id: str) -> dict[str, str]:
+    return {"pk": f"REPORT#{report_id}", "sk": "REPORT"}
+
+
+def monthly_report_guard(month: str) -> dict[str, str]:
+    """The scheduled run's guard: a month's report starts once, whatever the retries."""
+    return {"pk": f"REPORTAUTO#{month}", "sk": "REPORTAUTO"}
+
+
+def reports_of_period(period_key: str) -> str:
+    """gsi2: the reports of one period (its latest done one is the trend's point)."""
+    return f"REPORTPERIOD#{period_key}"
+
+
+def notice(notice_id: str) -> dict[str, str]:
+    return {"pk": f"NOTICE#{notice_id}", "sk": "NOTICE"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.domain.lifecycle import Decision
+from chalicelib.domain.appeal.decision import Decision
 from chalicelib.domain.meetings import Meeting
 from chalicelib.domain.models import Actor
 from chalicelib.errors import AlreadyExists, NotFound, ValidationFailed, VersionConflict
@@ -17,11 +17,11 @@ KIND = "meeting"
 
 
 def _key(month: str) -> dict[str, str]:
-    return {"pk": f"MEETING#{month}", "sk": "MEETING"}
+    return keys.meeting(month)
 
 
 def _indexes(month: str) -> dict[str, str]:
-    return {"gsi1pk": "MEETINGS", "gsi1sk": month}
+    return {"gsi1pk": keys.MEETINGS, "gsi1sk": month}
 
 
 def find(month: str) -> Meeting | None:
@@ -41,7 +41,7 @@ def page(limit: int, cursor: str | None) -> tuple[list[Meeting], str | None]:
     items, nxt = db.query_page(
         index=keys.GSI1,
         key_condition="gsi1pk = :k",
-        values={":k": "MEETINGS"},
+        values={":k": keys.MEETINGS},
         limit=limit,
         cursor=cursor,
         forward=False,

@@ -9,14 +9,13 @@ from typing import Any
 
 from chalicelib.domain.appeals import Appeal, TimelineEvent
 from chalicelib.domain.notifications import Notification, audiences
-from chalicelib.store import db, records
+from chalicelib.store import db, keys, records
 
 #: Notifications are kept for a year, then TTL removes them.
 KEEP_SECONDS = 366 * 86400
 
 
-def _partition(audience: str) -> str:
-    return f"INBOX#{audience}"
+_partition = keys.inbox
 
 
 def actions(appeal: Appeal, event: TimelineEvent, epoch: int) -> list[dict[str, Any]]:
@@ -87,8 +86,7 @@ def put_action(
     return {"Put": {"Item": db.to_item(item)}}
 
 
-def _marks_key(username: str) -> dict[str, str]:
-    return {"pk": f"INBOXREAD#{username}", "sk": "READ"}
+_marks_key = keys.inbox_read_marks
 
 
 def marks(username: str) -> tuple[str, set[str]]:

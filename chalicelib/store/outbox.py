@@ -12,16 +12,15 @@ from chalicelib.config import settings
 from chalicelib.domain.appeals import Appeal, TimelineEvent
 from chalicelib.domain.applications import Application
 from chalicelib.domain.outbox import MAIL_EVENTS, Message, application_messages, messages
-from chalicelib.store import db, directory
+from chalicelib.store import db, directory, keys
 
-PENDING = "OUTBOX#pending"
+PENDING = keys.OUTBOX_PENDING
 
 
 def _put(m: Message, at: str, epoch: int, **about: str) -> dict[str, Any]:
     mid = uuid.uuid4().hex[:16]
     item = {
-        "pk": f"OUTBOX#{mid}",
-        "sk": "OUTBOX",
+        **keys.outbox_message(mid),
         "gsi1pk": PENDING,
         "gsi1sk": f"{at}#{mid}",
         "item_type": "outbox",
@@ -81,7 +80,7 @@ MAX_ATTEMPTS = 5
 
 
 def _update(message_id: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
-    key = {"pk": f"OUTBOX#{message_id}", "sk": "OUTBOX"}
+    key = keys.outbox_message(message_id)
     return db.update_if(key, expression, condition, values, {"#s": "status"})
 
 

@@ -19,15 +19,15 @@ from chalicelib.errors import AlreadyExists, NotFound, VersionConflict
 from chalicelib.store import audit, db, keys, records
 
 KIND = "policy"
-CATALOG = "POLICIES"
+CATALOG = keys.POLICY_CATALOG
 
 
 def _key(policy_id: str) -> dict[str, str]:
-    return {"pk": f"POLICY#{policy_id}", "sk": "POLICY"}
+    return keys.policy(policy_id)
 
 
 def _indexes(updated_at: str, policy_id: str) -> dict[str, str]:
-    return {"gsi2pk": "POLICYALL", "gsi2sk": f"{updated_at}#{policy_id}"}
+    return {"gsi2pk": keys.POLICIES_ALL, "gsi2sk": f"{updated_at}#{policy_id}"}
 
 
 def _not_found(policy_id: str) -> NotFound:
@@ -47,8 +47,7 @@ def _data(p: Policy) -> dict[str, Any]:
 def catalog_put(p: Policy) -> dict[str, Any]:
     """The catalogue copy of a published policy: everything the list shows and filters."""
     item = {
-        "pk": f"POLICY#{p.id}",
-        "sk": "L#catalog",
+        **keys.policy_catalog_copy(p.id),
         "gsi1pk": CATALOG,
         "gsi1sk": f"{p.published_at}#{p.id}",
         "item_type": "policy_listing",
@@ -77,7 +76,7 @@ def catalog_put(p: Policy) -> dict[str, Any]:
 
 def catalog_delete(policy_id: str) -> dict[str, Any]:
     """Take a policy's copy out of the catalogue (withdrawn: out of the list and matching)."""
-    return {"Delete": {"Key": db.to_item({"pk": f"POLICY#{policy_id}", "sk": "L#catalog"})}}
+    return {"Delete": {"Key": db.to_item(keys.policy_catalog_copy(policy_id))}}
 
 
 def create(p: Policy, actor: Actor) -> Policy:
@@ -168,7 +167,7 @@ def page_all(limit: int, cursor: str | None) -> tuple[list[Policy], str | None]:
     items, nxt = db.query_page(
         index=keys.GSI2,
         key_condition="gsi2pk = :k",
-        values={":k": "POLICYALL"},
+        values={":k": keys.POLICIES_ALL},
         limit=limit,
         cursor=cursor,
         forward=False,

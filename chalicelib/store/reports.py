@@ -26,8 +26,8 @@ from chalicelib.domain.reports import Period
 from chalicelib.errors import AlreadyExists, InvalidTransition, NotFound
 from chalicelib.store import db, keys, records
 
-LIST = "REPORTS"
-NOTICES = "NOTICES"
+LIST = keys.REPORTS
+NOTICES = keys.NOTICES
 
 
 def new_id(now: datetime) -> str:
@@ -35,12 +35,8 @@ def new_id(now: datetime) -> str:
     return f"R-{clock.to_beijing(now):%Y%m%d}-{secrets.token_hex(3)}"
 
 
-def _key(report_id: str) -> dict[str, str]:
-    return {"pk": f"REPORT#{report_id}", "sk": "REPORT"}
-
-
-def _auto_key(month: str) -> dict[str, str]:
-    return {"pk": f"REPORTAUTO#{month}", "sk": "REPORTAUTO"}
+_key = keys.report
+_auto_key = keys.monthly_report_guard
 
 
 def create(
@@ -166,7 +162,7 @@ def finish(
             ":sum": summary,
             ":n": reads.items,
             ":r": reads.requests,
-            ":p": f"REPORTPERIOD#{period.key}",
+            ":p": keys.reports_of_period(period.key),
             ":k": f"{at}#{report_id}",
             ":one": 1,
         },
@@ -197,7 +193,7 @@ def latest_done(period_key: str) -> dict[str, Any] | None:
     items, _ = db.query_page(
         index=keys.GSI2,
         key_condition="gsi2pk = :k",
-        values={":k": f"REPORTPERIOD#{period_key}"},
+        values={":k": keys.reports_of_period(period_key)},
         limit=1,
         cursor=None,
         forward=False,
@@ -220,7 +216,7 @@ class Reads:
 
 def period_events(period: Period, reads: Reads) -> Iterator[list[tuple[str, TimelineEvent]]]:
     """The period's timeline events in time order, a page (DynamoDB's 1 MB) at a time,
-    through the month index (gsi1 ``APEV#{YYYY-MM}``): the items read are the period's
+    through the month index (gsi1 ``keys.appeal_events_of_month``): the items read are the period's
     events and nothing else."""
     low, high = clock.iso(period.begins()), clock.iso(period.ends()) + "~"
     for month in period.months():
@@ -230,7 +226,7 @@ def period_events(period: Period, reads: Reads) -> Iterator[list[tuple[str, Time
             "IndexName": keys.GSI1,
             "KeyConditionExpression": "gsi1pk = :m AND gsi1sk BETWEEN :lo AND :hi",
             "ExpressionAttributeValues": db.to_values(
-                {":m": f"APEV#{month}", ":lo": low, ":hi": high}
+                {":m": keys.appeal_events_of_month(month), ":lo": low, ":hi": high}
             ),
         }
         while True:
@@ -275,7 +271,7 @@ def open_parts(department_ids: list[str], reads: Reads) -> list[tuple[Appeal, st
             items, cursor = db.query_page(
                 index=keys.GSI1,
                 key_condition="gsi1pk = :k",
-                values={":k": f"AP#DEPTQ#{dept}"},
+                values={":k": keys.department_queue(dept)},
                 limit=100,
                 cursor=cursor,
             )
@@ -296,8 +292,7 @@ def open_parts(department_ids: list[str], reads: Reads) -> list[tuple[Appeal, st
 # --- notices ----------------------------------------------------------------------------
 
 
-def _notice_key(notice_id: str) -> dict[str, str]:
-    return {"pk": f"NOTICE#{notice_id}", "sk": "NOTICE"}
+_notice_key = keys.notice
 
 
 def publish(notice: dict[str, Any], extra: list[dict[str, Any]]) -> None:

@@ -16,7 +16,8 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.config import settings
-from chalicelib.domain import calendar, lifecycle
+from chalicelib.domain import calendar
+from chalicelib.domain.appeal import sweep
 from chalicelib.domain.models import Actor
 from chalicelib.domain.rules import Rules, ServiceLevels
 from chalicelib.errors import VersionConflict
@@ -181,7 +182,7 @@ def recompute_provisional(limit: int = 500) -> int:
     """Count the deadlines of open provisional appeals again on the calendar as it now is,
     each with a ``deadline_recomputed`` event; returns how many moved or became final.
 
-    Reads the sparse ``AP#PROV`` list page by page. A county has at most some hundreds of
+    Reads the sparse ``keys.PROVISIONAL`` list page by page. A county has at most some hundreds of
     such appeals (those filed in the weeks before a year without a notice); issue 6's job
     queue is where this moves if that ever outgrows a request.
     """
@@ -193,7 +194,7 @@ def recompute_provisional(limit: int = 500) -> int:
         items, cursor = db.query_page(
             index=keys.GSI1,
             key_condition="gsi1pk = :k",
-            values={":k": "AP#PROV"},
+            values={":k": keys.PROVISIONAL},
             limit=50,
             cursor=cursor,
         )
@@ -201,7 +202,7 @@ def recompute_provisional(limit: int = 500) -> int:
             seen += 1
             for _attempt in range(3):
                 appeal, _ = appeal_store.load(item["id"])
-                decision = lifecycle.recompute(appeal, clock.now(), current)
+                decision = sweep.recompute(appeal, clock.now(), current)
                 if decision is None:
                     break
                 try:

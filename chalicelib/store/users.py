@@ -29,7 +29,7 @@ def by_username(username: str) -> dict[str, Any]:
     items, _ = db.query_page(
         index=keys.GSI1,
         key_condition="gsi1pk = :k AND gsi1sk = :u",
-        values={":k": "USER", ":u": username},
+        values={":k": keys.USERS, ":u": username},
         limit=1,
         cursor=None,
     )
@@ -110,7 +110,7 @@ def page(limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | No
     items, nxt = db.query_page(
         index=keys.GSI1,
         key_condition="gsi1pk = :k",
-        values={":k": "USER"},
+        values={":k": keys.USERS},
         limit=limit,
         cursor=cursor,
     )

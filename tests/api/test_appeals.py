@@ -615,7 +615,9 @@ def test_routing_and_transfers_follow_commissioner_and_department_changes(api):
 
 def test_a_write_decided_on_a_stale_directory_is_refused_inside_the_transaction(api):
     """The directory a warm Lambda cached may be a minute old: the write itself checks it."""
-    from chalicelib.domain import lifecycle
+    from chalicelib.domain.appeal import transitions
+    from chalicelib.domain.appeal.decision import DepartmentInfo, Directory
+    from chalicelib.domain.appeal.events import EventType, Transfer
     from chalicelib.domain.models import User
     from chalicelib.domain.rules import Rules
     from chalicelib.errors import ValidationFailed
@@ -625,11 +627,9 @@ def test_a_write_decided_on_a_stale_directory_is_refused_inside_the_transaction(
     a = processing(api)
     appeal, _ = store.load(a["id"])
     owner = User.model_validate(users.by_username("comm-designated"))
-    stale = lifecycle.Directory(
-        commissioners={}, departments={"water": lifecycle.DepartmentInfo("water", "县水务局")}
-    )
-    command = lifecycle.Transfer(type="transfer", version=appeal.version, departments=["water"])
-    decision = lifecycle.decide(appeal, command, owner, datetime.now(BEIJING), stale, Rules())
+    stale = Directory(commissioners={}, departments={"water": DepartmentInfo("water", "县水务局")})
+    command = Transfer(type=EventType.TRANSFER, version=appeal.version, departments=["water"])
+    decision = transitions.decide(appeal, command, owner, datetime.now(BEIJING), stale, Rules())
     with pytest.raises(ValidationFailed) as caught:
         store.record(appeal, decision)
     assert caught.value.errors[0].field == "departments.0"

@@ -19,6 +19,7 @@ import json
 
 import pytest
 
+from chalicelib.store import keys
 from tests.api.test_appeals import CALL, HENGRUN, event, file_web, post_call, processing
 from tests.api.test_applications import apply, files, policy_with_window, step
 from tests.api.test_attachments import PDF_BYTES, upload
@@ -108,7 +109,7 @@ def test_a_forged_cursor_never_pages_into_another_enterprises_list(api):
     forged = cursor_of(
         pk=f"APPEAL#{theirs['id']}",
         sk="L#ent",
-        gsi1pk=f"AP#ENT#{HENGRUN['uscc']}",
+        gsi1pk=keys.enterprise_appeals(HENGRUN["uscc"]),
         gsi1sk=f"{theirs['created_at']}#{theirs['id']}",
     )
     r = get(api, f"/api/v1/appeals?scope=mine&limit=100&cursor={forged}", OURS)

@@ -96,6 +96,8 @@ def sqs_event(env: dict[str, str], queue_env: str) -> dict[str, Any]:
     """What Lambda's SQS poller hands the consumer: the messages waiting on the queue."""
     import boto3
 
+    from chalicelib.jobs import runner
+
     sqs = boto3.client(
         "sqs",
         endpoint_url=env["AWS_ENDPOINT_URL"],
@@ -105,21 +107,7 @@ def sqs_event(env: dict[str, str], queue_env: str) -> dict[str, Any]:
     )
     url = sqs.get_queue_url(QueueName=env[queue_env])["QueueUrl"]
     messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])
-    records = [
-        {
-            "messageId": m["MessageId"],
-            "receiptHandle": m["ReceiptHandle"],
-            "body": m["Body"],
-            "attributes": m.get("Attributes", {}),
-            "messageAttributes": {},
-            "md5OfBody": m.get("MD5OfBody", ""),
-            "eventSource": "aws:sqs",
-            "eventSourceARN": f"arn:aws:sqs:us-east-1:000000000000:{env[queue_env]}",
-            "awsRegion": "us-east-1",
-        }
-        for m in messages.get("Messages", [])
-    ]
-    return {"Records": records}
+    return runner.lambda_event(url, messages.get("Messages", []))
 
 
 def test_every_entry_point_counts_on_the_calendar_the_centre_loaded(environment):

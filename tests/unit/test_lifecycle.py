@@ -1,4 +1,4 @@
-"""The appeal lifecycle (chalicelib.domain.lifecycle) and who reads what of an appeal
+"""The appeal lifecycle (chalicelib.domain.appeal) and who reads what of an appeal
 (chalicelib.domain.appeals): pure, no AWS.
 
 Dates are real 2026 dates against the official calendar: 2026-09-25 (Fri) is the Mid-Autumn
@@ -14,7 +14,10 @@ from typing import Any
 import pytest
 
 from chalicelib.clock import BEIJING, iso
-from chalicelib.domain import appeals, lifecycle
+from chalicelib.domain import appeals
+from chalicelib.domain.appeal import sweep, transitions
+from chalicelib.domain.appeal.decision import Decision, DepartmentInfo, Directory
+from chalicelib.domain.appeal.events import COMMANDS, Accept, Command, parse_command
 from chalicelib.domain.appeals import Appeal, Party, TimelineEvent
 from chalicelib.domain.codes import (
     Category,
@@ -25,7 +28,6 @@ from chalicelib.domain.codes import (
     Status,
     Urgency,
 )
-from chalicelib.domain.lifecycle import Decision, DepartmentInfo, Directory
 from chalicelib.domain.models import Actor, Coverage, User
 from chalicelib.domain.routing import Candidate, Route, RouteReason
 from chalicelib.domain.rules import Rules
@@ -174,15 +176,17 @@ class Clock:
         return self.current
 
 
-def command(appeal: Appeal, type_: str, **fields: Any) -> lifecycle.Command:
-    return lifecycle.parse_command({"type": type_, "version": appeal.version, **fields})
+def command(appeal: Appeal, type_: str, **fields: Any) -> Command:
+    return parse_command({"type": type_, "version": appeal.version, **fields})
 
 
 def run(
     appeal: Appeal, actor: User, type_: str, at: datetime | None = None, **fields: Any
 ) -> Decision:
     when = at if at is not None else datetime.fromisoformat(appeal.updated_at) + timedelta(hours=1)
-    return lifecycle.decide(appeal, command(appeal, type_, **fields), actor, when, DIRECTORY, RULES)
+    return transitions.decide(
+        appeal, command(appeal, type_, **fields), actor, when, DIRECTORY, RULES
+    )
 
 
 def step(appeal: Appeal, actor: User, type_: str, at: datetime | None = None, **fields: Any):
@@ -390,7 +394,7 @@ STATUS_TABLE: list[tuple[str, User, dict[Status, Callable[[], Appeal]], dict[Sta
 
 
 def test_the_status_table_names_every_event():
-    assert {row[0] for row in STATUS_TABLE} == set(lifecycle.COMMANDS) == set(lifecycle.RULES)
+    assert {row[0] for row in STATUS_TABLE} == set(COMMANDS) == set(transitions.RULES)
 
 
 @pytest.mark.parametrize("status", list(Status), ids=str)
@@ -457,7 +461,7 @@ STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
 
 
 def test_the_rules_match_the_api_events_table():
-    assert {name: set(rule.roles) for name, rule in lifecycle.RULES.items()} == ROLES_OF_EVENT
+    assert {name: set(rule.roles) for name, rule in transitions.RULES.items()} == ROLES_OF_EVENT
 
 
 FORBIDDEN_PAIRS = [
@@ -492,7 +496,7 @@ def test_an_admin_may_post_the_service_centre_events(event):
 
 
 def test_a_supervisor_may_post_only_the_supervision_events():
-    for event, rule in lifecycle.RULES.items():
+    for event, rule in transitions.RULES.items():
         if Role.SUPERVISOR in rule.roles:
             assert event in ("supervise", "accept_completion", "reject_completion")
             continue
@@ -558,50 +562,52 @@ def test_any_operator_may_record_a_callback_not_only_the_poster():
 
 def test_a_stale_version_is_a_version_conflict():
     appeal = received()
-    stale = lifecycle.Accept(type="accept", version=appeal.version + 1)
+    stale = Accept(type="accept", version=appeal.version + 1)
 
     with pytest.raises(VersionConflict) as info:
-        lifecycle.decide(appeal, stale, OWNER, FILED_AT + timedelta(hours=1), DIRECTORY, RULES)
+        transitions.decide(appeal, stale, OWNER, FILED_AT + timedelta(hours=1), DIRECTORY, RULES)
     assert info.value.status == 409
     assert info.value.code == "version_conflict"
 
 
 def test_an_old_version_is_a_version_conflict():
     appeal = processing()  # version 2
-    old = lifecycle.parse_command({"type": "set_urgency", "version": 1, **BODIES["set_urgency"]})
+    old = parse_command({"type": "set_urgency", "version": 1, **BODIES["set_urgency"]})
 
     with pytest.raises(VersionConflict):
-        lifecycle.decide(appeal, old, OWNER, FILED_AT + timedelta(days=1), DIRECTORY, RULES)
+        transitions.decide(appeal, old, OWNER, FILED_AT + timedelta(days=1), DIRECTORY, RULES)
 
 
 def test_the_role_is_checked_before_the_version():
     appeal = processing()
-    stale = lifecycle.parse_command({"type": "reply", "version": 1, "content": "x"})
+    stale = parse_command({"type": "reply", "version": 1, "content": "x"})
 
     with pytest.raises(Forbidden):
-        lifecycle.decide(appeal, stale, SUPERVISOR, FILED_AT + timedelta(days=1), DIRECTORY, RULES)
+        transitions.decide(
+            appeal, stale, SUPERVISOR, FILED_AT + timedelta(days=1), DIRECTORY, RULES
+        )
 
 
 def test_the_relation_is_checked_before_the_version():
     appeal = processing()
-    stale = lifecycle.parse_command({"type": "reply", "version": 1, "content": "x"})
+    stale = parse_command({"type": "reply", "version": 1, "content": "x"})
 
     with pytest.raises(Forbidden):
-        lifecycle.decide(
+        transitions.decide(
             appeal, stale, OTHER_COMMISSIONER, FILED_AT + timedelta(days=1), DIRECTORY, RULES
         )
 
 
 def test_the_version_is_checked_before_the_status():
     appeal = processing()  # accept is not allowed in processing
-    stale = lifecycle.Accept(type="accept", version=1)
-    current = lifecycle.Accept(type="accept", version=appeal.version)
+    stale = Accept(type="accept", version=1)
+    current = Accept(type="accept", version=appeal.version)
     at = FILED_AT + timedelta(days=1)
 
     with pytest.raises(VersionConflict):
-        lifecycle.decide(appeal, stale, OWNER, at, DIRECTORY, RULES)
+        transitions.decide(appeal, stale, OWNER, at, DIRECTORY, RULES)
     with pytest.raises(InvalidTransition):
-        lifecycle.decide(appeal, current, OWNER, at, DIRECTORY, RULES)
+        transitions.decide(appeal, current, OWNER, at, DIRECTORY, RULES)
 
 
 def test_the_role_is_checked_before_the_status():
@@ -611,12 +617,10 @@ def test_the_role_is_checked_before_the_status():
 
 def test_the_version_is_checked_before_the_fields():
     appeal = processing()
-    stale = lifecycle.parse_command(
-        {"type": "reassign", "version": 1, "commissioner_id": "c-nobody"}
-    )
+    stale = parse_command({"type": "reassign", "version": 1, "commissioner_id": "c-nobody"})
 
     with pytest.raises(VersionConflict):
-        lifecycle.decide(appeal, stale, ADMIN, FILED_AT + timedelta(days=1), DIRECTORY, RULES)
+        transitions.decide(appeal, stale, ADMIN, FILED_AT + timedelta(days=1), DIRECTORY, RULES)
 
 
 def test_the_status_is_checked_before_the_fields():
@@ -1169,15 +1173,15 @@ def test_decide_does_not_mutate_nested_parts_of_the_input():
 
 
 def test_parse_command_returns_the_model_of_the_type():
-    for name, model in lifecycle.COMMANDS.items():
-        parsed = lifecycle.parse_command({"type": name, "version": 3, **BODIES[name]})
+    for name, model in COMMANDS.items():
+        parsed = parse_command({"type": name, "version": 3, **BODIES[name]})
         assert isinstance(parsed, model)
         assert parsed.version == 3
 
 
 def test_a_missing_type_names_type():
     with pytest.raises(ValidationFailed) as info:
-        lifecycle.parse_command({"version": 1})
+        parse_command({"version": 1})
 
     assert fields_of(info.value) == ["type"]
     assert codes_of(info.value) == ["missing"]
@@ -1186,7 +1190,7 @@ def test_a_missing_type_names_type():
 @pytest.mark.parametrize("kind", ["close", "ACCEPT", 3, ""])
 def test_an_unknown_type_names_type(kind):
     with pytest.raises(ValidationFailed) as info:
-        lifecycle.parse_command({"type": kind, "version": 1})
+        parse_command({"type": kind, "version": 1})
 
     assert fields_of(info.value) == ["type"]
     assert codes_of(info.value) == ["enum"]
@@ -1194,7 +1198,7 @@ def test_an_unknown_type_names_type(kind):
 
 def test_an_unknown_field_is_named():
     with pytest.raises(ValidationFailed) as info:
-        lifecycle.parse_command({"type": "accept", "version": 1, "assignee": "c-owner"})
+        parse_command({"type": "accept", "version": 1, "assignee": "c-owner"})
 
     assert fields_of(info.value) == ["assignee"]
     assert codes_of(info.value) == ["extra_forbidden"]
@@ -1202,7 +1206,7 @@ def test_an_unknown_field_is_named():
 
 def test_a_bad_department_slug_is_named_by_its_position():
     with pytest.raises(ValidationFailed) as info:
-        lifecycle.parse_command(
+        parse_command(
             {"type": "transfer", "version": 1, "departments": ["Natural Resources", DEPT_A]}
         )
 
@@ -1212,14 +1216,14 @@ def test_a_bad_department_slug_is_named_by_its_position():
 @pytest.mark.parametrize("version", [0, -1])
 def test_version_must_be_at_least_one(version):
     with pytest.raises(ValidationFailed) as info:
-        lifecycle.parse_command({"type": "accept", "version": version})
+        parse_command({"type": "accept", "version": version})
 
     assert fields_of(info.value) == ["version"]
 
 
 def test_a_missing_version_is_named():
     with pytest.raises(ValidationFailed) as info:
-        lifecycle.parse_command({"type": "accept"})
+        parse_command({"type": "accept"})
 
     assert fields_of(info.value) == ["version"]
 
@@ -1227,7 +1231,7 @@ def test_a_missing_version_is_named():
 @pytest.mark.parametrize("satisfaction", [0, 6])
 def test_satisfaction_is_one_to_five(satisfaction):
     with pytest.raises(ValidationFailed) as info:
-        lifecycle.parse_command(
+        parse_command(
             {"type": "confirm", "version": 1, "resolved": True, "satisfaction": satisfaction}
         )
 
@@ -1236,14 +1240,14 @@ def test_satisfaction_is_one_to_five(satisfaction):
 
 def test_a_blank_reason_is_no_reason():
     with pytest.raises(ValidationFailed) as info:
-        lifecycle.parse_command({"type": "return", "version": 1, "reason": "   "})
+        parse_command({"type": "return", "version": 1, "reason": "   "})
 
     assert fields_of(info.value) == ["reason"]
 
 
 def test_a_body_that_is_not_an_object_is_refused():
     with pytest.raises(ValidationFailed) as info:
-        lifecycle.parse_command(["accept"])
+        parse_command(["accept"])
 
     assert fields_of(info.value) == ["body"]
 
@@ -1388,7 +1392,7 @@ def timeline() -> list[TimelineEvent]:
 
 def test_the_enterprise_timeline_hides_department_reply_content_and_return_reasons():
     events = timeline()
-    events.append(events[-1].model_copy(update={"type": "supervised", "note": "内部批示"}))
+    events.append(events[-1].model_copy(update={"type": "supervise", "note": "内部批示"}))
 
     shown = appeals.present_timeline(events, ENTERPRISE)
 
@@ -1397,7 +1401,7 @@ def test_the_enterprise_timeline_hides_department_reply_content_and_return_reaso
     assert by_type["department_reply"].department.id == DEPT_A  # the step itself is visible
     assert by_type["return"].reason is None
     assert by_type["reply"].content == "给企业的答复"
-    assert by_type["supervised"].note is None
+    assert by_type["supervise"].note is None
     assert [e.type for e in shown] == [e.type for e in events]
     # the originals are untouched
     assert events[3].content == "内部意见"
@@ -1417,38 +1421,38 @@ def test_staff_timelines_show_everything():
 
 
 def test_allowed_events_offers_what_the_owner_may_do():
-    assert lifecycle.allowed_events(received(), OWNER) == [
+    assert transitions.allowed_events(received(), OWNER) == [
         "accept",
         "return",
         "set_urgency",
         "request_extension",
         "escalate",
     ]
-    assert lifecycle.allowed_events(received(), OTHER_COMMISSIONER) == []
-    assert lifecycle.allowed_events(replied(), ENTERPRISE) == ["confirm"]
-    assert lifecycle.allowed_events(replied(), OTHER_ENTERPRISE) == []
-    assert lifecycle.allowed_events(closed(), ADMIN) == ["supervise"]  # 督办 is for any appeal
+    assert transitions.allowed_events(received(), OTHER_COMMISSIONER) == []
+    assert transitions.allowed_events(replied(), ENTERPRISE) == ["confirm"]
+    assert transitions.allowed_events(replied(), OTHER_ENTERPRISE) == []
+    assert transitions.allowed_events(closed(), ADMIN) == ["supervise"]  # 督办 is for any appeal
 
 
 def test_allowed_events_offers_nothing_to_a_department_whose_part_is_done():
     done = step(joint_processing(), DEPT_USER, "department_reply", content="已办")
 
-    assert lifecycle.allowed_events(done, DEPT_USER) == []
+    assert transitions.allowed_events(done, DEPT_USER) == []
 
 
 def test_allowed_events_does_not_offer_accept_in_triage():
-    assert "accept" not in lifecycle.allowed_events(in_triage(), ADMIN)
+    assert "accept" not in transitions.allowed_events(in_triage(), ADMIN)
 
 
 def test_allowed_events_does_not_offer_the_owner_a_return_while_parts_are_open():
-    assert "return" not in lifecycle.allowed_events(joint_processing(), OWNER)
+    assert "return" not in transitions.allowed_events(joint_processing(), OWNER)
 
 
 def test_an_enterprise_user_without_an_enterprise_cannot_confirm_an_unknown_callers_appeal():
     unbound = ENTERPRISE.model_copy(update={"enterprise_uscc": None})
     unknown = step(file_appeal(uscc=None), OWNER, "accept")
     unknown = step(unknown, OWNER, "reply", content="已答复")
-    assert lifecycle.allowed_events(unknown, unbound) == []
+    assert transitions.allowed_events(unknown, unbound) == []
     with pytest.raises(Forbidden):
         step(unknown, unbound, "confirm", resolved=True, satisfaction=5)
 
@@ -1484,8 +1488,8 @@ def test_an_extension_is_asked_for_before_the_deadline_and_once_at_a_time():
     with pytest.raises(InvalidTransition) as info:
         run(pending(processing)(), OWNER, "request_extension", **BODIES["request_extension"])
     assert info.value.detail_code == "extension_pending"
-    assert "request_extension" not in lifecycle.allowed_events(pending(processing)(), OWNER)
-    assert "approve_extension" in lifecycle.allowed_events(pending(processing)(), ADMIN)
+    assert "request_extension" not in transitions.allowed_events(pending(processing)(), OWNER)
+    assert "approve_extension" in transitions.allowed_events(pending(processing)(), ADMIN)
 
 
 def test_the_deadline_explains_itself():
@@ -1504,7 +1508,7 @@ def test_the_deadline_explains_itself():
 
 
 def test_recompute_changes_nothing_on_an_official_year():
-    assert lifecycle.recompute(processing(), FILED_AT + timedelta(days=1), RULES) is None
+    assert sweep.recompute(processing(), FILED_AT + timedelta(days=1), RULES) is None
 
 
 def test_recompute_makes_a_provisional_deadline_final_with_a_system_event():
@@ -1521,7 +1525,7 @@ def test_recompute_makes_a_provisional_deadline_final_with_a_system_event():
         names={date(2027, 1, 1): "元旦", date(2027, 1, 4): "元旦"},
     )
     loaded = Rules(calendar=calendar.WorkCalendar({2027: notice}))
-    d = lifecycle.recompute(late, datetime(2027, 1, 2, 9, 0, tzinfo=BEIJING), loaded)
+    d = sweep.recompute(late, datetime(2027, 1, 2, 9, 0, tzinfo=BEIJING), loaded)
     assert d is not None
     assert d.appeal.reply_due_at == "2027-01-06T23:59:59+08:00"
     assert d.appeal.deadline_provisional is False and d.appeal.version == late.version + 1
@@ -1534,62 +1538,59 @@ def test_recompute_makes_a_provisional_deadline_final_with_a_system_event():
 
 def test_the_sweep_warns_once_then_escalates_once_per_deadline():
     a = processing()  # due 2026-10-08, warning from 00:00 that day
-    assert lifecycle.watch(a) == ("warn", "2026-10-08T00:00:00+08:00")
-    assert (
-        lifecycle.sweep(a, "warn", a.reply_due_at, datetime(2026, 10, 7, 9, tzinfo=BEIJING)) is None
-    )
-    warned = lifecycle.sweep(a, "warn", a.reply_due_at, datetime(2026, 10, 8, 9, tzinfo=BEIJING))
+    assert sweep.watch(a) == ("warn", "2026-10-08T00:00:00+08:00")
+    assert sweep.act_on(a, "warn", a.reply_due_at, datetime(2026, 10, 7, 9, tzinfo=BEIJING)) is None
+    warned = sweep.act_on(a, "warn", a.reply_due_at, datetime(2026, 10, 8, 9, tzinfo=BEIJING))
     assert warned is not None and warned.event.type == "warned" and warned.event.actor is None
     a = warned.appeal
     assert (
-        lifecycle.sweep(a, "warn", a.reply_due_at, datetime(2026, 10, 8, 10, tzinfo=BEIJING))
-        is None
+        sweep.act_on(a, "warn", a.reply_due_at, datetime(2026, 10, 8, 10, tzinfo=BEIJING)) is None
     )
-    assert lifecycle.watch(a) == ("overdue", DUE_NORMAL)
+    assert sweep.watch(a) == ("overdue", DUE_NORMAL)
     late = datetime(2026, 10, 9, 0, 0, 1, tzinfo=BEIJING)
-    escalated = lifecycle.sweep(a, "overdue", a.reply_due_at, late)
+    escalated = sweep.act_on(a, "overdue", a.reply_due_at, late)
     assert escalated is not None and escalated.event.type == "escalated"
     assert escalated.event.level == 1 and escalated.appeal.escalation_level == 1
-    assert lifecycle.watch(escalated.appeal) is None
-    assert lifecycle.sweep(escalated.appeal, "overdue", DUE_NORMAL, late) is None
+    assert sweep.watch(escalated.appeal) is None
+    assert sweep.act_on(escalated.appeal, "overdue", DUE_NORMAL, late) is None
 
 
 def test_a_finding_for_a_deadline_no_longer_in_force_does_nothing():
     a = processing()
     moved = run(pending(processing)(), ADMIN, "approve_extension").appeal
     late = datetime(2026, 10, 9, 9, tzinfo=BEIJING)
-    assert lifecycle.sweep(moved, "overdue", DUE_NORMAL, late) is None  # extended meanwhile
+    assert sweep.act_on(moved, "overdue", DUE_NORMAL, late) is None  # extended meanwhile
     replied = step(a, OWNER, "reply", content="已答复")
-    assert lifecycle.sweep(replied, "overdue", DUE_NORMAL, late) is None
+    assert sweep.act_on(replied, "overdue", DUE_NORMAL, late) is None
 
 
 def test_an_overdue_appeal_already_escalated_by_a_person_is_only_marked():
     a = step(processing(), OWNER, "escalate", reason="common")
-    d = lifecycle.sweep(a, "overdue", DUE_NORMAL, datetime(2026, 10, 9, 9, tzinfo=BEIJING))
+    d = sweep.act_on(a, "overdue", DUE_NORMAL, datetime(2026, 10, 9, 9, tzinfo=BEIJING))
     assert d is not None and d.event.type == "marked_overdue" and d.appeal.escalation_level == 1
 
 
 def test_a_reply_settles_a_pending_extension():
     a = step(pending(processing)(), OWNER, "reply", content="已答复")
     assert a.pending_extension is None
-    assert "approve_extension" not in lifecycle.allowed_events(a, ADMIN)
+    assert "approve_extension" not in transitions.allowed_events(a, ADMIN)
 
 
 def test_an_appeal_has_at_most_twelve_department_parts():
-    directory = lifecycle.Directory(
+    directory = Directory(
         commissioners=DIRECTORY.commissioners,
         departments={f"d{i:02d}": DepartmentInfo(f"d{i:02d}", f"部门{i}") for i in range(20)},
     )
     a = processing()
-    first = lifecycle.parse_command(
+    first = parse_command(
         {"type": "transfer", "version": a.version, "departments": [f"d{i:02d}" for i in range(10)]}
     )
-    a = lifecycle.decide(a, first, OWNER, FILED_AT + timedelta(hours=1), directory, RULES).appeal
-    more = lifecycle.parse_command(
+    a = transitions.decide(a, first, OWNER, FILED_AT + timedelta(hours=1), directory, RULES).appeal
+    more = parse_command(
         {"type": "transfer", "version": a.version, "departments": ["d10", "d11", "d12"]}
     )
     with pytest.raises(ValidationFailed) as info:
-        lifecycle.decide(a, more, OWNER, FILED_AT + timedelta(hours=2), directory, RULES)
+        transitions.decide(a, more, OWNER, FILED_AT + timedelta(hours=2), directory, RULES)
     assert codes_of(info.value) == ["too_many_parts"]
 
 
@@ -1615,7 +1616,7 @@ MAILBOXES = Directory(
 CENTRE = "centre@rudong.gov.cn"
 
 
-def mails(decision: lifecycle.Decision) -> list[tuple[str, str]]:
+def mails(decision: Decision) -> list[tuple[str, str]]:
     from chalicelib.domain.outbox import messages
 
     found = messages(decision.appeal, decision.event, MAILBOXES, CENTRE)
@@ -1670,7 +1671,7 @@ def test_level_two_mails_the_centre_and_an_overdue_supervision_its_owners():
     ]
     under = step(processing(), ADMIN, "supervise", due_working_days=1, departments=[DEPT_A])
     late = datetime.fromisoformat(under.supervision.due_at) + timedelta(minutes=1)
-    overdue = lifecycle.sweep(under, "supervision_overdue", under.supervision.due_at, late)
+    overdue = sweep.act_on(under, "supervision_overdue", under.supervision.due_at, late)
     assert overdue is not None
     assert mails(overdue) == [("zrzy@rudong.gov.cn", "【兴企通】督办事项逾期")]
 

@@ -102,7 +102,7 @@ export interface paths {
         /**
          * 诉求办理操作(受理、转办、答复、确认、回访……)
          * @description One step of the appeal's life under ``version``: who may post which event in which
-         *         status is in ``chalicelib/domain/lifecycle.py``.
+         *         status is in ``chalicelib/domain/appeal/transitions.py``.
          */
         post: operations["post_event"];
         delete?: never;
@@ -1933,7 +1933,7 @@ export interface components {
              * Actions
              * @description events the caller may post
              */
-            actions: string[];
+            actions: components["schemas"]["EventType"][];
         };
         /**
          * Application
@@ -3271,6 +3271,14 @@ export interface components {
          * @description ``{type, version, ...}``: one of the events, chosen by ``type``.
          */
         EventRequest: components["schemas"]["Accept"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"] | components["schemas"]["Supervise"] | components["schemas"]["ReportCompletion"] | components["schemas"]["AcceptCompletion"] | components["schemas"]["RejectCompletion"];
+        /**
+         * EventType
+         * @description The type of a timeline event. Those a user posts are imperatives (``accept``); those the
+         *     platform records by itself are past tense (``filed``, ``warned``). ``escalate`` is posted
+         *     and recorded as ``escalated``, which the sweep records too.
+         * @enum {string}
+         */
+        EventType: "accept" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue";
         /**
          * Extension
          * @description An approved extension: the deadline it moved, and why (the enterprise sees this).
@@ -5728,8 +5736,7 @@ export interface components {
          * @description One immutable step of an appeal's history. ``version`` is the appeal version it made.
          */
         TimelineEvent: {
-            /** Type */
-            type: string;
+            type: components["schemas"]["EventType"];
             /**
              * At
              * @description ISO 8601, Beijing time (+08:00)

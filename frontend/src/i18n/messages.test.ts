@@ -6,6 +6,7 @@ import attachments from './messages/attachments'
 import calendar from './messages/calendar'
 import common from './messages/common'
 import enterprise from './messages/enterprise'
+import events from './messages/events'
 import financing from './messages/financing'
 import meetings from './messages/meetings'
 import notices from './messages/notices'
@@ -20,7 +21,7 @@ function keys(value: unknown, prefix = ''): string[] {
 }
 
 describe('messages', () => {
-  it.each(Object.entries({ common, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing, applications, attachments }))(
+  it.each(Object.entries({ common, events, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing, applications, attachments }))(
     '%s has the same keys in Chinese and English, none empty',
     (_, module) => {
       expect(keys(module.en).sort()).toEqual(keys(module.zh).sort())

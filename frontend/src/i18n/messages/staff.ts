@@ -1,25 +1,10 @@
-// Texts of the staff pages (commissioners, departments, supervisors) and the appeal actions.
+// Texts of the staff pages (commissioners, departments, supervisors) and the appeal actions
+// (their labels are in ./events, one table typed by the API's EventType).
+import events from './events'
+
 export default {
   zh: {
-    action: {
-      accept: '受理',
-      transfer: '转办部门',
-      department_reply: '部门反馈',
-      return: '退回',
-      reply: '答复企业',
-      confirm: '评价答复',
-      callback: '记录回访',
-      reassign: '改派',
-      set_urgency: '调整紧急程度',
-      request_extension: '申请延期',
-      approve_extension: '批准延期',
-      reject_extension: '不予延期',
-      escalate: '升级协调',
-      supervise: '督办',
-      report_completion: '报告办结',
-      accept_completion: '验收办结',
-      reject_completion: '退回重办',
-    },
+    action: events.zh.action,
     supervisionStatus: { open: '办理中', reported: '已报告办结', accepted: '已验收' },
     escalation: {
       common: '共性诉求',
@@ -63,25 +48,7 @@ export default {
     },
   },
   en: {
-    action: {
-      accept: 'Accept',
-      transfer: 'Transfer to departments',
-      department_reply: 'Answer our part',
-      return: 'Return',
-      reply: 'Reply to the enterprise',
-      confirm: 'Rate the reply',
-      callback: 'Record the call-back',
-      reassign: 'Reassign',
-      set_urgency: 'Change urgency',
-      request_extension: 'Ask for an extension',
-      approve_extension: 'Approve the extension',
-      reject_extension: 'Refuse the extension',
-      escalate: 'Escalate',
-      supervise: 'Supervise',
-      report_completion: 'Report completion',
-      accept_completion: 'Accept completion',
-      reject_completion: 'Send back',
-    },
+    action: events.en.action,
     supervisionStatus: { open: 'In progress', reported: 'Reported done', accepted: 'Accepted' },
     escalation: {
       common: 'Common appeal',

@@ -1,0 +1,142 @@
+"""What the platform does to an appeal by itself (R4.2): the deadline sweep's findings —
+the warning, overdue and its escalation, the supervised item past due, the reply nobody
+rated — and a deadline counted again when administrators load a year's calendar. Each is a
+system event (no actor)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from chalicelib.clock import iso
+from chalicelib.domain.appeal.decision import Decision
+from chalicelib.domain.appeal.events import EventType
+from chalicelib.domain.appeals import Appeal, TimelineEvent, apply_deadline, current_deadline
+from chalicelib.domain.codes import Status
+from chalicelib.domain.rules import Rules
+
+
+def _system(appeal: Appeal, now: datetime, kind: EventType, **fields: Any) -> Decision:
+    """A system event (no actor) on ``appeal`` already changed in place by the caller."""
+    at = iso(now)
+    appeal.version += 1
+    appeal.updated_at = at
+    event = TimelineEvent(
+        type=kind, at=at, actor=None, version=appeal.version, status=appeal.status, **fields
+    )
+    return Decision(appeal, event)
+
+
+def _warn(a: Appeal, deadline: str, now: datetime) -> Decision | None:
+    """The warning point of the deadline in force has come: ``warned``."""
+    stamp = iso(now)
+    due_now = a.is_open and a.reply_due_at == deadline and a.warn_at is not None
+    if not due_now or a.warned_for == deadline or stamp < (a.warn_at or ""):
+        return None
+    a.warned_for = deadline
+    return _system(a, now, EventType.WARNED, reply_due_at=deadline)
+
+
+def _overdue(a: Appeal, deadline: str, now: datetime) -> Decision | None:
+    """The deadline passed without a reply: raised to the service centre (level 1,
+    ``escalated`` with reason ``overdue``), or ``marked_overdue`` when already at level 1 or
+    above."""
+    if not a.is_open or a.reply_due_at != deadline or a.overdue_for == deadline:
+        return None
+    if iso(now) <= deadline:
+        return None
+    a.overdue_for = deadline
+    a.warned_for = deadline  # no warning after the fact
+    if a.escalation_level < 1:
+        a.escalation_level = 1
+        a.escalation_reason = "overdue"
+        return _system(
+            a, now, EventType.ESCALATED, level=1, reason="overdue", reply_due_at=deadline
+        )
+    return _system(a, now, EventType.MARKED_OVERDUE, reply_due_at=deadline)
+
+
+def _supervision_overdue(a: Appeal, deadline: str, now: datetime) -> Decision | None:
+    """A supervised item past its deadline without a completion report."""
+    sup = a.supervision
+    if sup is None or sup.status != "open" or sup.due_at != deadline:
+        return None
+    if sup.overdue_for == deadline or iso(now) <= deadline:
+        return None
+    sup.overdue_for = deadline
+    return _system(a, now, EventType.SUPERVISION_OVERDUE, supervision_due_at=deadline)
+
+
+def _auto_close(a: Appeal, deadline: str, now: datetime) -> Decision | None:
+    """A reply nobody rated for the configured working days: ``auto_closed``."""
+    stamp = iso(now)
+    if a.status != Status.REPLIED or a.auto_close_at != deadline or stamp < deadline:
+        return None
+    a.status = Status.CLOSED
+    a.closed_at = stamp
+    a.auto_closed = True
+    a.auto_close_at = None
+    return _system(a, now, EventType.AUTO_CLOSED)
+
+
+#: The sweep's findings (the sparse index's ``finding``) and what each does.
+FINDINGS: dict[str, Callable[[Appeal, str, datetime], Decision | None]] = {
+    "warn": _warn,
+    "overdue": _overdue,
+    "supervision_overdue": _supervision_overdue,
+    "auto_close": _auto_close,
+}
+
+
+def act_on(appeal: Appeal, finding: str, deadline: str, now: datetime) -> Decision | None:
+    """What the deadline sweep does about one finding (:data:`FINDINGS`), or ``None`` when it
+    is no longer true or was already done — a finding is acted on once per appeal and
+    deadline, however many sweeps found it."""
+    if finding not in FINDINGS:
+        raise ValueError(f"unknown finding {finding!r}")
+    if finding == "warn" and iso(now) > deadline:
+        finding = "overdue"  # the warning point passed unseen and so did the deadline
+    return FINDINGS[finding](appeal.model_copy(deep=True), deadline, now)
+
+
+def watch(appeal: Appeal) -> tuple[str, str] | None:
+    """The next thing the sweep must check on this appeal: (finding, when), or ``None``.
+    Each appeal is on the sweep's sparse index at most once, at the earliest of these."""
+    candidates: list[tuple[str, str]] = []
+    if appeal.is_open:
+        if appeal.warn_at and appeal.warned_for != appeal.reply_due_at:
+            candidates.append(("warn", appeal.warn_at))
+        elif appeal.overdue_for != appeal.reply_due_at:
+            candidates.append(("overdue", appeal.reply_due_at))
+    elif appeal.status == Status.REPLIED and appeal.auto_close_at:
+        candidates.append(("auto_close", appeal.auto_close_at))
+    sup = appeal.supervision
+    if sup is not None and sup.status == "open" and sup.overdue_for != sup.due_at:
+        candidates.append(("supervision_overdue", sup.due_at))
+    return min(candidates, key=lambda c: c[1]) if candidates else None
+
+
+def recompute(appeal: Appeal, now: datetime, rules: Rules) -> Decision | None:
+    """``deadline_recomputed``: the deadline in force counted again on the calendar as it now
+    is (an administrator loaded a year). ``None`` if nothing changes. A system event."""
+    if not appeal.is_open:
+        return None
+    after = appeal.model_copy(deep=True)
+    apply_deadline(after, current_deadline(appeal, rules), rules)
+    if (after.reply_due_at, after.deadline_provisional) == (
+        appeal.reply_due_at,
+        appeal.deadline_provisional,
+    ):
+        return None
+    for part in after.open_parts:
+        part.due_at = min(part.due_at, after.reply_due_at)
+    return _system(
+        after,
+        now,
+        EventType.DEADLINE_RECOMPUTED,
+        reply_due_at=after.reply_due_at,
+        previous_reply_due_at=appeal.reply_due_at,
+        note=None,
+        reason=after.deadline_explanation,
+    )

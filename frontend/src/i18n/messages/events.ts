@@ -1,0 +1,89 @@
+// The appeal events' labels: one entry per event type of the API (`EventType` in the OpenAPI
+// document), Chinese first. `done` names the step on a timeline or in an inbox; `action`, for
+// the events a user posts, names its button. A type the API adds without its labels here is a
+// vue-tsc error. `common.event.*` and `staff.action.*` are made from this table.
+import type { Schemas } from '@/api/client'
+
+export type EventType = Schemas['EventType']
+/** The events a user posts (`POST /api/v1/appeals/{id}/events`), by their `type`. */
+export type ActionType = Schemas['EventRequest']['type']
+
+type Labels = {
+  [K in EventType]: K extends ActionType ? { done: string; action: string } : { done: string }
+}
+
+const zh: Labels = {
+  accept: { done: '受理', action: '受理' },
+  transfer: { done: '转办部门', action: '转办部门' },
+  department_reply: { done: '部门反馈', action: '部门反馈' },
+  return: { done: '退回', action: '退回' },
+  reply: { done: '答复企业', action: '答复企业' },
+  confirm: { done: '企业评价', action: '评价答复' },
+  callback: { done: '电话回访', action: '记录回访' },
+  reassign: { done: '改派专员', action: '改派' },
+  set_urgency: { done: '调整紧急程度', action: '调整紧急程度' },
+  request_extension: { done: '申请延期', action: '申请延期' },
+  approve_extension: { done: '批准延期', action: '批准延期' },
+  reject_extension: { done: '不予延期', action: '不予延期' },
+  escalate: { done: '升级督办', action: '升级协调' },
+  supervise: { done: '督办', action: '督办' },
+  report_completion: { done: '报告办结', action: '报告办结' },
+  accept_completion: { done: '验收办结', action: '验收办结' },
+  reject_completion: { done: '退回重办', action: '退回重办' },
+  filed: { done: '提交诉求' },
+  escalated: { done: '升级督办' },
+  warned: { done: '临期提醒' },
+  marked_overdue: { done: '标记逾期' },
+  auto_closed: { done: '自动办结(未评价)' },
+  deadline_recomputed: { done: '期限重算' },
+  supervision_overdue: { done: '督办逾期' },
+}
+
+const en: Labels = {
+  accept: { done: 'Accepted', action: 'Accept' },
+  transfer: { done: 'Transferred', action: 'Transfer to departments' },
+  department_reply: { done: 'Department answered', action: 'Answer our part' },
+  return: { done: 'Returned', action: 'Return' },
+  reply: { done: 'Replied', action: 'Reply to the enterprise' },
+  confirm: { done: 'Rated by the enterprise', action: 'Rate the reply' },
+  callback: { done: 'Call-back', action: 'Record the call-back' },
+  reassign: { done: 'Reassigned', action: 'Reassign' },
+  set_urgency: { done: 'Urgency changed', action: 'Change urgency' },
+  request_extension: { done: 'Extension asked for', action: 'Ask for an extension' },
+  approve_extension: { done: 'Extension approved', action: 'Approve the extension' },
+  reject_extension: { done: 'Extension refused', action: 'Refuse the extension' },
+  escalate: { done: 'Escalated', action: 'Escalate' },
+  supervise: { done: 'Supervised', action: 'Supervise' },
+  report_completion: { done: 'Completion reported', action: 'Report completion' },
+  accept_completion: { done: 'Completion accepted', action: 'Accept completion' },
+  reject_completion: { done: 'Completion sent back', action: 'Send back' },
+  filed: { done: 'Filed' },
+  escalated: { done: 'Escalated' },
+  warned: { done: 'Deadline warning' },
+  marked_overdue: { done: 'Marked overdue' },
+  auto_closed: { done: 'Closed (nobody rated the reply)' },
+  deadline_recomputed: { done: 'Deadline recomputed' },
+  supervision_overdue: { done: 'Supervision overdue' },
+}
+
+/** What happened, by event type (the timeline's and the inbox's words). */
+function done(labels: Labels): Record<EventType, string> {
+  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v.done])) as Record<EventType, string>
+}
+
+/** The button of each event a user posts. */
+function actions(labels: Labels): Record<ActionType, string> {
+  const out: Partial<Record<ActionType, string>> = {}
+  for (const [k, v] of Object.entries(labels)) if ('action' in v) out[k as ActionType] = v.action
+  return out as Record<ActionType, string>
+}
+
+/** Whether an event type is one a user posts (the API's `actions` only lists those). */
+export function isAction(type: EventType): type is ActionType {
+  return 'action' in zh[type]
+}
+
+export default {
+  zh: { done: done(zh), action: actions(zh) },
+  en: { done: done(en), action: actions(en) },
+}
