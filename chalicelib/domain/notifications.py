@@ -5,8 +5,9 @@ user acts for — so every user's inbox is one list, and nobody's is written twi
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from chalicelib.domain.appeal.decision import Directory
 from chalicelib.domain.appeal.events import EventType
@@ -26,7 +27,11 @@ class Notification(BaseModel):
     kind: str = Field(
         description="the event that caused it (filed, transfer, reply, …, meeting_missed)"
     )
-    appeal_id: str = Field(description="the appeal it is about (empty for a meeting)")
+    appeal_id: str | None = Field(
+        None,
+        description="the appeal it is about; null when it is about something else (a month "
+        "without a meeting, a notice, a policy, an application)",
+    )
     title: str = Field(description="the appeal's title, or what happened")
     month: str | None = Field(None, description="meeting_missed: the month without a meeting")
     notice_id: str | None = Field(None, description="notice_published: the notice (通报)")
@@ -37,6 +42,12 @@ class Notification(BaseModel):
     at: Timestamp
     by: str | None = Field(None, description="who did it (display name); null: the system")
     read: bool = False
+
+    @field_validator("appeal_id", mode="before")
+    @classmethod
+    def _none_for_no_appeal(cls, value: Any) -> Any:
+        # kept as "" before: a client building /appeals/{appeal_id} from it reached the list
+        return value or None
 
 
 def audience_of(user: User) -> str:

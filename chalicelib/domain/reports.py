@@ -115,6 +115,9 @@ def requested(month: str | None, start: date | None, end: date | None, today: da
     starting today at the latest. A 400 naming the field otherwise."""
     if month and (start or end):
         raise ValidationFailed.one("month", "month_or_range")
+    first = int(month[:4]) if month else start.year if start else YEARS[0]
+    if first < YEARS[0]:  # year 1 failed in the job after a 202, year 0 was a 500 here
+        raise ValidationFailed.one("month" if month else "from", "year_invalid")
     if month:
         period = Period.of_month(month)
     elif start and end:
@@ -128,8 +131,6 @@ def requested(month: str | None, start: date | None, end: date | None, today: da
         raise ValidationFailed.one(missing, "month_or_range")
     if period.start > today:
         raise ValidationFailed.one("month" if month else "from", "period_in_future")
-    if period.start.year < YEARS[0]:  # year 1 failed in the job (no UTC instant), after a 202
-        raise ValidationFailed.one("month" if month else "from", "year_invalid")
     return period
 
 

@@ -74,7 +74,7 @@ def put_action(
         "id": nid,
         "audience": audience,
         "kind": kind,
-        "appeal_id": "",
+        "appeal_id": None,  # not about an appeal
         "title": title,
         "at": at,
         "month": month,

@@ -144,6 +144,9 @@ def test_a_month_without_a_recorded_meeting_is_flagged(api, at_time):
     assert missed["status"] == "missed" and missed["flagged_at"].startswith("2027-03-01")
     told = api.call("GET", "/api/v1/inbox", as_user="admin").data["items"][0]
     assert told["kind"] == "meeting_missed" and told["month"] == "2027-02"
+    # about no appeal: null, not "" (make fuzz built /appeals/{appeal_id} from "" and
+    # reached the list, GET /appeals/)
+    assert told["appeal_id"] is None
     assert job(api, "monthly-meeting")["result"]["flagged"] == 0  # once
 
 

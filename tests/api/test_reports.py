@@ -351,6 +351,7 @@ def test_who_may_start_and_read_reports(api, march):
         ({"month": "2099-01"}, "month", "period_in_future"),
         # year 1 was accepted (202) and its report failed in the job: no UTC instant for it
         ({"month": "0001-01"}, "month", "year_invalid"),
+        ({"month": "0000-01"}, "month", "year_invalid"),  # a 500: no year 0 (make fuzz)
         ({"from": "0001-01-01", "to": "0001-01-02"}, "from", "year_invalid"),
         ({"from": "2026-03-01", "to": "2026-03-02", "x": 1}, "x", None),
     ],

@@ -4348,9 +4348,10 @@ export interface components {
             kind: string;
             /**
              * Appeal Id
-             * @description the appeal it is about (empty for a meeting)
+             * @description the appeal it is about; null when it is about something else (a month without a meeting, a notice, a policy, an application)
+             * @default null
              */
-            appeal_id: string;
+            appeal_id: string | null;
             /**
              * Title
              * @description the appeal's title, or what happened
