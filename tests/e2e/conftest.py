@@ -38,6 +38,14 @@ class Stack:
         self.tokens: dict[str, str] = {}
 
     @property
+    def log_path(self) -> Path:
+        """Where the stack's output goes (its access log and its own log lines)."""
+        return self.data_dir.parent / f"stack-{self.port}.log"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
@@ -56,7 +64,7 @@ class Stack:
             }
         )
         env.update(self.env)
-        log = open(self.data_dir.parent / f"stack-{self.port}.log", "ab")  # noqa: SIM115
+        log = open(self.log_path, "ab")  # noqa: SIM115
         began = time.perf_counter()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "infra.local.server"], cwd=ROOT, env=env, stdout=log, stderr=log

@@ -237,7 +237,7 @@ def _figures() -> Iterator[None]:
 
 def logged_errors(stack: Stack, limit: int = 5) -> str:
     """The stack's last unhandled errors (route and exception), to go with a 5xx."""
-    log = stack.data_dir.parent / f"stack-{stack.port}.log"
+    log = stack.log_path
     found = []
     for line in log.read_text(errors="replace").splitlines():
         if '"unhandled error"' in line:

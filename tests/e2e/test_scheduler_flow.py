@@ -40,10 +40,6 @@ def ticking(tmp_path: Path):
     stack.stop()
 
 
-def log_of(stack: Stack) -> str:
-    return (stack.data_dir.parent / f"stack-{stack.port}.log").read_text(errors="replace")
-
-
 def test_the_sweep_escalates_an_overdue_appeal_by_itself_and_the_centre_is_mailed(ticking):
     stack = ticking
     assert stack.call("POST", "/api/v1/dev/clock", {"now": "2026-09-23T10:00:00+08:00"})[0] == 200
@@ -62,8 +58,8 @@ def test_the_sweep_escalates_an_overdue_appeal_by_itself_and_the_centre_is_maile
     assert [e["type"] for e in seen["timeline"]] == ["filed", "escalated"]
     assert seen["overdue"] is True
     # the outbox, on its own schedule, mails the service centre about it
-    wait_for(lambda: "outbox message" in log_of(stack) and appeal["id"] in log_of(stack))
-    assert "local scheduler" not in log_of(stack)  # no tick failed
+    wait_for(lambda: "outbox message" in stack.log() and appeal["id"] in stack.log())
+    assert "local scheduler" not in stack.log()  # no tick failed
     time.sleep(2.5)  # more sweeps: still one escalation
     _, again = stack.call("GET", f"/api/v1/appeals/{appeal['id']}", as_user="admin")
     assert [e["type"] for e in again["timeline"]] == ["filed", "escalated"]
@@ -91,4 +87,4 @@ def test_the_monthly_jobs_run_at_their_hour_on_the_first_working_day(ticking):
 
     report, _ = wait_for(built, timeout=60)
     assert report["period"]["month"] == "2026-10" and report["trigger"] == "scheduled"
-    assert "local scheduler" not in log_of(stack)
+    assert "local scheduler" not in stack.log()

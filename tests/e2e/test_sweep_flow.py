@@ -71,5 +71,5 @@ def test_an_overdue_appeal_is_escalated_once(stack):
     # the background scheduler and poller are running as in AWS
     status, _ = stack.call("POST", "/api/v1/dev/jobs/nothing-like-this")
     assert status == 404
-    log = (stack.data_dir.parent / f"stack-{stack.port}.log").read_text()
+    log = stack.log()
     assert "rate-deadline_sweep" in log and "poll-escalations" in log
