@@ -129,3 +129,38 @@ class ReferencesInactive(Exception):
         super().__init__(f"inactive: {commissioners + departments}")
         self.commissioners = commissioners
         self.departments = departments
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why one item of a list the caller gave cannot be used: its place, a stable code."""
+
+    index: int
+    code: str
+    params: dict[str, Any] = dc_field(default_factory=dict)
+
+
+class ItemsRefused(Exception):
+    """Items of a list the caller gave (uploads to attach, appeals for an agenda) cannot be
+    used. Not an HTTP error: the API names the list's field (``attachments.{i}``)."""
+
+    def __init__(self, refusals: list[Refusal]) -> None:
+        super().__init__(f"refused: {[r.index for r in refusals]}")
+        self.refusals = refusals
+
+    def named(self, field: str) -> ValidationFailed:
+        """The 400 naming ``{field}.{i}`` for each refused item, in order."""
+        ordered = sorted(self.refusals, key=lambda r: r.index)
+        return ValidationFailed(
+            [FieldError(f"{field}.{r.index}", r.code, r.params) for r in ordered]
+        )
+
+
+class ReferenceMissing(Exception):
+    """A record's attribute names a record that does not exist (or no longer does) when the
+    write checked it. Not an HTTP error: the API names the request's field."""
+
+    def __init__(self, attribute: str, ref: str | None = None) -> None:
+        super().__init__(f"missing: {attribute}={ref}")
+        self.attribute = attribute
+        self.ref = ref

@@ -10,10 +10,9 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, RootModel
 
 from chalicelib import clock
-from chalicelib.api.contract import Api, Created, Ctx, Header, Page, PageQuery
+from chalicelib.api.contract import Api, Created, Ctx, Header, Page, PageQuery, naming
 from chalicelib.domain import uploads
 from chalicelib.domain.appeal import transitions
-from chalicelib.domain.appeal.decision import Directory
 from chalicelib.domain.appeal.events import (
     Command,
     EventBody,
@@ -23,24 +22,23 @@ from chalicelib.domain.appeal.events import (
     parse_command,
 )
 from chalicelib.domain.appeals import (
+    CASE_NUMBER,
     CONTENT_MAX,
     TITLE_MAX,
     Appeal,
     AppealDetail,
     FinancingRequest,
-    Party,
     TimelineEvent,
     default_title,
-    new_appeal,
     present,
     present_detail,
 )
 from chalicelib.domain.codes import Category, Channel, Role, Status, Urgency
 from chalicelib.domain.models import Name, Phone, SingleLine, Strict, Uscc, User
-from chalicelib.domain.routing import Profile, route
 from chalicelib.domain.rules import Rules
 from chalicelib.errors import FieldError, Forbidden, NotFound, ReferencesInactive, ValidationFailed
 from chalicelib.services import appeals as services
+from chalicelib.services import intake
 from chalicelib.store import appeals as store
 from chalicelib.store import uploads as upload_store
 
@@ -124,6 +122,8 @@ class HotlineCall(Strict):
     urgency: Urgency = Urgency.NORMAL
 
 
+#: Roles that read every appeal (and the escalation queues).
+STAFF_READERS = (Role.COMMISSIONER, Role.ADMIN, Role.SUPERVISOR)
 LINES = {"12345": Channel.HOTLINE_12345, "center": Channel.HOTLINE_CENTER}
 
 
@@ -167,61 +167,6 @@ def _detail(
     return AppealResponse(
         **shown.model_dump(), actions=transitions.allowed_events(appeal, user, now)
     )
-
-
-def _builder(
-    ctx: Ctx,
-    now: datetime,
-    *,
-    channel: Channel,
-    category: Category,
-    title: str,
-    content: str,
-    urgency: Urgency,
-    caller_phone: str | None = None,
-    enterprise_name: str | None = None,
-    contact_name: str | None = None,
-    contact_phone: str | None = None,
-) -> store.Build:
-    """The domain's recipe for the new appeal, given what the store read in its one request."""
-
-    def build(
-        number: str, enterprise: dict[str, Any] | None, found: Directory
-    ) -> tuple[Appeal, TimelineEvent]:
-        if enterprise is not None:
-            party = Party(
-                uscc=enterprise["uscc"],
-                name=enterprise["name"],
-                caller_phone=caller_phone,
-                size_class=enterprise["size_class"],
-                industry=enterprise["industry"],
-            )
-            profile = Profile(
-                size_class=enterprise["size_class"],
-                industry=enterprise["industry"],
-                commissioner_id=enterprise.get("commissioner_id"),
-            )
-            chosen = route(profile, found.commissioners.values())
-        else:
-            party = Party(uscc=None, name=enterprise_name, caller_phone=caller_phone)
-            chosen = route(None, ())
-        return new_appeal(
-            appeal_id=number,
-            channel=channel,
-            party=party,
-            category=category,
-            title=title,
-            content=content,
-            urgency=urgency,
-            route=chosen,
-            filed_by=ctx.user,
-            now=now,
-            rules=ctx.rules,
-            contact_name=contact_name,
-            contact_phone=contact_phone,
-        )
-
-    return build
 
 
 @api.route(
@@ -268,11 +213,9 @@ def file_for_enterprise(
     if not ctx.user.enterprise_uscc:
         raise Forbidden("enterprise_unbound")
     claim = idempotency_claim(ctx, required=False)
-    kept = upload_store.attach(attachments or [], ATTACHMENTS, ctx.user.username)
-    now = clock.now()
-    build = _builder(
-        ctx,
-        now,
+    with naming("attachments"):
+        kept = upload_store.attach(attachments or [], ATTACHMENTS, ctx.user.username)
+    filing = intake.Filing(
         channel=Channel.WEB,
         category=category,
         title=title,
@@ -280,25 +223,19 @@ def file_for_enterprise(
         urgency=urgency,
         contact_name=contact_name,
         contact_phone=contact_phone,
+        financing=financing,
+        attachments=kept,
     )
+    now = clock.now()
+    return _created(ctx, intake.file_for_enterprise(ctx.user, filing, claim, now, ctx.rules), now)
 
-    def web_build(
-        number: str, enterprise: dict[str, Any] | None, found: Directory
-    ) -> tuple[Appeal, TimelineEvent]:
-        if enterprise is None:  # the user's enterprise record is gone
-            raise Forbidden("enterprise_unbound")
-        appeal, filed = build(number, enterprise, found)
-        appeal.financing = financing
-        appeal.attachments = kept
-        return appeal, filed
 
-    appeal, events, created = store.intake(
-        now=now, uscc=ctx.user.enterprise_uscc, build=web_build, claim=claim
-    )
+def _created(ctx: Ctx, filed: intake.Filed, now: datetime) -> Created:
+    """201 with the new appeal, or 200 with the one an idempotency key's replay names."""
     return Created(
-        _detail(appeal, events, ctx.user, now, ctx.rules),
-        f"/api/v1/appeals/{appeal.id}",
-        status=201 if created else 200,
+        _detail(filed.appeal, filed.events, ctx.user, now, ctx.rules),
+        f"/api/v1/appeals/{filed.appeal.id}",
+        status=201 if filed.created else 200,
     )
 
 
@@ -341,10 +278,8 @@ def post_call(ctx: Ctx, body: HotlineCall) -> Created:
     """Post a hotline call: a registered ``uscc`` makes it that enterprise's appeal; any
     other caller's goes to the service centre's triage queue."""
     claim = idempotency_claim(ctx, required=True)
-    now = clock.now()
-    build = _builder(
-        ctx,
-        now,
+    assert claim is not None  # required
+    filing = intake.Filing(
         channel=LINES[body.line],
         category=body.category,
         title=body.title or default_title(body.content),
@@ -353,19 +288,12 @@ def post_call(ctx: Ctx, body: HotlineCall) -> Created:
         caller_phone=body.caller_phone,
         enterprise_name=body.enterprise_name,
     )
-    appeal, events, created = store.intake(now=now, uscc=body.uscc, build=build, claim=claim)
-    return Created(
-        _detail(appeal, events, ctx.user, now, ctx.rules),
-        f"/api/v1/appeals/{appeal.id}",
-        status=201 if created else 200,
-    )
-
-
-_CASE_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,40}$")
+    now = clock.now()
+    return _created(ctx, intake.take_call(ctx.user, filing, body.uscc, claim, now, ctx.rules), now)
 
 
 def _case_number(appeal_id: str) -> None:
-    if not _CASE_NUMBER.match(appeal_id):  # cannot name an appeal: never reaches a key
+    if not CASE_NUMBER.match(appeal_id):  # cannot name an appeal: never reaches a key
         raise NotFound("appeal_not_found", id=appeal_id[:40])
 
 
@@ -410,6 +338,9 @@ def get_appeal(ctx: Ctx, appeal_id: str) -> Any:
 )
 def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
     """``mine``, ``queue`` (urgent first, then by deadline) or ``all`` the caller may read."""
+    if query.escalation_level is not None and ctx.user.role not in STAFF_READERS:
+        # what others read is already their own: nothing escalated to list
+        raise ValidationFailed.one("escalation_level", "not_for_role")
     now = clock.now()
     spec = store.list_query(
         ctx.user, query.scope, query.status, query.overdue, now, query.escalation_level
@@ -464,7 +395,7 @@ def department_ledger(ctx: Ctx, department_id: str, query: PageQuery) -> AppealP
     """The supervised items a department owns (责任清单), open ones first by deadline, each
     with its status and — on the appeal — its whole history (推进台账)."""
     if (ctx.user.role == Role.DEPARTMENT and ctx.user.department_id != department_id) or (
-        not _CASE_NUMBER.match(department_id)
+        not CASE_NUMBER.match(department_id)
     ):
         raise NotFound("department_not_found", id=department_id[:40])
     now = clock.now()

@@ -31,6 +31,7 @@ from chalicelib.domain.windows import (
 from chalicelib.errors import (
     FieldError,
     Forbidden,
+    ItemsRefused,
     NotFound,
     ValidationFailed,
     VersionConflict,
@@ -151,11 +152,9 @@ def _materials(window: Window, given: list[MaterialGiven], username: str) -> lis
     out = []
     for i, m in enumerate(given):
         try:
-            kept = upload_store.attach(
-                m.attachments, ATTACHMENTS, username, field=f"materials.{i}.attachments"
-            )
-        except ValidationFailed as exc:
-            errors += exc.errors
+            kept = upload_store.attach(m.attachments, ATTACHMENTS, username)
+        except ItemsRefused as refused:
+            errors += refused.named(f"materials.{i}.attachments").errors
             continue
         if m.material_id in names:
             out.append(

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -23,7 +24,14 @@ from chalicelib.auth import tokens
 from chalicelib.domain.codes import Role
 from chalicelib.domain.models import User
 from chalicelib.domain.rules import Rules
-from chalicelib.errors import AppError, FieldError, Forbidden, ValidationFailed
+from chalicelib.errors import (
+    AppError,
+    FieldError,
+    Forbidden,
+    ItemsRefused,
+    ReferenceMissing,
+    ValidationFailed,
+)
 from chalicelib.logs import logger
 
 API_PREFIX = "/api/v1"
@@ -310,6 +318,13 @@ class Api:
                     result = fn(ctx, **path_params, **kwargs)
                 except AppError as exc:
                     return problem_response(exc, ctx.lang, ctx.request_id)
+                except ReferenceMissing as gone:  # the request's field of the same name
+                    named = ValidationFailed.one(
+                        gone.attribute,
+                        "reference_not_found",
+                        **({"id": gone.ref} if gone.ref else {}),
+                    )
+                    return problem_response(named, ctx.lang, ctx.request_id)
                 except Exception:  # a bug: logged with its trace, answered as a 500 problem
                     logger.exception("unhandled error", extra={"route": method + " " + path})
                     return problem_response(AppError(), ctx.lang, ctx.request_id)
@@ -339,3 +354,13 @@ def request_examples(model: type[BaseModel]) -> list[Any]:
 
 def path_params(path: str) -> list[str]:
     return _PATH_PARAM.findall(path)
+
+
+@contextmanager
+def naming(field: str) -> Iterator[None]:
+    """Within it, items the store or domain refused (``ItemsRefused``) become a 400 naming
+    ``{field}.{i}``: the request's field names belong to the API alone."""
+    try:
+        yield
+    except ItemsRefused as refused:
+        raise refused.named(field) from None

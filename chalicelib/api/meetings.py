@@ -9,14 +9,12 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from chalicelib import clock
-from chalicelib.api.contract import Api, Ctx, Page, PageQuery
-from chalicelib.domain import meetings
+from chalicelib.api.contract import Api, Ctx, Page, PageQuery, naming
 from chalicelib.domain.codes import Role
 from chalicelib.domain.meetings import Meeting
 from chalicelib.domain.models import Name, Slug, Strict
-from chalicelib.errors import FieldError, InvalidTransition, ValidationFailed, VersionConflict
-from chalicelib.store import appeals as appeal_store
-from chalicelib.store import directory
+from chalicelib.errors import FieldError, ReferencesInactive, ValidationFailed
+from chalicelib.services import meetings as services
 from chalicelib.store import meetings as store
 
 api = Api(__name__, "meetings")
@@ -62,12 +60,6 @@ def _month(value: str) -> str:
         raise ValidationFailed.one("month", "month_invalid") from None
 
 
-def _current(month: str, version: int) -> Meeting:
-    meeting = store.get(month)
-    VersionConflict.unless(meeting.version, version)
-    return meeting
-
-
 @api.route(
     "/meetings", summary="集中会办列表", query=PageQuery, response=MeetingPage, roles=READERS
 )
@@ -95,30 +87,8 @@ def get_meeting(ctx: Ctx, month: str) -> Meeting:
 )
 def set_agenda(ctx: Ctx, month: str, body: AgendaChange) -> Meeting:
     """The agenda: open level-2 appeals; decided items keep their decisions."""
-    meeting = store.get(_month(month))
-    errors: list[FieldError] = []
-    items = []
-    for i, appeal_id in enumerate(body.appeal_ids):
-        kept = meeting.item(appeal_id)
-        if kept is not None:
-            items.append(kept)
-            continue
-        try:
-            appeal, _ = appeal_store.load(appeal_id)
-        except Exception:
-            errors.append(FieldError(f"appeal_ids.{i}", "reference_not_found", {"id": appeal_id}))
-            continue
-        if not appeal.is_open or appeal.escalation_level < 2:
-            errors.append(FieldError(f"appeal_ids.{i}", "not_level_two", {"id": appeal_id}))
-            continue
-        items.append(meetings.agenda_item(appeal))
-    if errors:
-        raise ValidationFailed(errors)
-    if meeting.version != body.version:
-        _current(meeting.month, body.version)
-    if meeting.status != "draft":
-        raise InvalidTransition("meeting_not_draft", month=meeting.month)
-    return store.save(meeting, meeting.model_copy(update={"agenda": items}), ctx.user.actor())
+    with naming("appeal_ids"):
+        return services.set_agenda(ctx.user, _month(month), body.version, body.appeal_ids)
 
 
 @api.route(
@@ -132,19 +102,9 @@ def set_agenda(ctx: Ctx, month: str, body: AgendaChange) -> Meeting:
 )
 def record_meeting(ctx: Ctx, month: str, body: MeetingRecord) -> Meeting:
     """Record that the meeting was held: date, chair, attendees."""
-    meetings.check_held_at(_month(month), body.held_at, clock.now())
-    meeting = _current(_month(month), body.version)
-    if meeting.status == "held":
-        raise InvalidTransition("meeting_already_held", month=meeting.month)
-    after = meeting.model_copy(
-        update={
-            "status": "held",
-            "held_at": body.held_at,
-            "chair": body.chair,
-            "attendees": body.attendees,
-        }
+    return services.record(
+        ctx.user, _month(month), body.version, body.held_at, body.chair, body.attendees, clock.now()
     )
-    return store.save(meeting, after, ctx.user.actor())
 
 
 @api.route(
@@ -159,18 +119,24 @@ def record_meeting(ctx: Ctx, month: str, body: MeetingRecord) -> Meeting:
 def decide(ctx: Ctx, month: str, body: MeetingDecision) -> Meeting:
     """Decide an agenda item: owner department(s) and a new deadline in working days; the
     appeal becomes supervised with that deadline (one transaction with the meeting)."""
-    meeting = _current(_month(month), body.version)
-    appeal, _ = appeal_store.load(body.appeal_id)
-    found = directory.read((), tuple(body.departments))
-    after, decision = meetings.decide(
-        meeting,
-        appeal,
-        body.departments,
-        body.due_working_days,
-        body.notes,
-        ctx.user,
-        clock.now(),
-        found,
-        ctx.rules,
-    )
-    return store.decide(meeting, after, appeal, decision, ctx.user.actor())
+    try:
+        return services.decide(
+            ctx.user,
+            _month(month),
+            body.version,
+            body.appeal_id,
+            body.departments,
+            body.due_working_days,
+            body.notes,
+            clock.now(),
+            ctx.rules,
+        )
+    except ReferencesInactive as gone:  # a department closed between the check and the write
+        raise ValidationFailed(
+            [
+                FieldError(f"departments.{i}", "reference_not_found", {"id": d})
+                for i, d in enumerate(body.departments)
+                if d in gone.departments
+            ]
+            or [FieldError("departments", "reference_not_found")]
+        ) from None

@@ -17,7 +17,7 @@ from chalice import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib import clock
-from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
+from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery, naming
 from chalicelib.api.schemas import PatchBody
 from chalicelib.domain import policies as rules
 from chalicelib.domain import uploads
@@ -482,7 +482,8 @@ def add_attachments(ctx: Ctx, policy_id: str, body: AttachmentsAdd) -> Created:
     before = store.get(policy_id)
     rules.ensure_changeable(before)
     rules.check_new_attachments(before, body.attachments)
-    kept = upload_store.attach(body.attachments, ATTACHMENTS, ctx.user.username)
+    with naming("attachments"):
+        kept = upload_store.attach(body.attachments, ATTACHMENTS, ctx.user.username)
     after = rules.add_attachments(before, kept, clock.iso(clock.now()))
     VersionConflict.unless(before.version, body.version)
     saved = store.replace(before, after, ctx.user.actor())

@@ -8,7 +8,6 @@ only followed by a correction."""
 from __future__ import annotations
 
 import json
-import secrets
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -19,19 +18,17 @@ from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
 from chalicelib.domain import reports as reports_rules
 from chalicelib.domain.codes import Role
 from chalicelib.domain.models import Actor, Strict, Timestamp
-from chalicelib.domain.notifications import notice_audiences
-from chalicelib.domain.reports import DepartmentRow, Figures, Metrics, NoticeItem, Period
-from chalicelib.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
-from chalicelib.store import directory, files, notifications
+from chalicelib.domain.notices import Notice
+from chalicelib.domain.reports import Figures, Metrics, Period
+from chalicelib.errors import InvalidTransition
+from chalicelib.services import notices
+from chalicelib.store import files
 from chalicelib.store import reports as store
 
 api = Api(__name__, "reports")
 MAKERS = [Role.ADMIN, Role.SUPERVISOR]
 #: Who reads published notices: everyone assessed by them, and the service centre.
 NOTICE_READERS = [Role.DEPARTMENT, Role.COMMISSIONER, Role.ADMIN, Role.SUPERVISOR]
-#: A notice names at most this many items, the most days late first (one DynamoDB item
-#: holds it; the report's workbook lists them all).
-NOTICE_ITEMS = 500
 
 
 class ReportRequest(Strict):
@@ -248,29 +245,6 @@ class NoticeRequest(Strict):
     )
 
 
-class Notice(BaseModel):
-    """A published notice (通报): what it names stays as published."""
-
-    id: str
-    title: str
-    text: str
-    period: Period
-    report_id: str
-    items: list[NoticeItem] = Field(
-        description="overdue and late items with their owners, the most days late first"
-    )
-    items_total: int = Field(description="items in the report (the notice names up to 500)")
-    departments: list[DepartmentRow] = Field(description="departments, ranked")
-    rankings: dict[str, list[dict[str, Any]]] = Field(
-        description="commissioners, size classes, channels, categories: ranked units"
-    )
-    totals: Metrics
-    published_by: Actor
-    published_at: Timestamp
-    corrects: str | None = None
-    corrected_by: str | None = Field(None, description="the correction that follows it")
-
-
 class NoticePage(Page[Notice]):
     pass
 
@@ -289,64 +263,9 @@ def publish_notice(ctx: Ctx, body: NoticeRequest) -> Created:
     """Publish a notice from a finished report; every department, commissioner and the
     service centre are told in their inboxes. A notice is never edited: a correction is a
     new notice naming the one it corrects (``corrects``), which then points to it."""
-    try:
-        report = store.get(body.report_id)
-    except NotFound:
-        raise ValidationFailed(
-            [FieldError("report_id", "reference_not_found", {"id": body.report_id})]
-        ) from None
-    if report["status"] != "done":
-        raise InvalidTransition("report_not_done", id=body.report_id)
-    if body.corrects:
-        try:
-            original = store.notice(body.corrects)
-        except NotFound:
-            raise ValidationFailed(
-                [FieldError("corrects", "reference_not_found", {"id": body.corrects})]
-            ) from None
-        if original.get("corrected_by"):
-            raise InvalidTransition("notice_already_corrected", id=body.corrects)
-    figures = Figures.model_validate_json(files.read(report["outputs"]["json"]))
-    now = clock.now()
-    at = clock.iso(now)
-    notice = Notice(
-        id=f"N-{clock.to_beijing(now):%Y%m%d}-{secrets.token_hex(3)}",
-        title=body.title,
-        text=body.text,
-        period=figures.period,
-        report_id=body.report_id,
-        items=figures.notice[:NOTICE_ITEMS],
-        items_total=len(figures.notice),
-        departments=figures.departments,
-        rankings={
-            dim: [
-                {"key": r.key, "name": r.name, "rank": r.rank, **r.metrics.model_dump()}
-                for r in rows
-                if r.rank is not None
-            ]
-            for dim, rows in figures.by.items()
-        },
-        totals=figures.totals,
-        published_by=ctx.user.actor(),
-        published_at=at,
-        corrects=body.corrects,
+    notice = notices.publish(
+        ctx.user, body.report_id, body.title, body.text, body.corrects, clock.now()
     )
-    audiences = notice_audiences(directory.read())
-    epoch = int(clock.real_now().timestamp())
-    kind = "notice_corrected" if body.corrects else "notice_published"
-    told = [
-        notifications.put_action(a, kind, body.title, at, epoch, notice_id=notice.id)
-        for a in audiences
-    ]
-    extra = [store.correction_link(body.corrects, notice.id)] if body.corrects else []
-    document = json.loads(notice.model_dump_json())
-    # a transaction holds 100 actions: the notice, the correction link, then inboxes
-    room = 100 - 1 - len(extra)
-    try:
-        store.publish(document, extra + told[:room])
-    except store.db.ConditionFailed:
-        raise InvalidTransition("notice_already_corrected", id=body.corrects or "") from None
-    notifications.write(told[room:])  # a county larger than one transaction: the rest after
     return Created(notice, f"/api/v1/notices/{notice.id}")
 
 

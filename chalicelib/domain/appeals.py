@@ -9,6 +9,7 @@ The lifecycle — which event may change an appeal, by whom, to what — is in
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Literal
 
@@ -305,6 +306,10 @@ def current_deadline(appeal: Appeal, rules: Rules) -> calendar.Deadline:
         if ext.approved_at >= appeal.period_started_at:  # this period's, not before a 重办
             deadline = extended_deadline(iso(deadline.due_at), ext.working_days, rules)
     return deadline
+
+
+#: What may name an appeal (a case number); anything else names none and never reaches a key.
+CASE_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,40}$")
 
 
 def case_number(day: datetime, sequence: int) -> str:

@@ -151,6 +151,33 @@ def decide(
     return meeting.model_copy(update={"agenda": agenda}), decision
 
 
+def agenda_refusal(appeal: Appeal) -> str | None:
+    """Why an appeal cannot be put on the agenda, or ``None``: only open level-2 appeals
+    (what the service centre could not settle) go before the county."""
+    if not appeal.is_open or appeal.escalation_level < 2:
+        return "not_level_two"
+    return None
+
+
+def set_agenda(meeting: Meeting, items: list[AgendaItem]) -> Meeting:
+    """The agenda replaced, while the meeting is still a draft."""
+    if meeting.status != "draft":
+        raise InvalidTransition("meeting_not_draft", month=meeting.month)
+    return meeting.model_copy(update={"agenda": items})
+
+
+def record(
+    meeting: Meeting, held_at: date, chair: str, attendees: list[str], now: datetime
+) -> Meeting:
+    """The meeting recorded as held: on which day, who chaired, who attended."""
+    check_held_at(meeting.month, held_at, now)
+    if meeting.status == "held":
+        raise InvalidTransition("meeting_already_held", month=meeting.month)
+    return meeting.model_copy(
+        update={"status": "held", "held_at": held_at, "chair": chair, "attendees": attendees}
+    )
+
+
 def check_held_at(month: str, held_at: date, now: datetime) -> None:
     """A meeting is recorded after it was held: not on a day still to come (Beijing), and
     not before the month whose meeting it is."""

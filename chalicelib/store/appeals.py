@@ -6,11 +6,9 @@ docs/data-model.md lists every item and index used here.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-import random
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,15 +17,13 @@ from chalicelib import clock
 from chalicelib.config import settings
 from chalicelib.domain.appeal import sweep
 from chalicelib.domain.appeal.decision import Decision, Directory
-from chalicelib.domain.appeals import HOTLINE_CHANNELS, Appeal, TimelineEvent, case_number
+from chalicelib.domain.appeals import HOTLINE_CHANNELS, Appeal, TimelineEvent
 from chalicelib.domain.codes import PartStatus, Role, Status, Urgency
 from chalicelib.domain.models import User
 from chalicelib.errors import (
     AppError,
     IdempotencyKeyReused,
     NotFound,
-    ReferencesInactive,
-    ValidationFailed,
     VersionConflict,
 )
 from chalicelib.store import db, directory, keys, notifications, outbox, records
@@ -282,9 +278,7 @@ def list_query(
     """The list of API.md's scopes for the caller's role (``mine``, ``queue``, ``all``)."""
     role = user.role
     staff = role in (Role.COMMISSIONER, Role.ADMIN, Role.SUPERVISOR)
-    if escalation_level is not None:
-        if not staff:  # what others read is already their own: nothing escalated to list
-            raise ValidationFailed.one("escalation_level", "not_for_role")
+    if escalation_level is not None and staff:
         # the escalation queue: open appeals at that level, urgent first, then by deadline
         return ListQuery(
             keys.GSI1, keys.escalated(escalation_level), _QUEUE_ASC, status=status, overdue=overdue
@@ -394,20 +388,7 @@ def record(before: Appeal, decision: Decision) -> None:
     except db.ConditionFailed as exc:
         if exc.failed(check_index):
             # decided on a cached directory that has changed since: say what went inactive
-            directory.forget()
-            fresh = directory.read()
-            raise ReferencesInactive(
-                tuple(
-                    c
-                    for c in commissioner_ids
-                    if c not in fresh.commissioners or not fresh.commissioners[c].active
-                ),
-                tuple(
-                    d
-                    for d in department_ids
-                    if d not in fresh.departments or not fresh.departments[d].active
-                ),
-            ) from None
+            raise directory.gone_inactive(commissioner_ids, department_ids) from None
         raise VersionConflict("stale_version", given=before.version) from None
 
 
@@ -441,81 +422,109 @@ class IdempotencyClaim:
         return IdempotencyClaim(username, key, hashlib.sha256(canonical.encode()).hexdigest())
 
 
-Build = Callable[[str, dict[str, Any] | None, Directory], tuple[Appeal, TimelineEvent]]
+@dataclass(frozen=True)
+class IntakeRead:
+    """What filing a new appeal reads in one request: the day's case-number counter, the
+    enterprise (if a code was given and it is registered), the directory, and — when the
+    idempotency key was already claimed by this body — the appeal to answer with instead."""
+
+    day: str
+    counter: int
+    enterprise: dict[str, Any] | None
+    directory: Directory
+    replay: tuple[Appeal, list[TimelineEvent]] | None = None
 
 
-def intake(
-    *, now: datetime, uscc: str | None, build: Build, claim: IdempotencyClaim | None = None
-) -> tuple[Appeal, list[TimelineEvent], bool]:
-    """File a new appeal; returns (appeal, timeline, created).
+class NumberTaken(Exception):
+    """The case number read was taken by a concurrent filing: take one with ``reserve_number``."""
 
-    One ``BatchGetItem`` reads the day's case-number counter, the enterprise, the
-    idempotency key and (if not cached) the directory; ``build`` makes the appeal; one
-    ``TransactWriteItems`` writes it with its ``filed`` event and listings, moves the counter
-    on under a condition on its value, and claims the idempotency key. Two filings that read
-    the same counter cannot both win: the loser takes a number with an atomic ``ADD`` and
-    writes again. A key claimed meanwhile by a concurrent retry turns this call into a replay.
-    """
+
+class ClaimTaken(Exception):
+    """A concurrent retry of the same call claimed the idempotency key: read again (a replay)."""
+
+
+class RoutedOnStale(Exception):
+    """The commissioner routed to went inactive: route again on the directory read afresh."""
+
+
+def read_for_intake(now: datetime, uscc: str | None, claim: IdempotencyClaim | None) -> IntakeRead:
+    """One ``BatchGetItem``: the day's counter, the enterprise, the idempotency key and (if
+    not cached) the directory. A key held by another body is ``IdempotencyKeyReused``."""
     day = clock.to_beijing(now).strftime("%Y%m%d")
     counter_key = keys.appeal_counter(day)
     enterprise_key = keys.enterprise(uscc) if uscc else None
     claim_key = keys.idempotency(claim.username, claim.key) if claim else None
+    cached_directory = directory.cached()
+    wanted = [counter_key] + [k for k in (enterprise_key, claim_key) if k]
+    if cached_directory is None:
+        wanted.append(keys.DIRECTORY)
+    got = db.batch_get(wanted)
+    found = cached_directory or directory.remember(
+        got.get((keys.DIRECTORY["pk"], keys.DIRECTORY["sk"]))
+    )
+    enterprise_item = (
+        got.get((enterprise_key["pk"], enterprise_key["sk"])) if enterprise_key else None
+    )
+    counter = got.get((counter_key["pk"], counter_key["sk"]))
+    read = IntakeRead(
+        day=day,
+        counter=int(counter["n"]) if counter else 0,
+        enterprise=records.strip_keys(enterprise_item) if enterprise_item else None,
+        directory=found,
+    )
+    held = got.get((claim_key["pk"], claim_key["sk"])) if claim and claim_key else None
+    if claim and held and int(held.get("expires_at", 0)) > int(clock.real_now().timestamp()):
+        return dataclasses.replace(read, replay=_replay(held, claim))
+    return read
+
+
+def write_new(
+    appeal: Appeal,
+    event: TimelineEvent,
+    read: IntakeRead,
+    claim: IdempotencyClaim | None,
+    *,
+    numbered: bool,
+) -> None:
+    """Write a new appeal with its ``filed`` event, its listings, inboxes and messages in one
+    ``TransactWriteItems``; with ``numbered`` (its number came from ``read.counter + 1``)
+    the day's counter moves on under a condition on the value read. The claim of the
+    idempotency key is written in the same transaction. A lost race raises ``NumberTaken``,
+    ``ClaimTaken``, ``RoutedOnStale`` or ``db.TransactionConflict``: read and decide again."""
     epoch = int(clock.real_now().timestamp())
-    reserved: int | None = None
-    for attempt in range(_ATTEMPTS):
-        cached_directory = directory.cached()
-        wanted = [counter_key]
-        wanted += [k for k in (enterprise_key, claim_key) if k]
-        if cached_directory is None:
-            wanted.append(keys.DIRECTORY)
-        got = db.batch_get(wanted)
-        if claim and claim_key:
-            held = got.get((claim_key["pk"], claim_key["sk"]))
-            if held and int(held.get("expires_at", 0)) > epoch:
-                return _replay(held, claim)
-        found = cached_directory or directory.remember(
-            got.get((keys.DIRECTORY["pk"], keys.DIRECTORY["sk"]))
+    actions: list[dict[str, Any]] = []
+    if numbered:
+        actions.append(_counter_step(keys.appeal_counter(read.day), read.counter))
+    appeal_index = len(actions)
+    actions += _writes(None, appeal)
+    actions.append(_event_put(appeal.id, event))
+    actions += notifications.actions(appeal, event, epoch)
+    actions += outbox.actions(appeal, event, epoch)  # the tables decide (today: no message)
+    claim_index = check_index = -1
+    if claim:
+        claim_index = len(actions)
+        actions.append(
+            _claim_put(keys.idempotency(claim.username, claim.key), claim, appeal.id, epoch)
         )
-        enterprise = (
-            records.strip_keys(got[(enterprise_key["pk"], enterprise_key["sk"])])
-            if enterprise_key and (enterprise_key["pk"], enterprise_key["sk"]) in got
-            else None
-        )
-        counter = got.get((counter_key["pk"], counter_key["sk"]))
-        current = int(counter["n"]) if counter else 0
-        number = reserved if reserved is not None else current + 1
-        appeal, event = build(case_number(now, number), enterprise, found)
-        actions: list[dict[str, Any]] = []
-        if reserved is None:
-            actions.append(_counter_step(counter_key, current))
-        appeal_index = len(actions)
-        actions += _writes(None, appeal)
-        actions.append(_event_put(appeal.id, event))
-        actions += notifications.actions(appeal, event, epoch)
-        claim_index = check_index = -1
-        if claim and claim_key:
-            claim_index = len(actions)
-            actions.append(_claim_put(claim_key, claim, appeal.id, epoch))
-        if appeal.assignee.commissioner_id:
-            check_index = len(actions)
-            actions.append(directory.active_check((appeal.assignee.commissioner_id,)))
-        try:
-            db.transact(actions)
-        except db.ConditionFailed as exc:
-            if exc.failed(claim_index):
-                continue  # a concurrent retry of the same call won: the next read replays it
-            if exc.failed(check_index):
-                directory.forget()  # routed on a stale directory: route again on a fresh one
-                continue
-            if (reserved is None and exc.failed(0)) or exc.failed(appeal_index):
-                reserved = _reserve_number(counter_key)
-                continue
-            raise
-        except db.TransactionConflict:
-            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311 (jitter)
-            continue
-        return appeal, [event], True
-    raise Busy("counter_busy")
+    if appeal.assignee.commissioner_id:
+        check_index = len(actions)
+        actions.append(directory.active_check((appeal.assignee.commissioner_id,)))
+    try:
+        db.transact(actions)
+    except db.ConditionFailed as exc:
+        if exc.failed(claim_index):
+            raise ClaimTaken from None
+        if exc.failed(check_index):
+            directory.forget()
+            raise RoutedOnStale from None
+        if (numbered and exc.failed(0)) or exc.failed(appeal_index):
+            raise NumberTaken from None
+        raise
+
+
+def reserve_number(day: str) -> int:
+    """Take the day's next case number with an atomic ``ADD`` (after losing a race for it)."""
+    return _reserve_number(keys.appeal_counter(day))
 
 
 def _counter_step(counter_key: dict[str, str], current: int) -> dict[str, Any]:
@@ -568,13 +577,11 @@ def _claim_put(
     }
 
 
-def _replay(
-    held: dict[str, Any], claim: IdempotencyClaim
-) -> tuple[Appeal, list[TimelineEvent], bool]:
+def _replay(held: dict[str, Any], claim: IdempotencyClaim) -> tuple[Appeal, list[TimelineEvent]]:
+    """The appeal a claimed key stands for, if it was claimed with this body."""
     if held.get("fingerprint") != claim.fingerprint:
         raise IdempotencyKeyReused("idempotency_key_other_body", key=claim.key)
-    appeal, events = load(str(held["appeal_id"]))
-    return appeal, events, False
+    return load(str(held["appeal_id"]))
 
 
 # --- the deadline sweep (issue 6) --------------------------------------------------------------

@@ -19,6 +19,7 @@ from chalicelib.config import settings
 from chalicelib.domain.appeal.decision import DepartmentInfo, Directory
 from chalicelib.domain.models import Coverage
 from chalicelib.domain.routing import Candidate
+from chalicelib.errors import ReferencesInactive
 from chalicelib.store import db, keys
 
 _lock = threading.Lock()
@@ -165,3 +166,24 @@ def _knows(
     return all(
         c in d.commissioners and d.commissioners[c].active for c in commissioner_ids
     ) and all(x in d.departments and d.departments[x].active for x in department_ids)
+
+
+def gone_inactive(
+    commissioner_ids: tuple[str, ...], department_ids: tuple[str, ...]
+) -> ReferencesInactive:
+    """After a write's check of these found one inactive: which, on the directory read
+    afresh (the cached copy is dropped)."""
+    forget()
+    fresh = read()
+    return ReferencesInactive(
+        tuple(
+            c
+            for c in commissioner_ids
+            if c not in fresh.commissioners or not fresh.commissioners[c].active
+        ),
+        tuple(
+            d
+            for d in department_ids
+            if d not in fresh.departments or not fresh.departments[d].active
+        ),
+    )

@@ -6,7 +6,7 @@ from typing import Any
 
 from chalicelib.domain.enterprise import looks_like_uscc_prefix
 from chalicelib.domain.models import Actor
-from chalicelib.errors import AlreadyExists, NotFound, ValidationFailed
+from chalicelib.errors import AlreadyExists, NotFound, ReferenceMissing
 from chalicelib.store import db, keys, records
 
 KIND = "enterprise"
@@ -61,9 +61,7 @@ def create(data: dict[str, Any], actor: Actor | None) -> dict[str, Any]:
             extra=extra,
         )
     except db.ConditionFailed:
-        raise ValidationFailed.one(
-            "commissioner_id", "reference_not_found", id=data.get("commissioner_id")
-        ) from None
+        raise ReferenceMissing("commissioner_id", data.get("commissioner_id")) from None
 
 
 def update(uscc: str, changes: dict[str, Any], version: int, actor: Actor | None) -> dict[str, Any]:
@@ -86,7 +84,7 @@ def update(uscc: str, changes: dict[str, Any], version: int, actor: Actor | None
             extra=extra,
         )
     except db.ConditionFailed:
-        raise ValidationFailed.one("commissioner_id", "reference_not_found") from None
+        raise ReferenceMissing("commissioner_id", changes.get("commissioner_id")) from None
 
 
 def get_many(usccs: list[str]) -> dict[str, dict[str, Any]]:

@@ -9,9 +9,9 @@ from chalicelib import clock
 from chalicelib.domain.appeal.decision import Decision
 from chalicelib.domain.meetings import Meeting
 from chalicelib.domain.models import Actor
-from chalicelib.errors import AlreadyExists, NotFound, ValidationFailed, VersionConflict
+from chalicelib.errors import AlreadyExists, NotFound, VersionConflict
 from chalicelib.store import appeals as appeal_store
-from chalicelib.store import audit, db, keys, records
+from chalicelib.store import audit, db, directory, keys, records
 
 KIND = "meeting"
 
@@ -118,7 +118,7 @@ def decide(
     except db.ConditionFailed as exc:
         if decision.departments_used and exc.failed(len(actions) - 1):
             # a department closed between the check and the write
-            raise ValidationFailed.one("departments", "reference_not_found") from None
+            raise directory.gone_inactive((), decision.departments_used) from None
         raise VersionConflict("stale_version", given=before.version) from None
     except db.TransactionConflict:
         raise VersionConflict("stale_version", given=before.version) from None

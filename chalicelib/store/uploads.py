@@ -16,7 +16,7 @@ from chalicelib import clock
 from chalicelib.config import settings
 from chalicelib.domain import uploads as rules
 from chalicelib.domain.models import Actor
-from chalicelib.errors import FieldError, NotFound, ValidationFailed
+from chalicelib.errors import ItemsRefused, NotFound, Refusal
 from chalicelib.store import db, files, keys, records
 
 
@@ -133,40 +133,37 @@ def download(key: str, into: IO[bytes]) -> int:
     return into.tell()
 
 
-def attach(
-    upload_ids: list[str], purpose: rules.Purpose, username: str, field: str = "attachments"
-) -> list[rules.Attachment]:
+def attach(upload_ids: list[str], purpose: rules.Purpose, username: str) -> list[rules.Attachment]:
     """The uploads a resource is to keep, each checked: an upload of this purpose, asked for
-    by this user, in the bucket as declared. Otherwise a 400 naming ``{field}.{i}`` for each
-    one that is not (nothing is kept of a list with any problem)."""
-    errors: list[FieldError] = []
+    by this user, in the bucket as declared. Otherwise ``ItemsRefused`` with each one that is
+    not, by its place in ``upload_ids`` (nothing is kept of a list with any problem)."""
+    errors: list[Refusal] = []
     kept: list[rules.Attachment] = []
     for i in rules.duplicates(upload_ids):
-        errors.append(FieldError(f"{field}.{i}", "attachment_duplicate"))
+        errors.append(Refusal(i, "attachment_duplicate"))
     asked = [keys.upload(u) for u in dict.fromkeys(upload_ids) if rules.is_id(u)]
     found = db.batch_get(asked) if asked else {}
     for i, upload_id in enumerate(upload_ids):
-        where = f"{field}.{i}"
         key_of = keys.upload(upload_id)
         item = found.get((key_of["pk"], key_of["sk"]))
         created_by = (item or {}).get("created_by") or {}
         if item is None or created_by.get("username") != username:
             # another's upload does not exist for the caller
-            errors.append(FieldError(where, "upload_not_found"))
+            errors.append(Refusal(i, "upload_not_found"))
             continue
         if item.get("purpose") != purpose.name:
-            errors.append(FieldError(where, "upload_purpose", {"purpose": purpose.name}))
+            errors.append(Refusal(i, "upload_purpose", {"purpose": purpose.name}))
             continue
         stored_object = first_bytes(rules.object_key(purpose, upload_id, str(item["filename"])))
         if stored_object is None:
-            errors.append(FieldError(where, "upload_not_found"))
+            errors.append(Refusal(i, "upload_not_found"))
             continue
         stored_type, stored_size, head = stored_object
         declared = str(item["content_type"])
         problem = rules.check_stored(purpose, declared, int(item["size"]), stored_type, stored_size)
         problem = problem or rules.check_content(declared, head)
         if problem is not None:
-            errors.append(FieldError(where, problem.code, dict(problem.params)))
+            errors.append(Refusal(i, problem.code, dict(problem.params)))
             continue
         kept.append(
             rules.Attachment(
@@ -178,7 +175,7 @@ def attach(
             )
         )
     if errors:
-        raise ValidationFailed(sorted(errors, key=lambda e: e.field))
+        raise ItemsRefused(errors)
     return kept
 
 

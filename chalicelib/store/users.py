@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.models import Actor
-from chalicelib.errors import AlreadyExists, NotFound, ValidationFailed
+from chalicelib.errors import AlreadyExists, NotFound, ReferenceMissing
 from chalicelib.store import db, keys, records
 
 KIND = "user"
@@ -77,9 +77,8 @@ def create(data: dict[str, Any], actor: Actor | None) -> dict[str, Any]:
         if exc.failed(2):
             raise AlreadyExists("username_exists", username=data["username"]) from None
         failed = [f for i, f in enumerate(fields) if exc.failed(3 + i)]
-        raise ValidationFailed.one(
-            failed[0] if failed else "username", "reference_not_found"
-        ) from None
+        attribute = failed[0] if failed else "username"
+        raise ReferenceMissing(attribute, data.get(attribute)) from None
 
 
 def update(username: str, changes: dict[str, Any], version: int, actor: Actor | None) -> dict:
@@ -100,9 +99,8 @@ def update(username: str, changes: dict[str, Any], version: int, actor: Actor | 
         )
     except db.ConditionFailed as exc:
         failed = [f for i, f in enumerate(fields) if exc.failed(2 + i)]
-        raise ValidationFailed.one(
-            failed[0] if failed else "username", "reference_not_found"
-        ) from None
+        attribute = failed[0] if failed else "username"
+        raise ReferenceMissing(attribute, changes.get(attribute)) from None
 
 
 def page(limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:

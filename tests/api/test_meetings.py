@@ -162,6 +162,21 @@ def test_only_level_two_appeals_go_on_the_agenda(api, at_time):
         as_user="admin",
     )
     assert r.status_code == 400 and r.data["errors"][0]["code"] == "not_level_two"
+    # ids that name no appeal, malformed or unknown, are named by their place; nothing saved
+    r = api.call(
+        "PUT",
+        "/api/v1/meetings/2026-12/agenda",
+        {"version": meeting["version"], "appeal_ids": ["", "XQT-20990101-0001", "a#b"]},
+        as_user="admin",
+    )
+    assert r.status_code == 400
+    assert [(e["field"], e["code"]) for e in r.data["errors"]] == [
+        ("appeal_ids.0", "reference_not_found"),
+        ("appeal_ids.1", "reference_not_found"),
+        ("appeal_ids.2", "reference_not_found"),
+    ]
+    again = api.call("GET", "/api/v1/meetings/2026-12", as_user="admin").data
+    assert again["version"] == meeting["version"]
     assert api.call("GET", "/api/v1/meetings/2026-13", as_user="admin").status_code == 400
     assert api.call("GET", "/api/v1/meetings", as_user="comm-designated").status_code == 403
 
@@ -231,3 +246,52 @@ def test_a_malformed_month_is_a_documented_400_naming_it(api, document):
     r = api.call("GET", "/api/v1/meetings/2026-13", as_user="admin")
     assert r.status_code == 400 and r.data["errors"][0]["field"] == "month"
     conforms(document, "GET", "/api/v1/meetings/{month}", r)
+
+
+def test_a_decision_naming_a_department_closed_meanwhile_names_its_place(api, at_time, monkeypatch):
+    """(September: the other tests hold November's meeting.) A warm Lambda's directory may still list a department closed since: the meeting's
+    transaction refuses it, and the API names ``departments.{i}``; nothing is decided."""
+    from types import SimpleNamespace
+
+    from chalicelib.domain.appeal.decision import DepartmentInfo, Directory
+    from chalicelib.services import meetings as services
+
+    at_time(datetime(2026, 9, 1, 9, 0, tzinfo=BEIJING))
+    water = {"id": "water", "name": "县水务局"}
+    assert api.call("POST", "/api/v1/departments", water, as_user="admin").status_code == 201
+    a = event(api, file_web(api), "accept", "comm-designated")
+    a = event(api, a, "escalate", "comm-designated", reason="multi_department")
+    a = event(api, a, "escalate", "admin", reason="multi_department", note="需县政府协调")
+    job(api, "monthly-meeting")
+    meeting = api.call("GET", "/api/v1/meetings/2026-09", as_user="admin").data
+    at_time(datetime(2026, 9, 3, 16, 0, tzinfo=BEIJING))
+    record = {"version": meeting["version"], "held_at": "2026-09-03", "chair": "县长"}
+    meeting = api.call(
+        "POST",
+        "/api/v1/meetings/2026-09/record",
+        {**record, "attendees": ["税务局"]},
+        as_user="admin",
+    ).data
+    api.call("PATCH", "/api/v1/departments/water", {"version": 1, "active": False}, as_user="admin")
+    stale = Directory(
+        commissioners={},
+        departments={
+            "tax": DepartmentInfo("tax", "县税务局"),
+            "water": DepartmentInfo("water", "县水务局"),
+        },
+    )
+    monkeypatch.setattr(services, "directory", SimpleNamespace(read=lambda *_: stale))
+    decision = {
+        "version": meeting["version"],
+        "appeal_id": a["id"],
+        "departments": ["tax", "water"],
+        "due_working_days": 10,
+    }
+    r = api.call("POST", "/api/v1/meetings/2026-09/decisions", decision, as_user="admin")
+    assert r.status_code == 400, r.data
+    assert [(e["field"], e["code"]) for e in r.data["errors"]] == [
+        ("departments.1", "reference_not_found")
+    ]
+    after = api.call("GET", "/api/v1/meetings/2026-09", as_user="admin").data
+    assert after["version"] == meeting["version"]
+    assert all(i["decision"] is None for i in after["agenda"])
