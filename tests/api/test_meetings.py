@@ -249,8 +249,9 @@ def test_a_malformed_month_is_a_documented_400_naming_it(api, document):
 
 
 def test_a_decision_naming_a_department_closed_meanwhile_names_its_place(api, at_time, monkeypatch):
-    """(September: the other tests hold November's meeting.) A warm Lambda's directory may still list a department closed since: the meeting's
-    transaction refuses it, and the API names ``departments.{i}``; nothing is decided."""
+    """A warm Lambda's directory may still list a department closed since: the meeting's
+    transaction refuses it, and the API names ``departments.{i}``; nothing is decided.
+    (September: the other tests hold November's meeting.)"""
     from types import SimpleNamespace
 
     from chalicelib.domain.appeal.decision import DepartmentInfo, Directory
