@@ -21,7 +21,7 @@ report is built, the enterprise's size class when it filed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
@@ -372,14 +372,6 @@ class _DeptTally:
         )
 
 
-MISSED_EVENTS = frozenset({EventType.MARKED_OVERDUE})
-
-
-def _is_missed(e: TimelineEvent) -> bool:
-    """The sweep's mark of a reply deadline passed without a reply."""
-    return e.type in MISSED_EVENTS or (e.type == EventType.ESCALATED and e.reason == "overdue")
-
-
 def _working_days_between(start: str, end: datetime, cal: calendar.WorkCalendar) -> int:
     return calendar.working_days_left(datetime.fromisoformat(start), end, cal)
 
@@ -393,6 +385,178 @@ class _Appeal:
     notice: list[NoticeItem]
 
 
+@dataclass
+class _Reading:
+    """One appeal's events being read for a period's figures: what each event adds goes
+    into these (``COUNTS`` says which event adds what)."""
+
+    appeal: Appeal
+    period: Period
+    owner: str
+    supervision: SupervisionFigures
+    depts: defaultdict[str, _DeptTally]
+    cal: calendar.WorkCalendar
+    tally: _Tally = field(default_factory=_Tally)
+    settled: set[str] = field(default_factory=set)  # reply deadlines met or missed in the period
+    missed_at: dict[str, str] = field(default_factory=dict)  # deadline → when marked missed
+    notice: list[NoticeItem] = field(default_factory=list)
+    level: int = 0
+    verdict: tuple[bool | None, int | None] = (None, None)
+
+    @property
+    def enterprise(self) -> str:
+        return self.appeal.enterprise.name or message("unregistered_caller")
+
+    def note(self, kind: Any, due: str, replied_at: str | None, until: datetime) -> None:
+        """An item the notice names: replied late, or still open past its deadline."""
+        open_parts = [p.name for p in self.appeal.departments if p.status == PartStatus.OPEN]
+        self.notice.append(
+            NoticeItem(
+                appeal_id=self.appeal.id,
+                title=self.appeal.title,
+                enterprise=self.enterprise,
+                kind=kind,
+                owner=self.owner,
+                departments=open_parts,
+                due_at=due,
+                replied_at=replied_at,
+                working_days_late=_working_days_between(due, until, self.cal),
+            )
+        )
+
+
+def _filed(r: _Reading, e: TimelineEvent) -> None:
+    r.tally.received += 1
+
+
+def _reply(r: _Reading, e: TimelineEvent) -> None:
+    t = r.tally
+    t.replied += 1
+    if e.took_working_days is not None:
+        t.took.append(e.took_working_days)
+    due = e.reply_due_at
+    if due is None or e.at <= due:
+        t.on_time += 1
+        if due:
+            r.settled.add(due)
+        return
+    t.replied_late += 1
+    if due in r.missed_at:
+        pass  # missed when the sweep marked it (in this period)
+    elif r.period.contains(due) and due not in r.settled:
+        t.missed += 1  # the sweep had not marked it: the late reply settles it
+    r.settled.add(due)
+    r.note("replied_late", due, e.at, datetime.fromisoformat(e.at))
+
+
+def _marked_overdue(r: _Reading, e: TimelineEvent) -> None:
+    """The sweep's mark of a reply deadline passed without a reply."""
+    due = e.reply_due_at or ""
+    if due not in r.settled:
+        r.tally.missed += 1
+        r.settled.add(due)
+        r.missed_at[due] = e.at
+
+
+def _escalated(r: _Reading, e: TimelineEvent) -> None:
+    if e.reason == "overdue":  # escalated by the sweep for a missed reply deadline
+        _marked_overdue(r, e)
+    if e.level == 1:
+        r.tally.escalated_1 += 1
+    elif (e.level or 0) >= 2:
+        r.tally.escalated_2 += 1
+    r.level = max(r.level, e.level or 0)
+
+
+def _verdict(r: _Reading, e: TimelineEvent) -> None:
+    """The enterprise's confirmation, or the hotline's callback (回访)."""
+    t = r.tally
+    t.confirmed += 1
+    t.resolved += bool(e.resolved)
+    t.reopened += e.resolved is False
+    if e.satisfaction is not None:
+        t.rated += 1
+        t.satisfied += e.satisfaction >= 4
+    r.verdict = (e.resolved, e.satisfaction)
+
+
+def _auto_closed(r: _Reading, e: TimelineEvent) -> None:
+    r.tally.auto_closed += 1
+
+
+def _transfer(r: _Reading, e: TimelineEvent) -> None:
+    for ref in e.departments or []:
+        r.depts[ref.id].transferred += 1
+
+
+def _department_reply(r: _Reading, e: TimelineEvent) -> None:
+    if not e.department:
+        return
+    d = r.depts[e.department.id]
+    d.replied += 1
+    if e.department.due_at and e.at > e.department.due_at:
+        d.late += 1
+    else:
+        d.on_time += 1
+
+
+def _return(r: _Reading, e: TimelineEvent) -> None:
+    if e.department:
+        r.depts[e.department.id].returned += 1
+
+
+def _supervise(r: _Reading, e: TimelineEvent) -> None:
+    r.supervision.started += 1
+    for ref in e.departments or []:
+        r.depts[ref.id].supervised += 1
+
+
+def _accept_completion(r: _Reading, e: TimelineEvent) -> None:
+    r.supervision.closed += 1
+    on_time = e.supervision_due_at is None or e.at <= e.supervision_due_at
+    r.supervision.closed_on_time += on_time
+    sup = r.appeal.supervision
+    for ref in sup.departments if sup else []:
+        r.depts[ref.id].supervision_closed += 1
+        r.depts[ref.id].supervision_on_time += on_time
+
+
+def _supervision_overdue(r: _Reading, e: TimelineEvent) -> None:
+    r.supervision.overdue += 1
+
+
+Count = Callable[[_Reading, TimelineEvent], None]
+
+#: What each timeline event adds to a period's figures (``None``: nothing). Every
+#: ``EventType`` is here: a new one must say (tests/unit/test_event_tables.py).
+COUNTS: dict[EventType, Count | None] = {
+    EventType.FILED: _filed,
+    EventType.ACCEPT: None,
+    EventType.TRANSFER: _transfer,
+    EventType.DEPARTMENT_REPLY: _department_reply,
+    EventType.RETURN: _return,
+    EventType.REPLY: _reply,
+    EventType.CONFIRM: _verdict,
+    EventType.CALLBACK: _verdict,
+    EventType.REASSIGN: None,
+    EventType.SET_URGENCY: None,
+    EventType.REQUEST_EXTENSION: None,
+    EventType.APPROVE_EXTENSION: None,  # the new deadline is on the reply that meets it
+    EventType.REJECT_EXTENSION: None,
+    EventType.ESCALATE: None,  # a command: recorded as ``escalated``
+    EventType.ESCALATED: _escalated,
+    EventType.SUPERVISE: _supervise,
+    EventType.REPORT_COMPLETION: None,
+    EventType.ACCEPT_COMPLETION: _accept_completion,
+    EventType.REJECT_COMPLETION: None,
+    EventType.WARNED: None,
+    EventType.MARKED_OVERDUE: _marked_overdue,
+    EventType.AUTO_CLOSED: _auto_closed,
+    EventType.DEADLINE_RECOMPUTED: None,
+    EventType.SUPERVISION_OVERDUE: _supervision_overdue,
+}
+
+
 def _one(
     appeal: Appeal,
     events: list[TimelineEvent],
@@ -403,125 +567,38 @@ def _one(
     depts: defaultdict[str, _DeptTally],
     cal: calendar.WorkCalendar,
 ) -> _Appeal:
-    t = _Tally()
-    settled: set[str] = set()  # reply deadlines met or missed in the period
-    missed_at: dict[str, str] = {}  # deadline → when the sweep marked it
-    notice: list[NoticeItem] = []
-    level = 0
-    enterprise = appeal.enterprise.name or message("unregistered_caller")
-    fact_verdict: tuple[bool | None, int | None] = (None, None)
-
-    def note(kind: Any, due: str, replied_at: str | None, until: datetime) -> None:
-        open_parts = [p.name for p in appeal.departments if p.status == PartStatus.OPEN]
-        notice.append(
-            NoticeItem(
-                appeal_id=appeal.id,
-                title=appeal.title,
-                enterprise=enterprise,
-                kind=kind,
-                owner=owner_name,
-                departments=open_parts,
-                due_at=due,
-                replied_at=replied_at,
-                working_days_late=_working_days_between(due, until, cal),
-            )
-        )
-
+    """What one appeal's events in the period add to its units' figures."""
+    r = _Reading(appeal, period, owner_name, supervision, depts, cal)
     for e in events:
-        if e.type == EventType.FILED:
-            t.received += 1
-        elif e.type == EventType.REPLY:
-            t.replied += 1
-            if e.took_working_days is not None:
-                t.took.append(e.took_working_days)
-            due = e.reply_due_at
-            if due is None or e.at <= due:
-                t.on_time += 1
-                if due:
-                    settled.add(due)
-            else:
-                t.replied_late += 1
-                if due in missed_at:
-                    pass  # missed when the sweep marked it (in this period)
-                elif period.contains(due) and due not in settled:
-                    t.missed += 1  # the sweep had not marked it: the late reply settles it
-                settled.add(due)
-                note("replied_late", due, e.at, datetime.fromisoformat(e.at))
-        elif _is_missed(e):
-            due = e.reply_due_at or ""
-            if due not in settled:
-                t.missed += 1
-                settled.add(due)
-                missed_at[due] = e.at
-        if e.type == EventType.ESCALATED:
-            if e.level == 1:
-                t.escalated_1 += 1
-            elif (e.level or 0) >= 2:
-                t.escalated_2 += 1
-            level = max(level, e.level or 0)
-        elif e.type in (EventType.CONFIRM, EventType.CALLBACK):
-            t.confirmed += 1
-            t.resolved += bool(e.resolved)
-            t.reopened += e.resolved is False
-            if e.satisfaction is not None:
-                t.rated += 1
-                t.satisfied += e.satisfaction >= 4
-            fact_verdict = (e.resolved, e.satisfaction)
-        elif e.type == EventType.AUTO_CLOSED:
-            t.auto_closed += 1
-        elif e.type == EventType.TRANSFER:
-            for ref in e.departments or []:
-                depts[ref.id].transferred += 1
-        elif e.type == EventType.DEPARTMENT_REPLY and e.department:
-            d = depts[e.department.id]
-            d.replied += 1
-            if e.department.due_at and e.at > e.department.due_at:
-                d.late += 1
-            else:
-                d.on_time += 1
-        elif e.type == EventType.RETURN and e.department:
-            depts[e.department.id].returned += 1
-        elif e.type == EventType.SUPERVISE:
-            supervision.started += 1
-            for ref in e.departments or []:
-                depts[ref.id].supervised += 1
-        elif e.type == EventType.ACCEPT_COMPLETION:
-            supervision.closed += 1
-            on_time = e.supervision_due_at is None or e.at <= e.supervision_due_at
-            supervision.closed_on_time += on_time
-            sup = appeal.supervision
-            for ref in sup.departments if sup else []:
-                depts[ref.id].supervision_closed += 1
-                depts[ref.id].supervision_on_time += on_time
-        elif e.type == EventType.SUPERVISION_OVERDUE:
-            supervision.overdue += 1
-
+        count = COUNTS[e.type]
+        if count is not None:
+            count(r, e)
     # still open past a missed deadline at the end: no reply after the mark in the period
     last_reply = max((e.at for e in events if e.type == EventType.REPLY), default="")
-    for due, marked in missed_at.items():
+    for due, marked in r.missed_at.items():
         if last_reply < marked:
-            t.open_overdue += 1
-            note("open_overdue", due, None, as_of)
+            r.tally.open_overdue += 1
+            r.note("open_overdue", due, None, as_of)
     fact = Fact(
         appeal_id=appeal.id,
         title=appeal.title,
-        enterprise=enterprise,
+        enterprise=r.enterprise,
         channel=appeal.channel.value,
         category=appeal.category.value,
         size_class=_size_class(appeal),
         owner=owner_name,
-        received_in_period=t.received > 0,
-        replies=t.replied,
-        on_time=t.on_time,
-        missed=t.missed,
-        open_overdue=t.open_overdue > 0,
-        escalated_to=level,
-        verdicts=t.confirmed,
-        resolved=fact_verdict[0],
-        satisfaction=fact_verdict[1],
+        received_in_period=r.tally.received > 0,
+        replies=r.tally.replied,
+        on_time=r.tally.on_time,
+        missed=r.tally.missed,
+        open_overdue=r.tally.open_overdue > 0,
+        escalated_to=r.level,
+        verdicts=r.tally.confirmed,
+        resolved=r.verdict[0],
+        satisfaction=r.verdict[1],
         events=" ".join(e.type for e in events),
     )
-    return _Appeal(t, fact, notice)
+    return _Appeal(r.tally, fact, r.notice)
 
 
 def _size_class(appeal: Appeal) -> str:
