@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.appeals import Appeal, TimelineEvent
+from chalicelib.domain.models import User
 from chalicelib.domain.routing import Candidate
+from chalicelib.domain.rules import Rules
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,17 @@ class Directory:
 
     commissioners: Mapping[str, Candidate]
     departments: Mapping[str, DepartmentInfo]
+
+
+@dataclass(frozen=True)
+class Step:
+    """What every event's handler decides with besides the appeal and the command: who
+    posted it, when, the directory read for it, and the county's rules in force."""
+
+    user: User
+    now: datetime
+    directory: Directory
+    rules: Rules
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from chalicelib.clock import iso
 from chalicelib.domain import calendar
-from chalicelib.domain.appeal.decision import Directory, Outcome
+from chalicelib.domain.appeal.decision import Directory, Outcome, Step
 from chalicelib.domain.appeal.events import (
     AcceptCompletion,
     RejectCompletion,
@@ -18,7 +18,6 @@ from chalicelib.domain.appeal.events import (
 from chalicelib.domain.appeals import Appeal, DepartmentRef, Supervision, owns_supervision
 from chalicelib.domain.codes import Role
 from chalicelib.domain.models import User
-from chalicelib.domain.rules import Rules
 from chalicelib.errors import FieldError, InvalidTransition, ValidationFailed
 
 
@@ -76,25 +75,20 @@ def completion_reported(
 # -- what the events do ----------------------------------------------------------------------
 
 
-def supervise(
-    appeal: Appeal,
-    command: Supervise,
-    user: User,
-    now: datetime,
-    directory: Directory,
-    rules: Rules,
-) -> Outcome:
+def supervise(appeal: Appeal, command: Supervise, step: Step) -> Outcome:
     """Put ``appeal`` under supervision in place, due ``due_working_days`` working days from
     now, owned by the departments named (none: the owner commissioner). A joint meeting's
     decision goes through here too (its ``source`` is set by :mod:`~chalicelib.domain.meetings`)."""
-    check_owners(command.departments, directory)
-    due = iso(calendar.add_working_days(now, command.due_working_days, rules.calendar).due_at)
+    check_owners(command.departments, step.directory)
+    due = iso(
+        calendar.add_working_days(step.now, command.due_working_days, step.rules.calendar).due_at
+    )
     refs = [
-        DepartmentRef(id=x, name=directory.departments[x].name, due_at=due)
+        DepartmentRef(id=x, name=step.directory.departments[x].name, due_at=due)
         for x in command.departments
     ]
     appeal.supervision = Supervision(
-        due_at=due, departments=refs, note=command.note, source="manual", started_at=iso(now)
+        due_at=due, departments=refs, note=command.note, source="manual", started_at=iso(step.now)
     )
     appeal.supervised = True
     appeal.supervision_due_at = due
@@ -107,47 +101,26 @@ def supervise(
     return Outcome(fields, departments_used=tuple(command.departments))
 
 
-def report_completion(
-    appeal: Appeal,
-    command: ReportCompletion,
-    user: User,
-    now: datetime,
-    directory: Directory,
-    rules: Rules,
-) -> Outcome:
+def report_completion(appeal: Appeal, command: ReportCompletion, step: Step) -> Outcome:
     """The owners report the supervised item done (办结报告)."""
     sup = appeal.supervision
     assert sup is not None  # supervision_is_yours
     sup.status = "reported"
     sup.report = command.content
-    sup.reported_at = iso(now)
+    sup.reported_at = iso(step.now)
     return Outcome({"content": command.content, "supervision_due_at": sup.due_at})
 
 
-def accept_completion(
-    appeal: Appeal,
-    command: AcceptCompletion,
-    user: User,
-    now: datetime,
-    directory: Directory,
-    rules: Rules,
-) -> Outcome:
+def accept_completion(appeal: Appeal, command: AcceptCompletion, step: Step) -> Outcome:
     """The report is accepted: the supervised item is closed."""
     sup = appeal.supervision
     assert sup is not None  # completion_reported
     sup.status = "accepted"
-    sup.accepted_at = iso(now)
+    sup.accepted_at = iso(step.now)
     return Outcome({"note": command.note, "supervision_due_at": sup.due_at})
 
 
-def reject_completion(
-    appeal: Appeal,
-    command: RejectCompletion,
-    user: User,
-    now: datetime,
-    directory: Directory,
-    rules: Rules,
-) -> Outcome:
+def reject_completion(appeal: Appeal, command: RejectCompletion, step: Step) -> Outcome:
     """The report is sent back, with a reason: the supervised item is open again."""
     sup = appeal.supervision
     assert sup is not None  # completion_reported

@@ -20,7 +20,7 @@ from typing import Any
 from chalicelib.clock import iso
 from chalicelib.domain import calendar
 from chalicelib.domain.appeal import supervision
-from chalicelib.domain.appeal.decision import Decision, Directory, Outcome
+from chalicelib.domain.appeal.decision import Decision, Directory, Outcome, Step
 from chalicelib.domain.appeal.events import (
     ApproveExtension,
     Callback,
@@ -69,7 +69,7 @@ from chalicelib.errors import (
 #: What the appeal's state must allow beyond its status: the refusal, or ``None``.
 Guard = Callable[[Appeal, User, "datetime | None"], "InvalidTransition | None"]
 #: What an event does to the appeal (a deep copy, changed in place), and what it records.
-Handler = Callable[..., Outcome]
+Handler = Callable[[Appeal, Any, Step], Outcome]
 
 
 def check_actor(appeal: Appeal, user: User) -> None:
@@ -159,28 +159,19 @@ def below_ceiling(appeal: Appeal, user: User, now: datetime | None) -> InvalidTr
 # -- handlers: what each event does ----------------------------------------------------------
 
 
-def accept(
-    appeal: Appeal, command: Any, user: User, now: datetime, directory: Directory, rules: Rules
-) -> Outcome:
+def accept(appeal: Appeal, command: Any, step: Step) -> Outcome:
     """受理: the owner takes the appeal on."""
     appeal.status = Status.PROCESSING
     return Outcome()
 
 
-def transfer(
-    appeal: Appeal,
-    command: Transfer,
-    user: User,
-    now: datetime,
-    directory: Directory,
-    rules: Rules,
-) -> Outcome:
+def transfer(appeal: Appeal, command: Transfer, step: Step) -> Outcome:
     """转: one open part per department, due ``due_working_days`` (default 3) working days
     from now and never after the appeal's own deadline."""
     errors: list[FieldError] = []
     seen: set[str] = set()
     for i, dept_id in enumerate(command.departments):
-        info = directory.departments.get(dept_id)
+        info = step.directory.departments.get(dept_id)
         part = appeal.part(dept_id)
         if dept_id in seen:
             errors.append(FieldError(f"departments.{i}", "duplicate", {"id": dept_id}))
@@ -195,11 +186,14 @@ def transfer(
     if errors:
         raise ValidationFailed(errors)
     days = command.due_working_days or PART_WORKING_DAYS
-    due = min(iso(calendar.add_working_days(now, days, rules.calendar).due_at), appeal.reply_due_at)
-    at = iso(now)
+    due = min(
+        iso(calendar.add_working_days(step.now, days, step.rules.calendar).due_at),
+        appeal.reply_due_at,
+    )
+    at = iso(step.now)
     refs = []
     for dept_id in command.departments:
-        name = directory.departments[dept_id].name
+        name = step.directory.departments[dept_id].name
         fresh = Part(id=dept_id, name=name, status=PartStatus.OPEN, due_at=due, transferred_at=at)
         # a department transferred to again (after a return or a 重办) gets its part reopened
         appeal.departments = [p for p in appeal.departments if p.id != dept_id] + [fresh]
@@ -207,40 +201,26 @@ def transfer(
     return Outcome({"departments": refs}, departments_used=tuple(command.departments))
 
 
-def department_reply(
-    appeal: Appeal,
-    command: DepartmentReply,
-    user: User,
-    now: datetime,
-    directory: Directory,
-    rules: Rules,
-) -> Outcome:
+def department_reply(appeal: Appeal, command: DepartmentReply, step: Step) -> Outcome:
     """A department answers its part."""
-    part = appeal.part(user.department_id)
+    part = appeal.part(step.user.department_id)
     assert part is not None  # own_part_open
     part.status = PartStatus.REPLIED
     part.content = command.content
-    part.replied_at = iso(now)
+    part.replied_at = iso(step.now)
     ref = DepartmentRef(id=part.id, name=part.name, due_at=part.due_at)
     return Outcome({"department": ref, "content": command.content})
 
 
-def return_appeal(
-    appeal: Appeal,
-    command: Return,
-    user: User,
-    now: datetime,
-    directory: Directory,
-    rules: Rules,
-) -> Outcome:
+def return_appeal(appeal: Appeal, command: Return, step: Step) -> Outcome:
     """退单: a department hands its part back; the owner sends a misrouted appeal back to the
     service centre's triage queue (never while a department part is open: :func:`can_return`)."""
-    if user.role == Role.DEPARTMENT:
-        part = appeal.part(user.department_id)
+    if step.user.role == Role.DEPARTMENT:
+        part = appeal.part(step.user.department_id)
         assert part is not None  # can_return: its own part, open, while processing
         part.status = PartStatus.RETURNED
         part.return_reason = command.reason
-        part.returned_at = iso(now)
+        part.returned_at = iso(step.now)
         ref = DepartmentRef(id=part.id, name=part.name, due_at=part.due_at)
         return Outcome({"department": ref, "reason": command.reason})
     previous = appeal.assignee.model_copy()
@@ -251,28 +231,23 @@ def return_appeal(
     )
 
 
-def reply(
-    appeal: Appeal,
-    command: ReplyCommand,
-    user: User,
-    now: datetime,
-    directory: Directory,
-    rules: Rules,
-) -> Outcome:
+def reply(appeal: Appeal, command: ReplyCommand, step: Step) -> Outcome:
     """交: the reply to the enterprise; with a reason while a department part is still open.
     Nobody rating it for the configured working days lets the sweep close it."""
     if appeal.open_parts and not command.reason:
         parts = "、".join(p.name for p in appeal.open_parts)
         raise ValidationFailed.one("reason", "reason_required_parts_open", parts=parts)
-    at = iso(now)
+    at = iso(step.now)
     appeal.status = Status.REPLIED
     appeal.reply = Reply(content=command.content, at=at, reason=command.reason)
     appeal.replied_at = at
     appeal.pending_extension = None  # the reply settles a request for more time
-    quiet = rules.levels.auto_close_working_days
-    appeal.auto_close_at = iso(calendar.add_working_days(now, quiet, rules.calendar).due_at)
+    quiet = step.rules.levels.auto_close_working_days
+    appeal.auto_close_at = iso(
+        calendar.add_working_days(step.now, quiet, step.rules.calendar).due_at
+    )
     started = datetime.fromisoformat(appeal.period_started_at)
-    took = calendar.working_days_left(started, now, rules.calendar)
+    took = calendar.working_days_left(started, step.now, step.rules.calendar)
     return Outcome(
         {
             "content": command.content,
@@ -283,17 +258,10 @@ def reply(
     )
 
 
-def verdict(
-    appeal: Appeal,
-    command: Confirm | Callback,
-    user: User,
-    now: datetime,
-    directory: Directory,
-    rules: Rules,
-) -> Outcome:
+def verdict(appeal: Appeal, command: Confirm | Callback, step: Step) -> Outcome:
     """The enterprise's verdict (``confirm``, or ``callback`` by phone): resolved closes the
     appeal; not resolved reopens it (重办) with a new period and deadline."""
-    at = iso(now)
+    at = iso(step.now)
     appeal.rating = Rating(
         resolved=command.resolved,
         satisfaction=command.satisfaction,
@@ -318,22 +286,17 @@ def verdict(
     appeal.auto_close_at = None
     appeal.reopened += 1
     appeal.period_started_at = at
-    appeal.period_working_days = rules.levels.days(appeal.urgency)
+    appeal.period_working_days = step.rules.levels.days(appeal.urgency)
     appeal.pending_extension = None
-    apply_deadline(appeal, reply_deadline(now, appeal.urgency, rules, basis="reopened"), rules)
+    apply_deadline(
+        appeal, reply_deadline(step.now, appeal.urgency, step.rules, basis="reopened"), step.rules
+    )
     return Outcome({**fields, "reply_due_at": appeal.reply_due_at})
 
 
-def reassign(
-    appeal: Appeal,
-    command: Reassign,
-    user: User,
-    now: datetime,
-    directory: Directory,
-    rules: Rules,
-) -> Outcome:
+def reassign(appeal: Appeal, command: Reassign, step: Step) -> Outcome:
     """The service centre gives the appeal a new owner (an active commissioner)."""
-    target = directory.commissioners.get(command.commissioner_id)
+    target = step.directory.commissioners.get(command.commissioner_id)
     if target is None or not target.active:
         raise ValidationFailed.one(
             "commissioner_id", "reference_not_found", id=command.commissioner_id
@@ -346,21 +309,14 @@ def reassign(
     return Outcome(fields, commissioners_used=(target.id,))
 
 
-def set_urgency(
-    appeal: Appeal,
-    command: SetUrgency,
-    user: User,
-    now: datetime,
-    directory: Directory,
-    rules: Rules,
-) -> Outcome:
+def set_urgency(appeal: Appeal, command: SetUrgency, step: Step) -> Outcome:
     """急事急办: a new urgency, the deadline counted again from the period's start."""
     if command.urgency == appeal.urgency:
         raise ValidationFailed.one("urgency", "urgency_unchanged", urgency=command.urgency.value)
     previous = appeal.urgency
     appeal.urgency = command.urgency
-    appeal.period_working_days = rules.levels.days(command.urgency)  # a new decision
-    apply_deadline(appeal, current_deadline(appeal, rules), rules)
+    appeal.period_working_days = step.rules.levels.days(command.urgency)  # a new decision
+    apply_deadline(appeal, current_deadline(appeal, step.rules), step.rules)
     for part in appeal.open_parts:  # a part's deadline is never past the appeal's
         part.due_at = min(part.due_at, appeal.reply_due_at)
     return Outcome(
@@ -373,20 +329,13 @@ def set_urgency(
     )
 
 
-def request_extension(
-    appeal: Appeal,
-    command: RequestExtension,
-    user: User,
-    now: datetime,
-    directory: Directory,
-    rules: Rules,
-) -> Outcome:
+def request_extension(appeal: Appeal, command: RequestExtension, step: Step) -> Outcome:
     """The owner asks for more time; the service centre decides."""
     appeal.pending_extension = PendingExtension(
         working_days=command.working_days,
         reason=command.reason,
-        requested_at=iso(now),
-        requested_by=user.actor(),
+        requested_at=iso(step.now),
+        requested_by=step.user.actor(),
     )
     return Outcome(
         {
@@ -397,26 +346,21 @@ def request_extension(
     )
 
 
-def approve_extension(
-    appeal: Appeal,
-    command: ApproveExtension,
-    user: User,
-    now: datetime,
-    directory: Directory,
-    rules: Rules,
-) -> Outcome:
+def approve_extension(appeal: Appeal, command: ApproveExtension, step: Step) -> Outcome:
     """The extension is granted: the deadline moves, counted from the one in force."""
     pending = appeal.pending_extension
     assert pending is not None  # extension_pending
     previous = appeal.reply_due_at
-    apply_deadline(appeal, extended_deadline(previous, pending.working_days, rules), rules)
+    apply_deadline(
+        appeal, extended_deadline(previous, pending.working_days, step.rules), step.rules
+    )
     appeal.extensions.append(
         Extension(
             working_days=pending.working_days,
             reason=pending.reason,
             from_due_at=previous,
             to_due_at=appeal.reply_due_at,
-            approved_at=iso(now),
+            approved_at=iso(step.now),
         )
     )
     appeal.pending_extension = None
@@ -433,14 +377,7 @@ def approve_extension(
     )
 
 
-def reject_extension(
-    appeal: Appeal,
-    command: RejectExtension,
-    user: User,
-    now: datetime,
-    directory: Directory,
-    rules: Rules,
-) -> Outcome:
+def reject_extension(appeal: Appeal, command: RejectExtension, step: Step) -> Outcome:
     """The extension is refused: the deadline stays."""
     pending = appeal.pending_extension
     assert pending is not None  # extension_pending
@@ -450,17 +387,10 @@ def reject_extension(
     )
 
 
-def escalate(
-    appeal: Appeal,
-    command: Escalate,
-    user: User,
-    now: datetime,
-    directory: Directory,
-    rules: Rules,
-) -> Outcome:
+def escalate(appeal: Appeal, command: Escalate, step: Step) -> Outcome:
     """难事督办 upward (R4.3): a commissioner to the service centre (1), the service centre
     to the county's joint meeting (2). Recorded as ``escalated``, as the sweep's rise is."""
-    appeal.escalation_level = 1 if user.role == Role.COMMISSIONER else 2
+    appeal.escalation_level = 1 if step.user.role == Role.COMMISSIONER else 2
     appeal.escalation_reason = command.reason
     return Outcome(
         {"level": appeal.escalation_level, "reason": command.reason, "note": command.note}
@@ -570,7 +500,7 @@ def decide(
     at = iso(now)
     after.version = appeal.version + 1
     after.updated_at = at
-    outcome = rule.handler(after, command, user, now, directory, rules)
+    outcome = rule.handler(after, command, Step(user, now, directory, rules))
     event = TimelineEvent(
         type=rule.records or kind,
         at=at,
