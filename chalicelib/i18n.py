@@ -43,6 +43,26 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "【兴企通】您反映的诉求({id})已答复:{title}。{how}。",
         "en": "[Xingqitong] Your appeal ({id}) has a reply: {title}. {how}.",
     },
+    "sms_merged_replied": {
+        "zh": "【兴企通】您反映的诉求({id})与诉求({into})为同一问题,已合并办理并答复。",
+        "en": "[Xingqitong] Your appeal ({id}) was handled with {into} and now has a reply.",
+    },
+    "merge_into_itself": {
+        "zh": "不能把诉求 {id} 合并到它自己",
+        "en": "Appeal {id} cannot be merged into itself",
+    },
+    "merge_target_closed": {
+        "zh": "诉求 {id} 已办结或已被合并,不能并入",
+        "en": "Appeal {id} is closed or merged: nothing can be merged into it",
+    },
+    "merge_cycle": {
+        "zh": "诉求 {id} 曾并入本诉求,不能反向合并",
+        "en": "Appeal {id} was merged into this one: the merge would go round in a circle",
+    },
+    "merge_limit": {
+        "zh": "诉求 {id} 已合并 {max} 件重复诉求,不能再并入",
+        "en": "Appeal {id} already has {max} duplicates merged into it",
+    },
     "sms_application_approved": {
         "zh": "【兴企通】您的项目申报({id})「{title}」已审核通过,详情请登录兴企通查看。",
         "en": "[Xingqitong] Your application ({id}) {title} was approved; details on Xingqitong.",

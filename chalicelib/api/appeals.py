@@ -120,6 +120,14 @@ class HotlineCall(Strict):
     content: Content
     title: Title | None = Field(None, description="default: the start of the content")
     urgency: Urgency = Urgency.NORMAL
+    repeat_of: str | None = Field(
+        None,
+        min_length=1,
+        max_length=40,
+        pattern=CASE_NUMBER.pattern,
+        description="a repeat call (重复来电) about this open appeal: recorded on it, 200 with "
+        "it, nothing created; a closed one is 409",
+    )
 
 
 #: Roles that read every appeal (and the escalation queues).
@@ -289,6 +297,9 @@ def post_call(ctx: Ctx, body: HotlineCall) -> Created:
         enterprise_name=body.enterprise_name,
     )
     now = clock.now()
+    if body.repeat_of is not None:
+        repeated = intake.repeat_call(ctx.user, body.repeat_of, filing, claim, now)
+        return _created(ctx, repeated, now)
     return _created(ctx, intake.take_call(ctx.user, filing, body.uscc, claim, now, ctx.rules), now)
 
 

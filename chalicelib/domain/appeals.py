@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from chalicelib.clock import BEIJING, iso
 from chalicelib.domain import calendar
@@ -21,6 +21,7 @@ from chalicelib.domain.appeal.events import EventType
 from chalicelib.domain.codes import (
     Category,
     Channel,
+    ClosedAs,
     Industry,
     PartStatus,
     Role,
@@ -209,6 +210,17 @@ class Appeal(BaseModel):
     attachments: list[Attachment] = Field(
         default_factory=list, description="files the enterprise filed with it (photos, PDFs, …)"
     )
+    closed_as: ClosedAs | None = Field(
+        None, description="how it ended, once closed (merged and void count in no rate)"
+    )
+    merged_into: str | None = Field(None, description="merged: the appeal it was merged into")
+    merged_from: list[str] = Field(
+        default_factory=list, description="the duplicates merged into this one"
+    )
+    repeat_calls: int = Field(0, description="repeat calls about it (重复来电)")
+    repeat_by: list[str] = Field(
+        default_factory=list, description="operators who recorded a repeat call (may read it)"
+    )
     posted_by: str | None = Field(None, description="the operator who posted a hotline call")
     filed_by: str
     replied_at: Timestamp | None = None
@@ -216,6 +228,13 @@ class Appeal(BaseModel):
     version: int
     created_at: Timestamp
     updated_at: Timestamp
+
+    @model_validator(mode="after")
+    def _closed_as_of_older_records(self) -> Appeal:
+        """Appeals closed before ``closed_as`` was recorded ended by a verdict or the sweep."""
+        if self.status == Status.CLOSED and self.closed_as is None:
+            self.closed_as = ClosedAs.AUTO_CLOSED if self.auto_closed else ClosedAs.RESOLVED
+        return self
 
     def part(self, department_id: str | None) -> Part | None:
         """This appeal's part for a department, if it was ever transferred there."""
@@ -261,6 +280,9 @@ class TimelineEvent(BaseModel):
     )
     level: int | None = None
     note: str | None = None
+    closed_as: ClosedAs | None = Field(None, description="an event that closed the appeal: how")
+    merged_into: str | None = Field(None, description="merge: the appeal it was merged into")
+    merged_from: str | None = Field(None, description="merged: the duplicate merged into it")
 
 
 class AppealDetail(Appeal):
@@ -400,7 +422,11 @@ def can_read(user: User, appeal: Appeal) -> bool:
     if role == Role.ENTERPRISE:
         return user.enterprise_uscc is not None and appeal.enterprise.uscc == user.enterprise_uscc
     if role == Role.OPERATOR:
-        return appeal.posted_by == user.username or awaits_callback(appeal)
+        return (
+            appeal.posted_by == user.username
+            or user.username in appeal.repeat_by
+            or awaits_callback(appeal)
+        )
     if role == Role.DEPARTMENT:
         return appeal.part(user.department_id) is not None or owns_supervision(user, appeal)
     return False
@@ -481,6 +507,11 @@ HIDDEN_FROM_ENTERPRISE: dict[EventType, tuple[str, ...]] = {
     EventType.AUTO_CLOSED: (),
     EventType.DEADLINE_RECOMPUTED: (),
     EventType.SUPERVISION_OVERDUE: (),
+    EventType.MERGE: (),
+    EventType.VOID: (),
+    EventType.REPEAT_CALL: ("content",),  # the caller's words, as the operator noted them
+    EventType.MERGED: ("merged_from",),  # another enterprise's case number
+    EventType.MERGED_REPLY: (),
 }
 
 

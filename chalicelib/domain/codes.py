@@ -77,6 +77,21 @@ class Status(StrEnum):
     CLOSED = "closed"
 
 
+class ClosedAs(StrEnum):
+    """How a closed appeal ended."""
+
+    RESOLVED = "resolved"  # a verdict (confirm or call-back) said resolved
+    AUTO_CLOSED = "auto_closed"  # nobody rated the reply in time
+    ANSWERED_ON_CALL = "answered_on_call"  # 直接答复: answered during the call
+    WITHDRAWN = "withdrawn"  # the enterprise withdrew it
+    MERGED = "merged"  # a duplicate, merged into the appeal about the same problem
+    VOID = "void"  # 无效工单: a prank, a test, a wrong number
+
+
+#: Closed this way, an appeal counts in no rate (its problem is counted elsewhere, or none).
+UNCOUNTED = frozenset({ClosedAs.MERGED, ClosedAs.VOID})
+
+
 class PartStatus(StrEnum):
     """A department's part of a jointly handled appeal (繁事联办)."""
 
@@ -120,6 +135,12 @@ LABELS_ZH: dict[str, str] = {
     Status.PROCESSING: "办理中",
     Status.REPLIED: "已答复",
     Status.CLOSED: "已办结",
+    ClosedAs.RESOLVED: "已解决",
+    ClosedAs.AUTO_CLOSED: "逾期未评价自动办结",
+    ClosedAs.ANSWERED_ON_CALL: "来电直接答复",
+    ClosedAs.WITHDRAWN: "企业撤回",
+    ClosedAs.MERGED: "重复诉求已合并",
+    ClosedAs.VOID: "无效工单",
 }
 
 #: Roles that read across enterprises (staff), as opposed to an enterprise's own users.

@@ -141,6 +141,11 @@ AUDIENCES: dict[EventType, Callable[[Appeal, TimelineEvent], list[str]]] = {
     EventType.AUTO_CLOSED: _owner,
     EventType.DEADLINE_RECOMPUTED: _owner_and_enterprise,
     EventType.SUPERVISION_OVERDUE: _supervision_owners_and_supervisors,
+    EventType.MERGE: _enterprise,  # the duplicate's enterprise: its appeal goes on elsewhere
+    EventType.VOID: _enterprise,
+    EventType.REPEAT_CALL: _owner,
+    EventType.MERGED: _owner,
+    EventType.MERGED_REPLY: _enterprise,  # the master's reply, on the duplicate
 }
 
 

@@ -58,6 +58,15 @@ def _reply_ready(appeal: Appeal, event: TimelineEvent) -> list[Message]:
     ]
 
 
+def _merged_reply_ready(appeal: Appeal, event: TimelineEvent) -> list[Message]:
+    """A duplicate's filer or caller hears that the appeal it was merged into was answered."""
+    phone = appeal.enterprise.caller_phone or appeal.contact_phone
+    if not phone or not MOBILE.fullmatch(phone):
+        return []
+    text = message("sms_merged_replied", id=appeal.id, into=event.merged_into or "")
+    return [Message("sms", phone, text)]
+
+
 def _mail(to: str | None, code: str, appeal: Appeal, **params: str) -> list[Message]:
     if not to:
         return []
@@ -160,6 +169,11 @@ SMS: dict[EventType, SmsRule | None] = {
     EventType.AUTO_CLOSED: None,
     EventType.DEADLINE_RECOMPUTED: None,
     EventType.SUPERVISION_OVERDUE: None,
+    EventType.MERGE: None,
+    EventType.VOID: None,
+    EventType.REPEAT_CALL: None,
+    EventType.MERGED: None,
+    EventType.MERGED_REPLY: _merged_reply_ready,
 }
 
 #: The e-mail each event sends to official mailboxes (``None``: none).
@@ -188,6 +202,11 @@ EMAILS: dict[EventType, EmailRule | None] = {
     EventType.AUTO_CLOSED: None,
     EventType.DEADLINE_RECOMPUTED: None,
     EventType.SUPERVISION_OVERDUE: _mail_supervision_owners("supervision_overdue"),
+    EventType.MERGE: None,
+    EventType.VOID: None,
+    EventType.REPEAT_CALL: None,
+    EventType.MERGED: None,
+    EventType.MERGED_REPLY: None,
 }
 
 #: Events that may send e-mail (the store reads the directory only for these).

@@ -32,7 +32,14 @@ from chalicelib.clock import BEIJING, iso
 from chalicelib.domain import calendar
 from chalicelib.domain.appeal.events import EventType
 from chalicelib.domain.appeals import Appeal, TimelineEvent
-from chalicelib.domain.codes import LABELS_ZH, Category, Channel, PartStatus, SizeClass
+from chalicelib.domain.codes import (
+    LABELS_ZH,
+    UNCOUNTED,
+    Category,
+    Channel,
+    PartStatus,
+    SizeClass,
+)
 from chalicelib.domain.meetings import Meeting
 from chalicelib.domain.models import YEARS
 from chalicelib.errors import ValidationFailed
@@ -160,6 +167,9 @@ class Metrics(BaseModel):
     reopened: int = Field(0, description="重办数: verdicts 'not resolved'")
     reopened_rate: float | None = Field(None, description="重办率 = reopened / confirmed")
     auto_closed: int = Field(0, description="auto-closed replies nobody rated (apart)")
+    repeat_calls: int = Field(0, description="重复来电: calls again about an open appeal")
+    merged: int = Field(0, description="合并的重复诉求: duplicates merged (in no rate)")
+    voided: int = Field(0, description="无效工单: invalid orders voided (in no rate)")
     avg_working_days: float | None = Field(
         None, description="平均答复用时: working days from the period's start to the reply"
     )
@@ -318,6 +328,9 @@ class _Tally:
     satisfied: int = 0
     reopened: int = 0
     auto_closed: int = 0
+    repeat_calls: int = 0
+    merged: int = 0
+    voided: int = 0
     took: list[int] = field(default_factory=list)
 
     def add(self, other: _Tally) -> None:
@@ -349,6 +362,9 @@ class _Tally:
             reopened=self.reopened,
             reopened_rate=_rate(self.reopened, self.confirmed),
             auto_closed=self.auto_closed,
+            repeat_calls=self.repeat_calls,
+            merged=self.merged,
+            voided=self.voided,
             avg_working_days=round(sum(self.took) / len(self.took), 2) if self.took else None,
         )
 
@@ -525,6 +541,18 @@ def _supervision_overdue(r: _Reading, e: TimelineEvent) -> None:
     r.supervision.overdue += 1
 
 
+def _repeat_call(r: _Reading, e: TimelineEvent) -> None:
+    r.tally.repeat_calls += 1
+
+
+def _merge(r: _Reading, e: TimelineEvent) -> None:
+    r.tally.merged += 1
+
+
+def _void(r: _Reading, e: TimelineEvent) -> None:
+    r.tally.voided += 1
+
+
 Count = Callable[[_Reading, TimelineEvent], None]
 
 #: What each timeline event adds to a period's figures (``None``: nothing). Every
@@ -554,7 +582,15 @@ COUNTS: dict[EventType, Count | None] = {
     EventType.AUTO_CLOSED: _auto_closed,
     EventType.DEADLINE_RECOMPUTED: None,
     EventType.SUPERVISION_OVERDUE: _supervision_overdue,
+    EventType.REPEAT_CALL: _repeat_call,
+    EventType.MERGE: _merge,
+    EventType.VOID: _void,
+    EventType.MERGED: None,  # the master's figures are its own
+    EventType.MERGED_REPLY: None,  # the master's reply, counted on the master
 }
+
+#: What still counts of an appeal merged or voided (``codes.UNCOUNTED``): it is in no rate.
+COUNTED_WHEN_UNCOUNTED = frozenset({EventType.REPEAT_CALL, EventType.MERGE, EventType.VOID})
 
 
 def _one(
@@ -569,9 +605,10 @@ def _one(
 ) -> _Appeal:
     """What one appeal's events in the period add to its units' figures."""
     r = _Reading(appeal, period, owner_name, supervision, depts, cal)
+    uncounted = appeal.closed_as in UNCOUNTED
     for e in events:
         count = COUNTS[e.type]
-        if count is not None:
+        if count is not None and (not uncounted or e.type in COUNTED_WHEN_UNCOUNTED):
             count(r, e)
     # still open past a missed deadline at the end: no reply after the mark in the period
     last_reply = max((e.at for e in events if e.type == EventType.REPLY), default="")

@@ -33,6 +33,9 @@ METRIC_COLUMNS: list[tuple[str, str, str]] = [
     ("reopened", "重办", "int"),
     ("reopened_rate", "重办率", "rate"),
     ("auto_closed", "自动办结", "int"),
+    ("repeat_calls", "重复来电", "int"),
+    ("merged", "合并重复", "int"),
+    ("voided", "无效工单", "int"),
     ("avg_working_days", "平均答复用时(工作日)", "days"),
 ]
 

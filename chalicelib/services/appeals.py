@@ -1,17 +1,25 @@
-"""The appeal's use cases: a step posted by a user, a finding of the sweep acted on, and the
-provisional deadlines counted again when a year's notice is loaded."""
+"""The appeal's use cases: a step posted by a user (a merge writes its master too; a reply
+reaches the duplicates merged in), a finding of the sweep acted on, and the provisional
+deadlines counted again when a year's notice is loaded."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.domain.appeal import sweep, transitions
+from chalicelib.domain.appeal import duplicates, sweep, transitions
 from chalicelib.domain.appeal.decision import Decision, Directory
-from chalicelib.domain.appeal.events import Command, Reassign, Supervise, Transfer
-from chalicelib.domain.appeals import Appeal, TimelineEvent, can_read
+from chalicelib.domain.appeal.events import (
+    Command,
+    EventType,
+    Merge,
+    Reassign,
+    Supervise,
+    Transfer,
+)
+from chalicelib.domain.appeals import CASE_NUMBER, Appeal, TimelineEvent, can_read
 from chalicelib.domain.models import User
 from chalicelib.domain.rules import Rules
-from chalicelib.errors import NotFound, VersionConflict
+from chalicelib.errors import NotFound, ReferenceMissing, VersionConflict
 from chalicelib.store import appeals as store
 from chalicelib.store import directory
 
@@ -37,13 +45,44 @@ def post_event(
     Returns the decision and the timeline before it. A lost race is ``VersionConflict``; a
     commissioner or department that went inactive meanwhile ``ReferencesInactive``."""
     appeal, events = readable(user, appeal_id)
+    if isinstance(command, Merge):
+        return _merge(appeal, command, user, now, rules), events
     commissioner_ids = (command.commissioner_id,) if isinstance(command, Reassign) else ()
     department_ids = tuple(command.departments) if isinstance(command, Transfer | Supervise) else ()
     needs = commissioner_ids or department_ids
     found = directory.read(commissioner_ids, department_ids) if needs else _NO_DIRECTORY
     decision = transitions.decide(appeal, command, user, now, found, rules)
-    store.record(appeal, decision)
+    store.record(appeal, decision, also=_passed_on(decision, now))
     return decision, events
+
+
+def _merge(duplicate: Appeal, command: Merge, user: User, now: datetime, rules: Rules) -> Decision:
+    """A duplicate closed into its master, both written in one transaction; the master must
+    exist (``ReferenceMissing`` naming ``into``) and take it (409 otherwise)."""
+    try:
+        if not CASE_NUMBER.match(command.into):
+            raise NotFound("appeal_not_found", id=command.into)
+        master, _ = store.load(command.into)
+    except NotFound:
+        raise ReferenceMissing("into", command.into) from None
+    duplicates.check_target(master, duplicate)
+    closed = transitions.decide(duplicate, command, user, now, _NO_DIRECTORY, rules)
+    joined = duplicates.join(closed, master, user, now)
+    store.record(duplicate, closed, also=[(master, joined)])
+    return closed
+
+
+def _passed_on(decision: Decision, now: datetime) -> list[tuple[Appeal, Decision]]:
+    """A reply to an appeal that duplicates were merged into reaches each of them, in the
+    reply's own transaction (``duplicates.MAX_MERGED`` keeps it within one)."""
+    master = decision.appeal
+    if decision.event.type != EventType.REPLY or not master.merged_from:
+        return []
+    out = []
+    for duplicate_id in master.merged_from:
+        duplicate, _ = store.load(duplicate_id)
+        out.append((duplicate, duplicates.pass_reply_on(duplicate, master, now)))
+    return out
 
 
 def act_on_finding(appeal_id: str, finding: str, deadline: str, now: datetime) -> str:

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from chalicelib.domain.appeal import duplicates
 from chalicelib.domain.appeal.decision import Directory
 from chalicelib.domain.appeals import (
+    CASE_NUMBER,
     Appeal,
     FinancingRequest,
     Party,
@@ -24,7 +26,7 @@ from chalicelib.domain.models import User
 from chalicelib.domain.routing import Profile, route
 from chalicelib.domain.rules import Rules
 from chalicelib.domain.uploads import Attachment
-from chalicelib.errors import Forbidden
+from chalicelib.errors import Forbidden, NotFound, ReferenceMissing, VersionConflict
 from chalicelib.store import appeals as store
 from chalicelib.store import db
 
@@ -84,6 +86,35 @@ def take_call(
     """A hotline call: a registered ``uscc`` makes it that enterprise's appeal (its
     commissioner's); any other caller's goes to the service centre's triage queue."""
     return _file(user, filing, uscc, claim, now, rules, registered_only=False)
+
+
+def repeat_call(
+    user: User,
+    appeal_id: str,
+    filing: Filing,
+    claim: store.IdempotencyClaim,
+    now: datetime,
+) -> Filed:
+    """A call about an appeal not yet closed (``repeat_of``): a ``repeat_call`` event on it,
+    nothing created; the key's claim is written with the event, so a retry replays it. An
+    unknown case number is ``ReferenceMissing`` naming ``repeat_of``."""
+    for _attempt in range(_ATTEMPTS):
+        replay = store.read_claim(claim)
+        if replay is not None:
+            return Filed(*replay, created=False)
+        try:
+            if not CASE_NUMBER.match(appeal_id):
+                raise NotFound("appeal_not_found", id=appeal_id)
+            appeal, events = store.load(appeal_id)
+        except NotFound:
+            raise ReferenceMissing("repeat_of", appeal_id) from None
+        decision = duplicates.repeat_call(appeal, filing.content, filing.channel, user, now)
+        try:
+            store.record(appeal, decision, claim=claim)
+        except (store.ClaimTaken, VersionConflict):
+            continue  # a retry of this call won, or the appeal changed: read again
+        return Filed(decision.appeal, [*events, decision.event], created=False)
+    raise store.Busy("counter_busy")
 
 
 def _file(

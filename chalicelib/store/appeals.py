@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -373,14 +374,30 @@ def page(
 # --- writes ----------------------------------------------------------------------------------
 
 
-def record(before: Appeal, decision: Decision) -> None:
+def record(
+    before: Appeal,
+    decision: Decision,
+    *,
+    also: Sequence[tuple[Appeal, Decision]] = (),
+    claim: IdempotencyClaim | None = None,
+) -> None:
     """Write an event: the appeal under its version and status, the event, the listings and
     checks that the commissioners and departments it names are still active — one
-    ``TransactWriteItems``. A lost race is ``VersionConflict``; a reference that went
-    inactive meanwhile ``ReferencesInactive`` naming it."""
+    ``TransactWriteItems``, with the events of ``also`` on other appeals (a merge's master,
+    a reply passed on to duplicates) and the claim of a hotline call's idempotency key. A lost
+    race is ``VersionConflict`` (``ClaimTaken`` for the key); a reference that went inactive
+    meanwhile ``ReferencesInactive`` naming it."""
     actions = event_actions(before, decision)
     commissioner_ids, department_ids = decision.commissioners_used, decision.departments_used
     check_index = len(actions) - 1 if commissioner_ids or department_ids else -1
+    for other_before, other in also:
+        actions += event_actions(other_before, other)
+    claim_index = -1
+    if claim is not None:
+        claim_index = len(actions)
+        claim_key = keys.idempotency(claim.username, claim.key)
+        epoch = int(clock.real_now().timestamp())
+        actions.append(_claim_put(claim_key, claim, before.id, epoch))
     try:
         db.transact(actions)
     except db.TransactionConflict:
@@ -389,7 +406,18 @@ def record(before: Appeal, decision: Decision) -> None:
         if exc.failed(check_index):
             # decided on a cached directory that has changed since: say what went inactive
             raise directory.gone_inactive(commissioner_ids, department_ids) from None
+        if exc.failed(claim_index):
+            raise ClaimTaken from None
         raise VersionConflict("stale_version", given=before.version) from None
+
+
+def read_claim(claim: IdempotencyClaim) -> tuple[Appeal, list[TimelineEvent]] | None:
+    """The appeal a hotline call's key was claimed for, if this body claimed it and it has
+    not expired (another body: ``IdempotencyKeyReused``)."""
+    held = db.get(keys.idempotency(claim.username, claim.key))
+    if held and int(held.get("expires_at", 0)) > int(clock.real_now().timestamp()):
+        return _replay(held, claim)
+    return None
 
 
 def event_actions(before: Appeal, decision: Decision) -> list[dict[str, Any]]:

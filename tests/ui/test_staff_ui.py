@@ -312,3 +312,36 @@ def test_the_inbox_tells_the_commissioner_of_a_new_appeal(open_session, live):
     page.wait_for_url(f"**/appeals/{a['id']}")
     page.get_by_test_id("unread").wait_for(state="detached")
     assert not owner.problems, owner.problems
+
+
+def test_a_duplicate_is_merged_from_the_appeal_page_and_links_to_its_master(open_session, live):
+    """The owner merges an enterprise's second filing of the same problem into the first;
+    both pages say so and link to each other; the enterprise reads where it went."""
+    filed = []
+    for content in ("厂区门口道路破损,货车进出困难。", "门口道路坏了,再反映一次。"):
+        status, appeal = live.call(
+            "POST",
+            "/api/v1/appeals",
+            {"category": "project", "title": "厂区道路维修", "content": content},
+            as_user="ent-hengrun",
+        )
+        assert status == 201
+        filed.append(appeal["id"])
+    master, duplicate = filed
+    owner = open_session("comm-designated")
+    page = owner.go(f"/appeals/{duplicate}")
+    act(page, "merge", {'[data-field="into"]': master, "textarea": "同一问题重复提交"})
+    assert master in page.get_by_test_id("closed-as").inner_text()
+    assert status_text(page) == "已办结"
+    check_page(page, "commissioner-appeal-merged")
+    page.get_by_test_id("closed-as").get_by_role("link").click()
+    page.get_by_test_id("duplicates").wait_for()
+    assert duplicate in page.get_by_test_id("duplicates").inner_text()
+    assert "并入重复诉求" in page.locator(".timeline").inner_text()
+
+    ent = open_session("ent-hengrun")
+    page = ent.go(f"/appeals/{duplicate}")
+    assert "重复诉求,已并入" in page.get_by_test_id("closed-as").inner_text()
+    check_page(page, "enterprise-appeal-merged")
+    for s in (owner, ent):
+        assert not s.problems, s.problems

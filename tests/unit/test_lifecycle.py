@@ -20,6 +20,7 @@ from chalicelib.domain.appeal.decision import Decision, DepartmentInfo, Director
 from chalicelib.domain.appeal.events import COMMANDS, Accept, Command, parse_command
 from chalicelib.domain.appeals import Appeal, Party, TimelineEvent
 from chalicelib.domain.codes import (
+    UNCOUNTED,
     Category,
     Channel,
     CommissionerKind,
@@ -212,6 +213,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "report_completion": {"content": "已办结"},
     "accept_completion": {},
     "reject_completion": {"reason": "材料不全"},
+    "merge": {"into": "XQT-20261201-0099", "reason": "同一问题重复反映"},
+    "void": {"reason": "测试来电"},
 }
 
 
@@ -390,6 +393,9 @@ STATUS_TABLE: list[tuple[str, User, dict[Status, Callable[[], Appeal]], dict[Sta
         PLAIN,
         {Status.RECEIVED: Status.RECEIVED, Status.PROCESSING: Status.PROCESSING},
     ),
+    # a duplicate or an invalid order is closed before a reply, never after
+    ("merge", OWNER, PLAIN, {Status.RECEIVED: Status.CLOSED, Status.PROCESSING: Status.CLOSED}),
+    ("void", ADMIN, PLAIN, {Status.RECEIVED: Status.CLOSED, Status.PROCESSING: Status.CLOSED}),
 ]
 
 
@@ -437,6 +443,8 @@ ROLES_OF_EVENT: dict[str, set[Role]] = {
     "report_completion": {Role.DEPARTMENT, Role.COMMISSIONER},
     "accept_completion": {Role.ADMIN, Role.SUPERVISOR},
     "reject_completion": {Role.ADMIN, Role.SUPERVISOR},
+    "merge": {Role.COMMISSIONER, Role.ADMIN},
+    "void": {Role.ADMIN},
 }
 #: For each event, an appeal in which its rightful actors may post it.
 STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
@@ -457,6 +465,8 @@ STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
     "report_completion": supervised(joint_processing),
     "accept_completion": reported(joint_processing),
     "reject_completion": reported(joint_processing),
+    "merge": joint_processing,
+    "void": joint_processing,
 }
 
 
@@ -982,6 +992,9 @@ def test_nothing_closes_without_a_reply(build):
                 decision = run(appeal, actor, event, **body)
             except AppError:
                 continue
+            if event in ("merge", "void"):  # no problem of its own to answer (counted nowhere)
+                assert decision.appeal.closed_as in UNCOUNTED, (event, actor.username)
+                continue
             assert decision.appeal.status != Status.CLOSED, (event, actor.username)
     for event, actor in [("confirm", ENTERPRISE), ("callback", OPERATOR), ("callback", ADMIN)]:
         for resolved in (True, False):
@@ -1427,7 +1440,10 @@ def test_allowed_events_offers_what_the_owner_may_do():
         "set_urgency",
         "request_extension",
         "escalate",
+        "merge",  # a duplicate, before anyone answers it
     ]
+    assert "void" in transitions.allowed_events(received(), ADMIN)
+    assert "void" not in transitions.allowed_events(replied(), ADMIN)  # not after a reply
     assert transitions.allowed_events(received(), OTHER_COMMISSIONER) == []
     assert transitions.allowed_events(replied(), ENTERPRISE) == ["confirm"]
     assert transitions.allowed_events(replied(), OTHER_ENTERPRISE) == []

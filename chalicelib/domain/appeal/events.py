@@ -43,6 +43,8 @@ class EventType(StrEnum):
     REPORT_COMPLETION = "report_completion"
     ACCEPT_COMPLETION = "accept_completion"
     REJECT_COMPLETION = "reject_completion"
+    MERGE = "merge"
+    VOID = "void"
     # recorded by the platform
     FILED = "filed"
     ESCALATED = "escalated"
@@ -51,6 +53,9 @@ class EventType(StrEnum):
     AUTO_CLOSED = "auto_closed"
     DEADLINE_RECOMPUTED = "deadline_recomputed"
     SUPERVISION_OVERDUE = "supervision_overdue"
+    REPEAT_CALL = "repeat_call"
+    MERGED = "merged"
+    MERGED_REPLY = "merged_reply"
 
 
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
@@ -211,6 +216,26 @@ class RejectCompletion(Strict):
     reason: Reason
 
 
+class Merge(Strict):
+    """A duplicate (重复工单) closed into the appeal about the same problem, before a reply:
+    the master's reply reaches this one's enterprise or caller too."""
+
+    type: Literal[EventType.MERGE]
+    version: Version
+    into: str = Field(
+        min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$", description="the master's id"
+    )
+    reason: Reason | None = None
+
+
+class Void(Strict):
+    """An invalid order (无效工单: a prank, a test, a wrong number) closed before a reply."""
+
+    type: Literal[EventType.VOID]
+    version: Version
+    reason: Reason
+
+
 Command = (
     Accept
     | Transfer
@@ -229,6 +254,8 @@ Command = (
     | ReportCompletion
     | AcceptCompletion
     | RejectCompletion
+    | Merge
+    | Void
 )
 #: The body of each event a user posts, by its ``type`` (from the union, so it is named once).
 COMMANDS: dict[EventType, type[Strict]] = {

@@ -13,7 +13,7 @@ from chalicelib.clock import iso
 from chalicelib.domain.appeal.decision import Decision
 from chalicelib.domain.appeal.events import EventType
 from chalicelib.domain.appeals import Appeal, TimelineEvent, apply_deadline, current_deadline
-from chalicelib.domain.codes import Status
+from chalicelib.domain.codes import ClosedAs, Status
 from chalicelib.domain.rules import Rules
 
 
@@ -74,10 +74,11 @@ def _auto_close(a: Appeal, deadline: str, now: datetime) -> Decision | None:
     if a.status != Status.REPLIED or a.auto_close_at != deadline or stamp < deadline:
         return None
     a.status = Status.CLOSED
+    a.closed_as = ClosedAs.AUTO_CLOSED
     a.closed_at = stamp
     a.auto_closed = True
     a.auto_close_at = None
-    return _system(a, now, EventType.AUTO_CLOSED)
+    return _system(a, now, EventType.AUTO_CLOSED, closed_as=ClosedAs.AUTO_CLOSED)
 
 
 #: The sweep's findings (the sparse index's ``finding``) and what each does.

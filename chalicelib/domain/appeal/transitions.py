@@ -7,7 +7,8 @@ the caller is the one who may act on this appeal (403), that the version is curr
 ``invalid_transition``), the rule's guard (409 ``invalid_transition``) and the state-dependent
 rules of its fields (400); then returns the changed appeal and the timeline event that
 records it. Nothing closes without a reply (R3.4): ``closed`` is reachable only from
-``replied``.
+``replied`` — except a duplicate merged into the appeal about the same problem (whose reply
+reaches it) and an invalid order voided, both counted in no rate (:mod:`.duplicates`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 from chalicelib.clock import iso
 from chalicelib.domain import calendar
-from chalicelib.domain.appeal import supervision
+from chalicelib.domain.appeal import duplicates, supervision
 from chalicelib.domain.appeal.decision import Decision, Directory, Outcome, Step
 from chalicelib.domain.appeal.events import (
     ApproveExtension,
@@ -55,7 +56,7 @@ from chalicelib.domain.appeals import (
     owns_supervision,
     reply_deadline,
 )
-from chalicelib.domain.codes import PartStatus, Role, Status
+from chalicelib.domain.codes import ClosedAs, PartStatus, Role, Status
 from chalicelib.domain.models import User
 from chalicelib.domain.rules import Rules
 from chalicelib.errors import (
@@ -276,9 +277,10 @@ def verdict(appeal: Appeal, command: Confirm | Callback, step: Step) -> Outcome:
     }
     if command.resolved:
         appeal.status = Status.CLOSED
+        appeal.closed_as = ClosedAs.RESOLVED
         appeal.closed_at = at
         appeal.auto_close_at = None
-        return Outcome(fields)
+        return Outcome({**fields, "closed_as": ClosedAs.RESOLVED})
     # 重办: the old reply stays on the timeline, the appeal waits for a new one
     appeal.status = Status.PROCESSING
     appeal.reply = None
@@ -459,6 +461,9 @@ RULES: dict[EventType, Rule] = {
     EventType.REJECT_COMPLETION: Rule(
         _OVERSIGHT, _ANY, supervision.reject_completion, supervision.completion_reported
     ),
+    # not after a reply: a duplicate or an invalid order is closed before anyone answers it
+    EventType.MERGE: Rule(_OWNER, _OPEN, duplicates.merge),
+    EventType.VOID: Rule(_CENTRE, _OPEN, duplicates.void),
 }
 
 

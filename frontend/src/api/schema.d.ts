@@ -1667,6 +1667,33 @@ export interface components {
              */
             attachments: components["schemas"]["Attachment"][];
             /**
+             * @description how it ended, once closed (merged and void count in no rate)
+             * @default null
+             */
+            closed_as: components["schemas"]["ClosedAs"] | null;
+            /**
+             * Merged Into
+             * @description merged: the appeal it was merged into
+             * @default null
+             */
+            merged_into: string | null;
+            /**
+             * Merged From
+             * @description the duplicates merged into this one
+             */
+            merged_from: string[];
+            /**
+             * Repeat Calls
+             * @description repeat calls about it (重复来电)
+             * @default 0
+             */
+            repeat_calls: number;
+            /**
+             * Repeat By
+             * @description operators who recorded a repeat call (may read it)
+             */
+            repeat_by: string[];
+            /**
              * Posted By
              * @description the operator who posted a hotline call
              * @default null
@@ -1897,6 +1924,33 @@ export interface components {
              * @description files the enterprise filed with it (photos, PDFs, …)
              */
             attachments: components["schemas"]["Attachment"][];
+            /**
+             * @description how it ended, once closed (merged and void count in no rate)
+             * @default null
+             */
+            closed_as: components["schemas"]["ClosedAs"] | null;
+            /**
+             * Merged Into
+             * @description merged: the appeal it was merged into
+             * @default null
+             */
+            merged_into: string | null;
+            /**
+             * Merged From
+             * @description the duplicates merged into this one
+             */
+            merged_from: string[];
+            /**
+             * Repeat Calls
+             * @description repeat calls about it (重复来电)
+             * @default 0
+             */
+            repeat_calls: number;
+            /**
+             * Repeat By
+             * @description operators who recorded a repeat call (may read it)
+             */
+            repeat_by: string[];
             /**
              * Posted By
              * @description the operator who posted a hotline call
@@ -2498,6 +2552,12 @@ export interface components {
             /** Real */
             real: boolean;
         };
+        /**
+         * ClosedAs
+         * @description How a closed appeal ended.
+         * @enum {string}
+         */
+        ClosedAs: "resolved" | "auto_closed" | "answered_on_call" | "withdrawn" | "merged" | "void";
         /**
          * Commissioner
          * @description A service commissioner (服务专员) or an industry task team (行业专班), R3.1.
@@ -3270,7 +3330,7 @@ export interface components {
          * EventRequest
          * @description ``{type, version, ...}``: one of the events, chosen by ``type``.
          */
-        EventRequest: components["schemas"]["Accept"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"] | components["schemas"]["Supervise"] | components["schemas"]["ReportCompletion"] | components["schemas"]["AcceptCompletion"] | components["schemas"]["RejectCompletion"];
+        EventRequest: components["schemas"]["Accept"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"] | components["schemas"]["Supervise"] | components["schemas"]["ReportCompletion"] | components["schemas"]["AcceptCompletion"] | components["schemas"]["RejectCompletion"] | components["schemas"]["Merge"] | components["schemas"]["Void"];
         /**
          * EventType
          * @description The type of a timeline event. Those a user posts are imperatives (``accept``); those the
@@ -3278,7 +3338,7 @@ export interface components {
          *     and recorded as ``escalated``, which the sweep records too.
          * @enum {string}
          */
-        EventType: "accept" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue";
+        EventType: "accept" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "merge" | "void" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue" | "repeat_call" | "merged" | "merged_reply";
         /**
          * Extension
          * @description An approved extension: the deadline it moved, and why (the enterprise sees this).
@@ -3500,6 +3560,12 @@ export interface components {
             title?: string | null;
             /** @default normal */
             urgency?: components["schemas"]["Urgency"];
+            /**
+             * Repeat Of
+             * @description a repeat call (重复来电) about this open appeal: recorded on it, 200 with it, nothing created; a closed one is 409
+             * @default null
+             */
+            repeat_of?: string | null;
         };
         /** ImportCounts */
         ImportCounts: {
@@ -4044,6 +4110,33 @@ export interface components {
             attendees: string[];
         };
         /**
+         * Merge
+         * @description A duplicate (重复工单) closed into the appeal about the same problem, before a reply:
+         *     the master's reply reaches this one's enterprise or caller too.
+         */
+        Merge: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "merge";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+            /**
+             * Into
+             * @description the master's id
+             */
+            into: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+        };
+        /**
          * Metrics
          * @description The appeal figures of one unit (or of everything) over a period.
          */
@@ -4162,6 +4255,24 @@ export interface components {
              * @default 0
              */
             auto_closed: number;
+            /**
+             * Repeat Calls
+             * @description 重复来电: calls again about an open appeal
+             * @default 0
+             */
+            repeat_calls: number;
+            /**
+             * Merged
+             * @description 合并的重复诉求: duplicates merged (in no rate)
+             * @default 0
+             */
+            merged: number;
+            /**
+             * Voided
+             * @description 无效工单: invalid orders voided (in no rate)
+             * @default 0
+             */
+            voided: number;
             /**
              * Avg Working Days
              * @description 平均答复用时: working days from the period's start to the reply
@@ -5835,6 +5946,23 @@ export interface components {
              * @default null
              */
             note: string | null;
+            /**
+             * @description an event that closed the appeal: how
+             * @default null
+             */
+            closed_as: components["schemas"]["ClosedAs"] | null;
+            /**
+             * Merged Into
+             * @description merge: the appeal it was merged into
+             * @default null
+             */
+            merged_into: string | null;
+            /**
+             * Merged From
+             * @description merged: the duplicate merged into it
+             * @default null
+             */
+            merged_from: string | null;
         };
         /** Token */
         Token: {
@@ -6177,6 +6305,24 @@ export interface components {
              * @default null
              */
             active?: boolean | null;
+        };
+        /**
+         * Void
+         * @description An invalid order (无效工单: a prank, a test, a wrong number) closed before a reply.
+         */
+        Void: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "void";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+            /** Reason */
+            reason: string;
         };
         /**
          * Window

@@ -30,6 +30,8 @@ const zh: Labels = {
   report_completion: { done: '报告办结', action: '报告办结' },
   accept_completion: { done: '验收办结', action: '验收办结' },
   reject_completion: { done: '退回重办', action: '退回重办' },
+  merge: { done: '作为重复诉求合并', action: '合并重复诉求' },
+  void: { done: '作废(无效工单)', action: '作废无效工单' },
   filed: { done: '提交诉求' },
   escalated: { done: '升级督办' },
   warned: { done: '临期提醒' },
@@ -37,6 +39,9 @@ const zh: Labels = {
   auto_closed: { done: '自动办结(未评价)' },
   deadline_recomputed: { done: '期限重算' },
   supervision_overdue: { done: '督办逾期' },
+  repeat_call: { done: '重复来电' },
+  merged: { done: '并入重复诉求' },
+  merged_reply: { done: '合并办理的诉求已答复' },
 }
 
 const en: Labels = {
@@ -57,6 +62,8 @@ const en: Labels = {
   report_completion: { done: 'Completion reported', action: 'Report completion' },
   accept_completion: { done: 'Completion accepted', action: 'Accept completion' },
   reject_completion: { done: 'Completion sent back', action: 'Send back' },
+  merge: { done: 'Merged as a duplicate', action: 'Merge a duplicate' },
+  void: { done: 'Voided (invalid order)', action: 'Void an invalid order' },
   filed: { done: 'Filed' },
   escalated: { done: 'Escalated' },
   warned: { done: 'Deadline warning' },
@@ -64,6 +71,9 @@ const en: Labels = {
   auto_closed: { done: 'Closed (nobody rated the reply)' },
   deadline_recomputed: { done: 'Deadline recomputed' },
   supervision_overdue: { done: 'Supervision overdue' },
+  repeat_call: { done: 'Repeat call' },
+  merged: { done: 'A duplicate merged in' },
+  merged_reply: { done: 'The appeal it was merged into was answered' },
 }
 
 /** What happened, by event type (the timeline's and the inbox's words). */

@@ -177,6 +177,9 @@ export default {
       reopened: '重办',
       reopened_rate: '重办率',
       auto_closed: '自动办结',
+      repeat_calls: '重复来电',
+      merged: '合并重复诉求',
+      voided: '无效工单',
       avg_working_days: '平均答复用时(工作日)',
     },
     departmentMetric: {
@@ -395,6 +398,9 @@ export default {
       reopened: 'Reopened',
       reopened_rate: 'Reopened rate',
       auto_closed: 'Auto-closed',
+      repeat_calls: 'Repeat calls',
+      merged: 'Duplicates merged',
+      voided: 'Invalid orders voided',
       avg_working_days: 'Average working days to reply',
     },
     departmentMetric: {

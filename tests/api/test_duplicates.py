@@ -1,0 +1,209 @@
+"""Repeats, duplicates and invalid orders (API.md "Repeats, duplicates, invalid orders"): a
+repeat call recorded on the open appeal, a duplicate merged into its master, an invalid
+order voided — and the month's figures with them, worked out by hand."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import pytest
+
+from chalicelib.clock import BEIJING
+from tests.api.test_appeals import CALL, event, file_web, post_call
+
+
+@pytest.fixture
+def at_time():
+    from chalicelib import clock
+
+    yield clock.set_now
+    clock.set_now(None)
+
+
+def timeline_types(appeal):
+    return [e["type"] for e in appeal["timeline"]]
+
+
+def get(api, appeal_id, user="admin"):
+    return api.call("GET", f"/api/v1/appeals/{appeal_id}", as_user=user)
+
+
+def test_a_repeat_call_is_recorded_on_the_open_appeal_and_nothing_is_created(api):
+    first = post_call(api)
+    assert first.status_code == 201
+    master = first.data
+    key = uuid.uuid4().hex
+    again = {**CALL, "content": "又打来问贷款的事,催办。", "repeat_of": master["id"]}
+    r = post_call(api, again, key=key, user="operator-center")
+    assert r.status_code == 200, r.data
+    assert r.data["id"] == master["id"] and r.data["repeat_calls"] == 1
+    repeat = r.data["timeline"][-1]
+    assert repeat["type"] == "repeat_call" and repeat["content"] == "又打来问贷款的事,催办。"
+    assert repeat["channel"] == "hotline_12345" and repeat["actor"]["username"] == "operator-center"
+    # the operator who took the repeat call may read the appeal from then on
+    assert get(api, master["id"], user="operator-center").status_code == 200
+    # Idempotency-Key rules unchanged: the same key and body replay, another body is 422
+    replay = post_call(api, again, key=key, user="operator-center")
+    assert replay.status_code == 200 and replay.data["repeat_calls"] == 1
+    other = post_call(api, {**again, "content": "别的事"}, key=key, user="operator-center")
+    assert other.status_code == 422 and other.data["code"] == "idempotency_key_reused"
+    # the owner hears of it (an unregistered caller's call is in triage: the service centre)
+    assert master["assignee"]["commissioner_id"] is None
+    inbox = api.call("GET", "/api/v1/inbox?limit=100", as_user="admin").data["items"]
+    assert any(n["kind"] == "repeat_call" and n["appeal_id"] == master["id"] for n in inbox)
+
+
+def test_a_repeat_call_on_a_closed_or_unknown_appeal_is_refused(api):
+    master = file_web(api)
+    master = event(api, master, "void", "admin", reason="测试")
+    r = post_call(api, {**CALL, "repeat_of": master["id"]})
+    assert r.status_code == 409 and r.data["code"] == "invalid_transition", r.data
+    r = post_call(api, {**CALL, "repeat_of": "XQT-20990101-0001"})
+    assert r.status_code == 400 and r.data["errors"][0]["field"] == "repeat_of"
+    assert r.data["errors"][0]["code"] == "reference_not_found"
+    r = post_call(api, {**CALL, "repeat_of": "a#b"})
+    assert r.status_code == 400 and r.data["errors"][0]["field"] == "repeat_of"
+
+
+def test_a_duplicate_is_merged_into_its_master_and_hears_of_its_reply(api):
+    master = event(api, file_web(api), "accept", "comm-designated")
+    dup = file_web(api, content="同一件事又提交了一次:扩建用地。")
+    assert "merge" in get(api, dup["id"], user="comm-designated").data["actions"]
+    closed = event(api, dup, "merge", "comm-designated", into=master["id"], reason="同一问题")
+    assert closed["status"] == "closed" and closed["closed_as"] == "merged"
+    assert closed["merged_into"] == master["id"] and closed["actions"] == []
+    master = get(api, master["id"]).data
+    assert master["merged_from"] == [dup["id"]] and timeline_types(master)[-1] == "merged"
+    # the master's enterprise reads the event but not another case's number
+    seen = get(api, master["id"], user="ent-hengrun").data["timeline"][-1]
+    assert seen["type"] == "merged" and seen["merged_from"] is None
+
+    replied = event(api, master, "reply", "comm-designated", content="已协调用地指标。")
+    assert replied["status"] == "replied"
+    passed = get(api, dup["id"], user="ent-hengrun").data
+    assert passed["status"] == "closed" and passed["reply"]["content"] == "已协调用地指标。"
+    assert timeline_types(passed)[-1] == "merged_reply"
+    inbox = api.call("GET", "/api/v1/inbox?limit=100", as_user="ent-hengrun").data["items"]
+    assert any(n["kind"] == "merged_reply" and n["appeal_id"] == dup["id"] for n in inbox)
+
+
+def test_a_hotline_duplicate_merged_into_a_replied_master_gets_the_reply_and_a_text(api):
+    from chalicelib.store import outbox
+
+    master = event(api, file_web(api), "accept", "comm-designated")
+    master = event(api, master, "reply", "comm-designated", content="答复内容")
+    call = post_call(api).data  # an unregistered caller: in triage, the centre owns it
+    closed = event(api, call, "merge", "admin", into=master["id"])
+    assert closed["reply"]["content"] == "答复内容"
+    before = {m["id"] for m in outbox.pending()}
+    master = get(api, master["id"]).data
+    # a 重办 and a second reply reach the duplicate again, with a text to the caller
+    master = event(api, master, "callback", "admin", resolved=False, satisfaction=2)
+    event(api, master, "reply", "comm-designated", content="第二次答复")
+    texts = [m for m in outbox.pending() if m["id"] not in before]
+    assert any(
+        m["channel"] == "sms" and call["id"] in m["text"] and m["to"] == CALL["caller_phone"]
+        for m in texts
+    ), texts
+    assert get(api, call["id"]).data["reply"]["content"] == "第二次答复"
+
+
+def test_merges_that_cannot_be_are_refused(api):
+    master = event(api, file_web(api), "accept", "comm-designated")
+    dup = file_web(api)
+    # into itself, into nothing, into a closed one, into a merged one; after a reply
+    r = api.call(
+        "POST",
+        f"/api/v1/appeals/{dup['id']}/events",
+        {"type": "merge", "version": dup["version"], "into": dup["id"]},
+        as_user="admin",
+    )
+    assert r.status_code == 409 and r.data["code"] == "invalid_transition"
+    r = api.call(
+        "POST",
+        f"/api/v1/appeals/{dup['id']}/events",
+        {"type": "merge", "version": dup["version"], "into": "XQT-20990101-0009"},
+        as_user="admin",
+    )
+    assert r.status_code == 400 and r.data["errors"][0]["field"] == "into"
+    voided = event(api, file_web(api), "void", "admin", reason="测试来电")
+    event(api, dup, "merge", "admin", expect=409, into=voided["id"])
+    other = file_web(api)
+    event(api, other, "merge", "admin", into=master["id"])
+    event(api, dup, "merge", "admin", expect=409, into=other["id"])  # merged: closed
+    replied = event(api, file_web(api), "accept", "comm-designated")
+    replied = event(api, replied, "reply", "comm-designated", content="已答复")
+    event(api, replied, "merge", "admin", expect=409, into=master["id"])
+    # another commissioner is not the owner; a department or an enterprise may not merge
+    event(api, dup, "merge", "comm-small-micro", expect=403, into=master["id"])
+    event(api, dup, "merge", "ent-hengrun", expect=403, into=master["id"])
+    # nothing of it changed the duplicate or the master
+    assert get(api, dup["id"]).data["status"] == "received"
+    assert get(api, master["id"]).data["merged_from"] == [other["id"]]
+
+
+def test_only_the_centre_voids_and_only_before_a_reply(api):
+    appeal = file_web(api)
+    event(api, appeal, "void", "comm-designated", expect=403, reason="恶作剧")
+    voided = event(api, appeal, "void", "admin", reason="恶作剧来电")
+    assert voided["closed_as"] == "void" and voided["timeline"][-1]["reason"] == "恶作剧来电"
+    r = api.call(
+        "POST",
+        f"/api/v1/appeals/{appeal['id']}/events",
+        {"type": "void", "version": voided["version"]},
+        as_user="admin",
+    )
+    assert r.status_code == 400 and r.data["errors"][0]["field"] == "reason"
+
+
+def test_a_months_figures_with_repeats_merges_and_voids_by_hand(api, at_time):
+    """April 2026, 恒润 (web, owner c-designated) and a 12345 caller in triage:
+
+    - A: filed 1 Apr, a repeat call 2 Apr, accepted and replied on time 3 Apr;
+    - B: filed 1 Apr, merged into A 2 Apr — counted in no rate: neither received nor due;
+    - C: a call filed 6 Apr, voided 6 Apr — the same;
+    - D: a call filed 7 Apr with two repeat calls on 8 Apr, still open at the month's end.
+
+    Totals: received 2 (A, D); replied 1, on time 1, due 1; repeat calls 3 (1 on the web
+    channel's A, 2 on D); merged 1; voided 1. By channel: web received 1 and 1 repeat call;
+    hotline_12345 received 1, 2 repeat calls, 1 void.
+    """
+
+    def at(day, hour=10):
+        return datetime(2026, 4, day, hour, 0, tzinfo=BEIJING)
+
+    at_time(at(1))
+    a = file_web(api, title="四月用地", content="四月:扩建用地指标。")
+    b = file_web(api, title="四月用地(重复)", content="四月:扩建用地指标,再次提交。")
+    at_time(at(2))
+    assert post_call(api, {**CALL, "repeat_of": a["id"]}).status_code == 200
+    event(api, b, "merge", "comm-designated", into=a["id"])
+    at_time(at(3))
+    a = get(api, a["id"]).data
+    a = event(api, a, "accept", "comm-designated")
+    event(api, a, "reply", "comm-designated", content="已答复")
+    at_time(at(6))
+    c = post_call(api).data
+    event(api, c, "void", "admin", reason="测试来电")
+    at_time(at(7))
+    d = post_call(api, {**CALL, "content": "四月:鱼塘用电报装慢。"}).data
+    at_time(at(8))
+    for _ in range(2):
+        assert post_call(api, {**CALL, "repeat_of": d["id"]}).status_code == 200
+
+    at_time(datetime(2026, 5, 6, 9, 0, tzinfo=BEIJING))
+    r = api.call("POST", "/api/v1/reports", {"month": "2026-04"}, as_user="supervisor")
+    assert r.status_code == 202, r.data
+    built = api.call("POST", "/api/v1/dev/jobs/reports").data
+    assert built["processed"] == 1, built
+    figures = api.call("GET", f"/api/v1/reports/{r.data['id']}/figures", as_user="supervisor").data[
+        "figures"
+    ]
+    t = figures["totals"]
+    assert (t["received"], t["replied"], t["due"], t["on_time"]) == (2, 1, 1, 1)
+    assert (t["repeat_calls"], t["merged"], t["voided"]) == (3, 1, 1)
+    by_channel = {row["key"]: row["metrics"] for row in figures["by"]["channel"]}
+    web, hotline = by_channel["web"], by_channel["hotline_12345"]
+    assert (web["received"], web["repeat_calls"], web["merged"]) == (1, 1, 1)
+    assert (hotline["received"], hotline["repeat_calls"], hotline["voided"]) == (1, 2, 1)
