@@ -47,6 +47,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "【兴企通】您反映的诉求({id})与诉求({into})为同一问题,已合并办理并答复。",
         "en": "[Xingqitong] Your appeal ({id}) was handled with {into} and now has a reply.",
     },
+    "similar_same_enterprise": {"zh": "同一企业", "en": "Same enterprise"},
+    "similar_same_phone": {"zh": "同一来电号码", "en": "Same phone number"},
+    "similar_same_category": {"zh": "同类诉求", "en": "Same category"},
+    "similar_text": {"zh": "内容相似度 {pct}%", "en": "Text {pct}% alike"},
     "merge_into_itself": {
         "zh": "不能把诉求 {id} 合并到它自己",
         "en": "Appeal {id} cannot be merged into itself",

@@ -7,12 +7,12 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from chalicelib import clock
 from chalicelib.api.contract import Api, Created, Ctx, Header, Page, PageQuery, naming
 from chalicelib.domain import uploads
-from chalicelib.domain.appeal import transitions
+from chalicelib.domain.appeal import similarity, transitions
 from chalicelib.domain.appeal.events import (
     Command,
     EventBody,
@@ -33,10 +33,11 @@ from chalicelib.domain.appeals import (
     present,
     present_detail,
 )
-from chalicelib.domain.codes import Category, Channel, Role, Status, Urgency
+from chalicelib.domain.codes import STAFF_ROLES, Category, Channel, Role, Status, Urgency
 from chalicelib.domain.models import Name, Phone, SingleLine, Strict, Uscc, User
 from chalicelib.domain.rules import Rules
 from chalicelib.errors import FieldError, Forbidden, NotFound, ReferencesInactive, ValidationFailed
+from chalicelib.i18n import Lang, message
 from chalicelib.services import appeals as services
 from chalicelib.services import intake
 from chalicelib.store import appeals as store
@@ -392,6 +393,79 @@ def _inactive_fields(body: Command, gone: ReferencesInactive) -> list[FieldError
         if d in gone.departments
     ]
     return errors or [FieldError("body", "reference_not_found")]
+
+
+class SimilarAppeal(BaseModel):
+    """What a similar appeal shows: enough to recognise it, nothing of its content."""
+
+    id: str
+    title: str
+    status: Status
+    enterprise: str | None = Field(description="the enterprise's name, or the caller's")
+
+
+class SimilarItem(BaseModel):
+    appeal: SimilarAppeal
+    score: float = Field(ge=0, le=1, description="how likely the same problem, 0–1")
+    why: list[str] = Field(description="what they share, in the reader's language")
+
+
+class SimilarPage(Page[SimilarItem]):
+    pass
+
+
+class CallProbe(Strict):
+    content: str = Field(min_length=1, max_length=500, description="what the caller says")
+    uscc: Uscc | None = Field(None, description="the caller's enterprise, once found")
+    category: Category | None = None
+
+
+def _similar_page(matches: list[similarity.Match], lang: Lang) -> SimilarPage:
+    items = [
+        SimilarItem(
+            appeal=SimilarAppeal(
+                id=m.appeal.id,
+                title=m.appeal.title,
+                status=m.appeal.status,
+                enterprise=m.appeal.enterprise.name,
+            ),
+            score=m.score,
+            why=[message(f"similar_{code}", lang, pct=pct) for code, pct in m.reasons],
+        )
+        for m in matches
+    ]
+    return SimilarPage(items=items, next_cursor=None)
+
+
+@api.route(
+    "/appeals/{appeal_id}/similar",
+    summary="相似诉求(疑似重复)",
+    response=SimilarPage,
+    roles=sorted(STAFF_ROLES),
+    errors=(404,),
+)
+def similar_appeals(ctx: Ctx, appeal_id: str) -> SimilarPage:
+    """Open appeals likely about the same problem, best first, among those the caller may
+    read: drawn from the enterprise's latest and the category's latest open appeals (two
+    Queries, whatever the table's size), ranked by text similarity and what they share."""
+    _case_number(appeal_id)
+    return _similar_page(services.similar(ctx.user, appeal_id), ctx.lang)
+
+
+@api.route(
+    "/hotline/similar",
+    summary="来电时查重:该企业相似的未办结诉求",
+    query=CallProbe,
+    response=SimilarPage,
+    roles=[Role.OPERATOR, Role.ADMIN],
+)
+def similar_to_call(ctx: Ctx, query: CallProbe) -> SimilarPage:
+    """While the call is taken: the caller's enterprise's open appeals likely about what it
+    is saying, so a repeat call is recorded on one (``repeat_of``) instead of a new appeal."""
+    probe = similarity.Probe(
+        title="", content=query.content, category=query.category, uscc=query.uscc
+    )
+    return _similar_page(services.similar_to_call(probe), ctx.lang)
 
 
 @api.route(

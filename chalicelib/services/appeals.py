@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.domain.appeal import duplicates, sweep, transitions
+from chalicelib.domain.appeal import duplicates, similarity, sweep, transitions
 from chalicelib.domain.appeal.decision import Decision, Directory
 from chalicelib.domain.appeal.events import (
     Command,
@@ -83,6 +83,22 @@ def _passed_on(decision: Decision, now: datetime) -> list[tuple[Appeal, Decision
         duplicate, _ = store.load(duplicate_id)
         out.append((duplicate, duplicates.pass_reply_on(duplicate, master, now)))
     return out
+
+
+def similar(user: User, appeal_id: str, limit: int = 10) -> list[similarity.Match]:
+    """Open appeals likely about the same problem as this one, among those ``user`` may read
+    (candidates by index: the enterprise's latest and the category's latest open ones)."""
+    appeal, _ = readable(user, appeal_id)
+    candidates = store.similar_candidates(appeal.enterprise.uscc, appeal.category)
+    mine = [c for c in candidates if can_read(user, c)]
+    return similarity.rank(similarity.probe_of(appeal), mine, limit)
+
+
+def similar_to_call(probe: similarity.Probe, limit: int = 10) -> list[similarity.Match]:
+    """The caller's own open appeals (by its enterprise) likely about what it is saying now:
+    the console offers them for a repeat call before a new appeal is filed."""
+    candidates = store.similar_candidates(probe.uscc, None) if probe.uscc else []
+    return similarity.rank(probe, candidates, limit)
 
 
 def act_on_finding(appeal_id: str, finding: str, deadline: str, now: datetime) -> str:

@@ -19,7 +19,7 @@ from chalicelib.config import settings
 from chalicelib.domain.appeal import sweep
 from chalicelib.domain.appeal.decision import Decision, Directory
 from chalicelib.domain.appeals import HOTLINE_CHANNELS, Appeal, TimelineEvent
-from chalicelib.domain.codes import PartStatus, Role, Status, Urgency
+from chalicelib.domain.codes import Category, PartStatus, Role, Status, Urgency
 from chalicelib.domain.models import User
 from chalicelib.errors import (
     AppError,
@@ -82,6 +82,8 @@ def listings(a: Appeal) -> dict[str, tuple[str, str]]:
         out["commq"] = (keys.commissioner_queue(owner), by_deadline)
         # the sweep's sparse index (issue 6) and every "overdue" list: open appeals by deadline
         out["open"] = (keys.OPEN_APPEALS, f"{a.reply_due_at}#{a.id}")
+        # candidates of similar appeals: a category's latest open ones (by index, no scan)
+        out["opencat"] = (keys.open_in_category(a.category.value), created)
         if owner is None or a.pending_extension is not None or a.escalation_level == 1:
             out["adminq"] = (keys.ADMIN_QUEUE, by_deadline)
         if a.deadline_provisional:  # recomputed when administrators load the year
@@ -369,6 +371,34 @@ def page(
         filter_expression=" AND ".join(filters) or None,
     )
     return [Appeal.model_validate(records.strip_keys(i)) for i in items], nxt
+
+
+#: How many of the latest open appeals of a category, and of an enterprise's appeals, are
+#: compared when looking for similar ones (two Queries; items bounded, whatever the table).
+SIMILAR_BY_CATEGORY = 100
+SIMILAR_BY_ENTERPRISE = 50
+
+
+def similar_candidates(uscc: str | None, category: Category | None) -> list[Appeal]:
+    """The appeals worth comparing with one about ``category`` from ``uscc``: that
+    enterprise's latest, and the category's latest open ones — one Query each."""
+    lists = []
+    if uscc:
+        lists.append((keys.enterprise_appeals(uscc), SIMILAR_BY_ENTERPRISE))
+    if category is not None:
+        lists.append((keys.open_in_category(category.value), SIMILAR_BY_CATEGORY))
+    out: list[Appeal] = []
+    for partition, limit in lists:
+        items, _ = db.query_page(
+            index=keys.GSI1,
+            key_condition="gsi1pk = :p",
+            values={":p": partition},
+            limit=limit,
+            cursor=None,
+            forward=_CREATED_DESC,
+        )
+        out += [Appeal.model_validate(records.strip_keys(i)) for i in items]
+    return out
 
 
 # --- writes ----------------------------------------------------------------------------------

@@ -142,6 +142,11 @@ def appeals_by_status(status: str) -> str:
     return f"AP#ST#{status}"
 
 
+def open_in_category(category: str) -> str:
+    """Open appeals of a category, newest first: candidates of similar appeals."""
+    return f"AP#OPENCAT#{category}"
+
+
 def enterprise_appeals(uscc: str) -> str:
     return f"AP#ENT#{uscc}"
 

@@ -68,6 +68,10 @@ ADMITS: dict[str, frozenset[str] | str] = {
     "GET /appeals/{appeal_id}/attachments/{attachment_id}": SIGNED_IN,
     "POST /appeals/{appeal_id}/events": SIGNED_IN,
     "GET /appeals/{appeal_id}/products": SIGNED_IN,
+    # similar appeals: staff, among the appeals each may read; the desk's check while a
+    # call is taken: operators and the service centre
+    "GET /appeals/{appeal_id}/similar": STAFF,
+    "GET /hotline/similar": frozenset({OP, ADMIN}),
     # ledgers (推进台账): a unit's own, the service centre's and supervisors'
     "GET /departments/{department_id}/ledger": frozenset({DEPT, ADMIN, SUP}),
     # reference data: any signed-in user reads departments, commissioners and the calendar;

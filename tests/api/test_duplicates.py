@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from urllib.parse import urlencode
 
 import pytest
 
@@ -207,3 +208,81 @@ def test_a_months_figures_with_repeats_merges_and_voids_by_hand(api, at_time):
     web, hotline = by_channel["web"], by_channel["hotline_12345"]
     assert (web["received"], web["repeat_calls"], web["merged"]) == (1, 1, 1)
     assert (hotline["received"], hotline["repeat_calls"], hotline["voided"]) == (1, 2, 1)
+
+
+def test_similar_open_appeals_are_found_by_index_and_ranked(api, monkeypatch):
+    from chalicelib.store import db
+
+    road = "厂区门口道路破损严重,货车进出困难,请协调修路。"
+    first = file_web(api, category="project", title="厂区道路破损", content=road)
+    second = file_web(
+        api, category="project", title="道路破损", content="门口道路破损,货车进出困难。"
+    )
+    other = file_web(api, category="labor", title="招工", content="需要焊工 10 名。")
+    closed = event(api, file_web(api, category="project", title="道路", content=road), "void",
+                   "admin", reason="重复测试")  # fmt: skip
+
+    calls = []
+    real = db.query_page
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("values"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(db, "query_page", counted)
+    r = api.call("GET", f"/api/v1/appeals/{first['id']}/similar", as_user="comm-designated")
+    assert r.status_code == 200, r.data
+    assert len(calls) == 2  # the enterprise's latest, the category's latest open: no scan
+    ids = [i["appeal"]["id"] for i in r.data["items"]]
+    assert ids[0] == second["id"] and first["id"] not in ids and closed["id"] not in ids
+    best = r.data["items"][0]
+    assert 0 < best["score"] <= 1 and "同一企业" in best["why"] and "同类诉求" in best["why"]
+    assert any(w.startswith("内容相似度") for w in best["why"])
+    assert set(best["appeal"]) == {"id", "title", "status", "enterprise"}
+    assert r.data["next_cursor"] is None
+    # the same enterprise's appeal about something else comes after (if at all)
+    assert other["id"] not in ids[:1]
+    english = api.call(
+        "GET",
+        f"/api/v1/appeals/{first['id']}/similar",
+        as_user="comm-designated",
+        headers={"Accept-Language": "en"},
+    )
+    assert "Same enterprise" in english.data["items"][0]["why"]
+
+
+def test_similar_appeals_are_only_those_the_caller_may_read(api):
+    mine = post_call(api, {**CALL, "content": "鱼塘旁道路塌陷,车辆无法通行。"}).data
+    theirs = post_call(
+        api, {**CALL, "content": "鱼塘旁道路塌陷,车辆无法通行。"}, user="operator-center"
+    ).data
+    r = api.call("GET", f"/api/v1/appeals/{mine['id']}/similar", as_user="operator-12345")
+    assert r.status_code == 200
+    assert theirs["id"] not in [i["appeal"]["id"] for i in r.data["items"]]
+    admin = api.call("GET", f"/api/v1/appeals/{mine['id']}/similar", as_user="admin").data
+    assert theirs["id"] in [i["appeal"]["id"] for i in admin["items"]]
+    # an enterprise may not ask; an appeal one may not read does not exist for it
+    assert (
+        api.call("GET", f"/api/v1/appeals/{mine['id']}/similar", as_user="ent-hengrun").status_code
+        == 403
+    )
+    r = api.call("GET", f"/api/v1/appeals/{mine['id']}/similar", as_user="dept-tax")
+    assert r.status_code == 404
+
+
+def test_the_desk_is_offered_the_callers_open_appeals_about_the_same_thing(api):
+    from infra.local.seed import enterprise_records
+
+    hengrun = enterprise_records()[0]["uscc"]
+    open_one = file_web(
+        api, category="approval", title="环评审批进度", content="二期项目环评审批进度慢。"
+    )
+    query = {"content": "我们二期项目的环评审批太慢了", "uscc": hengrun}
+    r = api.call("GET", f"/api/v1/hotline/similar?{urlencode(query)}", as_user="operator-12345")
+    assert r.status_code == 200, r.data
+    assert r.data["items"][0]["appeal"]["id"] == open_one["id"]
+    r = api.call("GET", f"/api/v1/hotline/similar?content={'x' * 501}", as_user="operator-12345")
+    assert r.status_code == 400 and r.data["errors"][0]["field"] == "content"
+    bad = urlencode({"content": "环评", "uscc": "123"})
+    r = api.call("GET", f"/api/v1/hotline/similar?{bad}", as_user="operator-12345")
+    assert r.status_code == 400 and r.data["errors"][0]["field"] == "uscc"

@@ -111,6 +111,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/appeals/{appeal_id}/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 相似诉求(疑似重复)
+         * @description Open appeals likely about the same problem, best first, among those the caller may
+         *         read: drawn from the enterprise's latest and the category's latest open appeals (two
+         *         Queries, whatever the table's size), ranked by text similarity and what they share.
+         */
+        get: operations["similar_appeals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hotline/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 来电时查重:该企业相似的未办结诉求
+         * @description While the call is taken: the caller's enterprise's open appeals likely about what it
+         *         is saying, so a repeat call is recorded on one (``repeat_of``) instead of a new appeal.
+         */
+        get: operations["similar_to_call"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/departments/{department_id}/ledger": {
         parameters: {
             query?: never;
@@ -5643,6 +5686,46 @@ export interface components {
             reason: string;
         };
         /**
+         * SimilarAppeal
+         * @description What a similar appeal shows: enough to recognise it, nothing of its content.
+         */
+        SimilarAppeal: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            status: components["schemas"]["chalicelib__domain__codes__Status"];
+            /**
+             * Enterprise
+             * @description the enterprise's name, or the caller's
+             */
+            enterprise: string | null;
+        };
+        /** SimilarItem */
+        SimilarItem: {
+            appeal: components["schemas"]["SimilarAppeal"];
+            /**
+             * Score
+             * @description how likely the same problem, 0–1
+             */
+            score: number;
+            /**
+             * Why
+             * @description what they share, in the reader's language
+             */
+            why: string[];
+        };
+        /** SimilarPage */
+        SimilarPage: {
+            /** Items */
+            items: components["schemas"]["SimilarItem"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
+        };
+        /**
          * SizeClass
          * @description Enterprise size class; each has its class of service commissioners (R3.1).
          * @enum {string}
@@ -6857,6 +6940,117 @@ export interface operations {
             };
             /** @description 请求体超过 1 MiB (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    similar_appeals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    similar_to_call: {
+        parameters: {
+            query: {
+                /** @description what the caller says */
+                content: string;
+                /** @description the caller's enterprise, once found */
+                uscc?: string | null;
+                category?: components["schemas"]["Category"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
