@@ -47,6 +47,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "【兴企通】您反映的诉求({id})与诉求({into})为同一问题,已合并办理并答复。",
         "en": "[Xingqitong] Your appeal ({id}) was handled with {into} and now has a reply.",
     },
+    "search_scope_all": {
+        "zh": "搜索在全部可见诉求中进行:scope 只能为 all,且不能与 escalation_level 同用",
+        "en": "A search runs over all the appeals you may read: scope all, no escalation_level",
+    },
     "similar_same_enterprise": {"zh": "同一企业", "en": "Same enterprise"},
     "similar_same_phone": {"zh": "同一来电号码", "en": "Same phone number"},
     "similar_same_category": {"zh": "同类诉求", "en": "Same category"},

@@ -4,13 +4,14 @@ and the events that move an appeal through 接→转→办→交→结 (API.md "
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from chalicelib import clock
 from chalicelib.api.contract import Api, Created, Ctx, Header, Page, PageQuery, naming
+from chalicelib.clock import BEIJING
 from chalicelib.domain import uploads
 from chalicelib.domain.appeal import similarity, transitions
 from chalicelib.domain.appeal.events import (
@@ -121,6 +122,13 @@ class HotlineCall(Strict):
     content: Content
     title: Title | None = Field(None, description="default: the start of the content")
     urgency: Urgency = Urgency.NORMAL
+    external_ref: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[\x21-\x7e]+$",
+        description="the 12345 platform's work-order number (工单号), for the hand-back",
+    )
     repeat_of: str | None = Field(
         None,
         min_length=1,
@@ -157,6 +165,44 @@ class AppealQuery(PageQuery):
         description="the escalation queue (staff): open appeals raised to 1 (service centre) "
         "or 2 (county joint meeting), urgent first then by deadline",
     )
+    q: str | None = Field(
+        None,
+        min_length=1,
+        max_length=50,
+        description="a case number, or words (up to 5) each found in the title, the content "
+        "or the enterprise's name",
+    )
+    phone: Phone | None = Field(None, description="staff: the caller's or the contact's phone")
+    uscc: Uscc | None = None
+    category: Category | None = None
+    channel: Channel | None = None
+    external_ref: str | None = Field(
+        None, min_length=1, max_length=64, description="the 12345 work-order number"
+    )
+    start: date | None = Field(None, alias="from", description="filed on or after (Beijing)")
+    end: date | None = Field(None, alias="to", description="filed on or before (Beijing)")
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    def search(self) -> store.Search | None:
+        """The search asked for, or ``None`` for a plain list."""
+        asked = (self.q, self.phone, self.uscc, self.category, self.channel, self.external_ref)
+        if all(v is None for v in asked) and self.start is None and self.end is None:
+            return None
+        return store.Search(
+            q=self.q,
+            phone=self.phone,
+            uscc=self.uscc,
+            category=self.category,
+            channel=self.channel,
+            external_ref=self.external_ref,
+            start=clock.iso(datetime.combine(self.start, time(0), BEIJING)) if self.start else None,
+            end=clock.iso(datetime.combine(self.end + timedelta(days=1), time(0), BEIJING))
+            if self.end
+            else None,
+            status=self.status,
+            overdue=self.overdue,
+        )
 
 
 class AppealPage(Page[Appeal]):
@@ -296,6 +342,7 @@ def post_call(ctx: Ctx, body: HotlineCall) -> Created:
         urgency=body.urgency,
         caller_phone=body.caller_phone,
         enterprise_name=body.enterprise_name,
+        external_ref=body.external_ref,
     )
     now = clock.now()
     if body.repeat_of is not None:
@@ -353,7 +400,18 @@ def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
     if query.escalation_level is not None and ctx.user.role not in STAFF_READERS:
         # what others read is already their own: nothing escalated to list
         raise ValidationFailed.one("escalation_level", "not_for_role")
+    if query.phone is not None and ctx.user.role == Role.ENTERPRISE:
+        raise ValidationFailed.one("phone", "not_for_role")
+    if query.start and query.end and query.end < query.start:
+        raise ValidationFailed.one("to", "range_reversed")
     now = clock.now()
+    wanted = query.search()
+    if wanted is not None:
+        if query.escalation_level is not None or query.scope != "all":
+            raise ValidationFailed.one("scope", "search_scope_all")
+        items, nxt = store.search(ctx.user, wanted, now, query.limit, query.cursor)
+        shown = [present(a, ctx.user, now, ctx.rules) for a in items]
+        return AppealPage(items=shown, next_cursor=nxt)
     spec = store.list_query(
         ctx.user, query.scope, query.status, query.overdue, now, query.escalation_level
     )

@@ -221,6 +221,9 @@ class Appeal(BaseModel):
     repeat_by: list[str] = Field(
         default_factory=list, description="operators who recorded a repeat call (may read it)"
     )
+    external_ref: str | None = Field(
+        None, description="the 12345 platform's work-order number of the call (工单号)"
+    )
     posted_by: str | None = Field(None, description="the operator who posted a hotline call")
     filed_by: str
     replied_at: Timestamp | None = None

@@ -49,6 +49,7 @@ class Filing:
     contact_name: str | None = None
     contact_phone: str | None = None
     financing: FinancingRequest | None = None
+    external_ref: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
 
 
@@ -193,5 +194,6 @@ def _decide(
         contact_phone=filing.contact_phone,
     )
     appeal.financing = filing.financing
+    appeal.external_ref = filing.external_ref
     appeal.attachments = list(filing.attachments)
     return appeal, filed

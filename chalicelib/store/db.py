@@ -196,11 +196,14 @@ def query_page(
     names: dict[str, str] | None = None,
     filter_expression: str | None = None,
     consistent: bool = False,
+    max_requests: int | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of a Query on the table or an index; returns (items, next cursor).
 
     With ``filter_expression`` DynamoDB drops non-matching items after reading them, so a
     page may need several requests; the cursor then points after the last item returned.
+    ``max_requests`` bounds them (a search over a long list): the page may then come back
+    short, even empty, with a cursor to where the reading stopped.
     """
     from botocore.exceptions import ClientError
 
@@ -224,6 +227,7 @@ def query_page(
         params["FilterExpression"] = filter_expression
     start = decode_cursor(cursor, key_attrs)
     raw_items: list[dict[str, Any]] = []
+    requests = 0
     while True:
         if start:
             params["ExclusiveStartKey"] = start
@@ -235,8 +239,12 @@ def query_page(
             raise
         raw_items.extend(resp.get("Items", []))
         start = resp.get("LastEvaluatedKey")
+        requests += 1
         if len(raw_items) > limit or not start:
             break
+        if max_requests is not None and requests >= max_requests:
+            # stopped reading with fewer than asked: go on from where DynamoDB stopped
+            return [from_item(i) for i in raw_items], encode_cursor(start)
     if len(raw_items) > limit:
         raw_items = raw_items[:limit]
         last = raw_items[-1]

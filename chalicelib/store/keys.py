@@ -156,6 +156,11 @@ def enterprise_queue(uscc: str) -> str:
     return f"AP#ENTQ#{uscc}"
 
 
+def external_ref(ref: str) -> str:
+    """Appeals carrying a 12345 work-order number (``external_ref``)."""
+    return f"AP#EXT#{ref}"
+
+
 def operator_calls(username: str) -> str:
     """The hotline calls an operator (or a call-centre account) posted."""
     return f"AP#OP#{username}"

@@ -1737,6 +1737,12 @@ export interface components {
              */
             repeat_by: string[];
             /**
+             * External Ref
+             * @description the 12345 platform's work-order number of the call (工单号)
+             * @default null
+             */
+            external_ref: string | null;
+            /**
              * Posted By
              * @description the operator who posted a hotline call
              * @default null
@@ -1994,6 +2000,12 @@ export interface components {
              * @description operators who recorded a repeat call (may read it)
              */
             repeat_by: string[];
+            /**
+             * External Ref
+             * @description the 12345 platform's work-order number of the call (工单号)
+             * @default null
+             */
+            external_ref: string | null;
             /**
              * Posted By
              * @description the operator who posted a hotline call
@@ -3603,6 +3615,12 @@ export interface components {
             title?: string | null;
             /** @default normal */
             urgency?: components["schemas"]["Urgency"];
+            /**
+             * External Ref
+             * @description the 12345 platform's work-order number (工单号), for the hand-back
+             * @default null
+             */
+            external_ref?: string | null;
             /**
              * Repeat Of
              * @description a repeat call (重复来电) about this open appeal: recorded on it, 200 with it, nothing created; a closed one is 409
@@ -6545,6 +6563,19 @@ export interface operations {
                 overdue?: boolean | null;
                 /** @description the escalation queue (staff): open appeals raised to 1 (service centre) or 2 (county joint meeting), urgent first then by deadline */
                 escalation_level?: number | null;
+                /** @description a case number, or words (up to 5) each found in the title, the content or the enterprise's name */
+                q?: string | null;
+                /** @description staff: the caller's or the contact's phone */
+                phone?: string | null;
+                uscc?: string | null;
+                category?: components["schemas"]["Category"] | null;
+                channel?: components["schemas"]["Channel"] | null;
+                /** @description the 12345 work-order number */
+                external_ref?: string | null;
+                /** @description filed on or after (Beijing) */
+                from?: string | null;
+                /** @description filed on or before (Beijing) */
+                to?: string | null;
             };
             header?: never;
             path?: never;
