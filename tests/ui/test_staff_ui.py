@@ -345,3 +345,33 @@ def test_a_duplicate_is_merged_from_the_appeal_page_and_links_to_its_master(open
     check_page(page, "enterprise-appeal-merged")
     for s in (owner, ent):
         assert not s.problems, s.problems
+
+
+def test_the_service_centre_searches_appeals_by_words_and_category(open_session, live):
+    """From the workbench's search box to the all-appeals page, then narrowed by category:
+    the filters stay in the address."""
+    for title, category in (("冷库用电增容", "project"), ("冷库招工", "labor")):
+        status, _ = live.call(
+            "POST",
+            "/api/v1/appeals",
+            {"category": category, "title": title, "content": f"{title}:请协调。"},
+            as_user="ent-hengrun",
+        )
+        assert status == 201
+    owner = open_session("comm-designated")
+    page = owner.go("/workbench")
+    box = page.get_by_test_id("workbench-search")
+    box.locator("input").fill("冷库")
+    box.locator("button[type=submit]").click()
+    page.wait_for_url("**/appeals?q=*")
+    rows = page.locator("[data-appeal]")
+    rows.first.wait_for()
+    assert rows.count() == 2
+    page.locator('[data-field="category"]').click()
+    page.get_by_role("option", name="用工").first.click()
+    page.get_by_test_id("search-submit").click()
+    page.wait_for_function("() => document.querySelectorAll('[data-appeal]').length === 1")
+    assert "冷库招工" in page.get_by_test_id("appeal-table").inner_text()
+    assert "category=labor" in page.url
+    check_page(page, "commissioner-appeal-search")
+    assert not owner.problems, owner.problems
