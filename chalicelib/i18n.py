@@ -47,6 +47,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "【兴企通】您反映的诉求({id})与诉求({into})为同一问题,已合并办理并答复。",
         "en": "[Xingqitong] Your appeal ({id}) was handled with {into} and now has a reply.",
     },
+    "user_inactive": {"zh": "发起导出的账号已停用", "en": "The account that asked was deactivated"},
+    "export_not_found": {"zh": "导出任务 {id} 不存在", "en": "Export {id} not found"},
     "search_scope_all": {
         "zh": "搜索在全部可见诉求中进行:scope 只能为 all,且不能与 escalation_level 同用",
         "en": "A search runs over all the appeals you may read: scope all, no escalation_level",

@@ -35,13 +35,16 @@ from chalicelib.domain.appeals import (
     present_detail,
 )
 from chalicelib.domain.codes import STAFF_ROLES, Category, Channel, Role, Status, Urgency
-from chalicelib.domain.models import Name, Phone, SingleLine, Strict, Uscc, User
+from chalicelib.domain.models import Name, Phone, SingleLine, Strict, Timestamp, Uscc, User
 from chalicelib.domain.rules import Rules
 from chalicelib.errors import FieldError, Forbidden, NotFound, ReferencesInactive, ValidationFailed
 from chalicelib.i18n import Lang, message
+from chalicelib.jobs import dispatch
 from chalicelib.services import appeals as services
 from chalicelib.services import intake
 from chalicelib.store import appeals as store
+from chalicelib.store import files
+from chalicelib.store import jobs as job_store
 from chalicelib.store import uploads as upload_store
 
 api = Api(__name__, "appeals")
@@ -152,19 +155,13 @@ class EventRequest(RootModel[EventBody]):
         return parse_command(data)
 
 
-class AppealQuery(PageQuery):
-    scope: Literal["mine", "queue", "all"] = Field(
-        "all", description="mine: the caller's own; queue: open items waiting on the caller"
-    )
+class SearchFields(BaseModel):
+    """What a search of the appeals asks (API.md "Searching appeals"); none: a plain list."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
     status: Status | None = None
     overdue: bool | None = Field(None, description="true: past the deadline without a reply")
-    escalation_level: int | None = Field(
-        None,
-        ge=1,
-        le=2,
-        description="the escalation queue (staff): open appeals raised to 1 (service centre) "
-        "or 2 (county joint meeting), urgent first then by deadline",
-    )
     q: str | None = Field(
         None,
         min_length=1,
@@ -182,13 +179,19 @@ class AppealQuery(PageQuery):
     start: date | None = Field(None, alias="from", description="filed on or after (Beijing)")
     end: date | None = Field(None, alias="to", description="filed on or before (Beijing)")
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    def check(self, user: User) -> None:
+        """What depends on who asks, or on two fields together: a 400 naming the field."""
+        if self.phone is not None and user.role == Role.ENTERPRISE:
+            raise ValidationFailed.one("phone", "not_for_role")
+        if self.start and self.end and self.end < self.start:
+            raise ValidationFailed.one("to", "range_reversed")
 
-    def search(self) -> store.Search | None:
-        """The search asked for, or ``None`` for a plain list."""
+    def searched(self) -> bool:
         asked = (self.q, self.phone, self.uscc, self.category, self.channel, self.external_ref)
-        if all(v is None for v in asked) and self.start is None and self.end is None:
-            return None
+        return any(v is not None for v in (*asked, self.start, self.end))
+
+    def search(self) -> store.Search:
+        day = timedelta(days=1)
         return store.Search(
             q=self.q,
             phone=self.phone,
@@ -197,12 +200,53 @@ class AppealQuery(PageQuery):
             channel=self.channel,
             external_ref=self.external_ref,
             start=clock.iso(datetime.combine(self.start, time(0), BEIJING)) if self.start else None,
-            end=clock.iso(datetime.combine(self.end + timedelta(days=1), time(0), BEIJING))
-            if self.end
-            else None,
+            end=clock.iso(datetime.combine(self.end + day, time(0), BEIJING)) if self.end else None,
             status=self.status,
             overdue=self.overdue,
         )
+
+
+class AppealQuery(PageQuery, SearchFields):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    scope: Literal["mine", "queue", "all"] = Field(
+        "all", description="mine: the caller's own; queue: open items waiting on the caller"
+    )
+    escalation_level: int | None = Field(
+        None,
+        ge=1,
+        le=2,
+        description="the escalation queue (staff): open appeals raised to 1 (service centre) "
+        "or 2 (county joint meeting), urgent first then by deadline",
+    )
+
+
+class ExportRequest(SearchFields):
+    """The appeals to export: the same search as the list's (none: every appeal one reads)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        json_schema_extra={"examples": [{"category": "land", "from": "2026-11-01"}]},
+    )
+
+
+class ExportDownload(BaseModel):
+    url: str
+    expires_at: Timestamp
+
+
+class AppealExport(BaseModel):
+    """An export of a searched list to XLSX, as a job: its progress, then its download."""
+
+    id: str
+    status: Literal["queued", "running", "done", "failed"]
+    progress: int = Field(ge=0, le=100, description="pages read so far (100 when done)")
+    rows: int = Field(description="appeals exported so far")
+    truncated: bool = Field(False, description="more matched than an export holds (50,000)")
+    created_at: Timestamp
+    finished_at: Timestamp | None = None
+    download: ExportDownload | None = Field(None, description="when done: valid five minutes")
 
 
 class AppealPage(Page[Appeal]):
@@ -400,16 +444,12 @@ def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
     if query.escalation_level is not None and ctx.user.role not in STAFF_READERS:
         # what others read is already their own: nothing escalated to list
         raise ValidationFailed.one("escalation_level", "not_for_role")
-    if query.phone is not None and ctx.user.role == Role.ENTERPRISE:
-        raise ValidationFailed.one("phone", "not_for_role")
-    if query.start and query.end and query.end < query.start:
-        raise ValidationFailed.one("to", "range_reversed")
+    query.check(ctx.user)
     now = clock.now()
-    wanted = query.search()
-    if wanted is not None:
+    if query.searched():
         if query.escalation_level is not None or query.scope != "all":
             raise ValidationFailed.one("scope", "search_scope_all")
-        items, nxt = store.search(ctx.user, wanted, now, query.limit, query.cursor)
+        items, nxt = store.search(ctx.user, query.search(), now, query.limit, query.cursor)
         shown = [present(a, ctx.user, now, ctx.rules) for a in items]
         return AppealPage(items=shown, next_cursor=nxt)
     spec = store.list_query(
@@ -493,6 +533,68 @@ def _similar_page(matches: list[similarity.Match], lang: Lang) -> SimilarPage:
         for m in matches
     ]
     return SimilarPage(items=items, next_cursor=None)
+
+
+def _export(job: dict[str, Any]) -> AppealExport:
+    result = job.get("result") or {}
+    download = None
+    if job["status"] == "done" and result.get("key"):
+        real = clock.real_now()
+        download = ExportDownload(
+            url=files.link(
+                result["key"], f"诉求导出-{job['id']}.xlsx", f"appeals-{job['id']}.xlsx"
+            ),
+            expires_at=clock.iso(real + timedelta(seconds=files.LINK_SECONDS)),
+        )
+    return AppealExport(
+        id=job["id"],
+        status=job["status"],
+        progress=int(job.get("progress") or 0),
+        rows=int(result.get("rows", job.get("processed") or 0)),
+        truncated=bool(result.get("truncated", False)),
+        created_at=job["created_at"],
+        finished_at=job.get("finished_at"),
+        download=download,
+    )
+
+
+@api.route(
+    "/appeal-exports",
+    "POST",
+    summary="导出诉求列表(XLSX,后台任务)",
+    request=ExportRequest,
+    response=AppealExport,
+    status=202,
+    roles=sorted(STAFF_ROLES),
+)
+def start_export(ctx: Ctx, body: ExportRequest) -> Created:
+    """Export the appeals of a search (the list's parameters; none: every appeal the caller
+    reads) to XLSX as a job: read as the caller, a page at a time, up to 50,000 rows; poll
+    ``GET /appeal-exports/{id}`` for its progress and then its five-minute link."""
+    body.check(ctx.user)
+    params = {"username": ctx.user.username, "search": body.search().params()}
+    job = dispatch.create("appeal_export", params, ctx.user.actor())
+    return Created(_export(job), f"/api/v1/appeal-exports/{job['id']}", status=202)
+
+
+@api.route(
+    "/appeal-exports/{export_id}",
+    summary="诉求导出进度与下载",
+    response=AppealExport,
+    roles=sorted(STAFF_ROLES),
+    errors=(404,),
+)
+def get_export(ctx: Ctx, export_id: str) -> AppealExport:
+    """An export's progress and, once done, its download; only whoever asked for it (and the
+    service centre) reads it — anyone else: 404."""
+    try:
+        job = job_store.get(export_id[:64])
+    except NotFound:
+        raise NotFound("export_not_found", id=export_id[:64]) from None
+    mine = (job.get("created_by") or {}).get("username") == ctx.user.username
+    if job["kind"] != "appeal_export" or not (mine or ctx.user.role == Role.ADMIN):
+        raise NotFound("export_not_found", id=export_id[:64])
+    return _export(job)
 
 
 @api.route(

@@ -23,9 +23,13 @@ Runner = Callable[[dict[str, Any], datetime], dict[str, Any]]
 
 
 def _runners() -> dict[str, Runner]:
-    from chalicelib.jobs import enterprise_import, policy_push
+    from chalicelib.jobs import appeal_export, enterprise_import, policy_push
 
-    return {"policy_push": policy_push.run, "enterprise_import": enterprise_import.run}
+    return {
+        "policy_push": policy_push.run,
+        "enterprise_import": enterprise_import.run,
+        "appeal_export": appeal_export.run,
+    }
 
 
 class PoisonMessage(Exception):

@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from chalicelib import clock
@@ -354,6 +355,30 @@ class Search:
     end: str | None = None  # the instant after the last day filed, excluded
     status: Status | None = None
     overdue: bool | None = None
+
+    def params(self) -> dict[str, Any]:
+        """As a job keeps it (JSON)."""
+        return {k: (v.value if isinstance(v, StrEnum) else v) for k, v in vars(self).items()}
+
+    @staticmethod
+    def of(params: dict[str, Any]) -> Search:
+        """Read back from :meth:`params`."""
+        def enum(kind: type[StrEnum], name: str) -> Any:
+            value = params.get(name)
+            return kind(value) if value is not None else None
+
+        return Search(
+            q=params.get("q"),
+            phone=params.get("phone"),
+            uscc=params.get("uscc"),
+            category=enum(Category, "category"),
+            channel=enum(Channel, "channel"),
+            external_ref=params.get("external_ref"),
+            start=params.get("start"),
+            end=params.get("end"),
+            status=enum(Status, "status"),
+            overdue=params.get("overdue"),
+        )
 
     @property
     def words(self) -> list[str]:

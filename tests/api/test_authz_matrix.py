@@ -72,6 +72,9 @@ ADMITS: dict[str, frozenset[str] | str] = {
     # call is taken: operators and the service centre
     "GET /appeals/{appeal_id}/similar": STAFF,
     "GET /hotline/similar": frozenset({OP, ADMIN}),
+    # exports of a searched list: staff; an export is read by whoever asked and the centre
+    "POST /appeal-exports": STAFF,
+    "GET /appeal-exports/{export_id}": STAFF,
     # ledgers (推进台账): a unit's own, the service centre's and supervisors'
     "GET /departments/{department_id}/ledger": frozenset({DEPT, ADMIN, SUP}),
     # reference data: any signed-in user reads departments, commissioners and the calendar;
@@ -186,6 +189,7 @@ PLACEHOLDERS = {
     "interpretation_id": "I-000000",
     "product_id": "nothing",
     "job_id": "J-19990101-00000000",
+    "export_id": "J-19990101-00000001",
     "report_id": "R-19990101-000000",
     "notice_id": "N-19990101-000000",
     "month": "1999-01",

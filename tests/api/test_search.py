@@ -145,3 +145,52 @@ def test_a_long_search_reads_a_bounded_amount_and_goes_on_by_cursor(api_module, 
         if cursor is None:
             break
     assert len(seen) == len(set(seen)) >= 3
+
+
+def test_a_searched_list_is_exported_to_xlsx_as_a_job_with_progress(api_module, filed):
+    import io
+
+    from openpyxl import load_workbook
+
+    from chalicelib.store import files
+
+    api = api_module
+    body = {"category": "land", "from": "2026-01-01", "to": "2026-01-31"}
+    r = api.call("POST", "/api/v1/appeal-exports", body, as_user="supervisor")
+    assert r.status_code == 202, r.data
+    assert r.data["status"] == "queued" and r.data["download"] is None
+    export_id = r.data["id"]
+    assert r.headers["Location"] == f"/api/v1/appeal-exports/{export_id}"
+    # only whoever asked (and the service centre) reads it
+    assert (
+        api.call(
+            "GET", f"/api/v1/appeal-exports/{export_id}", as_user="comm-designated"
+        ).status_code
+        == 404
+    )
+    assert (
+        api.call("GET", f"/api/v1/appeal-exports/{export_id}", as_user="admin").status_code == 200
+    )
+    done = api.call("POST", "/api/v1/dev/jobs/jobs")
+    assert done.status_code == 200, done.data
+    r = api.call("GET", f"/api/v1/appeal-exports/{export_id}", as_user="supervisor")
+    from chalicelib.store import jobs as job_store
+
+    assert r.data["status"] == "done", job_store.get(export_id).get("error")
+    assert r.data["progress"] == 100 and r.data["rows"] == 2
+    assert r.data["download"]["url"]
+    key = f"exports/{export_id}/诉求导出.xlsx"
+    book = load_workbook(io.BytesIO(files.read(key)), read_only=True)
+    rows = list(book["诉求"].iter_rows(values_only=True))
+    assert rows[0][0] == "受理编号" and len(rows) == 3
+    assert {row[0] for row in rows[1:]} == {filed["web"]["id"], filed["xinghai"]["id"]}
+    assert all(row[4] == "用地" for row in rows[1:])
+
+
+def test_an_export_checks_its_fields_like_the_list(api_module):
+    r = api_module.call("POST", "/api/v1/appeal-exports", {"to": "x"}, as_user="admin")
+    assert r.status_code == 400 and r.data["errors"][0]["field"] == "to"
+    r = api_module.call("POST", "/api/v1/appeal-exports", {"words": "x"}, as_user="admin")
+    assert r.status_code == 400 and r.data["errors"][0]["field"] == "words"
+    r = api_module.call("POST", "/api/v1/appeal-exports", {}, as_user="ent-hengrun")
+    assert r.status_code == 403

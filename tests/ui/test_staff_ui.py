@@ -373,5 +373,12 @@ def test_the_service_centre_searches_appeals_by_words_and_category(open_session,
     page.wait_for_function("() => document.querySelectorAll('[data-appeal]').length === 1")
     assert "冷库招工" in page.get_by_test_id("appeal-table").inner_text()
     assert "category=labor" in page.url
+    # the list as searched, exported by a job on the stack's queue: its progress, then a link
+    page.get_by_test_id("export").click()
+    link = page.get_by_test_id("export-download")
+    link.wait_for(timeout=30_000)
+    assert "已导出 1 条" in page.get_by_test_id("export-state").inner_text()
+    got = page.request.get(link.get_attribute("href"))
+    assert got.ok and got.body()[:2] == b"PK"  # an XLSX (a zip)
     check_page(page, "commissioner-appeal-search")
     assert not owner.problems, owner.problems

@@ -111,6 +111,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/appeal-exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 导出诉求列表(XLSX,后台任务)
+         * @description Export the appeals of a search (the list's parameters; none: every appeal the caller
+         *         reads) to XLSX as a job: read as the caller, a page at a time, up to 50,000 rows; poll
+         *         ``GET /appeal-exports/{id}`` for its progress and then its five-minute link.
+         */
+        post: operations["start_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appeal-exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 诉求导出进度与下载
+         * @description An export's progress and, once done, its download; only whoever asked for it (and the
+         *         service centre) reads it — anyone else: 404.
+         */
+        get: operations["get_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/appeals/{appeal_id}/similar": {
         parameters: {
             query?: never;
@@ -1809,6 +1852,50 @@ export interface components {
              */
             attachments?: string[];
         };
+        /**
+         * AppealExport
+         * @description An export of a searched list to XLSX, as a job: its progress, then its download.
+         */
+        AppealExport: {
+            /** Id */
+            id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed";
+            /**
+             * Progress
+             * @description pages read so far (100 when done)
+             */
+            progress: number;
+            /**
+             * Rows
+             * @description appeals exported so far
+             */
+            rows: number;
+            /**
+             * Truncated
+             * @description more matched than an export holds (50,000)
+             * @default false
+             */
+            truncated: boolean;
+            /**
+             * Created At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            created_at: string;
+            /**
+             * Finished At
+             * @default null
+             */
+            finished_at: string | null;
+            /**
+             * @description when done: valid five minutes
+             * @default null
+             */
+            download: components["schemas"]["ExportDownload"] | null;
+        };
         /** AppealPage */
         AppealPage: {
             /** Items */
@@ -3394,6 +3481,73 @@ export interface components {
          * @enum {string}
          */
         EventType: "accept" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "merge" | "void" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue" | "repeat_call" | "merged" | "merged_reply";
+        /** ExportDownload */
+        ExportDownload: {
+            /** Url */
+            url: string;
+            /**
+             * Expires At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            expires_at: string;
+        };
+        /**
+         * ExportRequest
+         * @description The appeals to export: the same search as the list's (none: every appeal one reads).
+         * @example {
+         *       "category": "land",
+         *       "from": "2026-11-01"
+         *     }
+         */
+        ExportRequest: {
+            /** @default null */
+            status?: components["schemas"]["Status-Input"] | null;
+            /**
+             * Overdue
+             * @description true: past the deadline without a reply
+             * @default null
+             */
+            overdue?: boolean | null;
+            /**
+             * Q
+             * @description a case number, or words (up to 5) each found in the title, the content or the enterprise's name
+             * @default null
+             */
+            q?: string | null;
+            /**
+             * Phone
+             * @description staff: the caller's or the contact's phone
+             * @default null
+             */
+            phone?: string | null;
+            /**
+             * Uscc
+             * @default null
+             */
+            uscc?: string | null;
+            /** @default null */
+            category?: components["schemas"]["Category"] | null;
+            /** @default null */
+            channel?: components["schemas"]["Channel"] | null;
+            /**
+             * External Ref
+             * @description the 12345 work-order number
+             * @default null
+             */
+            external_ref?: string | null;
+            /**
+             * From
+             * @description filed on or after (Beijing)
+             * @default null
+             */
+            from?: string | null;
+            /**
+             * To
+             * @description filed on or before (Beijing)
+             * @default null
+             */
+            to?: string | null;
+        };
         /**
          * Extension
          * @description An approved extension: the deadline it moved, and why (the enterprise sees this).
@@ -5750,6 +5904,12 @@ export interface components {
          */
         SizeClass: "above_100m" | "designated" | "small_micro";
         /**
+         * Status
+         * @description 接 received → 转/办 processing → 交 replied → 结 closed (R2.3).
+         * @enum {string}
+         */
+        "Status-Input": "received" | "processing" | "replied" | "closed";
+        /**
          * Step
          * @description One step of an application's progress.
          */
@@ -6554,15 +6714,9 @@ export interface operations {
     list_appeals: {
         parameters: {
             query?: {
-                limit?: number;
-                cursor?: string | null;
-                /** @description mine: the caller's own; queue: open items waiting on the caller */
-                scope?: "mine" | "queue" | "all";
                 status?: components["schemas"]["Status"] | null;
                 /** @description true: past the deadline without a reply */
                 overdue?: boolean | null;
-                /** @description the escalation queue (staff): open appeals raised to 1 (service centre) or 2 (county joint meeting), urgent first then by deadline */
-                escalation_level?: number | null;
                 /** @description a case number, or words (up to 5) each found in the title, the content or the enterprise's name */
                 q?: string | null;
                 /** @description staff: the caller's or the contact's phone */
@@ -6576,6 +6730,12 @@ export interface operations {
                 from?: string | null;
                 /** @description filed on or before (Beijing) */
                 to?: string | null;
+                limit?: number;
+                cursor?: string | null;
+                /** @description mine: the caller's own; queue: open items waiting on the caller */
+                scope?: "mine" | "queue" | "all";
+                /** @description the escalation queue (staff): open appeals raised to 1 (service centre) or 2 (county joint meeting), urgent first then by deadline */
+                escalation_level?: number | null;
             };
             header?: never;
             path?: never;
@@ -6971,6 +7131,124 @@ export interface operations {
             };
             /** @description 请求体超过 1 MiB (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            /** @description 已受理 (Accepted) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealExport"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealExport"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
