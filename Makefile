@@ -120,6 +120,7 @@ bench: install frontend browser
 	$(BIN)/python bench/bench_restart.py
 	$(BIN)/python bench/bench_startup.py 10000
 	$(BIN)/python bench/bench_reports.py 50000
+	$(BIN)/python bench/bench_duplicates.py 50000
 	$(BIN)/python bench/bench_policy_push.py 10000
 	$(BIN)/python bench/bench_enterprise_import.py 10000
 
