@@ -53,6 +53,9 @@ def test_progress_by_case_number_and_phone_on_a_phone(open_session, live):
     assert status == 200, accepted
     visitor = open_session(viewport=NARROW)  # nobody signed in
     page = visitor.go("/login")
+    expect(page.locator("[data-testid=track-link]")).to_have_text("办理进度查询 →")
+    _no_sideways_scroll(page)
+    check_page(page, "track-login-link")
     page.locator("[data-testid=track-link]").click()
     page.wait_for_url("**/track")
     expect(page.locator("main h1")).to_have_text("诉求办理进度查询")
@@ -84,7 +87,7 @@ def test_progress_by_case_number_and_phone_on_a_phone(open_session, live):
 
     # English through the language switch
     page.get_by_role("button", name="English").click()
-    expect(page.locator("main h1")).to_have_text("Check an appeal’s progress")
+    expect(page.locator("main h1")).to_have_text("Check the progress of an appeal")
     _look_up(page, appeal["id"], "13812347701")
     expect(page.locator("[data-testid=track-result]")).to_contain_text("Processing")
     check_page(page, "track-found-en")

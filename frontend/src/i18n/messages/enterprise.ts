@@ -85,7 +85,7 @@ export default {
       pleaseConfirm: 'Replied: please tell us whether it was resolved',
     },
     track: {
-      title: 'Check an appeal’s progress',
+      title: 'Check the progress of an appeal',
       intro: 'With the case number and the phone number you gave when you filed or called. No account needed.',
       caseNumber: 'Case number',
       caseNumberHint: 'e.g. XQT-20261127-0042',
