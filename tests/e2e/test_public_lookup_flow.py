@@ -5,6 +5,8 @@ with that number and phone. Nothing here calls /dev/jobs: the scheduler runs the
 
 from __future__ import annotations
 
+import http.client
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -102,3 +104,28 @@ def test_the_receipt_leaves_by_the_scheduled_outbox_and_opens_the_lookup(texting
     assert status == 404 and refused["detail"] == "未查到,请核对受理编号和手机号"
     # the access log masks what the lookup is about: no phone in it
     assert "13912349902" not in stack.log()
+
+
+def _lookup_from(stack: Stack, source: str, body: dict[str, str]) -> int:
+    """POST /public/lookup over a connection made from ``source`` (a loopback address)."""
+    connection = http.client.HTTPConnection("127.0.0.1", stack.port, source_address=(source, 0))
+    try:
+        payload = json.dumps(body)
+        connection.request(
+            "POST", "/api/v1/public/lookup", payload, {"Content-Type": "application/json"}
+        )
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_the_local_server_counts_each_peer_address_apart(stack):
+    """The local server hands the app the connection's peer as API Gateway's sourceIp: thirty
+    failures from 127.0.0.2 refuse 127.0.0.2, not 127.0.0.1."""
+    stack.start()
+    unknown = {"case_number": "XQT-19990101-0001", "phone": "13800000000"}
+    for i in range(30):  # different numbers: only the address's limit is reached
+        body = {**unknown, "case_number": f"XQT-19990101-{i:04d}"}
+        assert _lookup_from(stack, "127.0.0.2", body) == 404
+    assert _lookup_from(stack, "127.0.0.2", unknown | {"case_number": "XQT-19990102-0001"}) == 429
+    assert _lookup_from(stack, "127.0.0.1", unknown | {"case_number": "XQT-19990102-0001"}) == 404
