@@ -119,18 +119,19 @@ def case_number_of(text: str) -> str | None:
     return value if CASE_NUMBER.fullmatch(value) else None
 
 
-def phone_matches(appeal: Appeal, typed: str) -> bool:
+def phone_matches(appeal: Appeal | None, typed: str) -> bool:
     """Whether ``typed`` is the appeal's contact or caller phone, both normalised
-    (``+86 139-1234-5678`` is ``13912345678``); compared in constant time."""
-    given = normalized_phone(typed)
-    if given is None:
-        return False
-    on_file = [p for p in (appeal.contact_phone, appeal.enterprise.caller_phone) if p]
+    (``+86 139-1234-5678`` is ``13912345678``); compared in constant time. ``None`` (no
+    such appeal) matches nothing, after the same normalising."""
+    given = normalized_phone(typed) or ""
+    on_file = (
+        [p for p in (appeal.contact_phone, appeal.enterprise.caller_phone) if p] if appeal else []
+    )
     found = False
     for phone in on_file:
         kept = normalized_phone(phone) or phone
         found |= hmac.compare_digest(kept.encode(), given.encode())
-    return found
+    return found and bool(given)
 
 
 # --- the throttle ------------------------------------------------------------------------------

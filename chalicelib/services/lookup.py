@@ -45,7 +45,8 @@ def look_up(
     if wait:
         raise TooManyRequests("lookup_throttled", retry_after=wait)
     found = _load(number)
-    if found is None or not public.phone_matches(found[0], phone):
+    matched = public.phone_matches(found[0] if found else None, phone)  # normalised either way
+    if found is None or not matched:
         lookups.record_failure(subjects, now_ms)
         raise NotFound("lookup_not_found")
     return public.present(*found)
