@@ -331,3 +331,49 @@ def test_the_text_links_the_track_page_when_the_site_has_an_address(api, monkeyp
     a = web_appeal(api, "13812340016")
     (sms,) = receipts(a["id"])
     assert sms["text"].endswith("https://qiye.rudong.gov.cn/track")
+
+
+class _Counting:
+    """The DynamoDB client, counting the operations called through it."""
+
+    def __init__(self, real):
+        self.real = real
+        self.calls: list[str] = []
+
+    def __getattr__(self, name):
+        attribute = getattr(self.real, name)
+        if not callable(attribute) or name.startswith("_"):
+            return attribute
+
+        def counted(*args, **kwargs):
+            self.calls.append(name)
+            return attribute(*args, **kwargs)
+
+        return counted
+
+
+def test_every_refusal_does_the_same_work_and_a_lookup_is_three_requests_at_most(api, monkeypatch):
+    """The DynamoDB requests of each answer: a wrong phone, an unknown and a malformed number
+    make the same three; a success two (the figures docs/public-lookup.md gives)."""
+    from chalicelib.store import db
+
+    a = web_appeal(api, "13812340017")
+    counting = _Counting(db.client())
+    monkeypatch.setattr(db, "client", lambda: counting)
+    work = {}
+    for name, number, phone in (
+        ("wrong phone", a["id"], "13800000000"),
+        ("unknown", "XQT-19990101-0042", "13812340017"),
+        ("malformed", "<script>", "13812340017"),
+        ("found", a["id"], "13812340017"),
+    ):
+        counting.calls.clear()
+        lookup(api, number, phone, new_address())
+        work[name] = list(counting.calls)
+    refused = ["batch_get_item", "query", "transact_write_items"]
+    assert work == {
+        "wrong phone": refused,
+        "unknown": refused,
+        "malformed": refused,
+        "found": ["batch_get_item", "query"],
+    }
