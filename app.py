@@ -22,6 +22,7 @@ from chalicelib.api import (
     middleware,
     openapi,
     policies,
+    public,
     reports,
     uploads,
     users,
@@ -48,6 +49,7 @@ for module in (
     uploads,
     imports,
     applications,
+    public,
 ):
     app.register_blueprint(module.api.blueprint, url_prefix=API_PREFIX)
 

@@ -6,6 +6,7 @@ the local stack and the tests set the same variables themselves.
 
 from __future__ import annotations
 
+import json
 import os
 from functools import cache
 from typing import Literal
@@ -34,9 +35,23 @@ class Settings(BaseModel):
     centre_email: str = ""
     #: The sender of the platform's e-mail (an SES-verified identity in AWS).
     mail_from: str = "noreply@xingqitong.local"
-    #: Who sends SMS and e-mail: ``log`` (write to the log; the local stack), ``sns``, ``ses``.
-    sms_provider: Literal["log", "sns"] = "log"
+    #: Who sends SMS and e-mail: ``log`` (write to the log; the local stack), ``sns`` (Amazon
+    #: SNS), ``aliyun`` (Alibaba Cloud SMS, mainland China), ``ses`` (Amazon SES).
+    sms_provider: Literal["log", "sns", "aliyun"] = "log"
     email_provider: Literal["log", "ses"] = "log"
+    #: The site's public address (``https://qiye.rudong.gov.cn``): the 受理回执 SMS prints its
+    #: progress page (``/track``); empty: the text names the page without a link.
+    public_url: str = ""
+    #: Alibaba Cloud SMS (``sms_provider = "aliyun"``): the registered sign name (签名), the
+    #: template code registered for each kind of text (``{"case_received": "SMS_…", …}``,
+    #: docs/sms.md), the API's endpoint, and where the AccessKey comes from: a Secrets
+    #: Manager secret (deployed) or the two variables below (the local stack, tests).
+    aliyun_sms_sign_name: str = ""
+    aliyun_sms_templates: dict[str, str] = Field(default_factory=dict)
+    aliyun_sms_endpoint: str = "https://dysmsapi.aliyuncs.com"
+    aliyun_sms_secret: str = ""
+    aliyun_access_key_id: str = ""
+    aliyun_access_key_secret: str = ""
     #: Shards of the sweep's sparse index: one Query per shard per sweep.
     sweep_shards: int = 4
     region: str = "us-east-1"
@@ -65,6 +80,21 @@ class Settings(BaseModel):
         return self.stage in ("local", "test")
 
 
+def _templates(text: str) -> dict[str, str]:
+    """``kind=SMS_123,kind=SMS_456`` (a stack parameter's form) or ``{"kind": "SMS_123"}``.
+    What cannot be read is left out: a text of that kind then fails in the outbox, saying
+    so, and nothing else does."""
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    pairs = (part.split("=", 1) for part in text.split(",") if "=" in part)
+    return {k.strip(): v.strip() for k, v in pairs if k.strip() and v.strip()}
+
+
 @cache
 def settings() -> Settings:
     """Parse the environment once per process (tests call ``settings.cache_clear()``)."""
@@ -82,6 +112,13 @@ def settings() -> Settings:
         mail_from=env.get("XQT_MAIL_FROM", "noreply@xingqitong.local"),
         sms_provider=env.get("XQT_SMS_PROVIDER", "log"),
         email_provider=env.get("XQT_EMAIL_PROVIDER", "log"),
+        public_url=env.get("XQT_PUBLIC_URL", "").rstrip("/"),
+        aliyun_sms_sign_name=env.get("XQT_ALIYUN_SMS_SIGN_NAME", ""),
+        aliyun_sms_templates=_templates(env.get("XQT_ALIYUN_SMS_TEMPLATES", "")),
+        aliyun_sms_endpoint=env.get("XQT_ALIYUN_SMS_ENDPOINT") or "https://dysmsapi.aliyuncs.com",
+        aliyun_sms_secret=env.get("XQT_ALIYUN_SMS_SECRET", ""),
+        aliyun_access_key_id=env.get("XQT_ALIYUN_ACCESS_KEY_ID", ""),
+        aliyun_access_key_secret=env.get("XQT_ALIYUN_ACCESS_KEY_SECRET", ""),
         sweep_shards=int(env.get("XQT_SWEEP_SHARDS", "4")),
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         auth_issuer=env.get("XQT_AUTH_ISSUER", ""),

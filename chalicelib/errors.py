@@ -103,6 +103,17 @@ class IdempotencyKeyReused(AppError):
     code = "idempotency_key_reused"
 
 
+class TooManyRequests(AppError):
+    """Too many tries: ``retry_after`` seconds until the next may succeed (``Retry-After``)."""
+
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, detail_code: str | None = None, *, retry_after: int, **params: Any) -> None:
+        super().__init__(detail_code, minutes=max(1, -(-retry_after // 60)), **params)
+        self.retry_after = retry_after
+
+
 class HttpRefusal(AppError):
     """A request the HTTP server itself refuses before any route (the local server's 400,
     414, 431, 501), with the code of its status."""

@@ -38,10 +38,34 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "payload_too_large": {"zh": "请求体超过 1 MiB", "en": "The request body exceeds 1 MiB"},
     "internal_error": {"zh": "服务器内部错误", "en": "Internal server error"},
     "busy": {"zh": "系统繁忙,请稍后重试", "en": "Busy: try again shortly"},
+    "too_many_requests": {"zh": "尝试次数过多", "en": "Too many tries"},
+    # the public progress lookup: one refusal for a wrong phone, an unknown or a bad number
+    "lookup_not_found": {
+        "zh": "未查到,请核对受理编号和手机号",
+        "en": "Nothing found: check the case number and the phone number",
+    },
+    "lookup_throttled": {
+        "zh": "查询失败次数过多,请 {minutes} 分钟后再试",
+        "en": "Too many failed lookups: try again in {minutes} minutes",
+    },
     # text messages (SMS go out in Chinese)
-    "sms_replied": {
-        "zh": "【兴企通】您反映的诉求({id})已答复:{title}。{how}。",
-        "en": "[Xingqitong] Your appeal ({id}) has a reply: {title}. {how}.",
+    # 受理回执: the case number and where to follow progress ({where}: the /track address)
+    "sms_case_received": {
+        "zh": "【兴企通】您的诉求已受理,受理编号 {id}。凭受理编号和本手机号查询办理进度:{where}",
+        "en": "[Xingqitong] Your appeal is filed as {id}. Follow it with the case number and "
+        "this phone number: {where}",
+    },
+    "sms_track_nowhere": {"zh": "兴企通「进度查询」页面", "en": "Xingqitong's progress page"},
+    # 答复通知: the reply is there; an enterprise rates it online, a caller is called back
+    "sms_reply_online": {
+        "zh": "【兴企通】您反映的诉求({id})已答复:{title}。请登录兴企通评价是否解决。",
+        "en": "[Xingqitong] Your appeal ({id}) has a reply: {title}. Please sign in to say "
+        "whether it is resolved.",
+    },
+    "sms_reply_callback": {
+        "zh": "【兴企通】您反映的诉求({id})已答复:{title}。服务热线将回访您。",
+        "en": "[Xingqitong] Your appeal ({id}) has a reply: {title}. The hotline will call you "
+        "back.",
     },
     "sms_merged_replied": {
         "zh": "【兴企通】您反映的诉求({id})与诉求({into})为同一问题,已合并办理并答复。",
@@ -81,11 +105,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "【兴企通】您的项目申报({id})「{title}」未通过审核:{reason}。",
         "en": "[Xingqitong] Your application ({id}) {title} was not approved: {reason}.",
     },
-    "sms_rate_online": {
-        "zh": "请登录兴企通评价是否解决",
-        "en": "Please sign in to say whether it is resolved",
-    },
-    "sms_callback": {"zh": "服务热线将回访您", "en": "The hotline will call you back"},
     # e-mail to departments, commissioners and the service centre (sent in Chinese)
     "unregistered_caller": {"zh": "未登记来电人", "en": "an unregistered caller"},
     # report units that are no department, commissioner or size class

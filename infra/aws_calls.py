@@ -29,6 +29,7 @@ IAM_PREFIX = {
     "sesv2": "ses",
     "sns": "sns",
     "cloudwatch": "cloudwatch",
+    "secretsmanager": "secretsmanager",
 }
 
 #: Client methods whose IAM action is not ``<prefix>:<OperationName>``.

@@ -72,6 +72,10 @@ OUTPUT_ENV = {
     "XQT_EMAIL_PROVIDER": "EmailProvider",
     "XQT_MAIL_FROM": "MailFrom",
     "XQT_CENTRE_EMAIL": "CentreEmail",
+    "XQT_PUBLIC_URL": "PublicUrl",
+    "XQT_ALIYUN_SMS_SIGN_NAME": "AliyunSmsSignName",
+    "XQT_ALIYUN_SMS_TEMPLATES": "AliyunSmsTemplates",
+    "XQT_ALIYUN_SMS_SECRET": "AliyunSmsSecret",
 }
 #: Variables the code reads that the template leaves unset, on purpose: the code's default
 #: is the deployed value, or the variable only means something on the local stack.
@@ -83,6 +87,9 @@ DEFAULTED_ENV = {
     "XQT_REPORT_MIN_RANKED": "a unit is ranked in a report from 5 appeals on",
     "XQT_AUTH_JWKS_FILE": "local stack only: its issuer's keys (deployed: XQT_AUTH_JWKS_URL)",
     "XQT_LOCAL_ISSUER_KEY_FILE": "local stack only: signs its demo users' tokens",
+    "XQT_ALIYUN_SMS_ENDPOINT": "Alibaba Cloud SMS's endpoint, https://dysmsapi.aliyuncs.com",
+    "XQT_ALIYUN_ACCESS_KEY_ID": "local stack and tests only (deployed: XQT_ALIYUN_SMS_SECRET)",
+    "XQT_ALIYUN_ACCESS_KEY_SECRET": "local stack and tests only (deployed: the secret)",
 }
 #: Further environment of every function: presigned S3 URLs on the regional endpoint (the
 #: bucket origin the CSP allows), also in us-east-1 where boto3 would use the global one.

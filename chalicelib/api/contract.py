@@ -50,6 +50,9 @@ class Ctx:
     request_id: str | None = None
     #: the request body as parsed JSON, before validation (hotline idempotency compares it)
     body_json: Any = None
+    #: the client's address: API Gateway's ``requestContext.identity.sourceIp`` (the local
+    #: server puts the peer's address there)
+    client_address: str = ""
     _rules: Rules | None = None
 
     @property
@@ -296,11 +299,13 @@ class Api:
             def view(**path_params: str) -> Response:
                 req = blueprint.current_request
                 hdrs = {k.lower(): v for k, v in req.headers.items()}
+                identity = (req.context or {}).get("identity") or {}
                 ctx = Ctx(
                     lang=i18n.language(hdrs.get("accept-language")),
                     principal=None,
                     headers=hdrs,
                     request_id=(req.context or {}).get("correlationId"),
+                    client_address=str(identity.get("sourceIp") or ""),
                 )
                 try:
                     if not public or (optional_auth and hdrs.get("authorization")):

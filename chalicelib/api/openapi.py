@@ -29,6 +29,7 @@ _ERROR_TEXT = {
     409: "版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists)",
     413: "请求体超过 1 MiB (payload_too_large)",
     422: "幂等键已用于另一内容 (idempotency_key_reused)",
+    429: "尝试次数过多,Retry-After 秒后再试 (too_many_requests)",
 }
 
 
@@ -148,6 +149,13 @@ def build(include_local: bool) -> dict[str, Any]:
                 "description": _ERROR_TEXT.get(code, "error"),
                 "content": {"application/problem+json": {"schema": problem_ref}},
             }
+            if code == 429:
+                operation["responses"]["429"]["headers"] = {
+                    "Retry-After": {
+                        "description": "seconds until a try may succeed",
+                        "schema": {"type": "integer", "minimum": 1},
+                    }
+                }
         paths.setdefault(op.path, {})[op.method.lower()] = operation
     return {
         "openapi": "3.1.0",

@@ -117,8 +117,10 @@ def problem_body(exc: AppError, lang: str, request_id: str | None = None) -> Pro
 
 def problem_response(exc: AppError, lang: str, request_id: str | None = None) -> Response:
     body = problem_body(exc, lang, request_id).model_dump(mode="json", exclude_none=True)
+    headers: dict[str, str | list[str]] = {"Content-Type": CONTENT_TYPE}
+    retry_after = getattr(exc, "retry_after", None)
+    if isinstance(retry_after, int):  # 429 (and 503) tell when to try again, in seconds
+        headers["Retry-After"] = str(retry_after)
     return Response(
-        body=json.dumps(body, ensure_ascii=False),
-        status_code=exc.status,
-        headers={"Content-Type": CONTENT_TYPE},
+        body=json.dumps(body, ensure_ascii=False), status_code=exc.status, headers=headers
     )

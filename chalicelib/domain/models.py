@@ -41,6 +41,17 @@ def _phone(value: str) -> str:
     return ("0" + national) if leading_zero else national
 
 
+def normalized_phone(value: str) -> str | None:
+    """A phone number as intake keeps it (national digits), or ``None`` when it is none:
+    what a number typed in another form (``+86 139-1234-5678``) is compared as."""
+    if not isinstance(value, str) or not 3 <= len(value.strip()) <= 30:
+        return None
+    try:
+        return _phone(value.strip())
+    except PydanticCustomError:
+        return None
+
+
 Uscc = Annotated[str, AfterValidator(_uscc), Field(examples=["91320623MA1MXXXX0D"])]
 Phone = Annotated[str, Field(min_length=3, max_length=30), AfterValidator(_phone)]
 

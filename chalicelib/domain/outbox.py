@@ -2,8 +2,12 @@
 are written with the event that causes them and sent later by the outbox job through a
 provider (``chalicelib/jobs/outbox.py``).
 
-- SMS: the person who filed or called hears that the reply is there, and how to give their
-  verdict; the contact of a project application hears of its approval or rejection.
+- SMS: the person who filed or called gets the case number as soon as the appeal is filed
+  (受理回执), with where to follow its progress (the public ``/track`` page), and hears that
+  the reply is there and how to give their verdict (答复通知); the contact of a project
+  application hears of its approval or rejection. Only a mainland mobile takes a text. Each
+  text is of a kind (:data:`SMS_KINDS`): its words, and the named parameters a gateway that
+  sends registered templates (Alibaba Cloud SMS: a template code per kind) fills.
 - E-mail, to the official mailboxes kept in the directory: a department, of an appeal
   transferred to it or put under its supervision; the owner commissioner and the service
   centre, of an appeal raised to level 1 (overdue, or escalated by its commissioner); the
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from chalicelib.clock import BEIJING
@@ -37,6 +41,64 @@ class Message:
     to: str
     text: str
     subject: str = ""
+    #: an SMS's kind (a key of :data:`SMS_KINDS`) and its template parameters
+    kind: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SmsKind:
+    """One kind of text message: what the county registers it as (``name``), its words (an
+    i18n code filled from the parameters) and the parameters, by name, a registered
+    template takes — each at most :data:`PARAM_MAX` characters."""
+
+    name: str
+    text: str
+    params: tuple[str, ...]
+
+
+#: Every kind of text message the platform sends (docs/sms.md: the templates to register).
+SMS_KINDS: dict[str, SmsKind] = {
+    "case_received": SmsKind("受理回执", "sms_case_received", ("id",)),
+    "reply_online": SmsKind("答复通知(网上评价)", "sms_reply_online", ("id", "title")),
+    "reply_callback": SmsKind("答复通知(热线回访)", "sms_reply_callback", ("id", "title")),
+    "application_approved": SmsKind("申报通过", "sms_application_approved", ("id", "title")),
+    "application_rejected": SmsKind(
+        "申报未通过", "sms_application_rejected", ("id", "title", "reason")
+    ),
+}
+#: Longest value of one template parameter (gateways cap a variable's length; a title or a
+#: reason is cut, with an ellipsis, to fit).
+PARAM_MAX = 20
+
+
+def _fit(value: str) -> str:
+    value = " ".join(value.split())  # one line: a template variable takes no line break
+    return value if len(value) <= PARAM_MAX else value[: PARAM_MAX - 1] + "…"
+
+
+def sms(kind: str, to: str, **params: str) -> Message:
+    """A text message of ``kind`` to ``to``, its parameters cut to fit a template."""
+    spec = SMS_KINDS[kind]
+    fitted = {name: _fit(params[name]) for name in spec.params}
+    extra = {k: v for k, v in params.items() if k not in fitted}  # words only, never a variable
+    return Message("sms", to, message(spec.text, **fitted, **extra), kind=kind, params=fitted)
+
+
+@dataclass(frozen=True)
+class Links:
+    """Addresses a text message may print: the public progress page (empty: not known)."""
+
+    track: str = ""
+
+
+def _mobile(appeal: Appeal) -> str | None:
+    """The caller's or contact's phone where it is a mainland mobile (a landline cannot take
+    a text message)."""
+    for phone in (appeal.enterprise.caller_phone, appeal.contact_phone):
+        if phone and MOBILE.fullmatch(phone):
+            return phone
+    return None
 
 
 def _when(stamp: str | None) -> str:
@@ -46,16 +108,24 @@ def _when(stamp: str | None) -> str:
     return datetime.fromisoformat(stamp).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
-def _reply_ready(appeal: Appeal, event: TimelineEvent) -> list[Message]:
-    """The filer or caller hears that the reply is there, and how to give a verdict."""
-    phone = appeal.enterprise.caller_phone or appeal.contact_phone
-    if not phone or not MOBILE.fullmatch(phone):
-        return []  # a landline cannot take a text message
+def _case_received(appeal: Appeal, event: TimelineEvent, links: Links) -> list[Message]:
+    """受理回执: the filer or caller gets the case number, and where to follow progress."""
+    phone = _mobile(appeal)
+    if not phone:
+        return []
+    where = links.track or message("sms_track_nowhere")
+    return [sms("case_received", phone, id=appeal.id, where=where)]
+
+
+def _reply_ready(appeal: Appeal, event: TimelineEvent, links: Links) -> list[Message]:
+    """答复通知: the filer or caller hears that the reply is there, and how to give a verdict
+    (online for an enterprise that filed on the web, by call-back for a caller)."""
+    phone = _mobile(appeal)
+    if not phone:
+        return []
     web = appeal.enterprise.uscc and not appeal.enterprise.caller_phone
-    how = message("sms_rate_online" if web else "sms_callback")
-    return [
-        Message("sms", phone, message("sms_replied", id=appeal.id, title=appeal.title, how=how))
-    ]
+    kind = "reply_online" if web else "reply_callback"
+    return [sms(kind, phone, id=appeal.id, title=appeal.title)]
 
 
 def _merged_reply_ready(appeal: Appeal, event: TimelineEvent) -> list[Message]:
@@ -100,7 +170,7 @@ class _Mailboxes:
 
 
 #: What an event sends by SMS, and by e-mail to the official mailboxes.
-SmsRule = Callable[[Appeal, TimelineEvent], list[Message]]
+SmsRule = Callable[[Appeal, TimelineEvent, Links], list[Message]]
 EmailRule = Callable[[Appeal, TimelineEvent, _Mailboxes], list[Message]]
 
 
@@ -145,7 +215,7 @@ def _mail_supervision_owners(code: str) -> EmailRule:
 
 #: The text message each event sends (``None``: none).
 SMS: dict[EventType, SmsRule | None] = {
-    EventType.FILED: None,
+    EventType.FILED: _case_received,
     EventType.ACCEPT: None,
     EventType.TRANSFER: None,
     EventType.DEPARTMENT_REPLY: None,
@@ -218,12 +288,13 @@ def messages(
     event: TimelineEvent,
     directory: Directory | None = None,
     centre: str | None = None,
+    links: Links | None = None,
 ) -> list[Message]:
     """Every message event ``event`` (which made ``appeal`` what it is) sends: SMS always
-    as the rules say, e-mail when the directory is given (``centre``: the service centre's
-    mailbox, from the configuration)."""
-    sms = SMS[event.type]
-    out = sms(appeal, event) if sms else []
+    as the rules say (``links``: addresses they may print, from the configuration), e-mail
+    when the directory is given (``centre``: the service centre's mailbox)."""
+    rule = SMS[event.type]
+    out = rule(appeal, event, links or Links()) if rule else []
     email = EMAILS[event.type]
     if directory is not None and email is not None:
         out += email(appeal, event, _Mailboxes(directory, centre))
@@ -239,12 +310,9 @@ def application_messages(a: Application) -> list[Message]:
     if not MOBILE.fullmatch(phone):
         return []
     if a.status == AppStatus.APPROVED:
-        text = message("sms_application_approved", id=a.id, title=a.form.project_name)
-    else:
-        text = message(
-            "sms_application_rejected", id=a.id, title=a.form.project_name, reason=a.reason or ""
-        )
-    return [Message("sms", phone, text)]
+        return [sms("application_approved", phone, id=a.id, title=a.form.project_name)]
+    reason = a.reason or ""
+    return [sms("application_rejected", phone, id=a.id, title=a.form.project_name, reason=reason)]
 
 
 def describe(channel: str, recipient: str) -> str:

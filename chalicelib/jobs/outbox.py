@@ -5,13 +5,19 @@ Providers sit behind one small interface, one per channel, chosen by configurati
 
 - ``log`` (the local stack, tests): writes the message to the log, the recipient masked;
 - ``sns`` (SMS): Amazon SNS ``Publish`` to a phone number, as a transactional message;
+- ``aliyun`` (SMS): Alibaba Cloud SMS ``SendSms`` (mainland China), a registered template per
+  kind of text with its named parameters (``jobs/aliyun_sms.py``, docs/sms.md);
 - ``ses`` (e-mail): Amazon SES v2 ``SendEmail`` from ``XQT_MAIL_FROM`` (a verified identity).
 
-A county that contracts another SMS gateway adds a class with the same ``send`` method.
+A county that contracts another SMS gateway adds a class with the same ``send`` method. A
+provider raises :class:`Undeliverable` for a refusal no retry can change (a number the
+gateway calls invalid, a kind with no template): the message is marked failed at once;
+anything else it raises goes back to the pending list for the next run.
 """
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from datetime import datetime
@@ -19,9 +25,18 @@ from typing import Any, Protocol
 
 from chalicelib.clock import iso, real_now
 from chalicelib.config import settings
-from chalicelib.domain.outbox import describe
+from chalicelib.domain.outbox import SMS_KINDS, describe
+from chalicelib.jobs import aliyun_sms
 from chalicelib.logs import logger
 from chalicelib.store import outbox
+
+
+class Undeliverable(Exception):
+    """This message can never be sent as it is (``code`` says why): failed at once."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 class Provider(Protocol):
@@ -65,6 +80,57 @@ class SnsSmsProvider:
         return str(response["MessageId"])
 
 
+class AliyunSmsProvider:
+    """SMS through Alibaba Cloud SMS: the message's kind names the registered template
+    (``XQT_ALIYUN_SMS_TEMPLATES``), its parameters fill it, the sign name
+    (``XQT_ALIYUN_SMS_SIGN_NAME``) heads it. The AccessKey is read at the first send: from
+    Secrets Manager (``XQT_ALIYUN_SMS_SECRET``, a JSON ``{"AccessKeyId", "AccessKeySecret"}``)
+    where that is set, else from ``XQT_ALIYUN_ACCESS_KEY_ID``/``_SECRET``."""
+
+    def __init__(self) -> None:
+        self._key: aliyun_sms.AccessKey | None = None
+
+    def _access_key(self) -> aliyun_sms.AccessKey:
+        if self._key is None:
+            config = settings()
+            if config.aliyun_sms_secret:
+                import boto3
+
+                secrets = boto3.client("secretsmanager", region_name=config.region)
+                value = secrets.get_secret_value(SecretId=config.aliyun_sms_secret)
+                data = json.loads(value["SecretString"])
+                self._key = aliyun_sms.AccessKey(data["AccessKeyId"], data["AccessKeySecret"])
+            else:
+                self._key = aliyun_sms.AccessKey(
+                    config.aliyun_access_key_id, config.aliyun_access_key_secret
+                )
+        return self._key
+
+    def send(self, message: dict[str, Any]) -> str:
+        config = settings()
+        kind = message.get("kind") or ""
+        template = config.aliyun_sms_templates.get(kind)
+        if kind not in SMS_KINDS or not template:
+            raise Undeliverable(f"no_template:{kind or '-'}")
+        params = {
+            name: str(message.get("params", {}).get(name, "")) for name in SMS_KINDS[kind].params
+        }
+        try:
+            return aliyun_sms.send_sms(
+                self._access_key(),
+                config.aliyun_sms_endpoint,
+                phone=message["to"],
+                sign_name=config.aliyun_sms_sign_name,
+                template_code=template,
+                params=params,
+                out_id=str(message.get("id", "")),
+            )
+        except aliyun_sms.SmsRefused as refused:
+            if refused.undeliverable:
+                raise Undeliverable(refused.code) from refused
+            raise
+
+
 class SesEmailProvider:
     """E-mail through Amazon SES (v2 API), plain text in UTF-8."""
 
@@ -89,7 +155,7 @@ class SesEmailProvider:
 
 
 PROVIDERS: dict[str, dict[str, type]] = {
-    "sms": {"log": LoggingProvider, "sns": SnsSmsProvider},
+    "sms": {"log": LoggingProvider, "sns": SnsSmsProvider, "aliyun": AliyunSmsProvider},
     "email": {"log": LoggingProvider, "ses": SesEmailProvider},
 }
 
@@ -114,11 +180,19 @@ def run(now: datetime) -> dict[str, Any]:
             break
         if not outbox.claim(message["id"], epoch):
             continue  # another run holds it
+        attempts = int(message.get("attempts", 0)) + 1
         try:
             pid = senders[message["channel"]].send(message)
-        except Exception:  # back to pending (or, after 5 tries, off the list)
+        except Undeliverable as never:  # off the list at once: no retry can change it
+            logger.error(
+                "outbox message undeliverable", extra={"id": message["id"], "code": never.code}
+            )
+            outbox.mark_failed(message["id"], max(attempts, outbox.MAX_ATTEMPTS), never.code)
+            failed += 1
+            continue
+        except Exception as exc:  # back to pending (or, after 5 tries, off the list)
             logger.exception("outbox send failed", extra={"id": message["id"]})
-            outbox.mark_failed(message["id"], int(message.get("attempts", 0)) + 1)
+            outbox.mark_failed(message["id"], attempts, getattr(exc, "code", type(exc).__name__))
             failed += 1
             continue
         sent += int(outbox.mark_sent(message["id"], iso(now), pid))

@@ -742,7 +742,7 @@ def write_new(
     actions += _writes(None, appeal)
     actions.append(_event_put(appeal.id, event))
     actions += notifications.actions(appeal, event, epoch)
-    actions += outbox.actions(appeal, event, epoch)  # the tables decide (today: no message)
+    actions += outbox.actions(appeal, event, epoch)  # the 受理回执 SMS (domain/outbox.py)
     claim_index = check_index = -1
     if claim:
         claim_index = len(actions)

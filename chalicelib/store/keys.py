@@ -376,3 +376,14 @@ def reports_of_period(period_key: str) -> str:
 
 def notice(notice_id: str) -> dict[str, str]:
     return {"pk": f"NOTICE#{notice_id}", "sk": "NOTICE"}
+
+
+# --- public progress lookups (issue 17) -------------------------------------------------------
+
+
+def lookup_failures(subject: str, window_start: int) -> dict[str, str]:
+    """The failed public lookups of one subject (``case#…`` or ``client#…``: a digest of the
+    case number or of the client's address, never the value itself) in the hour window
+    starting at ``window_start`` (epoch seconds): a string set of their times, removed by
+    TTL once the window can no longer matter."""
+    return {"pk": f"LOOKUPFAIL#{subject}", "sk": f"W#{window_start}"}

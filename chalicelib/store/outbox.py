@@ -11,7 +11,13 @@ from typing import Any
 from chalicelib.config import settings
 from chalicelib.domain.appeals import Appeal, TimelineEvent
 from chalicelib.domain.applications import Application
-from chalicelib.domain.outbox import MAIL_EVENTS, Message, application_messages, messages
+from chalicelib.domain.outbox import (
+    MAIL_EVENTS,
+    Links,
+    Message,
+    application_messages,
+    messages,
+)
 from chalicelib.store import db, directory, keys
 
 PENDING = keys.OUTBOX_PENDING
@@ -29,6 +35,9 @@ def _put(m: Message, at: str, epoch: int, **about: str) -> dict[str, Any]:
         "to": m.to,
         "subject": m.subject,
         "text": m.text,
+        # an SMS's kind and template parameters: what a template gateway sends
+        "kind": m.kind or None,
+        "params": m.params or None,
         **about,
         "status": "pending",
         "created_at": at,
@@ -41,9 +50,11 @@ def actions(appeal: Appeal, event: TimelineEvent, epoch: int) -> list[dict[str, 
     # the directory (cached in a warm Lambda) holds the units' mailboxes; read only when
     # the event may send mail
     known = directory.read() if event.type in MAIL_EVENTS else None
+    config = settings()
+    links = Links(track=f"{config.public_url}/track" if config.public_url else "")
     return [
         _put(m, event.at, epoch, appeal_id=appeal.id)
-        for m in messages(appeal, event, known, settings().centre_email or None)
+        for m in messages(appeal, event, known, config.centre_email or None, links)
     ]
 
 
@@ -109,13 +120,17 @@ def mark_sent(message_id: str, at: str, provider_id: str) -> bool:
     )
 
 
-def mark_failed(message_id: str, attempts: int) -> None:
+def mark_failed(message_id: str, attempts: int, error: str = "") -> None:
     """Back to pending for the next run, or — after ``MAX_ATTEMPTS`` — off the list as
-    ``failed``, so a message that can never go does not block the others."""
+    ``failed``, so a message that can never go does not block the others. ``error``: the
+    provider's reason, kept on the message for whoever looks (``last_error``)."""
     if attempts >= MAX_ATTEMPTS:
-        expression = "SET #s = :state, attempts = :n REMOVE gsi1pk, gsi1sk, lease_until"
+        expression = (
+            "SET #s = :state, attempts = :n, last_error = :e REMOVE gsi1pk, gsi1sk, lease_until"
+        )
         state = "failed"
     else:
-        expression = "SET #s = :state, attempts = :n REMOVE lease_until"
+        expression = "SET #s = :state, attempts = :n, last_error = :e REMOVE lease_until"
         state = "pending"
-    _update(message_id, expression, "attribute_exists(pk)", {":state": state, ":n": attempts})
+    values = {":state": state, ":n": attempts, ":e": error[:200] or "-"}
+    _update(message_id, expression, "attribute_exists(pk)", values)

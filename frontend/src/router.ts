@@ -56,6 +56,12 @@ const routes: RouteRecordRaw[] = [
     meta: { public: true, title: 'app.name' },
   },
   {
+    // public progress (进度查询): printed in the 受理回执 SMS, linked from sign-in
+    path: '/track',
+    component: () => import('@/pages/TrackPage.vue'),
+    meta: { public: true, anyone: true, title: 'nav.track' },
+  },
+  {
     path: '/callback',
     component: () => import('@/pages/CallbackPage.vue'),
     meta: { public: true, title: 'app.name' },

@@ -72,6 +72,12 @@ def _environment(data_dir: Path, endpoint: str) -> None:
         }
     )
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    # the address the 受理回执 SMS prints for /track: this server's own
+    port = os.environ.get("PORT", "8000")
+    host = os.environ.get("HOST", "127.0.0.1")
+    if port != "0":
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+        os.environ.setdefault("XQT_PUBLIC_URL", f"http://{shown}:{port}")
     # the service centre's mailbox: the logging provider shows what it would be sent
     os.environ.setdefault("XQT_CENTRE_EMAIL", "centre@rudong.example.gov.cn")
 
@@ -234,6 +240,9 @@ def _handler_class(csp: str) -> type:
                 self.close_connection = True
                 self._problem(PayloadTooLarge("body_too_large", size=length))
                 return
+            # API Gateway's requestContext.identity.sourceIp: the peer's address (Chalice's
+            # converter says 127.0.0.1 for everyone; the gateway is this connection's own)
+            self.local_gateway.event_converter.LOCAL_SOURCE_IP = self.client_address[0]
             super()._generic_handle()
 
         def _send_error_response(self, error: LocalGatewayException) -> None:

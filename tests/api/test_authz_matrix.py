@@ -54,6 +54,8 @@ ADMITS: dict[str, frozenset[str] | str] = {
     "GET /policies": PUBLIC,
     "GET /policies/{policy_id}": PUBLIC,
     "GET /policies/{policy_id}/attachments/{attachment_id}": PUBLIC,
+    # public progress (API.md "Public progress (no account)"): a case number and its phone
+    "POST /public/lookup": PUBLIC,
     "GET /dev/users": PUBLIC,
     "POST /dev/token": PUBLIC,
     "GET /dev/clock": PUBLIC,

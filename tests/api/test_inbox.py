@@ -224,7 +224,11 @@ def test_sms_goes_through_sns_to_mobiles_only(api, aws_providers):
     event(api, landline, "reply", "comm-small-micro", content="已答复")
     assert api.call("POST", "/api/v1/dev/jobs/outbox").data["result"]["failed"] == 0
     new = [texts[k] for k in set(texts) - before]
-    assert [(phone, a["id"] in text) for phone, text, *_ in new] == [("+8613912345678", True)]
+    # the mobile caller gets the 受理回执 and the reply's text; the landline neither
+    assert sorted((phone, a["id"] in text, "受理编号" in text) for phone, text, *_ in new) == [
+        ("+8613912345678", True, False),
+        ("+8613912345678", True, True),
+    ]
 
 
 def test_a_backlog_is_sent_to_its_end_in_one_run(api, monkeypatch):
@@ -233,12 +237,12 @@ def test_a_backlog_is_sent_to_its_end_in_one_run(api, monkeypatch):
 
     monkeypatch.setattr(outbox, "pending", lambda page_size=3, _real=outbox.pending: _real(3))
     ids = []
-    for _ in range(4):  # four replies to hotline callers: four SMS, more than a page of 3
+    for _ in range(4):  # four hotline callers: eight SMS (受理回执, reply), more than a page
         a = event(api, post_call(api).data, "reassign", "admin", commissioner_id="c-small-micro")
         a = event(api, a, "accept", "comm-small-micro")
         ids.append(event(api, a, "reply", "comm-small-micro", content="已答复")["id"])
     left = [m for m in outbox.pending() if m.get("appeal_id") in ids]
-    assert len(left) == 4
+    assert len(left) == 8
     result = api.call("POST", "/api/v1/dev/jobs/outbox").data["result"]
-    assert result["failed"] == 0 and result["sent"] >= 4
+    assert result["failed"] == 0 and result["sent"] >= 8
     assert not [m for m in outbox.pending() if m.get("appeal_id") in ids]

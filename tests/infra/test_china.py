@@ -420,6 +420,7 @@ def test_china_chooses_only_providers_it_has():
         assert "Default" not in params[name], name
     sms = set(params["SmsProvider"]["AllowedValues"])
     assert sms <= set(outbox.PROVIDERS["sms"]) - {"sns"}
+    assert "aliyun" in sms  # SMS that reach mainland mobiles from there (docs/sms.md)
     assert outputs["EmailProvider"]["Value"] in set(outbox.PROVIDERS["email"]) - {"ses"}
     assert "IdentityProvider" not in params and "EmailIdentity" not in params
     # the functions get the same variables in both partitions
@@ -556,3 +557,35 @@ def test_what_the_china_policy_lacks_is_called_by_providers_china_cannot_choose(
                     action,
                     site,
                 )
+
+
+def test_china_sends_sms_through_alibaba_with_its_key_in_one_secret(cn_prod):
+    """The China stack can choose Alibaba Cloud SMS: the sign name, the template codes and the
+    secret's name reach every function as the variables the provider reads, the 受理回执's
+    /track address is the site's domain, and the functions may read that one secret only."""
+    from chalicelib.config import _templates
+    from chalicelib.domain.outbox import SMS_KINDS
+
+    example = json.loads((ROOT / "infra" / "parameters.cn.example.json").read_text("utf-8"))
+    assert example["SmsProvider"] == "aliyun"
+    assert set(_templates(example["AliyunSmsTemplates"])) == set(SMS_KINDS)  # every kind
+    for logical, fn in package._of_type(cn_prod, "AWS::Serverless::Function").items():
+        env = fn["Properties"]["Environment"]["Variables"]
+        assert env["XQT_SMS_PROVIDER"] == {"Ref": "SmsProvider"}, logical
+        assert env["XQT_ALIYUN_SMS_SIGN_NAME"] == {"Ref": "AliyunSmsSignName"}
+        assert env["XQT_ALIYUN_SMS_TEMPLATES"] == {"Ref": "AliyunSmsTemplates"}
+        assert env["XQT_ALIYUN_SMS_SECRET"] == {"Ref": "AliyunSmsSecretName"}
+        assert env["XQT_PUBLIC_URL"] == {"Fn::Sub": "https://${SiteDomainName}"}
+        assert not any(k.startswith("XQT_ALIYUN_ACCESS_KEY") for k in env), "no key in the env"
+    for logical, role in package._function_roles(cn_prod).items():
+        (policy,) = role["Properties"]["Policies"]
+        reads = [
+            s
+            for s in policy["PolicyDocument"]["Statement"]
+            if any(a.startswith("secretsmanager:") for a in s["Action"])
+        ]
+        assert [s["Action"] for s in reads] == [["secretsmanager:GetSecretValue"]], logical
+        assert reads[0]["Resource"] == {
+            "Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:"
+            "${AWS::AccountId}:secret:${AliyunSmsSecretName}-*"
+        }

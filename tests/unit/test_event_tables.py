@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from chalicelib.domain import appeals, notifications, outbox, reports
+from chalicelib.domain import appeals, notifications, outbox, public, reports
 from chalicelib.domain.appeal import transitions
 from chalicelib.domain.appeal.events import COMMANDS, EventType
 from chalicelib.domain.appeals import TimelineEvent
@@ -26,6 +26,7 @@ TABLES: dict[str, dict[EventType, Any]] = {
     "outbox.EMAILS": outbox.EMAILS,
     "appeals.HIDDEN_FROM_ENTERPRISE": appeals.HIDDEN_FROM_ENTERPRISE,
     "reports.COUNTS": reports.COUNTS,
+    "public.PUBLIC_STEPS": public.PUBLIC_STEPS,
 }
 
 

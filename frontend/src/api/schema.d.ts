@@ -1175,6 +1175,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 诉求办理进度查询(公开,凭受理编号和手机号)
+         * @description An appeal's status, times and steps — no names, phones, content or replies — for a
+         *         case number and the appeal's contact or caller phone. A wrong phone, an unknown case
+         *         number and a malformed one are the same 404. After 10 failed tries on one case number,
+         *         or 30 from one client address, within the last hour: 429 with ``Retry-After``, the right
+         *         phone included, until the hour has passed.
+         */
+        post: operations["look_up"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports": {
         parameters: {
             query?: never;
@@ -4100,6 +4124,26 @@ export interface components {
              */
             failed: number;
         };
+        /**
+         * LookupRequest
+         * @description A case number and a phone, as the person typed them (any form of the number).
+         * @example {
+         *       "case_number": "XQT-20261127-0042",
+         *       "phone": "13912345678"
+         *     }
+         */
+        LookupRequest: {
+            /**
+             * Case Number
+             * @description 受理编号, e.g. XQT-20261127-0042
+             */
+            case_number: string;
+            /**
+             * Phone
+             * @description the appeal's contact or caller phone
+             */
+            phone: string;
+        };
         /** MarkRead */
         MarkRead: {
             /** Ids */
@@ -5365,6 +5409,62 @@ export interface components {
              * @default null
              */
             active?: boolean | null;
+        };
+        /**
+         * ProgressStep
+         * @description One step of an appeal's progress: what happened, and when.
+         */
+        ProgressStep: {
+            type: components["schemas"]["EventType"];
+            /**
+             * At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            at: string;
+        };
+        /**
+         * PublicProgress
+         * @description An appeal's progress as anyone with its case number and phone may read it.
+         */
+        PublicProgress: {
+            /**
+             * Id
+             * @description case number (受理编号)
+             */
+            id: string;
+            status: components["schemas"]["chalicelib__domain__codes__Status"];
+            category: components["schemas"]["Category"];
+            /**
+             * Filed At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            filed_at: string;
+            /**
+             * Reply Due At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            reply_due_at: string;
+            /**
+             * Replied At
+             * @default null
+             */
+            replied_at: string | null;
+            /**
+             * Closed At
+             * @default null
+             */
+            closed_at: string | null;
+            /**
+             * Closed As
+             * @description how it was closed; null while open
+             * @default null
+             */
+            closed_as: ("resolved" | "auto_closed" | "answered_on_call" | "merged" | "void" | "withdrawn") | null;
+            /**
+             * Steps
+             * @description oldest first
+             */
+            steps: components["schemas"]["ProgressStep"][];
         };
         /** Publish */
         Publish: {
@@ -11162,6 +11262,68 @@ export interface operations {
             /** @description 未找到 (not_found) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    look_up: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LookupRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicProgress"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 尝试次数过多,Retry-After 秒后再试 (too_many_requests) */
+            429: {
+                headers: {
+                    /** @description seconds until a try may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
