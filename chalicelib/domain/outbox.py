@@ -62,6 +62,7 @@ SMS_KINDS: dict[str, SmsKind] = {
     "case_received": SmsKind("受理回执", "sms_case_received", ("id",)),
     "reply_online": SmsKind("答复通知(网上评价)", "sms_reply_online", ("id", "title")),
     "reply_callback": SmsKind("答复通知(热线回访)", "sms_reply_callback", ("id", "title")),
+    "reply_merged": SmsKind("答复通知(合并办理)", "sms_merged_replied", ("id", "into")),
     "application_approved": SmsKind("申报通过", "sms_application_approved", ("id", "title")),
     "application_rejected": SmsKind(
         "申报未通过", "sms_application_rejected", ("id", "title", "reason")
@@ -128,13 +129,12 @@ def _reply_ready(appeal: Appeal, event: TimelineEvent, links: Links) -> list[Mes
     return [sms(kind, phone, id=appeal.id, title=appeal.title)]
 
 
-def _merged_reply_ready(appeal: Appeal, event: TimelineEvent) -> list[Message]:
+def _merged_reply_ready(appeal: Appeal, event: TimelineEvent, links: Links) -> list[Message]:
     """A duplicate's filer or caller hears that the appeal it was merged into was answered."""
-    phone = appeal.enterprise.caller_phone or appeal.contact_phone
-    if not phone or not MOBILE.fullmatch(phone):
+    phone = _mobile(appeal)
+    if not phone:
         return []
-    text = message("sms_merged_replied", id=appeal.id, into=event.merged_into or "")
-    return [Message("sms", phone, text)]
+    return [sms("reply_merged", phone, id=appeal.id, into=event.merged_into or "")]
 
 
 def _mail(to: str | None, code: str, appeal: Appeal, **params: str) -> list[Message]:

@@ -21,17 +21,13 @@ from __future__ import annotations
 import hmac
 import math
 from dataclasses import dataclass
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from chalicelib.domain.appeal.events import EventType
 from chalicelib.domain.appeals import CASE_NUMBER, Appeal, TimelineEvent
-from chalicelib.domain.codes import Category, Status
+from chalicelib.domain.codes import Category, ClosedAs, Status
 from chalicelib.domain.models import Timestamp, normalized_phone
-
-#: How an appeal came to be closed, as the public lookup tells it (``None`` while open).
-ClosedAs = Literal["resolved", "auto_closed", "answered_on_call", "merged", "void", "withdrawn"]
 
 #: Whether the public lookup lists a step of each type. Every type is named (an explicit
 #: ``False`` counts; tests/unit/test_event_tables.py holds the table to it); only types an
@@ -61,6 +57,11 @@ PUBLIC_STEPS: dict[EventType, bool] = {
     EventType.AUTO_CLOSED: True,
     EventType.DEADLINE_RECOMPUTED: True,
     EventType.SUPERVISION_OVERDUE: False,
+    EventType.MERGE: True,  # closed: merged into the appeal about the same problem
+    EventType.VOID: True,  # closed: an invalid order
+    EventType.REPEAT_CALL: True,  # the call again, noted (its words are not shown)
+    EventType.MERGED: False,  # another case merged in: another caller's affair
+    EventType.MERGED_REPLY: True,  # the reply of the appeal it was merged into
 }
 
 
@@ -86,15 +87,10 @@ class PublicProgress(BaseModel):
 
 
 def closed_as(appeal: Appeal) -> ClosedAs | None:
-    """How a closed appeal was closed: the appeal's own ``closed_as`` where it records one,
-    else what its record tells today — closed by the sweep (``auto_closed``) or on a
-    verdict that it was resolved (``resolved``)."""
-    if appeal.status != Status.CLOSED:
+    """How a closed appeal was closed (``None`` while it is not)."""
+    if appeal.status != Status.CLOSED or appeal.closed_as is None:
         return None
-    recorded = getattr(appeal, "closed_as", None)
-    if isinstance(recorded, str) and recorded:
-        return recorded  # type: ignore[return-value]  # the appeal's own, when it has one
-    return "auto_closed" if appeal.auto_closed else "resolved"
+    return appeal.closed_as
 
 
 def present(appeal: Appeal, events: list[TimelineEvent]) -> PublicProgress:

@@ -5455,11 +5455,10 @@ export interface components {
              */
             closed_at: string | null;
             /**
-             * Closed As
              * @description how it was closed; null while open
              * @default null
              */
-            closed_as: ("resolved" | "auto_closed" | "answered_on_call" | "merged" | "void" | "withdrawn") | null;
+            closed_as: components["schemas"]["ClosedAs"] | null;
             /**
              * Steps
              * @description oldest first
