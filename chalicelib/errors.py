@@ -129,3 +129,26 @@ class ReferencesInactive(Exception):
         super().__init__(f"inactive: {commissioners + departments}")
         self.commissioners = commissioners
         self.departments = departments
+
+
+class ReferenceMissing(Exception):
+    """A record a request names does not exist, or is not in the state the request needs
+    (an appeal without a reply to draft an article from). Not an HTTP error: the API names
+    the request's field (400)."""
+
+    def __init__(self, kind: str, record_id: str, code: str = "reference_not_found") -> None:
+        super().__init__(f"{kind} {record_id}: {code}")
+        self.kind = kind
+        self.record_id = record_id
+        self.code = code
+
+
+class ArticlesUnavailable(Exception):
+    """Knowledge base articles a request names that do not exist or are not published (a
+    hotline call answered on the spot cites only published ones). ``positions`` are their
+    indexes in the request's list: the API names ``….articles.{i}``."""
+
+    def __init__(self, positions: tuple[int, ...], ids: tuple[str, ...]) -> None:
+        super().__init__(f"articles not published: {ids}")
+        self.positions = positions
+        self.ids = ids

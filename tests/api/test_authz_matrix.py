@@ -152,6 +152,14 @@ ADMITS: dict[str, frozenset[str] | str] = {
     "POST /financing/needs": frozenset({ENT}),
     # uploads: any signed-in user asks; the purpose decides who may (tests/api/test_attachments)
     "POST /uploads": SIGNED_IN,
+    # the knowledge base (知识库, API.md "The hotline desk"): every staff role searches and
+    # reads the published articles; the service centre writes them and reads their versions
+    "GET /knowledge": STAFF,
+    "GET /knowledge/{article_id}": STAFF,
+    "POST /knowledge": ADMIN_ONLY,
+    "PATCH /knowledge/{article_id}": ADMIN_ONLY,
+    "DELETE /knowledge/{article_id}": ADMIN_ONLY,
+    "GET /knowledge/{article_id}/versions": ADMIN_ONLY,
     # the register import: the service centre
     "POST /imports": ADMIN_ONLY,
     "GET /imports": ADMIN_ONLY,
@@ -188,6 +196,7 @@ PLACEHOLDERS = {
     "year": "2026",
     "username": "nobody",
     "name": "no-such-job",
+    "article_id": "KB-19990101-000000",
 }
 
 API_PREFIX = "/api/v1"
