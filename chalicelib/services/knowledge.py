@@ -30,6 +30,7 @@ from chalicelib.errors import (
     VersionConflict,
 )
 from chalicelib.services import appeals as appeal_services
+from chalicelib.store import enterprises as enterprise_store
 from chalicelib.store import knowledge as store
 
 #: Statuses each role's search may ask for; only the service centre sees drafts and retired.
@@ -88,7 +89,9 @@ def _new_id(now: datetime) -> str:
 
 def draft_fields(user: User, appeal_id: str) -> dict[str, Any]:
     """What a draft from an appeal says: its title, its content as the question, its reply
-    as the answer, its category, the enterprise's names and phones left out. An appeal the
+    as the answer, its category; the enterprise's names (the appeal's, the register's, its
+    short names), its people's (the appeal's contact, the register's contacts) and phone
+    numbers left out. An appeal the
     user cannot read, or without a reply, is :class:`ReferenceMissing`."""
     try:
         appeal, _ = appeal_services.readable(user, appeal_id)
@@ -96,14 +99,22 @@ def draft_fields(user: User, appeal_id: str) -> dict[str, Any]:
         raise ReferenceMissing("appeal", appeal_id) from None
     if appeal.reply is None:
         raise ReferenceMissing("appeal", appeal_id, "appeal_not_replied")
+    names, people = [appeal.enterprise.name], [appeal.contact_name]
+    if appeal.enterprise.uscc:
+        try:
+            record = enterprise_store.get(appeal.enterprise.uscc)
+        except NotFound:
+            record = {}
+        names += [record.get("name"), *record.get("short_names", [])]
+        people += [c.get("name") for c in record.get("contacts", [])]
     return {
         **rules.draft_from_reply(
             title=appeal.title,
             content=appeal.content,
             reply=appeal.reply.content,
             category=appeal.category,
-            names=[appeal.enterprise.name],
-            people=[appeal.contact_name],
+            names=names,
+            people=people,
         ),
         "source_appeal_id": appeal.id,
     }

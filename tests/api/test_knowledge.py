@@ -339,7 +339,7 @@ def test_a_reply_becomes_a_draft_in_one_step(api, demo):
         api,
         category="labor",
         title="恒润机械招用应届生的补贴",
-        content="如东恒润机械制造有限公司今年招了 5 名应届大学生,联系电话 13812345678,"
+        content="如东恒润机械制造有限公司今年招了 5 名应届大学生,联系人甲说电话 13812345678,"
         "想问社保补贴怎么申请。",
     )
     r = api.call("POST", "/api/v1/knowledge", {"from_appeal": appeal["id"]}, as_user="admin")
@@ -360,6 +360,7 @@ def test_a_reply_becomes_a_draft_in_one_step(api, demo):
     assert draft["category"] == "labor"
     assert "如东恒润机械制造有限公司" not in draft["question"]
     assert "某企业" in draft["question"] and "138****5678" in draft["question"]
+    assert "联系人甲" not in draft["question"]  # the register's contact: 某某
     assert "13812345678" not in draft["question"]
     found = [a["id"] for a in search(api, "应届大学生 社保补贴")["items"]]
     assert found and draft["id"] not in found  # a draft: not for operators yet
