@@ -5,6 +5,18 @@ stores the API uses, so that each is what the API itself would serve."""
 from __future__ import annotations
 
 
+def test_a_folder_seeded_before_the_knowledge_base_gets_its_articles_once(api):
+    """``make run`` on a data folder seeded earlier (no demo policies even): the articles,
+    those citing a demo policy without it, and only once."""
+    from infra.local.demo_knowledge import ARTICLES, seed_knowledge_if_empty
+
+    assert seed_knowledge_if_empty() == len(ARTICLES)
+    assert seed_knowledge_if_empty() == 0
+    page = api.call("GET", "/api/v1/knowledge?limit=100", as_user="operator-12345").data
+    assert len(page["items"]) == len(ARTICLES)
+    assert {a["policy_id"] for a in page["items"]} == {None}
+
+
 def test_the_demo_content_is_served_like_any_other(api):
     from infra.local.demo import POLICIES, PRODUCTS, seed_demo
     from infra.local.demo_knowledge import ARTICLES
@@ -31,6 +43,6 @@ def test_the_demo_content_is_served_like_any_other(api):
     assert "fp-demo-jgd" in [p["id"] for p in jobs.data["items"]]
     # the knowledge base: every article published, two citing the demo policies, one expired
     articles = api.call("GET", "/api/v1/knowledge?limit=100", as_user="operator-12345").data
-    assert len(articles["items"]) == len(ARTICLES)
+    assert len(articles["items"]) == 2 * len(ARTICLES)  # the test above's and these
     assert {a["policy_id"] for a in articles["items"]} == {None, "P-DEMO-JOBS", "P-DEMO-TECH"}
-    assert [a["expired"] for a in articles["items"]].count(True) == 1
+    assert [a["expired"] for a in articles["items"]].count(True) == 2
