@@ -92,6 +92,8 @@ export default {
       action: '转为知识库草稿',
       hint: '以本诉求的内容和答复生成一条知识库草稿(企业名称、电话自动隐去),审核后再发布。',
       done: '已生成草稿,请审核后发布',
+      byNumber: '由已答复的诉求生成草稿:',
+      caseNumber: '诉求编号',
     },
   },
   en: {
@@ -185,6 +187,8 @@ export default {
       action: 'Draft a knowledge base article',
       hint: 'A draft article from this appeal’s content and reply (the enterprise’s name and phones left out), to review before publishing.',
       done: 'Draft created: review it, then publish',
+      byNumber: 'Draft from a replied appeal:',
+      caseNumber: 'Case number',
     },
   },
 }
