@@ -171,7 +171,21 @@ class ReferenceMissing(Exception):
     """A record's attribute names a record that does not exist (or no longer does) when the
     write checked it. Not an HTTP error: the API names the request's field."""
 
-    def __init__(self, attribute: str, ref: str | None = None) -> None:
-        super().__init__(f"missing: {attribute}={ref}")
+    def __init__(
+        self, attribute: str, ref: str | None = None, code: str = "reference_not_found"
+    ) -> None:
+        super().__init__(f"{code}: {attribute}={ref}")
         self.attribute = attribute
         self.ref = ref
+        self.code = code  # another for a record in the wrong state (appeal_not_replied)
+
+
+class ArticlesUnavailable(Exception):
+    """Knowledge base articles a request names that do not exist or are not published (a
+    hotline call answered on the spot cites only published ones). ``positions`` are their
+    indexes in the request's list: the API names ``….articles.{i}``."""
+
+    def __init__(self, positions: tuple[int, ...], ids: tuple[str, ...]) -> None:
+        super().__init__(f"articles not published: {ids}")
+        self.positions = positions
+        self.ids = ids

@@ -228,6 +228,15 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "min_above_max": {"zh": "下限高于上限", "en": "The minimum is above the maximum"},
     # policies and long jobs
     "policy_not_found": {"zh": "政策 {id} 不存在", "en": "Policy {id} not found"},
+    "article_not_found": {"zh": "知识库条目 {id} 不存在", "en": "Article {id} not found"},
+    "article_retired": {
+        "zh": "知识库条目 {id} 已下架,不能再修改",
+        "en": "Article {id} is retired and cannot change",
+    },
+    "knowledge_status_admin_only": {
+        "zh": "草稿和已下架条目仅服务中心可查看",
+        "en": "Drafts and retired articles are for the service centre",
+    },
     "policy_already_published": {
         "zh": "政策 {id} 已发布",
         "en": "Policy {id} is published already",
@@ -630,6 +639,18 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Role {role} cannot have {field}",
     },
     "reference_not_found": {"zh": "引用的对象不存在", "en": "The referenced item does not exist"},
+    "appeal_not_replied": {
+        "zh": "诉求 {id} 尚未答复,不能生成知识库草稿",
+        "en": "Appeal {id} has no reply to draft an article from",
+    },
+    "draft_from_appeal": {
+        "zh": "由诉求答复生成的条目先存为草稿,审核后再发布",
+        "en": "An article from an appeal's reply starts as a draft; publish it after review",
+    },
+    "article_not_published": {
+        "zh": "知识库条目 {id} 不存在或未发布",
+        "en": "Article {id} does not exist or is not published",
+    },
     "value_error": {"zh": "取值无效", "en": "Invalid value"},
     "duplicate": {"zh": "重复:{id}", "en": "Listed twice: {id}"},
     "year_invalid": {"zh": "年份应为 2000–2099", "en": "The year must be 2000–2099"},

@@ -326,7 +326,7 @@ class Api:
                 except ReferenceMissing as gone:  # the request's field of the same name
                     named = ValidationFailed.one(
                         gone.attribute,
-                        "reference_not_found",
+                        gone.code,
                         **({"id": gone.ref} if gone.ref else {}),
                     )
                     return problem_response(named, ctx.lang, ctx.request_id)

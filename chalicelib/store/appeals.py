@@ -363,6 +363,7 @@ class Search:
     @staticmethod
     def of(params: dict[str, Any]) -> Search:
         """Read back from :meth:`params`."""
+
         def enum(kind: type[StrEnum], name: str) -> Any:
             value = params.get(name)
             return kind(value) if value is not None else None

@@ -254,6 +254,26 @@ def query_page(
     return [from_item(i) for i in raw_items], next_cursor
 
 
+def query_all(
+    *, key_condition: str, values: dict[str, Any], consistent: bool = False
+) -> list[dict[str, Any]]:
+    """Every item a Query on the table returns, page after page (1 MB each) with no limit:
+    a whole partition read into memory (the knowledge base), each item read once."""
+    params: dict[str, Any] = {
+        "TableName": table(),
+        "KeyConditionExpression": key_condition,
+        "ExpressionAttributeValues": to_values(values),
+        "ConsistentRead": consistent,
+    }
+    items: list[dict[str, Any]] = []
+    while True:
+        resp = client().query(**params)
+        items.extend(from_item(i) for i in resp.get("Items", []))
+        if not resp.get("LastEvaluatedKey"):
+            return items
+        params["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+
 def update_if(
     key: dict[str, str],
     expression: str,

@@ -387,3 +387,32 @@ def lookup_failures(subject: str, window_start: int) -> dict[str, str]:
     starting at ``window_start`` (epoch seconds): a string set of their times, removed by
     TTL once the window can no longer matter."""
     return {"pk": f"LOOKUPFAIL#{subject}", "sk": f"W#{window_start}"}
+
+
+# --- the knowledge base (issue 17) ------------------------------------------------------------
+# Every article in one partition (``KB``), so that one strongly consistent Query (paged by
+# DynamoDB's 1 MB) reads the whole base into a warm Lambda's memory; a change token beside
+# them, rewritten by every write, tells a warm Lambda whether its copy is current (one
+# GetItem). Each version of an article is kept in the article's own partition.
+
+KNOWLEDGE = "KB"
+KNOWLEDGE_ARTICLES_FROM = "ARTICLE#"
+
+
+def knowledge_article(article_id: str) -> dict[str, str]:
+    """An article as it is now (its versions: :func:`knowledge_version`)."""
+    return {"pk": KNOWLEDGE, "sk": f"{KNOWLEDGE_ARTICLES_FROM}{article_id}"}
+
+
+#: The knowledge base's change token: a new random value with every write of an article.
+KNOWLEDGE_CHANGE = {"pk": KNOWLEDGE, "sk": "CHANGE"}
+
+
+def knowledge_versions(article_id: str) -> str:
+    """The partition of an article's versions."""
+    return f"KB#{article_id}"
+
+
+def knowledge_version(article_id: str, version: int) -> dict[str, str]:
+    """What version ``version`` of an article said (written once, never changed)."""
+    return {"pk": knowledge_versions(article_id), "sk": f"V#{version:06d}"}

@@ -103,6 +103,11 @@ const routes: RouteRecordRaw[] = [
     meta: { roles: STAFF, title: 'nav.appeals' },
   },
   {
+    path: '/knowledge',
+    component: () => import('@/pages/knowledge/KnowledgePage.vue'),
+    meta: { roles: STAFF, title: 'nav.knowledge' },
+  },
+  {
     path: '/admin/triage',
     component: () => import('@/pages/admin/TriagePage.vue'),
     meta: { roles: ['admin'], title: 'nav.triage' },

@@ -1,8 +1,9 @@
 """Demo content for ``make run``: a few published policies (one taking applications now,
-reviewed by the service centre; one by 县人社局), their interpretations, and the banks'
-financial products, so a fresh local stack shows every service of the platform. Written
-once, at a data folder's first start, through the same stores the API uses; the tests'
-stacks start without it (``XQT_DEMO_CONTENT``)."""
+reviewed by the service centre; one by 县人社局), their interpretations, the banks'
+financial products and the knowledge base's articles (``demo_knowledge.py``), so a fresh
+local stack shows every service of the platform. Written once, at a data folder's first
+start, through the same stores the API uses; the tests' stacks start without it
+(``XQT_DEMO_CONTENT``)."""
 
 from __future__ import annotations
 
@@ -206,9 +207,10 @@ def _policy(spec: dict[str, Any]) -> Policy:
 
 def seed_demo() -> dict[str, int]:
     """Write the demo policies (published, in the catalogue; no push: "policies for you"
-    is computed when asked) and products."""
+    is computed when asked), products and knowledge base articles (some cite the policies)."""
     from chalicelib.store import financing
     from chalicelib.store import policies as policy_store
+    from infra.local.demo_knowledge import seed_knowledge
 
     for spec in POLICIES:
         draft = policy_store.create(_policy(spec), SEEDER)
@@ -228,4 +230,5 @@ def seed_demo() -> dict[str, int]:
             },
             SEEDER,
         )
-    return {"policies": len(POLICIES), "products": len(PRODUCTS)}
+    articles = seed_knowledge()
+    return {"policies": len(POLICIES), "products": len(PRODUCTS), "articles": articles}

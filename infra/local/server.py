@@ -8,7 +8,8 @@
   everything else served from ``frontend/dist`` (``index.html`` for client-side routes);
 - the local OpenID issuer's key pair, made at first start in ``DATA_DIR``;
 - demo data seeded at first start (people, units, enterprises; with `XQT_DEMO_CONTENT=1`, as
-  `make run` sets it, also policies, an open application window and financial products).
+  `make run` sets it, also policies, an open application window, financial products and the
+  knowledge base's articles).
 
 ``PORT`` (default 8000) and ``DATA_DIR`` (default ``./data``) choose the port and the folder.
 """
@@ -356,10 +357,14 @@ def main() -> int:
     from infra.local.seed import seed_once
 
     seeded = seed_once(os.environ["XQT_AUTH_ISSUER"])  # the local issuer or the one given
-    if seeded and os.environ.get("XQT_DEMO_CONTENT") == "1":  # make run; not the tests' stacks
+    if os.environ.get("XQT_DEMO_CONTENT") == "1":  # make run; not the tests' stacks
         from infra.local.demo import seed_demo
+        from infra.local.demo_knowledge import seed_knowledge_if_empty
 
-        seed_demo()
+        if seeded:
+            seed_demo()
+        else:  # a folder seeded before the knowledge base existed gets its articles once
+            seed_knowledge_if_empty()
     server = _chalice_server(host, port, content_security_policy(_origin(moto.endpoint_url)))
     _allow_uploads_from(host, server.server.server_address[1])
 

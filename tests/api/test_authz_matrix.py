@@ -15,8 +15,8 @@ empty body (``{}`` where the route takes one), classified:
 - and never a 5xx, whoever asks.
 
 A route added without its row fails ``test_the_table_has_a_row_for_every_operation``.
-Figures (printed by that test, ``-rP``): 87 operations × 7 principals (six roles and no
-token) = 609 cells at the time of writing, 0 mismatches. Which *records* an admitted role
+Figures (printed by that test, ``-rP``): 93 operations × 7 principals (six roles and no
+token) = 651 cells at the time of writing, 0 mismatches. Which *records* an admitted role
 may read (another enterprise's appeal, a department's part) is not this table's business:
 tests/api/test_cross_tenant.py.
 """
@@ -161,6 +161,14 @@ ADMITS: dict[str, frozenset[str] | str] = {
     "POST /financing/needs": frozenset({ENT}),
     # uploads: any signed-in user asks; the purpose decides who may (tests/api/test_attachments)
     "POST /uploads": SIGNED_IN,
+    # the knowledge base (知识库, API.md "The hotline desk"): every staff role searches and
+    # reads the published articles; the service centre writes them and reads their versions
+    "GET /knowledge": STAFF,
+    "GET /knowledge/{article_id}": STAFF,
+    "POST /knowledge": ADMIN_ONLY,
+    "PATCH /knowledge/{article_id}": ADMIN_ONLY,
+    "DELETE /knowledge/{article_id}": ADMIN_ONLY,
+    "GET /knowledge/{article_id}/versions": ADMIN_ONLY,
     # the register import: the service centre
     "POST /imports": ADMIN_ONLY,
     "GET /imports": ADMIN_ONLY,
@@ -198,6 +206,7 @@ PLACEHOLDERS = {
     "year": "2026",
     "username": "nobody",
     "name": "no-such-job",
+    "article_id": "KB-19990101-000000",
 }
 
 API_PREFIX = "/api/v1"

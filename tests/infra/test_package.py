@@ -185,6 +185,14 @@ def test_the_lambda_artifact_is_within_lambdas_limits(prod):
 
     names = set(zipfile.ZipFile(package.BUILD / "prod" / "deployment.zip").namelist())
     assert {"app.py", "chalicelib/jobs/metrics.py", "chalice/app.py"} <= names
+    # the knowledge base's search: jieba and the search dictionary it loads
+    assert {
+        "chalicelib/segmentation/dictionary.txt",
+        "jieba/__init__.py",
+        "jieba/finalseg/prob_emit.py",
+    } <= names
+    assert not [n for n in names if n.startswith(("jieba/lac_small/", "jieba/posseg/"))]
+    assert "jieba/dict.txt" not in names and "jieba/finalseg/prob_emit.p" not in names
     assert not [n for n in names if n.startswith(("tests/", "infra/", "frontend/"))]
 
 

@@ -763,6 +763,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/knowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 搜索知识库
+         * @description Published articles for the words asked, the most relevant first (expired ones after
+         *         every valid one, marked ``expired``); without ``q``, every one, the last changed first.
+         *         ``q`` is cut into words (「招高校毕业生有什么补贴」 finds 「企业招用高校毕业生社保补贴」).
+         *         The service centre also lists its drafts and the retired articles (``status``).
+         */
+        get: operations["search"];
+        put?: never;
+        /**
+         * 新增知识库条目(或由诉求答复生成草稿)
+         * @description A new article, published unless ``status: draft``. With ``from_appeal``, a draft in
+         *         one step from an appeal's reply: its title, content (the question) and reply (the
+         *         answer), the enterprise's names, phones and credit codes left out; fields sent take the
+         *         place of those. An unknown policy or appeal, or an appeal without a reply, is a 400
+         *         naming the field.
+         */
+        post: operations["create_article"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/{article_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 知识库条目
+         * @description A published article (a draft or a retired one: the service centre only).
+         */
+        get: operations["get_article"];
+        put?: never;
+        post?: never;
+        /**
+         * 下架知识库条目
+         * @description Retire (下架, ``?version=``): out of every search at once; the article, its versions
+         *         and its audit entries are kept (``GET /audit?entity_type=knowledge&entity_id=…``).
+         */
+        delete: operations["retire_article"];
+        options?: never;
+        head?: never;
+        /**
+         * 修改、发布知识库条目
+         * @description Change an article under ``version`` (a stale one is 409 ``version_conflict``); each
+         *         change is a new version, the previous ones stay readable. ``status`` publishes a draft
+         *         or takes an article back to draft. A retired article is 409.
+         */
+        patch: operations["update_article"];
+        trace?: never;
+    };
+    "/api/v1/knowledge/{article_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 知识库条目的历史版本
+         * @description What each version said, who made it and when, the newest first.
+         */
+        get: operations["article_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meetings": {
         parameters: {
             query?: never;
@@ -2410,6 +2492,254 @@ export interface components {
              * @default null
              */
             note?: string | null;
+        };
+        /**
+         * Article
+         * @description A knowledge base article (知识库条目) as stored and shown.
+         */
+        Article: {
+            /**
+             * Id
+             * @description e.g. KB-20260315-a1b2c3
+             */
+            id: string;
+            /** Title */
+            title: string;
+            /**
+             * Question
+             * @description the question as callers ask it
+             */
+            question: string;
+            /**
+             * Answer
+             * @description the answer an operator can give on the call
+             */
+            answer: string;
+            category: components["schemas"]["Category"];
+            /** Keywords */
+            keywords: string[];
+            /**
+             * Policy Id
+             * @description the policy it explains
+             * @default null
+             */
+            policy_id: string | null;
+            /**
+             * Valid Until
+             * @description last day the answer holds; null: no end
+             * @default null
+             */
+            valid_until: string | null;
+            /**
+             * Status
+             * @description draft (the service centre's only), published (searched by every staff role), retired (下架: out of every search; versions and audit kept)
+             * @enum {string}
+             */
+            status: "draft" | "published" | "retired";
+            /**
+             * Expired
+             * @description past valid_until (still shown, ranked last)
+             * @default false
+             */
+            expired: boolean;
+            /**
+             * Source Appeal Id
+             * @description the appeal whose reply it was drafted from
+             * @default null
+             */
+            source_appeal_id: string | null;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            updated_at: string;
+            /** @default null */
+            updated_by: components["schemas"]["Actor"] | null;
+        };
+        /**
+         * ArticleCreate
+         * @description A new article; or, with ``from_appeal``, a draft prefilled from that appeal's reply
+         *     (fields sent here take the place of the prefilled ones).
+         * @example {
+         *       "answer": "企业招用离校 2 年内未就业高校毕业生,签订 1 年以上劳动合同并缴纳社保的,按实际缴纳的单位部分给予社保补贴,最长 1 年。",
+         *       "category": "labor",
+         *       "keywords": [
+         *         "毕业生",
+         *         "社保补贴"
+         *       ],
+         *       "question": "企业招了应届高校毕业生,有什么社保补贴?",
+         *       "status": "published",
+         *       "title": "企业招用高校毕业生社保补贴",
+         *       "valid_until": "2026-12-31"
+         *     }
+         * @example {
+         *       "from_appeal": "XQT-20260315-0001"
+         *     }
+         */
+        ArticleCreate: {
+            /**
+             * Title
+             * @default null
+             */
+            title?: string | null;
+            /**
+             * Question
+             * @default null
+             */
+            question?: string | null;
+            /**
+             * Answer
+             * @default null
+             */
+            answer?: string | null;
+            /** @default null */
+            category?: components["schemas"]["Category"] | null;
+            /** Keywords */
+            keywords?: string[];
+            /**
+             * Policy Id
+             * @default null
+             */
+            policy_id?: string | null;
+            /**
+             * Valid Until
+             * @description last day the answer holds
+             * @default null
+             */
+            valid_until?: string | null;
+            /**
+             * Status
+             * @description published by default; always draft with from_appeal
+             * @default null
+             */
+            status?: ("draft" | "published") | null;
+            /**
+             * From Appeal
+             * @description an appeal with a reply: a draft from its content and reply
+             * @default null
+             */
+            from_appeal?: string | null;
+        };
+        /**
+         * ArticlePatch
+         * @example {
+         *       "valid_until": "2027-06-30",
+         *       "version": 2
+         *     }
+         * @example {
+         *       "status": "published",
+         *       "version": 1
+         *     }
+         */
+        ArticlePatch: {
+            /**
+             * Version
+             * @description the version the change is based on
+             */
+            version: number;
+            /**
+             * Title
+             * @default null
+             */
+            title?: string | null;
+            /**
+             * Question
+             * @default null
+             */
+            question?: string | null;
+            /**
+             * Answer
+             * @default null
+             */
+            answer?: string | null;
+            /** @default null */
+            category?: components["schemas"]["Category"] | null;
+            /**
+             * Keywords
+             * @default null
+             */
+            keywords?: string[] | null;
+            /**
+             * Policy Id
+             * @default null
+             */
+            policy_id?: string | null;
+            /**
+             * Valid Until
+             * @default null
+             */
+            valid_until?: string | null;
+            /**
+             * Status
+             * @description publish a draft, or take an article back to draft
+             * @default null
+             */
+            status?: ("draft" | "published") | null;
+        };
+        /**
+         * ArticleVersion
+         * @description What one version of an article said, who made it and when.
+         */
+        ArticleVersion: {
+            /** Id */
+            id: string;
+            /** Version */
+            version: number;
+            /**
+             * Action
+             * @description create, update, publish or retire
+             */
+            action: string;
+            /**
+             * At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            at: string;
+            /** @default null */
+            actor: components["schemas"]["Actor"] | null;
+            /** Title */
+            title: string;
+            /** Question */
+            question: string;
+            /** Answer */
+            answer: string;
+            category: components["schemas"]["Category"];
+            /** Keywords */
+            keywords: string[];
+            /**
+             * Policy Id
+             * @default null
+             */
+            policy_id: string | null;
+            /**
+             * Valid Until
+             * @default null
+             */
+            valid_until: string | null;
+            /** Status */
+            status: string;
+            /**
+             * Source Appeal Id
+             * @default null
+             */
+            source_appeal_id: string | null;
+        };
+        /** ArticleVersionPage */
+        ArticleVersionPage: {
+            /** Items */
+            items: components["schemas"]["ArticleVersion"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
         };
         /**
          * Assignee
@@ -4123,6 +4453,91 @@ export interface components {
              * @description messages that failed (retried, then dead-lettered)
              */
             failed: number;
+        };
+        /**
+         * KnowledgeItem
+         * @description An article found, with the asked words it contains (for highlighting).
+         */
+        KnowledgeItem: {
+            /**
+             * Id
+             * @description e.g. KB-20260315-a1b2c3
+             */
+            id: string;
+            /** Title */
+            title: string;
+            /**
+             * Question
+             * @description the question as callers ask it
+             */
+            question: string;
+            /**
+             * Answer
+             * @description the answer an operator can give on the call
+             */
+            answer: string;
+            category: components["schemas"]["Category"];
+            /** Keywords */
+            keywords: string[];
+            /**
+             * Policy Id
+             * @description the policy it explains
+             * @default null
+             */
+            policy_id: string | null;
+            /**
+             * Valid Until
+             * @description last day the answer holds; null: no end
+             * @default null
+             */
+            valid_until: string | null;
+            /**
+             * Status
+             * @description draft (the service centre's only), published (searched by every staff role), retired (下架: out of every search; versions and audit kept)
+             * @enum {string}
+             */
+            status: "draft" | "published" | "retired";
+            /**
+             * Expired
+             * @description past valid_until (still shown, ranked last)
+             * @default false
+             */
+            expired: boolean;
+            /**
+             * Source Appeal Id
+             * @description the appeal whose reply it was drafted from
+             * @default null
+             */
+            source_appeal_id: string | null;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            updated_at: string;
+            /** @default null */
+            updated_by: components["schemas"]["Actor"] | null;
+            /**
+             * Matched
+             * @description the asked terms it contains
+             */
+            matched: string[];
+        };
+        /** KnowledgePage */
+        KnowledgePage: {
+            /** Items */
+            items: components["schemas"]["KnowledgeItem"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
         };
         /**
          * LookupRequest
@@ -9733,6 +10148,390 @@ export interface operations {
             };
             /** @description 请求体超过 1 MiB (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+                /** @description words asked (分词: matched word by word, not as one string) */
+                q?: string | null;
+                category?: components["schemas"]["Category"] | null;
+                /** @description published by default; drafts and retired ones: the service centre */
+                status?: ("published" | "draft" | "retired") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgePage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_article: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleCreate"];
+            };
+        };
+        responses: {
+            /** @description 已创建 (Created) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_article: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                article_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retire_article: {
+        parameters: {
+            query: {
+                /** @description the article's version read */
+                version: number;
+            };
+            header?: never;
+            path: {
+                article_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_article: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                article_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticlePatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    article_versions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                article_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleVersionPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
