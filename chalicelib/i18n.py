@@ -71,6 +71,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "【兴企通】您反映的诉求({id})与诉求({into})为同一问题,已合并办理并答复。",
         "en": "[Xingqitong] Your appeal ({id}) was handled with {into} and now has a reply.",
     },
+    "direct_answer_with_repeat": {
+        "zh": "重复来电记在原诉求上,不能同时直接答复",
+        "en": "A repeat call is recorded on its appeal: it is not also answered on the call",
+    },
     "user_inactive": {"zh": "发起导出的账号已停用", "en": "The account that asked was deactivated"},
     "export_not_found": {"zh": "导出任务 {id} 不存在", "en": "Export {id} not found"},
     "search_scope_all": {

@@ -37,7 +37,14 @@ from chalicelib.domain.appeals import (
 from chalicelib.domain.codes import STAFF_ROLES, Category, Channel, Role, Status, Urgency
 from chalicelib.domain.models import Name, Phone, SingleLine, Strict, Timestamp, Uscc, User
 from chalicelib.domain.rules import Rules
-from chalicelib.errors import FieldError, Forbidden, NotFound, ReferencesInactive, ValidationFailed
+from chalicelib.errors import (
+    ArticlesUnavailable,
+    FieldError,
+    Forbidden,
+    NotFound,
+    ReferencesInactive,
+    ValidationFailed,
+)
 from chalicelib.i18n import Lang, message
 from chalicelib.jobs import dispatch
 from chalicelib.services import appeals as services
@@ -99,6 +106,15 @@ class AppealCreate(Strict):
     )
 
 
+class DirectAnswer(Strict):
+    """A consultation answered during the call (直接答复): filed already closed."""
+
+    content: Content = Field(description="the answer given on the call (the reply)")
+    articles: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,64}$")]] = Field(
+        default_factory=list, max_length=10, description="published knowledge articles cited"
+    )
+
+
 class HotlineCall(Strict):
     """A call posted by a hotline operator or a call-centre system."""
 
@@ -139,6 +155,11 @@ class HotlineCall(Strict):
         pattern=CASE_NUMBER.pattern,
         description="a repeat call (重复来电) about this open appeal: recorded on it, 200 with "
         "it, nothing created; a closed one is 409",
+    )
+    direct_answer: DirectAnswer | None = Field(
+        None,
+        description="answered on the call: the appeal is filed closed (answered_on_call), "
+        "with filed, reply and closed events",
     )
 
 
@@ -378,6 +399,9 @@ def post_call(ctx: Ctx, body: HotlineCall) -> Created:
     other caller's goes to the service centre's triage queue."""
     claim = idempotency_claim(ctx, required=True)
     assert claim is not None  # required
+    answer = body.direct_answer
+    if answer is not None and body.repeat_of is not None:
+        raise ValidationFailed.one("direct_answer", "direct_answer_with_repeat")
     filing = intake.Filing(
         channel=LINES[body.line],
         category=body.category,
@@ -387,12 +411,23 @@ def post_call(ctx: Ctx, body: HotlineCall) -> Created:
         caller_phone=body.caller_phone,
         enterprise_name=body.enterprise_name,
         external_ref=body.external_ref,
+        answer=answer.content if answer else None,
+        answer_articles=tuple(dict.fromkeys(answer.articles)) if answer else (),
     )
     now = clock.now()
     if body.repeat_of is not None:
         repeated = intake.repeat_call(ctx.user, body.repeat_of, filing, claim, now)
         return _created(ctx, repeated, now)
-    return _created(ctx, intake.take_call(ctx.user, filing, body.uscc, claim, now, ctx.rules), now)
+    try:
+        taken = intake.take_call(ctx.user, filing, body.uscc, claim, now, ctx.rules)
+    except ArticlesUnavailable as gone:
+        raise ValidationFailed(
+            [
+                FieldError(f"direct_answer.articles.{i}", "article_not_published", {"id": a[:64]})
+                for i, a in zip(gone.positions, gone.ids, strict=True)
+            ]
+        ) from None
+    return _created(ctx, taken, now)
 
 
 def _case_number(appeal_id: str) -> None:

@@ -224,6 +224,9 @@ class Appeal(BaseModel):
     external_ref: str | None = Field(
         None, description="the 12345 platform's work-order number of the call (工单号)"
     )
+    answered_with: list[str] = Field(
+        default_factory=list, description="answered on the call: the knowledge articles cited"
+    )
     posted_by: str | None = Field(None, description="the operator who posted a hotline call")
     filed_by: str
     replied_at: Timestamp | None = None
@@ -409,6 +412,41 @@ def new_appeal(
     return appeal, event
 
 
+def answer_on_call(
+    appeal: Appeal, content: str, articles: list[str], by: User, now: datetime
+) -> list[TimelineEvent]:
+    """A consultation answered during the call (直接答复): the new appeal (as
+    :func:`new_appeal` made it) is replied and closed at once, ``closed_as``
+    ``answered_on_call`` — its ``reply`` and ``closed`` events, after ``filed``."""
+    at = iso(now)
+    appeal.reply = Reply(content=content, at=at)
+    appeal.replied_at = at
+    appeal.status = Status.CLOSED
+    appeal.closed_as = ClosedAs.ANSWERED_ON_CALL
+    appeal.closed_at = at
+    appeal.answered_with = list(articles)
+    appeal.version = 3
+    reply = TimelineEvent(
+        type=EventType.REPLY,
+        at=at,
+        actor=by.actor(),
+        version=2,
+        status=Status.REPLIED,
+        content=content,
+        reply_due_at=appeal.reply_due_at,
+        took_working_days=0,
+    )
+    closed = TimelineEvent(
+        type=EventType.CLOSED,
+        at=at,
+        actor=by.actor(),
+        version=3,
+        status=Status.CLOSED,
+        closed_as=ClosedAs.ANSWERED_ON_CALL,
+    )
+    return [reply, closed]
+
+
 def is_overdue(appeal: Appeal, now: datetime) -> bool:
     """Past the deadline in force without a reply (a new period after 重办 starts afresh)."""
     return appeal.is_open and iso(now) > appeal.reply_due_at
@@ -515,6 +553,7 @@ HIDDEN_FROM_ENTERPRISE: dict[EventType, tuple[str, ...]] = {
     EventType.REPEAT_CALL: ("content",),  # the caller's words, as the operator noted them
     EventType.MERGED: ("merged_from",),  # another enterprise's case number
     EventType.MERGED_REPLY: (),
+    EventType.CLOSED: (),
 }
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, field_validator
 from chalicelib.domain.appeal.decision import Directory
 from chalicelib.domain.appeal.events import EventType
 from chalicelib.domain.appeals import Appeal, TimelineEvent
-from chalicelib.domain.codes import Role
+from chalicelib.domain.codes import Role, Status
 from chalicelib.domain.models import Timestamp, User
 
 ADMINS = "role:admin"
@@ -62,6 +62,11 @@ def audience_of(user: User) -> str:
     if user.role == Role.OPERATOR:
         return f"operator:{user.username}"
     return f"role:{user.role.value}"
+
+
+def _owner_of_open(a: Appeal, e: TimelineEvent) -> list[str]:
+    """The owner, of an appeal to be handled (one answered on the call is done already)."""
+    return _owner(a, e) if a.status != Status.CLOSED else []
 
 
 def _owner(a: Appeal, e: TimelineEvent) -> list[str]:
@@ -117,7 +122,7 @@ def _supervision_owners_and_supervisors(a: Appeal, e: TimelineEvent) -> list[str
 
 #: Who hears of each event, given the appeal as the event left it.
 AUDIENCES: dict[EventType, Callable[[Appeal, TimelineEvent], list[str]]] = {
-    EventType.FILED: _owner,
+    EventType.FILED: _owner_of_open,
     EventType.ACCEPT: _nobody,
     EventType.TRANSFER: _departments_transferred,
     EventType.DEPARTMENT_REPLY: _owner,
@@ -146,6 +151,7 @@ AUDIENCES: dict[EventType, Callable[[Appeal, TimelineEvent], list[str]]] = {
     EventType.REPEAT_CALL: _owner,
     EventType.MERGED: _owner,
     EventType.MERGED_REPLY: _enterprise,  # the master's reply, on the duplicate
+    EventType.CLOSED: _nobody,  # answered on the call: the caller heard it there
 }
 
 

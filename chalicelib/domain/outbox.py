@@ -28,6 +28,7 @@ from chalicelib.domain.appeal.events import EventType
 from chalicelib.domain.appeals import Appeal, TimelineEvent
 from chalicelib.domain.applications import Application
 from chalicelib.domain.applications import Status as AppStatus
+from chalicelib.domain.codes import ClosedAs
 from chalicelib.domain.privacy import mask_phone
 from chalicelib.i18n import message
 
@@ -122,7 +123,7 @@ def _reply_ready(appeal: Appeal, event: TimelineEvent, links: Links) -> list[Mes
     """答复通知: the filer or caller hears that the reply is there, and how to give a verdict
     (online for an enterprise that filed on the web, by call-back for a caller)."""
     phone = _mobile(appeal)
-    if not phone:
+    if not phone or appeal.closed_as == ClosedAs.ANSWERED_ON_CALL:  # heard on the call
         return []
     web = appeal.enterprise.uscc and not appeal.enterprise.caller_phone
     kind = "reply_online" if web else "reply_callback"
@@ -244,6 +245,7 @@ SMS: dict[EventType, SmsRule | None] = {
     EventType.REPEAT_CALL: None,
     EventType.MERGED: None,
     EventType.MERGED_REPLY: _merged_reply_ready,
+    EventType.CLOSED: None,
 }
 
 #: The e-mail each event sends to official mailboxes (``None``: none).
@@ -277,6 +279,7 @@ EMAILS: dict[EventType, EmailRule | None] = {
     EventType.REPEAT_CALL: None,
     EventType.MERGED: None,
     EventType.MERGED_REPLY: None,
+    EventType.CLOSED: None,
 }
 
 #: Events that may send e-mail (the store reads the directory only for these).

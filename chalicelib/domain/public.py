@@ -62,6 +62,7 @@ PUBLIC_STEPS: dict[EventType, bool] = {
     EventType.REPEAT_CALL: True,  # the call again, noted (its words are not shown)
     EventType.MERGED: False,  # another case merged in: another caller's affair
     EventType.MERGED_REPLY: True,  # the reply of the appeal it was merged into
+    EventType.CLOSED: True,  # answered on the call
 }
 
 

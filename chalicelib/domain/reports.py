@@ -37,6 +37,7 @@ from chalicelib.domain.codes import (
     UNCOUNTED,
     Category,
     Channel,
+    ClosedAs,
     PartStatus,
     SizeClass,
 )
@@ -167,6 +168,8 @@ class Metrics(BaseModel):
     reopened: int = Field(0, description="重办数: verdicts 'not resolved'")
     reopened_rate: float | None = Field(None, description="重办率 = reopened / confirmed")
     auto_closed: int = Field(0, description="auto-closed replies nobody rated (apart)")
+    answered_on_call: int = Field(0, description="直接答复: consultations answered on the call")
+    direct_rate: float | None = Field(None, description="直办率 = answered on the call / received")
     repeat_calls: int = Field(0, description="重复来电: calls again about an open appeal")
     merged: int = Field(0, description="合并的重复诉求: duplicates merged (in no rate)")
     voided: int = Field(0, description="无效工单: invalid orders voided (in no rate)")
@@ -328,6 +331,7 @@ class _Tally:
     satisfied: int = 0
     reopened: int = 0
     auto_closed: int = 0
+    answered_on_call: int = 0
     repeat_calls: int = 0
     merged: int = 0
     voided: int = 0
@@ -362,6 +366,8 @@ class _Tally:
             reopened=self.reopened,
             reopened_rate=_rate(self.reopened, self.confirmed),
             auto_closed=self.auto_closed,
+            answered_on_call=self.answered_on_call,
+            direct_rate=_rate(self.answered_on_call, self.received),
             repeat_calls=self.repeat_calls,
             merged=self.merged,
             voided=self.voided,
@@ -553,6 +559,11 @@ def _void(r: _Reading, e: TimelineEvent) -> None:
     r.tally.voided += 1
 
 
+def _closed(r: _Reading, e: TimelineEvent) -> None:
+    if e.closed_as == ClosedAs.ANSWERED_ON_CALL:
+        r.tally.answered_on_call += 1
+
+
 Count = Callable[[_Reading, TimelineEvent], None]
 
 #: What each timeline event adds to a period's figures (``None``: nothing). Every
@@ -587,6 +598,7 @@ COUNTS: dict[EventType, Count | None] = {
     EventType.VOID: _void,
     EventType.MERGED: None,  # the master's figures are its own
     EventType.MERGED_REPLY: None,  # the master's reply, counted on the master
+    EventType.CLOSED: _closed,
 }
 
 #: What still counts of an appeal merged or voided (``codes.UNCOUNTED``): it is in no rate.

@@ -33,6 +33,8 @@ METRIC_COLUMNS: list[tuple[str, str, str]] = [
     ("reopened", "重办", "int"),
     ("reopened_rate", "重办率", "rate"),
     ("auto_closed", "自动办结", "int"),
+    ("answered_on_call", "直接答复", "int"),
+    ("direct_rate", "直办率", "rate"),
     ("repeat_calls", "重复来电", "int"),
     ("merged", "合并重复", "int"),
     ("voided", "无效工单", "int"),

@@ -18,6 +18,7 @@ from chalicelib.domain.appeals import (
     FinancingRequest,
     Party,
     TimelineEvent,
+    answer_on_call,
     case_number,
     new_appeal,
 )
@@ -26,9 +27,17 @@ from chalicelib.domain.models import User
 from chalicelib.domain.routing import Profile, route
 from chalicelib.domain.rules import Rules
 from chalicelib.domain.uploads import Attachment
-from chalicelib.errors import Forbidden, NotFound, ReferenceMissing, VersionConflict
+from chalicelib.errors import (
+    ArticlesUnavailable,
+    Forbidden,
+    NotFound,
+    ReferenceMissing,
+    VersionConflict,
+)
+from chalicelib.services import knowledge
 from chalicelib.store import appeals as store
 from chalicelib.store import db
+from chalicelib.store import knowledge as knowledge_store
 
 #: How often a filing is decided again after losing a race (for its number, its key, or a
 #: commissioner who went inactive) before the caller is asked to retry (503 ``counter_busy``).
@@ -50,6 +59,9 @@ class Filing:
     contact_phone: str | None = None
     financing: FinancingRequest | None = None
     external_ref: str | None = None
+    #: a consultation answered on the call (直接答复): the answer, and the articles it cites
+    answer: str | None = None
+    answer_articles: tuple[str, ...] = ()
     attachments: list[Attachment] = field(default_factory=list)
 
 
@@ -129,6 +141,9 @@ def _file(
     registered_only: bool,
 ) -> Filed:
     reserved: int | None = None
+    if filing.answer_articles:  # each cited article published (ArticlesUnavailable if not)
+        knowledge.check_published(filing.answer_articles)
+    checks = [knowledge_store.published_check(a) for a in filing.answer_articles]
     for attempt in range(_ATTEMPTS):
         read = store.read_for_intake(now, uscc, claim)
         if read.replay is not None:
@@ -137,8 +152,16 @@ def _file(
             raise Forbidden("enterprise_unbound")
         number = reserved if reserved is not None else read.counter + 1
         appeal, filed = _decide(user, filing, case_number(now, number), read, now, rules)
+        more = []
+        if filing.answer is not None:
+            more = answer_on_call(appeal, filing.answer, list(filing.answer_articles), user, now)
         try:
-            store.write_new(appeal, filed, read, claim, numbered=reserved is None)
+            store.write_new(
+                appeal, filed, read, claim, numbered=reserved is None, more=more, checks=checks
+            )
+        except store.CheckFailed as failed:  # an article retired since it was checked
+            cited = filing.answer_articles[failed.index]
+            raise ArticlesUnavailable((failed.index,), (cited,)) from None
         except store.NumberTaken:
             reserved = store.reserve_number(read.day)
         except (store.ClaimTaken, store.RoutedOnStale):
@@ -146,7 +169,7 @@ def _file(
         except db.TransactionConflict:
             time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311 (jitter)
         else:
-            return Filed(appeal, [filed], created=True)
+            return Filed(appeal, [filed, *more], created=True)
     raise store.Busy("counter_busy")
 
 

@@ -687,6 +687,14 @@ class ClaimTaken(Exception):
     """A concurrent retry of the same call claimed the idempotency key: read again (a replay)."""
 
 
+class CheckFailed(Exception):
+    """One of the checks a filing asked for failed (its place among them in ``index``)."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"check {index} failed")
+        self.index = index
+
+
 class RoutedOnStale(Exception):
     """The commissioner routed to went inactive: route again on the directory read afresh."""
 
@@ -729,6 +737,8 @@ def write_new(
     claim: IdempotencyClaim | None,
     *,
     numbered: bool,
+    more: Sequence[TimelineEvent] = (),
+    checks: Sequence[dict[str, Any]] = (),
 ) -> None:
     """Write a new appeal with its ``filed`` event, its listings, inboxes and messages in one
     ``TransactWriteItems``; with ``numbered`` (its number came from ``read.counter + 1``)
@@ -741,9 +751,12 @@ def write_new(
         actions.append(_counter_step(keys.appeal_counter(read.day), read.counter))
     appeal_index = len(actions)
     actions += _writes(None, appeal)
-    actions.append(_event_put(appeal.id, event))
-    actions += notifications.actions(appeal, event, epoch)
-    actions += outbox.actions(appeal, event, epoch)  # the 受理回执 SMS (domain/outbox.py)
+    for each in (event, *more):  # ``more``: a call answered on the spot is replied and closed
+        actions.append(_event_put(appeal.id, each))
+        actions += notifications.actions(appeal, each, epoch)
+        actions += outbox.actions(appeal, each, epoch)  # the 受理回执 SMS (domain/outbox.py)
+    checks_from = len(actions)
+    actions += checks
     claim_index = check_index = -1
     if claim:
         claim_index = len(actions)
@@ -763,6 +776,9 @@ def write_new(
             raise RoutedOnStale from None
         if (numbered and exc.failed(0)) or exc.failed(appeal_index):
             raise NumberTaken from None
+        for i in range(len(checks)):
+            if exc.failed(checks_from + i):
+                raise CheckFailed(i) from None
         raise
 
 

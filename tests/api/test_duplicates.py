@@ -164,11 +164,13 @@ def test_a_months_figures_with_repeats_merges_and_voids_by_hand(api, at_time):
     - A: filed 1 Apr, a repeat call 2 Apr, accepted and replied on time 3 Apr;
     - B: filed 1 Apr, merged into A 2 Apr — counted in no rate: neither received nor due;
     - C: a call filed 6 Apr, voided 6 Apr — the same;
-    - D: a call filed 7 Apr with two repeat calls on 8 Apr, still open at the month's end.
+    - D: a call filed 7 Apr with two repeat calls on 8 Apr, still open at the month's end;
+    - E: a call answered on the spot 9 Apr (filed, replied and closed at once).
 
-    Totals: received 2 (A, D); replied 1, on time 1, due 1; repeat calls 3 (1 on the web
-    channel's A, 2 on D); merged 1; voided 1. By channel: web received 1 and 1 repeat call;
-    hotline_12345 received 1, 2 repeat calls, 1 void.
+    Totals: received 3 (A, D, E); replied 2, on time 2, due 2; answered on the call 1, 直办率
+    1/3; repeat calls 3 (1 on the web channel's A, 2 on D); merged 1; voided 1. By channel:
+    web received 1 and 1 repeat call; hotline_12345 received 2, 2 repeat calls, 1 void, 1
+    answered on the call (直办率 0.5).
     """
 
     def at(day, hour=10):
@@ -192,6 +194,9 @@ def test_a_months_figures_with_repeats_merges_and_voids_by_hand(api, at_time):
     at_time(at(8))
     for _ in range(2):
         assert post_call(api, {**CALL, "repeat_of": d["id"]}).status_code == 200
+    at_time(at(9))
+    e = post_call(api, {**CALL, "direct_answer": {"content": "已在电话中答复"}})
+    assert e.status_code == 201 and e.data["closed_as"] == "answered_on_call"
 
     at_time(datetime(2026, 5, 6, 9, 0, tzinfo=BEIJING))
     r = api.call("POST", "/api/v1/reports", {"month": "2026-04"}, as_user="supervisor")
@@ -202,12 +207,14 @@ def test_a_months_figures_with_repeats_merges_and_voids_by_hand(api, at_time):
         "figures"
     ]
     t = figures["totals"]
-    assert (t["received"], t["replied"], t["due"], t["on_time"]) == (2, 1, 1, 1)
+    assert (t["received"], t["replied"], t["due"], t["on_time"]) == (3, 2, 2, 2)
+    assert (t["answered_on_call"], t["direct_rate"]) == (1, 0.3333)
     assert (t["repeat_calls"], t["merged"], t["voided"]) == (3, 1, 1)
     by_channel = {row["key"]: row["metrics"] for row in figures["by"]["channel"]}
     web, hotline = by_channel["web"], by_channel["hotline_12345"]
     assert (web["received"], web["repeat_calls"], web["merged"]) == (1, 1, 1)
-    assert (hotline["received"], hotline["repeat_calls"], hotline["voided"]) == (1, 2, 1)
+    assert (hotline["received"], hotline["repeat_calls"], hotline["voided"]) == (2, 2, 1)
+    assert (hotline["answered_on_call"], hotline["direct_rate"]) == (1, 0.5)
 
 
 def test_similar_open_appeals_are_found_by_index_and_ranked(api, monkeypatch):
@@ -286,3 +293,51 @@ def test_the_desk_is_offered_the_callers_open_appeals_about_the_same_thing(api):
     bad = urlencode({"content": "环评", "uscc": "123"})
     r = api.call("GET", f"/api/v1/hotline/similar?{bad}", as_user="operator-12345")
     assert r.status_code == 400 and r.data["errors"][0]["field"] == "uscc"
+
+
+def article(api, status="published"):
+    body = {
+        "title": "贴息贷款怎么申请",
+        "question": "养殖场想申请贴息贷款,找哪家银行?",
+        "answer": "可向农商行申请“富民贷”,县财政按 50% 贴息。",
+        "category": "financing",
+        "keywords": ["贴息", "贷款"],
+        "status": status,
+    }
+    r = api.call("POST", "/api/v1/knowledge", body, as_user="admin")
+    assert r.status_code == 201, r.data
+    return r.data
+
+
+def test_a_call_answered_on_the_spot_is_filed_closed_with_its_reply(api):
+    from chalicelib.store import outbox
+
+    cited = article(api)
+    before = {m["id"] for m in outbox.pending()}
+    answer = {"content": "可向农商行申请富民贷,县财政贴息 50%。", "articles": [cited["id"]]}
+    r = post_call(api, {**CALL, "direct_answer": answer})
+    assert r.status_code == 201, r.data
+    a = r.data
+    assert (a["status"], a["closed_as"]) == ("closed", "answered_on_call")
+    assert a["reply"]["content"] == answer["content"] and a["answered_with"] == [cited["id"]]
+    assert timeline_types(a) == ["filed", "reply", "closed"]
+    assert a["actions"] == []
+    texts = [m for m in outbox.pending() if m["id"] not in before]
+    # the case number is texted (受理回执); the answer was heard on the call: no reply text
+    assert [m.get("kind") for m in texts if m["channel"] == "sms"] == ["case_received"]
+    inbox = api.call("GET", "/api/v1/inbox?limit=100", as_user="admin").data["items"]
+    assert not any(n["appeal_id"] == a["id"] for n in inbox)  # nobody has anything to do
+
+
+def test_an_answer_citing_an_unpublished_article_or_with_a_repeat_is_refused(api):
+    draft = article(api, status="draft")
+    answer = {"content": "已答复", "articles": ["KB-nothing", draft["id"]]}
+    r = post_call(api, {**CALL, "direct_answer": answer})
+    assert r.status_code == 400, r.data
+    assert [(e["field"], e["code"]) for e in r.data["errors"]] == [
+        ("direct_answer.articles.0", "article_not_published"),
+        ("direct_answer.articles.1", "article_not_published"),
+    ]
+    master = post_call(api).data
+    r = post_call(api, {**CALL, "repeat_of": master["id"], "direct_answer": {"content": "已答复"}})
+    assert r.status_code == 400 and r.data["errors"][0]["field"] == "direct_answer"

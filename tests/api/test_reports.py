@@ -58,6 +58,8 @@ MARCH = {
     "reopened": 1,
     "reopened_rate": 0.3333,
     "auto_closed": 1,
+    "answered_on_call": 0,
+    "direct_rate": 0.0,
     "repeat_calls": 0,
     "merged": 0,
     "voided": 0,
@@ -304,7 +306,7 @@ def test_the_workbook_reads_back(march):
     ]
     overview = book["总览"]
     assert overview["A1"].value == "兴企通诉求办理情况报告(2026年3月)"
-    rows = {r[0]: r[1:] for r in overview.iter_rows(min_row=5, max_row=27, values_only=True)}
+    rows = {r[0]: r[1:] for r in overview.iter_rows(min_row=5, max_row=29, values_only=True)}
     assert rows["受理"] == (4, 1, 3)
     assert rows["按时答复率"][0] == 0.5 and overview["B10"].number_format == "0.0%"
     assert rows["平均答复用时(工作日)"][0] == 3.25

@@ -56,6 +56,7 @@ class EventType(StrEnum):
     REPEAT_CALL = "repeat_call"
     MERGED = "merged"
     MERGED_REPLY = "merged_reply"
+    CLOSED = "closed"  # a call answered on the spot: replied and closed as it was filed
 
 
 Text = Annotated[str, Field(min_length=1, max_length=5000)]

@@ -1892,6 +1892,11 @@ export interface components {
              */
             external_ref: string | null;
             /**
+             * Answered With
+             * @description answered on the call: the knowledge articles cited
+             */
+            answered_with: string[];
+            /**
              * Posted By
              * @description the operator who posted a hotline call
              * @default null
@@ -2199,6 +2204,11 @@ export interface components {
              * @default null
              */
             external_ref: string | null;
+            /**
+             * Answered With
+             * @description answered on the call: the knowledge articles cited
+             */
+            answered_with: string[];
             /**
              * Posted By
              * @description the operator who posted a hotline call
@@ -3593,6 +3603,22 @@ export interface components {
             /** Items */
             items: components["schemas"]["DevUser"][];
         };
+        /**
+         * DirectAnswer
+         * @description A consultation answered during the call (直接答复): filed already closed.
+         */
+        DirectAnswer: {
+            /**
+             * Content
+             * @description the answer given on the call (the reply)
+             */
+            content: string;
+            /**
+             * Articles
+             * @description published knowledge articles cited
+             */
+            articles?: string[];
+        };
         /** Downloads */
         Downloads: {
             /**
@@ -3834,7 +3860,7 @@ export interface components {
          *     and recorded as ``escalated``, which the sweep records too.
          * @enum {string}
          */
-        EventType: "accept" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "merge" | "void" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue" | "repeat_call" | "merged" | "merged_reply";
+        EventType: "accept" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "merge" | "void" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue" | "repeat_call" | "merged" | "merged_reply" | "closed";
         /** ExportDownload */
         ExportDownload: {
             /** Url */
@@ -4135,6 +4161,11 @@ export interface components {
              * @default null
              */
             repeat_of?: string | null;
+            /**
+             * @description answered on the call: the appeal is filed closed (answered_on_call), with filed, reply and closed events
+             * @default null
+             */
+            direct_answer?: components["schemas"]["DirectAnswer"] | null;
         };
         /** ImportCounts */
         ImportCounts: {
@@ -4929,6 +4960,18 @@ export interface components {
              * @default 0
              */
             auto_closed: number;
+            /**
+             * Answered On Call
+             * @description 直接答复: consultations answered on the call
+             * @default 0
+             */
+            answered_on_call: number;
+            /**
+             * Direct Rate
+             * @description 直办率 = answered on the call / received
+             * @default null
+             */
+            direct_rate: number | null;
             /**
              * Repeat Calls
              * @description 重复来电: calls again about an open appeal

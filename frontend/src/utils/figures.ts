@@ -39,6 +39,7 @@ export const TABLE_METRICS = [
   'resolved_rate',
   'satisfaction_rate',
   'reopened_rate',
+  'direct_rate',
   'repeat_calls',
   'avg_working_days',
 ] as const satisfies readonly (keyof Metrics)[]

@@ -42,6 +42,7 @@ const zh: Labels = {
   repeat_call: { done: '重复来电' },
   merged: { done: '并入重复诉求' },
   merged_reply: { done: '合并办理的诉求已答复' },
+  closed: { done: '来电时直接答复并办结' },
 }
 
 const en: Labels = {
@@ -74,6 +75,7 @@ const en: Labels = {
   repeat_call: { done: 'Repeat call' },
   merged: { done: 'A duplicate merged in' },
   merged_reply: { done: 'The appeal it was merged into was answered' },
+  closed: { done: 'Answered on the call and closed' },
 }
 
 /** What happened, by event type (the timeline's and the inbox's words). */
