@@ -23,9 +23,13 @@ Runner = Callable[[dict[str, Any], datetime], dict[str, Any]]
 
 
 def _runners() -> dict[str, Runner]:
-    from chalicelib.jobs import enterprise_import, policy_push
+    from chalicelib.jobs import enterprise_import, policy_push, search_snapshot
 
-    return {"policy_push": policy_push.run, "enterprise_import": enterprise_import.run}
+    return {
+        "policy_push": policy_push.run,
+        "enterprise_import": enterprise_import.run,
+        search_snapshot.KIND: search_snapshot.run_job,
+    }
 
 
 class PoisonMessage(Exception):
