@@ -282,13 +282,16 @@ def main() -> None:
         )
         del rows, blob
 
-        # a cold container: the snapshot read from S3 and indexed
-        tracemalloc.start()
-        base = tracemalloc.get_traced_memory()[0]
-        began = time.perf_counter()
+        # a cold container: the snapshot read from S3 and indexed (timed), then again under
+        # tracemalloc for the memory the index keeps (tracemalloc slows it down)
         enterprise_search.forget()
+        began = time.perf_counter()
         enterprise_search.find("恒润", 1)
         load_seconds = time.perf_counter() - began
+        enterprise_search.forget()
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        enterprise_search.find("恒润", 1)
         index_bytes = tracemalloc.get_traced_memory()[0] - base
         peak = tracemalloc.get_traced_memory()[1] - base
         tracemalloc.stop()

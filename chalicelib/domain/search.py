@@ -231,10 +231,10 @@ class Index:
         ]
         if alnum:
             tiers[EXACT].append(_codes_found(self.codes, _SEGMENT + code + _SEGMENT))
-        tiers[START] += [
-            _found(self.text, _SEGMENT + q, self.text_at),
-            _found(self.text, _TEXT + q, self.text_at),
-        ]
+        # names are in order: those starting with q are one run of them
+        first = bisect_left(self.names, q)
+        starting = range(first, bisect_left(self.names, q + "\U0010ffff", lo=first))
+        tiers[START] += [iter(starting), _found(self.text, _TEXT + q, self.text_at)]
         tiers[PART].append(_found(self.text, q, self.text_at))
         if alnum:
             tiers[START].append(_codes_found(self.codes, _SEGMENT + code))

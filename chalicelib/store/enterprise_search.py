@@ -145,17 +145,20 @@ def changes(after: str, until: str | None = None) -> tuple[list[search.Row], dic
         "KeyConditionExpression": condition,
         "ExpressionAttributeValues": db.to_values(values),
         "ConsistentRead": True,
+        # only what is read: a change's row (one string) and the pointer's stamp
+        "ProjectionExpression": "sk, #r, stamp",
+        "ExpressionAttributeNames": {"#r": "row"},
     }
     rows: list[search.Row] = []
     found_pointer: dict[str, Any] | None = None
     while True:
         resp = db.client().query(**params)
         for raw in resp.get("Items", []):
-            item = db.from_item(raw)
-            if item["sk"] == keys.ENTERPRISE_SNAPSHOT["sk"]:
-                found_pointer = item
-            elif item["sk"] > values[":a"]:  # BETWEEN includes its lower bound
-                rows.append(search.Row.from_json(json.loads(item["row"])))
+            sk = raw["sk"]["S"]
+            if sk == keys.ENTERPRISE_SNAPSHOT["sk"]:
+                found_pointer = db.from_item(raw)
+            elif sk > values[":a"] and "row" in raw:  # BETWEEN includes its lower bound
+                rows.append(search.Row.from_json(json.loads(raw["row"]["S"])))
         if not resp.get("LastEvaluatedKey"):
             return rows, found_pointer
         params["ExclusiveStartKey"] = resp["LastEvaluatedKey"]

@@ -5,13 +5,14 @@ import attachments from './messages/attachments'
 import calendar from './messages/calendar'
 import common from './messages/common'
 import enterprise from './messages/enterprise'
+import history from './messages/history'
 import meetings from './messages/meetings'
 import operator from './messages/operator'
 import staff from './messages/staff'
 
 // One module per area, each with its Chinese and English texts; Chinese is the default and
 // the fallback, English a switch that is remembered.
-const modules = { common, enterprise, operator, staff, admin, calendar, meetings, attachments }
+const modules = { common, enterprise, operator, staff, admin, calendar, meetings, attachments, history }
 type Lang = 'zh' | 'en'
 
 function pick(lang: Lang) {

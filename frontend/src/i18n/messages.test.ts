@@ -8,6 +8,7 @@ import common from './messages/common'
 import enterprise from './messages/enterprise'
 import events from './messages/events'
 import financing from './messages/financing'
+import history from './messages/history'
 import meetings from './messages/meetings'
 import notices from './messages/notices'
 import operator from './messages/operator'
@@ -21,7 +22,7 @@ function keys(value: unknown, prefix = ''): string[] {
 }
 
 describe('messages', () => {
-  it.each(Object.entries({ common, events, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing, applications, attachments }))(
+  it.each(Object.entries({ common, events, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing, applications, attachments, history }))(
     '%s has the same keys in Chinese and English, none empty',
     (_, module) => {
       expect(keys(module.en).sort()).toEqual(keys(module.zh).sort())
