@@ -74,3 +74,25 @@ def test_unfinished_appeals_come_first_each_group_newest_first():
         ("3", 300, "购置设备")
     ]
     assert got.commissioner is None and got.applications == []
+
+
+def test_an_appeal_is_listed_under_each_number_it_carries_once(monkeypatch):
+    from chalicelib.config import settings
+    from chalicelib.store import appeals, keys
+
+    monkeypatch.setenv("XQT_TABLE", "unit")  # listings() shards the sweep's index by settings
+    settings.cache_clear()
+
+    a = appeal(7, "received", "2026-11-20T09:00:00+08:00")
+    a.enterprise.caller_phone = "13951110001"
+    a.contact_phone = "13951110001"
+    listed = {k: v for k, v in appeals.listings(a).items() if k.startswith("phone#")}
+    assert listed == {
+        "phone#13951110001": (keys.appeals_by_phone("13951110001"), f"{a.created_at}#{a.id}")
+    }
+    a.contact_phone = "051384120002"
+    assert sorted(k for k in appeals.listings(a) if k.startswith("phone#")) == [
+        "phone#051384120002",
+        "phone#13951110001",
+    ]
+    settings.cache_clear()
