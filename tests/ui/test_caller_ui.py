@@ -24,7 +24,8 @@ PHONE = "13951234567"
 def earlier_calls(live: Any) -> list[dict[str, Any]]:
     """Two earlier calls of 恒润 from the caller's number; the first answered already."""
     made = []
-    for content in ("技改补助怎么申报?去年的设备投入能不能算。", "新厂房用电增容,供电公司说要排队。"):
+    asked = ("技改补助怎么申报?去年的设备投入能不能算。", "新厂房用电增容,供电公司说要排队。")
+    for content in asked:
         status, appeal = live.call(
             "POST",
             "/api/v1/hotline/calls",
