@@ -129,6 +129,20 @@ def monthly_report(event: Any) -> dict[str, Any]:
     return job.monthly(clock.now(), settings.rules())
 
 
+#: How often the enterprise search's register snapshot takes in the writes since it (minutes).
+SEARCH_SNAPSHOT_MINUTES = int(os.environ.get("XQT_SEARCH_SNAPSHOT_MINUTES", "5"))
+
+
+@app.schedule(Rate(SEARCH_SNAPSHOT_MINUTES, unit=Rate.MINUTES), name="search_snapshot")
+def search_snapshot(event: Any) -> dict[str, Any]:
+    """Fold the enterprise writes since the search's snapshot into it (once a day, rebuild
+    it from the register): docs/search.md."""
+    from chalicelib import clock
+    from chalicelib.jobs import search_snapshot as job
+
+    return job.run(clock.now())
+
+
 @app.on_sqs_message(queue=JOB_QUEUE, batch_size=1, name="jobs")
 def long_jobs(event: Any) -> dict[str, Any]:
     """Long jobs (a policy's push, an import), page by page with checkpoints."""

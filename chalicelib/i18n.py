@@ -471,6 +471,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "import_number": {"zh": "「{value}」不是数字", "en": '"{value}" is not a number'},
     "import_range": {"zh": "应在 {min} 到 {max} 之间", "en": "must be from {min} to {max}"},
     "import_too_long": {"zh": "不能超过 {max} 个字符", "en": "at most {max} characters"},
+    "import_too_many": {"zh": "至多 {max} 个", "en": "at most {max}"},
     "import_phone": {
         "zh": "「{value}」不是有效的电话号码",
         "en": '"{value}" is not a valid phone number',
@@ -634,6 +635,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "phone_invalid": {"zh": "不是有效的电话号码", "en": "Not a valid phone number"},
     "cursor_invalid": {"zh": "分页游标无效", "en": "Invalid page cursor"},
+    "search_one_term": {
+        "zh": "按名称(q)或按电话(phone)查找,二者选一",
+        "en": "Search by name (q) or by phone (phone), not both",
+    },
     "binding_required": {
         "zh": "角色 {role} 须绑定 {field}",
         "en": "Role {role} needs {field}",

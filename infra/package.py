@@ -82,6 +82,7 @@ OUTPUT_ENV = {
 DEFAULTED_ENV = {
     "XQT_SWEEP_MINUTES": "the sweep's rate, 5 minutes",
     "XQT_SWEEP_SHARDS": "shards of the sweep's index, 4",
+    "XQT_SEARCH_SNAPSHOT_MINUTES": "the enterprise search snapshot's rate, 5 minutes",
     "XQT_USER_CACHE_SECONDS": "a user's role cached 30 s in a warm function",
     "XQT_DIRECTORY_CACHE_SECONDS": "the directory cached 60 s in a warm function",
     "XQT_REPORT_MIN_RANKED": "a unit is ranked in a report from 5 appeals on",

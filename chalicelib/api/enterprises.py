@@ -4,13 +4,28 @@ from __future__ import annotations
 
 from pydantic import ConfigDict, Field
 
+from chalicelib import clock
 from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
 from chalicelib.api.schemas import PatchBody
+from chalicelib.domain import search
 from chalicelib.domain.codes import STAFF_ROLES, Industry, Role, SizeClass
 from chalicelib.domain.enterprise import InvalidCreditCode, normalize_uscc
-from chalicelib.domain.models import Contact, Enterprise, Flags, Name, Slug, Strict, Uscc, User
+from chalicelib.domain.enterprise_history import EnterpriseHistory
+from chalicelib.domain.models import (
+    Contact,
+    Enterprise,
+    Flags,
+    Name,
+    Phone,
+    ShortNames,
+    Slug,
+    Strict,
+    Uscc,
+    User,
+)
 from chalicelib.domain.privacy import present_enterprise
-from chalicelib.errors import NotFound
+from chalicelib.errors import NotFound, ValidationFailed
+from chalicelib.services import enterprises as services
 from chalicelib.store import enterprises as store
 
 api = Api(__name__, "enterprises")
@@ -25,6 +40,7 @@ class EnterpriseCreate(Strict):
                 {
                     "uscc": "91320623MA1MXXXX0D",
                     "name": "如东恒润机械制造有限公司",
+                    "short_names": ["恒润机械", "恒润"],
                     "size_class": "designated",
                     "industry": "industry",
                     "town": "掘港街道",
@@ -37,6 +53,7 @@ class EnterpriseCreate(Strict):
 
     uscc: Uscc
     name: Name
+    short_names: ShortNames = Field(default_factory=list, description="简称")
     size_class: SizeClass
     industry: Industry
     town: str | None = Town
@@ -56,6 +73,7 @@ class EnterprisePatch(PatchBody):
     nullable = frozenset({"town", "commissioner_id", "employees", "revenue"})
 
     name: Name | None = None
+    short_names: ShortNames | None = None
     size_class: SizeClass | None = None
     industry: Industry | None = None
     town: str | None = Town
@@ -69,8 +87,15 @@ class EnterprisePatch(PatchBody):
 class EnterpriseQuery(PageQuery):
     q: str | None = Field(
         None,
-        max_length=100,
-        description="统一社会信用代码或企业名称的开头 (prefix of code or name)",
+        min_length=1,
+        max_length=search.QUERY_MAX,
+        description="名称的任意部分、简称、拼音首字母或全拼、信用代码的 4 位以上片段 (1–50 "
+        "characters: any part of the name, a short name, pinyin initials or full pinyin, 4+ "
+        "characters of the credit code), best first: exact, start, part, pinyin",
+    )
+    phone: Phone | None = Field(
+        None,
+        description="来电号码: enterprises whose contacts, or whose earlier calls, used it",
     )
 
 
@@ -91,15 +116,30 @@ def _path_uscc(value: str) -> str:
 
 @api.route(
     "/enterprises",
-    summary="查找企业(信用代码或名称前缀)",
+    summary="查找企业(名称、简称、拼音、信用代码片段或来电号码)",
     query=EnterpriseQuery,
     response=EnterprisePage,
     roles=SEARCHERS,
 )
 def list_enterprises(ctx: Ctx, query: EnterpriseQuery) -> EnterprisePage:
-    """Enterprises in credit-code order, or those whose code or name starts with ``q``
-    (contacts' phones masked for supervisors, ``138****5678``)."""
-    items, nxt = store.search((query.q or "").strip() or None, query.limit, query.cursor)
+    """Enterprises in credit-code order; with ``q``, those matching it best first (exact,
+    start, part, pinyin; docs/search.md), a write found within seconds; with ``phone``,
+    those whose contacts or earlier calls used the number (contacts first, then the latest
+    call's). ``q`` and ``phone`` do not go together. Contacts' phones masked for
+    supervisors (``138****5678``)."""
+    if query.q is not None and query.phone is not None:
+        raise ValidationFailed.one("phone", "search_one_term")
+    if query.phone is not None:
+        if query.cursor:
+            raise ValidationFailed.one("cursor", "cursor_invalid")
+        items, nxt = store.by_phone(query.phone, query.limit), None
+    elif query.q is not None:
+        q = query.q.strip()
+        if not search.query_key(q):
+            raise ValidationFailed.one("q", "string_too_short", min_length=1)
+        items, nxt = store.find(q, query.limit, query.cursor)
+    else:
+        items, nxt = store.listing(query.limit, query.cursor)
     return EnterprisePage(
         items=[present_enterprise(Enterprise.model_validate(i), ctx.user.role) for i in items],
         next_cursor=nxt,
@@ -164,3 +204,22 @@ def update_enterprise(ctx: Ctx, uscc: str, body: EnterprisePatch) -> Enterprise:
     """Change fields under ``version``; a stale version is 409 ``version_conflict``."""
     record = store.update(_path_uscc(uscc), body.changes(), body.version, ctx.user.actor())
     return Enterprise.model_validate(record)
+
+
+@api.route(
+    "/enterprises/{uscc}/history",
+    summary="企业画像:诉求、申报、融资需求与服务专员",
+    response=EnterpriseHistory,
+    roles=SEARCHERS,
+    errors=(404,),
+)
+def enterprise_history(ctx: Ctx, uscc: str) -> EnterpriseHistory:
+    """The enterprise's history in one answer (企业画像): the enterprise, the commissioner
+    serving it (named, or the one routing gives it; null: triage), and short summaries of
+    its newest appeals — unfinished first (received and processing, then replied), each
+    group newest first —, project applications and financing needs. Operators,
+    commissioners, the service centre and supervisors (contacts' phones masked for
+    supervisors); an unknown or malformed credit code is a 404."""
+    found = services.history(_path_uscc(uscc), clock.now())
+    shown = present_enterprise(found.enterprise, ctx.user.role)
+    return found.model_copy(update={"enterprise": shown})

@@ -8,6 +8,8 @@ Rules (docs/imports.md):
   names); columns may come in any order; others are ignored. 统一社会信用代码, 企业名称, 企业规模
   and 行业 must be there, and filled on every row.
 - An empty optional cell changes nothing (it never clears a value kept on the platform).
+- 简称 (short names) holds one or more names separated by 、 or , (full- or half-width): a
+  filled cell replaces the enterprise's short names.
 - 联系人 and 联系电话 go together: the named person's phone is set (added first when the
   enterprise does not list that person yet; at most 10 contacts are kept).
 - A row is rejected with every reason it has, each naming its column, in Chinese.
@@ -29,6 +31,7 @@ from chalicelib import i18n
 from chalicelib.domain.codes import LABELS_ZH, Industry, SizeClass
 from chalicelib.domain.enterprise import InvalidCreditCode, normalize_uscc
 from chalicelib.domain.models import Phone
+from chalicelib.domain.search import SHORT_NAME_MAX_LENGTH, SHORT_NAMES_MAX, split_short_names
 
 #: Rows a file may hold (a county's register has about ten thousand enterprises).
 MAX_ROWS = 50_000
@@ -63,6 +66,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("name", "企业名称", True, f"1–{NAME_MAX} 个字符"),
     Column("size_class", "企业规模", True, _choices(SizeClass), ("规模",)),
     Column("industry", "行业", True, _choices(Industry), ("所属行业",)),
+    Column(
+        "short_names",
+        "简称",
+        False,
+        f"来电常用的名称,多个以 、 或 , 分隔(至多 {SHORT_NAMES_MAX} 个,每个至多 "
+        f"{SHORT_NAME_MAX_LENGTH} 个字符)",
+        ("企业简称",),
+    ),
     Column("town", "乡镇", False, f"镇/街道,至多 {TOWN_MAX} 个字符", ("镇/街道", "镇街道")),
     Column("key_tech", "重点科技型企业", False, "是 / 否"),
     Column("major_project", "省市重大项目", False, "是 / 否"),
@@ -231,6 +242,14 @@ def read_row(number: int, cells: Sequence[object], columns: dict[str, int]) -> R
     else:
         values["name"] = name
 
+    shorts = split_short_names(_text(cell("short_names")))
+    if len(shorts) > SHORT_NAMES_MAX:
+        refuse("short_names", "import_too_many", max=SHORT_NAMES_MAX)
+    elif any(len(s) > SHORT_NAME_MAX_LENGTH for s in shorts):
+        refuse("short_names", "import_too_long", max=SHORT_NAME_MAX_LENGTH)
+    elif shorts:
+        values["short_names"] = shorts
+
     for key, table in (("size_class", SIZE_CLASS_OF), ("industry", INDUSTRY_OF)):
         text = _text(cell(key))
         if not text:
@@ -354,6 +373,7 @@ def new_record(uscc: str, values: dict[str, Any]) -> dict[str, Any]:
     return {
         "uscc": uscc,
         "name": values["name"],
+        "short_names": values.get("short_names", []),
         "size_class": values["size_class"],
         "industry": values["industry"],
         "town": values.get("town"),
@@ -368,7 +388,7 @@ def new_record(uscc: str, values: dict[str, Any]) -> dict[str, Any]:
 def changes(current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """The fields a row changes on ``current`` (empty: the row is what is registered)."""
     out: dict[str, Any] = {}
-    for key in ("name", "size_class", "industry", "town", "employees", "revenue"):
+    for key in ("name", "short_names", "size_class", "industry", "town", "employees", "revenue"):
         if key in values and current.get(key) != values[key]:
             out[key] = values[key]
     if "flags" in values:

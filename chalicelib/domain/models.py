@@ -81,6 +81,16 @@ def _single_line(value: str) -> str:
 
 SingleLine = AfterValidator(_single_line)
 Name = Annotated[str, Field(min_length=1, max_length=100), SingleLine]
+#: A short name an enterprise is known by (简称: 「恒润机械」 for 如东恒润机械制造有限公司).
+ShortName = Annotated[str, Field(min_length=1, max_length=50), SingleLine]
+
+
+def _distinct(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+#: An enterprise's short names: at most 10, each once (a repeat is dropped).
+ShortNames = Annotated[list[ShortName], Field(max_length=10), AfterValidator(_distinct)]
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,39}$", examples=["natural-resources"])]
 Username = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,39}$", examples=["ent-hengrun"])]
 Timestamp = Annotated[str, Field(description="ISO 8601, Beijing time (+08:00)")]
@@ -136,6 +146,9 @@ class Enterprise(BaseModel):
 
     uscc: str = Field(description="统一社会信用代码 (GB 32100-2015)")
     name: str
+    short_names: list[str] = Field(
+        default_factory=list, description="简称: names callers use (searched like the name)"
+    )
     size_class: SizeClass
     industry: Industry
     town: str | None = None

@@ -10,7 +10,8 @@ and the job checkpoints (rows done, counts), conditionally on the page before. A
 received again goes on after the last checkpoint; a row written by an earlier receive of
 the same job (its ``import_job`` says so) is counted as it was written, so the counts stay
 exact. Near Lambda's time limit the job queues itself again. At the end the rejected rows
-become a CSV (UTF-8 with a BOM, for Excel) in the reports bucket.
+become a CSV (UTF-8 with a BOM, for Excel) in the reports bucket, and the enterprise search's
+snapshot is asked to fold the rows in (docs/search.md).
 
 A problem with the whole file (a missing column, an unreadable workbook, an object that is
 not what was uploaded) fails the job at once, before any row is written: retrying would not
@@ -249,4 +250,17 @@ def _finish(job: dict[str, Any], now: datetime) -> dict[str, Any]:
             text.detach()
     result = {"rows": int(job.get("processed", 0)), **counts, "rejected_file": key}
     jobs.finish(job["id"], now, result)
+    if counts["created"] or counts["updated"]:
+        _refresh_search()
     return result
+
+
+def _refresh_search() -> None:
+    """The search's snapshot folds the imported rows in now, not at its next scheduled run
+    (until then every search reads them from the change list: right, but more to read)."""
+    from chalicelib.jobs import search_snapshot
+
+    try:
+        search_snapshot.request()
+    except Exception:  # the schedule folds them anyway; the import itself is done
+        logger.exception("search snapshot not queued after an import")

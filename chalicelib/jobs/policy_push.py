@@ -46,7 +46,7 @@ def run(job: dict[str, Any], now: datetime) -> dict[str, Any]:
         if policy.status != "published":  # withdrawn meanwhile: nobody more is told
             job = {**job, "processed": processed, "counts": counts}
             return _finish(job, now, stopped=policy.status)
-        items, cursor = enterprises.search(None, PAGE, cursor)
+        items, cursor = enterprises.listing(PAGE, cursor)
         told = []
         for item in items:
             enterprise = Enterprise.model_validate(item)

@@ -59,6 +59,12 @@ def _shard(appeal_id: str) -> int:
     return int.from_bytes(digest[:4], "big") % settings().sweep_shards
 
 
+def phones(a: Appeal) -> list[str]:
+    """The numbers an appeal was made from or asks to be called on: the caller's (hotline)
+    and the contact's, each once."""
+    return list(dict.fromkeys(p for p in (a.enterprise.caller_phone, a.contact_phone) if p))
+
+
 def listings(a: Appeal) -> dict[str, tuple[str, str]]:
     """The lists the appeal is on now: list name → (gsi1pk, gsi1sk). A pure function of the
     appeal's state, so the lists it leaves are known from the state it had."""
@@ -76,6 +82,8 @@ def listings(a: Appeal) -> dict[str, tuple[str, str]]:
         out["op"] = (keys.operator_calls(a.posted_by), created)
     if a.external_ref:
         out["ext"] = (keys.external_ref(a.external_ref), created)
+    for phone in phones(a):  # who called from this number before (finding the caller)
+        out[f"phone#{phone}"] = (keys.appeals_by_phone(phone), created)
     if a.channel in HOTLINE_CHANNELS and a.status == Status.REPLIED:
         out["cb"] = (keys.CALLBACK_QUEUE, f"{_rank(a)}#{a.replied_at}#{a.id}")
     owner = a.assignee.commissioner_id
@@ -906,6 +914,34 @@ def level_two(limit: int = 100) -> list[Appeal]:
         out += [Appeal.model_validate(records.strip_keys(i)) for i in items]
         if cursor is None:
             return out
+
+
+def of_enterprise(uscc: str, limit: int) -> list[Appeal]:
+    """An enterprise's newest appeals (at most ``limit``): one Query of its ``L#ent`` list."""
+    items, _ = db.query_page(
+        index=keys.GSI1,
+        key_condition="gsi1pk = :k",
+        values={":k": keys.enterprise_appeals(uscc)},
+        limit=limit,
+        cursor=None,
+        forward=_CREATED_DESC,
+    )
+    return [Appeal.model_validate(records.strip_keys(i)) for i in items]
+
+
+def page_by_phone(phone: str, limit: int, cursor: str | None) -> tuple[list[Appeal], str | None]:
+    """The appeals whose caller or contact used this phone (as stored: national digits,
+    ``13812345678``, ``051384123456``), newest first: one Query of the ``L#phone#…``
+    listing copies (content cut to its start, as every list shows it)."""
+    items, nxt = db.query_page(
+        index=keys.GSI1,
+        key_condition="gsi1pk = :k",
+        values={":k": keys.appeals_by_phone(phone)},
+        limit=limit,
+        cursor=cursor,
+        forward=_CREATED_DESC,
+    )
+    return [Appeal.model_validate(records.strip_keys(i)) for i in items], nxt
 
 
 def ledger(department_id: str, limit: int, cursor: str | None) -> tuple[list[Appeal], str | None]:

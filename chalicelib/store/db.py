@@ -150,6 +150,12 @@ def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def cursor_invalid() -> ValidationFailed:
+    """The one field error the store names: the opaque page cursor it decodes, the same
+    query parameter on every list."""
+    return ValidationFailed.one("cursor", "cursor_invalid")
+
+
 def decode_cursor(cursor: str | None, expected_keys: Iterable[str]) -> dict[str, Any] | None:
     """``ExclusiveStartKey`` from a cursor; a malformed one is a 400 naming ``cursor``."""
     if not cursor:

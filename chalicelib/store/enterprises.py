@@ -1,13 +1,17 @@
-"""Enterprises: by credit code, listed by code (or code prefix), searched by name prefix."""
+"""Enterprises: by credit code, listed by code (or code prefix), searched by any part of the
+name, short names, pinyin and credit-code fragments (``store/enterprise_search``, docs/search.md),
+and found by phone through contacts and earlier calls."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from typing import Any
 
-from chalicelib.domain.enterprise import looks_like_uscc_prefix
 from chalicelib.domain.models import Actor
 from chalicelib.errors import AlreadyExists, NotFound, ReferenceMissing
-from chalicelib.store import db, keys, records
+from chalicelib.store import appeals, db, enterprise_search, keys, records
 
 KIND = "enterprise"
 
@@ -49,6 +53,7 @@ def create(data: dict[str, Any], actor: Actor | None) -> dict[str, Any]:
     extra = []
     if data.get("commissioner_id"):
         extra.append(records.exists_check(keys.commissioner(data["commissioner_id"])))
+    extra += enterprise_search.write_actions(None, data)
     try:
         return records.create(
             kind=KIND,
@@ -70,6 +75,7 @@ def update(uscc: str, changes: dict[str, Any], version: int, actor: Actor | None
     extra = []
     if changes.get("commissioner_id"):
         extra.append(records.exists_check(keys.commissioner(changes["commissioner_id"])))
+    extra += enterprise_search.write_actions(current, {**current, **changes})
     name = changes.get("name", current["name"])
     try:
         return records.replace(
@@ -112,36 +118,19 @@ def update_from(current: dict[str, Any], changes: dict[str, Any], actor: Actor |
         expected_version=current["version"],
         actor=actor,
         entity_id=uscc,
+        extra=enterprise_search.write_actions(current, {**current, **changes}),
     )
 
 
-def search(query: str | None, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
-    """A page of enterprises: all by credit code, or those whose code or name starts with
-    ``query`` (an operator typing while the caller speaks)."""
-    if not query:
-        items, nxt = db.query_page(
-            index=keys.GSI1,
-            key_condition="gsi1pk = :k",
-            values={":k": keys.ENTERPRISES},
-            limit=limit,
-            cursor=cursor,
-        )
-    elif looks_like_uscc_prefix(query):
-        items, nxt = db.query_page(
-            index=keys.GSI1,
-            key_condition="gsi1pk = :k AND begins_with(gsi1sk, :p)",
-            values={":k": keys.ENTERPRISES, ":p": query.upper()},
-            limit=limit,
-            cursor=cursor,
-        )
-    else:
-        items, nxt = db.query_page(
-            index=keys.GSI2,
-            key_condition="gsi2pk = :k AND begins_with(gsi2sk, :p)",
-            values={":k": keys.enterprise_name_partition(query), ":p": query},
-            limit=limit,
-            cursor=cursor,
-        )
+def listing(limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
+    """A page of every enterprise, in credit-code order."""
+    items, nxt = db.query_page(
+        index=keys.GSI1,
+        key_condition="gsi1pk = :k",
+        values={":k": keys.ENTERPRISES},
+        limit=limit,
+        cursor=cursor,
+    )
     return [records.strip_keys(i) for i in items], nxt
 
 
@@ -161,4 +150,80 @@ def count() -> int:
         total += int(resp.get("Count", 0))
         if not resp.get("LastEvaluatedKey"):
             return total
+        params["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+
+# --- finding the caller (docs/search.md) ------------------------------------------------------
+
+#: How deep a search may page (results past this many are not offered).
+SEARCH_DEPTH = 1000
+#: Earlier calls read to find the enterprises a phone called from (newest first).
+CALLS_READ = 50
+
+
+def _offset_cursor(offset: int) -> str:
+    raw = json.dumps({"offset": offset}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _offset(cursor: str | None) -> int:
+    """A search page's cursor: how many results came before it; anything else is a 400."""
+    if not cursor:
+        return 0
+    try:
+        plain = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise db.cursor_invalid() from None
+    if not isinstance(plain, dict) or set(plain) != {"offset"}:
+        raise db.cursor_invalid()
+    value = plain["offset"]
+    if type(value) is not int or not 0 < value <= SEARCH_DEPTH:
+        raise db.cursor_invalid()
+    return value
+
+
+def find(q: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the enterprises matching ``q`` (name part, short name, pinyin, credit-code
+    fragment), best first: the search in memory (one Query of the change list), then one
+    ``BatchGetItem`` of the page's records."""
+    offset = _offset(cursor)
+    hits = enterprise_search.find(q, offset + limit + 1)
+    page = hits[offset : offset + limit]
+    found = get_many([h.uscc for h in page])
+    items = [found[h.uscc] for h in page if h.uscc in found]
+    more = len(hits) > offset + limit and offset + limit < SEARCH_DEPTH
+    return items, _offset_cursor(offset + limit) if more else None
+
+
+def by_phone(phone: str, limit: int) -> list[dict[str, Any]]:
+    """The enterprises this phone is a contact of, then those it called about before (the
+    latest call first): one Query of the phone index, one of the calls' phone list, one
+    ``BatchGetItem``."""
+    usccs = enterprise_search.usccs_by_contact_phone(phone)
+    calls, _ = appeals.page_by_phone(phone, CALLS_READ, None)
+    for a in calls:
+        if a.enterprise.uscc and a.enterprise.uscc not in usccs:
+            usccs.append(a.enterprise.uscc)
+    usccs = usccs[:limit]
+    found = get_many(usccs)
+    return [found[u] for u in usccs if u in found]
+
+
+def every_for_search() -> list[dict[str, Any]]:
+    """Every enterprise's searched fields (the snapshot's full rebuild): the register list
+    read page by page (1 MB each), the attributes the search keeps only."""
+    params: dict[str, Any] = {
+        "TableName": db.table(),
+        "IndexName": keys.GSI1,
+        "KeyConditionExpression": "gsi1pk = :k",
+        "ExpressionAttributeValues": db.to_values({":k": keys.ENTERPRISES}),
+        "ProjectionExpression": "uscc, #n, short_names, town, commissioner_id",
+        "ExpressionAttributeNames": {"#n": "name"},
+    }
+    out: list[dict[str, Any]] = []
+    while True:
+        resp = db.client().query(**params)
+        out += [db.from_item(i) for i in resp.get("Items", [])]
+        if not resp.get("LastEvaluatedKey"):
+            return out
         params["ExclusiveStartKey"] = resp["LastEvaluatedKey"]

@@ -27,6 +27,42 @@ def enterprise_indexes(uscc: str, name: str) -> dict[str, str]:
     }
 
 
+# --- finding the caller (issue 17; docs/search.md) --------------------------------------------
+#: The search's change list: every enterprise write since the register snapshot (``C#…``),
+#: and the pointer to the latest snapshot (``SNAPSHOT``, sorting after every change), so
+#: one Query ``sk > C#{stamp}`` reads both.
+ENTERPRISE_SEARCH = "ENTSEARCH"
+ENTERPRISE_CHANGES_FROM = "C#"
+
+
+def enterprise_change(stamp: str, uscc: str) -> dict[str, str]:
+    """One enterprise write, by its real-time stamp (nanoseconds, 20 digits), in the same
+    transaction as the write."""
+    return {"pk": ENTERPRISE_SEARCH, "sk": f"{ENTERPRISE_CHANGES_FROM}{stamp}#{uscc}"}
+
+
+def enterprise_changes_after(stamp: str) -> str:
+    """The sort key the changes after ``stamp`` (and the pointer) sort above."""
+    return f"{ENTERPRISE_CHANGES_FROM}{stamp}"
+
+
+ENTERPRISE_SNAPSHOT = {"pk": ENTERPRISE_SEARCH, "sk": "SNAPSHOT"}
+
+
+def enterprise_phone(phone: str, uscc: str) -> dict[str, str]:
+    """A contact phone of an enterprise (phone → credit code), kept with the enterprise."""
+    return {"pk": enterprise_phone_partition(phone), "sk": f"ENT#{uscc}"}
+
+
+def enterprise_phone_partition(phone: str) -> str:
+    return f"PHONE#{phone}"
+
+
+def appeals_by_phone(phone: str) -> str:
+    """gsi1: the appeals whose caller or contact used this phone, newest first."""
+    return f"AP#PHONE#{phone}"
+
+
 COMMISSIONER = "COMM"
 DEPARTMENT = "DEPT"
 FINANCIAL_PRODUCT = "FINPROD"  # a catalog kind too (banks' products)

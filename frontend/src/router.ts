@@ -108,6 +108,12 @@ const routes: RouteRecordRaw[] = [
     meta: { roles: STAFF, title: 'nav.knowledge' },
   },
   {
+    path: '/enterprises/:uscc',
+    component: () => import('@/pages/staff/EnterprisePage.vue'),
+    props: true,
+    meta: { roles: ['operator', 'commissioner', 'admin', 'supervisor'], title: 'nav.enterpriseHistory' },
+  },
+  {
     path: '/admin/triage',
     component: () => import('@/pages/admin/TriagePage.vue'),
     meta: { roles: ['admin'], title: 'nav.triage' },

@@ -198,6 +198,16 @@ _ENTERPRISES: list[tuple[str, str, str, dict[str, bool], str | None]] = [
 ]
 
 
+#: The names callers use (简称): the operator finds 如东恒润机械制造有限公司 by 「恒润机械」.
+SHORT_NAMES: dict[str, list[str]] = {
+    "如东恒润机械制造有限公司": ["恒润机械", "恒润"],
+    "江苏星海新能源科技有限公司": ["星海新能源"],
+    "如东洋口港石化仓储有限公司": ["洋口港石化"],
+    "南通锐邦精密电子有限公司": ["锐邦电子"],
+    "如东县自来水有限公司": ["自来水公司"],
+}
+
+
 def enterprise_records() -> list[dict[str, Any]]:
     """The demo enterprises as create payloads."""
     out = []
@@ -206,6 +216,7 @@ def enterprise_records() -> list[dict[str, Any]]:
             {
                 "uscc": credit_code(name),
                 "name": name,
+                "short_names": SHORT_NAMES.get(name, []),
                 "size_class": size,
                 "industry": industry,
                 "town": TOWNS[i % len(TOWNS)],

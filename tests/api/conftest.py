@@ -46,7 +46,7 @@ def aws(issuer: dict[str, str]) -> Iterator[None]:
 
     from chalicelib.auth import tokens
     from chalicelib.config import settings
-    from chalicelib.store import db
+    from chalicelib.store import db, enterprise_search
     from infra.definitions import Names, create_all
     from infra.local import moto_patches
 
@@ -54,6 +54,7 @@ def aws(issuer: dict[str, str]) -> Iterator[None]:
     settings.cache_clear()
     with mock_aws():
         db.reset()
+        enterprise_search.forget()  # another module's register is not this one's
         tokens.clear_cache()
         create_all(boto3.Session(), Names("test"))
         yield

@@ -103,6 +103,9 @@ ADMITS: dict[str, frozenset[str] | str] = {
     "POST /enterprises": ADMIN_ONLY,
     "PATCH /enterprises/{uscc}": ADMIN_ONLY,
     "GET /enterprises/{uscc}/policies": frozenset({OP, COMM, ADMIN, SUP}),
+    # the enterprise's history (企业画像): the staff who answer and serve it (API.md "The
+    # hotline desk"); departments and enterprises are refused by role (403)
+    "GET /enterprises/{uscc}/history": frozenset({OP, COMM, ADMIN, SUP}),
     # users and the audit trail: the service centre; supervisors read the audit
     "GET /me": SIGNED_IN,
     "GET /users": ADMIN_ONLY,

@@ -91,7 +91,7 @@ def test_only_admins_register(api):
     assert r.status_code == 403
 
 
-def test_search_by_code_prefix_and_name_prefix(api):
+def test_search_by_code_prefix_and_name_start_then_part(api):
     first = enterprise_records()[0]
     by_code = api.call(
         "GET", f"/api/v1/enterprises?q={first['uscc'][:12]}", as_user="operator-12345"
@@ -105,7 +105,10 @@ def test_search_by_code_prefix_and_name_prefix(api):
     assert [e["name"] for e in by_name.data["items"]] == ["如东恒润机械制造有限公司"]
     many = api.call("GET", "/api/v1/enterprises?q=如东&limit=100", as_user="admin")
     assert len(many.data["items"]) >= 20
-    assert all(e["name"].startswith("如东") for e in many.data["items"])
+    starts = [e["name"].startswith("如东") for e in many.data["items"]]
+    # those starting with it first, then those holding it (江苏如东建工集团有限公司)
+    assert starts == sorted(starts, reverse=True) and not starts[-1]
+    assert "江苏如东建工集团有限公司" in [e["name"] for e in many.data["items"]]
     none = api.call("GET", "/api/v1/enterprises?q=不存在的企业", as_user="operator-12345")
     assert none.data == {"items": [], "next_cursor": None}
 

@@ -129,7 +129,7 @@ def test_bad_searches_are_400_naming_the_parameter(api_module, query, field):
     assert r.data["errors"][0]["field"] == field
 
 
-def test_a_long_search_reads_a_bounded_amount_and_goes_on_by_cursor(api_module, monkeypatch):
+def test_a_long_search_reads_a_bounded_amount_and_goes_on_by_cursor(api_module, filed, monkeypatch):
     from chalicelib.store import appeals
 
     monkeypatch.setattr(appeals, "SEARCH_REQUESTS", 1)

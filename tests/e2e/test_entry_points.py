@@ -260,4 +260,19 @@ def test_every_entry_point_counts_on_the_calendar_the_centre_loaded(environment)
     assert outcome == {"batchItemFailures": []}, outcome
     started.add("long_jobs")
 
+    # The enterprise search's snapshot: the first run builds it from the register (no
+    # calendar counted), and a cold API then finds an enterprise by its pinyin initials
+    result = cold_start(env, scheduled("search_snapshot", "2026-11-05T08:05:00+08:00"))
+    assert result["rebuilt"] >= 32, result
+    started.add("search_snapshot")
+    (found,) = cold_start(
+        env,
+        {
+            "now": "2026-11-05T08:06:00+08:00",
+            "requests": [["GET", "/api/v1/enterprises?q=hrjx", "operator-12345", None]],
+        },
+    )
+    assert found["status"] == 200, found
+    assert found["body"]["items"][0]["name"] == "如东恒润机械制造有限公司"
+
     assert started == declared  # a new entry point needs its line here

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import urllib.error
 import urllib.parse
 
@@ -223,3 +224,43 @@ def test_an_attachment_downloads_as_its_checked_type_and_is_never_sniffed(stack)
     assert got.headers["X-Content-Type-Options"] == "nosniff"
     assert got.headers["Content-Type"] == "application/pdf"
     assert got.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_new_enterprise_is_found_within_seconds_by_name_short_name_pinyin_and_phone(stack):
+    """Through the running stack (API.md: a search may lag a write by a few seconds, never
+    more): found by the very next search, before and after the snapshot job takes it in."""
+    stack.start()
+    uscc = with_check_character("91320623MA1E2E077")
+    body = dict(
+        ENTERPRISE,
+        uscc=uscc,
+        name="如东星辰精密轴承有限公司",
+        short_names=["星辰轴承"],
+        contacts=[{"name": "韩梅", "phone": "13957770001"}],
+    )
+    began = time.monotonic()
+    assert stack.call("POST", "/api/v1/enterprises", body, as_user="admin")[0] == 201
+
+    def found(query: str) -> float:
+        while time.monotonic() - began < 5:
+            _, page = stack.call("GET", f"/api/v1/enterprises?{query}", as_user="operator-12345")
+            if [e["uscc"] for e in page["items"]][:1] == [uscc]:
+                return time.monotonic() - began
+            time.sleep(0.1)
+        raise AssertionError(f"{query} did not find the new enterprise within 5 s")
+
+    for query in ("q=" + urllib.parse.quote("星辰轴承"), "q=rdxcjmzc", "phone=13957770001"):
+        assert found(query) < 5
+    # the snapshot job folds the change list into the snapshot: still found, under the new
+    # name after a rename, never under the old one
+    status, job = stack.call("POST", "/api/v1/dev/jobs/search-snapshot", as_user="admin")
+    assert status == 200, job
+    renamed = {"version": 1, "name": "如东辰星轴承有限公司"}
+    status, _ = stack.call("PATCH", f"/api/v1/enterprises/{uscc}", renamed, as_user="admin")
+    assert status == 200
+    began = time.monotonic()
+    assert found("q=" + urllib.parse.quote("辰星轴承")) < 5
+    _, old = stack.call(
+        "GET", "/api/v1/enterprises?q=" + urllib.parse.quote("星辰精密"), as_user="operator-12345"
+    )
+    assert old["items"] == []

@@ -101,3 +101,86 @@ def test_same_item_twice_is_refused(ddb):
             ]
         )
     assert _get(ddb, "d") is None
+
+
+@pytest.fixture
+def keyed():
+    """A table with pk/sk and one index, items in three partitions (and the index)."""
+    moto_patches.apply()
+    with mock_aws():
+        c = boto3.client("dynamodb", region_name="us-east-1")
+        c.create_table(
+            TableName="k",
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+            AttributeDefinitions=[
+                {"AttributeName": a, "AttributeType": "S"} for a in ("pk", "sk", "gpk", "gsk")
+            ],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": "gsi",
+                    "KeySchema": [
+                        {"AttributeName": "gpk", "KeyType": "HASH"},
+                        {"AttributeName": "gsk", "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        for p in ("A", "B", "C"):
+            for n in range(30, 0, -1):  # written out of order
+                item = {"pk": {"S": p}, "sk": {"S": f"C#{n:03d}"}}
+                if n % 2:
+                    item |= {"gpk": {"S": f"G{p}"}, "gsk": {"S": f"{n:03d}"}}
+                c.put_item(TableName="k", Item=item)
+        yield c
+
+
+def _all_pages(c, **params):
+    out, start = [], None
+    while True:
+        resp = c.query(TableName="k", **params, **({"ExclusiveStartKey": start} if start else {}))
+        out += [i["sk"]["S"] for i in resp["Items"]]
+        start = resp.get("LastEvaluatedKey")
+        if not start:
+            return out
+
+
+def test_a_query_reads_its_partition_in_key_order_with_ranges_and_pages(keyed):
+    values = {":p": {"S": "B"}, ":a": {"S": "C#010"}}
+    got = _all_pages(
+        keyed,
+        KeyConditionExpression="pk = :p AND sk > :a",
+        ExpressionAttributeValues=values,
+        Limit=7,
+    )
+    assert got == [f"C#{n:03d}" for n in range(11, 31)]
+    backwards = keyed.query(
+        TableName="k",
+        KeyConditionExpression="pk = :p",
+        ExpressionAttributeValues={":p": {"S": "C"}},
+        ScanIndexForward=False,
+        Limit=3,
+    )
+    assert [i["sk"]["S"] for i in backwards["Items"]] == ["C#030", "C#029", "C#028"]
+    assert backwards["ScannedCount"] == 3
+    none = keyed.query(
+        TableName="k",
+        KeyConditionExpression="pk = :p",
+        ExpressionAttributeValues={":p": {"S": "Z"}},
+    )
+    assert none["Items"] == [] and none["Count"] == 0
+
+
+def test_an_index_query_finds_only_its_partition_sorted(keyed):
+    got = _all_pages(
+        keyed,
+        IndexName="gsi",
+        KeyConditionExpression="gpk = :p AND begins_with(gsk, :b)",
+        ExpressionAttributeValues={":p": {"S": "GA"}, ":b": {"S": "01"}},
+        Limit=2,
+    )
+    assert got == [f"C#{n:03d}" for n in (11, 13, 15, 17, 19)]

@@ -33,6 +33,7 @@ def test_every_schedule_of_the_app_is_understood():
         "monthly_meeting",
         "send_outbox",
         "monthly_report",
+        "search_snapshot",
     }
     for source in schedules:
         expression = source.schedule_expression

@@ -78,7 +78,7 @@ def test_a_register_uploaded_from_the_page_is_imported_with_its_rejected_rows(op
     assert not s.problems, s.problems  # no CSP violation, no error in the console
 
     page = s.go("/admin/enterprises")
-    search = page.get_by_label("信用代码或企业名称")
+    search = page.get_by_label("企业名称、简称、拼音或信用代码")
     search.fill(good)
     search.press("Enter")
     page.locator(f'[data-row="{good}"]').wait_for()

@@ -58,6 +58,7 @@ def test_a_good_row_gives_the_values_of_its_filled_cells():
         "如东某某公司",
         "规上",
         "services",
+        "某某、某某公司,某某",
         "",
         "是",
         "否",
@@ -70,6 +71,7 @@ def test_a_good_row_gives_the_values_of_its_filled_cells():
     assert row.ok and row.uscc == CODE
     assert row.values == {
         "name": "如东某某公司",
+        "short_names": ["某某", "某某公司"],
         "size_class": "designated",
         "industry": "services",
         "flags": {"key_tech": True, "major_project": False},

@@ -510,9 +510,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 查找企业(信用代码或名称前缀)
-         * @description Enterprises in credit-code order, or those whose code or name starts with ``q``
-         *         (contacts' phones masked for supervisors, ``138****5678``).
+         * 查找企业(名称、简称、拼音、信用代码片段或来电号码)
+         * @description Enterprises in credit-code order; with ``q``, those matching it best first (exact,
+         *         start, part, pinyin; docs/search.md), a write found within seconds; with ``phone``,
+         *         those whose contacts or earlier calls used the number (contacts first, then the latest
+         *         call's). ``q`` and ``phone`` do not go together. Contacts' phones masked for
+         *         supervisors (``138****5678``).
          */
         get: operations["list_enterprises"];
         put?: never;
@@ -553,6 +556,31 @@ export interface paths {
          * @description Change fields under ``version``; a stale version is 409 ``version_conflict``.
          */
         patch: operations["update_enterprise"];
+        trace?: never;
+    };
+    "/api/v1/enterprises/{uscc}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 企业画像:诉求、申报、融资需求与服务专员
+         * @description The enterprise's history in one answer (企业画像): the enterprise, the commissioner
+         *         serving it (named, or the one routing gives it; null: triage), and short summaries of
+         *         its newest appeals — unfinished first (received and processing, then replied), each
+         *         group newest first —, project applications and financing needs. Operators,
+         *         commissioners, the service centre and supervisors (contacts' phones masked for
+         *         supervisors); an unknown or malformed credit code is a 404.
+         */
+        get: operations["enterprise_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/financing/products": {
@@ -2248,6 +2276,53 @@ export interface components {
             actions: components["schemas"]["EventType"][];
         };
         /**
+         * AppealSummary
+         * @description One appeal in a history: what, where it stands, who holds it (no content).
+         */
+        AppealSummary: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            category: components["schemas"]["Category"];
+            channel: components["schemas"]["Channel"];
+            urgency: components["schemas"]["Urgency"];
+            status: components["schemas"]["chalicelib__domain__codes__Status"];
+            /**
+             * Open
+             * @description not closed yet (received, processing or replied)
+             */
+            open: boolean;
+            /** Overdue */
+            overdue: boolean;
+            /**
+             * Reply Due At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            reply_due_at: string;
+            /**
+             * Assignee Name
+             * @description null: in the triage queue
+             * @default null
+             */
+            assignee_name: string | null;
+            /**
+             * Created At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            created_at: string;
+            /**
+             * Replied At
+             * @default null
+             */
+            replied_at: string | null;
+            /**
+             * Closed At
+             * @default null
+             */
+            closed_at: string | null;
+        };
+        /**
          * Application
          * @description A project application (项目申报).
          */
@@ -2481,6 +2556,29 @@ export interface components {
             updated_at: string;
             /** Actions */
             actions: string[];
+        };
+        /**
+         * ApplicationSummary
+         * @description One project application in a history.
+         */
+        ApplicationSummary: {
+            /** Id */
+            id: string;
+            /** Policy Id */
+            policy_id: string;
+            /** Policy Title */
+            policy_title: string;
+            status: components["schemas"]["chalicelib__domain__applications__Status"];
+            /**
+             * Submitted At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            submitted_at: string;
+            /**
+             * Decided At
+             * @default null
+             */
+            decided_at: string | null;
         };
         /**
          * ApproveExtension
@@ -3200,6 +3298,28 @@ export interface components {
              */
             active?: boolean | null;
         };
+        /**
+         * CommissionerSummary
+         * @description Who serves the enterprise: its named commissioner, or the one routing gives it.
+         */
+        CommissionerSummary: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            kind: components["schemas"]["CommissionerKind"];
+            /**
+             * Phone
+             * @default null
+             */
+            phone: string | null;
+            /**
+             * Via
+             * @description named on the enterprise, or covering its size class and industry
+             * @enum {string}
+             */
+            via: "named" | "coverage";
+        };
         /** CommonItem */
         CommonItem: {
             /** Appeal Id */
@@ -3660,6 +3780,11 @@ export interface components {
             uscc: string;
             /** Name */
             name: string;
+            /**
+             * Short Names
+             * @description 简称: names callers use (searched like the name)
+             */
+            short_names: string[];
             size_class: components["schemas"]["SizeClass"];
             industry: components["schemas"]["Industry"];
             /**
@@ -3716,6 +3841,10 @@ export interface components {
          *       },
          *       "industry": "industry",
          *       "name": "如东恒润机械制造有限公司",
+         *       "short_names": [
+         *         "恒润机械",
+         *         "恒润"
+         *       ],
          *       "size_class": "designated",
          *       "town": "掘港街道",
          *       "uscc": "91320623MA1MXXXX0D"
@@ -3729,6 +3858,11 @@ export interface components {
             uscc: string;
             /** Name */
             name: string;
+            /**
+             * Short Names
+             * @description 简称
+             */
+            short_names?: string[];
             size_class: components["schemas"]["SizeClass"];
             industry: components["schemas"]["Industry"];
             /**
@@ -3757,6 +3891,24 @@ export interface components {
              * @default null
              */
             commissioner_id?: string | null;
+        };
+        /**
+         * EnterpriseHistory
+         * @description An enterprise's history (企业画像), one request.
+         */
+        EnterpriseHistory: {
+            enterprise: components["schemas"]["Enterprise"];
+            /**
+             * @description null: nobody covers it (the service centre triages)
+             * @default null
+             */
+            commissioner: components["schemas"]["CommissionerSummary"] | null;
+            /** Appeals */
+            appeals: components["schemas"]["AppealSummary"][];
+            /** Applications */
+            applications: components["schemas"]["ApplicationSummary"][];
+            /** Financing Needs */
+            financing_needs: components["schemas"]["FinancingNeedSummary"][];
         };
         /** EnterprisePage */
         EnterprisePage: {
@@ -3787,6 +3939,11 @@ export interface components {
              * @default null
              */
             name?: string | null;
+            /**
+             * Short Names
+             * @default null
+             */
+            short_names?: string[] | null;
             /** @default null */
             size_class?: components["schemas"]["SizeClass"] | null;
             /** @default null */
@@ -4042,6 +4199,29 @@ export interface components {
             meetings: components["schemas"]["MeetingFigures"];
             /** Appeals */
             appeals: components["schemas"]["Fact"][];
+        };
+        /**
+         * FinancingNeedSummary
+         * @description One financing need (an appeal of category financing) in a history.
+         */
+        FinancingNeedSummary: {
+            /** Appeal Id */
+            appeal_id: string;
+            /**
+             * Amount
+             * @description 万元
+             */
+            amount: number;
+            /** Term Months */
+            term_months: number;
+            /** Purpose */
+            purpose: string;
+            status: components["schemas"]["chalicelib__domain__codes__Status"];
+            /**
+             * Created At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            created_at: string;
         };
         /**
          * FinancingRequest
@@ -9256,8 +9436,10 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string | null;
-                /** @description 统一社会信用代码或企业名称的开头 (prefix of code or name) */
+                /** @description 名称的任意部分、简称、拼音首字母或全拼、信用代码的 4 位以上片段 (1–50 characters: any part of the name, a short name, pinyin initials or full pinyin, 4+ characters of the credit code), best first: exact, start, part, pinyin */
                 q?: string | null;
+                /** @description 来电号码: enterprises whose contacts, or whose earlier calls, used it */
+                phone?: string | null;
             };
             header?: never;
             path?: never;
@@ -9501,6 +9683,64 @@ export interface operations {
             };
             /** @description 请求体超过 1 MiB (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enterprise_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uscc: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseHistory"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,13 +6,14 @@ import calendar from './messages/calendar'
 import common from './messages/common'
 import enterprise from './messages/enterprise'
 import knowledge from './messages/knowledge'
+import history from './messages/history'
 import meetings from './messages/meetings'
 import operator from './messages/operator'
 import staff from './messages/staff'
 
 // One module per area, each with its Chinese and English texts; Chinese is the default and
 // the fallback, English a switch that is remembered.
-const modules = { common, enterprise, operator, staff, admin, calendar, meetings, attachments, knowledge }
+const modules = { common, enterprise, operator, staff, admin, calendar, meetings, attachments, knowledge, history }
 type Lang = 'zh' | 'en'
 
 function pick(lang: Lang) {

@@ -9,6 +9,7 @@ import enterprise from './messages/enterprise'
 import events from './messages/events'
 import financing from './messages/financing'
 import knowledge from './messages/knowledge'
+import history from './messages/history'
 import meetings from './messages/meetings'
 import notices from './messages/notices'
 import operator from './messages/operator'
@@ -22,7 +23,7 @@ function keys(value: unknown, prefix = ''): string[] {
 }
 
 describe('messages', () => {
-  it.each(Object.entries({ common, events, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing, applications, attachments, knowledge }))(
+  it.each(Object.entries({ common, events, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing, applications, attachments, knowledge, history }))(
     '%s has the same keys in Chinese and English, none empty',
     (_, module) => {
       expect(keys(module.en).sort()).toEqual(keys(module.zh).sort())
