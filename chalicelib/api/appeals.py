@@ -550,6 +550,7 @@ class SimilarPage(Page[SimilarItem]):
 class CallProbe(Strict):
     content: str = Field(min_length=1, max_length=500, description="what the caller says")
     uscc: Uscc | None = Field(None, description="the caller's enterprise, once found")
+    phone: Phone | None = Field(None, description="the number the caller calls from")
     category: Category | None = None
 
 
@@ -655,10 +656,15 @@ def similar_appeals(ctx: Ctx, appeal_id: str) -> SimilarPage:
     roles=[Role.OPERATOR, Role.ADMIN],
 )
 def similar_to_call(ctx: Ctx, query: CallProbe) -> SimilarPage:
-    """While the call is taken: the caller's enterprise's open appeals likely about what it
-    is saying, so a repeat call is recorded on one (``repeat_of``) instead of a new appeal."""
+    """While the call is taken: the open appeals of the caller's enterprise, or made from its
+    number, likely about what it is saying — so a repeat call is recorded on one
+    (``repeat_of``) instead of a new appeal."""
     probe = similarity.Probe(
-        title="", content=query.content, category=query.category, uscc=query.uscc
+        title="",
+        content=query.content,
+        category=query.category,
+        uscc=query.uscc,
+        phones=frozenset([query.phone] if query.phone else []),
     )
     return _similar_page(services.similar_to_call(probe), ctx.lang)
 

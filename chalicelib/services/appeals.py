@@ -89,15 +89,20 @@ def similar(user: User, appeal_id: str, limit: int = 10) -> list[similarity.Matc
     """Open appeals likely about the same problem as this one, among those ``user`` may read
     (candidates by index: the enterprise's latest and the category's latest open ones)."""
     appeal, _ = readable(user, appeal_id)
-    candidates = store.similar_candidates(appeal.enterprise.uscc, appeal.category)
+    numbers = sorted(similarity.phones_of(appeal))
+    candidates = store.similar_candidates(appeal.enterprise.uscc, appeal.category, numbers)
     mine = [c for c in candidates if can_read(user, c)]
     return similarity.rank(similarity.probe_of(appeal), mine, limit)
 
 
 def similar_to_call(probe: similarity.Probe, limit: int = 10) -> list[similarity.Match]:
-    """The caller's own open appeals (by its enterprise) likely about what it is saying now:
-    the console offers them for a repeat call before a new appeal is filed."""
-    candidates = store.similar_candidates(probe.uscc, None) if probe.uscc else []
+    """The caller's own open appeals (by its enterprise, or by the number it calls from)
+    likely about what it is saying now: the console offers them for a repeat call before a
+    new appeal is filed."""
+    numbers = sorted(probe.phones)
+    candidates = (
+        store.similar_candidates(probe.uscc, None, numbers) if probe.uscc or numbers else []
+    )
     return similarity.rank(probe, candidates, limit)
 
 

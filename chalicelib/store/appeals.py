@@ -463,6 +463,8 @@ def _search_partition(user: User, s: Search) -> str | None:
         return keys.department_appeals(user.department_id or keys.UNBOUND)
     if s.external_ref:
         return keys.external_ref(s.external_ref)
+    if s.phone:
+        return keys.appeals_by_phone(s.phone)
     if s.uscc:
         return keys.enterprise_appeals(s.uscc)
     return keys.ALL_APPEALS
@@ -573,12 +575,17 @@ SIMILAR_BY_CATEGORY = 100
 SIMILAR_BY_ENTERPRISE = 50
 
 
-def similar_candidates(uscc: str | None, category: Category | None) -> list[Appeal]:
-    """The appeals worth comparing with one about ``category`` from ``uscc``: that
-    enterprise's latest, and the category's latest open ones — one Query each."""
+def similar_candidates(
+    uscc: str | None, category: Category | None, numbers: Sequence[str] = ()
+) -> list[Appeal]:
+    """The appeals worth comparing with one about ``category`` from ``uscc`` or these phone
+    ``numbers``: that enterprise's latest, each number's latest, and the category's latest
+    open ones — one Query each."""
     lists = []
     if uscc:
         lists.append((keys.enterprise_appeals(uscc), SIMILAR_BY_ENTERPRISE))
+    for number in list(dict.fromkeys(numbers))[:2]:
+        lists.append((keys.appeals_by_phone(number), SIMILAR_BY_ENTERPRISE))
     if category is not None:
         lists.append((keys.open_in_category(category.value), SIMILAR_BY_CATEGORY))
     out: list[Appeal] = []

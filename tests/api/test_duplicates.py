@@ -341,3 +341,14 @@ def test_an_answer_citing_an_unpublished_article_or_with_a_repeat_is_refused(api
     master = post_call(api).data
     r = post_call(api, {**CALL, "repeat_of": master["id"], "direct_answer": {"content": "已答复"}})
     assert r.status_code == 400 and r.data["errors"][0]["field"] == "direct_answer"
+
+
+def test_the_desk_is_offered_an_unregistered_callers_open_appeals_by_its_number(api):
+    phone = "13600002222"
+    earlier = post_call(api, {**CALL, "caller_phone": phone, "content": "鱼塘用电报装一直没人来。"})
+    assert earlier.status_code == 201
+    query = urlencode({"content": "我家鱼塘用电报装的事还没办", "phone": phone})
+    r = api.call("GET", f"/api/v1/hotline/similar?{query}", as_user="operator-center")
+    assert r.status_code == 200, r.data
+    first = r.data["items"][0]
+    assert first["appeal"]["id"] == earlier.data["id"] and "同一来电号码" in first["why"]

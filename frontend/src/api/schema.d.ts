@@ -185,8 +185,9 @@ export interface paths {
         };
         /**
          * 来电时查重:该企业相似的未办结诉求
-         * @description While the call is taken: the caller's enterprise's open appeals likely about what it
-         *         is saying, so a repeat call is recorded on one (``repeat_of``) instead of a new appeal.
+         * @description While the call is taken: the open appeals of the caller's enterprise, or made from its
+         *         number, likely about what it is saying — so a repeat call is recorded on one
+         *         (``repeat_of``) instead of a new appeal.
          */
         get: operations["similar_to_call"];
         put?: never;
@@ -8060,6 +8061,8 @@ export interface operations {
                 content: string;
                 /** @description the caller's enterprise, once found */
                 uscc?: string | null;
+                /** @description the number the caller calls from */
+                phone?: string | null;
                 category?: components["schemas"]["Category"] | null;
             };
             header?: never;
