@@ -2,7 +2,18 @@
 // commissioner's workbench, the department's parts, every appeal). Chinese first.
 export default {
   zh: {
+    similar: {
+      title: '该来电人尚未办结的相似诉求',
+      hint: '同一问题再次来电,请记为重复来电,不要重复立单。',
+      repeat: '记为重复来电',
+      recorded: '已记为重复来电,未新建诉求',
+    },
     console: {
+      answerOnCall: '来电时已直接答复(咨询类,登记后即办结)',
+      answer: '答复内容',
+      answerHint: '电话中给来电人的答复,将作为本诉求的答复留存',
+      answeredDone: '已直接答复并办结',
+      submitAnswered: '登记并办结',
       intake: '新来电登记',
       line: '来电线路',
       line12345: '12345 热线',
@@ -101,7 +112,18 @@ export default {
     },
   },
   en: {
+    similar: {
+      title: 'The caller’s open appeals that look alike',
+      hint: 'The same problem called in again is a repeat call, not a new appeal.',
+      repeat: 'Record as a repeat call',
+      recorded: 'Recorded as a repeat call; no new appeal',
+    },
     console: {
+      answerOnCall: 'Answered on the call (a question: filed closed)',
+      answer: 'The answer given',
+      answerHint: 'What the caller was told: kept as the appeal’s reply',
+      answeredDone: 'Answered on the call and closed',
+      submitAnswered: 'File and close',
       intake: 'New call',
       line: 'Line',
       line12345: '12345 hotline',
