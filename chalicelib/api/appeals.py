@@ -49,8 +49,8 @@ from chalicelib.i18n import Lang, message
 from chalicelib.jobs import dispatch
 from chalicelib.services import appeals as services
 from chalicelib.services import intake
+from chalicelib.store import appeal_search, files
 from chalicelib.store import appeals as store
-from chalicelib.store import files
 from chalicelib.store import jobs as job_store
 from chalicelib.store import uploads as upload_store
 
@@ -211,9 +211,9 @@ class SearchFields(BaseModel):
         asked = (self.q, self.phone, self.uscc, self.category, self.channel, self.external_ref)
         return any(v is not None for v in (*asked, self.start, self.end))
 
-    def search(self) -> store.Search:
+    def search(self) -> appeal_search.Search:
         day = timedelta(days=1)
-        return store.Search(
+        return appeal_search.Search(
             q=self.q,
             phone=self.phone,
             uscc=self.uscc,
@@ -484,7 +484,7 @@ def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
     if query.searched():
         if query.escalation_level is not None or query.scope != "all":
             raise ValidationFailed.one("scope", "search_scope_all")
-        items, nxt = store.search(ctx.user, query.search(), now, query.limit, query.cursor)
+        items, nxt = appeal_search.search(ctx.user, query.search(), now, query.limit, query.cursor)
         shown = [present(a, ctx.user, now, ctx.rules) for a in items]
         return AppealPage(items=shown, next_cursor=nxt)
     spec = store.list_query(

@@ -18,7 +18,7 @@ from chalicelib.domain import appeal_export
 from chalicelib.domain.appeals import is_overdue
 from chalicelib.domain.models import User
 from chalicelib.domain.spreadsheets import WORKBOOK_OPTIONS
-from chalicelib.store import appeals, files, jobs, users
+from chalicelib.store import appeal_search, files, jobs, users
 
 PAGE = 100
 MAX_ROWS = 50_000
@@ -45,12 +45,12 @@ def run(job: dict[str, Any], now: datetime) -> dict[str, Any]:
     if not user.active:  # deactivated since it asked: nothing more is read for it
         jobs.fail(job["id"], now, "user inactive", "user_inactive")
         return {"failed": "user inactive"}
-    wanted = appeals.Search.of(job["params"]["search"])
+    wanted = appeal_search.Search.of(job["params"]["search"])
     page_number = int(job.get("page", 0))
     cursor = job.get("cursor") or None
     processed = int(job.get("processed", 0))
     while not (page_number and not cursor) and processed < MAX_ROWS:
-        items, cursor = appeals.search(user, wanted, now, PAGE, cursor)
+        items, cursor = appeal_search.search(user, wanted, now, PAGE, cursor)
         rows = [appeal_export.row(a, overdue=is_overdue(a, now)) for a in items]
         files.put(
             part_key(job["id"], page_number),

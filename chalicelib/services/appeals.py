@@ -20,8 +20,8 @@ from chalicelib.domain.appeals import CASE_NUMBER, Appeal, TimelineEvent, can_re
 from chalicelib.domain.models import User
 from chalicelib.domain.rules import Rules
 from chalicelib.errors import NotFound, ReferenceMissing, VersionConflict
+from chalicelib.store import appeal_search, directory
 from chalicelib.store import appeals as store
-from chalicelib.store import directory
 
 #: Steps that name no other record decide without reading the directory.
 _NO_DIRECTORY = Directory(commissioners={}, departments={})
@@ -90,7 +90,7 @@ def similar(user: User, appeal_id: str, limit: int = 10) -> list[similarity.Matc
     (candidates by index: the enterprise's latest and the category's latest open ones)."""
     appeal, _ = readable(user, appeal_id)
     numbers = sorted(similarity.phones_of(appeal))
-    candidates = store.similar_candidates(appeal.enterprise.uscc, appeal.category, numbers)
+    candidates = appeal_search.similar_candidates(appeal.enterprise.uscc, appeal.category, numbers)
     mine = [c for c in candidates if can_read(user, c)]
     return similarity.rank(similarity.probe_of(appeal), mine, limit)
 
@@ -101,7 +101,7 @@ def similar_to_call(probe: similarity.Probe, limit: int = 10) -> list[similarity
     new appeal is filed."""
     numbers = sorted(probe.phones)
     candidates = (
-        store.similar_candidates(probe.uscc, None, numbers) if probe.uscc or numbers else []
+        appeal_search.similar_candidates(probe.uscc, None, numbers) if probe.uscc or numbers else []
     )
     return similarity.rank(probe, candidates, limit)
 

@@ -130,9 +130,9 @@ def test_bad_searches_are_400_naming_the_parameter(api_module, query, field):
 
 
 def test_a_long_search_reads_a_bounded_amount_and_goes_on_by_cursor(api_module, filed, monkeypatch):
-    from chalicelib.store import appeals
+    from chalicelib.store import appeal_search
 
-    monkeypatch.setattr(appeals, "SEARCH_REQUESTS", 1)
+    monkeypatch.setattr(appeal_search, "SEARCH_REQUESTS", 1)
     api = api_module
     seen: list[str] = []
     cursor = None
