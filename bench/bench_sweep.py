@@ -2,15 +2,23 @@
 items DynamoDB read to find them (ScannedCount summed over the shards' Queries) and the time
 it took on moto. The target: items read ≤ 2 × items due + one page per shard, the same at
 every size. moto's Query walks its whole table, so its time grows where DynamoDB's does not:
-the items read are the figure that counts. Prints; asserts nothing."""
+the items read are the figure that counts. Prints; asserts nothing.
+
+The appeals are real ones as the domain makes them (issue 18): a quarter waiting for their
+owner's sign-for (签收), a quarter with two department parts not yet signed for, a quarter
+with parts signed and watched for their warning and deadline, a quarter in triage — each on
+the sparse index once, at the watch point ``sweep.watch`` gives it (``store.appeals.listings``
+"watch"), with the deadline attributes the sweep projects."""
 
 from __future__ import annotations
 
 import os
 import sys
 import time
+from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.update(
@@ -25,19 +33,84 @@ os.environ.update(
 )
 
 DUE = 100
-SIZES = (1_000, 10_000, 100_000)
+SIZES = tuple(int(x) for x in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(","))
+
+
+KINDS = ("owner to sign", "parts to sign", "parts watched", "triage")
+
+
+def templates(now: datetime) -> dict[bool, list[Any]]:
+    """For due and not due, an appeal of each kind, made by the domain as the API would."""
+    from chalicelib.domain import appeals as domain
+    from chalicelib.domain.appeal import transitions
+    from chalicelib.domain.appeal.decision import DepartmentInfo, Directory
+    from chalicelib.domain.appeal.events import parse_command
+    from chalicelib.domain.codes import Category, Channel, CommissionerKind, Role, Urgency
+    from chalicelib.domain.models import Coverage, User
+    from chalicelib.domain.routing import Candidate, Route, RouteReason
+    from chalicelib.domain.rules import Rules
+
+    rules = Rules()
+    owner = Candidate("c-owner", "张专员", CommissionerKind.SIZE_CLASS, Coverage())
+    directory = Directory(
+        commissioners={"c-owner": owner},
+        departments={d: DepartmentInfo(d, d) for d in ("tax", "natural-resources")},
+    )
+
+    def user(name: str, role: Role, **binding: Any) -> User:
+        return User(
+            username=name, display_name=name, role=role, issuer="bench", subject=name,
+            version=1, created_at="2026-01-01T00:00:00+08:00",
+            updated_at="2026-01-01T00:00:00+08:00", **binding,
+        )  # fmt: skip
+
+    comm = user("comm", Role.COMMISSIONER, commissioner_id="c-owner")
+    ent = user("ent", Role.ENTERPRISE, enterprise_uscc="91320623MA1MXXXX0D")
+    depts = [user(f"d-{d}", Role.DEPARTMENT, department_id=d) for d in directory.departments]
+
+    def post(a: Any, who: User, when: datetime, **body: Any) -> Any:
+        command = parse_command({"version": a.version, **body})
+        return transitions.decide(a, command, who, when, directory, rules).appeal
+
+    def filed(when: datetime, routed: bool) -> Any:
+        route = Route(owner, RouteReason.COVERAGE) if routed else Route(None, RouteReason.TRIAGE)
+        a, _ = domain.new_appeal(
+            appeal_id="XQT-TEMPLATE", channel=Channel.WEB,
+            party=domain.Party(uscc="91320623MA1MXXXX0D", name="恒润"),
+            category=Category.LAND, title="用地", content="用地指标", urgency=Urgency.NORMAL,
+            route=route, filed_by=ent, now=when, rules=rules,
+        )  # fmt: skip
+        return a
+
+    def kinds(start: datetime) -> list[Any]:
+        h = timedelta(hours=1)
+        unsigned = filed(start, True)
+        parts = post(filed(start, True), comm, start + h, type="accept")
+        parts = post(
+            parts, comm, start + 2 * h, type="transfer", departments=list(directory.departments)
+        )
+        watched = parts
+        for d in depts:
+            watched = post(watched, d, start + 3 * h, type="accept_part")
+        return [unsigned, parts, watched, filed(start, False)]
+
+    # due: filed Mon 23 Nov (sign-fors passed; the triage one filed Fri 20 Nov, warned today)
+    due = kinds(datetime(2026, 11, 23, 8, 0, tzinfo=now.tzinfo))
+    due[3] = filed(datetime(2026, 11, 20, 10, 0, tzinfo=now.tzinfo), False)
+    fresh = kinds(now - timedelta(hours=4))  # filed this morning: nothing due yet
+    return {True: due, False: fresh}
 
 
 def fill(client: object, count: int, start: int, now: datetime) -> None:
-    """``count`` watch items (the sweep's sparse index), ``DUE`` of them already due."""
-    from chalicelib import clock
-    from chalicelib.store import appeals, db, keys
+    """``count`` appeals' watch items (the sweep's sparse index), ``DUE`` of them due."""
+    from chalicelib.store import appeals, db
 
+    made = templates(now)
     batch = []
     for n in range(start, start + count):
         appeal_id = f"XQT-20261127-{n:06d}"
-        due = now - timedelta(hours=1) if n < DUE else now + timedelta(days=1 + n % 20)
-        stamp = clock.iso(due)
+        appeal = made[n < DUE][n % len(KINDS)].model_copy(update={"id": appeal_id})
+        gsi1pk, gsi1sk = appeals.listings(appeal)["watch"]
         batch.append(
             {
                 "PutRequest": {
@@ -45,10 +118,10 @@ def fill(client: object, count: int, start: int, now: datetime) -> None:
                         {
                             "pk": f"APPEAL#{appeal_id}",
                             "sk": "L#watch",
-                            "gsi1pk": keys.sweep_watch(appeals._shard(appeal_id)),
-                            "gsi1sk": f"{stamp}#overdue#{appeal_id}",
+                            "gsi1pk": gsi1pk,
+                            "gsi1sk": gsi1sk,
                             "id": appeal_id,
-                            "reply_due_at": stamp,
+                            "reply_due_at": appeal.reply_due_at,
                         }
                     )
                 }
@@ -65,11 +138,12 @@ def main() -> None:
     import boto3
     from moto import mock_aws
 
+    from chalicelib.clock import BEIJING
     from chalicelib.config import settings
     from chalicelib.store import appeals, db
     from infra.definitions import Names, create_all
 
-    now = datetime(2026, 11, 27, 12, 0, tzinfo=datetime.now().astimezone().tzinfo)
+    now = datetime(2026, 11, 27, 12, 0, tzinfo=BEIJING)  # a Friday
     with mock_aws():
         db.reset()
         create_all(boto3.Session(), Names("bench"))
@@ -85,8 +159,21 @@ def main() -> None:
             found, scanned = appeals.due_for_sweep(now)
             elapsed = time.perf_counter() - began
             target = 2 * DUE + shards
-            print(f"{size:>13,} {DUE:>5} {len(found):>6} {scanned:>11} {target:>9} {elapsed:>8.2f}")
-    print(f"({shards} shards; one Query per shard with gsi1sk < now)")
+            ok = "ok" if scanned <= target else "OVER"
+            print(
+                f"{size:>13,} {DUE:>5} {len(found):>6} {scanned:>11} {target:>9} "
+                f"{elapsed:>8.2f} {ok}"
+            )
+        kinds = Counter(f.finding.split(":")[0] for f in found)
+        print(f"({shards} shards; one Query per shard with gsi1sk < now; found: {dict(kinds)})")
+        made = templates(now)
+        for due in (True, False):
+            points = [appeals.listings(a)["watch"][1].split("#")[:2] for a in made[due]]
+            label = "due" if due else "not due"
+            print(
+                f"  {label:>7}: "
+                + "; ".join(f"{k} → {p[1]} at {p[0]}" for k, p in zip(KINDS, points, strict=True))
+            )
 
 
 if __name__ == "__main__":

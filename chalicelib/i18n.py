@@ -205,6 +205,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "本部门承办部分已{status},不能再操作",
         "en": "Your department's part is already {status}",
     },
+    "already_signed": {
+        "zh": "诉求 {id} 已签收,不能重复签收",
+        "en": "Appeal {id} has already been signed for",
+    },
+    "no_open_part": {
+        "zh": "本部门在诉求 {id} 没有在办的承办部分,不能签收",
+        "en": "Your department has no open part of appeal {id} to sign for",
+    },
     "parts_open": {
         "zh": "尚有 {count} 个部门在办,不能退回分办",
         "en": "{count} department part(s) still open: cannot send back to triage",

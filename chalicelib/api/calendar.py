@@ -97,6 +97,9 @@ class ServiceLevelsChange(Strict):
     normal_working_days: int = Field(ge=1, le=30)
     urgent_working_days: int = Field(ge=1, le=30)
     warning_working_days: int = Field(ge=1, le=10)
+    accept_working_days: int | None = Field(
+        None, ge=1, le=10, description="签收时限 (working days); left out: kept as it is"
+    )
 
 
 def _year(value: str) -> int:
@@ -207,7 +210,10 @@ def put_service_levels(ctx: Ctx, body: ServiceLevelsChange) -> ServiceLevelsView
         raise ValidationFailed.one(
             "urgent_working_days", "urgent_longer_than_normal", normal=body.normal_working_days
         )
-    levels = ServiceLevels.model_validate(body.model_dump(exclude={"version"}))
+    fields = body.model_dump(exclude={"version"})
+    if body.accept_working_days is None:  # a client that does not know it keeps it
+        fields["accept_working_days"] = ctx.rules.levels.accept_working_days
+    levels = ServiceLevels.model_validate(fields)
     return ServiceLevelsView.model_validate(
         store.put_service_levels(levels, body.version, ctx.user.actor())
     )

@@ -89,6 +89,35 @@ class Part(BaseModel):
     replied_at: Timestamp | None = None
     return_reason: str | None = Field(None, description="退单 reason (not shown to the enterprise)")
     returned_at: Timestamp | None = None
+    accept_due_at: Timestamp | None = Field(
+        None, description="签收时限: the department signs for its part (accept_part) by then"
+    )
+    signed_at: Timestamp | None = Field(None, description="when the department signed for it")
+    sign_overdue_for: Timestamp | None = Field(
+        None, description="the sign-for deadline already marked overdue"
+    )
+    warn_at: Timestamp | None = Field(None, description="when the part's deadline warning falls")
+    warned_for: Timestamp | None = Field(None, description="the part deadline already warned of")
+    overdue_for: Timestamp | None = Field(
+        None, description="the part deadline already marked overdue"
+    )
+
+    @property
+    def awaiting_sign(self) -> bool:
+        """Open, with a sign-for deadline, and not yet signed for (待签收)."""
+        return (
+            self.status == PartStatus.OPEN
+            and self.accept_due_at is not None
+            and self.signed_at is None
+        )
+
+    def warn_point(self) -> str:
+        """When the part's warning falls: the one counted at the transfer, or (parts made
+        before it was) the start of the Beijing day of the deadline."""
+        if self.warn_at:
+            return self.warn_at
+        day = datetime.fromisoformat(self.due_at).astimezone(BEIJING).date()
+        return iso(datetime.combine(day, datetime.min.time(), tzinfo=BEIJING))
 
 
 class Reply(BaseModel):
@@ -178,6 +207,17 @@ class Appeal(BaseModel):
     )
     deadline_explanation: str = Field("", description="how the deadline was counted, in Chinese")
     warn_at: Timestamp | None = Field(None, description="when the deadline warning falls")
+    accept_due_at: Timestamp | None = Field(
+        None,
+        description="签收时限: the owner signs for it (accept) by then; null in triage and for "
+        "appeals assigned before sign-for was timed",
+    )
+    signed_at: Timestamp | None = Field(
+        None, description="when the current owner signed for it (accept)"
+    )
+    sign_overdue_for: Timestamp | None = Field(
+        None, description="the sign-for deadline already marked overdue"
+    )
     extensions: list[Extension] = Field(default_factory=list)
     period_working_days: int | None = Field(
         None, description="working days of the current period, fixed when it started"
@@ -242,6 +282,11 @@ class Appeal(BaseModel):
             self.closed_as = ClosedAs.AUTO_CLOSED if self.auto_closed else ClosedAs.RESOLVED
         return self
 
+    @property
+    def awaiting_sign(self) -> bool:
+        """Open, owned, with a sign-for deadline, and not yet signed for by its owner."""
+        return self.is_open and self.accept_due_at is not None and self.signed_at is None
+
     def part(self, department_id: str | None) -> Part | None:
         """This appeal's part for a department, if it was ever transferred there."""
         return next((p for p in self.departments if p.id == department_id), None)
@@ -289,6 +334,17 @@ class TimelineEvent(BaseModel):
     closed_as: ClosedAs | None = Field(None, description="an event that closed the appeal: how")
     merged_into: str | None = Field(None, description="merge: the appeal it was merged into")
     merged_from: str | None = Field(None, description="merged: the duplicate merged into it")
+    accept_due_at: Timestamp | None = Field(
+        None, description="the sign-for deadline the event set, signed for or marked"
+    )
+    in_time: bool | None = Field(
+        None,
+        description="accept / accept_part / department_reply: signed for by its deadline "
+        "(null: nothing to sign for, or already marked sign_overdue)",
+    )
+    part: str | None = Field(
+        None, description="sign_overdue, part_warned, part_overdue: the department's part"
+    )
 
 
 class AppealDetail(Appeal):
@@ -321,6 +377,30 @@ def apply_deadline(appeal: Appeal, deadline: calendar.Deadline, rules: Rules) ->
     back = rules.levels.warning_working_days
     warn_day = deadline.counted[max(0, len(deadline.counted) - back)]
     appeal.warn_at = iso(datetime.combine(warn_day, datetime.min.time(), tzinfo=BEIJING))
+
+
+def sign_deadline(now: datetime, rules: Rules) -> str:
+    """签收时限: the end (23:59:59 Beijing) of the ``accept_working_days``-th working day
+    after an assignment or a transfer at ``now``."""
+    days = rules.levels.accept_working_days
+    return iso(calendar.add_working_days(now, days, rules.calendar).due_at)
+
+
+def signed_in_time(due: str | None, overdue_for: str | None, at: str) -> bool | None:
+    """A sign-for at ``at`` settles its deadline: in time or late — or ``None`` when there is
+    nothing to settle (no deadline, or the sweep already marked it ``sign_overdue``)."""
+    if due is None or overdue_for == due:
+        return None
+    return at <= due
+
+
+def cap_parts(appeal: Appeal) -> None:
+    """A part's deadline is never past the appeal's: after the appeal's deadline moved
+    earlier, open parts past it take it, with its warning point."""
+    for part in appeal.open_parts:
+        if part.due_at > appeal.reply_due_at:
+            part.due_at = appeal.reply_due_at
+            part.warn_at = appeal.warn_at
 
 
 def current_deadline(appeal: Appeal, rules: Rules) -> calendar.Deadline:
@@ -388,6 +468,7 @@ def new_appeal(
         status=Status.RECEIVED,
         assignee=assignee,
         reply_due_at=iso(deadline.due_at),
+        accept_due_at=sign_deadline(now, rules) if owner else None,  # none while in triage
         period_started_at=at,
         period_working_days=rules.levels.days(urgency),
         posted_by=filed_by.username if filed_by.role == Role.OPERATOR else None,
@@ -526,6 +607,7 @@ def present(appeal: Appeal, user: User, now: datetime, rules: Rules) -> Appeal:
 HIDDEN_FROM_ENTERPRISE: dict[EventType, tuple[str, ...]] = {
     EventType.FILED: (),
     EventType.ACCEPT: (),
+    EventType.ACCEPT_PART: (),
     EventType.TRANSFER: (),
     EventType.DEPARTMENT_REPLY: ("content",),
     EventType.RETURN: ("reason",),
@@ -548,6 +630,9 @@ HIDDEN_FROM_ENTERPRISE: dict[EventType, tuple[str, ...]] = {
     EventType.AUTO_CLOSED: (),
     EventType.DEADLINE_RECOMPUTED: (),
     EventType.SUPERVISION_OVERDUE: (),
+    EventType.SIGN_OVERDUE: (),
+    EventType.PART_WARNED: (),
+    EventType.PART_OVERDUE: (),
     EventType.MERGE: (),
     EventType.VOID: (),
     EventType.REPEAT_CALL: ("content",),  # the caller's words, as the operator noted them

@@ -120,10 +120,25 @@ def _supervision_owners_and_supervisors(a: Appeal, e: TimelineEvent) -> list[str
     return [*_supervision_owners(a, e), SUPERVISORS]
 
 
+def _part_of(a: Appeal, e: TimelineEvent) -> list[str]:
+    return [f"department:{e.part}"] if e.part else []
+
+
+def _sign_overdue(a: Appeal, e: TimelineEvent) -> list[str]:
+    """A sign-for not made in time: the service centre (and the department, of its part)."""
+    return [ADMINS, *_part_of(a, e)]
+
+
+def _department_and_owner(a: Appeal, e: TimelineEvent) -> list[str]:
+    """A part's warning or overdue mark: the department and the owner commissioner."""
+    return [*_part_of(a, e), *_owner(a, e)]
+
+
 #: Who hears of each event, given the appeal as the event left it.
 AUDIENCES: dict[EventType, Callable[[Appeal, TimelineEvent], list[str]]] = {
     EventType.FILED: _owner_of_open,
     EventType.ACCEPT: _nobody,
+    EventType.ACCEPT_PART: _nobody,  # the owner sees it signed on the appeal
     EventType.TRANSFER: _departments_transferred,
     EventType.DEPARTMENT_REPLY: _owner,
     EventType.RETURN: _owner,
@@ -146,6 +161,9 @@ AUDIENCES: dict[EventType, Callable[[Appeal, TimelineEvent], list[str]]] = {
     EventType.AUTO_CLOSED: _owner,
     EventType.DEADLINE_RECOMPUTED: _owner_and_enterprise,
     EventType.SUPERVISION_OVERDUE: _supervision_owners_and_supervisors,
+    EventType.SIGN_OVERDUE: _sign_overdue,
+    EventType.PART_WARNED: _department_and_owner,
+    EventType.PART_OVERDUE: _department_and_owner,
     EventType.MERGE: _enterprise,  # the duplicate's enterprise: its appeal goes on elsewhere
     EventType.VOID: _enterprise,
     EventType.REPEAT_CALL: _owner,

@@ -218,6 +218,7 @@ def _mail_supervision_owners(code: str) -> EmailRule:
 SMS: dict[EventType, SmsRule | None] = {
     EventType.FILED: _case_received,
     EventType.ACCEPT: None,
+    EventType.ACCEPT_PART: None,
     EventType.TRANSFER: None,
     EventType.DEPARTMENT_REPLY: None,
     EventType.RETURN: None,
@@ -240,6 +241,9 @@ SMS: dict[EventType, SmsRule | None] = {
     EventType.AUTO_CLOSED: None,
     EventType.DEADLINE_RECOMPUTED: None,
     EventType.SUPERVISION_OVERDUE: None,
+    EventType.SIGN_OVERDUE: None,
+    EventType.PART_WARNED: None,
+    EventType.PART_OVERDUE: None,
     EventType.MERGE: None,
     EventType.VOID: None,
     EventType.REPEAT_CALL: None,
@@ -252,6 +256,7 @@ SMS: dict[EventType, SmsRule | None] = {
 EMAILS: dict[EventType, EmailRule | None] = {
     EventType.FILED: None,
     EventType.ACCEPT: None,
+    EventType.ACCEPT_PART: None,
     EventType.TRANSFER: _mail_transferred,
     EventType.DEPARTMENT_REPLY: None,
     EventType.RETURN: None,
@@ -274,6 +279,9 @@ EMAILS: dict[EventType, EmailRule | None] = {
     EventType.AUTO_CLOSED: None,
     EventType.DEADLINE_RECOMPUTED: None,
     EventType.SUPERVISION_OVERDUE: _mail_supervision_owners("supervision_overdue"),
+    EventType.SIGN_OVERDUE: None,  # the inbox tells the centre
+    EventType.PART_WARNED: None,
+    EventType.PART_OVERDUE: None,
     EventType.MERGE: None,
     EventType.VOID: None,
     EventType.REPEAT_CALL: None,

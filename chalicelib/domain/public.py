@@ -35,6 +35,7 @@ from chalicelib.domain.models import Timestamp, normalized_phone
 PUBLIC_STEPS: dict[EventType, bool] = {
     EventType.FILED: True,
     EventType.ACCEPT: True,
+    EventType.ACCEPT_PART: False,  # a department signing for its part: the handling's own affair
     EventType.TRANSFER: True,
     EventType.DEPARTMENT_REPLY: True,
     EventType.RETURN: False,  # a department handing its part back: the handling's own affair
@@ -57,6 +58,9 @@ PUBLIC_STEPS: dict[EventType, bool] = {
     EventType.AUTO_CLOSED: True,
     EventType.DEADLINE_RECOMPUTED: True,
     EventType.SUPERVISION_OVERDUE: False,
+    EventType.SIGN_OVERDUE: False,  # staff's own timeliness
+    EventType.PART_WARNED: False,
+    EventType.PART_OVERDUE: False,
     EventType.MERGE: True,  # closed: merged into the appeal about the same problem
     EventType.VOID: True,  # closed: an invalid order
     EventType.REPEAT_CALL: True,  # the call again, noted (its words are not shown)

@@ -176,6 +176,11 @@ class Metrics(BaseModel):
     avg_working_days: float | None = Field(
         None, description="平均答复用时: working days from the period's start to the reply"
     )
+    sign_due: int = Field(
+        0, description="应签收数: the owner's sign-for deadlines settled (signed, or marked)"
+    )
+    signed_in_time: int = Field(0, description="按时签收数: signed for by the deadline")
+    sign_rate: float | None = Field(None, description="签收及时率 = signed_in_time / sign_due")
 
 
 class DepartmentMetrics(BaseModel):
@@ -193,6 +198,12 @@ class DepartmentMetrics(BaseModel):
     supervised: int = Field(0, description="督办事项: items put under its supervision")
     supervision_closed: int = Field(0, description="督办办结: completions accepted")
     supervision_on_time: int = Field(0, description="accepted by the supervision deadline")
+    sign_due: int = Field(0, description="应签收数: its parts' sign-for deadlines settled")
+    signed_in_time: int = Field(0, description="按时签收数: parts signed for by the deadline")
+    sign_rate: float | None = Field(None, description="签收及时率 = signed_in_time / sign_due")
+    parts_overdue: int = Field(
+        0, description="超期件: its parts marked overdue by the sweep in the period (settled)"
+    )
 
 
 class Row(BaseModel):
@@ -335,6 +346,8 @@ class _Tally:
     repeat_calls: int = 0
     merged: int = 0
     voided: int = 0
+    sign_due: int = 0
+    signed_in_time: int = 0
     took: list[int] = field(default_factory=list)
 
     def add(self, other: _Tally) -> None:
@@ -372,6 +385,9 @@ class _Tally:
             merged=self.merged,
             voided=self.voided,
             avg_working_days=round(sum(self.took) / len(self.took), 2) if self.took else None,
+            sign_due=self.sign_due,
+            signed_in_time=self.signed_in_time,
+            sign_rate=_rate(self.signed_in_time, self.sign_due),
         )
 
 
@@ -386,11 +402,15 @@ class _DeptTally:
     supervised: int = 0
     supervision_closed: int = 0
     supervision_on_time: int = 0
+    sign_due: int = 0
+    signed_in_time: int = 0
+    parts_overdue: int = 0
 
     def metrics(self) -> DepartmentMetrics:
         return DepartmentMetrics(
             **{name: getattr(self, name) for name in self.__dataclass_fields__},
             on_time_rate=_rate(self.on_time, self.replied),
+            sign_rate=_rate(self.signed_in_time, self.sign_due),
         )
 
 
@@ -511,7 +531,35 @@ def _transfer(r: _Reading, e: TimelineEvent) -> None:
         r.depts[ref.id].transferred += 1
 
 
+def _signed(r: _Reading, e: TimelineEvent) -> None:
+    """A sign-for (``accept``; a department's ``accept_part`` or first ``department_reply``)
+    settles its deadline when it carries ``in_time`` (null: none, or already marked)."""
+    if e.in_time is None:
+        return
+    if e.part:
+        d = r.depts[e.part]
+        d.sign_due += 1
+        d.signed_in_time += e.in_time
+    else:
+        r.tally.sign_due += 1
+        r.tally.signed_in_time += e.in_time
+
+
+def _sign_overdue(r: _Reading, e: TimelineEvent) -> None:
+    """The sweep's mark of a sign-for deadline passed unsigned: settled, not in time."""
+    if e.part:
+        r.depts[e.part].sign_due += 1
+    else:
+        r.tally.sign_due += 1
+
+
+def _part_overdue(r: _Reading, e: TimelineEvent) -> None:
+    if e.part:
+        r.depts[e.part].parts_overdue += 1
+
+
 def _department_reply(r: _Reading, e: TimelineEvent) -> None:
+    _signed(r, e)
     if not e.department:
         return
     d = r.depts[e.department.id]
@@ -570,7 +618,8 @@ Count = Callable[[_Reading, TimelineEvent], None]
 #: ``EventType`` is here: a new one must say (tests/unit/test_event_tables.py).
 COUNTS: dict[EventType, Count | None] = {
     EventType.FILED: _filed,
-    EventType.ACCEPT: None,
+    EventType.ACCEPT: _signed,
+    EventType.ACCEPT_PART: _signed,
     EventType.TRANSFER: _transfer,
     EventType.DEPARTMENT_REPLY: _department_reply,
     EventType.RETURN: _return,
@@ -593,6 +642,9 @@ COUNTS: dict[EventType, Count | None] = {
     EventType.AUTO_CLOSED: _auto_closed,
     EventType.DEADLINE_RECOMPUTED: None,
     EventType.SUPERVISION_OVERDUE: _supervision_overdue,
+    EventType.SIGN_OVERDUE: _sign_overdue,
+    EventType.PART_WARNED: None,
+    EventType.PART_OVERDUE: _part_overdue,
     EventType.REPEAT_CALL: _repeat_call,
     EventType.MERGE: _merge,
     EventType.VOID: _void,

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from chalicelib import clock
+from chalicelib.domain.appeal import sweep
 from chalicelib.logs import logger
 from chalicelib.services import appeals as services
 
@@ -28,7 +29,9 @@ def handle(body: str) -> str:
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise PoisonMessage(f"unreadable message: {body[:200]}") from exc
-    if finding not in ("warn", "overdue", "auto_close", "supervision_overdue"):
+    kind, _, part = str(finding).partition(":")
+    known = sweep.PART_FINDINGS if part else sweep.FINDINGS
+    if kind not in known:
         raise PoisonMessage(f"unknown finding {finding!r}")
     done = services.act_on_finding(str(appeal_id), finding, str(deadline), clock.now())
     if done != "nothing":

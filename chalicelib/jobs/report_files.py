@@ -39,6 +39,9 @@ METRIC_COLUMNS: list[tuple[str, str, str]] = [
     ("merged", "合并重复", "int"),
     ("voided", "无效工单", "int"),
     ("avg_working_days", "平均答复用时(工作日)", "days"),
+    ("sign_due", "应签收", "int"),
+    ("signed_in_time", "按时签收", "int"),
+    ("sign_rate", "签收及时率", "rate"),
 ]
 
 DEPARTMENT_COLUMNS: list[tuple[str, str, str]] = [
@@ -52,6 +55,10 @@ DEPARTMENT_COLUMNS: list[tuple[str, str, str]] = [
     ("supervised", "督办事项", "int"),
     ("supervision_closed", "督办办结", "int"),
     ("supervision_on_time", "按期办结", "int"),
+    ("sign_due", "应签收", "int"),
+    ("signed_in_time", "按时签收", "int"),
+    ("sign_rate", "签收及时率", "rate"),
+    ("parts_overdue", "超期件", "int"),
 ]
 
 DIMENSION_SHEETS = {

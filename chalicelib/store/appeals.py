@@ -648,12 +648,18 @@ class Finding:
     """Something the sweep must act on: an appeal, what, and for which deadline."""
 
     appeal_id: str
-    finding: str  # warn | overdue | auto_close
+    finding: str  # warn | overdue | auto_close | sign_overdue[:department] | part_warn:… | …
     deadline: str
 
 
-#: The attribute holding the deadline a finding is about.
-_DEADLINE_OF = {"auto_close": "auto_close_at", "supervision_overdue": "supervision_due_at"}
+#: The attribute holding the deadline a finding is about; the others (a sign-for, a
+#: department part's) are about the check point the index names.
+_DEADLINE_OF = {
+    "warn": "reply_due_at",
+    "overdue": "reply_due_at",
+    "auto_close": "auto_close_at",
+    "supervision_overdue": "supervision_due_at",
+}
 
 
 def due_for_sweep(now: datetime) -> tuple[list[Finding], int]:
@@ -678,8 +684,9 @@ def due_for_sweep(now: datetime) -> tuple[list[Finding], int]:
             scanned += int(resp.get("ScannedCount", 0))
             for raw in resp.get("Items", []):
                 item = db.from_item(raw)
-                _, finding, _ = item["gsi1sk"].split("#", 2)
-                deadline = item[_DEADLINE_OF.get(finding, "reply_due_at")]
+                when, finding, _ = item["gsi1sk"].split("#", 2)
+                attribute = _DEADLINE_OF.get(finding)
+                deadline = item[attribute] if attribute else when
                 found.append(Finding(item["id"], finding, deadline))
             if not resp.get("LastEvaluatedKey"):
                 break

@@ -33,6 +33,11 @@ from tests.api.test_appeals import CALL, XINGHAI, event, file_web, post_call
 # (A2 twice, A3) → due 6, on-time rate 0.5; still open past a deadline 2 (A2, A3); replied
 # late 1 (A2); escalated level 1: 2 (A2, A3), level 2: 1 (A3); verdicts 3, resolved 2, rated 3,
 # satisfied 2, reopened 1; auto-closed 1 (A5); average reply time (2 + 2 + 7 + 2) / 4 = 3.25.
+# Sign-for (签收: by the end of the next working day after the assignment): A5 due Sat 28 Feb
+# (a working day), signed 2 Mar: late; A1 due 3 Mar, signed 4 Mar before any sweep: late; A2
+# and A3 (due 3 and 4 Mar) marked sign_overdue by the sweep of 10 Mar; A4 given to 小微专员
+# 16 Mar and signed at once: in time → 5 settled, 1 in time, 签收及时率 0.2. 税务局 signs
+# for its part by answering 17 Mar (due 17 Mar): 1 settled, in time; no part overdue.
 # February: received 1 (A5), nothing else.
 
 HOSTILE_TITLE = '=HYPERLINK("http://evil.example/","点此查看")'
@@ -64,6 +69,9 @@ MARCH = {
     "merged": 0,
     "voided": 0,
     "avg_working_days": 3.25,
+    "sign_due": 5,
+    "signed_in_time": 1,
+    "sign_rate": 0.2,
 }
 
 
@@ -248,6 +256,13 @@ def test_units_and_rankings(figures):
         "on_time": 1,
         "late": 0,
     }
+    assert {k: tax["metrics"][k] for k in ("sign_due", "signed_in_time", "parts_overdue")} == {
+        "sign_due": 1,
+        "signed_in_time": 1,
+        "parts_overdue": 0,
+    }
+    assert (designated["sign_due"], designated["signed_in_time"]) == (3, 0)
+    assert comm["c-small-micro"]["metrics"]["sign_rate"] == 1.0
 
 
 def test_the_notice_names_the_overdue_and_late_items_with_their_owners(figures, march):

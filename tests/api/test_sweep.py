@@ -39,25 +39,26 @@ def test_warned_at_the_start_of_the_last_day_then_escalated_once_when_overdue(ap
     assert a["warn_at"] == "2026-10-08T00:00:00+08:00"
     at_time(datetime(2026, 10, 7, 23, 0, tzinfo=BEIJING))  # a holiday, before the warning
     sweep(api)
-    assert types(api, a["id"]) == ["filed"]
+    # nobody signed for it by 09-24 23:59:59 (sign-for, issue 18): marked once, no more
+    assert types(api, a["id"]) == ["filed", "sign_overdue"]
     at_time(datetime(2026, 10, 8, 9, 0, tzinfo=BEIJING))
     first = sweep(api)
     assert first["result"]["found"] >= 1 and first["processed"] >= 1
-    assert types(api, a["id"]) == ["filed", "warned"]
+    assert types(api, a["id"]) == ["filed", "sign_overdue", "warned"]
     sweep(api)
-    assert types(api, a["id"]) == ["filed", "warned"]  # once per deadline
+    assert types(api, a["id"]) == ["filed", "sign_overdue", "warned"]  # once per deadline
 
     at_time(datetime(2026, 10, 9, 0, 0, 5, tzinfo=BEIJING))  # past 23:59:59 of the 8th
     sweep(api)
     seen = api.call("GET", f"/api/v1/appeals/{a['id']}", as_user="admin").data
-    assert [e["type"] for e in seen["timeline"]] == ["filed", "warned", "escalated"]
+    assert [e["type"] for e in seen["timeline"]] == ["filed", "sign_overdue", "warned", "escalated"]
     escalated = seen["timeline"][-1]
     assert (
         escalated["level"] == 1 and escalated["reason"] == "overdue" and escalated["actor"] is None
     )
     assert seen["escalation_level"] == 1 and seen["overdue"] is True
     again = sweep(api)
-    assert types(api, a["id"]) == ["filed", "warned", "escalated"]  # nothing new
+    assert types(api, a["id"]) == ["filed", "sign_overdue", "warned", "escalated"]  # nothing new
     assert a["id"] in {
         i["id"]
         for i in api.call("GET", "/api/v1/appeals?scope=queue&limit=100", as_user="admin").data[

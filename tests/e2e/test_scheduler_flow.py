@@ -55,14 +55,62 @@ def test_the_sweep_escalates_an_overdue_appeal_by_itself_and_the_centre_is_maile
 
     seen, seconds = wait_for(escalated)
     print(f"clock moved → escalated by the scheduled sweep in {seconds:.1f} s")
-    assert [e["type"] for e in seen["timeline"]] == ["filed", "escalated"]
+    # nobody signed for it by 24 Sep either: marked once, then its passed deadline acted on
+    assert [e["type"] for e in seen["timeline"]] == ["filed", "sign_overdue", "escalated"]
     assert seen["overdue"] is True
     # the outbox, on its own schedule, mails the service centre about it
     wait_for(lambda: "outbox message" in stack.log() and appeal["id"] in stack.log())
     assert "local scheduler" not in stack.log()  # no tick failed
     time.sleep(2.5)  # more sweeps: still one escalation
     _, again = stack.call("GET", f"/api/v1/appeals/{appeal['id']}", as_user="admin")
-    assert [e["type"] for e in again["timeline"]] == ["filed", "escalated"]
+    assert [e["type"] for e in again["timeline"]] == ["filed", "sign_overdue", "escalated"]
+
+
+def test_a_part_not_signed_for_is_marked_by_itself_and_the_department_told(ticking):
+    stack = ticking
+    stack.call("POST", "/api/v1/dev/clock", {"now": "2026-11-02T09:00:00+08:00"})  # Monday
+    body = {"category": "land", "title": "用地", "content": "扩建用地指标"}
+    status, appeal = stack.call("POST", "/api/v1/appeals", body, as_user="ent-hengrun")
+    assert status == 201 and appeal["accept_due_at"] == "2026-11-03T23:59:59+08:00"
+
+    def post(a: dict[str, Any], user: str, **event: Any) -> dict[str, Any]:
+        status, after = stack.call(
+            "POST",
+            f"/api/v1/appeals/{a['id']}/events",
+            {"version": a["version"], **event},
+            as_user=user,
+        )
+        assert status == 200, after
+        return after
+
+    appeal = post(appeal, "comm-designated", type="accept")
+    appeal = post(appeal, "comm-designated", type="transfer", departments=["tax"])
+    assert appeal["departments"][0]["accept_due_at"] == "2026-11-03T23:59:59+08:00"
+    time.sleep(2.5)  # sweeps before the deadline: nothing
+    _, seen = stack.call("GET", f"/api/v1/appeals/{appeal['id']}", as_user="admin")
+    assert [e["type"] for e in seen["timeline"]] == ["filed", "accept", "transfer"]
+
+    stack.call("POST", "/api/v1/dev/clock", {"now": "2026-11-04T08:00:00+08:00"})
+
+    def marked() -> dict[str, Any] | None:
+        _, seen = stack.call("GET", f"/api/v1/appeals/{appeal['id']}", as_user="admin")
+        return seen if seen["timeline"][-1]["type"] == "sign_overdue" else None
+
+    seen, seconds = wait_for(marked)
+    print(f"clock moved → sign_overdue marked by the scheduled sweep in {seconds:.1f} s")
+    last = seen["timeline"][-1]
+    assert last["part"] == "tax" and last["actor"] is None
+    assert last["accept_due_at"] == "2026-11-03T23:59:59+08:00"
+    _, inbox = stack.call("GET", "/api/v1/inbox?limit=100", as_user="dept-tax")
+    assert any(
+        n["kind"] == "sign_overdue" and n["appeal_id"] == appeal["id"] for n in inbox["items"]
+    )
+    _, centre = stack.call("GET", "/api/v1/inbox?limit=100", as_user="admin")
+    assert any(n["kind"] == "sign_overdue" for n in centre["items"])
+    time.sleep(2.5)  # more sweeps: still one mark
+    _, again = stack.call("GET", f"/api/v1/appeals/{appeal['id']}", as_user="admin")
+    assert [e["type"] for e in again["timeline"]].count("sign_overdue") == 1
+    assert "local scheduler" not in stack.log()
 
 
 def test_the_monthly_jobs_run_at_their_hour_on_the_first_working_day(ticking):

@@ -197,6 +197,7 @@ def step(appeal: Appeal, actor: User, type_: str, at: datetime | None = None, **
 #: A body that is valid for each event (the status table and the role table use these).
 BODIES: dict[str, dict[str, Any]] = {
     "accept": {},
+    "accept_part": {},
     "transfer": {"departments": [DEPT_B]},
     "department_reply": {"content": "经核实,可在年度指标中统筹安排。"},
     "return": {"reason": "不属于本部门职责"},
@@ -334,6 +335,12 @@ def codes_of(error: ValidationFailed) -> list[str]:
 # (event, actor, flavour, {status it is allowed in: the status after})
 STATUS_TABLE: list[tuple[str, User, dict[Status, Callable[[], Appeal]], dict[Status, Status]]] = [
     ("accept", OWNER, PLAIN, {Status.RECEIVED: Status.PROCESSING}),
+    (
+        "accept_part",
+        DEPT_USER,
+        JOINT,
+        {Status.PROCESSING: Status.PROCESSING, Status.REPLIED: Status.REPLIED},
+    ),
     ("transfer", OWNER, PLAIN, {Status.PROCESSING: Status.PROCESSING}),
     (
         "department_reply",
@@ -427,6 +434,7 @@ def test_each_event_is_allowed_only_in_its_statuses(event, actor, flavour, allow
 #: Who may post what, as API.md's events table says.
 ROLES_OF_EVENT: dict[str, set[Role]] = {
     "accept": {Role.COMMISSIONER, Role.ADMIN},
+    "accept_part": {Role.DEPARTMENT},
     "transfer": {Role.COMMISSIONER, Role.ADMIN},
     "department_reply": {Role.DEPARTMENT},
     "return": {Role.DEPARTMENT, Role.COMMISSIONER},
@@ -449,6 +457,7 @@ ROLES_OF_EVENT: dict[str, set[Role]] = {
 #: For each event, an appeal in which its rightful actors may post it.
 STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
     "accept": received,
+    "accept_part": joint_processing,
     "transfer": joint_processing,
     "department_reply": joint_processing,
     "return": joint_processing,

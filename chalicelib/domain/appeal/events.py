@@ -27,6 +27,7 @@ class EventType(StrEnum):
 
     # posted by users (commands)
     ACCEPT = "accept"
+    ACCEPT_PART = "accept_part"
     TRANSFER = "transfer"
     DEPARTMENT_REPLY = "department_reply"
     RETURN = "return"
@@ -53,6 +54,11 @@ class EventType(StrEnum):
     AUTO_CLOSED = "auto_closed"
     DEADLINE_RECOMPUTED = "deadline_recomputed"
     SUPERVISION_OVERDUE = "supervision_overdue"
+    SIGN_OVERDUE = (
+        "sign_overdue"  # a sign-for (签收) not made by its deadline; ``part``: a department's
+    )
+    PART_WARNED = "part_warned"
+    PART_OVERDUE = "part_overdue"
     REPEAT_CALL = "repeat_call"
     MERGED = "merged"
     MERGED_REPLY = "merged_reply"
@@ -69,6 +75,13 @@ class Accept(Strict):
     """受理: the owner takes the appeal on (received → processing)."""
 
     type: Literal[EventType.ACCEPT]
+    version: Version
+
+
+class AcceptPart(Strict):
+    """签收: a department signs for its part (no fields)."""
+
+    type: Literal[EventType.ACCEPT_PART]
     version: Version
 
 
@@ -239,6 +252,7 @@ class Void(Strict):
 
 Command = (
     Accept
+    | AcceptPart
     | Transfer
     | DepartmentReply
     | Return

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chalicelib.clock import iso
+from chalicelib.clock import BEIJING, iso
 from chalicelib.domain import calendar
 from chalicelib.domain.appeal import duplicates, supervision
 from chalicelib.domain.appeal.decision import Decision, Directory, Outcome, Step
@@ -51,10 +51,13 @@ from chalicelib.domain.appeals import (
     Reply,
     TimelineEvent,
     apply_deadline,
+    cap_parts,
     current_deadline,
     extended_deadline,
     owns_supervision,
     reply_deadline,
+    sign_deadline,
+    signed_in_time,
 )
 from chalicelib.domain.codes import ClosedAs, PartStatus, Role, Status
 from chalicelib.domain.models import User
@@ -102,6 +105,26 @@ def has_owner(appeal: Appeal, user: User, now: datetime | None) -> InvalidTransi
     """``accept``: an appeal in the triage queue needs an owner first."""
     if appeal.assignee.commissioner_id is None:
         return InvalidTransition("needs_assignee", id=appeal.id)
+    return None
+
+
+def can_accept(appeal: Appeal, user: User, now: datetime | None) -> InvalidTransition | None:
+    """``accept`` (签收): an owner first; while processing, only a new owner who has not yet
+    signed for it (after a ``reassign``)."""
+    refused = has_owner(appeal, user, now)
+    if refused is None and appeal.status == Status.PROCESSING and not appeal.awaiting_sign:
+        return InvalidTransition("already_signed", id=appeal.id)
+    return refused
+
+
+def can_sign_part(appeal: Appeal, user: User, now: datetime | None) -> InvalidTransition | None:
+    """``accept_part``: a department signs for its own open part, once. A department
+    without an open part may not (403, as for a department it was never transferred to)."""
+    part = appeal.part(user.department_id)
+    if part is None or part.status != PartStatus.OPEN:
+        raise Forbidden("no_open_part", id=appeal.id)
+    if part.signed_at is not None:
+        return InvalidTransition("already_signed", id=appeal.id)
     return None
 
 
@@ -161,9 +184,40 @@ def below_ceiling(appeal: Appeal, user: User, now: datetime | None) -> InvalidTr
 
 
 def accept(appeal: Appeal, command: Any, step: Step) -> Outcome:
-    """受理: the owner takes the appeal on."""
+    """受理 / 签收: the owner takes the appeal on (received → processing), or a new owner
+    signs for an appeal reassigned while processing; settles the sign-for deadline."""
+    at = iso(step.now)
     appeal.status = Status.PROCESSING
-    return Outcome()
+    due = appeal.accept_due_at
+    in_time = signed_in_time(due, appeal.sign_overdue_for, at)
+    if appeal.signed_at is None:
+        appeal.signed_at = at
+    return Outcome({"accept_due_at": due, "in_time": in_time})
+
+
+def _sign_part(part: Part, at: str) -> bool | None:
+    """The department signs for its part (at most once); whether in time, as
+    :func:`signed_in_time` says, or ``None`` when already signed for."""
+    if part.signed_at is not None:
+        return None
+    part.signed_at = at
+    return signed_in_time(part.accept_due_at, part.sign_overdue_for, at)
+
+
+def accept_part(appeal: Appeal, command: Any, step: Step) -> Outcome:
+    """签收: a department signs for its part."""
+    part = appeal.part(step.user.department_id)
+    assert part is not None  # can_sign_part
+    in_time = _sign_part(part, iso(step.now))
+    ref = DepartmentRef(id=part.id, name=part.name, due_at=part.due_at)
+    return Outcome(
+        {
+            "department": ref,
+            "part": part.id,
+            "accept_due_at": part.accept_due_at,
+            "in_time": in_time,
+        }
+    )
 
 
 def transfer(appeal: Appeal, command: Transfer, step: Step) -> Outcome:
@@ -187,30 +241,58 @@ def transfer(appeal: Appeal, command: Transfer, step: Step) -> Outcome:
     if errors:
         raise ValidationFailed(errors)
     days = command.due_working_days or PART_WORKING_DAYS
-    due = min(
-        iso(calendar.add_working_days(step.now, days, step.rules.calendar).due_at),
-        appeal.reply_due_at,
-    )
+    counted = calendar.add_working_days(step.now, days, step.rules.calendar)
+    due, warn = iso(counted.due_at), _warn_point(counted, step.rules)
+    warn_at: str | None = warn
+    if due > appeal.reply_due_at:  # never past the appeal's
+        due, warn_at = appeal.reply_due_at, appeal.warn_at
     at = iso(step.now)
+    sign_by = sign_deadline(step.now, step.rules)
     refs = []
     for dept_id in command.departments:
         name = step.directory.departments[dept_id].name
-        fresh = Part(id=dept_id, name=name, status=PartStatus.OPEN, due_at=due, transferred_at=at)
+        fresh = Part(
+            id=dept_id,
+            name=name,
+            status=PartStatus.OPEN,
+            due_at=due,
+            transferred_at=at,
+            accept_due_at=sign_by,
+            warn_at=warn_at,
+        )
         # a department transferred to again (after a return or a 重办) gets its part reopened
         appeal.departments = [p for p in appeal.departments if p.id != dept_id] + [fresh]
         refs.append(DepartmentRef(id=dept_id, name=name, due_at=due))
     return Outcome({"departments": refs}, departments_used=tuple(command.departments))
 
 
+def _warn_point(deadline: calendar.Deadline, rules: Rules) -> str:
+    """The start of the Nth-to-last working day counted (N: ``warning_working_days``)."""
+    back = rules.levels.warning_working_days
+    day = deadline.counted[max(0, len(deadline.counted) - back)]
+    return iso(datetime.combine(day, datetime.min.time(), tzinfo=BEIJING))
+
+
 def department_reply(appeal: Appeal, command: DepartmentReply, step: Step) -> Outcome:
-    """A department answers its part."""
+    """A department answers its part (which signs for it, if it had not)."""
     part = appeal.part(step.user.department_id)
     assert part is not None  # own_part_open
+    at = iso(step.now)
+    sign_due = part.accept_due_at if part.signed_at is None else None
+    in_time = _sign_part(part, at)
     part.status = PartStatus.REPLIED
     part.content = command.content
-    part.replied_at = iso(step.now)
+    part.replied_at = at
     ref = DepartmentRef(id=part.id, name=part.name, due_at=part.due_at)
-    return Outcome({"department": ref, "content": command.content})
+    return Outcome(
+        {
+            "department": ref,
+            "content": command.content,
+            "part": part.id,
+            "accept_due_at": sign_due,
+            "in_time": in_time,
+        }
+    )
 
 
 def return_appeal(appeal: Appeal, command: Return, step: Step) -> Outcome:
@@ -227,6 +309,7 @@ def return_appeal(appeal: Appeal, command: Return, step: Step) -> Outcome:
     previous = appeal.assignee.model_copy()
     appeal.assignee = Assignee()
     appeal.status = Status.RECEIVED
+    appeal.accept_due_at = appeal.signed_at = appeal.sign_overdue_for = None  # none in triage
     return Outcome(
         {"reason": command.reason, "previous_assignee": previous, "assignee": Assignee()}
     )
@@ -307,7 +390,14 @@ def reassign(appeal: Appeal, command: Reassign, step: Step) -> Outcome:
         raise ValidationFailed.one("commissioner_id", "already_assigned", id=target.id)
     previous = appeal.assignee.model_copy()
     appeal.assignee = Assignee(commissioner_id=target.id, name=target.name)
-    fields = {"assignee": appeal.assignee.model_copy(), "previous_assignee": previous}
+    # the new owner signs for it by a deadline of its own, even while it is processing
+    appeal.accept_due_at = sign_deadline(step.now, step.rules)
+    appeal.signed_at = appeal.sign_overdue_for = None
+    fields = {
+        "assignee": appeal.assignee.model_copy(),
+        "previous_assignee": previous,
+        "accept_due_at": appeal.accept_due_at,
+    }
     return Outcome(fields, commissioners_used=(target.id,))
 
 
@@ -319,8 +409,7 @@ def set_urgency(appeal: Appeal, command: SetUrgency, step: Step) -> Outcome:
     appeal.urgency = command.urgency
     appeal.period_working_days = step.rules.levels.days(command.urgency)  # a new decision
     apply_deadline(appeal, current_deadline(appeal, step.rules), step.rules)
-    for part in appeal.open_parts:  # a part's deadline is never past the appeal's
-        part.due_at = min(part.due_at, appeal.reply_due_at)
+    cap_parts(appeal)  # a part's deadline is never past the appeal's
     return Outcome(
         {
             "urgency": command.urgency,
@@ -366,8 +455,7 @@ def approve_extension(appeal: Appeal, command: ApproveExtension, step: Step) -> 
         )
     )
     appeal.pending_extension = None
-    for part in appeal.open_parts:  # parts keep their own deadlines, never past the appeal's
-        part.due_at = min(part.due_at, appeal.reply_due_at)
+    cap_parts(appeal)  # parts keep their own deadlines, never past the appeal's
     return Outcome(
         {
             "working_days": pending.working_days,
@@ -421,7 +509,8 @@ _CENTRE = frozenset({Role.ADMIN})
 _OVERSIGHT = frozenset({Role.ADMIN, Role.SUPERVISOR})
 
 RULES: dict[EventType, Rule] = {
-    EventType.ACCEPT: Rule(_OWNER, frozenset({Status.RECEIVED}), accept, has_owner),
+    # received → processing; while processing, a new owner's sign-for after a reassign
+    EventType.ACCEPT: Rule(_OWNER, _OPEN, accept, can_accept),
     EventType.TRANSFER: Rule(_OWNER, frozenset({Status.PROCESSING}), transfer),
     # a department may still answer its part after the reply went out while it was open
     EventType.DEPARTMENT_REPLY: Rule(
@@ -429,6 +518,12 @@ RULES: dict[EventType, Rule] = {
         frozenset({Status.PROCESSING, Status.REPLIED}),
         department_reply,
         own_part_open,
+    ),
+    EventType.ACCEPT_PART: Rule(
+        frozenset({Role.DEPARTMENT}),
+        frozenset({Status.PROCESSING, Status.REPLIED}),
+        accept_part,
+        can_sign_part,
     ),
     EventType.RETURN: Rule(
         frozenset({Role.DEPARTMENT, Role.COMMISSIONER}), _OPEN, return_appeal, can_return
@@ -474,10 +569,10 @@ def allowed_events(appeal: Appeal, user: User, now: datetime | None = None) -> l
         if user.role in rule.roles and appeal.status in rule.statuses:
             try:
                 check_actor(appeal, user)
+                if rule.guard(appeal, user, now) is None:
+                    out.append(kind)
             except Forbidden:
                 continue
-            if rule.guard(appeal, user, now) is None:
-                out.append(kind)
     return out
 
 

@@ -1672,6 +1672,22 @@ export interface components {
             note?: string | null;
         };
         /**
+         * AcceptPart
+         * @description 签收: a department signs for its part (no fields).
+         */
+        AcceptPart: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "accept_part";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+        };
+        /**
          * Actor
          * @description Who did something: a person, or ``None`` for the system itself.
          */
@@ -1797,6 +1813,24 @@ export interface components {
              * @default null
              */
             warn_at: string | null;
+            /**
+             * Accept Due At
+             * @description 签收时限: the owner signs for it (accept) by then; null in triage and for appeals assigned before sign-for was timed
+             * @default null
+             */
+            accept_due_at: string | null;
+            /**
+             * Signed At
+             * @description when the current owner signed for it (accept)
+             * @default null
+             */
+            signed_at: string | null;
+            /**
+             * Sign Overdue For
+             * @description the sign-for deadline already marked overdue
+             * @default null
+             */
+            sign_overdue_for: string | null;
             /** Extensions */
             extensions: components["schemas"]["Extension"][];
             /**
@@ -2110,6 +2144,24 @@ export interface components {
              * @default null
              */
             warn_at: string | null;
+            /**
+             * Accept Due At
+             * @description 签收时限: the owner signs for it (accept) by then; null in triage and for appeals assigned before sign-for was timed
+             * @default null
+             */
+            accept_due_at: string | null;
+            /**
+             * Signed At
+             * @description when the current owner signed for it (accept)
+             * @default null
+             */
+            signed_at: string | null;
+            /**
+             * Sign Overdue For
+             * @description the sign-for deadline already marked overdue
+             * @default null
+             */
+            sign_overdue_for: string | null;
             /** Extensions */
             extensions: components["schemas"]["Extension"][];
             /**
@@ -3602,6 +3654,30 @@ export interface components {
              * @default 0
              */
             supervision_on_time: number;
+            /**
+             * Sign Due
+             * @description 应签收数: its parts' sign-for deadlines settled
+             * @default 0
+             */
+            sign_due: number;
+            /**
+             * Signed In Time
+             * @description 按时签收数: parts signed for by the deadline
+             * @default 0
+             */
+            signed_in_time: number;
+            /**
+             * Sign Rate
+             * @description 签收及时率 = signed_in_time / sign_due
+             * @default null
+             */
+            sign_rate: number | null;
+            /**
+             * Parts Overdue
+             * @description 超期件: its parts marked overdue by the sweep in the period (settled)
+             * @default 0
+             */
+            parts_overdue: number;
         };
         /** DepartmentPage */
         DepartmentPage: {
@@ -4010,7 +4086,7 @@ export interface components {
          * EventRequest
          * @description ``{type, version, ...}``: one of the events, chosen by ``type``.
          */
-        EventRequest: components["schemas"]["Accept"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"] | components["schemas"]["Supervise"] | components["schemas"]["ReportCompletion"] | components["schemas"]["AcceptCompletion"] | components["schemas"]["RejectCompletion"] | components["schemas"]["Merge"] | components["schemas"]["Void"];
+        EventRequest: components["schemas"]["Accept"] | components["schemas"]["AcceptPart"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"] | components["schemas"]["Supervise"] | components["schemas"]["ReportCompletion"] | components["schemas"]["AcceptCompletion"] | components["schemas"]["RejectCompletion"] | components["schemas"]["Merge"] | components["schemas"]["Void"];
         /**
          * EventType
          * @description The type of a timeline event. Those a user posts are imperatives (``accept``); those the
@@ -4018,7 +4094,7 @@ export interface components {
          *     and recorded as ``escalated``, which the sweep records too.
          * @enum {string}
          */
-        EventType: "accept" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "merge" | "void" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue" | "repeat_call" | "merged" | "merged_reply" | "closed";
+        EventType: "accept" | "accept_part" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "merge" | "void" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue" | "sign_overdue" | "part_warned" | "part_overdue" | "repeat_call" | "merged" | "merged_reply" | "closed";
         /** ExportDownload */
         ExportDownload: {
             /** Url */
@@ -5177,6 +5253,24 @@ export interface components {
              * @default null
              */
             avg_working_days: number | null;
+            /**
+             * Sign Due
+             * @description 应签收数: the owner's sign-for deadlines settled (signed, or marked)
+             * @default 0
+             */
+            sign_due: number;
+            /**
+             * Signed In Time
+             * @description 按时签收数: signed for by the deadline
+             * @default 0
+             */
+            signed_in_time: number;
+            /**
+             * Sign Rate
+             * @description 签收及时率 = signed_in_time / sign_due
+             * @default null
+             */
+            sign_rate: number | null;
         };
         /**
          * NeedCreate
@@ -5449,6 +5543,42 @@ export interface components {
              * @default null
              */
             returned_at: string | null;
+            /**
+             * Accept Due At
+             * @description 签收时限: the department signs for its part (accept_part) by then
+             * @default null
+             */
+            accept_due_at: string | null;
+            /**
+             * Signed At
+             * @description when the department signed for it
+             * @default null
+             */
+            signed_at: string | null;
+            /**
+             * Sign Overdue For
+             * @description the sign-for deadline already marked overdue
+             * @default null
+             */
+            sign_overdue_for: string | null;
+            /**
+             * Warn At
+             * @description when the part's deadline warning falls
+             * @default null
+             */
+            warn_at: string | null;
+            /**
+             * Warned For
+             * @description the part deadline already warned of
+             * @default null
+             */
+            warned_for: string | null;
+            /**
+             * Overdue For
+             * @description the part deadline already marked overdue
+             * @default null
+             */
+            overdue_for: string | null;
         };
         /**
          * PartStatus
@@ -6538,6 +6668,12 @@ export interface components {
             urgent_working_days: number;
             /** Warning Working Days */
             warning_working_days: number;
+            /**
+             * Accept Working Days
+             * @description 签收时限 (working days); left out: kept as it is
+             * @default null
+             */
+            accept_working_days?: number | null;
         };
         /** ServiceLevelsView */
         ServiceLevelsView: {
@@ -6559,6 +6695,12 @@ export interface components {
              * @default 1
              */
             warning_working_days: number;
+            /**
+             * Accept Working Days
+             * @description 签收时限:指派(转办)后第几个工作日 23:59:59 前签收
+             * @default 1
+             */
+            accept_working_days: number;
             /**
              * Auto Close Working Days
              * @description 答复后无人评价、无人回访,满几个工作日自动办结
@@ -6962,6 +7104,24 @@ export interface components {
              * @default null
              */
             merged_from: string | null;
+            /**
+             * Accept Due At
+             * @description the sign-for deadline the event set, signed for or marked
+             * @default null
+             */
+            accept_due_at: string | null;
+            /**
+             * In Time
+             * @description accept / accept_part / department_reply: signed for by its deadline (null: nothing to sign for, or already marked sign_overdue)
+             * @default null
+             */
+            in_time: boolean | null;
+            /**
+             * Part
+             * @description sign_overdue, part_warned, part_overdue: the department's part
+             * @default null
+             */
+            part: string | null;
         };
         /** Token */
         Token: {

@@ -33,7 +33,7 @@ function metrics(over: Partial<Metrics> = {}): Metrics {
   return {
     received: 0, replied: 0, due: 0, on_time: 0, missed: 0, on_time_rate: null, open_overdue: 0, replied_late: 0,
     escalated_1: 0, escalated_2: 0, confirmed: 0, resolved: 0, resolved_rate: null, rated: 0, satisfied: 0,
-    satisfaction_rate: null, reopened: 0, reopened_rate: null, auto_closed: 0, answered_on_call: 0, direct_rate: null, repeat_calls: 0, merged: 0, voided: 0, avg_working_days: null, ...over,
+    satisfaction_rate: null, reopened: 0, reopened_rate: null, auto_closed: 0, answered_on_call: 0, direct_rate: null, repeat_calls: 0, merged: 0, voided: 0, avg_working_days: null, sign_due: 0, signed_in_time: 0, sign_rate: null, ...over,
   }
 }
 
@@ -41,7 +41,7 @@ function department(key: string, name: string, rate: number | null, overdue: num
   return {
     key, name, rank,
     metrics: { transferred: 3, replied: 2, on_time: 1, late: 1, on_time_rate: rate, returned: 0, open_overdue: overdue,
-      supervised: 0, supervision_closed: 0, supervision_on_time: 0 },
+      supervised: 0, supervision_closed: 0, supervision_on_time: 0, sign_due: 0, signed_in_time: 0, sign_rate: null, parts_overdue: 0 },
   }
 }
 

@@ -42,6 +42,7 @@ export const TABLE_METRICS = [
   'direct_rate',
   'repeat_calls',
   'avg_working_days',
+  'sign_rate',
 ] as const satisfies readonly (keyof Metrics)[]
 
 export const DEPARTMENT_METRICS = [
@@ -55,6 +56,8 @@ export const DEPARTMENT_METRICS = [
   'supervised',
   'supervision_closed',
   'supervision_on_time',
+  'sign_rate',
+  'parts_overdue',
 ] as const satisfies readonly (keyof DepartmentRow['metrics'])[]
 
 const RATE = /_rate$/

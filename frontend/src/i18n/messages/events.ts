@@ -14,6 +14,7 @@ type Labels = {
 
 const zh: Labels = {
   accept: { done: '受理', action: '受理' },
+  accept_part: { done: '部门签收', action: '签收' },
   transfer: { done: '转办部门', action: '转办部门' },
   department_reply: { done: '部门反馈', action: '部门反馈' },
   return: { done: '退回', action: '退回' },
@@ -39,6 +40,9 @@ const zh: Labels = {
   auto_closed: { done: '自动办结(未评价)' },
   deadline_recomputed: { done: '期限重算' },
   supervision_overdue: { done: '督办逾期' },
+  sign_overdue: { done: '签收超时' },
+  part_warned: { done: '部门办理临期提醒' },
+  part_overdue: { done: '部门办理逾期' },
   repeat_call: { done: '重复来电' },
   merged: { done: '并入重复诉求' },
   merged_reply: { done: '合并办理的诉求已答复' },
@@ -47,6 +51,7 @@ const zh: Labels = {
 
 const en: Labels = {
   accept: { done: 'Accepted', action: 'Accept' },
+  accept_part: { done: 'Signed for by the department', action: 'Sign for' },
   transfer: { done: 'Transferred', action: 'Transfer to departments' },
   department_reply: { done: 'Department answered', action: 'Answer our part' },
   return: { done: 'Returned', action: 'Return' },
@@ -72,6 +77,9 @@ const en: Labels = {
   auto_closed: { done: 'Closed (nobody rated the reply)' },
   deadline_recomputed: { done: 'Deadline recomputed' },
   supervision_overdue: { done: 'Supervision overdue' },
+  sign_overdue: { done: 'Not signed for in time' },
+  part_warned: { done: 'Department part due soon' },
+  part_overdue: { done: 'Department part overdue' },
   repeat_call: { done: 'Repeat call' },
   merged: { done: 'A duplicate merged in' },
   merged_reply: { done: 'The appeal it was merged into was answered' },

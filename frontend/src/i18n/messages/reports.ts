@@ -183,6 +183,9 @@ export default {
       merged: '合并重复诉求',
       voided: '无效工单',
       avg_working_days: '平均答复用时(工作日)',
+      sign_due: '应签收',
+      signed_in_time: '按时签收',
+      sign_rate: '签收及时率',
     },
     departmentMetric: {
       transferred: '转办',
@@ -195,6 +198,10 @@ export default {
       supervised: '督办事项',
       supervision_closed: '督办办结',
       supervision_on_time: '按期办结',
+      sign_due: '应签收',
+      signed_in_time: '按时签收',
+      sign_rate: '签收及时率',
+      parts_overdue: '超期件',
     },
     notice: {
       appeal: '诉求编号',
@@ -406,6 +413,9 @@ export default {
       merged: 'Duplicates merged',
       voided: 'Invalid orders voided',
       avg_working_days: 'Average working days to reply',
+      sign_due: 'Sign-fors due',
+      signed_in_time: 'Signed for in time',
+      sign_rate: 'Sign-for rate',
     },
     departmentMetric: {
       transferred: 'Transferred',
@@ -418,6 +428,10 @@ export default {
       supervised: 'Supervised',
       supervision_closed: 'Supervision closed',
       supervision_on_time: 'Closed on time',
+      sign_due: 'Sign-fors due',
+      signed_in_time: 'Signed for in time',
+      sign_rate: 'Sign-for rate',
+      parts_overdue: 'Parts overdue',
     },
     notice: {
       appeal: 'Case number',

@@ -47,6 +47,8 @@ export default {
     detail: {
       parts: '部门办理',
       partDue: '时限',
+      signBy: '签收截止',
+      signedAt: '签收于',
       noReply: '尚未答复',
       caller: '来电人',
       phone: '电话',
@@ -102,6 +104,8 @@ export default {
     detail: {
       parts: 'Departments',
       partDue: 'Due',
+      signBy: 'Sign for by',
+      signedAt: 'Signed for',
       noReply: 'No reply yet',
       caller: 'Caller',
       phone: 'Phone',

@@ -24,7 +24,7 @@ function metrics(over: Record<string, number | null> = {}) {
   return {
     received: 0, replied: 0, due: 0, on_time: 0, missed: 0, on_time_rate: null, open_overdue: 0, replied_late: 0,
     escalated_1: 0, escalated_2: 0, confirmed: 0, resolved: 0, resolved_rate: null, rated: 0, satisfied: 0,
-    satisfaction_rate: null, reopened: 0, reopened_rate: null, auto_closed: 0, answered_on_call: 0, direct_rate: null, repeat_calls: 0, merged: 0, voided: 0, avg_working_days: null, ...over,
+    satisfaction_rate: null, reopened: 0, reopened_rate: null, auto_closed: 0, answered_on_call: 0, direct_rate: null, repeat_calls: 0, merged: 0, voided: 0, avg_working_days: null, sign_due: 0, signed_in_time: 0, sign_rate: null, ...over,
   }
 }
 const ITEM = {
@@ -34,7 +34,7 @@ const ITEM = {
 const DEPT = {
   key: 'tax', name: '县税务局', rank: 1,
   metrics: { transferred: 6, replied: 5, on_time: 4, late: 1, on_time_rate: 0.8, returned: 0, open_overdue: 1,
-    supervised: 0, supervision_closed: 0, supervision_on_time: 0 },
+    supervised: 0, supervision_closed: 0, supervision_on_time: 0, sign_due: 0, signed_in_time: 0, sign_rate: null, parts_overdue: 0 },
 }
 const SUPERVISOR = { username: 'supervisor', role: 'supervisor', display_name: '周明(县作风效能办)' }
 const OCTOBER = { from: '2026-10-01', to: '2026-10-31', month: '2026-10' }

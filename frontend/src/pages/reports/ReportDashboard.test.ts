@@ -28,14 +28,14 @@ function metrics(over: Record<string, number | null> = {}) {
   return {
     received: 0, replied: 0, due: 0, on_time: 0, missed: 0, on_time_rate: null, open_overdue: 0, replied_late: 0,
     escalated_1: 0, escalated_2: 0, confirmed: 0, resolved: 0, resolved_rate: null, rated: 0, satisfied: 0,
-    satisfaction_rate: null, reopened: 0, reopened_rate: null, auto_closed: 0, answered_on_call: 0, direct_rate: null, repeat_calls: 0, merged: 0, voided: 0, avg_working_days: null, ...over,
+    satisfaction_rate: null, reopened: 0, reopened_rate: null, auto_closed: 0, answered_on_call: 0, direct_rate: null, repeat_calls: 0, merged: 0, voided: 0, avg_working_days: null, sign_due: 0, signed_in_time: 0, sign_rate: null, ...over,
   }
 }
 function dept(key: string, name: string, over: Record<string, number | null>, rank: number | null) {
   return {
     key, name, rank,
     metrics: { transferred: 0, replied: 0, on_time: 0, late: 0, on_time_rate: null, returned: 0, open_overdue: 0,
-      supervised: 0, supervision_closed: 0, supervision_on_time: 0, ...over },
+      supervised: 0, supervision_closed: 0, supervision_on_time: 0, sign_due: 0, signed_in_time: 0, sign_rate: null, parts_overdue: 0, ...over },
   }
 }
 const FIGURES = {
