@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import clock
+from chalicelib.config import settings
 from chalicelib.domain import webhooks as rules
 from chalicelib.domain.appeals import Appeal, TimelineEvent
 from chalicelib.domain.models import Actor
@@ -18,9 +19,6 @@ from chalicelib.store import audit, db, keys, records
 
 KIND = "webhook"
 PENDING = keys.WEBHOOK_DELIVERIES_PENDING
-#: A claim lasts this long (a send times out well within it): a run that died mid-send
-#: leaves the delivery to a later run, which sends it again (at least once).
-LEASE_SECONDS = 60
 #: Deliveries are kept this long after they were written (TTL).
 KEEP_SECONDS = 90 * 86400
 
@@ -249,7 +247,8 @@ def claim(delivery: str, epoch: int) -> bool:
             ":sending": "sending",
             ":pending": "pending",
             ":now": epoch,
-            ":until": epoch + LEASE_SECONDS,
+            # a run that died mid-send leaves it to a later one, which sends it again
+            ":until": epoch + settings().webhook_lease_seconds,
         },
     )
 

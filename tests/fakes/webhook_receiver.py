@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,18 +44,22 @@ class Receiver:
                 signature = self.headers.get("X-Signature", "")
                 valid = webhooks.verify(receiver.secret, raw, signature)
                 body = json.loads(raw)
-                status = receiver.answer(body) if valid else 401
                 with receiver.lock:
                     seen = any(r.body["event_id"] == body["event_id"] for r in receiver.got)
+                    receiver.note(
+                        f"{time.strftime('%H:%M:%S')} {body['event_id']:<22} {body['type']:<9} "
+                        f"status={body['status']:<10} closed_as={body.get('closed_as')} "
+                        f"signature={'valid' if valid else 'INVALID'}"
+                        f"{' DUPLICATE' if seen else ''}"
+                    )
+                began = time.monotonic()
+                status = receiver.answer(body) if valid else 401
+                took = time.monotonic() - began
+                if status != 200 or took > 0.5:
+                    receiver.note(f"{time.strftime('%H:%M:%S')}   ↳ {body['event_id']} answered "
+                                  f"{status} after {took:.1f} s")  # fmt: skip
+                with receiver.lock:
                     receiver.got.append(Received(body, raw, signature, valid, status))
-                    if receiver.log_path:
-                        with receiver.log_path.open("a", encoding="utf-8") as log:
-                            log.write(
-                                f"{body['event_id']:<24} {body['type']:<12} "
-                                f"status={body['status']:<10} closed_as={body.get('closed_as')} "
-                                f"signature={'valid' if valid else 'INVALID'} "
-                                f"{'DUPLICATE ' if seen else ''}→ {status}\n"
-                            )
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
