@@ -9,10 +9,11 @@ import knowledge from './messages/knowledge'
 import meetings from './messages/meetings'
 import operator from './messages/operator'
 import staff from './messages/staff'
+import webhooks from './messages/webhooks'
 
 // One module per area, each with its Chinese and English texts; Chinese is the default and
 // the fallback, English a switch that is remembered.
-const modules = { common, enterprise, operator, staff, admin, calendar, meetings, attachments, knowledge }
+const modules = { common, enterprise, operator, staff, admin, calendar, meetings, attachments, knowledge, webhooks }
 type Lang = 'zh' | 'en'
 
 function pick(lang: Lang) {
