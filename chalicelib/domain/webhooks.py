@@ -195,7 +195,9 @@ def check_url(url: str, resolve: Resolver, local: bool) -> Target:
     port)``): https to public addresses only; on the local stage also ``http://127.0.0.1``.
     Called at registration and again before each send (a name may since resolve elsewhere:
     DNS rebinding), and the send connects to the address checked here."""
-    if len(url) > URL_MAX or any(c.isspace() or ord(c) < 32 for c in url):
+    # printable ASCII only (an international name in its punycode form): what is sent on the
+    # request line is exactly what was checked
+    if len(url) > URL_MAX or not all(33 <= ord(c) < 127 for c in url):
         raise UnsafeUrl("url_invalid")
     try:
         parts = urlsplit(url)
@@ -216,7 +218,7 @@ def check_url(url: str, resolve: Resolver, local: bool) -> Target:
         return Target(parts.scheme, host, port, path, LOCAL_HOST)
     try:
         addresses = list(dict.fromkeys(resolve(host, port)))
-    except OSError:
+    except (OSError, UnicodeError, ValueError):  # no answer, or a name DNS cannot carry
         raise UnsafeUrl("url_unresolvable") from None
     if not addresses:
         raise UnsafeUrl("url_unresolvable")

@@ -5,6 +5,7 @@ claimed under a condition before each send so two runs never send it at once."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -28,7 +29,18 @@ def _at(epoch: int) -> str:
 
 
 def _not_found(webhook_id: str) -> NotFound:
-    return NotFound("webhook_not_found", id=webhook_id)
+    return NotFound("webhook_not_found", id=webhook_id[:40])
+
+
+#: A webhook's id as ``services/webhooks.register`` makes it; anything else names nothing.
+_ID = re.compile(r"wh-[0-9a-f]{12}")
+
+
+def _key(webhook_id: str) -> dict[str, str]:
+    """The webhook's key (NotFound for a malformed id: never a key DynamoDB refuses)."""
+    if not _ID.fullmatch(webhook_id):
+        raise _not_found(webhook_id)
+    return keys.webhook(webhook_id)
 
 
 def _shown(item: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +89,7 @@ def create(data: dict[str, Any], actor: Actor | None) -> dict[str, Any]:
 
 def get(webhook_id: str) -> dict[str, Any]:
     """A webhook as shown (no secret), or NotFound."""
-    item = db.get(keys.webhook(webhook_id))
+    item = db.get(_key(webhook_id))
     if not item:
         raise _not_found(webhook_id)
     return _shown(item)
@@ -104,7 +116,7 @@ def page(limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | No
 def delete(webhook_id: str, actor: Actor | None) -> dict[str, Any]:
     """Remove a webhook and its pointer (its deliveries stay in the log; those still pending
     are dead-lettered by the next send, the webhook being gone)."""
-    current = db.get(keys.webhook(webhook_id))
+    current = db.get(_key(webhook_id))
     if not current:
         raise _not_found(webhook_id)
     at = clock.iso(clock.now())
@@ -190,6 +202,7 @@ def deliveries(
     webhook_id: str, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A webhook's deliveries, newest first (the log)."""
+    _key(webhook_id)
     items, nxt = db.query_page(
         index=keys.GSI1,
         key_condition="gsi1pk = :p",

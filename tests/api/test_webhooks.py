@@ -234,6 +234,13 @@ def test_deliveries_of_a_deleted_webhook_are_dead_lettered(api, receiver):
 
 
 def test_an_unknown_webhook_is_404(api):
-    for path in ("/api/v1/webhooks/wh-nothing", "/api/v1/webhooks/wh-nothing/deliveries"):
+    long = "x" * 3000
+    for path in (
+        "/api/v1/webhooks/wh-nothing",
+        "/api/v1/webhooks/wh-nothing/deliveries",
+        "/api/v1/webhooks/wh-000000000000",
+        f"/api/v1/webhooks/{long}",
+        f"/api/v1/webhooks/{long}/deliveries",
+    ):
         r = api.call("GET", path, as_user="admin")
         assert r.status_code == 404 and r.data["code"] == "not_found"

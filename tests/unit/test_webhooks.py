@@ -100,6 +100,8 @@ def test_one_private_answer_among_public_ones_is_refused():
         ("https://hook.example.com/a b", False, "url_invalid"),
         ("https://hook.example.com/#frag", False, "url_invalid"),
         ("https://[::1/", False, "url_invalid"),
+        ("https://例子.中国/hook", False, "url_invalid"),
+        ("https://hook.example.com/路径", False, "url_invalid"),
         ("https://" + "a" * 600 + ".com/", False, "url_invalid"),
     ],
 )
@@ -117,9 +119,10 @@ def test_the_local_stage_also_takes_http_to_127_0_0_1_without_resolving():
     assert target.address == "127.0.0.1" and target.port == 9000
 
 
-def test_a_name_that_does_not_resolve_is_refused():
+@pytest.mark.parametrize("error", [OSError("Name or service not known"), UnicodeError("label")])
+def test_a_name_that_does_not_resolve_is_refused(error):
     def fails(host, port):
-        raise OSError("Name or service not known")
+        raise error
 
     with pytest.raises(w.UnsafeUrl) as refused:
         w.check_url("https://nowhere.example.com/", fails, local=False)
