@@ -27,6 +27,7 @@ from chalicelib.api import (
     reports,
     uploads,
     users,
+    webhooks,
 )
 from chalicelib.api.contract import API_PREFIX
 from chalicelib.logs import quiet_libraries
@@ -52,6 +53,7 @@ for module in (
     imports,
     applications,
     public,
+    webhooks,
 ):
     app.register_blueprint(module.api.blueprint, url_prefix=API_PREFIX)
 

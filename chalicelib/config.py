@@ -52,6 +52,10 @@ class Settings(BaseModel):
     aliyun_sms_secret: str = ""
     aliyun_access_key_id: str = ""
     aliyun_access_key_secret: str = ""
+    #: Seconds a claimed webhook delivery is held by the run sending it: a run that died
+    #: mid-send leaves it to a later run after this (docs/webhooks.md). Longer than a send's
+    #: timeout (10 s); the e2e test of a ``kill -9`` shortens it.
+    webhook_lease_seconds: int = Field(60, ge=1)
     #: Shards of the sweep's sparse index: one Query per shard per sweep.
     sweep_shards: int = 4
     region: str = "us-east-1"
@@ -120,6 +124,7 @@ def settings() -> Settings:
         aliyun_access_key_id=env.get("XQT_ALIYUN_ACCESS_KEY_ID", ""),
         aliyun_access_key_secret=env.get("XQT_ALIYUN_ACCESS_KEY_SECRET", ""),
         sweep_shards=int(env.get("XQT_SWEEP_SHARDS", "4")),
+        webhook_lease_seconds=int(env.get("XQT_WEBHOOK_LEASE_SECONDS", "60")),
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         auth_issuer=env.get("XQT_AUTH_ISSUER", ""),
         auth_audience=env.get("XQT_AUTH_AUDIENCE", ""),

@@ -507,6 +507,18 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "commissioner_not_found": {"zh": "服务专员 {id} 不存在", "en": "Commissioner {id} not found"},
     "department_not_found": {"zh": "部门 {id} 不存在", "en": "Department {id} not found"},
     "user_not_found": {"zh": "用户 {username} 不存在", "en": "User {username} not found"},
+    "webhook_not_found": {"zh": "回传地址 {id} 不存在", "en": "Webhook {id} not found"},
+    "not_service_account": {
+        "zh": "只有服务账号(呼叫中心系统)可以登记回传地址",
+        "en": "Only a service account (a call-centre system) takes webhooks",
+    },
+    "url_invalid": {"zh": "地址格式不正确", "en": "Not a valid URL"},
+    "url_not_https": {"zh": "回传地址须为 https", "en": "The URL must be https"},
+    "url_not_public": {
+        "zh": "回传地址须解析到公网地址(不能是内网、回环或链路本地地址)",
+        "en": "The URL must resolve to public addresses (not private, loopback or link-local)",
+    },
+    "url_unresolvable": {"zh": "回传地址的域名无法解析", "en": "The URL's host does not resolve"},
     "route_not_found": {"zh": "接口不存在:{path}", "en": "No such endpoint: {path}"},
     "local_issuer_off": {
         "zh": "本地签发已关闭:令牌由 {issuer} 签发",

@@ -91,6 +91,7 @@ DEFAULTED_ENV = {
     "XQT_ALIYUN_SMS_ENDPOINT": "Alibaba Cloud SMS's endpoint, https://dysmsapi.aliyuncs.com",
     "XQT_ALIYUN_ACCESS_KEY_ID": "local stack and tests only (deployed: XQT_ALIYUN_SMS_SECRET)",
     "XQT_ALIYUN_ACCESS_KEY_SECRET": "local stack and tests only (deployed: the secret)",
+    "XQT_WEBHOOK_LEASE_SECONDS": "a webhook delivery claimed by one outbox run, 60 s",
 }
 #: Further environment of every function: presigned S3 URLs on the regional endpoint (the
 #: bucket origin the CSP allows), also in us-east-1 where boto3 would use the global one.

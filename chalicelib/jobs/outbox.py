@@ -1,5 +1,6 @@
 """The outbox job: send what is pending through the configured providers, once: each message
-is claimed under a condition before it is sent, failures go back (5 tries at most).
+is claimed under a condition before it is sent, failures go back (5 tries at most). Then the
+webhook deliveries of the hand-back to 12345 that are due (``jobs/webhooks.py``).
 
 Providers sit behind one small interface, one per channel, chosen by configuration:
 
@@ -26,7 +27,7 @@ from typing import Any, Protocol
 from chalicelib.clock import iso, real_now
 from chalicelib.config import settings
 from chalicelib.domain.outbox import SMS_KINDS, describe
-from chalicelib.jobs import aliyun_sms
+from chalicelib.jobs import aliyun_sms, webhooks
 from chalicelib.logs import logger
 from chalicelib.store import outbox
 
@@ -196,4 +197,6 @@ def run(now: datetime) -> dict[str, Any]:
             failed += 1
             continue
         sent += int(outbox.mark_sent(message["id"], iso(now), pid))
-    return {"sent": sent, "failed": failed}
+    # the hand-back to 12345 (回传): due webhook deliveries, in the time this run has left
+    handed_back = webhooks.run(epoch, started + RUN_SECONDS)
+    return {"sent": sent, "failed": failed, **handed_back}

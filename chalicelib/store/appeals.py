@@ -27,7 +27,7 @@ from chalicelib.errors import (
     NotFound,
     VersionConflict,
 )
-from chalicelib.store import db, directory, keys, notifications, outbox, records
+from chalicelib.store import db, directory, keys, notifications, outbox, records, webhooks
 
 #: Hotline ``Idempotency-Key`` items are kept at least 7 days (API.md); TTL removes them after.
 IDEMPOTENCY_DAYS = 8
@@ -440,6 +440,8 @@ def event_actions(before: Appeal, decision: Decision) -> list[dict[str, Any]]:
     epoch = int(clock.real_now().timestamp())
     actions += notifications.actions(decision.appeal, decision.event, epoch)
     actions += outbox.actions(decision.appeal, decision.event, epoch)
+    # the hand-back to 12345 (回传): a delivery per webhook of the account that posted it
+    actions += webhooks.actions(decision.appeal, decision.event, epoch)
     if decision.commissioners_used or decision.departments_used:
         actions.append(
             directory.active_check(decision.commissioners_used, decision.departments_used)

@@ -452,3 +452,36 @@ def knowledge_versions(article_id: str) -> str:
 def knowledge_version(article_id: str, version: int) -> dict[str, str]:
     """What version ``version`` of an article said (written once, never changed)."""
     return {"pk": knowledge_versions(article_id), "sk": f"V#{version:06d}"}
+
+
+# --- webhooks: the hand-back to 12345 (issue 18) ----------------------------------------------
+# A webhook's item (secret included, never returned) and, in its account's partition, a
+# pointer read in one strongly consistent Query when an event of an appeal the account
+# posted is written. A delivery is one item per webhook and event, written in the event's
+# transaction: gsi1 lists a webhook's deliveries newest first (the log), gsi2 holds the
+# undelivered ones (sparse) in appeal and event order, which is the order they are sent in.
+
+WEBHOOKS = "WEBHOOKS"  # gsi1: every webhook, newest first
+WEBHOOK_DELIVERIES_PENDING = "WHDEL#pending"
+
+
+def webhook(webhook_id: str) -> dict[str, str]:
+    return {"pk": f"WEBHOOK#{webhook_id}", "sk": "WEBHOOK"}
+
+
+def account_webhooks(username: str) -> str:
+    """The partition of an account's webhook pointers."""
+    return f"WEBHOOKS#{username}"
+
+
+def account_webhook(username: str, webhook_id: str) -> dict[str, str]:
+    return {"pk": account_webhooks(username), "sk": f"HOOK#{webhook_id}"}
+
+
+def webhook_delivery(delivery_id: str) -> dict[str, str]:
+    return {"pk": f"WHDEL#{delivery_id}", "sk": "WHDEL"}
+
+
+def webhook_deliveries(webhook_id: str) -> str:
+    """gsi1: a webhook's deliveries, newest first."""
+    return f"WHDEL#HOOK#{webhook_id}"

@@ -144,6 +144,11 @@ const routes: RouteRecordRaw[] = [
     meta: { roles: ['admin'], title: 'nav.users' },
   },
   {
+    path: '/admin/webhooks',
+    component: () => import('@/pages/admin/WebhooksPage.vue'),
+    meta: { roles: ['admin'], title: 'nav.webhooks' },
+  },
+  {
     path: '/admin/calendar',
     component: () => import('@/pages/admin/CalendarPage.vue'),
     meta: { roles: ['admin'], title: 'nav.calendar' },

@@ -172,6 +172,12 @@ ADMITS: dict[str, frozenset[str] | str] = {
     "PATCH /knowledge/{article_id}": ADMIN_ONLY,
     "DELETE /knowledge/{article_id}": ADMIN_ONLY,
     "GET /knowledge/{article_id}/versions": ADMIN_ONLY,
+    # webhooks of call-centre service accounts (API.md "Hand-back to 12345"): the centre
+    "POST /webhooks": ADMIN_ONLY,
+    "GET /webhooks": ADMIN_ONLY,
+    "GET /webhooks/{webhook_id}": ADMIN_ONLY,
+    "DELETE /webhooks/{webhook_id}": ADMIN_ONLY,
+    "GET /webhooks/{webhook_id}/deliveries": ADMIN_ONLY,
     # the register import: the service centre
     "POST /imports": ADMIN_ONLY,
     "GET /imports": ADMIN_ONLY,
@@ -201,6 +207,7 @@ PLACEHOLDERS = {
     "policy_id": "P-19990101-000000",
     "interpretation_id": "I-000000",
     "product_id": "nothing",
+    "webhook_id": "wh-000000000000",
     "job_id": "J-19990101-00000000",
     "export_id": "J-19990101-00000001",
     "report_id": "R-19990101-000000",

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from chalicelib.domain import appeals, notifications, outbox, public, reports
+from chalicelib.domain import appeals, notifications, outbox, public, reports, webhooks
 from chalicelib.domain.appeal import transitions
 from chalicelib.domain.appeal.events import COMMANDS, EventType
 from chalicelib.domain.appeals import TimelineEvent
@@ -27,6 +27,7 @@ TABLES: dict[str, dict[EventType, Any]] = {
     "appeals.HIDDEN_FROM_ENTERPRISE": appeals.HIDDEN_FROM_ENTERPRISE,
     "reports.COUNTS": reports.COUNTS,
     "public.PUBLIC_STEPS": public.PUBLIC_STEPS,
+    "webhooks.HANDED_BACK": webhooks.HANDED_BACK,
 }
 
 

@@ -1547,6 +1547,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 回传地址列表
+         * @description Every webhook, the newest first.
+         */
+        get: operations["list_webhooks"];
+        put?: never;
+        /**
+         * 登记回传地址(webhook)
+         * @description A webhook for a call-centre service account: every later step of the appeals it
+         *         posted (API.md) is POSTed to ``url``, signed with ``secret``. An unknown user or a
+         *         person's account is a 400 naming ``username``; a URL that is not https (deployed), or
+         *         resolves to a private, loopback or link-local address, a 400 naming ``url``.
+         */
+        post: operations["create_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 回传地址详情 */
+        get: operations["get_webhook"];
+        put?: never;
+        post?: never;
+        /**
+         * 删除回传地址
+         * @description Remove a webhook: nothing more is written for it; its log stays readable, and what
+         *         was still pending is dead-lettered.
+         */
+        delete: operations["delete_webhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 回传投递记录
+         * @description A webhook's deliveries, the newest event first (the body is not shown).
+         */
+        get: operations["list_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dev/users": {
         parameters: {
             query?: never;
@@ -3517,6 +3586,80 @@ export interface components {
             counted: string[];
             /** Explanation */
             explanation: string;
+        };
+        /**
+         * Delivery
+         * @description One event told to one webhook: pending (tried again at ``next_attempt_at``),
+         *     sending, delivered, or dead (tried for 24 hours and more without a 2xx).
+         */
+        Delivery: {
+            /** Id */
+            id: string;
+            /** Event Id */
+            event_id: string;
+            /** Appeal Id */
+            appeal_id: string;
+            /**
+             * Type
+             * @description the timeline event's type
+             */
+            type: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "sending" | "delivered" | "dead";
+            /**
+             * Attempts
+             * @description tries made
+             */
+            attempts: number;
+            /**
+             * Last Status
+             * @description the receiver's last HTTP status
+             * @default null
+             */
+            last_status: number | null;
+            /**
+             * Last Error
+             * @default null
+             */
+            last_error: string | null;
+            /**
+             * Created At
+             * @description when the event happened
+             */
+            created_at: string;
+            /**
+             * Tried At
+             * @default null
+             */
+            tried_at: string | null;
+            /**
+             * Next Attempt At
+             * @default null
+             */
+            next_attempt_at: string | null;
+            /**
+             * Delivered At
+             * @default null
+             */
+            delivered_at: string | null;
+            /**
+             * Dead At
+             * @default null
+             */
+            dead_at: string | null;
+        };
+        /** DeliveryPage */
+        DeliveryPage: {
+            /** Items */
+            items: components["schemas"]["Delivery"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
         };
         /**
          * Department
@@ -7482,6 +7625,63 @@ export interface components {
             version: number;
             /** Reason */
             reason: string;
+        };
+        /**
+         * Webhook
+         * @description A webhook as shown: never its secret.
+         */
+        Webhook: {
+            /** Id */
+            id: string;
+            /** Username */
+            username: string;
+            /** Url */
+            url: string;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            created_at: string;
+            /** @default null */
+            created_by: components["schemas"]["Actor"] | null;
+        };
+        /**
+         * WebhookCreate
+         * @example {
+         *       "secret": "a-long-random-shared-secret",
+         *       "url": "https://12345.rudong.gov.cn/xqt/handback",
+         *       "username": "callcenter-12345"
+         *     }
+         */
+        WebhookCreate: {
+            /**
+             * Username
+             * @description a service account (service_account: true)
+             * @example ent-hengrun
+             */
+            username: string;
+            /**
+             * Url
+             * @description https to a public address (the local stage also http://127.0.0.1)
+             */
+            url: string;
+            /**
+             * Secret
+             * @description shared secret of the HMAC signature (printable ASCII, no spaces); never returned
+             */
+            secret: string;
+        };
+        /** WebhookPage */
+        WebhookPage: {
+            /** Items */
+            items: components["schemas"]["Webhook"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
         };
         /**
          * Window
@@ -13455,6 +13655,293 @@ export interface operations {
             };
             /** @description 无权操作 (forbidden) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_webhooks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreate"];
+            };
+        };
+        responses: {
+            /** @description 已创建 (Created) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_deliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

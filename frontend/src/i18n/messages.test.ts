@@ -10,6 +10,7 @@ import events from './messages/events'
 import financing from './messages/financing'
 import knowledge from './messages/knowledge'
 import history from './messages/history'
+import webhooks from './messages/webhooks'
 import meetings from './messages/meetings'
 import notices from './messages/notices'
 import operator from './messages/operator'
@@ -23,7 +24,7 @@ function keys(value: unknown, prefix = ''): string[] {
 }
 
 describe('messages', () => {
-  it.each(Object.entries({ common, events, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing, applications, attachments, knowledge, history }))(
+  it.each(Object.entries({ common, events, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing, applications, attachments, knowledge, history, webhooks }))(
     '%s has the same keys in Chinese and English, none empty',
     (_, module) => {
       expect(keys(module.en).sort()).toEqual(keys(module.zh).sort())
