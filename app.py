@@ -87,8 +87,9 @@ def deadline_sweep(event: Any) -> dict[str, Any]:
 def escalations(event: Any) -> dict[str, Any]:
     """Act on each finding; failures are reported per message (partial batch response)."""
     from chalicelib.jobs import escalations as consumer
+    from chalicelib.store import settings
 
-    return consumer.handler(event.to_dict())
+    return consumer.handler(event.to_dict(), settings.rules())
 
 
 @app.schedule(Cron(0, 1, "*", "*", "?", "*"), name="monthly_meeting")

@@ -83,6 +83,15 @@ class InvalidTransition(AppError):
     code = "invalid_transition"
 
 
+class Refused(InvalidTransition):
+    """A 409 whose problem code is its own (``already_paused``, ``not_paused``,
+    ``pause_limit``): the contract names these apart from ``invalid_transition``."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code, **params)
+        self.code = code
+
+
 class AlreadyExists(AppError):
     status = 409
     code = "already_exists"

@@ -334,6 +334,28 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "诉求 {id} 已有待审批的延期申请",
         "en": "Appeal {id} already has an extension waiting for a decision",
     },
+    # pause and resume (挂起): the refusals' codes are their problem codes (409)
+    "already_paused": {
+        "zh": "诉求 {id} 已挂起，不能重复挂起",
+        "en": "Appeal {id} is already paused",
+    },
+    "not_paused": {
+        "zh": "诉求 {id} 未挂起，无需恢复",
+        "en": "Appeal {id} is not paused",
+    },
+    "pause_limit": {
+        "zh": "诉求 {id} 已累计挂起 {limit} 个工作日，不能再挂起",
+        "en": "Appeal {id} has already been paused for {limit} working days in all",
+    },
+    "appeal_paused": {
+        "zh": "诉求 {id} 挂起中，期限已停止计算，不能申请延期",
+        "en": "Appeal {id} is paused and its deadline stopped: no extension while paused",
+    },
+    # a deadline's explanation, after a pause ended (stored in Chinese)
+    "deadline_paused": {
+        "zh": "挂起 {n} 个工作日（{first}至{last}），期限顺延至{due}",
+        "en": "paused {n} working days ({first} to {last}), the deadline moved to {due}",
+    },
     "extension_after_deadline": {
         "zh": "已超过答复期限({due}),不能再申请延期",
         "en": "The deadline ({due}) has passed: too late to ask for an extension",

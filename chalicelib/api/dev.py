@@ -199,5 +199,6 @@ def dev_job(ctx: Ctx, name: str) -> JobResult:
         result = outbox.run(clock.now())
     else:
         result = sweep.run(clock.now())
-    drained = runner.drain(settings().escalation_queue, escalations.handler)
+    in_force = settings_store.rules()  # a pause ended by the sweep counts working days
+    drained = runner.drain(settings().escalation_queue, lambda e: escalations.handler(e, in_force))
     return JobResult(job=name, result=result, **drained)

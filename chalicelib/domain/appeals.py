@@ -10,7 +10,8 @@ The lifecycle — which event may change an appeal, by whom, to what — is in
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
@@ -34,6 +35,7 @@ from chalicelib.domain.privacy import mask_phone
 from chalicelib.domain.routing import Route
 from chalicelib.domain.rules import Rules
 from chalicelib.domain.uploads import Attachment
+from chalicelib.i18n import message
 
 #: A department's part (联办), when the commissioner names no other period.
 PART_WORKING_DAYS = 3
@@ -157,6 +159,39 @@ class Extension(BaseModel):
     approved_at: Timestamp
 
 
+PauseReason = Literal["awaiting_enterprise", "third_party", "other"]
+
+
+class Pause(BaseModel):
+    """挂起: the pause in force (the reply clock stopped) — why, since when, and when the
+    sweep ends it if nobody resumes it (the 10-working-day total reached)."""
+
+    reason: PauseReason
+    note: str | None = Field(
+        None,
+        description="awaiting_enterprise: the materials asked for (the enterprise reads it); "
+        "otherwise the staff's note (not shown to the enterprise)",
+    )
+    started_at: Timestamp
+    expires_at: Timestamp = Field(
+        description="the end of the working day on which the total paused reaches the limit"
+    )
+
+
+class PastPause(BaseModel):
+    """A pause that ended: the working days it counted moved the deadline in force later."""
+
+    reason: PauseReason
+    note: str | None = None
+    started_at: Timestamp
+    ended_at: Timestamp
+    ended_by: str = Field(description="resume, pause_expired, supplement, or the closing event")
+    working_days: int = Field(description="working days paused (the deadline moved by these)")
+    days: list[str] = Field(
+        default_factory=list, description="those working days (Beijing dates, YYYY-MM-DD)"
+    )
+
+
 class DepartmentRef(BaseModel):
     id: str
     name: str
@@ -244,6 +279,12 @@ class Appeal(BaseModel):
     supervision_due_at: Timestamp | None = None
     supervision: Supervision | None = None
     reopened: int = Field(0, description="times sent back as not resolved (重办)")
+    paused: bool = Field(False, description="挂起: the reply clock is stopped")
+    pause: Pause | None = Field(None, description="the pause in force, while paused")
+    paused_working_days: int = Field(
+        0, description="working days paused so far, all pauses ended (at most 10 per appeal)"
+    )
+    pauses: list[PastPause] = Field(default_factory=list, description="pauses ended, oldest first")
     financing: FinancingRequest | None = Field(
         None, description="a financing need (融资需求): amount (万元), term, purpose"
     )
@@ -280,6 +321,7 @@ class Appeal(BaseModel):
         """Appeals closed before ``closed_as`` was recorded ended by a verdict or the sweep."""
         if self.status == Status.CLOSED and self.closed_as is None:
             self.closed_as = ClosedAs.AUTO_CLOSED if self.auto_closed else ClosedAs.RESOLVED
+        self.paused = self.pause is not None  # one fact, kept in one place (older: none)
         return self
 
     @property
@@ -344,6 +386,11 @@ class TimelineEvent(BaseModel):
     )
     part: str | None = Field(
         None, description="sign_overdue, part_warned, part_overdue: the department's part"
+    )
+    paused_days: list[str] | None = Field(
+        None,
+        description="resume, pause_expired: the working days paused (Beijing dates); "
+        "working_days is their count, the deadline's shift",
     )
 
 
@@ -410,10 +457,46 @@ def current_deadline(appeal: Appeal, rules: Rules) -> calendar.Deadline:
     start = datetime.fromisoformat(appeal.period_started_at)
     days = appeal.period_working_days or rules.levels.days(appeal.urgency)
     deadline = calendar.add_working_days(start, days, rules.calendar, basis)
-    for ext in appeal.extensions:
-        if ext.approved_at >= appeal.period_started_at:  # this period's, not before a 重办
-            deadline = extended_deadline(iso(deadline.due_at), ext.working_days, rules)
+    # this period's extensions and ended pauses (not those before a 重办), in the order made
+    moves: list[tuple[str, Extension | PastPause]] = [
+        *((e.approved_at, e) for e in appeal.extensions),
+        *((p.ended_at, p) for p in appeal.pauses),
+    ]
+    for at, move in sorted(moves, key=lambda m: m[0]):
+        if at < appeal.period_started_at:
+            continue
+        if isinstance(move, Extension):
+            deadline = extended_deadline(iso(deadline.due_at), move.working_days, rules)
+        else:
+            deadline = paused_deadline(deadline, move, rules)
     return deadline
+
+
+def paused_deadline(
+    deadline: calendar.Deadline, past: PastPause, rules: Rules
+) -> calendar.Deadline:
+    """The deadline in force moved later by the working days a pause counted (顺延), its
+    explanation saying which; unchanged when the pause counted none."""
+    if past.working_days < 1:
+        return deadline
+    moved = calendar.add_working_days(
+        deadline.due_at, past.working_days, rules.calendar, "extended"
+    )
+    first, last = (date.fromisoformat(d) for d in (past.days[0], past.days[-1]))
+    due = moved.counted[-1]
+    said = message(
+        "deadline_paused",
+        "zh",
+        n=past.working_days,
+        first=f"{first.month}月{first.day}日",
+        last=f"{last.month}月{last.day}日",
+        due=f"{due.month}月{due.day}日",
+    )
+    return replace(
+        moved,
+        provisional=deadline.provisional or moved.provisional,
+        explanation=f"{deadline.explanation}；{said}" if deadline.explanation else said,
+    )
 
 
 #: What may name an appeal (a case number); anything else names none and never reaches a key.
@@ -529,8 +612,9 @@ def answer_on_call(
 
 
 def is_overdue(appeal: Appeal, now: datetime) -> bool:
-    """Past the deadline in force without a reply (a new period after 重办 starts afresh)."""
-    return appeal.is_open and iso(now) > appeal.reply_due_at
+    """Past the deadline in force without a reply (a new period after 重办 starts afresh);
+    never while paused (挂起): the clock is stopped."""
+    return appeal.is_open and not appeal.paused and iso(now) > appeal.reply_due_at
 
 
 # --- who may read what (API.md "Roles and what they may read") ------------------------------
@@ -598,6 +682,11 @@ def present(appeal: Appeal, user: User, now: datetime, rules: Rules) -> Appeal:
         if shown.supervision is not None:
             shown.supervision.note = None
             shown.supervision.report = None
+        # a pause's reason is the enterprise's to know; its note only when it lists the
+        # materials asked of the enterprise (docs/appeals.md "Pause and resume")
+        for pause in [shown.pause, *shown.pauses]:
+            if pause is not None and pause.reason != "awaiting_enterprise":
+                pause.note = None
     return shown
 
 
@@ -639,6 +728,11 @@ HIDDEN_FROM_ENTERPRISE: dict[EventType, tuple[str, ...]] = {
     EventType.MERGED: ("merged_from",),  # another enterprise's case number
     EventType.MERGED_REPLY: (),
     EventType.CLOSED: (),
+    # the pause's reason shows; its staff note is ``note`` (hidden), while the materials asked
+    # of the enterprise (awaiting_enterprise) are recorded as ``content`` for it to read
+    EventType.PAUSE: (),
+    EventType.RESUME: (),
+    EventType.PAUSE_EXPIRED: (),
 }
 
 

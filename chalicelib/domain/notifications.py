@@ -134,6 +134,12 @@ def _department_and_owner(a: Appeal, e: TimelineEvent) -> list[str]:
     return [*_part_of(a, e), *_owner(a, e)]
 
 
+def _resumed(a: Appeal, e: TimelineEvent) -> list[str]:
+    """The clock runs again: the enterprise; the owner too when the centre resumed it."""
+    owner = _owner(a, e) if e.actor is not None and e.actor.role == Role.ADMIN else []
+    return [*_enterprise(a, e), *owner]
+
+
 #: Who hears of each event, given the appeal as the event left it.
 AUDIENCES: dict[EventType, Callable[[Appeal, TimelineEvent], list[str]]] = {
     EventType.FILED: _owner_of_open,
@@ -170,6 +176,10 @@ AUDIENCES: dict[EventType, Callable[[Appeal, TimelineEvent], list[str]]] = {
     EventType.MERGED: _owner,
     EventType.MERGED_REPLY: _enterprise,  # the master's reply, on the duplicate
     EventType.CLOSED: _nobody,  # answered on the call: the caller heard it there
+    # 挂起: the enterprise hears its appeal is paused and why (awaiting its materials: which)
+    EventType.PAUSE: _enterprise,
+    EventType.RESUME: _resumed,
+    EventType.PAUSE_EXPIRED: _owner_and_enterprise,  # the owner's clock runs again by itself
 }
 
 

@@ -250,6 +250,9 @@ SMS: dict[EventType, SmsRule | None] = {
     EventType.MERGED: None,
     EventType.MERGED_REPLY: _merged_reply_ready,
     EventType.CLOSED: None,
+    EventType.PAUSE: None,  # the inbox tells the enterprise (an SMS kind would need a template)
+    EventType.RESUME: None,
+    EventType.PAUSE_EXPIRED: None,
 }
 
 #: The e-mail each event sends to official mailboxes (``None``: none).
@@ -288,6 +291,9 @@ EMAILS: dict[EventType, EmailRule | None] = {
     EventType.MERGED: None,
     EventType.MERGED_REPLY: None,
     EventType.CLOSED: None,
+    EventType.PAUSE: None,  # the inbox tells the enterprise (an SMS kind would need a template)
+    EventType.RESUME: None,
+    EventType.PAUSE_EXPIRED: None,
 }
 
 #: Events that may send e-mail (the store reads the directory only for these).

@@ -67,6 +67,9 @@ PUBLIC_STEPS: dict[EventType, bool] = {
     EventType.MERGED: False,  # another case merged in: another caller's affair
     EventType.MERGED_REPLY: True,  # the reply of the appeal it was merged into
     EventType.CLOSED: True,  # answered on the call
+    EventType.PAUSE: True,  # 挂起: the clock stopped (why is not listed)
+    EventType.RESUME: True,
+    EventType.PAUSE_EXPIRED: True,  # resumed at the 10-working-day limit
 }
 
 

@@ -181,6 +181,17 @@ class Metrics(BaseModel):
     )
     signed_in_time: int = Field(0, description="按时签收数: signed for by the deadline")
     sign_rate: float | None = Field(None, description="签收及时率 = signed_in_time / sign_due")
+    paused: int = Field(0, description="挂起诉求数: appeals paused in the period (each once)")
+    pauses_ended: int = Field(0, description="pauses ended in the period (resumed or expired)")
+    paused_working_days: int = Field(
+        0, description="挂起工作日: working days of the pauses ended in the period"
+    )
+    avg_paused_working_days: float | None = Field(
+        None, description="平均挂起工作日 = paused_working_days / pauses_ended"
+    )
+    pause_expired: int = Field(
+        0, description="挂起到期: pauses the sweep ended at the 10-working-day limit"
+    )
 
 
 class DepartmentMetrics(BaseModel):
@@ -348,6 +359,10 @@ class _Tally:
     voided: int = 0
     sign_due: int = 0
     signed_in_time: int = 0
+    paused: int = 0
+    pauses_ended: int = 0
+    paused_working_days: int = 0
+    pause_expired: int = 0
     took: list[int] = field(default_factory=list)
 
     def add(self, other: _Tally) -> None:
@@ -388,6 +403,15 @@ class _Tally:
             sign_due=self.sign_due,
             signed_in_time=self.signed_in_time,
             sign_rate=_rate(self.signed_in_time, self.sign_due),
+            paused=self.paused,
+            pauses_ended=self.pauses_ended,
+            paused_working_days=self.paused_working_days,
+            avg_paused_working_days=(
+                round(self.paused_working_days / self.pauses_ended, 2)
+                if self.pauses_ended
+                else None
+            ),
+            pause_expired=self.pause_expired,
         )
 
 
@@ -612,6 +636,19 @@ def _closed(r: _Reading, e: TimelineEvent) -> None:
         r.tally.answered_on_call += 1
 
 
+def _paused(r: _Reading, e: TimelineEvent) -> None:
+    """挂起: the appeal counts once however often it was paused in the period."""
+    r.tally.paused = 1
+
+
+def _pause_ended(r: _Reading, e: TimelineEvent) -> None:
+    """A pause ended (resume, or the sweep at the limit): its working days, in the period
+    it ended (a pause that ran over the month's end counts whole, when it ended)."""
+    r.tally.pauses_ended += 1
+    r.tally.paused_working_days += e.working_days or 0
+    r.tally.pause_expired += e.type == EventType.PAUSE_EXPIRED
+
+
 Count = Callable[[_Reading, TimelineEvent], None]
 
 #: What each timeline event adds to a period's figures (``None``: nothing). Every
@@ -651,6 +688,9 @@ COUNTS: dict[EventType, Count | None] = {
     EventType.MERGED: None,  # the master's figures are its own
     EventType.MERGED_REPLY: None,  # the master's reply, counted on the master
     EventType.CLOSED: _closed,
+    EventType.PAUSE: _paused,
+    EventType.RESUME: _pause_ended,
+    EventType.PAUSE_EXPIRED: _pause_ended,
 }
 
 #: What still counts of an appeal merged or voided (``codes.UNCOUNTED``): it is in no rate.

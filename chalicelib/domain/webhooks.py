@@ -61,6 +61,10 @@ HANDED_BACK: dict[EventType, bool] = {
     EventType.SIGN_OVERDUE: False,
     EventType.PART_WARNED: False,
     EventType.PART_OVERDUE: False,
+    # 挂起/恢复: not in the contract's list of steps handed back
+    EventType.PAUSE: False,
+    EventType.RESUME: False,
+    EventType.PAUSE_EXPIRED: False,
 }
 # ``withdraw`` (the enterprise's own step) is handed back too once EventType has it.
 

@@ -42,6 +42,11 @@ METRIC_COLUMNS: list[tuple[str, str, str]] = [
     ("sign_due", "应签收", "int"),
     ("signed_in_time", "按时签收", "int"),
     ("sign_rate", "签收及时率", "rate"),
+    ("paused", "挂起诉求", "int"),
+    ("pauses_ended", "挂起结束", "int"),
+    ("paused_working_days", "挂起工作日", "int"),
+    ("avg_paused_working_days", "平均挂起(工作日)", "days"),
+    ("pause_expired", "挂起到期恢复", "int"),
 ]
 
 DEPARTMENT_COLUMNS: list[tuple[str, str, str]] = [

@@ -108,7 +108,7 @@ def similar_to_call(probe: similarity.Probe, limit: int = 10) -> list[similarity
     return similarity.rank(probe, candidates, limit)
 
 
-def act_on_finding(appeal_id: str, finding: str, deadline: str, now: datetime) -> str:
+def act_on_finding(appeal_id: str, finding: str, deadline: str, now: datetime, rules: Rules) -> str:
     """What the sweep found, acted on by the platform (R4.2): returns the event recorded, or
     ``nothing`` when it was already done or is no longer true. Decided again on what is
     there when someone changed the appeal meanwhile. When the appeal's next check point has
@@ -116,7 +116,7 @@ def act_on_finding(appeal_id: str, finding: str, deadline: str, now: datetime) -
     rather than by the next sweep — at most :data:`_CHAIN` in all."""
     first = "nothing"
     for _link in range(_CHAIN):
-        after = _act_once(appeal_id, finding, deadline, now)
+        after = _act_once(appeal_id, finding, deadline, now, rules)
         if after is None:
             break
         first = first if first != "nothing" else str(after.event.type)
@@ -127,10 +127,12 @@ def act_on_finding(appeal_id: str, finding: str, deadline: str, now: datetime) -
     return first
 
 
-def _act_once(appeal_id: str, finding: str, deadline: str, now: datetime) -> Decision | None:
+def _act_once(
+    appeal_id: str, finding: str, deadline: str, now: datetime, rules: Rules
+) -> Decision | None:
     for _attempt in range(_ATTEMPTS):
         appeal, _ = store.load(appeal_id)
-        decision = sweep.act_on(appeal, finding, deadline, now)
+        decision = sweep.act_on(appeal, finding, deadline, now, rules)
         if decision is None:
             return None
         try:

@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 
 from chalicelib.clock import BEIJING
+from chalicelib.domain.rules import Rules
 from tests.api.test_appeals import event, file_web, post_call
 
 
@@ -131,7 +132,9 @@ def test_a_poisoned_message_fails_alone(api):
 
     processed = failed = 0
     for _ in range(4):  # 3 receives; on the 4th the redrive policy moves them to the DLQ
-        done, bad = runner.poll_once(settings().escalation_queue, escalations.handler)
+        done, bad = runner.poll_once(
+            settings().escalation_queue, lambda e: escalations.handler(e, Rules())
+        )
         processed += done
         failed += bad
     assert processed == 1 and failed == 6

@@ -14,6 +14,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from chalicelib.domain.rules import Rules
 from infra import definitions
 
 _OPERATORS = {
@@ -115,7 +116,7 @@ def test_a_poisoned_escalation_fires_the_dead_letter_alarm(queues_from_the_templ
     queues.client().send_message(QueueUrl=queues.url(work), MessageBody='{"finding": "warn"')
     failures = 0
     for _ in range(4):  # three receives fail; the fourth finds it moved to the DLQ
-        _done, failed = runner.poll_once(work, escalations.handler)
+        _done, failed = runner.poll_once(work, lambda e: escalations.handler(e, Rules()))
         failures += failed
     assert failures == 3
     assert queues.depth(work) == (0, 0)

@@ -216,6 +216,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "reject_completion": {"reason": "材料不全"},
     "merge": {"into": "XQT-20261201-0099", "reason": "同一问题重复反映"},
     "void": {"reason": "测试来电"},
+    "pause": {"reason": "awaiting_enterprise", "note": "请补充土地权属证明"},
+    "resume": {},
 }
 
 
@@ -303,6 +305,29 @@ def reported(build: Callable[[], Appeal]) -> Callable[[], Appeal]:
     return lambda: step(supervised(build)(), OWNER, "report_completion", content="已办结")
 
 
+def paused(build: Callable[[], Appeal]) -> Callable[[], Appeal]:
+    """``build``'s appeal paused by its owner while it was open (a reply ends the pause)."""
+
+    def made() -> Appeal:
+        if build in (received, processing):
+            return step(build(), OWNER, "pause", reason="third_party", note="等待评估报告")
+        return build()
+
+    return made
+
+
+PAUSED: dict[Status, Callable[[], Appeal]] = {
+    Status.RECEIVED: paused(received),
+    Status.PROCESSING: paused(processing),
+    Status.REPLIED: lambda: step(paused(processing)(), OWNER, "reply", content="已答复"),
+    Status.CLOSED: lambda: step(
+        step(paused(processing)(), OWNER, "reply", content="已答复"),
+        ENTERPRISE,
+        "confirm",
+        resolved=True,
+        satisfaction=5,
+    ),
+}
 SUPERVISED: dict[Status, Callable[[], Appeal]] = {s: supervised(b) for s, b in PLAIN.items()}
 REPORTED: dict[Status, Callable[[], Appeal]] = {s: reported(b) for s, b in PLAIN.items()}
 EVERY = {s: s for s in Status}
@@ -403,6 +428,19 @@ STATUS_TABLE: list[tuple[str, User, dict[Status, Callable[[], Appeal]], dict[Sta
     # a duplicate or an invalid order is closed before a reply, never after
     ("merge", OWNER, PLAIN, {Status.RECEIVED: Status.CLOSED, Status.PROCESSING: Status.CLOSED}),
     ("void", ADMIN, PLAIN, {Status.RECEIVED: Status.CLOSED, Status.PROCESSING: Status.CLOSED}),
+    # 挂起/恢复: only while open and not replied; neither changes the status
+    (
+        "pause",
+        OWNER,
+        PLAIN,
+        {Status.RECEIVED: Status.RECEIVED, Status.PROCESSING: Status.PROCESSING},
+    ),
+    (
+        "resume",
+        OWNER,
+        PAUSED,
+        {Status.RECEIVED: Status.RECEIVED, Status.PROCESSING: Status.PROCESSING},
+    ),
 ]
 
 
@@ -453,6 +491,8 @@ ROLES_OF_EVENT: dict[str, set[Role]] = {
     "reject_completion": {Role.ADMIN, Role.SUPERVISOR},
     "merge": {Role.COMMISSIONER, Role.ADMIN},
     "void": {Role.ADMIN},
+    "pause": {Role.COMMISSIONER},
+    "resume": {Role.COMMISSIONER, Role.ADMIN},
 }
 #: For each event, an appeal in which its rightful actors may post it.
 STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
@@ -476,6 +516,8 @@ STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
     "reject_completion": reported(joint_processing),
     "merge": joint_processing,
     "void": joint_processing,
+    "pause": joint_processing,
+    "resume": paused(processing),
 }
 
 
@@ -1450,6 +1492,7 @@ def test_allowed_events_offers_what_the_owner_may_do():
         "request_extension",
         "escalate",
         "merge",  # a duplicate, before anyone answers it
+        "pause",  # 挂起, while open
     ]
     assert "void" in transitions.allowed_events(received(), ADMIN)
     assert "void" not in transitions.allowed_events(replied(), ADMIN)  # not after a reply

@@ -46,6 +46,8 @@ class EventType(StrEnum):
     REJECT_COMPLETION = "reject_completion"
     MERGE = "merge"
     VOID = "void"
+    PAUSE = "pause"  # 挂起: the reply clock stops
+    RESUME = "resume"
     # recorded by the platform
     FILED = "filed"
     ESCALATED = "escalated"
@@ -63,6 +65,7 @@ class EventType(StrEnum):
     MERGED = "merged"
     MERGED_REPLY = "merged_reply"
     CLOSED = "closed"  # a call answered on the spot: replied and closed as it was filed
+    PAUSE_EXPIRED = "pause_expired"  # the sweep ends a pause at the 10-working-day total
 
 
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
@@ -250,6 +253,27 @@ class Void(Strict):
     reason: Reason
 
 
+class Pause(Strict):
+    """挂起: the owner stops the reply clock — awaiting the enterprise's materials, a third
+    party (an appraisal, another authority), or another reason. ``note``: for
+    ``awaiting_enterprise`` the materials asked for (the enterprise reads it), otherwise the
+    staff's own note."""
+
+    type: Literal[EventType.PAUSE]
+    version: Version
+    reason: Literal["awaiting_enterprise", "third_party", "other"] = Field(
+        description="awaiting_enterprise 等待企业补充材料, third_party 等待第三方, other"
+    )
+    note: Comment
+
+
+class Resume(Strict):
+    """恢复: the reply clock runs again; the deadline moves later by the working days paused."""
+
+    type: Literal[EventType.RESUME]
+    version: Version
+
+
 Command = (
     Accept
     | AcceptPart
@@ -271,6 +295,8 @@ Command = (
     | RejectCompletion
     | Merge
     | Void
+    | Pause
+    | Resume
 )
 #: The body of each event a user posts, by its ``type`` (from the union, so it is named once).
 COMMANDS: dict[EventType, type[Strict]] = {

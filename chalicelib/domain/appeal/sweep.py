@@ -1,8 +1,8 @@
 """What the platform does to an appeal by itself (R4.2): the deadline sweep's findings —
 the warning, overdue and its escalation, the supervised item past due, the reply nobody
-rated, a sign-for (签收) not made in time, a department part's warning and overdue mark —
-and a deadline counted again when administrators load a year's calendar. Each is a
-system event (no actor)."""
+rated, a sign-for (签收) not made in time, a department part's warning and overdue mark, a
+pause (挂起) ended at its 10-working-day total — and a deadline counted again when
+administrators load a year's calendar. Each is a system event (no actor)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.clock import iso
+from chalicelib.domain.appeal import pause
 from chalicelib.domain.appeal.decision import Decision
 from chalicelib.domain.appeal.events import EventType
 from chalicelib.domain.appeals import (
@@ -40,7 +41,7 @@ def _system(appeal: Appeal, now: datetime, kind: EventType, **fields: Any) -> De
 def _warn(a: Appeal, deadline: str, now: datetime) -> Decision | None:
     """The warning point of the deadline in force has come: ``warned``."""
     stamp = iso(now)
-    due_now = a.is_open and a.reply_due_at == deadline and a.warn_at is not None
+    due_now = a.is_open and not a.paused and a.reply_due_at == deadline and a.warn_at is not None
     if not due_now or a.warned_for == deadline or stamp < (a.warn_at or ""):
         return None
     a.warned_for = deadline
@@ -51,7 +52,7 @@ def _overdue(a: Appeal, deadline: str, now: datetime) -> Decision | None:
     """The deadline passed without a reply: raised to the service centre (level 1,
     ``escalated`` with reason ``overdue``), or ``marked_overdue`` when already at level 1 or
     above."""
-    if not a.is_open or a.reply_due_at != deadline or a.overdue_for == deadline:
+    if not a.is_open or a.paused or a.reply_due_at != deadline or a.overdue_for == deadline:
         return None
     if iso(now) <= deadline:
         return None
@@ -100,6 +101,17 @@ def _sign_overdue(a: Appeal, deadline: str, now: datetime) -> Decision | None:
     return _system(a, now, EventType.SIGN_OVERDUE, accept_due_at=due)
 
 
+def _pause_expired(a: Appeal, deadline: str, now: datetime, rules: Rules) -> Decision | None:
+    """A pause reached the 10-working-day total without a resume: the sweep ends it
+    (``pause_expired``) at the limit — the working days that were left, never more, however
+    late the sweep — and the clock runs on the deadline moved later by them."""
+    held = a.pause
+    if not a.is_open or held is None or held.expires_at != deadline or iso(now) <= deadline:
+        return None
+    fields = pause.end_pause(a, datetime.fromisoformat(deadline), rules, "pause_expired")
+    return _system(a, now, EventType.PAUSE_EXPIRED, **fields)
+
+
 def _ref(part: Part) -> DepartmentRef:
     return DepartmentRef(id=part.id, name=part.name, due_at=part.due_at)
 
@@ -140,6 +152,10 @@ def _part_warn(a: Appeal, part: Part, now: datetime) -> Decision | None:
     return _system(a, now, EventType.PART_WARNED, part=part.id, department=_ref(part))
 
 
+def _unreachable(a: Appeal, deadline: str, now: datetime) -> Decision | None:
+    raise AssertionError("pause_expired is acted on with the rules (act_on)")
+
+
 #: The sweep's findings (the sparse index's ``finding``) and what each does.
 FINDINGS: dict[str, Callable[[Appeal, str, datetime], Decision | None]] = {
     "warn": _warn,
@@ -147,6 +163,7 @@ FINDINGS: dict[str, Callable[[Appeal, str, datetime], Decision | None]] = {
     "supervision_overdue": _supervision_overdue,
     "auto_close": _auto_close,
     "sign_overdue": _sign_overdue,
+    "pause_expired": _unreachable,  # acted on with the rules in force (act_on)
 }
 #: Findings about one department's part, named ``finding:department-id`` on the index.
 PART_FINDINGS: dict[str, Callable[[Appeal, Part, datetime], Decision | None]] = {
@@ -156,12 +173,19 @@ PART_FINDINGS: dict[str, Callable[[Appeal, Part, datetime], Decision | None]] = 
 }
 
 
-def act_on(appeal: Appeal, finding: str, deadline: str, now: datetime) -> Decision | None:
+def act_on(
+    appeal: Appeal, finding: str, deadline: str, now: datetime, rules: Rules | None = None
+) -> Decision | None:
     """What the deadline sweep does about one finding (:data:`FINDINGS`, or a part's
     :data:`PART_FINDINGS` as ``finding:department``), or ``None`` when it is no longer true
     or was already done — a finding is acted on once per appeal and deadline, however many
-    sweeps found it."""
+    sweeps found it. ``rules``: the calendar a pause's end is counted on (``pause_expired``
+    refuses to act without it rather than count on a calendar nobody loaded)."""
     kind, _, part_id = finding.partition(":")
+    if finding == "pause_expired":
+        if rules is None:
+            raise ValueError("pause_expired is counted on the rules in force")
+        return _pause_expired(appeal.model_copy(deep=True), deadline, now, rules)
     if part_id:
         if kind not in PART_FINDINGS:
             raise ValueError(f"unknown finding {finding!r}")
@@ -194,13 +218,17 @@ def _part_checks(appeal: Appeal) -> list[tuple[str, str]]:
 def watch(appeal: Appeal) -> tuple[str, str] | None:
     """The next thing the sweep must check on this appeal: (finding, when), or ``None``.
     Each appeal is on the sweep's sparse index at most once, at the earliest of these (its
-    reply deadline, its owner's and its parts' sign-for, its parts' warnings and deadlines,
-    supervision, auto-close); acting on one puts it back at the next."""
+    reply deadline — or, while paused, the pause's end at the limit —, its owner's and its
+    parts' sign-for, its parts' warnings and deadlines, supervision, auto-close); acting on
+    one puts it back at the next."""
     candidates: list[tuple[str, str]] = _part_checks(appeal)
     if appeal.awaiting_sign and appeal.sign_overdue_for != appeal.accept_due_at:
         assert appeal.accept_due_at is not None
         candidates.append(("sign_overdue", appeal.accept_due_at))
-    if appeal.is_open:
+    if appeal.is_open and appeal.pause is not None:
+        # 挂起: no warning or overdue mark while paused; on the index for its end instead
+        candidates.append(("pause_expired", appeal.pause.expires_at))
+    elif appeal.is_open:
         if appeal.warn_at and appeal.warned_for != appeal.reply_due_at:
             candidates.append(("warn", appeal.warn_at))
         elif appeal.overdue_for != appeal.reply_due_at:

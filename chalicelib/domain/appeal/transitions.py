@@ -20,7 +20,7 @@ from typing import Any
 
 from chalicelib.clock import BEIJING, iso
 from chalicelib.domain import calendar
-from chalicelib.domain.appeal import duplicates, supervision
+from chalicelib.domain.appeal import duplicates, pause, supervision
 from chalicelib.domain.appeal.decision import Decision, Directory, Outcome, Step
 from chalicelib.domain.appeal.events import (
     ApproveExtension,
@@ -157,7 +157,11 @@ def can_return(appeal: Appeal, user: User, now: datetime | None) -> InvalidTrans
 
 
 def can_ask_for_time(appeal: Appeal, user: User, now: datetime | None) -> InvalidTransition | None:
-    """``request_extension``: one request at a time, before the deadline."""
+    """``request_extension``: one request at a time, before the deadline, never while the
+    clock is stopped (409 ``appeal_paused``)."""
+    paused = pause.not_paused(appeal)
+    if paused is not None:
+        return paused
     if appeal.pending_extension is not None:
         return InvalidTransition("extension_pending", id=appeal.id)
     if now is not None and iso(now) > appeal.reply_due_at:
@@ -559,6 +563,11 @@ RULES: dict[EventType, Rule] = {
     # not after a reply: a duplicate or an invalid order is closed before anyone answers it
     EventType.MERGE: Rule(_OWNER, _OPEN, duplicates.merge),
     EventType.VOID: Rule(_CENTRE, _OPEN, duplicates.void),
+    # 挂起: only while open and not replied; the owner pauses, the owner or the centre resumes
+    EventType.PAUSE: Rule(
+        frozenset({Role.COMMISSIONER}), _OPEN, pause.start_pause, pause.can_pause
+    ),
+    EventType.RESUME: Rule(_OWNER, _OPEN, pause.resume, pause.is_paused),
 }
 
 
@@ -600,6 +609,8 @@ def decide(
     at = iso(now)
     after.version = appeal.version + 1
     after.updated_at = at
+    if after.paused and kind in pause.ENDED_BY:  # the reply or the close settles the clock
+        pause.end_pause(after, now, rules, kind.value)
     outcome = rule.handler(after, command, Step(user, now, directory, rules))
     event = TimelineEvent(
         type=rule.records or kind,

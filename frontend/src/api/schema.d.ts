@@ -1981,6 +1981,28 @@ export interface components {
              */
             reopened: number;
             /**
+             * Paused
+             * @description 挂起: the reply clock is stopped
+             * @default false
+             */
+            paused: boolean;
+            /**
+             * @description the pause in force, while paused
+             * @default null
+             */
+            pause: components["schemas"]["Pause-Output"] | null;
+            /**
+             * Paused Working Days
+             * @description working days paused so far, all pauses ended (at most 10 per appeal)
+             * @default 0
+             */
+            paused_working_days: number;
+            /**
+             * Pauses
+             * @description pauses ended, oldest first
+             */
+            pauses: components["schemas"]["PastPause"][];
+            /**
              * @description a financing need (融资需求): amount (万元), term, purpose
              * @default null
              */
@@ -2311,6 +2333,28 @@ export interface components {
              * @default 0
              */
             reopened: number;
+            /**
+             * Paused
+             * @description 挂起: the reply clock is stopped
+             * @default false
+             */
+            paused: boolean;
+            /**
+             * @description the pause in force, while paused
+             * @default null
+             */
+            pause: components["schemas"]["Pause-Output"] | null;
+            /**
+             * Paused Working Days
+             * @description working days paused so far, all pauses ended (at most 10 per appeal)
+             * @default 0
+             */
+            paused_working_days: number;
+            /**
+             * Pauses
+             * @description pauses ended, oldest first
+             */
+            pauses: components["schemas"]["PastPause"][];
             /**
              * @description a financing need (融资需求): amount (万元), term, purpose
              * @default null
@@ -4229,7 +4273,7 @@ export interface components {
          * EventRequest
          * @description ``{type, version, ...}``: one of the events, chosen by ``type``.
          */
-        EventRequest: components["schemas"]["Accept"] | components["schemas"]["AcceptPart"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"] | components["schemas"]["Supervise"] | components["schemas"]["ReportCompletion"] | components["schemas"]["AcceptCompletion"] | components["schemas"]["RejectCompletion"] | components["schemas"]["Merge"] | components["schemas"]["Void"];
+        EventRequest: components["schemas"]["Accept"] | components["schemas"]["AcceptPart"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"] | components["schemas"]["Supervise"] | components["schemas"]["ReportCompletion"] | components["schemas"]["AcceptCompletion"] | components["schemas"]["RejectCompletion"] | components["schemas"]["Merge"] | components["schemas"]["Void"] | components["schemas"]["Pause-Input"] | components["schemas"]["Resume"];
         /**
          * EventType
          * @description The type of a timeline event. Those a user posts are imperatives (``accept``); those the
@@ -4237,7 +4281,7 @@ export interface components {
          *     and recorded as ``escalated``, which the sweep records too.
          * @enum {string}
          */
-        EventType: "accept" | "accept_part" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "merge" | "void" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue" | "sign_overdue" | "part_warned" | "part_overdue" | "repeat_call" | "merged" | "merged_reply" | "closed";
+        EventType: "accept" | "accept_part" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "merge" | "void" | "pause" | "resume" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue" | "sign_overdue" | "part_warned" | "part_overdue" | "repeat_call" | "merged" | "merged_reply" | "closed" | "pause_expired";
         /** ExportDownload */
         ExportDownload: {
             /** Url */
@@ -5414,6 +5458,36 @@ export interface components {
              * @default null
              */
             sign_rate: number | null;
+            /**
+             * Paused
+             * @description 挂起诉求数: appeals paused in the period (each once)
+             * @default 0
+             */
+            paused: number;
+            /**
+             * Pauses Ended
+             * @description pauses ended in the period (resumed or expired)
+             * @default 0
+             */
+            pauses_ended: number;
+            /**
+             * Paused Working Days
+             * @description 挂起工作日: working days of the pauses ended in the period
+             * @default 0
+             */
+            paused_working_days: number;
+            /**
+             * Avg Paused Working Days
+             * @description 平均挂起工作日 = paused_working_days / pauses_ended
+             * @default null
+             */
+            avg_paused_working_days: number | null;
+            /**
+             * Pause Expired
+             * @description 挂起到期: pauses the sweep ended at the 10-working-day limit
+             * @default 0
+             */
+            pause_expired: number;
         };
         /**
          * NeedCreate
@@ -5761,6 +5835,102 @@ export interface components {
              * @default null
              */
             industry: components["schemas"]["Industry"] | null;
+        };
+        /**
+         * PastPause
+         * @description A pause that ended: the working days it counted moved the deadline in force later.
+         */
+        PastPause: {
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "awaiting_enterprise" | "third_party" | "other";
+            /**
+             * Note
+             * @default null
+             */
+            note: string | null;
+            /**
+             * Started At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            started_at: string;
+            /**
+             * Ended At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            ended_at: string;
+            /**
+             * Ended By
+             * @description resume, pause_expired, supplement, or the closing event
+             */
+            ended_by: string;
+            /**
+             * Working Days
+             * @description working days paused (the deadline moved by these)
+             */
+            working_days: number;
+            /**
+             * Days
+             * @description those working days (Beijing dates, YYYY-MM-DD)
+             */
+            days: string[];
+        };
+        /**
+         * Pause
+         * @description 挂起: the owner stops the reply clock — awaiting the enterprise's materials, a third
+         *     party (an appraisal, another authority), or another reason. ``note``: for
+         *     ``awaiting_enterprise`` the materials asked for (the enterprise reads it), otherwise the
+         *     staff's own note.
+         */
+        "Pause-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "pause";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+            /**
+             * Reason
+             * @description awaiting_enterprise 等待企业补充材料, third_party 等待第三方, other
+             * @enum {string}
+             */
+            reason: "awaiting_enterprise" | "third_party" | "other";
+            /** Note */
+            note: string;
+        };
+        /**
+         * Pause
+         * @description 挂起: the pause in force (the reply clock stopped) — why, since when, and when the
+         *     sweep ends it if nobody resumes it (the 10-working-day total reached).
+         */
+        "Pause-Output": {
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "awaiting_enterprise" | "third_party" | "other";
+            /**
+             * Note
+             * @description awaiting_enterprise: the materials asked for (the enterprise reads it); otherwise the staff's note (not shown to the enterprise)
+             * @default null
+             */
+            note: string | null;
+            /**
+             * Started At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            started_at: string;
+            /**
+             * Expires At
+             * @description the end of the working day on which the total paused reaches the limit
+             */
+            expires_at: string;
         };
         /**
          * PendingExtension
@@ -6761,6 +6931,22 @@ export interface components {
             reason: string;
         };
         /**
+         * Resume
+         * @description 恢复: the reply clock runs again; the deadline moves later by the working days paused.
+         */
+        Resume: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "resume";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+        };
+        /**
          * Return
          * @description 退单: a department hands its part back; the owner sends a misrouted appeal to triage.
          */
@@ -7265,6 +7451,12 @@ export interface components {
              * @default null
              */
             part: string | null;
+            /**
+             * Paused Days
+             * @description resume, pause_expired: the working days paused (Beijing dates); working_days is their count, the deadline's shift
+             * @default null
+             */
+            paused_days: string[] | null;
         };
         /** Token */
         Token: {

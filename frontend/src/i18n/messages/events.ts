@@ -33,6 +33,8 @@ const zh: Labels = {
   reject_completion: { done: '退回重办', action: '退回重办' },
   merge: { done: '作为重复诉求合并', action: '合并重复诉求' },
   void: { done: '作废(无效工单)', action: '作废无效工单' },
+  pause: { done: '挂起', action: '挂起' },
+  resume: { done: '恢复办理', action: '恢复办理' },
   filed: { done: '提交诉求' },
   escalated: { done: '升级督办' },
   warned: { done: '临期提醒' },
@@ -47,6 +49,7 @@ const zh: Labels = {
   merged: { done: '并入重复诉求' },
   merged_reply: { done: '合并办理的诉求已答复' },
   closed: { done: '来电时直接答复并办结' },
+  pause_expired: { done: '挂起满 10 个工作日，自动恢复' },
 }
 
 const en: Labels = {
@@ -70,6 +73,8 @@ const en: Labels = {
   reject_completion: { done: 'Completion sent back', action: 'Send back' },
   merge: { done: 'Merged as a duplicate', action: 'Merge a duplicate' },
   void: { done: 'Voided (invalid order)', action: 'Void an invalid order' },
+  pause: { done: 'Paused', action: 'Pause' },
+  resume: { done: 'Resumed', action: 'Resume' },
   filed: { done: 'Filed' },
   escalated: { done: 'Escalated' },
   warned: { done: 'Deadline warning' },
@@ -84,6 +89,7 @@ const en: Labels = {
   merged: { done: 'A duplicate merged in' },
   merged_reply: { done: 'The appeal it was merged into was answered' },
   closed: { done: 'Answered on the call and closed' },
+  pause_expired: { done: 'Resumed after 10 working days paused' },
 }
 
 /** What happened, by event type (the timeline's and the inbox's words). */

@@ -186,6 +186,11 @@ export default {
       sign_due: '应签收',
       signed_in_time: '按时签收',
       sign_rate: '签收及时率',
+      paused: '挂起诉求',
+      pauses_ended: '挂起结束',
+      paused_working_days: '挂起工作日',
+      avg_paused_working_days: '平均挂起(工作日)',
+      pause_expired: '挂起到期恢复',
     },
     departmentMetric: {
       transferred: '转办',
@@ -416,6 +421,11 @@ export default {
       sign_due: 'Sign-fors due',
       signed_in_time: 'Signed for in time',
       sign_rate: 'Sign-for rate',
+      paused: 'Appeals paused',
+      pauses_ended: 'Pauses ended',
+      paused_working_days: 'Working days paused',
+      avg_paused_working_days: 'Mean pause (working days)',
+      pause_expired: 'Pauses ended at the limit',
     },
     departmentMetric: {
       transferred: 'Transferred',

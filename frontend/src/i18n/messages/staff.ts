@@ -36,6 +36,20 @@ export default {
       mergeReason: '合并说明(选填)',
       voidReason: '作废理由(如:恶作剧、测试、打错电话)',
     },
+    pause: {
+      reason: '挂起原因',
+      reasons: {
+        awaiting_enterprise: '等待企业补充材料',
+        third_party: '等待第三方（鉴定、评估或其他机关）',
+        other: '其他原因',
+      },
+      materials: '需企业补充的材料（企业可见）',
+      materialsHint: '企业将在诉求页面和消息中看到挂起原因及所列材料。',
+      note: '挂起说明（仅工作人员可见）',
+      noteHint: '企业只看到已挂起及挂起原因，看不到此说明。',
+      limitHint: '每件诉求累计最多挂起 10 个工作日，已挂起 {n} 个；满 10 个工作日将自动恢复。',
+      since: '当前挂起原因：{reason}。恢复后，答复期限按挂起的工作日顺延。',
+    },
     closedAs: {
       resolved: '已解决',
       auto_closed: '逾期未评价,自动办结',
@@ -92,6 +106,20 @@ export default {
       mergeInto: 'Case number to merge into (same problem, not closed)',
       mergeReason: 'Why (optional)',
       voidReason: 'Why it is void (a prank, a test, a wrong number …)',
+    },
+    pause: {
+      reason: 'Why pause',
+      reasons: {
+        awaiting_enterprise: 'Waiting for the enterprise’s materials',
+        third_party: 'Waiting for a third party (an appraisal, an assessment, another authority)',
+        other: 'Another reason',
+      },
+      materials: 'Materials the enterprise must add (the enterprise reads this)',
+      materialsHint: 'The enterprise sees the pause, its reason and this list on its appeal and in its inbox.',
+      note: 'Note (staff only)',
+      noteHint: 'The enterprise sees that the appeal is paused and why, not this note.',
+      limitHint: 'At most 10 working days paused per appeal; {n} used. At 10 the appeal resumes by itself.',
+      since: 'Paused now: {reason}. On resuming, the deadline moves later by the working days paused.',
     },
     closedAs: {
       resolved: 'Resolved',
