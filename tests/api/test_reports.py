@@ -72,6 +72,12 @@ MARCH = {
     "sign_due": 5,
     "signed_in_time": 1,
     "sign_rate": 0.2,
+    # no appeal of the fixture month was paused (挂起: tests/unit/test_reports.py works one)
+    "paused": 0,
+    "pauses_ended": 0,
+    "paused_working_days": 0,
+    "avg_paused_working_days": None,
+    "pause_expired": 0,
 }
 
 

@@ -101,3 +101,59 @@ def test_events_after_the_end_do_not_count_and_units_below_the_minimum_are_not_r
     assert [r.rank for r in ranked.by["commissioner"]] == [1]
     assert reports.as_of(period, cut) == cut
     assert reports.as_of(period, datetime(2027, 1, 1, tzinfo=BEIJING)) == period.ends()
+
+
+def test_pauses_counted_by_hand():
+    """One appeal filed Wed 23 Sep 2026 (due 8 Oct), accepted 24 Sep 09:00.
+
+    - paused 24 Sep 10:00 (third_party), resumed Wed 30 Sep: the working days after the 24th
+      up to the 30th are 28, 29, 30 (25 Sep Mid-Autumn, 26–27 the weekend) → 3;
+    - paused again Thu 8 Oct (awaiting_enterprise) with 7 of the 10 working days left: 9, 10
+      (a make-up Saturday), 12, 13, 14, 15, 16 → the sweep ends it (``pause_expired``) after
+      16 Oct 23:59:59, 7 working days.
+
+    September: 1 appeal paused, 1 pause ended, 3 working days, mean 3.0, none expired.
+    October: 1 appeal paused, 1 pause ended (the expired one), 7 days, mean 7.0, 1 expired.
+    Both months as one period: the appeal counted once; 2 pauses ended, 10 days, mean 5.0.
+    """
+    from chalicelib.domain.appeal import sweep
+    from chalicelib.domain.rules import Rules
+
+    bj = lambda *a: datetime(*a, tzinfo=BEIJING)  # noqa: E731
+    accepted = run(file_appeal(), OWNER, "accept", bj(2026, 9, 24, 9))
+    first = run(
+        accepted.appeal, OWNER, "pause", bj(2026, 9, 24, 10), reason="third_party", note="等评估"
+    )
+    resumed = run(first.appeal, OWNER, "resume", bj(2026, 9, 30, 10))
+    second = run(
+        resumed.appeal,
+        OWNER,
+        "pause",
+        bj(2026, 10, 8, 10),
+        reason="awaiting_enterprise",
+        note="请补充材料",
+    )
+    assert second.appeal.pause.expires_at == "2026-10-16T23:59:59+08:00"
+    expired = sweep.act_on(
+        second.appeal, "pause_expired", "2026-10-16T23:59:59+08:00", bj(2026, 10, 17, 0), Rules()
+    )
+    assert expired is not None and expired.event.working_days == 7
+    events = [accepted.event, first.event, resumed.event, second.event, expired.event]
+    appeal = expired.appeal
+
+    def pauses(period):
+        of_period = [e for e in events if period.contains(e.at)]  # as the month index reads
+        t = _figures(of_period, appeal, period, period.ends()).totals
+        return (
+            t.paused,
+            t.pauses_ended,
+            t.paused_working_days,
+            t.avg_paused_working_days,
+            t.pause_expired,
+        )
+
+    assert pauses(Period.of_month("2026-09")) == (1, 1, 3, 3.0, 0)
+    assert pauses(Period.of_month("2026-10")) == (1, 1, 7, 7.0, 1)
+    both = Period.of_days(date(2026, 9, 1), date(2026, 10, 31))
+    assert pauses(both) == (1, 2, 10, 5.0, 1)
+    assert pauses(Period.of_month("2026-08")) == (0, 0, 0, None, 0)
