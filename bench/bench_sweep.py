@@ -6,7 +6,10 @@ the items read are the figure that counts. Prints; asserts nothing.
 
 The appeals are real ones as the domain makes them (issue 18): a quarter waiting for their
 owner's sign-for (签收), a quarter with two department parts not yet signed for, a quarter
-with parts signed and watched for their warning and deadline, a quarter in triage — each on
+with parts signed and watched for their warning and deadline, a quarter in triage — and
+(pause, issue 18 part 3) a fifth kind, paused (挂起): due, a pause at its 10-working-day
+limit; not due, a pause whose reply deadline passed while paused (off the index for it, on it
+for the pause's end). The five kinds share the appeals equally — each on
 the sparse index once, at the watch point ``sweep.watch`` gives it (``store.appeals.listings``
 "watch"), with the deadline attributes the sweep projects."""
 
@@ -36,7 +39,7 @@ DUE = 100
 SIZES = tuple(int(x) for x in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(","))
 
 
-KINDS = ("owner to sign", "parts to sign", "parts watched", "triage")
+KINDS = ("owner to sign", "parts to sign", "parts watched", "triage", "paused")
 
 
 def templates(now: datetime) -> dict[bool, list[Any]]:
@@ -94,10 +97,21 @@ def templates(now: datetime) -> dict[bool, list[Any]]:
             watched = post(watched, d, start + 3 * h, type="accept_part")
         return [unsigned, parts, watched, filed(start, False)]
 
+    def paused(filed_on: datetime, paused_on: datetime) -> Any:
+        a = post(filed(filed_on, True), comm, filed_on + timedelta(hours=1), type="accept")
+        return post(a, comm, paused_on, type="pause", reason="third_party", note="等待评估")
+
+    tz = now.tzinfo
     # due: filed Mon 23 Nov (sign-fors passed; the triage one filed Fri 20 Nov, warned today)
-    due = kinds(datetime(2026, 11, 23, 8, 0, tzinfo=now.tzinfo))
-    due[3] = filed(datetime(2026, 11, 20, 10, 0, tzinfo=now.tzinfo), False)
+    due = kinds(datetime(2026, 11, 23, 8, 0, tzinfo=tz))
+    due[3] = filed(datetime(2026, 11, 20, 10, 0, tzinfo=tz), False)
+    # paused Mon 9 Nov: 10 working days end Mon 23 Nov 23:59:59 (pause_expired due)
+    due.append(paused(datetime(2026, 11, 6, 10, tzinfo=tz), datetime(2026, 11, 9, 10, tzinfo=tz)))
     fresh = kinds(now - timedelta(hours=4))  # filed this morning: nothing due yet
+    # filed 16 Nov (due 23 Nov, passed), paused 17 Nov: not due until the pause ends 1 Dec
+    fresh.append(
+        paused(datetime(2026, 11, 16, 10, tzinfo=tz), datetime(2026, 11, 17, 10, tzinfo=tz))
+    )
     return {True: due, False: fresh}
 
 
