@@ -335,21 +335,22 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Appeal {id} already has an extension waiting for a decision",
     },
     # pause and resume (挂起): the refusals' codes are their problem codes (409)
+    # (their titles too: no parameters, the problem's title is the same words)
     "already_paused": {
-        "zh": "诉求 {id} 已挂起，不能重复挂起",
-        "en": "Appeal {id} is already paused",
+        "zh": "诉求已挂起，不能重复挂起",
+        "en": "The appeal is already paused",
     },
     "not_paused": {
-        "zh": "诉求 {id} 未挂起，无需恢复",
-        "en": "Appeal {id} is not paused",
+        "zh": "诉求未挂起，无需恢复",
+        "en": "The appeal is not paused",
     },
     "pause_limit": {
-        "zh": "诉求 {id} 已累计挂起 {limit} 个工作日，不能再挂起",
-        "en": "Appeal {id} has already been paused for {limit} working days in all",
+        "zh": "诉求已累计挂起满 10 个工作日，不能再挂起",
+        "en": "The appeal has already been paused for 10 working days in all",
     },
     "appeal_paused": {
-        "zh": "诉求 {id} 挂起中，期限已停止计算，不能申请延期",
-        "en": "Appeal {id} is paused and its deadline stopped: no extension while paused",
+        "zh": "诉求挂起中，期限已停止计算，不能申请延期",
+        "en": "The appeal is paused and its deadline stopped: no extension while paused",
     },
     # a deadline's explanation, after a pause ended (stored in Chinese)
     "deadline_paused": {

@@ -186,7 +186,9 @@ def _search_filters(
         names["#st2"] = "status"
         values.update({":r": Status.RECEIVED.value, ":w": Status.PROCESSING.value})
         values[":now"] = clock.iso(now)
-        late = "(#st2 IN (:r, :w) AND reply_due_at < :now)"
+        names["#pz"] = "paused"
+        values[":yes"] = True
+        late = "(#st2 IN (:r, :w) AND reply_due_at < :now AND NOT #pz = :yes)"  # not paused
         filters.append(late if s.overdue else f"NOT {late}")
     return filters
 

@@ -90,8 +90,9 @@ def listings(a: Appeal) -> dict[str, tuple[str, str]]:
         out["comm"] = (keys.commissioner_appeals(owner), created)
     if a.is_open:
         out["commq"] = (keys.commissioner_queue(owner), by_deadline)
-        # the sweep's sparse index (issue 6) and every "overdue" list: open appeals by deadline
-        out["open"] = (keys.OPEN_APPEALS, f"{a.reply_due_at}#{a.id}")
+        if not a.paused:  # 挂起: the clock is stopped, so it is on no "overdue" list
+            # every "overdue" list: open appeals by deadline
+            out["open"] = (keys.OPEN_APPEALS, f"{a.reply_due_at}#{a.id}")
         # candidates of similar appeals: a category's latest open ones (by index, no scan)
         out["opencat"] = (keys.open_in_category(a.category.value), created)
         if owner is None or a.pending_extension is not None or a.escalation_level == 1:
@@ -368,7 +369,9 @@ def page(
         names["#s"] = "status"
         values.update({":r": Status.RECEIVED.value, ":w": Status.PROCESSING.value})
         values[":now"] = clock.iso(now)
-        late = "(#s IN (:r, :w) AND reply_due_at < :now)"
+        names["#pz"] = "paused"
+        values[":yes"] = True
+        late = "(#s IN (:r, :w) AND reply_due_at < :now AND NOT #pz = :yes)"  # not while paused
         filters.append(late if q.overdue else f"NOT {late}")
     items, nxt = db.query_page(
         index=q.index,

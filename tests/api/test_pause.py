@@ -54,6 +54,12 @@ def test_pause_stops_the_clock_and_resume_moves_the_deadline(api, at_time):
     at_time(bj("2026-09-24"))  # the deadline (22 Sep) passed while paused: not overdue
     shown = api.call("GET", f"/api/v1/appeals/{a['id']}", as_user="comm-designated").data
     assert shown["overdue"] is False
+    searched = "scope=all&overdue=true&category=land"  # a search: its own filter
+    for query in ("scope=all&overdue=true", "scope=mine&overdue=true", searched):
+        listed = api.call("GET", f"/api/v1/appeals?{query}", as_user="admin").data["items"]
+        assert a["id"] not in [x["id"] for x in listed], query
+    listed = api.call("GET", "/api/v1/appeals?scope=all&overdue=false", as_user="admin").data
+    assert a["id"] in [x["id"] for x in listed["items"]]
     at_time(bj("2026-09-29", 15))
     a = event(api, a, "resume", "comm-designated")
     assert a["paused"] is False and a["pause"] is None
@@ -76,6 +82,8 @@ def test_the_refusals_are_409_with_their_codes(api, at_time):
     a = fresh(api, at_time)
     r = post(api, a, "resume", "comm-designated")
     assert (r.status_code, r.data["code"]) == (409, "not_paused")
+    assert r.data["title"] == r.data["detail"] == "诉求未挂起，无需恢复"
+    assert "{" not in r.data["title"]
     a = event(api, a, "pause", "comm-designated", reason="other", note="等待县政府意见")
     r = post(api, a, "pause", "comm-designated", reason="other", note="再次挂起")
     assert (r.status_code, r.data["code"]) == (409, "already_paused")
