@@ -71,6 +71,13 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "【兴企通】您反映的诉求({id})与诉求({into})为同一问题,已合并办理并答复。",
         "en": "[Xingqitong] Your appeal ({id}) was handled with {into} and now has a reply.",
     },
+    # 挂起 awaiting the enterprise's materials: it signs in to read which
+    "sms_pause_materials": {
+        "zh": "【兴企通】您反映的诉求（{id}）需补充材料，办理期限暂停计算。"
+        "请登录兴企通查看所需材料并补充。",
+        "en": "[Xingqitong] Your appeal ({id}) waits for your materials and its deadline is "
+        "stopped. Please sign in to see what to add.",
+    },
     "direct_answer_with_repeat": {
         "zh": "重复来电记在原诉求上,不能同时直接答复",
         "en": "A repeat call is recorded on its appeal: it is not also answered on the call",

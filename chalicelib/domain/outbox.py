@@ -64,6 +64,7 @@ SMS_KINDS: dict[str, SmsKind] = {
     "reply_online": SmsKind("答复通知(网上评价)", "sms_reply_online", ("id", "title")),
     "reply_callback": SmsKind("答复通知(热线回访)", "sms_reply_callback", ("id", "title")),
     "reply_merged": SmsKind("答复通知(合并办理)", "sms_merged_replied", ("id", "into")),
+    "pause_materials": SmsKind("补充材料通知", "sms_pause_materials", ("id",)),
     "application_approved": SmsKind("申报通过", "sms_application_approved", ("id", "title")),
     "application_rejected": SmsKind(
         "申报未通过", "sms_application_rejected", ("id", "title", "reason")
@@ -136,6 +137,16 @@ def _merged_reply_ready(appeal: Appeal, event: TimelineEvent, links: Links) -> l
     if not phone:
         return []
     return [sms("reply_merged", phone, id=appeal.id, into=event.merged_into or "")]
+
+
+def _materials_asked(appeal: Appeal, event: TimelineEvent, links: Links) -> list[Message]:
+    """挂起 awaiting the enterprise's materials: a registered enterprise hears that its appeal
+    waits for them and reads which when it signs in (an unregistered caller, who cannot sign
+    in, is called by the commissioner)."""
+    phone = _mobile(appeal)
+    if not phone or event.reason != "awaiting_enterprise" or not appeal.enterprise.uscc:
+        return []
+    return [sms("pause_materials", phone, id=appeal.id)]
 
 
 def _mail(to: str | None, code: str, appeal: Appeal, **params: str) -> list[Message]:
@@ -250,7 +261,7 @@ SMS: dict[EventType, SmsRule | None] = {
     EventType.MERGED: None,
     EventType.MERGED_REPLY: _merged_reply_ready,
     EventType.CLOSED: None,
-    EventType.PAUSE: None,  # the inbox tells the enterprise (an SMS kind would need a template)
+    EventType.PAUSE: _materials_asked,  # awaiting_enterprise only (the inbox tells the rest)
     EventType.RESUME: None,
     EventType.PAUSE_EXPIRED: None,
 }

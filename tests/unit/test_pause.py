@@ -273,3 +273,28 @@ def test_older_items_without_the_pause_fields_read_as_not_paused():
     old = Appeal.model_validate(raw)
     assert (old.paused, old.pause, old.paused_working_days, old.pauses) == (False, None, 0, [])
     assert sweep.watch(old) is not None
+
+
+def test_a_registered_enterprise_asked_for_materials_is_texted_to_sign_in():
+    from chalicelib.domain import outbox
+
+    asked = run(
+        accepted(), OWNER, "pause", at=at("2026-09-17"), reason="awaiting_enterprise",
+        note="请补充土地权属证明",
+    )  # fmt: skip
+    (text,) = outbox.messages(asked.appeal, asked.event)
+    assert (text.channel, text.kind, text.params) == (
+        "sms",
+        "pause_materials",
+        {"id": asked.appeal.id},
+    )
+    assert text.to == asked.appeal.enterprise.caller_phone or text.to == asked.appeal.contact_phone
+    assert "请补充土地权属证明" not in text.text  # the materials are read signed in
+    other = run(accepted(), OWNER, "pause", at=at("2026-09-17"), reason="other", note="内部")
+    assert outbox.messages(other.appeal, other.event) == []
+    caller = file_appeal(at=at("2026-09-16"), uscc=None)
+    caller = step(caller, OWNER, "accept", at=at("2026-09-16", 11))
+    unregistered = run(
+        caller, OWNER, "pause", at=at("2026-09-17"), reason="awaiting_enterprise", note="请补充"
+    )
+    assert outbox.messages(unregistered.appeal, unregistered.event) == []  # called instead
