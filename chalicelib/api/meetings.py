@@ -217,7 +217,13 @@ def accept_proposal(ctx: Ctx, month: str, group_id: str, body: ProposalAccept) -
     """Put a proposal on the draft's agenda as one 共性诉求 item (``kind: common``), its
     title edited and appeals left out as the centre chooses."""
     return services.accept_proposal(
-        ctx.user, _month(month), body.version, _group(group_id), body.title, body.appeal_ids
+        ctx.user,
+        _month(month),
+        body.version,
+        _group(group_id),
+        body.title,
+        body.appeal_ids,
+        clock.now(),
     )
 
 

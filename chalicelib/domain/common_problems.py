@@ -26,6 +26,7 @@ from chalicelib.clock import iso
 from chalicelib.domain.appeal.similarity import normalised, text_similarity
 from chalicelib.domain.appeals import Appeal
 from chalicelib.domain.codes import Category, ClosedAs, Status
+from chalicelib.domain.models import Timestamp
 
 #: How a closed appeal that says nothing of a problem ended: never grouped.
 NOT_A_PROBLEM = frozenset({ClosedAs.MERGED, ClosedAs.VOID})
@@ -76,6 +77,7 @@ class Proposal(BaseModel):
     enterprises: list[EnterpriseRef] = Field(default_factory=list)
     score: float = Field(description="the members' mean similarity to the lead, 0–1")
     status: Literal["proposed", "accepted", "dropped"] = "proposed"
+    accepted_at: Timestamp | None = Field(None, description="when the centre accepted it")
 
 
 def enterprise_key(a: Appeal) -> str:

@@ -244,7 +244,11 @@ def _replace(meeting: Meeting, proposal: Proposal) -> list[Proposal]:
 
 
 def accept(
-    meeting: Meeting, group_id: str, title: str | None, appeal_ids: list[str] | None
+    meeting: Meeting,
+    group_id: str,
+    title: str | None,
+    appeal_ids: list[str] | None,
+    now: datetime,
 ) -> Meeting:
     """A proposal accepted as one 共性诉求 item of the agenda, its title edited and appeals
     left out as the centre chose (at least two stay, each one of the group's)."""
@@ -272,6 +276,7 @@ def accept(
     accepted = proposal.model_copy(
         update={
             "status": "accepted",
+            "accepted_at": iso(now),
             "title": title or proposal.title,
             "appeal_ids": order,
             "appeals": members,

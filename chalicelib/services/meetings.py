@@ -182,11 +182,14 @@ def accept_proposal(
     group_id: str,
     title: str | None,
     appeal_ids: list[str] | None,
+    now: datetime,
 ) -> Meeting:
     """A proposal accepted onto the agenda as one 共性诉求 item."""
     meeting = store.get(month)
     VersionConflict.unless(meeting.version, version)
-    return store.save(meeting, meetings.accept(meeting, group_id, title, appeal_ids), user.actor())
+    return store.save(
+        meeting, meetings.accept(meeting, group_id, title, appeal_ids, now), user.actor()
+    )
 
 
 def drop_proposal(user: User, month: str, version: int, group_id: str) -> Meeting:

@@ -3563,6 +3563,27 @@ export interface components {
              */
             via: "named" | "coverage";
         };
+        /**
+         * CommonAccepted
+         * @description A common-problem item (共性诉求) the centre accepted onto a meeting's agenda.
+         */
+        CommonAccepted: {
+            /**
+             * Month
+             * @description the meeting's month
+             */
+            month: string;
+            /** Group Id */
+            group_id: string;
+            /** Title */
+            title: string;
+            /** Accepted At */
+            accepted_at: string;
+            /** Appeal Ids */
+            appeal_ids: string[];
+            /** Enterprises */
+            enterprises: number;
+        };
         /** CommonItem */
         CommonItem: {
             /** Appeal Id */
@@ -5346,6 +5367,17 @@ export interface components {
              * @default 0
              */
             decided_items: number;
+            /**
+             * Common Items
+             * @description common-problem items accepted in the period
+             */
+            common_items: components["schemas"]["CommonAccepted"][];
+            /**
+             * Common Appeals
+             * @description the appeals they cover, each counted once
+             * @default 0
+             */
+            common_appeals: number;
         };
         /** MeetingPage */
         MeetingPage: {
@@ -6556,6 +6588,12 @@ export interface components {
              * @enum {string}
              */
             status: "proposed" | "accepted" | "dropped";
+            /**
+             * Accepted At
+             * @description when the centre accepted it
+             * @default null
+             */
+            accepted_at: string | null;
         };
         /**
          * ProposalAccept
