@@ -64,7 +64,7 @@ class ProposalAccept(Strict):
     )
     version: int = Field(ge=1)
     title: Name | None = Field(None, description="the item's title (default: the proposal's)")
-    appeal_ids: list[str] | None = Field(
+    appeal_ids: list[Annotated[str, Field(min_length=1, max_length=40)]] | None = Field(
         None,
         min_length=2,
         max_length=100,

@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.clock import iso
 from chalicelib.domain.appeal.similarity import normalised, text_similarity
-from chalicelib.domain.appeals import Appeal
+from chalicelib.domain.appeals import Appeal, default_title
 from chalicelib.domain.codes import Category, ClosedAs, Status
 from chalicelib.domain.models import Timestamp
 
@@ -98,6 +98,12 @@ def eligible(a: Appeal, now: datetime, t: Thresholds) -> bool:
     return a.closed_at is not None and a.closed_at >= iso(now - timedelta(days=t.recent_days))
 
 
+def subject(a: Appeal) -> str:
+    """The text compared: title and content, or the content alone when the title is only
+    its start (a hotline call's default title: counted twice it would weigh double)."""
+    return a.content if a.title == default_title(a.content) else f"{a.title} {a.content}"
+
+
 def _pairs(text: str) -> frozenset[str]:
     return frozenset(text[i : i + 2] for i in range(len(text) - 1)) or frozenset({text})
 
@@ -114,7 +120,7 @@ def link(a: Appeal, b: Appeal, t: Thresholds, cache: dict[str, frozenset[str]]) 
     x, y = cache[a.id], cache[b.id]
     if len(x & y) < PREFILTER * min(len(x), len(y)):
         return None
-    text = text_similarity(f"{a.title} {a.content}", f"{b.title} {b.content}")
+    text = text_similarity(subject(a), subject(b))
     boost = DEPARTMENT_BOOST if _departments(a) & _departments(b) else 0.0
     score = min(1.0, text + boost)
     return round(score, 4) if score >= t.similarity else None
@@ -130,7 +136,7 @@ def group(
     from; none of ``exclude``, the appeals of groups already accepted), the largest first."""
     unique = {a.id: a for a in candidates if a.id not in exclude and eligible(a, now, t)}
     ordered = sorted(unique.values(), key=lambda a: (a.created_at, a.id))
-    cache = {a.id: _pairs(normalised(f"{a.title} {a.content}")) for a in ordered}
+    cache = {a.id: _pairs(normalised(subject(a))) for a in ordered}
     links: dict[str, dict[str, float]] = defaultdict(dict)
     by_category: dict[Category, list[Appeal]] = defaultdict(list)
     for a in ordered:

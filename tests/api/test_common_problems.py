@@ -221,3 +221,23 @@ def test_a_dropped_proposal_is_not_proposed_again(api, at_time):
     post(api, "/api/v1/meetings/1999-01/proposals", {"version": 1}, 404)
     r = post(api, "/api/v1/meetings/2027-03/proposals", {"version": "x"}, 400)
     assert r["errors"][0]["field"] == "version"
+
+
+def test_the_reading_is_one_query_a_page_of_each_list_and_capped(api, at_time):
+    from chalicelib.store import appeal_search
+
+    at_time(datetime(2027, 4, 1, 9, 0, tzinfo=BEIJING))
+    void = event(api, file_web(api), "void", "admin", reason="测试工单")
+    done = event(api, file_web(api), "accept", "comm-designated")
+    done = event(api, done, "reply", "comm-designated", content="已协调解决")
+    done = event(api, done, "confirm", "ent-hengrun", resolved=True, satisfaction=5)
+    assert done["status"] == "closed" and void["status"] == "closed"
+    read = appeal_search.common_candidates("2027-03-01T00:00:00+08:00", 3000)
+    assert read.requests == 2 + len(read.appeals) // appeal_search.COMMON_PAGE
+    assert not read.truncated
+    found = {a.id for a in read.appeals}
+    assert done["id"] in found and void["id"] not in found  # void: not on AP#CLOSED
+    later = appeal_search.common_candidates("2027-04-02T00:00:00+08:00", 3000)
+    assert done["id"] not in {a.id for a in later.appeals}  # closed before the range
+    capped = appeal_search.common_candidates("2027-03-01T00:00:00+08:00", 3)
+    assert len(capped.appeals) == 3 and capped.truncated

@@ -100,7 +100,7 @@ def test_closed_lately_counts_merged_void_and_long_closed_do_not():
 
 def test_a_shared_department_raises_the_score():
     a, b, c = power(("U1", "U2", "U3"))[:3]
-    cache = {x.id: cp._pairs(cp.normalised(f"{x.title} {x.content}")) for x in (a, b)}
+    cache = {x.id: cp._pairs(cp.normalised(cp.subject(x))) for x in (a, b)}
     plain = cp.link(a, b, T, cache)
     part = Part(id="power", name="供电公司", status=PartStatus.OPEN, due_at=a.reply_due_at,
                 transferred_at=a.created_at)  # fmt: skip
