@@ -58,6 +58,14 @@ class Settings(BaseModel):
     webhook_lease_seconds: int = Field(60, ge=1)
     #: Shards of the sweep's sparse index: one Query per shard per sweep.
     sweep_shards: int = 4
+    #: Common problems (共性诉求, docs/meetings.md): a group is proposed from this many
+    #: appeals of this many enterprises, texts at least this alike (0–1), among the open
+    #: appeals and those closed in the last days given, reading at most so many.
+    common_min_appeals: int = Field(3, ge=2)
+    common_min_enterprises: int = Field(3, ge=2)
+    common_similarity: float = Field(0.55, gt=0, le=1)
+    common_recent_days: int = Field(30, ge=0)
+    common_max_candidates: int = Field(3000, ge=1)
     region: str = "us-east-1"
     #: OpenID Connect issuer whose tokens the app accepts (``iss`` claim, compared exactly).
     auth_issuer: str
@@ -125,6 +133,11 @@ def settings() -> Settings:
         aliyun_access_key_secret=env.get("XQT_ALIYUN_ACCESS_KEY_SECRET", ""),
         sweep_shards=int(env.get("XQT_SWEEP_SHARDS", "4")),
         webhook_lease_seconds=int(env.get("XQT_WEBHOOK_LEASE_SECONDS", "60")),
+        common_min_appeals=int(env.get("XQT_COMMON_MIN_APPEALS", "3")),
+        common_min_enterprises=int(env.get("XQT_COMMON_MIN_ENTERPRISES", "3")),
+        common_similarity=float(env.get("XQT_COMMON_SIMILARITY", "0.55")),
+        common_recent_days=int(env.get("XQT_COMMON_RECENT_DAYS", "30")),
+        common_max_candidates=int(env.get("XQT_COMMON_MAX_CANDIDATES", "3000")),
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         auth_issuer=env.get("XQT_AUTH_ISSUER", ""),
         auth_audience=env.get("XQT_AUTH_AUDIENCE", ""),

@@ -92,6 +92,11 @@ DEFAULTED_ENV = {
     "XQT_ALIYUN_ACCESS_KEY_ID": "local stack and tests only (deployed: XQT_ALIYUN_SMS_SECRET)",
     "XQT_ALIYUN_ACCESS_KEY_SECRET": "local stack and tests only (deployed: the secret)",
     "XQT_WEBHOOK_LEASE_SECONDS": "a webhook delivery claimed by one outbox run, 60 s",
+    "XQT_COMMON_MIN_APPEALS": "a common problem groups at least 3 appeals",
+    "XQT_COMMON_MIN_ENTERPRISES": "a common problem comes from at least 3 enterprises",
+    "XQT_COMMON_SIMILARITY": "texts at least 0.55 alike make a common problem",
+    "XQT_COMMON_RECENT_DAYS": "common problems count appeals closed in the last 30 days",
+    "XQT_COMMON_MAX_CANDIDATES": "common problems compare at most 3,000 appeals",
 }
 #: Further environment of every function: presigned S3 URLs on the regional endpoint (the
 #: bucket origin the CSP allows), also in us-east-1 where boto3 would use the global one.

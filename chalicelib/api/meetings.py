@@ -3,6 +3,7 @@ decision putting its appeal under supervision (督办) with the deadline decided
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
@@ -13,7 +14,7 @@ from chalicelib.api.contract import Api, Ctx, Page, PageQuery, naming
 from chalicelib.domain.codes import Role
 from chalicelib.domain.meetings import Meeting
 from chalicelib.domain.models import Name, Slug, Strict
-from chalicelib.errors import FieldError, ReferencesInactive, ValidationFailed
+from chalicelib.errors import FieldError, NotFound, ReferencesInactive, ValidationFailed
 from chalicelib.services import meetings as services
 from chalicelib.store import meetings as store
 
@@ -51,6 +52,45 @@ class MeetingDecision(Strict):
     departments: list[Slug] = Field(min_length=1, max_length=10)
     due_working_days: int = Field(ge=1, le=60)
     notes: str | None = Field(None, min_length=1, max_length=2000)
+
+
+class ProposalsRegroup(Strict):
+    version: int = Field(ge=1)
+
+
+class ProposalAccept(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"version": 3, "title": "多家企业反映园区用电容量不足"}]}
+    )
+    version: int = Field(ge=1)
+    title: Name | None = Field(None, description="the item's title (default: the proposal's)")
+    appeal_ids: list[Annotated[str, Field(min_length=1, max_length=40)]] | None = Field(
+        None,
+        min_length=2,
+        max_length=100,
+        description="the group's appeals to keep (default: all); at least two",
+    )
+
+
+class ProposalDrop(Strict):
+    version: int = Field(ge=1)
+
+
+class GroupDecision(Strict):
+    version: int = Field(ge=1)
+    departments: list[Slug] = Field(min_length=1, max_length=10)
+    due_working_days: int = Field(ge=1, le=60)
+    notes: str | None = Field(None, min_length=1, max_length=2000)
+
+
+#: A proposal's id: ``CP-`` and its lead appeal's case number.
+GROUP_ID = re.compile(r"^CP-[A-Z]{2,5}-\d{8}-\d{4,6}$")
+
+
+def _group(value: str) -> str:
+    if not GROUP_ID.match(value):
+        raise NotFound("proposal_not_found", id=value[:40])
+    return value
 
 
 def _month(value: str) -> str:
@@ -132,11 +172,100 @@ def decide(ctx: Ctx, month: str, body: MeetingDecision) -> Meeting:
             ctx.rules,
         )
     except ReferencesInactive as gone:  # a department closed between the check and the write
-        raise ValidationFailed(
-            [
-                FieldError(f"departments.{i}", "reference_not_found", {"id": d})
-                for i, d in enumerate(body.departments)
-                if d in gone.departments
-            ]
-            or [FieldError("departments", "reference_not_found")]
-        ) from None
+        raise _departments_gone(body.departments, gone) from None
+
+
+def _departments_gone(departments: list[str], gone: ReferencesInactive) -> ValidationFailed:
+    return ValidationFailed(
+        [
+            FieldError(f"departments.{i}", "reference_not_found", {"id": d})
+            for i, d in enumerate(departments)
+            if d in gone.departments
+        ]
+        or [FieldError("departments", "reference_not_found")]
+    )
+
+
+# --- common problems (共性诉求, R4.3; docs/meetings.md) ----------------------------------------
+
+
+@api.route(
+    "/meetings/{month}/proposals",
+    "POST",
+    summary="重新归集共性诉求",
+    request=ProposalsRegroup,
+    response=Meeting,
+    roles=[Role.ADMIN],
+    errors=(404, 409),
+)
+def regroup(ctx: Ctx, month: str, body: ProposalsRegroup) -> Meeting:
+    """Group the common problems again now: the open appeals and those closed lately, from
+    different enterprises, about the same problem. Proposals accepted or dropped stay."""
+    return services.regroup(ctx.user, _month(month), body.version, clock.now())
+
+
+@api.route(
+    "/meetings/{month}/proposals/{group_id}/accept",
+    "POST",
+    summary="采纳共性诉求为会办议题",
+    request=ProposalAccept,
+    response=Meeting,
+    roles=[Role.ADMIN],
+    errors=(404, 409),
+)
+def accept_proposal(ctx: Ctx, month: str, group_id: str, body: ProposalAccept) -> Meeting:
+    """Put a proposal on the draft's agenda as one 共性诉求 item (``kind: common``), its
+    title edited and appeals left out as the centre chooses."""
+    return services.accept_proposal(
+        ctx.user,
+        _month(month),
+        body.version,
+        _group(group_id),
+        body.title,
+        body.appeal_ids,
+        clock.now(),
+    )
+
+
+@api.route(
+    "/meetings/{month}/proposals/{group_id}/drop",
+    "POST",
+    summary="不采纳共性诉求",
+    request=ProposalDrop,
+    response=Meeting,
+    roles=[Role.ADMIN],
+    errors=(404, 409),
+)
+def drop_proposal(ctx: Ctx, month: str, group_id: str, body: ProposalDrop) -> Meeting:
+    """Drop a proposal (an accepted one leaves the draft's agenda); grouping again does
+    not propose it anew."""
+    return services.drop_proposal(ctx.user, _month(month), body.version, _group(group_id))
+
+
+@api.route(
+    "/meetings/{month}/proposals/{group_id}/decision",
+    "POST",
+    summary="共性诉求会办决定(逐件转为督办)",
+    request=GroupDecision,
+    response=Meeting,
+    roles=[Role.ADMIN],
+    errors=(404, 409),
+)
+def decide_group(ctx: Ctx, month: str, group_id: str, body: GroupDecision) -> Meeting:
+    """Decide a common item of a held meeting: every appeal of it supervised with the owners
+    and deadline decided (one write per appeal, under its version); one under a supervision
+    still open is left as it is (``already_supervised``)."""
+    try:
+        return services.decide_group(
+            ctx.user,
+            _month(month),
+            body.version,
+            _group(group_id),
+            body.departments,
+            body.due_working_days,
+            body.notes,
+            clock.now(),
+            ctx.rules,
+        )
+    except ReferencesInactive as gone:
+        raise _departments_gone(body.departments, gone) from None

@@ -284,10 +284,25 @@ class SupervisionFigures(BaseModel):
     overdue: int = Field(0, description="supervised items that passed their deadline")
 
 
+class CommonAccepted(BaseModel):
+    """A common-problem item (共性诉求) the centre accepted onto a meeting's agenda."""
+
+    month: str = Field(description="the meeting's month")
+    group_id: str
+    title: str
+    accepted_at: str
+    appeal_ids: list[str]
+    enterprises: int
+
+
 class MeetingFigures(BaseModel):
     held: list[str] = Field(default_factory=list, description="months with a meeting held")
     missed: list[str] = Field(default_factory=list, description="months that ended without one")
     decided_items: int = 0
+    common_items: list[CommonAccepted] = Field(
+        default_factory=list, description="common-problem items accepted in the period"
+    )
+    common_appeals: int = Field(0, description="the appeals they cover, each counted once")
 
 
 class Fact(BaseModel):
@@ -940,7 +955,10 @@ def compute(
 
 
 def _meetings(period: Period, as_of: datetime, meetings: Iterable[Meeting]) -> MeetingFigures:
-    """Months of the period with a meeting held, and months over without one."""
+    """Months of the period with a meeting held, and months over without one; the common
+    problems (共性诉求) accepted onto any meeting given (the period's months' and the month
+    before: a draft may be accepted on after its month) within the period (by their
+    ``accepted_at``, up to ``as_of``) and the appeals they cover, each once."""
     found = {m.month: m for m in meetings}
     out = MeetingFigures()
     for month in period.months():
@@ -951,6 +969,24 @@ def _meetings(period: Period, as_of: datetime, meetings: Iterable[Meeting]) -> M
             out.decided_items += sum(1 for i in m.agenda if i.decision is not None)
         elif over:
             out.missed.append(month)
+    for m in found.values():  # the meetings read: the period's months' and the month before
+        for p in m.proposals:
+            accepted = p.accepted_at
+            if p.status != "accepted" or accepted is None or not period.contains(accepted):
+                continue
+            if datetime.fromisoformat(accepted) <= as_of:
+                out.common_items.append(
+                    CommonAccepted(
+                        month=m.month,
+                        group_id=p.id,
+                        title=p.title,
+                        accepted_at=accepted,
+                        appeal_ids=p.appeal_ids,
+                        enterprises=len(p.enterprises),
+                    )
+                )
+    out.common_items.sort(key=lambda c: (c.accepted_at, c.group_id))
+    out.common_appeals = len({a for c in out.common_items for a in c.appeal_ids})
     return out
 
 

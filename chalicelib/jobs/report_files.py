@@ -167,6 +167,8 @@ def workbook(figures: Figures) -> bytes:
         ("集中会办(已召开月份)", "、".join(figures.meetings.held) or "无", text),
         ("未召开会办的月份", "、".join(figures.meetings.missed) or "无", text),
         ("会办议定事项", figures.meetings.decided_items, count),
+        ("采纳的共性诉求议题", len(figures.meetings.common_items), count),
+        ("共性诉求议题涉及诉求", figures.meetings.common_appeals, count),
     ):
         ws.write(r, 0, label, text)
         ws.write(r, 1, value, fmt)

@@ -107,7 +107,9 @@ def compute(
     names = {c.id: c.name for c in known.commissioners.values()}
     names.update({d.id: d.name for d in known.departments.values()})
     parts = store.open_parts(sorted(known.departments), reads) if with_previous else []
-    held = [m for m in (meetings.find(month) for month in period.months()) if m is not None]
+    # the month before too: a common problem accepted on its draft after it ended counts here
+    months = [meeting_rules.previous_month(period.months()[0]), *period.months()]
+    held = [m for m in (meetings.find(month) for month in months) if m is not None]
     step(75)
     previous = _previous(period, now, reads, in_force) if with_previous else None
     step(80)

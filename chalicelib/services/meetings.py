@@ -4,19 +4,21 @@ under supervision (督办) in one transaction with the meeting."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib.clock import BEIJING, iso, real_now
-from chalicelib.domain import meetings
+from chalicelib.config import settings
+from chalicelib.domain import common_problems, meetings
 from chalicelib.domain.appeals import CASE_NUMBER
 from chalicelib.domain.meetings import AgendaItem, Meeting
 from chalicelib.domain.models import User
 from chalicelib.domain.notifications import ADMINS
 from chalicelib.domain.rules import Rules
 from chalicelib.errors import ItemsRefused, NotFound, Refusal, VersionConflict
+from chalicelib.logs import logger
+from chalicelib.store import appeal_search, directory, notifications
 from chalicelib.store import appeals as appeal_store
-from chalicelib.store import directory, notifications
 from chalicelib.store import meetings as store
 
 
@@ -31,6 +33,8 @@ def open_month(now: datetime, rules: Rules, force: bool = False) -> dict[str, An
         return {"month": month, "drafted": 0, "agenda": 0, "flagged": 0}
     existing = store.find(month)
     drafted = meetings.draft(month, appeal_store.level_two(), None) if existing is None else None
+    if drafted is not None:  # the common problems proposed beside the agenda (R4.3)
+        drafted = meetings.propose(drafted, common_groups(now, frozenset()), now)
     saved = store.save(None, drafted, None) if drafted is not None else existing
     previous = meetings.previous_month(month)
     before = store.find(previous)
@@ -50,13 +54,15 @@ def open_month(now: datetime, rules: Rules, force: bool = False) -> dict[str, An
         "month": month,
         "drafted": int(drafted is not None),
         "agenda": len(saved.agenda) if saved else 0,
+        "proposals": len(drafted.proposals) if drafted else 0,
         "flagged": int(missed is not None),
     }
 
 
 def set_agenda(user: User, month: str, version: int, appeal_ids: list[str]) -> Meeting:
     """The draft's agenda, in the order given: decided items keep their decisions; any other
-    must be an open level-2 appeal (``ItemsRefused`` by place otherwise)."""
+    must be an open level-2 appeal (``ItemsRefused`` by place otherwise). Common items stay
+    after them: they come and go by their proposals."""
     meeting = store.get(month)
     refused: list[Refusal] = []
     items: list[AgendaItem] = []
@@ -79,6 +85,7 @@ def set_agenda(user: User, month: str, version: int, appeal_ids: list[str]) -> M
         items.append(meetings.agenda_item(appeal))
     if refused:
         raise ItemsRefused(refused)
+    items += [i for i in meeting.agenda if i.kind == "common"]  # kept: set through proposals
     VersionConflict.unless(meeting.version, version)
     return store.save(meeting, meetings.set_agenda(meeting, items), user.actor())
 
@@ -123,3 +130,135 @@ def decide(
         meeting, appeal, departments, due_working_days, notes, user, now, found, rules
     )
     return store.decide(meeting, after, appeal, decision, user.actor())
+
+
+# --- common problems (共性诉求, R4.3; docs/meetings.md) ----------------------------------------
+
+
+def thresholds() -> common_problems.Thresholds:
+    """The grouping's thresholds as the settings say (``XQT_COMMON_*``)."""
+    s = settings()
+    return common_problems.Thresholds(
+        min_appeals=s.common_min_appeals,
+        min_enterprises=s.common_min_enterprises,
+        similarity=s.common_similarity,
+        recent_days=s.common_recent_days,
+    )
+
+
+def common_groups(now: datetime, exclude: frozenset[str]) -> list[common_problems.Proposal]:
+    """The common problems among the open appeals and those closed lately, by index: the
+    ``AP#OPEN`` list and a range of ``AP#CLOSED`` (docs/meetings.md gives the cost)."""
+    t = thresholds()
+    since = iso(now - timedelta(days=t.recent_days))
+    read = appeal_search.common_candidates(since, settings().common_max_candidates)
+    found = common_problems.group(read.appeals, now, t, exclude)
+    logger.info(
+        "common problems grouped",
+        extra={
+            "candidates": len(read.appeals),
+            "requests": read.requests,
+            "truncated": read.truncated,
+            "groups": len(found),
+        },
+    )
+    return found
+
+
+def regroup(user: User, month: str, version: int, now: datetime) -> Meeting:
+    """The centre's button: the draft's common problems grouped again now (accepted and
+    dropped proposals kept as they are)."""
+    meeting = store.get(month)
+    VersionConflict.unless(meeting.version, version)
+    meetings.propose(meeting, [], now)  # a draft only: refused before any reading
+    fresh = common_groups(now, common_problems.accepted_appeals(meeting.proposals))
+    return store.save(meeting, meetings.propose(meeting, fresh, now), user.actor())
+
+
+def accept_proposal(
+    user: User,
+    month: str,
+    version: int,
+    group_id: str,
+    title: str | None,
+    appeal_ids: list[str] | None,
+    now: datetime,
+) -> Meeting:
+    """A proposal accepted onto the agenda as one 共性诉求 item."""
+    meeting = store.get(month)
+    VersionConflict.unless(meeting.version, version)
+    return store.save(
+        meeting, meetings.accept(meeting, group_id, title, appeal_ids, now), user.actor()
+    )
+
+
+def drop_proposal(user: User, month: str, version: int, group_id: str) -> Meeting:
+    """A proposal dropped (off the agenda too if it was accepted)."""
+    meeting = store.get(month)
+    VersionConflict.unless(meeting.version, version)
+    return store.save(meeting, meetings.drop(meeting, group_id), user.actor())
+
+
+#: Times an appeal of a common item is read again when a write on it won the race.
+MEMBER_ATTEMPTS = 3
+
+
+def decide_group(
+    user: User,
+    month: str,
+    version: int,
+    group_id: str,
+    departments: list[str],
+    due_working_days: int,
+    notes: str | None,
+    now: datetime,
+    rules: Rules,
+) -> Meeting:
+    """Decide a common item of a held meeting: the decision recorded on the item (under the
+    meeting's version), then every appeal of it supervised, each in a write of its own
+    under its own version (a group may hold more appeals than one transaction). A run cut
+    short leaves the rest ``pending``; deciding the item again finishes them."""
+    meeting = store.get(month)
+    VersionConflict.unless(meeting.version, version)
+    item = meeting.group_item(group_id)
+    if item is None or item.decision is None or not item.decision.pending:
+        found = directory.read((), tuple(departments))
+        after = meetings.decide_group(
+            meeting, group_id, departments, due_working_days, notes, user, now, found, rules
+        )
+        meeting = store.save(meeting, after, user.actor())
+    return _supervise_members(user, meeting, group_id, now, rules)
+
+
+def _supervise_members(
+    user: User, meeting: Meeting, group_id: str, now: datetime, rules: Rules
+) -> Meeting:
+    item = meeting.group_item(group_id)
+    assert item is not None and item.decision is not None
+    found = directory.read((), tuple(d.id for d in item.decision.departments))
+    settled: list[tuple[str, bool]] = []
+    for appeal_id in item.decision.pending:
+        for _ in range(MEMBER_ATTEMPTS):
+            appeal, _events = appeal_store.load(appeal_id)
+            state = meetings.member_state(meeting.month, item, appeal)
+            if state != "todo":
+                break
+            decision = meetings.supervise_member(meeting, item, appeal, user, now, found, rules)
+            try:
+                appeal_store.record(appeal, decision)
+            except VersionConflict:
+                continue  # written meanwhile: read it again and decide on what it is now
+            state = "done"
+            break
+        else:
+            raise VersionConflict("stale_version", id=appeal_id)
+        settled.append((appeal_id, state == "done"))
+    for _ in range(MEMBER_ATTEMPTS):
+        after = meeting
+        for appeal_id, supervised in settled:
+            after = meetings.settle_member(after, group_id, appeal_id, supervised)
+        try:
+            return store.save(meeting, after, user.actor())
+        except VersionConflict:
+            meeting = store.get(meeting.month)  # another change to the meeting: keep it too
+    raise VersionConflict("stale_version", month=meeting.month)

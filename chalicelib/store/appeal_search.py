@@ -239,3 +239,50 @@ def similar_candidates(
         )
         out += [Appeal.model_validate(records.strip_keys(i)) for i in items]
     return out
+
+
+#: Items a page of the common problems' reading asks for (one request each, well under
+#: DynamoDB's 1 MB: a listing copy holds the content's first 200 characters).
+COMMON_PAGE = 200
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """What the common problems' grouping compares, and what reading it cost."""
+
+    appeals: list[Appeal]
+    requests: int
+    truncated: bool
+
+
+def common_candidates(closed_since: str, limit: int) -> Candidates:
+    """Every open appeal (the ``AP#OPEN`` list) and those closed since ``closed_since``
+    (a range of ``AP#CLOSED``; merged and void ones are not on it): one Query per
+    ``COMMON_PAGE`` items, at most ``limit`` items in all (``truncated`` when more were
+    left)."""
+    out: list[Appeal] = []
+    requests = 0
+    truncated = False
+    lists = (
+        ("gsi1pk = :p", {":p": keys.OPEN_APPEALS}),
+        ("gsi1pk = :p AND gsi1sk >= :s", {":p": keys.CLOSED_APPEALS, ":s": closed_since}),
+    )
+    for condition, values in lists:
+        cursor: str | None = None
+        while True:
+            room = limit - len(out)
+            if room <= 0:
+                truncated = True
+                break
+            items, cursor = db.query_page(
+                index=keys.GSI1,
+                key_condition=condition,
+                values=values,
+                limit=min(COMMON_PAGE, room),
+                cursor=cursor,
+            )
+            requests += 1
+            out += [Appeal.model_validate(records.strip_keys(i)) for i in items]
+            if cursor is None:
+                break
+    return Candidates(out, requests, truncated)

@@ -20,6 +20,7 @@ from chalicelib.domain.appeal import sweep
 from chalicelib.domain.appeal.decision import Decision, Directory
 from chalicelib.domain.appeals import HOTLINE_CHANNELS, Appeal, TimelineEvent
 from chalicelib.domain.codes import PartStatus, Role, Status, Urgency
+from chalicelib.domain.common_problems import NOT_A_PROBLEM
 from chalicelib.domain.models import User
 from chalicelib.errors import (
     AppError,
@@ -110,6 +111,9 @@ def listings(a: Appeal) -> dict[str, tuple[str, str]]:
     if watched:  # the sweep's sparse index: each appeal once, at its next check
         finding, when = watched
         out["watch"] = (keys.sweep_watch(_shard(a.id)), f"{when}#{finding}#{a.id}")
+    if a.status == Status.CLOSED and a.closed_at and a.closed_as not in NOT_A_PROBLEM:
+        # common problems (共性诉求) count those closed lately too: a range of this list
+        out["closed"] = (keys.CLOSED_APPEALS, f"{a.closed_at}#{a.id}")
     if a.is_open and a.escalation_level == 2:  # the joint meeting's agenda is drawn from these
         out["level2"] = (keys.LEVEL_TWO, by_deadline)
     if a.is_open and a.escalation_level >= 1:  # the escalation queue, level by level

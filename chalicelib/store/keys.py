@@ -168,6 +168,9 @@ PROVISIONAL = "AP#PROV"
 CALLBACK_QUEUE = "AP#CALLBACK"
 #: Open appeals raised to the county's joint meeting (the agenda is drawn from them).
 LEVEL_TWO = "AP#LEVEL2"
+#: Closed appeals (not merged, not void) by the time they closed: the common problems'
+#: recent ones (docs/meetings.md) are one range of it.
+CLOSED_APPEALS = "AP#CLOSED"
 #: Supervised appeals (督办), and those whose supervision is not yet accepted.
 SUPERVISED = "AP#SUP"
 SUPERVISED_OPEN = "AP#SUPQ"

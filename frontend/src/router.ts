@@ -159,6 +159,11 @@ const routes: RouteRecordRaw[] = [
     meta: { roles: ['admin', 'supervisor'], title: 'nav.meetings' },
   },
   {
+    path: '/admin/meetings/:month/proposals/:groupId',
+    component: () => import('@/pages/admin/ProposalPage.vue'),
+    meta: { roles: ['admin', 'supervisor'], title: 'nav.meetings' },
+  },
+  {
     path: '/department/ledger',
     component: () => import('@/pages/staff/LedgerPage.vue'),
     meta: { roles: ['department', 'admin', 'supervisor'], title: 'nav.ledger' },

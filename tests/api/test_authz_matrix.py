@@ -122,6 +122,10 @@ ADMITS: dict[str, frozenset[str] | str] = {
     "PUT /meetings/{month}/agenda": ADMIN_ONLY,
     "POST /meetings/{month}/record": ADMIN_ONLY,
     "POST /meetings/{month}/decisions": ADMIN_ONLY,
+    "POST /meetings/{month}/proposals": ADMIN_ONLY,
+    "POST /meetings/{month}/proposals/{group_id}/accept": ADMIN_ONLY,
+    "POST /meetings/{month}/proposals/{group_id}/drop": ADMIN_ONLY,
+    "POST /meetings/{month}/proposals/{group_id}/decision": ADMIN_ONLY,
     # reports (admin, supervisor); notices are published by supervisors and read by the
     # units and people they concern
     "POST /reports": ADMIN_SUP,
@@ -213,6 +217,7 @@ PLACEHOLDERS = {
     "report_id": "R-19990101-000000",
     "notice_id": "N-19990101-000000",
     "month": "1999-01",
+    "group_id": "CP-XQT-19990101-0001",
     "year": "2026",
     "username": "nobody",
     "name": "no-such-job",

@@ -297,7 +297,13 @@ def test_recurring_supervision_and_meetings(figures, march):
         "on_time_rate": 1.0,
         "overdue": 0,
     }
-    assert figures["meetings"] == {"held": [], "missed": ["2026-03"], "decided_items": 0}
+    assert figures["meetings"] == {
+        "held": [],
+        "missed": ["2026-03"],
+        "decided_items": 0,
+        "common_items": [],
+        "common_appeals": 0,
+    }
 
 
 def test_the_workbook_reads_back(march):

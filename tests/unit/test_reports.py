@@ -157,3 +157,59 @@ def test_pauses_counted_by_hand():
     both = Period.of_days(date(2026, 9, 1), date(2026, 10, 31))
     assert pauses(both) == (1, 2, 10, 5.0, 1)
     assert pauses(Period.of_month("2026-08")) == (0, 0, 0, None, 0)
+
+
+def test_common_problem_items_accepted_in_the_period_by_hand():
+    """November 2026, by hand. The October meeting (its draft accepted on after October
+    ended) and the November meeting are read; December's is not a month of the period.
+
+    - CP-A, October's, accepted 2 Nov 09:00: in November. Appeals A1 A2 A3, 3 enterprises.
+    - CP-B, October's, accepted 31 Oct 16:00: October's figure, not November's.
+    - CP-C, November's, accepted 30 Nov 23:59:59 (Beijing): in. Appeals A3 A4 A5 A6, 4.
+    - CP-D, November's, dropped after it was accepted: nothing.
+    - CP-E, November's, only proposed: nothing.
+    - CP-F, December's, accepted 1 Dec 09:30: after the period.
+
+    Items: CP-A, CP-C (by acceptance). Appeals covered: A1…A6, A3 once: 6."""
+    from chalicelib.domain.common_problems import EnterpriseRef, Proposal
+    from chalicelib.domain.meetings import Meeting
+
+    def proposal(group, appeals, status="accepted", at=None):
+        return Proposal(
+            id=group, title=f"议题{group}", category="project", appeal_ids=appeals, score=0.7,
+            enterprises=[EnterpriseRef(key=a) for a in appeals], status=status, accepted_at=at,
+        )  # fmt: skip
+
+    october = Meeting(id="2026-10", month="2026-10", status="missed", proposals=[
+        proposal("CP-A", ["A1", "A2", "A3"], at="2026-11-02T09:00:00+08:00"),
+        proposal("CP-B", ["B1", "B2", "B3"], at="2026-10-31T16:00:00+08:00"),
+    ])  # fmt: skip
+    november = Meeting(id="2026-11", month="2026-11", status="held", proposals=[
+        proposal("CP-C", ["A3", "A4", "A5", "A6"], at="2026-11-30T15:59:59+00:00"),
+        proposal("CP-D", ["D1", "D2", "D3"], status="dropped", at="2026-11-05T10:00:00+08:00"),
+        proposal("CP-E", ["E1", "E2", "E3"], status="proposed"),
+    ])  # fmt: skip
+    december = Meeting(id="2026-12", month="2026-12", status="draft", proposals=[
+        proposal("CP-F", ["F1", "F2", "F3"], at="2026-12-01T09:30:00+08:00"),
+    ])  # fmt: skip
+    period = Period.of_month("2026-11")
+    figures = reports.compute(
+        period, [], {}, {}, as_of=period.ends(), built_at=period.ends(), min_ranked=1,
+        cal=WorkCalendar(), meetings=[october, november, december],
+    )  # fmt: skip
+    m = figures.meetings
+    assert [(c.group_id, c.month, len(c.appeal_ids), c.enterprises) for c in m.common_items] == [
+        ("CP-A", "2026-10", 3, 3),
+        ("CP-C", "2026-11", 4, 4),
+    ]
+    assert m.common_appeals == 6
+    # the other meeting figures are as before: October's meeting is read, not counted
+    assert m.held == ["2026-11"] and m.missed == []  # only the period's months
+    # a report of the running month, built on 15 Nov, does not yet count CP-C
+    mid = datetime(2026, 11, 15, 12, tzinfo=BEIJING)
+    running = reports.compute(
+        period, [], {}, {}, as_of=mid, built_at=mid, min_ranked=1, cal=WorkCalendar(),
+        meetings=[october, november],
+    )  # fmt: skip
+    assert [c.group_id for c in running.meetings.common_items] == ["CP-A"]
+    assert running.meetings.common_appeals == 3

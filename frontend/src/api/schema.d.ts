@@ -972,6 +972,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meetings/{month}/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重新归集共性诉求
+         * @description Group the common problems again now: the open appeals and those closed lately, from
+         *         different enterprises, about the same problem. Proposals accepted or dropped stay.
+         */
+        post: operations["regroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{month}/proposals/{group_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 采纳共性诉求为会办议题
+         * @description Put a proposal on the draft's agenda as one 共性诉求 item (``kind: common``), its
+         *         title edited and appeals left out as the centre chooses.
+         */
+        post: operations["accept_proposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{month}/proposals/{group_id}/drop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 不采纳共性诉求
+         * @description Drop a proposal (an accepted one leaves the draft's agenda); grouping again does
+         *         not propose it anew.
+         */
+        post: operations["drop_proposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{month}/proposals/{group_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 共性诉求会办决定(逐件转为督办)
+         * @description Decide a common item of a held meeting: every appeal of it supervised with the owners
+         *         and deadline decided (one write per appeal, under its version); one under a supervision
+         *         still open is left as it is (``already_supervised``).
+         */
+        post: operations["decide_group"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -1802,10 +1887,28 @@ export interface components {
              */
             decided_at: string;
             decided_by: components["schemas"]["Actor"];
+            /**
+             * Supervised
+             * @description a common item: its appeals put under supervision
+             */
+            supervised: string[];
+            /**
+             * Already Supervised
+             * @description a common item: its appeals left as they were, under a supervision already
+             */
+            already_supervised: string[];
+            /**
+             * Pending
+             * @description a common item: its appeals not yet supervised
+             */
+            pending: string[];
         };
         /** AgendaItem */
         AgendaItem: {
-            /** Appeal Id */
+            /**
+             * Appeal Id
+             * @description the appeal; a common item: its group's lead appeal
+             */
             appeal_id: string;
             /** Title */
             title: string;
@@ -1817,6 +1920,24 @@ export interface components {
             reason: string | null;
             /** @default null */
             decision: components["schemas"]["AgendaDecision"] | null;
+            /**
+             * Kind
+             * @description common: a common problem (共性诉求), a group of appeals
+             * @default appeal
+             * @enum {string}
+             */
+            kind: "appeal" | "common";
+            /**
+             * Group Id
+             * @description a common item: its proposal's id
+             * @default null
+             */
+            group_id: string | null;
+            /**
+             * Appeal Ids
+             * @description a common item: every appeal of the group
+             */
+            appeal_ids: string[];
         };
         /**
          * Appeal
@@ -3486,6 +3607,27 @@ export interface components {
              */
             via: "named" | "coverage";
         };
+        /**
+         * CommonAccepted
+         * @description A common-problem item (共性诉求) the centre accepted onto a meeting's agenda.
+         */
+        CommonAccepted: {
+            /**
+             * Month
+             * @description the meeting's month
+             */
+            month: string;
+            /** Group Id */
+            group_id: string;
+            /** Title */
+            title: string;
+            /** Accepted At */
+            accepted_at: string;
+            /** Appeal Ids */
+            appeal_ids: string[];
+            /** Enterprises */
+            enterprises: number;
+        };
         /** CommonItem */
         CommonItem: {
             /** Appeal Id */
@@ -4242,6 +4384,27 @@ export interface components {
             revenue?: number | null;
         };
         /**
+         * EnterpriseRef
+         * @description An enterprise (or an unregistered caller) that raised the problem.
+         */
+        EnterpriseRef: {
+            /**
+             * Key
+             * @description credit code, or phone:…/appeal:… for a caller unregistered
+             */
+            key: string;
+            /**
+             * Uscc
+             * @default null
+             */
+            uscc: string | null;
+            /**
+             * Name
+             * @default null
+             */
+            name: string | null;
+        };
+        /**
          * Escalate
          * @description 难事督办 upward (R4.3): the owner raises it to the service centre (level 1); the
          *     service centre raises what it cannot settle to the county's joint meeting (level 2).
@@ -4537,6 +4700,20 @@ export interface components {
              * @default false
              */
             major_project: boolean;
+        };
+        /** GroupDecision */
+        GroupDecision: {
+            /** Version */
+            version: number;
+            /** Departments */
+            departments: string[];
+            /** Due Working Days */
+            due_working_days: number;
+            /**
+             * Notes
+             * @default null
+             */
+            notes?: string | null;
         };
         /** Health */
         Health: {
@@ -5169,6 +5346,17 @@ export interface components {
             /** Agenda */
             agenda: components["schemas"]["AgendaItem"][];
             /**
+             * Proposals
+             * @description common problems proposed for the agenda (R4.3)
+             */
+            proposals: components["schemas"]["Proposal"][];
+            /**
+             * Proposals At
+             * @description when they were last grouped
+             * @default null
+             */
+            proposals_at: string | null;
+            /**
              * Flagged At
              * @description when the month was flagged missed
              * @default null
@@ -5223,6 +5411,17 @@ export interface components {
              * @default 0
              */
             decided_items: number;
+            /**
+             * Common Items
+             * @description common-problem items accepted in the period
+             */
+            common_items: components["schemas"]["CommonAccepted"][];
+            /**
+             * Common Appeals
+             * @description the appeals they cover, each counted once
+             * @default 0
+             */
+            common_appeals: number;
         };
         /** MeetingPage */
         MeetingPage: {
@@ -5257,6 +5456,23 @@ export interface components {
             chair: string;
             /** Attendees */
             attendees: string[];
+        };
+        /**
+         * MemberAppeal
+         * @description An appeal of a group as its page lists it.
+         */
+        MemberAppeal: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            status: components["schemas"]["chalicelib__domain__codes__Status"];
+            enterprise: components["schemas"]["EnterpriseRef"];
+            /**
+             * Similarity
+             * @description its text's similarity to the lead appeal's, 0–1
+             */
+            similarity: number;
         };
         /**
          * Merge
@@ -6503,6 +6719,84 @@ export interface components {
              * @description ISO 8601, Beijing time (+08:00)
              */
             at: string;
+        };
+        /**
+         * Proposal
+         * @description A group proposed to the meeting as one 共性诉求 item.
+         */
+        Proposal: {
+            /**
+             * Id
+             * @description CP-{lead appeal id}: stable while its lead is
+             */
+            id: string;
+            /** Title */
+            title: string;
+            category: components["schemas"]["Category"];
+            /**
+             * Departments
+             * @description departments with a part
+             */
+            departments: string[];
+            /**
+             * Appeal Ids
+             * @description the lead appeal first
+             */
+            appeal_ids: string[];
+            /** Appeals */
+            appeals: components["schemas"]["MemberAppeal"][];
+            /** Enterprises */
+            enterprises: components["schemas"]["EnterpriseRef"][];
+            /**
+             * Score
+             * @description the members' mean similarity to the lead, 0–1
+             */
+            score: number;
+            /**
+             * Status
+             * @default proposed
+             * @enum {string}
+             */
+            status: "proposed" | "accepted" | "dropped";
+            /**
+             * Accepted At
+             * @description when the centre accepted it
+             * @default null
+             */
+            accepted_at: string | null;
+        };
+        /**
+         * ProposalAccept
+         * @example {
+         *       "title": "多家企业反映园区用电容量不足",
+         *       "version": 3
+         *     }
+         */
+        ProposalAccept: {
+            /** Version */
+            version: number;
+            /**
+             * Title
+             * @description the item's title (default: the proposal's)
+             * @default null
+             */
+            title?: string | null;
+            /**
+             * Appeal Ids
+             * @description the group's appeals to keep (default: all); at least two
+             * @default null
+             */
+            appeal_ids?: string[] | null;
+        };
+        /** ProposalDrop */
+        ProposalDrop: {
+            /** Version */
+            version: number;
+        };
+        /** ProposalsRegroup */
+        ProposalsRegroup: {
+            /** Version */
+            version: number;
         };
         /**
          * PublicProgress
@@ -11659,6 +11953,329 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["MeetingDecision"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meeting"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    regroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposalsRegroup"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meeting"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    accept_proposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposalAccept"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meeting"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    drop_proposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposalDrop"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meeting"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decide_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupDecision"];
             };
         };
         responses: {

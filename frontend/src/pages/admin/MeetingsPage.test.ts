@@ -34,7 +34,11 @@ const DECISION = {
   notes: '月底前完成用地预审',
   decided_at: '2026-11-27T10:00:00+08:00',
   decided_by: { username: 'admin', role: 'admin', display_name: '管理员' },
+  supervised: [],
+  already_supervised: [],
+  pending: [],
 }
+const ITEM = { kind: 'appeal', group_id: null, appeal_ids: [] }
 function meeting(over: Record<string, unknown> = {}) {
   return {
     id: '2026-11',
@@ -44,10 +48,12 @@ function meeting(over: Record<string, unknown> = {}) {
     chair: null,
     attendees: [],
     agenda: [
-      { appeal_id: 'XQT-1', title: '用地指标', reason: 'multi_department', decision: null },
-      { appeal_id: 'XQT-2', title: '融资难', reason: 'overdue', decision: null },
+      { ...ITEM, appeal_id: 'XQT-1', title: '用地指标', reason: 'multi_department', decision: null },
+      { ...ITEM, appeal_id: 'XQT-2', title: '融资难', reason: 'overdue', decision: null },
     ],
     flagged_at: null,
+    proposals: [],
+    proposals_at: null,
     version: 3,
     created_at: null,
     updated_at: null,
@@ -132,7 +138,7 @@ describe('MeetingsPage', { timeout: 20_000 }, () => {
 
   it('lets a supervisor read the months and the agenda, nothing more', async () => {
     current = meeting({ status: 'held', held_at: '2026-11-27', chair: '王县长', attendees: ['发改委', '财政局'],
-      agenda: [{ appeal_id: 'XQT-1', title: '用地指标', reason: 'multi_department', decision: DECISION }] })
+      agenda: [{ ...ITEM, appeal_id: 'XQT-1', title: '用地指标', reason: 'multi_department', decision: DECISION }] })
     const { wrapper } = await setup('supervisor')
     const months = wrapper.find('[data-testid=meetings-list]')
     expect(months.attributes('aria-label')).toBe('各月集中会办')
@@ -218,14 +224,50 @@ describe('MeetingsPage', { timeout: 20_000 }, () => {
     expect(errorsByLabel(form)).toEqual({ '责任单位(可多选)': '部门 finance 不存在' })
 
     post.mockResolvedValueOnce(meeting({ status: 'held', version: 4, agenda: [
-      { appeal_id: 'XQT-1', title: '用地指标', reason: 'multi_department', decision: null },
-      { appeal_id: 'XQT-2', title: '融资难', reason: 'overdue', decision: DECISION },
+      { ...ITEM, appeal_id: 'XQT-1', title: '用地指标', reason: 'multi_department', decision: null },
+      { ...ITEM, appeal_id: 'XQT-2', title: '融资难', reason: 'overdue', decision: DECISION },
     ] }))
     await form.trigger('submit')
     await flushPromises()
     expect(wrapper.find('[data-testid=decision-form-XQT-2]').exists()).toBe(false)
     expect(wrapper.find('[data-testid=decision-form-XQT-1]').exists()).toBe(true)
     expect(wrapper.find('[data-testid=meeting-agenda] [data-appeal="XQT-2"]').text()).toContain('自然资源局')
+  })
+
+  it('accepts a proposed common issue onto the agenda, its appeals set apart from the level-2 ones', async () => {
+    const members = ['XQT-7', 'XQT-8', 'XQT-9']
+    const proposal = {
+      id: 'CP-XQT-7', title: '园区变压器容量不足', category: 'project', departments: [], appeal_ids: members,
+      appeals: [], enterprises: [{ key: 'U1' }, { key: 'U2' }, { key: 'U3' }], score: 0.72, status: 'proposed',
+    }
+    current = meeting({ proposals: [proposal], proposals_at: '2026-11-02T09:00:00+08:00' })
+    const { wrapper } = await setup('admin')
+    const row = wrapper.find('[data-proposal="CP-XQT-7"]')
+    expect(row.text()).toContain('园区变压器容量不足')
+    expect(row.text()).toContain('72%')
+    expect(row.find('a').attributes('href')).toBe('/admin/meetings/2026-11/proposals/CP-XQT-7')
+
+    const common = { kind: 'common', group_id: 'CP-XQT-7', appeal_ids: members, appeal_id: 'XQT-7',
+      title: '园区变压器容量不足', reason: 'common', decision: null }
+    post.mockResolvedValueOnce(meeting({ version: 4, agenda: [...current.agenda, common],
+      proposals: [{ ...proposal, status: 'accepted' }] }))
+    await row.find('[data-testid=proposal-accept]').trigger('click')
+    await flushPromises()
+    expect(post.mock.calls[0][0]).toBe('/api/v1/meetings/{month}/proposals/{group_id}/accept')
+    expect(post.mock.calls[0][1]).toEqual({ params: { path: { month: '2026-11', group_id: 'CP-XQT-7' } }, body: { version: 3 } })
+    const item = wrapper.find('[data-testid=meeting-agenda] [data-kind="common"]')
+    expect(item.text()).toContain('共性诉求')
+    expect(item.text()).toContain('3 件诉求')
+    expect(wrapper.find('[data-proposal="CP-XQT-7"]').text()).toContain('已采纳')
+
+    // saving the agenda sends the level-2 appeals only: the common item stays by its proposal
+    state(wrapper).addId = 'XQT-3'
+    await flushPromises()
+    await wrapper.find('[data-testid=agenda-add]').trigger('click')
+    put.mockResolvedValueOnce(meeting({ version: 5 }))
+    await wrapper.find('[data-testid=agenda-form]').trigger('submit')
+    await flushPromises()
+    expect(put.mock.calls[0][1].body).toEqual({ version: 4, appeal_ids: ['XQT-1', 'XQT-2', 'XQT-3'] })
   })
 
   it('explains a month the job has not drafted yet', async () => {
