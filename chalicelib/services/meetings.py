@@ -34,7 +34,7 @@ def open_month(now: datetime, rules: Rules, force: bool = False) -> dict[str, An
     existing = store.find(month)
     drafted = meetings.draft(month, appeal_store.level_two(), None) if existing is None else None
     if drafted is not None:  # the common problems proposed beside the agenda (R4.3)
-        drafted = meetings.propose(drafted, common_groups(now, frozenset()), now)
+        drafted = _with_proposals(drafted, now)
     saved = store.save(None, drafted, None) if drafted is not None else existing
     previous = meetings.previous_month(month)
     before = store.find(previous)
@@ -57,6 +57,17 @@ def open_month(now: datetime, rules: Rules, force: bool = False) -> dict[str, An
         "proposals": len(drafted.proposals) if drafted else 0,
         "flagged": int(missed is not None),
     }
+
+
+def _with_proposals(drafted: Meeting, now: datetime) -> Meeting:
+    """The draft with the common problems proposed beside its agenda, or the draft alone if
+    grouping failed: the month's meeting is never lost to a grouping error (logged, and the
+    centre's 重新归集 button groups again)."""
+    try:
+        return meetings.propose(drafted, common_groups(now, frozenset()), now)
+    except Exception:  # the draft is saved whatever grouping does
+        logger.exception("common problems not grouped; the draft is saved without proposals")
+        return drafted
 
 
 def set_agenda(user: User, month: str, version: int, appeal_ids: list[str]) -> Meeting:

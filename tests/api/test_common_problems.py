@@ -241,3 +241,26 @@ def test_the_reading_is_one_query_a_page_of_each_list_and_capped(api, at_time):
     assert done["id"] not in {a.id for a in later.appeals}  # closed before the range
     capped = appeal_search.common_candidates("2027-03-01T00:00:00+08:00", 3)
     assert len(capped.appeals) == 3 and capped.truncated
+
+
+def test_a_grouping_failure_still_drafts_the_month(api, at_time, monkeypatch):
+    """The month's meeting is never lost to grouping: the draft is saved without proposals,
+    and the centre's button groups again once grouping works."""
+    from chalicelib.services import meetings as service
+
+    at_time(datetime(2027, 6, 1, 9, 0, tzinfo=BEIJING))
+    file_power(api)
+
+    def broken(*_a, **_k):
+        raise RuntimeError("grouping broke")
+
+    monkeypatch.setattr(service, "common_groups", broken)
+    result = job(api, "monthly-meeting")
+    assert result["drafted"] == 1 and result["proposals"] == 0
+    m = meeting_of(api, "2027-06")
+    assert m["proposals"] == [] and m["status"] == "draft"
+    monkeypatch.undo()
+    regrouped = post(
+        api, "/api/v1/meetings/2027-06/proposals", {"version": m["version"]}, expect=200
+    )
+    assert len(regrouped["proposals"]) == 1
