@@ -250,6 +250,12 @@ class Appeal(BaseModel):
     attachments: list[Attachment] = Field(
         default_factory=list, description="files the enterprise filed with it (photos, PDFs, …)"
     )
+    supplements: int = Field(0, description="补充材料: supplements the enterprise added")
+    supplement_attachments: list[Attachment] = Field(
+        default_factory=list,
+        description="files the enterprise added with its supplements (each also on its "
+        "supplement event); downloaded like the filed ones",
+    )
     closed_as: ClosedAs | None = Field(
         None, description="how it ended, once closed (merged and void count in no rate)"
     )
@@ -300,6 +306,11 @@ class Appeal(BaseModel):
         """Waiting on the platform's side (received or processing), so the deadline runs."""
         return self.status in OPEN_STATUSES
 
+    def attachment(self, attachment_id: str) -> Attachment | None:
+        """One of its files: filed with it, or added by a supplement."""
+        files = [*self.attachments, *self.supplement_attachments]
+        return next((f for f in files if f.id == attachment_id), None)
+
 
 class TimelineEvent(BaseModel):
     """One immutable step of an appeal's history. ``version`` is the appeal version it made."""
@@ -345,6 +356,7 @@ class TimelineEvent(BaseModel):
     part: str | None = Field(
         None, description="sign_overdue, part_warned, part_overdue: the department's part"
     )
+    attachments: list[Attachment] | None = Field(None, description="supplement: the files it added")
 
 
 class AppealDetail(Appeal):
@@ -639,6 +651,8 @@ HIDDEN_FROM_ENTERPRISE: dict[EventType, tuple[str, ...]] = {
     EventType.MERGED: ("merged_from",),  # another enterprise's case number
     EventType.MERGED_REPLY: (),
     EventType.CLOSED: (),
+    EventType.SUPPLEMENT: (),  # the enterprise's own words and files
+    EventType.WITHDRAW: (),
 }
 
 

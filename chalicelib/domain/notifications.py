@@ -134,6 +134,18 @@ def _department_and_owner(a: Appeal, e: TimelineEvent) -> list[str]:
     return [*_part_of(a, e), *_owner(a, e)]
 
 
+def _owner_and_open_parts(a: Appeal, e: TimelineEvent) -> list[str]:
+    """A supplement: the owner and every department with a part still open (the material
+    may be for it)."""
+    return _owner(a, e) + [f"department:{p.id}" for p in a.open_parts]
+
+
+def _owner_and_parts_closed(a: Appeal, e: TimelineEvent) -> list[str]:
+    """A withdrawal: the owner, and the departments whose open parts closed with it (named on
+    the event): none of them has anything left to do."""
+    return _owner(a, e) + _departments_transferred(a, e)
+
+
 #: Who hears of each event, given the appeal as the event left it.
 AUDIENCES: dict[EventType, Callable[[Appeal, TimelineEvent], list[str]]] = {
     EventType.FILED: _owner_of_open,
@@ -170,6 +182,8 @@ AUDIENCES: dict[EventType, Callable[[Appeal, TimelineEvent], list[str]]] = {
     EventType.MERGED: _owner,
     EventType.MERGED_REPLY: _enterprise,  # the master's reply, on the duplicate
     EventType.CLOSED: _nobody,  # answered on the call: the caller heard it there
+    EventType.SUPPLEMENT: _owner_and_open_parts,
+    EventType.WITHDRAW: _owner_and_parts_closed,
 }
 
 

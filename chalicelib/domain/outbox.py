@@ -250,6 +250,8 @@ SMS: dict[EventType, SmsRule | None] = {
     EventType.MERGED: None,
     EventType.MERGED_REPLY: _merged_reply_ready,
     EventType.CLOSED: None,
+    EventType.SUPPLEMENT: None,  # the enterprise's own step: its owner hears in the inbox
+    EventType.WITHDRAW: None,  # the enterprise withdrew it itself: no text to tell it so
 }
 
 #: The e-mail each event sends to official mailboxes (``None``: none).
@@ -288,6 +290,8 @@ EMAILS: dict[EventType, EmailRule | None] = {
     EventType.MERGED: None,
     EventType.MERGED_REPLY: None,
     EventType.CLOSED: None,
+    EventType.SUPPLEMENT: None,  # the inbox tells the owner and the departments
+    EventType.WITHDRAW: None,
 }
 
 #: Events that may send e-mail (the store reads the directory only for these).

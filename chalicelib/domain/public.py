@@ -67,6 +67,8 @@ PUBLIC_STEPS: dict[EventType, bool] = {
     EventType.MERGED: False,  # another case merged in: another caller's affair
     EventType.MERGED_REPLY: True,  # the reply of the appeal it was merged into
     EventType.CLOSED: True,  # answered on the call
+    EventType.SUPPLEMENT: True,  # material added (its words and files are not shown)
+    EventType.WITHDRAW: True,  # closed: withdrawn by the enterprise (its reason is not shown)
 }
 
 

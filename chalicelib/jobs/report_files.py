@@ -42,6 +42,8 @@ METRIC_COLUMNS: list[tuple[str, str, str]] = [
     ("sign_due", "应签收", "int"),
     ("signed_in_time", "按时签收", "int"),
     ("sign_rate", "签收及时率", "rate"),
+    ("withdrawn", "企业撤回", "int"),
+    ("supplements", "补充材料", "int"),
 ]
 
 DEPARTMENT_COLUMNS: list[tuple[str, str, str]] = [

@@ -216,6 +216,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "reject_completion": {"reason": "材料不全"},
     "merge": {"into": "XQT-20261201-0099", "reason": "同一问题重复反映"},
     "void": {"reason": "测试来电"},
+    "supplement": {"content": "补充:用地红线图已上传。"},
+    "withdraw": {"reason": "问题已自行解决"},
 }
 
 
@@ -403,6 +405,23 @@ STATUS_TABLE: list[tuple[str, User, dict[Status, Callable[[], Appeal]], dict[Sta
     # a duplicate or an invalid order is closed before a reply, never after
     ("merge", OWNER, PLAIN, {Status.RECEIVED: Status.CLOSED, Status.PROCESSING: Status.CLOSED}),
     ("void", ADMIN, PLAIN, {Status.RECEIVED: Status.CLOSED, Status.PROCESSING: Status.CLOSED}),
+    # the enterprise's own steps: a supplement until it is closed, a withdrawal before a reply
+    (
+        "supplement",
+        ENTERPRISE,
+        PLAIN,
+        {
+            Status.RECEIVED: Status.RECEIVED,
+            Status.PROCESSING: Status.PROCESSING,
+            Status.REPLIED: Status.REPLIED,
+        },
+    ),
+    (
+        "withdraw",
+        ENTERPRISE,
+        PLAIN,
+        {Status.RECEIVED: Status.CLOSED, Status.PROCESSING: Status.CLOSED},
+    ),
 ]
 
 
@@ -453,6 +472,8 @@ ROLES_OF_EVENT: dict[str, set[Role]] = {
     "reject_completion": {Role.ADMIN, Role.SUPERVISOR},
     "merge": {Role.COMMISSIONER, Role.ADMIN},
     "void": {Role.ADMIN},
+    "supplement": {Role.ENTERPRISE},
+    "withdraw": {Role.ENTERPRISE},
 }
 #: For each event, an appeal in which its rightful actors may post it.
 STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
@@ -476,6 +497,8 @@ STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
     "reject_completion": reported(joint_processing),
     "merge": joint_processing,
     "void": joint_processing,
+    "supplement": joint_processing,
+    "withdraw": joint_processing,
 }
 
 
@@ -1001,7 +1024,7 @@ def test_nothing_closes_without_a_reply(build):
                 decision = run(appeal, actor, event, **body)
             except AppError:
                 continue
-            if event in ("merge", "void"):  # no problem of its own to answer (counted nowhere)
+            if event in ("merge", "void", "withdraw"):  # nothing left to answer (in no rate)
                 assert decision.appeal.closed_as in UNCOUNTED, (event, actor.username)
                 continue
             assert decision.appeal.status != Status.CLOSED, (event, actor.username)
@@ -1454,7 +1477,11 @@ def test_allowed_events_offers_what_the_owner_may_do():
     assert "void" in transitions.allowed_events(received(), ADMIN)
     assert "void" not in transitions.allowed_events(replied(), ADMIN)  # not after a reply
     assert transitions.allowed_events(received(), OTHER_COMMISSIONER) == []
-    assert transitions.allowed_events(replied(), ENTERPRISE) == ["confirm"]
+    # after a reply the enterprise rates it, and may still add material; before one it may
+    # add material or withdraw
+    assert transitions.allowed_events(replied(), ENTERPRISE) == ["confirm", "supplement"]
+    assert transitions.allowed_events(processing(), ENTERPRISE) == ["supplement", "withdraw"]
+    assert transitions.allowed_events(closed(), ENTERPRISE) == []
     assert transitions.allowed_events(replied(), OTHER_ENTERPRISE) == []
     assert transitions.allowed_events(closed(), ADMIN) == ["supervise"]  # 督办 is for any appeal
 

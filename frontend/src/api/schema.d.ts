@@ -1991,6 +1991,17 @@ export interface components {
              */
             attachments: components["schemas"]["Attachment"][];
             /**
+             * Supplements
+             * @description 补充材料: supplements the enterprise added
+             * @default 0
+             */
+            supplements: number;
+            /**
+             * Supplement Attachments
+             * @description files the enterprise added with its supplements (each also on its supplement event); downloaded like the filed ones
+             */
+            supplement_attachments: components["schemas"]["Attachment"][];
+            /**
              * @description how it ended, once closed (merged and void count in no rate)
              * @default null
              */
@@ -2321,6 +2332,17 @@ export interface components {
              * @description files the enterprise filed with it (photos, PDFs, …)
              */
             attachments: components["schemas"]["Attachment"][];
+            /**
+             * Supplements
+             * @description 补充材料: supplements the enterprise added
+             * @default 0
+             */
+            supplements: number;
+            /**
+             * Supplement Attachments
+             * @description files the enterprise added with its supplements (each also on its supplement event); downloaded like the filed ones
+             */
+            supplement_attachments: components["schemas"]["Attachment"][];
             /**
              * @description how it ended, once closed (merged and void count in no rate)
              * @default null
@@ -4229,7 +4251,7 @@ export interface components {
          * EventRequest
          * @description ``{type, version, ...}``: one of the events, chosen by ``type``.
          */
-        EventRequest: components["schemas"]["Accept"] | components["schemas"]["AcceptPart"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"] | components["schemas"]["Supervise"] | components["schemas"]["ReportCompletion"] | components["schemas"]["AcceptCompletion"] | components["schemas"]["RejectCompletion"] | components["schemas"]["Merge"] | components["schemas"]["Void"];
+        EventRequest: components["schemas"]["Accept"] | components["schemas"]["AcceptPart"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"] | components["schemas"]["Supervise"] | components["schemas"]["ReportCompletion"] | components["schemas"]["AcceptCompletion"] | components["schemas"]["RejectCompletion"] | components["schemas"]["Merge"] | components["schemas"]["Void"] | components["schemas"]["Supplement"] | components["schemas"]["chalicelib__domain__appeal__events__Withdraw"];
         /**
          * EventType
          * @description The type of a timeline event. Those a user posts are imperatives (``accept``); those the
@@ -4237,7 +4259,7 @@ export interface components {
          *     and recorded as ``escalated``, which the sweep records too.
          * @enum {string}
          */
-        EventType: "accept" | "accept_part" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "merge" | "void" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue" | "sign_overdue" | "part_warned" | "part_overdue" | "repeat_call" | "merged" | "merged_reply" | "closed";
+        EventType: "accept" | "accept_part" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "merge" | "void" | "supplement" | "withdraw" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue" | "sign_overdue" | "part_warned" | "part_overdue" | "repeat_call" | "merged" | "merged_reply" | "closed";
         /** ExportDownload */
         ExportDownload: {
             /** Url */
@@ -5391,6 +5413,18 @@ export interface components {
              */
             voided: number;
             /**
+             * Withdrawn
+             * @description 企业撤回: appeals the enterprise withdrew before a reply (in no rate)
+             * @default 0
+             */
+            withdrawn: number;
+            /**
+             * Supplements
+             * @description 补充材料: supplements the enterprises added
+             * @default 0
+             */
+            supplements: number;
+            /**
              * Avg Working Days
              * @description 平均答复用时: working days from the period's start to the reply
              * @default null
@@ -5728,7 +5762,7 @@ export interface components {
          * @description A department's part of a jointly handled appeal (繁事联办).
          * @enum {string}
          */
-        PartStatus: "open" | "replied" | "returned";
+        PartStatus: "open" | "replied" | "returned" | "closed";
         /**
          * Party
          * @description Who the appeal is from: a registered enterprise (``uscc``) or an unknown caller.
@@ -7115,6 +7149,31 @@ export interface components {
              */
             overdue: number;
         };
+        /**
+         * Supplement
+         * @description 补充材料: the enterprise adds words and files to its appeal, while it is not closed.
+         *     ``attachments`` names uploads (purpose ``appeal_attachment``) made by the caller, as a
+         *     filing does.
+         */
+        Supplement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "supplement";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+            /** Content */
+            content: string;
+            /**
+             * Attachments
+             * @description ids of uploads (purpose appeal_attachment) the caller made for it
+             */
+            attachments?: string[];
+        };
         /** TemplateColumn */
         TemplateColumn: {
             /** Header */
@@ -7265,6 +7324,12 @@ export interface components {
              * @default null
              */
             part: string | null;
+            /**
+             * Attachments
+             * @description supplement: the files it added
+             * @default null
+             */
+            attachments: components["schemas"]["Attachment"][] | null;
         };
         /** Token */
         Token: {
@@ -7754,22 +7819,6 @@ export interface components {
             instructions?: string | null;
         };
         /**
-         * Withdraw
-         * @example {
-         *       "reason": "已被《如东县技改补助办法(2027年修订)》替代",
-         *       "version": 4
-         *     }
-         */
-        Withdraw: {
-            /** Version */
-            version: number;
-            /**
-             * Reason
-             * @description why (shown on the public page)
-             */
-            reason: string;
-        };
-        /**
          * Withdrawal
          * @description 撤回/废止: when, by whom and why a published policy was withdrawn.
          */
@@ -7780,6 +7829,41 @@ export interface components {
              */
             at: string;
             by: components["schemas"]["Actor"];
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * Withdraw
+         * @example {
+         *       "reason": "已被《如东县技改补助办法(2027年修订)》替代",
+         *       "version": 4
+         *     }
+         */
+        chalicelib__api__policies__Withdraw: {
+            /** Version */
+            version: number;
+            /**
+             * Reason
+             * @description why (shown on the public page)
+             */
+            reason: string;
+        };
+        /**
+         * Withdraw
+         * @description 撤回: the enterprise withdraws its appeal before a reply; it closes as ``withdrawn``
+         *     and counts in no rate.
+         */
+        chalicelib__domain__appeal__events__Withdraw: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "withdraw";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
             /** Reason */
             reason: string;
         };
@@ -12374,7 +12458,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Withdraw"];
+                "application/json": components["schemas"]["chalicelib__api__policies__Withdraw"];
             };
         };
         responses: {

@@ -33,6 +33,8 @@ const zh: Labels = {
   reject_completion: { done: '退回重办', action: '退回重办' },
   merge: { done: '作为重复诉求合并', action: '合并重复诉求' },
   void: { done: '作废(无效工单)', action: '作废无效工单' },
+  supplement: { done: '企业补充材料', action: '补充材料' },
+  withdraw: { done: '企业撤回诉求', action: '撤回诉求' },
   filed: { done: '提交诉求' },
   escalated: { done: '升级督办' },
   warned: { done: '临期提醒' },
@@ -70,6 +72,8 @@ const en: Labels = {
   reject_completion: { done: 'Completion sent back', action: 'Send back' },
   merge: { done: 'Merged as a duplicate', action: 'Merge a duplicate' },
   void: { done: 'Voided (invalid order)', action: 'Void an invalid order' },
+  supplement: { done: 'Material added by the enterprise', action: 'Add material' },
+  withdraw: { done: 'Withdrawn by the enterprise', action: 'Withdraw the appeal' },
   filed: { done: 'Filed' },
   escalated: { done: 'Escalated' },
   warned: { done: 'Deadline warning' },
@@ -96,6 +100,15 @@ function actions(labels: Labels): Record<ActionType, string> {
   const out: Partial<Record<ActionType, string>> = {}
   for (const [k, v] of Object.entries(labels)) if ('action' in v) out[k as ActionType] = v.action
   return out as Record<ActionType, string>
+}
+
+/** The enterprise's own steps on its appeal: their forms are in EnterpriseActions.vue, not
+ * among the staff's in ActionPanel.vue. */
+export const ENTERPRISE_STEPS = ['supplement', 'withdraw'] as const satisfies readonly ActionType[]
+export type EnterpriseStep = (typeof ENTERPRISE_STEPS)[number]
+
+export function isEnterpriseStep(type: string): type is EnterpriseStep {
+  return (ENTERPRISE_STEPS as readonly string[]).includes(type)
 }
 
 /** Whether an event type is one a user posts (the API's `actions` only lists those). */
