@@ -10,7 +10,7 @@ from chalicelib.domain.appeal.duplicates import close_before_reply
 from chalicelib.domain.appeal.events import Supplement, Withdraw
 from chalicelib.domain.appeals import Appeal, DepartmentRef
 from chalicelib.domain.codes import ClosedAs, PartStatus
-from chalicelib.errors import ValidationFailed
+from chalicelib.errors import FieldError, ValidationFailed
 
 #: Files all supplements of one appeal may add together (each is kept on the appeal item).
 MAX_SUPPLEMENT_ATTACHMENTS = 30
@@ -19,9 +19,17 @@ MAX_SUPPLEMENT_ATTACHMENTS = 30
 def supplement(appeal: Appeal, command: Supplement, step: Step) -> Outcome:
     """补充材料: the enterprise's words and files (``step.attachments``, already checked in
     the bucket) added to its appeal; the owner and the departments with an open part are
-    told. At most :data:`MAX_SUPPLEMENT_ATTACHMENTS` files over all supplements (400 naming
+    told. A file the appeal keeps already is a 400 naming ``attachments.{i}``; at most
+    :data:`MAX_SUPPLEMENT_ATTACHMENTS` files over all supplements (400 naming
     ``attachments``)."""
     files = list(step.attachments)
+    again = [
+        FieldError(f"attachments.{i}", "attachment_duplicate", {})
+        for i, f in enumerate(files)
+        if appeal.attachment(f.id) is not None
+    ]
+    if again:  # a file the appeal keeps already (filed with it, or supplemented before)
+        raise ValidationFailed(again)
     if len(appeal.supplement_attachments) + len(files) > MAX_SUPPLEMENT_ATTACHMENTS:
         raise ValidationFailed.one(
             "attachments", "too_many_attachments", max=MAX_SUPPLEMENT_ATTACHMENTS
