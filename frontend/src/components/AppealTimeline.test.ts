@@ -41,4 +41,20 @@ describe('AppealTimeline', () => {
     const wrapper = mount(AppealTimeline, { props: { events: [supplement] }, global: { plugins: [i18n] } })
     expect(wrapper.find('[data-testid="timeline-files-3"]').exists()).toBe(false)
   })
+  it('names the parts a withdrawal closed as such', () => {
+    setLocale('zh-CN')
+    const withdraw = {
+      type: 'withdraw',
+      at: '2026-12-07T03:00:00+00:00',
+      version: 4,
+      status: 'closed',
+      reason: '已自行解决',
+      closed_as: 'withdrawn',
+      departments: [{ id: 'tax', name: '县税务局' }],
+    } as unknown as TimelineEvent
+    const text = mount(AppealTimeline, { props: { events: [withdraw] }, global: { plugins: [i18n] } }).text()
+    expect(text).toContain('企业撤回诉求')
+    expect(text).toContain('随之关闭的部门办理：县税务局')
+    expect(text).toContain('已自行解决')
+  })
 })

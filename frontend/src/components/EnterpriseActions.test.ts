@@ -93,7 +93,7 @@ describe('EnterpriseActions', () => {
     Object.assign(state(wrapper), { content: '补充', files: ['U0000000000000001', 'U0000000000000002'] })
     await wrapper.find('form').trigger('submit')
     await flushPromises()
-    expect(errorsByLabel(wrapper)).toEqual({ '补充材料(照片、PDF 或 Office 文件,选填)': '第 2 个文件:文件不存在' })
+    expect(errorsByLabel(wrapper)).toEqual({ '补充材料（照片、PDF 或 Office 文件，选填）': '第 2 个文件:文件不存在' })
     expect(wrapper.emitted('updated')).toBeUndefined()
   })
 
@@ -104,12 +104,12 @@ describe('EnterpriseActions', () => {
     post.mockResolvedValue(closed)
     const wrapper = setup(appeal(['supplement', 'withdraw']))
     await wrapper.find('[data-step="withdraw"]').trigger('click')
-    expect(wrapper.text()).toContain('撤回后诉求即办结,不再办理,也不能恢复')
+    expect(wrapper.text()).toContain('撤回后诉求即办结，不再办理，也不能恢复')
     state(wrapper).reason = '问题已自行解决'
     await wrapper.find('form[data-form="withdraw"]').trigger('submit')
     await flushPromises()
     expect(confirm).toHaveBeenCalledOnce()
-    expect(confirm.mock.calls[0]?.[0]).toBe('确定撤回诉求 XQT-20261207-0001 吗?撤回后不能恢复。')
+    expect(confirm.mock.calls[0]?.[0]).toBe('确定撤回诉求 XQT-20261207-0001 吗？撤回后不能恢复。')
     expect(post).not.toHaveBeenCalled() // kept
 
     confirm.mockResolvedValueOnce('confirm' as never)

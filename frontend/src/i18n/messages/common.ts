@@ -127,6 +127,7 @@ export default {
       provisional: '暂定期限(该年度放假安排尚未录入)',
     },
     field: {
+      partsClosed: '随之关闭的部门办理：{names}',
       caseNumber: '诉求编号',
       enterprise: '企业',
       category: '诉求类别',
@@ -288,6 +289,7 @@ export default {
       provisional: 'Provisional (that year’s holiday schedule is not loaded yet)',
     },
     field: {
+      partsClosed: 'Department parts closed with it: {names}',
       caseNumber: 'Case number',
       enterprise: 'Enterprise',
       category: 'Category',
