@@ -206,3 +206,17 @@ def test_the_sweep_never_warns_of_a_withdrawn_appeal(api, at_time):
     kept_types = [e["type"] for e in get(api, kept["id"], user="admin")["timeline"]]
     assert "sign_overdue" in kept_types and "escalated" in kept_types  # the sweep did run
     assert get(api, withdrawn["id"], user="admin")["overdue"] is False
+
+
+def test_the_public_lookup_lists_both_steps_and_says_withdrawn_without_their_words(api):
+    from tests.api.test_public_lookup import lookup, new_address
+
+    appeal = file_web(api, contact_name="张伟", contact_phone="13812340077")
+    appeal = event(api, appeal, "supplement", "ent-hengrun", content="补充:秘密的内部情况")
+    appeal = event(api, appeal, "withdraw", "ent-hengrun", reason="内部原因不便说明")
+    r = lookup(api, appeal["id"], "13812340077", new_address())
+    assert r.status_code == 200, r.data
+    assert (r.data["status"], r.data["closed_as"]) == ("closed", "withdrawn")
+    assert [s["type"] for s in r.data["steps"]] == ["filed", "supplement", "withdraw"]
+    assert all(set(s) == {"type", "at"} for s in r.data["steps"])
+    assert "秘密" not in str(r.data) and "内部原因" not in str(r.data)
