@@ -450,10 +450,10 @@ def appeal_attachment(ctx: Ctx, appeal_id: str, attachment_id: str) -> uploads.A
     """A presigned GET of one of the appeal's files, valid five minutes, for whoever may
     read the appeal (anyone else: 404, as for the appeal itself)."""
     appeal, _ = _readable(ctx, appeal_id)
-    for attachment in appeal.attachments:
-        if attachment.id == attachment_id:
-            return upload_store.link(ATTACHMENTS, attachment)
-    raise NotFound("attachment_not_found", id=attachment_id[:40])
+    attachment = appeal.attachment(attachment_id)  # filed with it, or added by a supplement
+    if attachment is None:
+        raise NotFound("attachment_not_found", id=attachment_id[:40])
+    return upload_store.link(ATTACHMENTS, attachment)
 
 
 @api.route(
@@ -508,7 +508,8 @@ def post_event(ctx: Ctx, appeal_id: str, body: Command) -> Any:
     _case_number(appeal_id)
     now = clock.now()
     try:
-        decision, events = services.post_event(ctx.user, appeal_id, body, now, ctx.rules)
+        with naming("attachments"):  # a supplement's files, each checked in the bucket
+            decision, events = services.post_event(ctx.user, appeal_id, body, now, ctx.rules)
     except ReferencesInactive as gone:
         raise ValidationFailed(_inactive_fields(body, gone)) from None
     return _detail(decision.appeal, [*events, decision.event], ctx.user, now, ctx.rules)

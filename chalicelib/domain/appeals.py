@@ -291,6 +291,12 @@ class Appeal(BaseModel):
     attachments: list[Attachment] = Field(
         default_factory=list, description="files the enterprise filed with it (photos, PDFs, …)"
     )
+    supplements: int = Field(0, description="补充材料: supplements the enterprise added")
+    supplement_attachments: list[Attachment] = Field(
+        default_factory=list,
+        description="files the enterprise added with its supplements (each also on its "
+        "supplement event); downloaded like the filed ones",
+    )
     closed_as: ClosedAs | None = Field(
         None, description="how it ended, once closed (merged and void count in no rate)"
     )
@@ -342,6 +348,11 @@ class Appeal(BaseModel):
         """Waiting on the platform's side (received or processing), so the deadline runs."""
         return self.status in OPEN_STATUSES
 
+    def attachment(self, attachment_id: str) -> Attachment | None:
+        """One of its files: filed with it, or added by a supplement."""
+        files = [*self.attachments, *self.supplement_attachments]
+        return next((f for f in files if f.id == attachment_id), None)
+
 
 class TimelineEvent(BaseModel):
     """One immutable step of an appeal's history. ``version`` is the appeal version it made."""
@@ -392,6 +403,7 @@ class TimelineEvent(BaseModel):
         description="resume, pause_expired: the working days paused (Beijing dates); "
         "working_days is their count, the deadline's shift",
     )
+    attachments: list[Attachment] | None = Field(None, description="supplement: the files it added")
 
 
 class AppealDetail(Appeal):
@@ -733,6 +745,8 @@ HIDDEN_FROM_ENTERPRISE: dict[EventType, tuple[str, ...]] = {
     EventType.PAUSE: (),
     EventType.RESUME: (),
     EventType.PAUSE_EXPIRED: (),
+    EventType.SUPPLEMENT: (),  # the enterprise's own words and files
+    EventType.WITHDRAW: (),
 }
 
 

@@ -88,8 +88,9 @@ class ClosedAs(StrEnum):
     VOID = "void"  # 无效工单: a prank, a test, a wrong number
 
 
-#: Closed this way, an appeal counts in no rate (its problem is counted elsewhere, or none).
-UNCOUNTED = frozenset({ClosedAs.MERGED, ClosedAs.VOID})
+#: Closed this way, an appeal counts in no rate (its problem is counted elsewhere, or none;
+#: a withdrawn one was not handled to an end, so it says nothing of how well it was handled).
+UNCOUNTED = frozenset({ClosedAs.MERGED, ClosedAs.VOID, ClosedAs.WITHDRAWN})
 
 
 class PartStatus(StrEnum):
@@ -98,6 +99,7 @@ class PartStatus(StrEnum):
     OPEN = "open"
     REPLIED = "replied"
     RETURNED = "returned"  # 退单
+    CLOSED = "closed"  # still open when the enterprise withdrew the appeal: nothing left to do
 
 
 LABELS_ZH: dict[str, str] = {

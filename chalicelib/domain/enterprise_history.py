@@ -34,6 +34,7 @@ class AppealSummary(BaseModel):
     status: Status
     open: bool = Field(description="not closed yet (received, processing or replied)")
     overdue: bool
+    paused: bool = Field(False, description="挂起: the reply clock stopped")
     reply_due_at: Timestamp
     assignee_name: str | None = Field(None, description="null: in the triage queue")
     created_at: Timestamp
@@ -97,6 +98,7 @@ def summarize_appeal(a: Appeal, now: datetime) -> AppealSummary:
         status=a.status,
         open=a.status != Status.CLOSED,
         overdue=is_overdue(a, now),
+        paused=a.paused,
         reply_due_at=a.reply_due_at,
         assignee_name=a.assignee.name if a.assignee.commissioner_id else None,
         created_at=a.created_at,

@@ -140,6 +140,18 @@ def _resumed(a: Appeal, e: TimelineEvent) -> list[str]:
     return [*_enterprise(a, e), *owner]
 
 
+def _owner_and_open_parts(a: Appeal, e: TimelineEvent) -> list[str]:
+    """A supplement: the owner and every department with a part still open (the material
+    may be for it)."""
+    return _owner(a, e) + [f"department:{p.id}" for p in a.open_parts]
+
+
+def _owner_and_parts_closed(a: Appeal, e: TimelineEvent) -> list[str]:
+    """A withdrawal: the owner, and the departments whose open parts closed with it (named on
+    the event): none of them has anything left to do."""
+    return _owner(a, e) + _departments_transferred(a, e)
+
+
 #: Who hears of each event, given the appeal as the event left it.
 AUDIENCES: dict[EventType, Callable[[Appeal, TimelineEvent], list[str]]] = {
     EventType.FILED: _owner_of_open,
@@ -180,6 +192,8 @@ AUDIENCES: dict[EventType, Callable[[Appeal, TimelineEvent], list[str]]] = {
     EventType.PAUSE: _enterprise,
     EventType.RESUME: _resumed,
     EventType.PAUSE_EXPIRED: _owner_and_enterprise,  # the owner's clock runs again by itself
+    EventType.SUPPLEMENT: _owner_and_open_parts,
+    EventType.WITHDRAW: _owner_and_parts_closed,
 }
 
 

@@ -264,6 +264,8 @@ SMS: dict[EventType, SmsRule | None] = {
     EventType.PAUSE: _materials_asked,  # awaiting_enterprise only (the inbox tells the rest)
     EventType.RESUME: None,
     EventType.PAUSE_EXPIRED: None,
+    EventType.SUPPLEMENT: None,  # the enterprise's own step: its owner hears in the inbox
+    EventType.WITHDRAW: None,  # the enterprise withdrew it itself: no text to tell it so
 }
 
 #: The e-mail each event sends to official mailboxes (``None``: none).
@@ -305,6 +307,8 @@ EMAILS: dict[EventType, EmailRule | None] = {
     EventType.PAUSE: None,  # the inbox tells the enterprise (an SMS kind would need a template)
     EventType.RESUME: None,
     EventType.PAUSE_EXPIRED: None,
+    EventType.SUPPLEMENT: None,  # the inbox tells the owner and the departments
+    EventType.WITHDRAW: None,
 }
 
 #: Events that may send e-mail (the store reads the directory only for these).

@@ -70,6 +70,8 @@ PUBLIC_STEPS: dict[EventType, bool] = {
     EventType.PAUSE: True,  # 挂起: the clock stopped (why is not listed)
     EventType.RESUME: True,
     EventType.PAUSE_EXPIRED: True,  # resumed at the 10-working-day limit
+    EventType.SUPPLEMENT: True,  # material added (its words and files are not shown)
+    EventType.WITHDRAW: True,  # closed: withdrawn by the enterprise (its reason is not shown)
 }
 
 

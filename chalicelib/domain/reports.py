@@ -173,6 +173,10 @@ class Metrics(BaseModel):
     repeat_calls: int = Field(0, description="重复来电: calls again about an open appeal")
     merged: int = Field(0, description="合并的重复诉求: duplicates merged (in no rate)")
     voided: int = Field(0, description="无效工单: invalid orders voided (in no rate)")
+    withdrawn: int = Field(
+        0, description="企业撤回: appeals the enterprise withdrew before a reply (in no rate)"
+    )
+    supplements: int = Field(0, description="补充材料: supplements the enterprises added")
     avg_working_days: float | None = Field(
         None, description="平均答复用时: working days from the period's start to the reply"
     )
@@ -372,6 +376,8 @@ class _Tally:
     repeat_calls: int = 0
     merged: int = 0
     voided: int = 0
+    withdrawn: int = 0
+    supplements: int = 0
     sign_due: int = 0
     signed_in_time: int = 0
     paused: int = 0
@@ -414,6 +420,8 @@ class _Tally:
             repeat_calls=self.repeat_calls,
             merged=self.merged,
             voided=self.voided,
+            withdrawn=self.withdrawn,
+            supplements=self.supplements,
             avg_working_days=round(sum(self.took) / len(self.took), 2) if self.took else None,
             sign_due=self.sign_due,
             signed_in_time=self.signed_in_time,
@@ -646,6 +654,14 @@ def _void(r: _Reading, e: TimelineEvent) -> None:
     r.tally.voided += 1
 
 
+def _withdraw(r: _Reading, e: TimelineEvent) -> None:
+    r.tally.withdrawn += 1
+
+
+def _supplement(r: _Reading, e: TimelineEvent) -> None:
+    r.tally.supplements += 1
+
+
 def _closed(r: _Reading, e: TimelineEvent) -> None:
     if e.closed_as == ClosedAs.ANSWERED_ON_CALL:
         r.tally.answered_on_call += 1
@@ -706,10 +722,21 @@ COUNTS: dict[EventType, Count | None] = {
     EventType.PAUSE: _paused,
     EventType.RESUME: _pause_ended,
     EventType.PAUSE_EXPIRED: _pause_ended,
+    EventType.SUPPLEMENT: _supplement,
+    EventType.WITHDRAW: _withdraw,
 }
 
-#: What still counts of an appeal merged or voided (``codes.UNCOUNTED``): it is in no rate.
-COUNTED_WHEN_UNCOUNTED = frozenset({EventType.REPEAT_CALL, EventType.MERGE, EventType.VOID})
+#: What still counts of an appeal merged, voided or withdrawn (``codes.UNCOUNTED``): it is
+#: in no rate, nor received; only these events of it are counted.
+COUNTED_WHEN_UNCOUNTED = frozenset(
+    {
+        EventType.REPEAT_CALL,
+        EventType.MERGE,
+        EventType.VOID,
+        EventType.WITHDRAW,
+        EventType.SUPPLEMENT,
+    }
+)
 
 
 def _one(

@@ -65,8 +65,11 @@ HANDED_BACK: dict[EventType, bool] = {
     EventType.PAUSE: False,
     EventType.RESUME: False,
     EventType.PAUSE_EXPIRED: False,
+    # the enterprise's own steps: a withdrawal closes the work order; a supplement is the
+    # handling's own material
+    EventType.WITHDRAW: True,
+    EventType.SUPPLEMENT: False,
 }
-# ``withdraw`` (the enterprise's own step) is handed back too once EventType has it.
 
 #: The signature header and its scheme.
 SIGNATURE_HEADER = "X-Signature"

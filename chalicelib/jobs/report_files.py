@@ -47,6 +47,8 @@ METRIC_COLUMNS: list[tuple[str, str, str]] = [
     ("paused_working_days", "挂起工作日", "int"),
     ("avg_paused_working_days", "平均挂起(工作日)", "days"),
     ("pause_expired", "挂起到期恢复", "int"),
+    ("withdrawn", "企业撤回", "int"),
+    ("supplements", "补充材料", "int"),
 ]
 
 DEPARTMENT_COLUMNS: list[tuple[str, str, str]] = [

@@ -14,17 +14,21 @@ from chalicelib.domain.appeal.events import (
     Merge,
     Reassign,
     Supervise,
+    Supplement,
     Transfer,
 )
 from chalicelib.domain.appeals import CASE_NUMBER, Appeal, TimelineEvent, can_read
 from chalicelib.domain.models import User
 from chalicelib.domain.rules import Rules
+from chalicelib.domain.uploads import PURPOSES, Attachment
 from chalicelib.errors import NotFound, ReferenceMissing, VersionConflict
-from chalicelib.store import appeal_search, directory
+from chalicelib.store import appeal_search, directory, uploads
 from chalicelib.store import appeals as store
 
 #: Steps that name no other record decide without reading the directory.
 _NO_DIRECTORY = Directory(commissioners={}, departments={})
+#: What a supplement's files are uploaded as (the filing's own purpose).
+_APPEAL_FILES = PURPOSES["appeal_attachment"]
 #: How often a platform step is decided again when someone changed the appeal meanwhile.
 _ATTEMPTS = 3
 #: How many findings one message may act on in a row (an appeal's checks all due at once).
@@ -53,9 +57,21 @@ def post_event(
     department_ids = tuple(command.departments) if isinstance(command, Transfer | Supervise) else ()
     needs = commissioner_ids or department_ids
     found = directory.read(commissioner_ids, department_ids) if needs else _NO_DIRECTORY
-    decision = transitions.decide(appeal, command, user, now, found, rules)
+    files = _supplement_files(appeal, command, user, now)
+    decision = transitions.decide(appeal, command, user, now, found, rules, files)
     store.record(appeal, decision, also=_passed_on(decision, now))
     return decision, events
+
+
+def _supplement_files(
+    appeal: Appeal, command: Command, user: User, now: datetime
+) -> tuple[Attachment, ...]:
+    """A supplement's files, each checked in the bucket (``ItemsRefused`` by place) — once
+    the caller is known to be allowed the step, so nobody else learns anything of uploads."""
+    if not isinstance(command, Supplement) or not command.attachments:
+        return ()
+    transitions.permit(appeal, command, user, now)
+    return tuple(uploads.attach(command.attachments, _APPEAL_FILES, user.username))
 
 
 def _merge(duplicate: Appeal, command: Merge, user: User, now: datetime, rules: Rules) -> Decision:

@@ -163,3 +163,31 @@ def test_while_paused_the_sweep_marks_nothing_then_ends_the_pause_at_the_limit(a
     assert (r.status_code, r.data["code"]) == (409, "pause_limit")
     sweep(api)  # once: a second sweep does nothing more
     assert types(api, a["id"])[-1] == "pause_expired"
+
+
+def test_the_enterprises_supplement_ends_a_pause_awaiting_its_materials(api, at_time):
+    """API.md: "a ``supplement`` by the enterprise ends an ``awaiting_enterprise`` pause" —
+    the shift counted to the supplement's day; a pause for a third party it does not end;
+    a withdrawal while paused ends the pause and closes the appeal."""
+    a = fresh(api, at_time)  # due Tue 22 Sep
+    at_time(bj("2026-09-18"))  # Fri
+    a = event(
+        api, a, "pause", "comm-designated", reason="awaiting_enterprise", note="请补充租赁合同"
+    )
+    at_time(bj("2026-09-21"))  # Mon: 19-20 weekend, 20 Sep a make-up working day
+    r = post(api, a, "supplement", "ent-hengrun", content="租赁合同已上传。")
+    assert r.status_code == 200, r.data
+    a = r.data
+    assert a["paused"] is False and a["paused_working_days"] == 2
+    assert a["reply_due_at"] == "2026-09-24T23:59:59+08:00"  # 22 Sep + 2 working days
+    last = a["timeline"][-1]
+    assert last["type"] == "supplement" and last["paused_days"] == ["2026-09-20", "2026-09-21"]
+    assert last["previous_reply_due_at"] == "2026-09-22T23:59:59+08:00"
+
+    a = event(api, a, "pause", "comm-designated", reason="third_party", note="等待评估")
+    a = post(api, a, "supplement", "ent-hengrun", content="另附说明。").data
+    assert a["paused"] is True  # a third party's pause: the enterprise's words don't end it
+    at_time(bj("2026-09-22"))
+    r = post(api, a, "withdraw", "ent-hengrun", reason="已自行解决")
+    assert r.status_code == 200, r.data
+    assert r.data["paused"] is False and r.data["closed_as"] == "withdrawn"

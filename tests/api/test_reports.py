@@ -68,6 +68,8 @@ MARCH = {
     "repeat_calls": 0,
     "merged": 0,
     "voided": 0,
+    "withdrawn": 0,
+    "supplements": 0,
     "avg_working_days": 3.25,
     "sign_due": 5,
     "signed_in_time": 1,

@@ -166,6 +166,24 @@ def test_an_appeal_another_operator_posted_is_not_handed_back(api, receiver, hoo
     assert not [g for g in receiver.got if g.body["appeal_id"] == r.data["id"]]
 
 
+def test_the_enterprises_withdrawal_is_handed_back_and_its_supplement_is_not(api, receiver, hook):
+    appeal = call_as_service(api, "12345-2026-000077")
+    appeal = event(api, appeal, "supplement", "ent-hengrun", content="补充:塘口位置图。")
+    appeal = event(api, appeal, "withdraw", "ent-hengrun", reason="已自行解决")
+    assert run_outbox(api)["webhooks_failed"] == 0
+    mine = [g for g in receiver.got if g.body["appeal_id"] == appeal["id"]]
+    assert [g.body["type"] for g in mine] == ["withdraw"] and mine[0].valid
+    assert mine[0].body == {
+        "event_id": f"{appeal['id']}#3",
+        "type": "withdraw",
+        "at": mine[0].body["at"],
+        "appeal_id": appeal["id"],
+        "external_ref": "12345-2026-000077",
+        "status": "closed",
+        "closed_as": "withdrawn",
+    }
+
+
 def test_a_failing_receiver_is_retried_with_backoff_then_dead_lettered(api, receiver, hook):
     from chalicelib.domain import webhooks as rules
     from chalicelib.jobs import webhooks as sender

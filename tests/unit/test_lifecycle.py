@@ -218,6 +218,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "void": {"reason": "测试来电"},
     "pause": {"reason": "awaiting_enterprise", "note": "请补充土地权属证明"},
     "resume": {},
+    "supplement": {"content": "补充:用地红线图已上传。"},
+    "withdraw": {"reason": "问题已自行解决"},
 }
 
 
@@ -441,6 +443,23 @@ STATUS_TABLE: list[tuple[str, User, dict[Status, Callable[[], Appeal]], dict[Sta
         PAUSED,
         {Status.RECEIVED: Status.RECEIVED, Status.PROCESSING: Status.PROCESSING},
     ),
+    # the enterprise's own steps: a supplement until it is closed, a withdrawal before a reply
+    (
+        "supplement",
+        ENTERPRISE,
+        PLAIN,
+        {
+            Status.RECEIVED: Status.RECEIVED,
+            Status.PROCESSING: Status.PROCESSING,
+            Status.REPLIED: Status.REPLIED,
+        },
+    ),
+    (
+        "withdraw",
+        ENTERPRISE,
+        PLAIN,
+        {Status.RECEIVED: Status.CLOSED, Status.PROCESSING: Status.CLOSED},
+    ),
 ]
 
 
@@ -493,6 +512,8 @@ ROLES_OF_EVENT: dict[str, set[Role]] = {
     "void": {Role.ADMIN},
     "pause": {Role.COMMISSIONER},
     "resume": {Role.COMMISSIONER, Role.ADMIN},
+    "supplement": {Role.ENTERPRISE},
+    "withdraw": {Role.ENTERPRISE},
 }
 #: For each event, an appeal in which its rightful actors may post it.
 STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
@@ -518,6 +539,8 @@ STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
     "void": joint_processing,
     "pause": joint_processing,
     "resume": paused(processing),
+    "supplement": joint_processing,
+    "withdraw": joint_processing,
 }
 
 
@@ -1043,7 +1066,7 @@ def test_nothing_closes_without_a_reply(build):
                 decision = run(appeal, actor, event, **body)
             except AppError:
                 continue
-            if event in ("merge", "void"):  # no problem of its own to answer (counted nowhere)
+            if event in ("merge", "void", "withdraw"):  # nothing left to answer (in no rate)
                 assert decision.appeal.closed_as in UNCOUNTED, (event, actor.username)
                 continue
             assert decision.appeal.status != Status.CLOSED, (event, actor.username)
@@ -1497,7 +1520,11 @@ def test_allowed_events_offers_what_the_owner_may_do():
     assert "void" in transitions.allowed_events(received(), ADMIN)
     assert "void" not in transitions.allowed_events(replied(), ADMIN)  # not after a reply
     assert transitions.allowed_events(received(), OTHER_COMMISSIONER) == []
-    assert transitions.allowed_events(replied(), ENTERPRISE) == ["confirm"]
+    # after a reply the enterprise rates it, and may still add material; before one it may
+    # add material or withdraw
+    assert transitions.allowed_events(replied(), ENTERPRISE) == ["confirm", "supplement"]
+    assert transitions.allowed_events(processing(), ENTERPRISE) == ["supplement", "withdraw"]
+    assert transitions.allowed_events(closed(), ENTERPRISE) == []
     assert transitions.allowed_events(replied(), OTHER_ENTERPRISE) == []
     assert transitions.allowed_events(closed(), ADMIN) == ["supervise"]  # 督办 is for any appeal
 

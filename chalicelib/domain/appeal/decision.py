@@ -12,6 +12,7 @@ from chalicelib.domain.appeals import Appeal, TimelineEvent
 from chalicelib.domain.models import User
 from chalicelib.domain.routing import Candidate
 from chalicelib.domain.rules import Rules
+from chalicelib.domain.uploads import Attachment
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,14 @@ class Directory:
 @dataclass(frozen=True)
 class Step:
     """What every event's handler decides with besides the appeal and the command: who
-    posted it, when, the directory read for it, and the county's rules in force."""
+    posted it, when, the directory read for it, the county's rules in force, and the files
+    it attaches (a supplement's uploads, checked in the bucket by the service first)."""
 
     user: User
     now: datetime
     directory: Directory
     rules: Rules
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)

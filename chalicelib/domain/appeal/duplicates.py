@@ -22,7 +22,9 @@ MAX_MERGED = 5
 MAX_REPEAT_OPERATORS = 50
 
 
-def _close(appeal: Appeal, how: ClosedAs, now: datetime) -> None:
+def close_before_reply(appeal: Appeal, how: ClosedAs, now: datetime) -> None:
+    """Closed before anyone answered it (merged, void, withdrawn): off every deadline and
+    queue, as a closed appeal is (the store's lists and the sweep's index follow its state)."""
     appeal.status = Status.CLOSED
     appeal.closed_as = how
     appeal.closed_at = iso(now)
@@ -37,7 +39,7 @@ def merge(appeal: Appeal, command: Merge, step: Step) -> Outcome:
         raise InvalidTransition("merge_into_itself", id=appeal.id)
     if command.into in appeal.merged_from:
         raise InvalidTransition("merge_cycle", id=command.into)
-    _close(appeal, ClosedAs.MERGED, step.now)
+    close_before_reply(appeal, ClosedAs.MERGED, step.now)
     appeal.merged_into = command.into
     return Outcome(
         {"merged_into": command.into, "reason": command.reason, "closed_as": ClosedAs.MERGED}
@@ -46,7 +48,7 @@ def merge(appeal: Appeal, command: Merge, step: Step) -> Outcome:
 
 def void(appeal: Appeal, command: Void, step: Step) -> Outcome:
     """An invalid order closed as ``void`` with the reason."""
-    _close(appeal, ClosedAs.VOID, step.now)
+    close_before_reply(appeal, ClosedAs.VOID, step.now)
     return Outcome({"reason": command.reason, "closed_as": ClosedAs.VOID})
 
 

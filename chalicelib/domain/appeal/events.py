@@ -17,6 +17,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from chalicelib.domain.codes import Urgency
 from chalicelib.domain.models import Slug, Strict
+from chalicelib.domain.uploads import UPLOAD_ID_PATTERN
 from chalicelib.errors import FieldError, ValidationFailed
 
 
@@ -48,6 +49,8 @@ class EventType(StrEnum):
     VOID = "void"
     PAUSE = "pause"  # 挂起: the reply clock stops
     RESUME = "resume"
+    SUPPLEMENT = "supplement"
+    WITHDRAW = "withdraw"
     # recorded by the platform
     FILED = "filed"
     ESCALATED = "escalated"
@@ -274,6 +277,34 @@ class Resume(Strict):
     version: Version
 
 
+#: Files one supplement may add (as many as a filing takes).
+SUPPLEMENT_FILES = 10
+
+
+class Supplement(Strict):
+    """补充材料: the enterprise adds words and files to its appeal, while it is not closed.
+    ``attachments`` names uploads (purpose ``appeal_attachment``) made by the caller, as a
+    filing does."""
+
+    type: Literal[EventType.SUPPLEMENT]
+    version: Version
+    content: Text
+    attachments: list[Annotated[str, Field(pattern=UPLOAD_ID_PATTERN)]] = Field(
+        default_factory=list,
+        max_length=SUPPLEMENT_FILES,
+        description="ids of uploads (purpose appeal_attachment) the caller made for it",
+    )
+
+
+class Withdraw(Strict):
+    """撤回: the enterprise withdraws its appeal before a reply; it closes as ``withdrawn``
+    and counts in no rate."""
+
+    type: Literal[EventType.WITHDRAW]
+    version: Version
+    reason: Reason
+
+
 Command = (
     Accept
     | AcceptPart
@@ -297,6 +328,8 @@ Command = (
     | Void
     | Pause
     | Resume
+    | Supplement
+    | Withdraw
 )
 #: The body of each event a user posts, by its ``type`` (from the union, so it is named once).
 COMMANDS: dict[EventType, type[Strict]] = {

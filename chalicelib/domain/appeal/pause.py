@@ -31,8 +31,9 @@ from chalicelib.errors import InvalidTransition, Refused
 #: At most this many working days paused per appeal (all its pauses together).
 LIMIT = 10
 #: Posted events that end a pause in force before they act: the reply (the clock it stopped
-#: is settled by it), and a merge or void closing the appeal before a reply.
-ENDED_BY = frozenset({EventType.REPLY, EventType.MERGE, EventType.VOID})
+#: is settled by it), and a merge, void or the enterprise's withdrawal closing the appeal
+#: before a reply.
+ENDED_BY = frozenset({EventType.REPLY, EventType.MERGE, EventType.VOID, EventType.WITHDRAW})
 
 
 def paused_days(started_at: str, until: datetime, cal: calendar.WorkCalendar) -> list[date]:

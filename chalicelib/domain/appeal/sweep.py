@@ -72,6 +72,8 @@ def _supervision_overdue(a: Appeal, deadline: str, now: datetime) -> Decision | 
     sup = a.supervision
     if sup is None or sup.status != "open" or sup.due_at != deadline:
         return None
+    if a.closed_as == ClosedAs.WITHDRAWN:  # a finding queued before the withdrawal
+        return None
     if sup.overdue_for == deadline or iso(now) <= deadline:
         return None
     sup.overdue_for = deadline
@@ -220,7 +222,9 @@ def watch(appeal: Appeal) -> tuple[str, str] | None:
     Each appeal is on the sweep's sparse index at most once, at the earliest of these (its
     reply deadline — or, while paused, the pause's end at the limit —, its owner's and its
     parts' sign-for, its parts' warnings and deadlines, supervision, auto-close); acting on
-    one puts it back at the next."""
+    one puts it back at the next. A withdrawn appeal is watched for nothing."""
+    if appeal.closed_as == ClosedAs.WITHDRAWN:
+        return None  # withdrawn: off every deadline, a supervision's too (nothing to chase)
     candidates: list[tuple[str, str]] = _part_checks(appeal)
     if appeal.awaiting_sign and appeal.sign_overdue_for != appeal.accept_due_at:
         assert appeal.accept_due_at is not None

@@ -20,7 +20,7 @@ from typing import Any
 
 from chalicelib.clock import BEIJING, iso
 from chalicelib.domain import calendar
-from chalicelib.domain.appeal import duplicates, pause, supervision
+from chalicelib.domain.appeal import duplicates, enterprise_steps, pause, supervision
 from chalicelib.domain.appeal.decision import Decision, Directory, Outcome, Step
 from chalicelib.domain.appeal.events import (
     ApproveExtension,
@@ -62,6 +62,7 @@ from chalicelib.domain.appeals import (
 from chalicelib.domain.codes import ClosedAs, PartStatus, Role, Status
 from chalicelib.domain.models import User
 from chalicelib.domain.rules import Rules
+from chalicelib.domain.uploads import Attachment
 from chalicelib.errors import (
     FieldError,
     Forbidden,
@@ -568,6 +569,14 @@ RULES: dict[EventType, Rule] = {
         frozenset({Role.COMMISSIONER}), _OPEN, pause.start_pause, pause.can_pause
     ),
     EventType.RESUME: Rule(_OWNER, _OPEN, pause.resume, pause.is_paused),
+    # the enterprise's own steps: add to its appeal until it is closed; withdraw it before a
+    # reply (after one, its verdict on the reply is what it gives)
+    EventType.SUPPLEMENT: Rule(
+        frozenset({Role.ENTERPRISE}),
+        frozenset({Status.RECEIVED, Status.PROCESSING, Status.REPLIED}),
+        enterprise_steps.supplement,
+    ),
+    EventType.WITHDRAW: Rule(frozenset({Role.ENTERPRISE}), _OPEN, enterprise_steps.withdraw),
 }
 
 
@@ -585,15 +594,10 @@ def allowed_events(appeal: Appeal, user: User, now: datetime | None = None) -> l
     return out
 
 
-def decide(
-    appeal: Appeal,
-    command: Command,
-    user: User,
-    now: datetime,
-    directory: Directory,
-    rules: Rules,
-) -> Decision:
-    """Apply ``command`` by ``user`` at ``now`` to ``appeal``; raise if it is not allowed."""
+def permit(appeal: Appeal, command: Command, user: User, now: datetime) -> None:
+    """Whether ``user`` may post ``command`` on ``appeal`` now — role (403), relation (403),
+    version (409), status and guard (409) — before anything it names is read (a
+    supplement's files are checked in the bucket only once this passes)."""
     kind = command.type
     rule = RULES[kind]
     if user.role not in rule.roles:
@@ -605,13 +609,30 @@ def decide(
     refused = rule.guard(appeal, user, now)
     if refused is not None:
         raise refused
+
+
+def decide(
+    appeal: Appeal,
+    command: Command,
+    user: User,
+    now: datetime,
+    directory: Directory,
+    rules: Rules,
+    attachments: tuple[Attachment, ...] = (),
+) -> Decision:
+    """Apply ``command`` by ``user`` at ``now`` to ``appeal``; raise if it is not allowed.
+    ``attachments``: the files a supplement names, already checked (:func:`permit` first)."""
+    permit(appeal, command, user, now)
+    rule = RULES[command.type]
+    kind = command.type
     after = appeal.model_copy(deep=True)
     at = iso(now)
     after.version = appeal.version + 1
     after.updated_at = at
     if after.paused and kind in pause.ENDED_BY:  # the reply or the close settles the clock
         pause.end_pause(after, now, rules, kind.value)
-    outcome = rule.handler(after, command, Step(user, now, directory, rules))
+    step = Step(user, now, directory, rules, tuple(attachments))
+    outcome = rule.handler(after, command, step)
     event = TimelineEvent(
         type=rule.records or kind,
         at=at,

@@ -2134,6 +2134,17 @@ export interface components {
              */
             attachments: components["schemas"]["Attachment"][];
             /**
+             * Supplements
+             * @description 补充材料: supplements the enterprise added
+             * @default 0
+             */
+            supplements: number;
+            /**
+             * Supplement Attachments
+             * @description files the enterprise added with its supplements (each also on its supplement event); downloaded like the filed ones
+             */
+            supplement_attachments: components["schemas"]["Attachment"][];
+            /**
              * @description how it ended, once closed (merged and void count in no rate)
              * @default null
              */
@@ -2487,6 +2498,17 @@ export interface components {
              */
             attachments: components["schemas"]["Attachment"][];
             /**
+             * Supplements
+             * @description 补充材料: supplements the enterprise added
+             * @default 0
+             */
+            supplements: number;
+            /**
+             * Supplement Attachments
+             * @description files the enterprise added with its supplements (each also on its supplement event); downloaded like the filed ones
+             */
+            supplement_attachments: components["schemas"]["Attachment"][];
+            /**
              * @description how it ended, once closed (merged and void count in no rate)
              * @default null
              */
@@ -2582,6 +2604,12 @@ export interface components {
             open: boolean;
             /** Overdue */
             overdue: boolean;
+            /**
+             * Paused
+             * @description 挂起: the reply clock stopped
+             * @default false
+             */
+            paused: boolean;
             /**
              * Reply Due At
              * @description ISO 8601, Beijing time (+08:00)
@@ -4436,7 +4464,7 @@ export interface components {
          * EventRequest
          * @description ``{type, version, ...}``: one of the events, chosen by ``type``.
          */
-        EventRequest: components["schemas"]["Accept"] | components["schemas"]["AcceptPart"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"] | components["schemas"]["Supervise"] | components["schemas"]["ReportCompletion"] | components["schemas"]["AcceptCompletion"] | components["schemas"]["RejectCompletion"] | components["schemas"]["Merge"] | components["schemas"]["Void"] | components["schemas"]["Pause-Input"] | components["schemas"]["Resume"];
+        EventRequest: components["schemas"]["Accept"] | components["schemas"]["AcceptPart"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"] | components["schemas"]["Supervise"] | components["schemas"]["ReportCompletion"] | components["schemas"]["AcceptCompletion"] | components["schemas"]["RejectCompletion"] | components["schemas"]["Merge"] | components["schemas"]["Void"] | components["schemas"]["Pause-Input"] | components["schemas"]["Resume"] | components["schemas"]["Supplement"] | components["schemas"]["chalicelib__domain__appeal__events__Withdraw"];
         /**
          * EventType
          * @description The type of a timeline event. Those a user posts are imperatives (``accept``); those the
@@ -4444,7 +4472,7 @@ export interface components {
          *     and recorded as ``escalated``, which the sweep records too.
          * @enum {string}
          */
-        EventType: "accept" | "accept_part" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "merge" | "void" | "pause" | "resume" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue" | "sign_overdue" | "part_warned" | "part_overdue" | "repeat_call" | "merged" | "merged_reply" | "closed" | "pause_expired";
+        EventType: "accept" | "accept_part" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "merge" | "void" | "pause" | "resume" | "supplement" | "withdraw" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue" | "sign_overdue" | "part_warned" | "part_overdue" | "repeat_call" | "merged" | "merged_reply" | "closed" | "pause_expired";
         /** ExportDownload */
         ExportDownload: {
             /** Url */
@@ -5651,6 +5679,18 @@ export interface components {
              */
             voided: number;
             /**
+             * Withdrawn
+             * @description 企业撤回: appeals the enterprise withdrew before a reply (in no rate)
+             * @default 0
+             */
+            withdrawn: number;
+            /**
+             * Supplements
+             * @description 补充材料: supplements the enterprises added
+             * @default 0
+             */
+            supplements: number;
+            /**
              * Avg Working Days
              * @description 平均答复用时: working days from the period's start to the reply
              * @default null
@@ -6018,7 +6058,7 @@ export interface components {
          * @description A department's part of a jointly handled appeal (繁事联办).
          * @enum {string}
          */
-        PartStatus: "open" | "replied" | "returned";
+        PartStatus: "open" | "replied" | "returned" | "closed";
         /**
          * Party
          * @description Who the appeal is from: a registered enterprise (``uscc``) or an unknown caller.
@@ -7595,6 +7635,31 @@ export interface components {
              */
             overdue: number;
         };
+        /**
+         * Supplement
+         * @description 补充材料: the enterprise adds words and files to its appeal, while it is not closed.
+         *     ``attachments`` names uploads (purpose ``appeal_attachment``) made by the caller, as a
+         *     filing does.
+         */
+        Supplement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "supplement";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+            /** Content */
+            content: string;
+            /**
+             * Attachments
+             * @description ids of uploads (purpose appeal_attachment) the caller made for it
+             */
+            attachments?: string[];
+        };
         /** TemplateColumn */
         TemplateColumn: {
             /** Header */
@@ -7751,6 +7816,12 @@ export interface components {
              * @default null
              */
             paused_days: string[] | null;
+            /**
+             * Attachments
+             * @description supplement: the files it added
+             * @default null
+             */
+            attachments: components["schemas"]["Attachment"][] | null;
         };
         /** Token */
         Token: {
@@ -8240,22 +8311,6 @@ export interface components {
             instructions?: string | null;
         };
         /**
-         * Withdraw
-         * @example {
-         *       "reason": "已被《如东县技改补助办法(2027年修订)》替代",
-         *       "version": 4
-         *     }
-         */
-        Withdraw: {
-            /** Version */
-            version: number;
-            /**
-             * Reason
-             * @description why (shown on the public page)
-             */
-            reason: string;
-        };
-        /**
          * Withdrawal
          * @description 撤回/废止: when, by whom and why a published policy was withdrawn.
          */
@@ -8266,6 +8321,41 @@ export interface components {
              */
             at: string;
             by: components["schemas"]["Actor"];
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * Withdraw
+         * @example {
+         *       "reason": "已被《如东县技改补助办法(2027年修订)》替代",
+         *       "version": 4
+         *     }
+         */
+        chalicelib__api__policies__Withdraw: {
+            /** Version */
+            version: number;
+            /**
+             * Reason
+             * @description why (shown on the public page)
+             */
+            reason: string;
+        };
+        /**
+         * Withdraw
+         * @description 撤回: the enterprise withdraws its appeal before a reply; it closes as ``withdrawn``
+         *     and counts in no rate.
+         */
+        chalicelib__domain__appeal__events__Withdraw: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "withdraw";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
             /** Reason */
             reason: string;
         };
@@ -13183,7 +13273,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Withdraw"];
+                "application/json": components["schemas"]["chalicelib__api__policies__Withdraw"];
             };
         };
         responses: {

@@ -50,7 +50,7 @@ export default {
       supervisor: '作风效能办/营商办',
     },
     status: { received: '已接收', processing: '办理中', replied: '已答复', closed: '已办结' },
-    partStatus: { open: '办理中', replied: '已反馈', returned: '已退回' },
+    partStatus: { open: '办理中', replied: '已反馈', returned: '已退回', closed: '随诉求撤回关闭' },
     urgency: { normal: '一般', urgent: '紧急' },
     channel: { web: '网上平台', hotline_12345: '12345 热线', hotline_center: '企业服务热线' },
     category: {
@@ -143,6 +143,7 @@ export default {
       total: '累计挂起 {n} 个工作日（上限 10 个）',
     },
     field: {
+      partsClosed: '随之关闭的部门办理：{names}',
       caseNumber: '诉求编号',
       enterprise: '企业',
       category: '诉求类别',
@@ -227,7 +228,7 @@ export default {
       supervisor: 'Supervisor',
     },
     status: { received: 'Received', processing: 'Processing', replied: 'Replied', closed: 'Closed' },
-    partStatus: { open: 'Open', replied: 'Answered', returned: 'Returned' },
+    partStatus: { open: 'Open', replied: 'Answered', returned: 'Returned', closed: 'Closed (appeal withdrawn)' },
     urgency: { normal: 'Normal', urgent: 'Urgent' },
     channel: { web: 'Web', hotline_12345: '12345 hotline', hotline_center: 'Service centre hotline' },
     category: {
@@ -320,6 +321,7 @@ export default {
       total: '{n} working day(s) paused in all (at most 10)',
     },
     field: {
+      partsClosed: 'Department parts closed with it: {names}',
       caseNumber: 'Case number',
       enterprise: 'Enterprise',
       category: 'Category',

@@ -35,6 +35,8 @@ const zh: Labels = {
   void: { done: '作废(无效工单)', action: '作废无效工单' },
   pause: { done: '挂起', action: '挂起' },
   resume: { done: '恢复办理', action: '恢复办理' },
+  supplement: { done: '企业补充材料', action: '补充材料' },
+  withdraw: { done: '企业撤回诉求', action: '撤回诉求' },
   filed: { done: '提交诉求' },
   escalated: { done: '升级督办' },
   warned: { done: '临期提醒' },
@@ -75,6 +77,8 @@ const en: Labels = {
   void: { done: 'Voided (invalid order)', action: 'Void an invalid order' },
   pause: { done: 'Paused', action: 'Pause' },
   resume: { done: 'Resumed', action: 'Resume' },
+  supplement: { done: 'Material added by the enterprise', action: 'Add material' },
+  withdraw: { done: 'Withdrawn by the enterprise', action: 'Withdraw the appeal' },
   filed: { done: 'Filed' },
   escalated: { done: 'Escalated' },
   warned: { done: 'Deadline warning' },
@@ -102,6 +106,15 @@ function actions(labels: Labels): Record<ActionType, string> {
   const out: Partial<Record<ActionType, string>> = {}
   for (const [k, v] of Object.entries(labels)) if ('action' in v) out[k as ActionType] = v.action
   return out as Record<ActionType, string>
+}
+
+/** The enterprise's own steps on its appeal: their forms are in EnterpriseActions.vue, not
+ * among the staff's in ActionPanel.vue. */
+export const ENTERPRISE_STEPS = ['supplement', 'withdraw'] as const satisfies readonly ActionType[]
+export type EnterpriseStep = (typeof ENTERPRISE_STEPS)[number]
+
+export function isEnterpriseStep(type: string): type is EnterpriseStep {
+  return (ENTERPRISE_STEPS as readonly string[]).includes(type)
 }
 
 /** Whether an event type is one a user posts (the API's `actions` only lists those). */
