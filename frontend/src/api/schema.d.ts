@@ -472,12 +472,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 职能部门
-         * @description Departments in id order.
+         * 各地各部门(职能部门与区镇)
+         * @description Units (departments and towns) in id order; with ``category``, those whose
+         *         responsibility list covers it first.
          */
         get: operations["list_departments"];
         put?: never;
-        /** 新增职能部门 */
+        /** 新增职能部门或区镇 */
         post: operations["create_department"];
         delete?: never;
         options?: never;
@@ -492,7 +493,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 部门详情 */
+        /** 单位详情(部门或区镇) */
         get: operations["get_department"];
         put?: never;
         post?: never;
@@ -501,6 +502,27 @@ export interface paths {
         head?: never;
         /** 修改职能部门 */
         patch: operations["update_department"];
+        trace?: never;
+    };
+    "/api/v1/departments/{department_id}/responsibilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 设置单位责任清单
+         * @description Replace a unit's responsibility list (责任清单) under the unit's version; audited as
+         *         ``responsibilities``.
+         */
+        put: operations["put_responsibilities"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/enterprises": {
@@ -3663,13 +3685,21 @@ export interface components {
         };
         /**
          * Department
-         * @description A functional department (职能部门) appeals are transferred to.
+         * @description A handling unit appeals are transferred to: a functional department (职能部门) or a
+         *     town (区镇), ``kind`` set at creation; its responsibility list guides transfers.
          */
         Department: {
             /** Id */
             id: string;
             /** Name */
             name: string;
+            /** @default department */
+            kind: components["schemas"]["UnitKind"];
+            /**
+             * Responsibilities
+             * @description 责任清单: the matters it answers for, by category
+             */
+            responsibilities: components["schemas"]["Responsibility"][];
             /**
              * Phone
              * @default null
@@ -3706,6 +3736,11 @@ export interface components {
          *       "name": "县税务局",
          *       "phone": "051384100000"
          *     }
+         * @example {
+         *       "id": "town-juegang",
+         *       "kind": "town",
+         *       "name": "掘港街道"
+         *     }
          */
         DepartmentCreate: {
             /**
@@ -3716,6 +3751,11 @@ export interface components {
             id?: string | null;
             /** Name */
             name: string;
+            /**
+             * @description department, or town (区镇); fixed
+             * @default department
+             */
+            kind?: components["schemas"]["UnitKind"];
             /**
              * Phone
              * @default null
@@ -3731,6 +3771,54 @@ export interface components {
              * @default true
              */
             active?: boolean;
+        };
+        /** DepartmentListed */
+        DepartmentListed: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** @default department */
+            kind: components["schemas"]["UnitKind"];
+            /**
+             * Responsibilities
+             * @description 责任清单: the matters it answers for, by category
+             */
+            responsibilities: components["schemas"]["Responsibility"][];
+            /**
+             * Phone
+             * @default null
+             */
+            phone: string | null;
+            /**
+             * Email
+             * @description the department's mailbox for transfers
+             * @default null
+             */
+            email: string | null;
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            updated_at: string;
+            /**
+             * Covers
+             * @description with `category`: whether the unit's responsibility list covers it; null without
+             * @default null
+             */
+            covers: boolean | null;
         };
         /**
          * DepartmentMetrics
@@ -3825,7 +3913,7 @@ export interface components {
         /** DepartmentPage */
         DepartmentPage: {
             /** Items */
-            items: components["schemas"]["Department"][];
+            items: components["schemas"]["DepartmentListed"][];
             /**
              * Next Cursor
              * @default null
@@ -3862,6 +3950,7 @@ export interface components {
             email?: string | null;
             /**
              * Active
+             * @description false: deactivate; refused (409) while the unit holds open parts
              * @default null
              */
             active?: boolean | null;
@@ -6761,6 +6850,42 @@ export interface components {
             reason: string;
         };
         /**
+         * ResponsibilitiesPut
+         * @description A unit's whole responsibility list (责任清单), replacing the one it had.
+         * @example {
+         *       "items": [
+         *         {
+         *           "category": "land",
+         *           "matters": "建设用地报批、土地供应、不动产登记"
+         *         },
+         *         {
+         *           "category": "project",
+         *           "matters": "规划许可与规划条件核定"
+         *         }
+         *       ],
+         *       "version": 3
+         *     }
+         */
+        ResponsibilitiesPut: {
+            /**
+             * Version
+             * @description the unit's version, as read
+             */
+            version: number;
+            /** Items */
+            items: components["schemas"]["Responsibility"][];
+        };
+        /**
+         * Responsibility
+         * @description One line of a unit's responsibility list (责任清单): the matters in words it answers
+         *     for within an appeal category.
+         */
+        Responsibility: {
+            category: components["schemas"]["Category"];
+            /** Matters */
+            matters: string;
+        };
+        /**
          * Return
          * @description 退单: a department hands its part back; the owner sends a misrouted appeal to triage.
          */
@@ -7356,6 +7481,12 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /**
+         * UnitKind
+         * @description What a handling unit is: a county department, or a town or sub-district (区镇).
+         * @enum {string}
+         */
+        UnitKind: "department" | "town";
         /**
          * UploadRequest
          * @example {
@@ -9542,6 +9673,8 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string | null;
+                /** @description an appeal category: the units whose responsibility list covers it come first (ordered, not filtered), each with `covers` */
+                category?: components["schemas"]["Category"] | null;
             };
             header?: never;
             path?: never;
@@ -9726,6 +9859,86 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["DepartmentPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Department"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_responsibilities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                department_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResponsibilitiesPut"];
             };
         };
         responses: {
