@@ -198,6 +198,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Appeal {id} was not transferred to your department",
     },
     "not_own_appeal": {"zh": "不是本企业的诉求", "en": "Not your enterprise's appeal"},
+    "no_open_work": {
+        "zh": "本单位在诉求 {id} 上没有在办的转办事项或督办事项，不能填报推进情况",
+        "en": "Your unit has no open part or supervised item on appeal {id} to report progress on",
+    },
     "event_not_allowed": {
         "zh": "诉求当前状态为 {status},不能执行 {type}",
         "en": "The event {type} is not allowed while the appeal is {status}",

@@ -170,6 +170,7 @@ AUDIENCES: dict[EventType, Callable[[Appeal, TimelineEvent], list[str]]] = {
     EventType.MERGED: _owner,
     EventType.MERGED_REPLY: _enterprise,  # the master's reply, on the duplicate
     EventType.CLOSED: _nobody,  # answered on the call: the caller heard it there
+    EventType.PROGRESS: _nobody,  # a unit's ledger entry: on the timeline, nobody is told
 }
 
 

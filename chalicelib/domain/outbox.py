@@ -250,6 +250,7 @@ SMS: dict[EventType, SmsRule | None] = {
     EventType.MERGED: None,
     EventType.MERGED_REPLY: _merged_reply_ready,
     EventType.CLOSED: None,
+    EventType.PROGRESS: None,
 }
 
 #: The e-mail each event sends to official mailboxes (``None``: none).
@@ -288,6 +289,7 @@ EMAILS: dict[EventType, EmailRule | None] = {
     EventType.MERGED: None,
     EventType.MERGED_REPLY: None,
     EventType.CLOSED: None,
+    EventType.PROGRESS: None,
 }
 
 #: Events that may send e-mail (the store reads the directory only for these).

@@ -67,6 +67,7 @@ PUBLIC_STEPS: dict[EventType, bool] = {
     EventType.MERGED: False,  # another case merged in: another caller's affair
     EventType.MERGED_REPLY: True,  # the reply of the appeal it was merged into
     EventType.CLOSED: True,  # answered on the call
+    EventType.PROGRESS: False,  # a unit's internal ledger entry
 }
 
 

@@ -651,6 +651,7 @@ COUNTS: dict[EventType, Count | None] = {
     EventType.MERGED: None,  # the master's figures are its own
     EventType.MERGED_REPLY: None,  # the master's reply, counted on the master
     EventType.CLOSED: _closed,
+    EventType.PROGRESS: None,
 }
 
 #: What still counts of an appeal merged or voided (``codes.UNCOUNTED``): it is in no rate.

@@ -279,3 +279,114 @@ def test_a_bad_category_or_cursor_is_a_400(api):
     assert r.status_code == 400 and r.data["errors"][0]["field"] == "category"
     r = api.call("GET", "/api/v1/departments?category=land&cursor=bm9wZQ", as_user="admin")
     assert r.status_code == 400 and r.data["errors"][0]["field"] == "cursor"
+
+
+# --- progress ledgers (推进台账) ---
+
+
+def progress(api, appeal, user, content="已完成征收补偿方案，待镇村签字"):
+    body = {"type": "progress", "version": appeal["version"], "content": content}
+    return api.call("POST", f"/api/v1/appeals/{appeal['id']}/events", body, as_user=user)
+
+
+def ledger(api, unit_id, user=None):
+    r = api.call("GET", f"/api/v1/departments/{unit_id}/ledger?limit=100", as_user=user or unit_id)
+    assert r.status_code == 200, r.data
+    return {x["appeal_id"]: x for x in r.data["items"]}
+
+
+def test_a_unit_notes_progress_on_its_open_part_on_the_timeline_and_its_ledger(api):
+    a = event(api, processing(api), "transfer", "comm-designated", departments=["town-dayu"])
+    quiet = event(api, processing(api), "transfer", "comm-designated", departments=["town-dayu"])
+    items = ledger(api, "town-dayu")
+    assert items[a["id"]]["last_progress"] is None and items[a["id"]]["id"] == a["id"]
+    r = progress(api, a, "town-dayu")
+    assert r.status_code == 200, r.data
+    a = r.data
+    last = a["timeline"][-1]
+    assert last["type"] == "progress" and last["content"] == "已完成征收补偿方案，待镇村签字"
+    assert last["department"]["id"] == "town-dayu" and last["actor"]["username"] == "town-dayu"
+    a = progress(api, a, "town-dayu", content="补偿款已拨付，周五交地").data
+    items = ledger(api, "town-dayu", user="admin")
+    assert items[a["id"]]["last_progress"] == {
+        "content": "补偿款已拨付，周五交地",
+        "at": last["at"],
+    }
+    assert items[quiet["id"]]["last_progress"] is None
+    # the owner commissioner reads both on the timeline
+    staff = api.call("GET", f"/api/v1/appeals/{a['id']}", as_user="comm-designated").data
+    assert [e["type"] for e in staff["timeline"]].count("progress") == 2
+    # once answered, the part leaves the ledger and no more progress is taken (403)
+    a = event(api, a, "department_reply", "town-dayu", content="已交地")
+    assert a["id"] not in ledger(api, "town-dayu")
+    r = progress(api, a, "town-dayu")
+    assert r.status_code == 403 and r.data["code"] == "forbidden"
+
+
+def test_progress_is_hidden_from_the_enterprise_entirely(api):
+    a = event(api, processing(api), "transfer", "comm-designated", departments=["town-hekou"])
+    a = progress(api, a, "town-hekou", content="内部推进：待镇长签批").data
+    seen = api.call("GET", f"/api/v1/appeals/{a['id']}", as_user="ent-hengrun").data
+    assert "progress" not in [e["type"] for e in seen["timeline"]]
+    assert "待镇长签批" not in str(seen) and seen["unit_progress"] == {}
+    mine = api.call("GET", "/api/v1/appeals?scope=mine&limit=100", as_user="ent-hengrun").data
+    listed = next(x for x in mine["items"] if x["id"] == a["id"])
+    assert listed["unit_progress"] == {}
+
+
+def test_only_a_unit_with_open_work_posts_progress(api):
+    a = event(api, processing(api), "transfer", "comm-designated", departments=["town-fengli"])
+    for user in ("comm-designated", "admin", "supervisor", "ent-hengrun"):
+        r = progress(api, a, user)
+        assert r.status_code == 403 and r.data["code"] == "forbidden", user
+    assert progress(api, a, "town-matang").status_code == 404  # never transferred there
+    a = event(api, a, "return", "town-fengli", reason="非本镇事项")
+    r = progress(api, a, "town-fengli")  # it still reads the appeal, has nothing open on it
+    assert r.status_code == 403 and r.data["code"] == "forbidden"
+
+
+def test_the_owner_of_a_supervised_item_notes_progress_until_it_is_accepted(api):
+    a = event(
+        api,
+        processing(api),
+        "supervise",
+        "supervisor",
+        due_working_days=5,
+        departments=["town-caobu"],
+    )
+    a = progress(api, a, "town-caobu", content="已召开专题会，明确责任人").data
+    assert (
+        ledger(api, "town-caobu")[a["id"]]["last_progress"]["content"] == "已召开专题会，明确责任人"
+    )
+    a = event(api, a, "report_completion", "town-caobu", content="已办结")
+    a = event(api, a, "accept_completion", "supervisor")
+    r = progress(api, a, "town-caobu")
+    assert r.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        ("", "string_too_short"),
+        ("进" * 2001, "string_too_long"),
+        (None, "missing"),
+        (7, "string_type"),
+    ],
+)
+def test_a_bad_progress_entry_is_a_400_naming_content(api, content, code):
+    a = event(api, processing(api), "transfer", "comm-designated", departments=["town-xindian"])
+    body = {"type": "progress", "version": a["version"]}
+    if content is not None:
+        body["content"] = content
+    r = api.call("POST", f"/api/v1/appeals/{a['id']}/events", body, as_user="town-xindian")
+    assert r.status_code == 400, r.data
+    assert [(e["field"], e["code"]) for e in r.data["errors"]] == [("content", code)]
+
+
+def test_a_progress_entry_at_its_limit_is_kept_whole_on_the_ledger(api):
+    a = event(api, processing(api), "transfer", "comm-designated", departments=["town-xindian"])
+    r = progress(api, a, "town-xindian", content="进" * 2000)
+    assert r.status_code == 200, r.data
+    assert ledger(api, "town-xindian")[a["id"]]["last_progress"]["content"] == "进" * 2000
+    stale = progress(api, a, "town-xindian")  # the version it was based on is gone
+    assert stale.status_code == 409 and stale.data["code"] == "version_conflict"

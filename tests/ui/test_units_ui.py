@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import check_page
+from tests.ui.conftest import act, check_page
 
 pytestmark = pytest.mark.e2e
 
@@ -99,3 +99,37 @@ def test_the_departments_page_shows_kinds_and_edits_a_list(open_session, live):
     }
     check_page(page, "departments-with-towns")
     assert not admin.problems, admin.problems
+
+
+def test_a_town_notes_progress_and_its_ledger_shows_it(open_session, live):
+    body = {"category": "land", "title": "厂区道路接入", "content": "新厂区道路接入需镇里协调。"}
+    status, appeal = live.call("POST", "/api/v1/appeals", body, as_user="ent-hengrun")
+    assert status == 201, appeal
+    for kind, extra in (("accept", {}), ("transfer", {"departments": ["town-juegang"]})):
+        status, appeal = live.call(
+            "POST",
+            f"/api/v1/appeals/{appeal['id']}/events",
+            {"type": kind, "version": appeal["version"], **extra},
+            as_user="comm-designated",
+        )
+        assert status == 200, appeal
+
+    town = open_session("town-juegang")
+    page = town.go(f"/appeals/{appeal['id']}")
+    page.locator('[data-action="progress"]').wait_for()
+    assert page.locator('[data-action="progress"]').inner_text().strip() == "填报推进情况"
+    act(page, "progress", {"textarea": "已与村组对接，下周完成道路接入方案"})
+    assert "推进情况" in page.locator("body").inner_text()  # on the timeline
+
+    page = town.go("/department/ledger")
+    row = page.get_by_test_id("ledger-table").locator(f'[data-appeal="{appeal["id"]}"]')
+    row.wait_for()
+    assert "已与村组对接" in row.get_by_test_id("ledger-progress").inner_text()
+    check_page(page, "town-ledger-with-progress")
+
+    ent = open_session("ent-hengrun")
+    page = ent.go(f"/appeals/{appeal['id']}")
+    page.get_by_test_id("case-number").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert "已与村组对接" not in page.locator("body").inner_text()
+    assert not town.problems and not ent.problems, town.problems + ent.problems

@@ -216,6 +216,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "reject_completion": {"reason": "材料不全"},
     "merge": {"into": "XQT-20261201-0099", "reason": "同一问题重复反映"},
     "void": {"reason": "测试来电"},
+    "progress": {"content": "已约谈企业，正在核实地块权属"},
 }
 
 
@@ -306,6 +307,11 @@ def reported(build: Callable[[], Appeal]) -> Callable[[], Appeal]:
 SUPERVISED: dict[Status, Callable[[], Appeal]] = {s: supervised(b) for s, b in PLAIN.items()}
 REPORTED: dict[Status, Callable[[], Appeal]] = {s: reported(b) for s, b in PLAIN.items()}
 EVERY = {s: s for s in Status}
+#: Under supervision owned by DEPT_A, in each status (a unit's ledger item in every status).
+UNIT_SUPERVISED: dict[Status, Callable[[], Appeal]] = {
+    s: (lambda b=b: step(b(), ADMIN, "supervise", due_working_days=5, departments=[DEPT_A]))
+    for s, b in PLAIN.items()
+}
 JOINT: dict[Status, Callable[[], Appeal]] = {
     Status.RECEIVED: joint_received,
     Status.PROCESSING: joint_processing,
@@ -403,6 +409,8 @@ STATUS_TABLE: list[tuple[str, User, dict[Status, Callable[[], Appeal]], dict[Sta
     # a duplicate or an invalid order is closed before a reply, never after
     ("merge", OWNER, PLAIN, {Status.RECEIVED: Status.CLOSED, Status.PROCESSING: Status.CLOSED}),
     ("void", ADMIN, PLAIN, {Status.RECEIVED: Status.CLOSED, Status.PROCESSING: Status.CLOSED}),
+    # a unit's progress entry (推进台账) on a supervised item it owns: in every status
+    ("progress", DEPT_USER, UNIT_SUPERVISED, EVERY),
 ]
 
 
@@ -453,6 +461,7 @@ ROLES_OF_EVENT: dict[str, set[Role]] = {
     "reject_completion": {Role.ADMIN, Role.SUPERVISOR},
     "merge": {Role.COMMISSIONER, Role.ADMIN},
     "void": {Role.ADMIN},
+    "progress": {Role.DEPARTMENT},
 }
 #: For each event, an appeal in which its rightful actors may post it.
 STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
@@ -476,6 +485,7 @@ STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
     "reject_completion": reported(joint_processing),
     "merge": joint_processing,
     "void": joint_processing,
+    "progress": joint_processing,
 }
 
 

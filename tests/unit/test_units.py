@@ -51,3 +51,35 @@ def test_a_unit_is_a_department_unless_made_a_town_and_its_list_is_checked():
         Responsibility.model_validate({"category": "roads", "matters": "道路"})
     with pytest.raises(ValueError):
         Responsibility.model_validate({"category": "land", "matters": "地" * 501})
+
+
+# -- progress entries (推进台账) ---------------------------------------------------------------
+
+
+def test_progress_needs_an_open_part_of_an_appeal_not_closed_or_an_owned_open_supervision():
+    from chalicelib.errors import Forbidden
+    from tests.unit.test_lifecycle import (
+        ADMIN,
+        DEPT_A,
+        DEPT_USER,
+        OTHER_DEPT_USER,
+        joint_closed,
+        joint_processing,
+        joint_received,
+        joint_replied,
+        run,
+        step,
+    )
+
+    for build in (joint_processing, joint_replied):  # its part open
+        d = run(build(), DEPT_USER, "progress", content="正在核实")
+        assert d.appeal.unit_progress[DEPT_A].content == "正在核实"
+        assert d.event.department is not None and d.event.department.id == DEPT_A
+    for build in (joint_received, joint_closed):  # answered; or open, but the appeal closed
+        with pytest.raises(Forbidden) as refused:
+            run(build(), DEPT_USER, "progress", content="正在核实")
+        assert refused.value.detail_code == "no_open_work"
+    owned = step(joint_closed(), ADMIN, "supervise", due_working_days=5, departments=[DEPT_A])
+    assert run(owned, DEPT_USER, "progress", content="督办推进中").appeal.unit_progress
+    with pytest.raises(Forbidden):  # reads nothing of it: not transferred, not its item
+        run(joint_processing(), OTHER_DEPT_USER, "progress", content="x")

@@ -20,7 +20,7 @@ from typing import Any
 
 from chalicelib.clock import BEIJING, iso
 from chalicelib.domain import calendar
-from chalicelib.domain.appeal import duplicates, supervision
+from chalicelib.domain.appeal import duplicates, ledger, supervision
 from chalicelib.domain.appeal.decision import Decision, Directory, Outcome, Step
 from chalicelib.domain.appeal.events import (
     ApproveExtension,
@@ -559,6 +559,10 @@ RULES: dict[EventType, Rule] = {
     # not after a reply: a duplicate or an invalid order is closed before anyone answers it
     EventType.MERGE: Rule(_OWNER, _OPEN, duplicates.merge),
     EventType.VOID: Rule(_CENTRE, _OPEN, duplicates.void),
+    # a unit's progress entry (推进台账): on its open part or the supervised item it owns
+    EventType.PROGRESS: Rule(
+        frozenset({Role.DEPARTMENT}), _ANY, ledger.progress, ledger.has_open_work
+    ),
 }
 
 

@@ -206,9 +206,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 部门责任清单与推进台账
-         * @description The supervised items a department owns (责任清单), open ones first by deadline, each
-         *         with its status and — on the appeal — its whole history (推进台账).
+         * 单位推进台账
+         * @description A unit's ledger (推进台账): the appeals where its part is open and the supervised items
+         *         it owns, open ones first by deadline, each with its status, the unit's latest progress
+         *         entry (``last_progress``) and — on the appeal — its whole history.
          */
         get: operations["department_ledger"];
         put?: never;
@@ -2029,6 +2030,13 @@ export interface components {
              */
             merged_from: string[];
             /**
+             * Unit Progress
+             * @description 推进情况: each unit's latest progress entry, by unit id (never shown to the enterprise)
+             */
+            unit_progress: {
+                [key: string]: components["schemas"]["ProgressNote"];
+            };
+            /**
              * Repeat Calls
              * @description repeat calls about it (重复来电)
              * @default 0
@@ -2359,6 +2367,13 @@ export interface components {
              * @description the duplicates merged into this one
              */
             merged_from: string[];
+            /**
+             * Unit Progress
+             * @description 推进情况: each unit's latest progress entry, by unit id (never shown to the enterprise)
+             */
+            unit_progress: {
+                [key: string]: components["schemas"]["ProgressNote"];
+            };
             /**
              * Repeat Calls
              * @description repeat calls about it (重复来电)
@@ -4318,7 +4333,7 @@ export interface components {
          * EventRequest
          * @description ``{type, version, ...}``: one of the events, chosen by ``type``.
          */
-        EventRequest: components["schemas"]["Accept"] | components["schemas"]["AcceptPart"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"] | components["schemas"]["Supervise"] | components["schemas"]["ReportCompletion"] | components["schemas"]["AcceptCompletion"] | components["schemas"]["RejectCompletion"] | components["schemas"]["Merge"] | components["schemas"]["Void"];
+        EventRequest: components["schemas"]["Accept"] | components["schemas"]["AcceptPart"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"] | components["schemas"]["Supervise"] | components["schemas"]["ReportCompletion"] | components["schemas"]["AcceptCompletion"] | components["schemas"]["RejectCompletion"] | components["schemas"]["Merge"] | components["schemas"]["Void"] | components["schemas"]["Progress"];
         /**
          * EventType
          * @description The type of a timeline event. Those a user posts are imperatives (``accept``); those the
@@ -4326,7 +4341,7 @@ export interface components {
          *     and recorded as ``escalated``, which the sweep records too.
          * @enum {string}
          */
-        EventType: "accept" | "accept_part" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "merge" | "void" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue" | "sign_overdue" | "part_warned" | "part_overdue" | "repeat_call" | "merged" | "merged_reply" | "closed";
+        EventType: "accept" | "accept_part" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "merge" | "void" | "progress" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue" | "sign_overdue" | "part_warned" | "part_overdue" | "repeat_call" | "merged" | "merged_reply" | "closed";
         /** ExportDownload */
         ExportDownload: {
             /** Url */
@@ -5053,6 +5068,274 @@ export interface components {
         KnowledgePage: {
             /** Items */
             items: components["schemas"]["KnowledgeItem"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
+        };
+        /**
+         * LedgerItem
+         * @description An item of a unit's ledger (推进台账): the appeal, and the unit's latest progress entry.
+         */
+        LedgerItem: {
+            /**
+             * Id
+             * @description case number, e.g. XQT-20261127-0001
+             */
+            id: string;
+            channel: components["schemas"]["Channel"];
+            enterprise: components["schemas"]["Party"];
+            category: components["schemas"]["Category"];
+            /** Title */
+            title: string;
+            /** Content */
+            content: string;
+            urgency: components["schemas"]["Urgency"];
+            /**
+             * Contact Name
+             * @default null
+             */
+            contact_name: string | null;
+            /**
+             * Contact Phone
+             * @default null
+             */
+            contact_phone: string | null;
+            status: components["schemas"]["chalicelib__domain__codes__Status"];
+            assignee: components["schemas"]["Assignee"];
+            /** Departments */
+            departments: components["schemas"]["Part"][];
+            /** @default null */
+            reply: components["schemas"]["Reply"] | null;
+            /** @default null */
+            rating: components["schemas"]["Rating"] | null;
+            /**
+             * Reply Due At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            reply_due_at: string;
+            /**
+             * Deadline Provisional
+             * @description computed on a year the official calendar does not have yet
+             * @default false
+             */
+            deadline_provisional: boolean;
+            /**
+             * Deadline Counted
+             * @description the working days counted for the deadline in force
+             */
+            deadline_counted: string[];
+            /**
+             * Deadline Explanation
+             * @description how the deadline was counted, in Chinese
+             * @default
+             */
+            deadline_explanation: string;
+            /**
+             * Warn At
+             * @description when the deadline warning falls
+             * @default null
+             */
+            warn_at: string | null;
+            /**
+             * Accept Due At
+             * @description 签收时限: the owner signs for it (accept) by then; null in triage and for appeals assigned before sign-for was timed
+             * @default null
+             */
+            accept_due_at: string | null;
+            /**
+             * Signed At
+             * @description when the current owner signed for it (accept)
+             * @default null
+             */
+            signed_at: string | null;
+            /**
+             * Sign Overdue For
+             * @description the sign-for deadline already marked overdue
+             * @default null
+             */
+            sign_overdue_for: string | null;
+            /** Extensions */
+            extensions: components["schemas"]["Extension"][];
+            /**
+             * Period Working Days
+             * @description working days of the current period, fixed when it started
+             * @default null
+             */
+            period_working_days: number | null;
+            /**
+             * Period Started At
+             * @description start of the current period: receipt, or the last 重办
+             */
+            period_started_at: string;
+            /**
+             * Overdue
+             * @description past the deadline in force without a reply
+             * @default false
+             */
+            overdue: boolean;
+            /**
+             * Working Days Left
+             * @description working days from today (Beijing) to the deadline, today not counted; 0 on the last day and after; null once replied
+             * @default null
+             */
+            working_days_left: number | null;
+            /** @default null */
+            pending_extension: components["schemas"]["PendingExtension"] | null;
+            /**
+             * Escalation Level
+             * @default 0
+             */
+            escalation_level: number;
+            /**
+             * Escalation Reason
+             * @description why it was last escalated
+             * @default null
+             */
+            escalation_reason: string | null;
+            /**
+             * Warned For
+             * @description the deadline already warned of
+             * @default null
+             */
+            warned_for: string | null;
+            /**
+             * Overdue For
+             * @description the deadline already marked overdue
+             * @default null
+             */
+            overdue_for: string | null;
+            /**
+             * Auto Close At
+             * @description replied: closed by the sweep if nobody rates the reply by then
+             * @default null
+             */
+            auto_close_at: string | null;
+            /**
+             * Auto Closed
+             * @description closed by the sweep, not by a verdict
+             * @default false
+             */
+            auto_closed: boolean;
+            /**
+             * Supervised
+             * @default false
+             */
+            supervised: boolean;
+            /**
+             * Supervision Due At
+             * @default null
+             */
+            supervision_due_at: string | null;
+            /** @default null */
+            supervision: components["schemas"]["Supervision"] | null;
+            /**
+             * Reopened
+             * @description times sent back as not resolved (重办)
+             * @default 0
+             */
+            reopened: number;
+            /**
+             * @description a financing need (融资需求): amount (万元), term, purpose
+             * @default null
+             */
+            financing: components["schemas"]["FinancingRequest"] | null;
+            /**
+             * Attachments
+             * @description files the enterprise filed with it (photos, PDFs, …)
+             */
+            attachments: components["schemas"]["Attachment"][];
+            /**
+             * @description how it ended, once closed (merged and void count in no rate)
+             * @default null
+             */
+            closed_as: components["schemas"]["ClosedAs"] | null;
+            /**
+             * Merged Into
+             * @description merged: the appeal it was merged into
+             * @default null
+             */
+            merged_into: string | null;
+            /**
+             * Merged From
+             * @description the duplicates merged into this one
+             */
+            merged_from: string[];
+            /**
+             * Unit Progress
+             * @description 推进情况: each unit's latest progress entry, by unit id (never shown to the enterprise)
+             */
+            unit_progress: {
+                [key: string]: components["schemas"]["ProgressNote"];
+            };
+            /**
+             * Repeat Calls
+             * @description repeat calls about it (重复来电)
+             * @default 0
+             */
+            repeat_calls: number;
+            /**
+             * Repeat By
+             * @description operators who recorded a repeat call (may read it)
+             */
+            repeat_by: string[];
+            /**
+             * External Ref
+             * @description the 12345 platform's work-order number of the call (工单号)
+             * @default null
+             */
+            external_ref: string | null;
+            /**
+             * Answered With
+             * @description answered on the call: the knowledge articles cited
+             */
+            answered_with: string[];
+            /**
+             * Posted By
+             * @description the operator who posted a hotline call
+             * @default null
+             */
+            posted_by: string | null;
+            /** Filed By */
+            filed_by: string;
+            /**
+             * Replied At
+             * @default null
+             */
+            replied_at: string | null;
+            /**
+             * Closed At
+             * @default null
+             */
+            closed_at: string | null;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            updated_at: string;
+            /**
+             * Appeal Id
+             * @description the appeal's case number (its `id`)
+             */
+            appeal_id: string;
+            /**
+             * @description 推进情况: the unit's latest progress entry on it; null before any
+             * @default null
+             */
+            last_progress: components["schemas"]["ProgressNote"] | null;
+        };
+        /** LedgerPage */
+        LedgerPage: {
+            /** Items */
+            items: components["schemas"]["LedgerItem"][];
             /**
              * Next Cursor
              * @default null
@@ -6410,6 +6693,38 @@ export interface components {
              * @default null
              */
             active?: boolean | null;
+        };
+        /**
+         * Progress
+         * @description 推进情况: a unit notes where its open part or supervised item stands (its ledger's
+         *     entry between assignment and completion). Hidden from the enterprise entirely.
+         */
+        Progress: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "progress";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+            /** Content */
+            content: string;
+        };
+        /**
+         * ProgressNote
+         * @description A unit's latest progress entry (推进情况) on an appeal.
+         */
+        ProgressNote: {
+            /** Content */
+            content: string;
+            /**
+             * At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            at: string;
         };
         /**
          * ProgressStep
@@ -8620,7 +8935,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AppealPage"];
+                    "application/json": components["schemas"]["LedgerPage"];
                 };
             };
             /** @description 请求参数有误 (validation_error) */

@@ -31,6 +31,11 @@ export default {
       noneCover: '没有单位的责任清单包含“{category}”，请按实际情况选择。',
       loadFailed: '单位列表加载失败',
     },
+    progress: {
+      content: '推进情况（仅工作人员可见，企业看不到）',
+      last: '最新推进情况',
+      none: '尚未填报',
+    },
   },
   en: {
     kind: { department: 'Department', town: 'Town (区镇)' },
@@ -61,6 +66,11 @@ export default {
       townTag: 'Town',
       noneCover: 'No unit\'s list covers "{category}": choose as the case requires.',
       loadFailed: 'The units could not be loaded',
+    },
+    progress: {
+      content: 'Progress (staff only: the enterprise never sees it)',
+      last: 'Latest progress',
+      none: 'None yet',
     },
   },
 }
