@@ -97,6 +97,13 @@ class AlreadyExists(AppError):
     code = "already_exists"
 
 
+class UnitBusy(AppError):
+    """A handling unit that still holds open work cannot be deactivated."""
+
+    status = 409
+    code = "unit_busy"
+
+
 class PayloadTooLarge(AppError):
     status = 413
     code = "payload_too_large"

@@ -31,6 +31,11 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Not allowed in the current state",
     },
     "already_exists": {"zh": "已存在", "en": "Already exists"},
+    "unit_busy": {"zh": "该单位仍有未办结事项", "en": "The unit still has open work"},
+    "unit_has_open_parts": {
+        "zh": "该单位还有 {count} 项转办事项未办结，办结或退回后才能停用",
+        "en": "The unit still has {count} open parts: answer or return them before deactivating it",
+    },
     "idempotency_key_reused": {
         "zh": "该幂等键已用于另一内容的请求",
         "en": "This Idempotency-Key was used for a different request",
@@ -200,6 +205,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Appeal {id} was not transferred to your department",
     },
     "not_own_appeal": {"zh": "不是本企业的诉求", "en": "Not your enterprise's appeal"},
+    "no_open_work": {
+        "zh": "本单位在诉求 {id} 上没有在办的转办事项或督办事项，不能填报推进情况",
+        "en": "Your unit has no open part or supervised item on appeal {id} to report progress on",
+    },
     "event_not_allowed": {
         "zh": "诉求当前状态为 {status},不能执行 {type}",
         "en": "The event {type} is not allowed while the appeal is {status}",
@@ -592,6 +601,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "The number is too large or too small to be stored",
     },
     "missing": {"zh": "必填", "en": "Required"},
+    "immutable": {"zh": "创建后不能修改", "en": "Set at creation only"},
     "extra_forbidden": {"zh": "不支持该字段", "en": "Unknown field"},
     "text_control_character": {
         "zh": "含有不可见的控制字符，请删除后重新输入",

@@ -29,6 +29,7 @@ from chalicelib.domain.appeals import (
     Appeal,
     AppealDetail,
     FinancingRequest,
+    ProgressNote,
     TimelineEvent,
     default_title,
     present,
@@ -271,6 +272,19 @@ class AppealExport(BaseModel):
 
 
 class AppealPage(Page[Appeal]):
+    pass
+
+
+class LedgerItem(Appeal):
+    """An item of a unit's ledger (推进台账): the appeal, and the unit's latest progress entry."""
+
+    appeal_id: str = Field(description="the appeal's case number (its `id`)")
+    last_progress: ProgressNote | None = Field(
+        None, description="推进情况: the unit's latest progress entry on it; null before any"
+    )
+
+
+class LedgerPage(Page[LedgerItem]):
     pass
 
 
@@ -672,19 +686,31 @@ def similar_to_call(ctx: Ctx, query: CallProbe) -> SimilarPage:
 
 @api.route(
     "/departments/{department_id}/ledger",
-    summary="部门责任清单与推进台账",
+    summary="单位推进台账",
     query=PageQuery,
-    response=AppealPage,
+    response=LedgerPage,
     roles=[Role.DEPARTMENT, Role.ADMIN, Role.SUPERVISOR],
     errors=(404,),
 )
-def department_ledger(ctx: Ctx, department_id: str, query: PageQuery) -> AppealPage:
-    """The supervised items a department owns (责任清单), open ones first by deadline, each
-    with its status and — on the appeal — its whole history (推进台账)."""
+def department_ledger(ctx: Ctx, department_id: str, query: PageQuery) -> LedgerPage:
+    """A unit's ledger (推进台账): the appeals where its part is open and the supervised items
+    it owns, open ones first by deadline, each with its status, the unit's latest progress
+    entry (``last_progress``) and — on the appeal — its whole history."""
     if (ctx.user.role == Role.DEPARTMENT and ctx.user.department_id != department_id) or (
         not CASE_NUMBER.match(department_id)
     ):
         raise NotFound("department_not_found", id=department_id[:40])
     now = clock.now()
     items, nxt = store.ledger(department_id, query.limit, query.cursor)
-    return AppealPage(items=[present(a, ctx.user, now, ctx.rules) for a in items], next_cursor=nxt)
+    shown = [present(a, ctx.user, now, ctx.rules) for a in items]
+    return LedgerPage(
+        items=[
+            LedgerItem(
+                **a.model_dump(),
+                appeal_id=a.id,
+                last_progress=a.unit_progress.get(department_id),
+            )
+            for a in shown
+        ],
+        next_cursor=nxt,
+    )

@@ -4,22 +4,27 @@ service centre, read by every signed-in user."""
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
 from chalicelib.api.schemas import PatchBody
-from chalicelib.domain.codes import CommissionerKind, Role
+from chalicelib.domain.codes import Category, CommissionerKind, Role, UnitKind
 from chalicelib.domain.models import (
+    RESPONSIBILITIES_MAX,
     Commissioner,
     Coverage,
     Department,
     Email,
     Name,
     Phone,
+    Responsibility,
     Slug,
     Strict,
 )
+from chalicelib.services import units as unit_service
 from chalicelib.store.commissioners import commissioners
 from chalicelib.store.departments import departments
 
@@ -72,11 +77,17 @@ class CommissionerPage(Page[Commissioner]):
 
 class DepartmentCreate(Strict):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"id": "tax", "name": "县税务局", "phone": "051384100000"}]}
+        json_schema_extra={
+            "examples": [
+                {"id": "tax", "name": "县税务局", "phone": "051384100000"},
+                {"id": "town-juegang", "name": "掘港街道", "kind": "town"},
+            ]
+        }
     )
 
     id: Slug | None = Field(None, description="omitted: generated")
     name: Name
+    kind: UnitKind = Field(UnitKind.DEPARTMENT, description="department, or town (区镇); fixed")
     phone: Phone | None = None
     email: Email | None = None
     active: bool = True
@@ -91,11 +102,58 @@ class DepartmentPatch(PatchBody):
     name: Name | None = None
     phone: Phone | None = None
     email: Email | None = None
-    active: bool | None = None
+    active: bool | None = Field(
+        None, description="false: deactivate; refused (409) while the unit holds open parts"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_is_fixed(cls, data: Any) -> Any:
+        # a unit's kind is set at creation: say so, rather than "unknown field"
+        if isinstance(data, dict) and "kind" in data:
+            raise PydanticCustomError("immutable", "set at creation only", {"field": "kind"})
+        return data
 
 
-class DepartmentPage(Page[Department]):
+class DepartmentListed(Department):
+    covers: bool | None = Field(
+        None,
+        description="with `category`: whether the unit's responsibility list covers it; "
+        "null without",
+    )
+
+
+class DepartmentPage(Page[DepartmentListed]):
     pass
+
+
+class DepartmentQuery(PageQuery):
+    category: Category | None = Field(
+        None,
+        description="an appeal category: the units whose responsibility list covers it come "
+        "first (ordered, not filtered), each with `covers`",
+    )
+
+
+class ResponsibilitiesPut(Strict):
+    """A unit's whole responsibility list (责任清单), replacing the one it had."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "version": 3,
+                    "items": [
+                        {"category": "land", "matters": "建设用地报批、土地供应、不动产登记"},
+                        {"category": "project", "matters": "规划许可与规划条件核定"},
+                    ],
+                }
+            ]
+        }
+    )
+
+    version: int = Field(ge=1, description="the unit's version, as read")
+    items: list[Responsibility] = Field(max_length=RESPONSIBILITIES_MAX)
 
 
 @api.route(
@@ -148,14 +206,33 @@ def update_commissioner(ctx: Ctx, commissioner_id: str, body: CommissionerPatch)
     return Commissioner.model_validate(record)
 
 
-@api.route("/departments", summary="职能部门", query=PageQuery, response=DepartmentPage)
-def list_departments(ctx: Ctx, query: PageQuery) -> DepartmentPage:
-    """Departments in id order."""
-    items, nxt = departments.page(query.limit, query.cursor)
-    return DepartmentPage(items=[Department.model_validate(i) for i in items], next_cursor=nxt)
+@api.route(
+    "/departments",
+    summary="各地各部门(职能部门与区镇)",
+    query=DepartmentQuery,
+    response=DepartmentPage,
+)
+def list_departments(ctx: Ctx, query: DepartmentQuery) -> DepartmentPage:
+    """Units (departments and towns) in id order; with ``category``, those whose
+    responsibility list covers it first."""
+    if query.category is None:
+        items, nxt = departments.page(query.limit, query.cursor)
+        return DepartmentPage(
+            items=[DepartmentListed.model_validate(i) for i in items], next_cursor=nxt
+        )
+    rows, nxt = unit_service.ordered_page(query.category, query.limit, query.cursor)
+    return DepartmentPage(
+        items=[DepartmentListed.model_validate({**u, "covers": c}) for u, c in rows],
+        next_cursor=nxt,
+    )
 
 
-@api.route("/departments/{department_id}", summary="部门详情", response=Department, errors=(404,))
+@api.route(
+    "/departments/{department_id}",
+    summary="单位详情(部门或区镇)",
+    response=Department,
+    errors=(404,),
+)
 def get_department(ctx: Ctx, department_id: str) -> Department:
     return Department.model_validate(departments.get(department_id))
 
@@ -163,7 +240,7 @@ def get_department(ctx: Ctx, department_id: str) -> Department:
 @api.route(
     "/departments",
     "POST",
-    summary="新增职能部门",
+    summary="新增职能部门或区镇",
     request=DepartmentCreate,
     response=Department,
     status=201,
@@ -187,5 +264,22 @@ def create_department(ctx: Ctx, body: DepartmentCreate) -> Created:
     errors=(404, 409),
 )
 def update_department(ctx: Ctx, department_id: str, body: DepartmentPatch) -> Department:
-    record = departments.update(department_id, body.changes(), body.version, ctx.user.actor())
+    record = unit_service.update(department_id, body.changes(), body.version, ctx.user.actor())
+    return Department.model_validate(record)
+
+
+@api.route(
+    "/departments/{department_id}/responsibilities",
+    "PUT",
+    summary="设置单位责任清单",
+    request=ResponsibilitiesPut,
+    response=Department,
+    roles=[Role.ADMIN],
+    errors=(404, 409),
+)
+def put_responsibilities(ctx: Ctx, department_id: str, body: ResponsibilitiesPut) -> Department:
+    """Replace a unit's responsibility list (责任清单) under the unit's version; audited as
+    ``responsibilities``."""
+    items = [i.model_dump(mode="json") for i in body.items]
+    record = unit_service.set_responsibilities(department_id, items, body.version, ctx.user.actor())
     return Department.model_validate(record)

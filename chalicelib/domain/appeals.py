@@ -216,6 +216,13 @@ class Supervision(BaseModel):
     overdue_for: Timestamp | None = None
 
 
+class ProgressNote(BaseModel):
+    """A unit's latest progress entry (推进情况) on an appeal."""
+
+    content: str
+    at: Timestamp
+
+
 class Appeal(BaseModel):
     """An appeal as stored and shown (before each reader's redactions)."""
 
@@ -303,6 +310,11 @@ class Appeal(BaseModel):
     merged_into: str | None = Field(None, description="merged: the appeal it was merged into")
     merged_from: list[str] = Field(
         default_factory=list, description="the duplicates merged into this one"
+    )
+    unit_progress: dict[str, ProgressNote] = Field(
+        default_factory=dict,
+        description="推进情况: each unit's latest progress entry, by unit id (never shown to "
+        "the enterprise)",
     )
     repeat_calls: int = Field(0, description="repeat calls about it (重复来电)")
     repeat_by: list[str] = Field(
@@ -699,12 +711,16 @@ def present(appeal: Appeal, user: User, now: datetime, rules: Rules) -> Appeal:
         for pause in [shown.pause, *shown.pauses]:
             if pause is not None and pause.reason != "awaiting_enterprise":
                 pause.note = None
+        shown.unit_progress = {}
     return shown
 
 
+#: An event an enterprise does not see at all (not even that it happened).
+ENTIRELY: tuple[str, ...] = ("*",)
+
 #: Fields of timeline events an enterprise does not see besides ``note`` (never shown to it):
-#: department replies, return reasons and completion reports (API.md). Every event type is
-#: named, most with nothing hidden.
+#: department replies, return reasons and completion reports (API.md); or the whole event
+#: (:data:`ENTIRELY`). Every event type is named, most with nothing hidden.
 HIDDEN_FROM_ENTERPRISE: dict[EventType, tuple[str, ...]] = {
     EventType.FILED: (),
     EventType.ACCEPT: (),
@@ -747,6 +763,7 @@ HIDDEN_FROM_ENTERPRISE: dict[EventType, tuple[str, ...]] = {
     EventType.PAUSE_EXPIRED: (),
     EventType.SUPPLEMENT: (),  # the enterprise's own words and files
     EventType.WITHDRAW: (),
+    EventType.PROGRESS: ENTIRELY,  # a unit's working note (推进台账)
 }
 
 
@@ -756,6 +773,8 @@ def present_timeline(events: list[TimelineEvent], user: User) -> list[TimelineEv
         return events
     shown = []
     for event in events:
+        if HIDDEN_FROM_ENTERPRISE[event.type] == ENTIRELY:
+            continue
         hidden = {*HIDDEN_FROM_ENTERPRISE[event.type], "note"}
         shown.append(event.model_copy(update=dict.fromkeys(hidden)))
     return shown

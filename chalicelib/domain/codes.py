@@ -41,6 +41,13 @@ class CommissionerKind(StrEnum):
     INDUSTRY_TEAM = "industry_team"  # 行业专班
 
 
+class UnitKind(StrEnum):
+    """What a handling unit is: a county department, or a town or sub-district (区镇)."""
+
+    DEPARTMENT = "department"  # 职能部门
+    TOWN = "town"  # 区镇
+
+
 class Category(StrEnum):
     """What an appeal (诉求) is about."""
 

@@ -13,7 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from chalicelib.domain.codes import CommissionerKind, Industry, Role, SizeClass
+from chalicelib.domain.codes import Category, CommissionerKind, Industry, Role, SizeClass, UnitKind
 from chalicelib.domain.enterprise import InvalidCreditCode, normalize_uscc
 
 
@@ -190,11 +190,28 @@ class Commissioner(BaseModel):
     updated_at: Timestamp
 
 
+#: The most items a unit's responsibility list holds.
+RESPONSIBILITIES_MAX = 30
+
+
+class Responsibility(Strict):
+    """One line of a unit's responsibility list (责任清单): the matters in words it answers
+    for within an appeal category."""
+
+    category: Category
+    matters: str = Field(min_length=1, max_length=500)
+
+
 class Department(BaseModel):
-    """A functional department (职能部门) appeals are transferred to."""
+    """A handling unit appeals are transferred to: a functional department (职能部门) or a
+    town (区镇), ``kind`` set at creation; its responsibility list guides transfers."""
 
     id: str
     name: str
+    kind: UnitKind = UnitKind.DEPARTMENT
+    responsibilities: list[Responsibility] = Field(
+        default_factory=list, description="责任清单: the matters it answers for, by category"
+    )
     phone: str | None = None
     email: str | None = Field(None, description="the department's mailbox for transfers")
     active: bool = True

@@ -194,6 +194,7 @@ AUDIENCES: dict[EventType, Callable[[Appeal, TimelineEvent], list[str]]] = {
     EventType.PAUSE_EXPIRED: _owner_and_enterprise,  # the owner's clock runs again by itself
     EventType.SUPPLEMENT: _owner_and_open_parts,
     EventType.WITHDRAW: _owner_and_parts_closed,
+    EventType.PROGRESS: _nobody,  # a unit's ledger entry: on the timeline, nobody is told
 }
 
 

@@ -266,6 +266,7 @@ SMS: dict[EventType, SmsRule | None] = {
     EventType.PAUSE_EXPIRED: None,
     EventType.SUPPLEMENT: None,  # the enterprise's own step: its owner hears in the inbox
     EventType.WITHDRAW: None,  # the enterprise withdrew it itself: no text to tell it so
+    EventType.PROGRESS: None,
 }
 
 #: The e-mail each event sends to official mailboxes (``None``: none).
@@ -309,6 +310,7 @@ EMAILS: dict[EventType, EmailRule | None] = {
     EventType.PAUSE_EXPIRED: None,
     EventType.SUPPLEMENT: None,  # the inbox tells the owner and the departments
     EventType.WITHDRAW: None,
+    EventType.PROGRESS: None,
 }
 
 #: Events that may send e-mail (the store reads the directory only for these).

@@ -72,6 +72,7 @@ PUBLIC_STEPS: dict[EventType, bool] = {
     EventType.PAUSE_EXPIRED: True,  # resumed at the 10-working-day limit
     EventType.SUPPLEMENT: True,  # material added (its words and files are not shown)
     EventType.WITHDRAW: True,  # closed: withdrawn by the enterprise (its reason is not shown)
+    EventType.PROGRESS: False,  # a unit's internal ledger entry
 }
 
 

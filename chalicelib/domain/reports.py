@@ -724,6 +724,7 @@ COUNTS: dict[EventType, Count | None] = {
     EventType.PAUSE_EXPIRED: _pause_ended,
     EventType.SUPPLEMENT: _supplement,
     EventType.WITHDRAW: _withdraw,
+    EventType.PROGRESS: None,
 }
 
 #: What still counts of an appeal merged, voided or withdrawn (``codes.UNCOUNTED``): it is

@@ -56,6 +56,7 @@ HANDED_BACK: dict[EventType, bool] = {
     EventType.MERGED: False,  # the master's side of a merge (the duplicate tells its own)
     EventType.MERGED_REPLY: False,
     EventType.CLOSED: False,  # answered on the call: filed closed, the platform was on it
+    EventType.PROGRESS: False,  # a unit's internal ledger entry
     # sign-for and department parts: the handling's own clocks, not steps of the work order
     EventType.ACCEPT_PART: False,
     EventType.SIGN_OVERDUE: False,

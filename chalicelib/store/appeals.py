@@ -129,6 +129,12 @@ def listings(a: Appeal) -> dict[str, tuple[str, str]]:
                 keys.department_ledger(dept.id),
                 f"{rank}#{sup.due_at}#{a.id}",
             )
+    if a.status != Status.CLOSED:  # each open part is on its unit's ledger too (issue 21)
+        for part in a.open_parts:
+            entry = (keys.department_ledger(part.id), f"0#{part.due_at}#{a.id}")
+            listed = out.get(f"ledger#{part.id}")
+            if listed is None or entry[1] < listed[1]:  # the earlier of its two deadlines
+                out[f"ledger#{part.id}"] = entry
     return out
 
 
@@ -153,6 +159,9 @@ def _listing_doc(a: Appeal) -> dict[str, Any]:
         doc["reply"]["content"] = a.reply.content[:LISTING_CONTENT] if a.reply else ""
     if doc.get("supervision"):
         doc["supervision"].pop("report", None)
+    # each unit's latest progress entry, shortened; a unit's ledger copy has its own in full
+    for note in (doc.get("unit_progress") or {}).values():
+        note["content"] = note["content"][:LISTING_CONTENT]
     return doc
 
 
@@ -186,6 +195,10 @@ def _writes(before: Appeal | None, after: Appeal) -> list[dict[str, Any]]:
             "item_type": "appeal_listing",
             **listed,
         }
+        unit = name.removeprefix("ledger#") if name.startswith("ledger#") else None
+        if unit is not None and unit in after.unit_progress:
+            full = after.unit_progress[unit].model_dump(mode="json")
+            copy["unit_progress"] = {**listed["unit_progress"], unit: full}
         actions.append({"Put": {"Item": db.to_item(copy)}})
     for name in listings(before).keys() - now_on.keys() if before else ():
         actions.append({"Delete": {"Key": db.to_item(keys.appeal_listing(after.id, name))}})
@@ -759,6 +772,27 @@ def ledger(department_id: str, limit: int, cursor: str | None) -> tuple[list[App
         cursor=cursor,
     )
     return [Appeal.model_validate(records.strip_keys(i)) for i in items], nxt
+
+
+def open_parts_count(department_id: str) -> int:
+    """How many parts a unit holds open: a ``Select=COUNT`` Query of its open-parts list
+    (``deptq``), which holds only open parts of appeals not closed. DynamoDB still reads the
+    listing copies it counts (measured ~2.3 KB each: 100 open parts ≈ 29 RCU, eventually
+    consistent), but nothing is returned or parsed; the unit's other appeals are not read."""
+    params: dict[str, Any] = {
+        "TableName": db.table(),
+        "IndexName": keys.GSI1,
+        "KeyConditionExpression": "gsi1pk = :k",
+        "ExpressionAttributeValues": db.to_values({":k": keys.department_queue(department_id)}),
+        "Select": "COUNT",
+    }
+    total = 0
+    while True:
+        resp = db.client().query(**params)
+        total += int(resp.get("Count", 0))
+        if not resp.get("LastEvaluatedKey"):
+            return total
+        params["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
 
 def provisional_ids(limit: int) -> list[str]:

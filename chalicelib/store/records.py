@@ -180,10 +180,18 @@ class Catalog:
         return record
 
     def update(
-        self, record_id: str, changes: dict[str, Any], version: int, actor: Actor | None
+        self,
+        record_id: str,
+        changes: dict[str, Any],
+        version: int,
+        actor: Actor | None,
+        action: str = "update",
+        current: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Change a record under its version."""
-        current = self.get(record_id)
+        """Change a record under its version (``action`` names it in the audit trail;
+        ``current``: the record as the caller just read it)."""
+        if current is None:
+            current = self.get(record_id)
         record = replace(
             kind=self.kind,
             key=self.key(record_id),
@@ -194,9 +202,21 @@ class Catalog:
             actor=actor,
             entity_id=record_id,
             extra=self.also_write({**current, **changes}),
+            action=action,
         )
         self.after_write()
         return record
+
+    def every(self) -> list[dict[str, Any]]:
+        """Every record in id order: for catalogs an administrator keeps by hand (a few dozen
+        units), read 100 to a request."""
+        out: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            items, cursor = self.page(100, cursor)
+            out += items
+            if cursor is None:
+                return out
 
     def page(self, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
         """A page of records in id order."""

@@ -1,6 +1,7 @@
 """Demo data for the local stack (first start only): 32 enterprises of 如东县 across every
 size class and industry, the commissioners and task teams covering them, 8 departments and
-the demo users of API.md ("Local stage only")."""
+the county's 14 towns (区镇) as handling units, each with its responsibility list, and the
+demo users of API.md ("Local stage only")."""
 
 from __future__ import annotations
 
@@ -143,6 +144,86 @@ TOWNS = [
     "马塘镇",
 ]
 
+#: Each town's unit id (the department id pattern): the pinyin of its name.
+TOWN_IDS = {
+    "掘港街道": "town-juegang",
+    "城中街道": "town-chengzhong",
+    "长沙镇": "town-changsha",
+    "大豫镇": "town-dayu",
+    "洋口镇": "town-yangkou",
+    "栟茶镇": "town-bencha",
+    "丰利镇": "town-fengli",
+    "曹埠镇": "town-caobu",
+    "岔河镇": "town-chahe",
+    "双甸镇": "town-shuangdian",
+    "新店镇": "town-xindian",
+    "河口镇": "town-hekou",
+    "袁庄镇": "town-yuanzhuang",
+    "马塘镇": "town-matang",
+}
+
+#: What every town answers for (责任清单): the land, sites and local disputes on its ground.
+TOWN_RESPONSIBILITIES: list[dict[str, str]] = [
+    {"category": "land", "matters": "辖区内项目用地的征收补偿、场地平整与交地，邻里及用地纠纷调处"},
+    {
+        "category": "project",
+        "matters": "辖区内项目推进：道路、水电气接入等配套，施工环境保障，拆迁安置",
+    },
+    {"category": "labor", "matters": "辖区内用工招聘对接、劳动纠纷的属地调解"},
+]
+
+TOWN_UNITS: list[dict[str, Any]] = [
+    {
+        "id": TOWN_IDS[name],
+        "name": name,
+        "kind": "town",
+        "phone": f"05138410{201 + i:04d}",
+        "email": f"{TOWN_IDS[name]}@rudong.example.gov.cn",
+        "responsibilities": TOWN_RESPONSIBILITIES,
+    }
+    for i, name in enumerate(TOWNS)
+]
+
+#: The departments' responsibility lists (责任清单), by department id.
+RESPONSIBILITIES: dict[str, list[dict[str, str]]] = {
+    "development-reform": [
+        {"category": "project", "matters": "重大项目立项、核准备案，项目推进协调与要素保障"},
+        {"category": "policy", "matters": "产业政策、价格与能源政策咨询"},
+    ],
+    "industry-it": [
+        {"category": "technology", "matters": "技术改造、智能化改造、专精特新培育"},
+        {"category": "policy", "matters": "工业经济扶持政策的解读与兑现"},
+        {"category": "project", "matters": "工业项目用电、用能协调"},
+    ],
+    "natural-resources": [
+        {
+            "category": "land",
+            "matters": "建设用地报批、土地供应与出让、不动产登记、用地指标与耕地占补平衡",
+        },
+        {"category": "project", "matters": "规划条件核定、建设工程规划许可与规划核实"},
+    ],
+    "housing": [
+        {"category": "project", "matters": "施工许可、工程质量安全监督、竣工验收备案"},
+        {"category": "approval", "matters": "建筑业企业资质、房地产开发资质审批"},
+    ],
+    "hr-social": [
+        {"category": "labor", "matters": "招工用工服务、劳动关系协调、社会保险"},
+        {"category": "talent", "matters": "人才引进与认定、职称评审、技能培训补贴"},
+    ],
+    "market": [
+        {"category": "approval", "matters": "市场主体登记、食品药品及特种设备许可"},
+        {"category": "technology", "matters": "知识产权、质量标准与计量检测"},
+    ],
+    "approval": [
+        {"category": "approval", "matters": "政务服务事项审批、一窗受理、帮办代办"},
+        {"category": "project", "matters": "工程建设项目审批全流程代办"},
+    ],
+    "tax": [
+        {"category": "policy", "matters": "税收优惠政策咨询与落实、纳税服务"},
+        {"category": "financing", "matters": "银税互动信用贷款的纳税信用支持"},
+    ],
+}
+
 # (name, size_class, industry, flags, named commissioner)
 _ENTERPRISES: list[tuple[str, str, str, dict[str, bool], str | None]] = [
     ("如东恒润机械制造有限公司", "designated", "industry", {"key_tech": True}, None),
@@ -231,6 +312,11 @@ def enterprise_records() -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+#: The demo name of each town's user.
+_TOWN_STAFF = ["孙立", "钱芳", "吴涛", "郑洁", "冯波", "陈燕", "褚亮"]
+_TOWN_STAFF += ["卫红", "蒋军", "沈梅", "韩冰", "杨帆", "朱琳", "秦刚"]
 
 
 def user_records(issuer: str) -> list[dict[str, Any]]:
@@ -325,10 +411,26 @@ def user_records(issuer: str) -> list[dict[str, Any]]:
             "enterprise_uscc": ents[25]["uscc"],
         },
     ]
+    for i, town in enumerate(TOWN_UNITS):  # a user of each town (区镇)
+        people.append(
+            {
+                "username": town["id"],
+                "display_name": f"{_TOWN_STAFF[i]}({town['name']})",
+                "role": "department",
+                "department_id": town["id"],
+            }
+        )
     for p in people:
         p.setdefault("service_account", False)
         p.update({"issuer": issuer, "subject": p["username"], "active": True})
     return people
+
+
+def _units() -> list[dict[str, Any]]:
+    """The county departments with their responsibility lists, then the towns."""
+    return [
+        {**d, "responsibilities": RESPONSIBILITIES.get(d["id"], [])} for d in DEPARTMENTS
+    ] + TOWN_UNITS
 
 
 def seed(issuer: str) -> dict[str, int]:
@@ -336,7 +438,7 @@ def seed(issuer: str) -> dict[str, int]:
     counts = {"commissioners": 0, "departments": 0, "enterprises": 0, "users": 0}
     steps: list[tuple[str, Any, list[dict[str, Any]]]] = [
         ("commissioners", commissioners.create, COMMISSIONERS),
-        ("departments", departments.create, DEPARTMENTS),
+        ("departments", departments.create, _units()),
         ("enterprises", enterprises.create, enterprise_records()),
         ("users", users.create, user_records(issuer)),
     ]

@@ -85,6 +85,9 @@ ADMITS: dict[str, frozenset[str] | str] = {
     "GET /departments/{department_id}": SIGNED_IN,
     "POST /departments": ADMIN_ONLY,
     "PATCH /departments/{department_id}": ADMIN_ONLY,
+    # a unit's responsibility list (责任清单) is the service centre's to set (API.md
+    # "Every locality and department")
+    "PUT /departments/{department_id}/responsibilities": ADMIN_ONLY,
     "GET /commissioners": SIGNED_IN,
     "GET /commissioners/{commissioner_id}": SIGNED_IN,
     "POST /commissioners": ADMIN_ONLY,

@@ -220,6 +220,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "resume": {},
     "supplement": {"content": "补充:用地红线图已上传。"},
     "withdraw": {"reason": "问题已自行解决"},
+    "progress": {"content": "已约谈企业，正在核实地块权属"},
 }
 
 
@@ -333,6 +334,11 @@ PAUSED: dict[Status, Callable[[], Appeal]] = {
 SUPERVISED: dict[Status, Callable[[], Appeal]] = {s: supervised(b) for s, b in PLAIN.items()}
 REPORTED: dict[Status, Callable[[], Appeal]] = {s: reported(b) for s, b in PLAIN.items()}
 EVERY = {s: s for s in Status}
+#: Under supervision owned by DEPT_A, in each status (a unit's ledger item in every status).
+UNIT_SUPERVISED: dict[Status, Callable[[], Appeal]] = {
+    s: (lambda b=b: step(b(), ADMIN, "supervise", due_working_days=5, departments=[DEPT_A]))
+    for s, b in PLAIN.items()
+}
 JOINT: dict[Status, Callable[[], Appeal]] = {
     Status.RECEIVED: joint_received,
     Status.PROCESSING: joint_processing,
@@ -460,6 +466,8 @@ STATUS_TABLE: list[tuple[str, User, dict[Status, Callable[[], Appeal]], dict[Sta
         PLAIN,
         {Status.RECEIVED: Status.CLOSED, Status.PROCESSING: Status.CLOSED},
     ),
+    # a unit's progress entry (推进台账) on a supervised item it owns: in every status
+    ("progress", DEPT_USER, UNIT_SUPERVISED, EVERY),
 ]
 
 
@@ -514,6 +522,7 @@ ROLES_OF_EVENT: dict[str, set[Role]] = {
     "resume": {Role.COMMISSIONER, Role.ADMIN},
     "supplement": {Role.ENTERPRISE},
     "withdraw": {Role.ENTERPRISE},
+    "progress": {Role.DEPARTMENT},
 }
 #: For each event, an appeal in which its rightful actors may post it.
 STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
@@ -541,6 +550,7 @@ STATE_FOR_EVENT: dict[str, Callable[[], Appeal]] = {
     "resume": paused(processing),
     "supplement": joint_processing,
     "withdraw": joint_processing,
+    "progress": joint_processing,
 }
 
 

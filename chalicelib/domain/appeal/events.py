@@ -51,6 +51,8 @@ class EventType(StrEnum):
     RESUME = "resume"
     SUPPLEMENT = "supplement"
     WITHDRAW = "withdraw"
+    # a unit's progress entry on its ledger (推进台账, issue 21)
+    PROGRESS = "progress"
     # recorded by the platform
     FILED = "filed"
     ESCALATED = "escalated"
@@ -75,6 +77,8 @@ Text = Annotated[str, Field(min_length=1, max_length=5000)]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
 Comment = Annotated[str, Field(min_length=1, max_length=500)]
 Version = Annotated[int, Field(ge=1, description="the appeal version the event is based on")]
+#: The longest progress entry (推进情况) a unit posts.
+PROGRESS_MAX = 2000
 
 
 class Accept(Strict):
@@ -305,6 +309,15 @@ class Withdraw(Strict):
     reason: Reason
 
 
+class Progress(Strict):
+    """推进情况: a unit notes where its open part or supervised item stands (its ledger's
+    entry between assignment and completion). Hidden from the enterprise entirely."""
+
+    type: Literal[EventType.PROGRESS]
+    version: Version
+    content: str = Field(min_length=1, max_length=PROGRESS_MAX)
+
+
 Command = (
     Accept
     | AcceptPart
@@ -330,6 +343,7 @@ Command = (
     | Resume
     | Supplement
     | Withdraw
+    | Progress
 )
 #: The body of each event a user posts, by its ``type`` (from the union, so it is named once).
 COMMANDS: dict[EventType, type[Strict]] = {

@@ -20,7 +20,7 @@ from typing import Any
 
 from chalicelib.clock import BEIJING, iso
 from chalicelib.domain import calendar
-from chalicelib.domain.appeal import duplicates, enterprise_steps, pause, supervision
+from chalicelib.domain.appeal import duplicates, enterprise_steps, ledger, pause, supervision
 from chalicelib.domain.appeal.decision import Decision, Directory, Outcome, Step
 from chalicelib.domain.appeal.events import (
     ApproveExtension,
@@ -577,6 +577,10 @@ RULES: dict[EventType, Rule] = {
         enterprise_steps.supplement,
     ),
     EventType.WITHDRAW: Rule(frozenset({Role.ENTERPRISE}), _OPEN, enterprise_steps.withdraw),
+    # a unit's progress entry (推进台账): on its open part or the supervised item it owns
+    EventType.PROGRESS: Rule(
+        frozenset({Role.DEPARTMENT}), _ANY, ledger.progress, ledger.has_open_work
+    ),
 }
 
 

@@ -206,9 +206,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 部门责任清单与推进台账
-         * @description The supervised items a department owns (责任清单), open ones first by deadline, each
-         *         with its status and — on the appeal — its whole history (推进台账).
+         * 单位推进台账
+         * @description A unit's ledger (推进台账): the appeals where its part is open and the supervised items
+         *         it owns, open ones first by deadline, each with its status, the unit's latest progress
+         *         entry (``last_progress``) and — on the appeal — its whole history.
          */
         get: operations["department_ledger"];
         put?: never;
@@ -472,12 +473,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 职能部门
-         * @description Departments in id order.
+         * 各地各部门(职能部门与区镇)
+         * @description Units (departments and towns) in id order; with ``category``, those whose
+         *         responsibility list covers it first.
          */
         get: operations["list_departments"];
         put?: never;
-        /** 新增职能部门 */
+        /** 新增职能部门或区镇 */
         post: operations["create_department"];
         delete?: never;
         options?: never;
@@ -492,7 +494,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 部门详情 */
+        /** 单位详情(部门或区镇) */
         get: operations["get_department"];
         put?: never;
         post?: never;
@@ -501,6 +503,27 @@ export interface paths {
         head?: never;
         /** 修改职能部门 */
         patch: operations["update_department"];
+        trace?: never;
+    };
+    "/api/v1/departments/{department_id}/responsibilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 设置单位责任清单
+         * @description Replace a unit's responsibility list (责任清单) under the unit's version; audited as
+         *         ``responsibilities``.
+         */
+        put: operations["put_responsibilities"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/enterprises": {
@@ -2161,6 +2184,13 @@ export interface components {
              */
             merged_from: string[];
             /**
+             * Unit Progress
+             * @description 推进情况: each unit's latest progress entry, by unit id (never shown to the enterprise)
+             */
+            unit_progress: {
+                [key: string]: components["schemas"]["ProgressNote"];
+            };
+            /**
              * Repeat Calls
              * @description repeat calls about it (重复来电)
              * @default 0
@@ -2524,6 +2554,13 @@ export interface components {
              * @description the duplicates merged into this one
              */
             merged_from: string[];
+            /**
+             * Unit Progress
+             * @description 推进情况: each unit's latest progress entry, by unit id (never shown to the enterprise)
+             */
+            unit_progress: {
+                [key: string]: components["schemas"]["ProgressNote"];
+            };
             /**
              * Repeat Calls
              * @description repeat calls about it (重复来电)
@@ -3877,13 +3914,21 @@ export interface components {
         };
         /**
          * Department
-         * @description A functional department (职能部门) appeals are transferred to.
+         * @description A handling unit appeals are transferred to: a functional department (职能部门) or a
+         *     town (区镇), ``kind`` set at creation; its responsibility list guides transfers.
          */
         Department: {
             /** Id */
             id: string;
             /** Name */
             name: string;
+            /** @default department */
+            kind: components["schemas"]["UnitKind"];
+            /**
+             * Responsibilities
+             * @description 责任清单: the matters it answers for, by category
+             */
+            responsibilities: components["schemas"]["Responsibility"][];
             /**
              * Phone
              * @default null
@@ -3920,6 +3965,11 @@ export interface components {
          *       "name": "县税务局",
          *       "phone": "051384100000"
          *     }
+         * @example {
+         *       "id": "town-juegang",
+         *       "kind": "town",
+         *       "name": "掘港街道"
+         *     }
          */
         DepartmentCreate: {
             /**
@@ -3930,6 +3980,11 @@ export interface components {
             id?: string | null;
             /** Name */
             name: string;
+            /**
+             * @description department, or town (区镇); fixed
+             * @default department
+             */
+            kind?: components["schemas"]["UnitKind"];
             /**
              * Phone
              * @default null
@@ -3945,6 +4000,54 @@ export interface components {
              * @default true
              */
             active?: boolean;
+        };
+        /** DepartmentListed */
+        DepartmentListed: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** @default department */
+            kind: components["schemas"]["UnitKind"];
+            /**
+             * Responsibilities
+             * @description 责任清单: the matters it answers for, by category
+             */
+            responsibilities: components["schemas"]["Responsibility"][];
+            /**
+             * Phone
+             * @default null
+             */
+            phone: string | null;
+            /**
+             * Email
+             * @description the department's mailbox for transfers
+             * @default null
+             */
+            email: string | null;
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            updated_at: string;
+            /**
+             * Covers
+             * @description with `category`: whether the unit's responsibility list covers it; null without
+             * @default null
+             */
+            covers: boolean | null;
         };
         /**
          * DepartmentMetrics
@@ -4039,7 +4142,7 @@ export interface components {
         /** DepartmentPage */
         DepartmentPage: {
             /** Items */
-            items: components["schemas"]["Department"][];
+            items: components["schemas"]["DepartmentListed"][];
             /**
              * Next Cursor
              * @default null
@@ -4076,6 +4179,7 @@ export interface components {
             email?: string | null;
             /**
              * Active
+             * @description false: deactivate; refused (409) while the unit holds open parts
              * @default null
              */
             active?: boolean | null;
@@ -4464,7 +4568,7 @@ export interface components {
          * EventRequest
          * @description ``{type, version, ...}``: one of the events, chosen by ``type``.
          */
-        EventRequest: components["schemas"]["Accept"] | components["schemas"]["AcceptPart"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"] | components["schemas"]["Supervise"] | components["schemas"]["ReportCompletion"] | components["schemas"]["AcceptCompletion"] | components["schemas"]["RejectCompletion"] | components["schemas"]["Merge"] | components["schemas"]["Void"] | components["schemas"]["Pause-Input"] | components["schemas"]["Resume"] | components["schemas"]["Supplement"] | components["schemas"]["chalicelib__domain__appeal__events__Withdraw"];
+        EventRequest: components["schemas"]["Accept"] | components["schemas"]["AcceptPart"] | components["schemas"]["Transfer"] | components["schemas"]["DepartmentReply"] | components["schemas"]["Return"] | components["schemas"]["ReplyCommand"] | components["schemas"]["Confirm"] | components["schemas"]["Callback"] | components["schemas"]["Reassign"] | components["schemas"]["SetUrgency"] | components["schemas"]["RequestExtension"] | components["schemas"]["ApproveExtension"] | components["schemas"]["RejectExtension"] | components["schemas"]["Escalate"] | components["schemas"]["Supervise"] | components["schemas"]["ReportCompletion"] | components["schemas"]["AcceptCompletion"] | components["schemas"]["RejectCompletion"] | components["schemas"]["Merge"] | components["schemas"]["Void"] | components["schemas"]["Pause-Input"] | components["schemas"]["Resume"] | components["schemas"]["Supplement"] | components["schemas"]["chalicelib__domain__appeal__events__Withdraw"] | components["schemas"]["Progress"];
         /**
          * EventType
          * @description The type of a timeline event. Those a user posts are imperatives (``accept``); those the
@@ -4472,7 +4576,7 @@ export interface components {
          *     and recorded as ``escalated``, which the sweep records too.
          * @enum {string}
          */
-        EventType: "accept" | "accept_part" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "merge" | "void" | "pause" | "resume" | "supplement" | "withdraw" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue" | "sign_overdue" | "part_warned" | "part_overdue" | "repeat_call" | "merged" | "merged_reply" | "closed" | "pause_expired";
+        EventType: "accept" | "accept_part" | "transfer" | "department_reply" | "return" | "reply" | "confirm" | "callback" | "reassign" | "set_urgency" | "request_extension" | "approve_extension" | "reject_extension" | "escalate" | "supervise" | "report_completion" | "accept_completion" | "reject_completion" | "merge" | "void" | "pause" | "resume" | "supplement" | "withdraw" | "progress" | "filed" | "escalated" | "warned" | "marked_overdue" | "auto_closed" | "deadline_recomputed" | "supervision_overdue" | "sign_overdue" | "part_warned" | "part_overdue" | "repeat_call" | "merged" | "merged_reply" | "closed" | "pause_expired";
         /** ExportDownload */
         ExportDownload: {
             /** Url */
@@ -5213,6 +5317,307 @@ export interface components {
         KnowledgePage: {
             /** Items */
             items: components["schemas"]["KnowledgeItem"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
+        };
+        /**
+         * LedgerItem
+         * @description An item of a unit's ledger (推进台账): the appeal, and the unit's latest progress entry.
+         */
+        LedgerItem: {
+            /**
+             * Id
+             * @description case number, e.g. XQT-20261127-0001
+             */
+            id: string;
+            channel: components["schemas"]["Channel"];
+            enterprise: components["schemas"]["Party"];
+            category: components["schemas"]["Category"];
+            /** Title */
+            title: string;
+            /** Content */
+            content: string;
+            urgency: components["schemas"]["Urgency"];
+            /**
+             * Contact Name
+             * @default null
+             */
+            contact_name: string | null;
+            /**
+             * Contact Phone
+             * @default null
+             */
+            contact_phone: string | null;
+            status: components["schemas"]["chalicelib__domain__codes__Status"];
+            assignee: components["schemas"]["Assignee"];
+            /** Departments */
+            departments: components["schemas"]["Part"][];
+            /** @default null */
+            reply: components["schemas"]["Reply"] | null;
+            /** @default null */
+            rating: components["schemas"]["Rating"] | null;
+            /**
+             * Reply Due At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            reply_due_at: string;
+            /**
+             * Deadline Provisional
+             * @description computed on a year the official calendar does not have yet
+             * @default false
+             */
+            deadline_provisional: boolean;
+            /**
+             * Deadline Counted
+             * @description the working days counted for the deadline in force
+             */
+            deadline_counted: string[];
+            /**
+             * Deadline Explanation
+             * @description how the deadline was counted, in Chinese
+             * @default
+             */
+            deadline_explanation: string;
+            /**
+             * Warn At
+             * @description when the deadline warning falls
+             * @default null
+             */
+            warn_at: string | null;
+            /**
+             * Accept Due At
+             * @description 签收时限: the owner signs for it (accept) by then; null in triage and for appeals assigned before sign-for was timed
+             * @default null
+             */
+            accept_due_at: string | null;
+            /**
+             * Signed At
+             * @description when the current owner signed for it (accept)
+             * @default null
+             */
+            signed_at: string | null;
+            /**
+             * Sign Overdue For
+             * @description the sign-for deadline already marked overdue
+             * @default null
+             */
+            sign_overdue_for: string | null;
+            /** Extensions */
+            extensions: components["schemas"]["Extension"][];
+            /**
+             * Period Working Days
+             * @description working days of the current period, fixed when it started
+             * @default null
+             */
+            period_working_days: number | null;
+            /**
+             * Period Started At
+             * @description start of the current period: receipt, or the last 重办
+             */
+            period_started_at: string;
+            /**
+             * Overdue
+             * @description past the deadline in force without a reply
+             * @default false
+             */
+            overdue: boolean;
+            /**
+             * Working Days Left
+             * @description working days from today (Beijing) to the deadline, today not counted; 0 on the last day and after; null once replied
+             * @default null
+             */
+            working_days_left: number | null;
+            /** @default null */
+            pending_extension: components["schemas"]["PendingExtension"] | null;
+            /**
+             * Escalation Level
+             * @default 0
+             */
+            escalation_level: number;
+            /**
+             * Escalation Reason
+             * @description why it was last escalated
+             * @default null
+             */
+            escalation_reason: string | null;
+            /**
+             * Warned For
+             * @description the deadline already warned of
+             * @default null
+             */
+            warned_for: string | null;
+            /**
+             * Overdue For
+             * @description the deadline already marked overdue
+             * @default null
+             */
+            overdue_for: string | null;
+            /**
+             * Auto Close At
+             * @description replied: closed by the sweep if nobody rates the reply by then
+             * @default null
+             */
+            auto_close_at: string | null;
+            /**
+             * Auto Closed
+             * @description closed by the sweep, not by a verdict
+             * @default false
+             */
+            auto_closed: boolean;
+            /**
+             * Supervised
+             * @default false
+             */
+            supervised: boolean;
+            /**
+             * Supervision Due At
+             * @default null
+             */
+            supervision_due_at: string | null;
+            /** @default null */
+            supervision: components["schemas"]["Supervision"] | null;
+            /**
+             * Reopened
+             * @description times sent back as not resolved (重办)
+             * @default 0
+             */
+            reopened: number;
+            /**
+             * Paused
+             * @description 挂起: the reply clock is stopped
+             * @default false
+             */
+            paused: boolean;
+            /**
+             * @description the pause in force, while paused
+             * @default null
+             */
+            pause: components["schemas"]["Pause-Output"] | null;
+            /**
+             * Paused Working Days
+             * @description working days paused so far, all pauses ended (at most 10 per appeal)
+             * @default 0
+             */
+            paused_working_days: number;
+            /**
+             * Pauses
+             * @description pauses ended, oldest first
+             */
+            pauses: components["schemas"]["PastPause"][];
+            /**
+             * @description a financing need (融资需求): amount (万元), term, purpose
+             * @default null
+             */
+            financing: components["schemas"]["FinancingRequest"] | null;
+            /**
+             * Attachments
+             * @description files the enterprise filed with it (photos, PDFs, …)
+             */
+            attachments: components["schemas"]["Attachment"][];
+            /**
+             * Supplements
+             * @description 补充材料: supplements the enterprise added
+             * @default 0
+             */
+            supplements: number;
+            /**
+             * Supplement Attachments
+             * @description files the enterprise added with its supplements (each also on its supplement event); downloaded like the filed ones
+             */
+            supplement_attachments: components["schemas"]["Attachment"][];
+            /**
+             * @description how it ended, once closed (merged and void count in no rate)
+             * @default null
+             */
+            closed_as: components["schemas"]["ClosedAs"] | null;
+            /**
+             * Merged Into
+             * @description merged: the appeal it was merged into
+             * @default null
+             */
+            merged_into: string | null;
+            /**
+             * Merged From
+             * @description the duplicates merged into this one
+             */
+            merged_from: string[];
+            /**
+             * Unit Progress
+             * @description 推进情况: each unit's latest progress entry, by unit id (never shown to the enterprise)
+             */
+            unit_progress: {
+                [key: string]: components["schemas"]["ProgressNote"];
+            };
+            /**
+             * Repeat Calls
+             * @description repeat calls about it (重复来电)
+             * @default 0
+             */
+            repeat_calls: number;
+            /**
+             * Repeat By
+             * @description operators who recorded a repeat call (may read it)
+             */
+            repeat_by: string[];
+            /**
+             * External Ref
+             * @description the 12345 platform's work-order number of the call (工单号)
+             * @default null
+             */
+            external_ref: string | null;
+            /**
+             * Answered With
+             * @description answered on the call: the knowledge articles cited
+             */
+            answered_with: string[];
+            /**
+             * Posted By
+             * @description the operator who posted a hotline call
+             * @default null
+             */
+            posted_by: string | null;
+            /** Filed By */
+            filed_by: string;
+            /**
+             * Replied At
+             * @default null
+             */
+            replied_at: string | null;
+            /**
+             * Closed At
+             * @default null
+             */
+            closed_at: string | null;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            updated_at: string;
+            /**
+             * Appeal Id
+             * @description the appeal's case number (its `id`)
+             */
+            appeal_id: string;
+            /**
+             * @description 推进情况: the unit's latest progress entry on it; null before any
+             * @default null
+             */
+            last_progress: components["schemas"]["ProgressNote"] | null;
+        };
+        /** LedgerPage */
+        LedgerPage: {
+            /** Items */
+            items: components["schemas"]["LedgerItem"][];
             /**
              * Next Cursor
              * @default null
@@ -6749,6 +7154,38 @@ export interface components {
             active?: boolean | null;
         };
         /**
+         * Progress
+         * @description 推进情况: a unit notes where its open part or supervised item stands (its ledger's
+         *     entry between assignment and completion). Hidden from the enterprise entirely.
+         */
+        Progress: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "progress";
+            /**
+             * Version
+             * @description the appeal version the event is based on
+             */
+            version: number;
+            /** Content */
+            content: string;
+        };
+        /**
+         * ProgressNote
+         * @description A unit's latest progress entry (推进情况) on an appeal.
+         */
+        ProgressNote: {
+            /** Content */
+            content: string;
+            /**
+             * At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            at: string;
+        };
+        /**
          * ProgressStep
          * @description One step of an appeal's progress: what happened, and when.
          */
@@ -7263,6 +7700,42 @@ export interface components {
             working_days: number;
             /** Reason */
             reason: string;
+        };
+        /**
+         * ResponsibilitiesPut
+         * @description A unit's whole responsibility list (责任清单), replacing the one it had.
+         * @example {
+         *       "items": [
+         *         {
+         *           "category": "land",
+         *           "matters": "建设用地报批、土地供应、不动产登记"
+         *         },
+         *         {
+         *           "category": "project",
+         *           "matters": "规划许可与规划条件核定"
+         *         }
+         *       ],
+         *       "version": 3
+         *     }
+         */
+        ResponsibilitiesPut: {
+            /**
+             * Version
+             * @description the unit's version, as read
+             */
+            version: number;
+            /** Items */
+            items: components["schemas"]["Responsibility"][];
+        };
+        /**
+         * Responsibility
+         * @description One line of a unit's responsibility list (责任清单): the matters in words it answers
+         *     for within an appeal category.
+         */
+        Responsibility: {
+            category: components["schemas"]["Category"];
+            /** Matters */
+            matters: string;
         };
         /**
          * Resume
@@ -7913,6 +8386,12 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /**
+         * UnitKind
+         * @description What a handling unit is: a county department, or a town or sub-district (区镇).
+         * @enum {string}
+         */
+        UnitKind: "department" | "town";
         /**
          * UploadRequest
          * @example {
@@ -9065,7 +9544,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AppealPage"];
+                    "application/json": components["schemas"]["LedgerPage"];
                 };
             };
             /** @description 请求参数有误 (validation_error) */
@@ -10118,6 +10597,8 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string | null;
+                /** @description an appeal category: the units whose responsibility list covers it come first (ordered, not filtered), each with `covers` */
+                category?: components["schemas"]["Category"] | null;
             };
             header?: never;
             path?: never;
@@ -10302,6 +10783,86 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["DepartmentPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Department"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_responsibilities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                department_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResponsibilitiesPut"];
             };
         };
         responses: {

@@ -17,6 +17,7 @@ import operator from './messages/operator'
 import policies from './messages/policies'
 import reports from './messages/reports'
 import staff from './messages/staff'
+import units from './messages/units'
 
 function keys(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null) return [prefix]
@@ -24,7 +25,7 @@ function keys(value: unknown, prefix = ''): string[] {
 }
 
 describe('messages', () => {
-  it.each(Object.entries({ common, events, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing, applications, attachments, knowledge, history, webhooks }))(
+  it.each(Object.entries({ common, events, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing, applications, attachments, knowledge, history, webhooks, units }))(
     '%s has the same keys in Chinese and English, none empty',
     (_, module) => {
       expect(keys(module.en).sort()).toEqual(keys(module.zh).sort())

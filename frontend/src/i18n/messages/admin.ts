@@ -89,11 +89,11 @@ export default {
       empty: '还没有服务专员',
     },
     department: {
-      table: '职能部门',
+      table: '职能部门与区镇',
       emailHint: '转办、督办的邮件通知发往此邮箱;留空则只在站内消息中通知。',
-      name: '部门名称',
-      createTitle: '新增职能部门',
-      editTitle: '修改职能部门',
+      name: '单位名称',
+      createTitle: '新增部门或区镇',
+      editTitle: '修改单位',
       empty: '还没有职能部门',
     },
     user: {
@@ -206,11 +206,11 @@ export default {
       empty: 'No commissioner yet',
     },
     department: {
-      table: 'Departments',
+      table: 'Departments and towns',
       emailHint: 'Transfers and supervised items are announced to this mailbox by e-mail; empty: in the inbox only.',
-      name: 'Department name',
-      createTitle: 'New department',
-      editTitle: 'Edit the department',
+      name: 'Unit name',
+      createTitle: 'New department or town',
+      editTitle: 'Edit the unit',
       empty: 'No department yet',
     },
     user: {

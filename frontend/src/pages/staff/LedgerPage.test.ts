@@ -7,6 +7,7 @@ import type { Me } from '@/api/client'
 import { session } from '@/auth/session'
 import common from '@/i18n/messages/common'
 import meetings from '@/i18n/messages/meetings'
+import units from '@/i18n/messages/units'
 
 const get = vi.fn()
 vi.mock('@/api/client', () => ({
@@ -24,14 +25,18 @@ function sup(over: Record<string, unknown>) {
 }
 const ITEMS = [
   { id: 'XQT-1', title: '用地指标', supervision: sup({ source: 'meeting:2026-11' }) },
-  { id: 'XQT-2', title: '融资难', supervision: sup({ due_at: '2026-11-20T23:59:59+08:00' }) },
+  { id: 'XQT-2', title: '融资难', supervision: sup({ due_at: '2026-11-20T23:59:59+08:00' }),
+    last_progress: { content: '已约银行面谈', at: '2026-11-26T15:30:00+08:00' } },
+  // an open part of the unit's, not supervised
+  { id: 'XQT-4', title: '道路接入', supervision: null, last_progress: null,
+    departments: [{ id: 'finance', name: '财政局', status: 'open', due_at: '2026-12-02T23:59:59+08:00' }] },
   { id: 'XQT-3', title: '招工难', supervision: sup({ status: 'reported', report: '已完成招聘会', reported_at: '2026-11-25T10:00:00+08:00',
     due_at: '2026-11-20T23:59:59+08:00', overdue_for: '2026-11-20T23:59:59+08:00' }) },
 ]
 
 async function setup(user: Record<string, unknown>, path = '/department/ledger') {
   session.user = user as unknown as Me
-  const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { common: common.zh, meetings: meetings.zh } } })
+  const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { common: common.zh, meetings: meetings.zh, units: units.zh } } })
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [
@@ -68,7 +73,7 @@ describe('LedgerPage', () => {
     expect(ledgerCall?.[1].params.path.department_id).toBe('finance')
     expect(wrapper.find('[data-testid=ledger-department]').exists()).toBe(false)
     const table = wrapper.find('[data-testid=ledger-table]')
-    expect(table.attributes('aria-label')).toBe('财政局的督办事项')
+    expect(table.attributes('aria-label')).toBe('财政局的推进台账')
     const first = table.find('[data-appeal="XQT-1"]')
     expect(first.find('a').attributes('href')).toBe('/appeals/XQT-1')
     expect(first.text()).toContain('办理中')
@@ -79,6 +84,11 @@ describe('LedgerPage', () => {
     expect(late.classes()).toContain('overdue')
     expect(late.text()).toContain('已逾期')
     expect(late.text()).toContain('督办')
+    expect(late.find('[data-testid=ledger-progress]').text()).toBe('已约银行面谈2026-11-26 15:30')
+    const part = table.find('[data-appeal="XQT-4"]')
+    expect(part.text()).toContain('办理中')
+    expect(part.find('time').attributes('datetime')).toBe('2026-12-02T23:59:59+08:00')
+    expect(part.find('[data-testid=ledger-progress]').text()).toBe('尚未填报')
     const reported = table.find('[data-appeal="XQT-3"]')
     expect(reported.text()).toContain('已报告办结')
     expect(reported.text()).toContain('已完成招聘会')
