@@ -156,7 +156,7 @@ class Deadline:
     due_at: datetime  # tz-aware, Asia/Shanghai, 23:59:59 of the last counted day
     provisional: bool  # some year consulted (receipt year .. due year) is not official
     counted: tuple[date, ...]  # the working days counted, in order
-    explanation: str = ""  # 「9月23日受理,不计受理当日,扣除中秋、国庆假期,第5个工作日为10月8日」
+    explanation: str = ""  # 「9月23日受理，不计受理当日，扣除中秋、国庆假期，第5个工作日为10月8日」
 
 
 def beijing_date(when: datetime) -> date:
@@ -173,10 +173,10 @@ def end_of_day(day: date) -> datetime:
 
 #: How the start of a period is named in its explanation.
 BASIS = {
-    "received": "{m}月{d}日受理,不计受理当日",
-    "reopened": "{m}月{d}日重办,不计当日",
-    "transferred": "{m}月{d}日转办,不计当日",
-    "extended": "自原期限{m}月{d}日起延期,不计当日",
+    "received": "{m}月{d}日受理，不计受理当日",
+    "reopened": "{m}月{d}日重办，不计当日",
+    "transferred": "{m}月{d}日转办，不计当日",
+    "extended": "自原期限{m}月{d}日起延期，不计当日",
 }
 
 
@@ -202,10 +202,10 @@ def explain(start: date, counted: tuple[date, ...], cal: WorkCalendar, basis: st
         parts.append(f"{'、'.join(makeup)}调休上班计入")
     parts.append(f"第{len(counted)}个工作日为{last.month}月{last.day}日")
     unknown = sorted({y for y in range(start.year, last.year + 1) if not cal.schedule(y).official})
-    text = ",".join(parts)
+    text = "，".join(parts)  # official copy: full-width punctuation
     if unknown:
         years = "、".join(str(y) for y in unknown)
-        text += f"({years}年放假安排尚未录入,按法定节假日暂定)"
+        text += f"（{years}年放假安排尚未录入，按法定节假日暂定）"
     return text
 
 
