@@ -99,7 +99,8 @@ def test_the_explanations_of_the_closing_note():
             bj(2026, 9, 23, 10, 0),
             5,
         ): "9月23日受理，不计受理当日，扣除中秋、国庆假期，第5个工作日为10月8日",
-        (bj(2026, 2, 14, 0, 30), 1): "2月14日受理，不计受理当日，扣除春节假期，第1个工作日为2月24日",
+        (bj(2026, 2, 14, 0, 30), 1): "2月14日受理，不计受理当日，"
+        "扣除春节假期，第1个工作日为2月24日",
     }
     for (received, days), text in cases.items():
         assert add_working_days(received, days, CAL).explanation == text

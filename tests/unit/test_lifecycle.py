@@ -1600,7 +1600,8 @@ def test_an_extension_is_asked_for_before_the_deadline_and_once_at_a_time():
 def test_the_deadline_explains_itself():
     a = received()
     assert (
-        a.deadline_explanation == "9月23日受理，不计受理当日，扣除中秋、国庆假期，第5个工作日为10月8日"
+        a.deadline_explanation == "9月23日受理，不计受理当日，"
+        "扣除中秋、国庆假期，第5个工作日为10月8日"
     )
     assert a.deadline_counted == [
         "2026-09-24",
