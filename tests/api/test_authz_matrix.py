@@ -108,6 +108,7 @@ ADMITS: dict[str, frozenset[str] | str] = {
     "GET /enterprises/{uscc}/history": frozenset({OP, COMM, ADMIN, SUP}),
     # users and the audit trail: the service centre; supervisors read the audit
     "GET /me": SIGNED_IN,
+    "GET /me/counters": SIGNED_IN,
     "GET /users": ADMIN_ONLY,
     "GET /users/{username}": ADMIN_ONLY,
     "POST /users": ADMIN_ONLY,

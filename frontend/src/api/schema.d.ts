@@ -90,6 +90,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/counters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 首页计数(逾期、今日到期、待签收、待回访)
+         * @description What waits on the caller, counted on its own lists (bounded: docs/ui.md).
+         */
+        get: operations["my_counters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/appeals/{appeal_id}/events": {
         parameters: {
             query?: never;
@@ -3552,6 +3572,66 @@ export interface components {
             name: string;
             /** Phone */
             phone: string;
+        };
+        /**
+         * Counters
+         * @description What waits on the caller, by role; a counter the role has no use for is null.
+         */
+        Counters: {
+            /**
+             * Overdue
+             * @description 逾期: open, past the deadline (a department: its parts' deadlines)
+             * @default null
+             */
+            overdue: number | null;
+            /**
+             * Due Today
+             * @description 今日到期: open, due by 24:00 Beijing today
+             * @default null
+             */
+            due_today: number | null;
+            /**
+             * Awaiting Sign
+             * @description 待签收: not yet signed for
+             * @default null
+             */
+            awaiting_sign: number | null;
+            /**
+             * Awaiting Callback
+             * @description 待回访: hotline replies to call back
+             * @default null
+             */
+            awaiting_callback: number | null;
+            /**
+             * Triage
+             * @description 待分办: the admins' triage queue (no owner)
+             * @default null
+             */
+            triage: number | null;
+            /**
+             * Supervised Open
+             * @description 督办中: supervised items open
+             * @default null
+             */
+            supervised_open: number | null;
+            /**
+             * Open
+             * @description enterprise: its appeals not yet replied
+             * @default null
+             */
+            open: number | null;
+            /**
+             * Awaiting Confirmation
+             * @description enterprise: replied, awaiting its confirmation
+             * @default null
+             */
+            awaiting_confirmation: number | null;
+            /**
+             * Partial
+             * @description a queue was longer than one reading covers: the figures are at least
+             * @default false
+             */
+            partial: boolean;
         };
         /**
          * Coverage
@@ -8149,6 +8229,53 @@ export interface operations {
             };
             /** @description 未找到 (not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_counters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Counters"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
