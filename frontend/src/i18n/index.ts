@@ -9,12 +9,13 @@ import knowledge from './messages/knowledge'
 import history from './messages/history'
 import meetings from './messages/meetings'
 import operator from './messages/operator'
+import shell from './messages/shell'
 import staff from './messages/staff'
 import webhooks from './messages/webhooks'
 
 // One module per area, each with its Chinese and English texts; Chinese is the default and
 // the fallback, English a switch that is remembered.
-const modules = { common, enterprise, operator, staff, admin, calendar, meetings, attachments, knowledge, history, webhooks }
+const modules = { common, enterprise, operator, staff, admin, calendar, meetings, attachments, knowledge, history, webhooks, shell }
 type Lang = 'zh' | 'en'
 
 function pick(lang: Lang) {
