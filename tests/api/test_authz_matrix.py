@@ -149,6 +149,7 @@ ADMITS: dict[str, frozenset[str] | str] = {
     "GET /admin/policies/{policy_id}": ADMIN_ONLY,
     "GET /jobs/{job_id}": ADMIN_ONLY,
     "GET /me/policies": frozenset({ENT}),
+    "GET /me/policies/{policy_id}": frozenset({ENT}),
     # project applications (docs/applications.md): enterprises apply and follow theirs;
     # reviewing departments and the centre work the queue; supervisors read a policy's
     "PUT /policies/{policy_id}/application-window": ADMIN_ONLY,

@@ -251,6 +251,7 @@ def test_an_enterprise_signs_in_at_the_provider_and_files_an_appeal(
     page.locator('[data-field="title"]').fill("统一身份认证登录后反映")
     page.locator('[data-field="content"]').fill("二期厂房约需 30 亩工业用地。")
     page.get_by_role("button", name="提交诉求").click()
+    page.get_by_test_id("open-filed").click()
     page.wait_for_url(re.compile(r"/appeals/XQT-"))
     number = page.get_by_test_id("case-number").inner_text().strip()
     assert CASE.fullmatch(number)

@@ -6,6 +6,7 @@ filing form at 390×844 with font sizes and tap targets measured, and the 长辈
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -22,10 +23,11 @@ TAP_TARGETS = """(scope) => [...document.querySelectorAll(scope)].filter(e => {
     const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
     return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !e.closest('p');
 }).map(e => ({text: (e.innerText || e.getAttribute('aria-label') || '').trim().slice(0, 12),
-    w: Math.round(e.getBoundingClientRect().width), h: Math.round(e.getBoundingClientRect().height)}))"""
+    w: Math.round(e.getBoundingClientRect().width),
+    h: Math.round(e.getBoundingClientRect().height)}))"""
 
-FONT_SIZES = """(selector) => [...document.querySelectorAll(selector)].filter(e => e.offsetParent !== null)
-    .map(e => parseFloat(getComputedStyle(e).fontSize))"""
+FONT_SIZES = """(selector) => [...document.querySelectorAll(selector)]
+    .filter(e => e.offsetParent !== null).map(e => parseFloat(getComputedStyle(e).fontSize))"""
 
 
 def report(name: str, figures: dict) -> None:
@@ -232,3 +234,66 @@ def test_the_filing_form_reads_on_a_phone_and_in_large_text(open_session):
     assert min(large["inputs"]) >= 18 and large["button_px"] >= 48
     check_page(page, "shell-file-form-390-large")
     assert not s.problems, s.problems
+
+
+def _policy_for_small_firms_with_a_window(live) -> str:
+    status, policy = live.call(
+        "POST",
+        "/api/v1/policies",
+        {
+            "title": "小微企业数字化转型补助",
+            "issuer": "县工业和信息化局",
+            "body": "第一条 对小微企业上云用数给予补助。",
+            "effective_from": "2026-01-01",
+            "conditions": {"size_classes": ["small_micro"]},
+        },
+        as_user="admin",
+    )
+    assert status == 201, policy
+    status, done = live.call(
+        "POST", f"/api/v1/policies/{policy['id']}/publish", {"version": 1}, as_user="admin"
+    )
+    assert status == 200, done
+    now = datetime.now(UTC)
+    window = {
+        "version": done["policy"]["version"],
+        "opens_at": (now - timedelta(hours=1)).isoformat(),
+        "closes_at": (now + timedelta(days=30)).isoformat(),
+        "materials": [{"id": "plan", "name": "实施方案", "required": True}],
+        "reviewer_department_id": None,
+    }
+    path = f"/api/v1/policies/{policy['id']}/application-window"
+    status, body = live.call("PUT", path, window, as_user="admin")
+    assert status == 200, body
+    return policy["id"]
+
+
+def test_an_ineligible_enterprise_is_told_why_before_applying(open_session, live):
+    policy_id = _policy_for_small_firms_with_a_window(live)
+    s = open_session("ent-hengrun", PHONE)  # 规上: not 小微
+    page = s.go(f"/policies/{policy_id}")
+    note = page.get_by_test_id("eligibility")
+    note.wait_for()
+    assert note.get_attribute("data-matched") == "false"
+    assert note.locator("h2").inner_text() == "本企业暂不符合申报条件"
+    assert "规模须为小微" in note.locator(".failed").all_inner_texts()[0]
+    assert page.get_by_test_id("apply-link").count() == 0
+    page.get_by_test_id("apply-blocked").wait_for()
+    check_page(page, "shell-policy-ineligible-390")
+
+    # the application form itself: the reasons, and no form or upload
+    page = s.go(f"/policies/{policy_id}/apply")
+    page.get_by_test_id("eligibility").wait_for()
+    assert page.get_by_test_id("apply-form").count() == 0
+    assert page.get_by_test_id("attachment-input").count() == 0
+    check_page(page, "shell-apply-ineligible-390")
+
+    # a small firm that meets it is offered the application
+    status, answer = live.call("GET", f"/api/v1/me/policies/{policy_id}", None, "ent-xiaoyang")
+    assert status == 200 and answer["match"]["matched"], answer
+    small = open_session("ent-xiaoyang", PHONE)
+    page = small.go(f"/policies/{policy_id}")
+    page.get_by_test_id("eligibility").wait_for()
+    assert page.get_by_test_id("eligibility").get_attribute("data-matched") == "true"
+    page.get_by_test_id("apply-link").wait_for()
+    assert not s.problems and not small.problems, s.problems + small.problems

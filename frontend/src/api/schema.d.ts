@@ -1286,6 +1286,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/policies/{policy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 本企业是否符合某项政策的条件
+         * @description The caller's enterprise against a public policy's conditions: met and failed, each in
+         *         words (two GetItems: the policy and the enterprise).
+         */
+        get: operations["my_eligibility"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/enterprises/{uscc}/policies": {
         parameters: {
             query?: never;
@@ -6035,6 +6056,16 @@ export interface components {
              */
             expires_on?: string | null;
             conditions?: components["schemas"]["Conditions-Input"];
+        };
+        /**
+         * PolicyEligibility
+         * @description Whether the caller's enterprise meets one policy's conditions, and why (shown on the
+         *     policy page and the application form before anything is uploaded).
+         */
+        PolicyEligibility: {
+            /** Policy Id */
+            policy_id: string;
+            match: components["schemas"]["Match"];
         };
         /** PolicyMatch */
         PolicyMatch: {
@@ -12774,6 +12805,64 @@ export interface operations {
             };
             /** @description 无权操作 (forbidden) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_eligibility: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyEligibility"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
