@@ -36,6 +36,7 @@ from chalicelib.domain.appeals import (
     present_detail,
 )
 from chalicelib.domain.codes import STAFF_ROLES, Category, Channel, Role, Status, Urgency
+from chalicelib.domain.counters import Counters
 from chalicelib.domain.models import Name, Phone, SingleLine, Strict, Timestamp, Uscc, User
 from chalicelib.domain.rules import Rules
 from chalicelib.errors import (
@@ -49,7 +50,7 @@ from chalicelib.errors import (
 from chalicelib.i18n import Lang, message
 from chalicelib.jobs import dispatch
 from chalicelib.services import appeals as services
-from chalicelib.services import intake
+from chalicelib.services import counters, intake
 from chalicelib.store import appeal_search, files
 from chalicelib.store import appeals as store
 from chalicelib.store import jobs as job_store
@@ -506,6 +507,13 @@ def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
     )
     items, nxt = store.page(spec, now, query.limit, query.cursor)
     return AppealPage(items=[present(a, ctx.user, now, ctx.rules) for a in items], next_cursor=nxt)
+
+
+@api.route("/me/counters", summary="首页计数(逾期、今日到期、待签收、待回访)", response=Counters)
+def my_counters(ctx: Ctx) -> Counters:
+    """What waits on the caller, counted on its own lists (bounded: docs/ui.md)."""
+    found, _ = counters.of(ctx.user, clock.now())
+    return found
 
 
 @api.route(

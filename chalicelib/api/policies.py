@@ -618,6 +618,32 @@ def my_policies(ctx: Ctx) -> PolicyMatches:
     return _matches(Enterprise.model_validate(enterprise_store.get(uscc)))
 
 
+class PolicyEligibility(BaseModel):
+    """Whether the caller's enterprise meets one policy's conditions, and why (shown on the
+    policy page and the application form before anything is uploaded)."""
+
+    policy_id: str
+    match: Match
+
+
+@api.route(
+    "/me/policies/{policy_id}",
+    summary="本企业是否符合某项政策的条件",
+    response=PolicyEligibility,
+    roles=[Role.ENTERPRISE],
+    errors=(404,),
+)
+def my_eligibility(ctx: Ctx, policy_id: str) -> PolicyEligibility:
+    """The caller's enterprise against a public policy's conditions: met and failed, each in
+    words (two GetItems: the policy and the enterprise)."""
+    p = store.get(policy_id)
+    if not rules.is_public(p):
+        raise NotFound("policy_not_found", id=policy_id)
+    uscc = ctx.user.enterprise_uscc or ""
+    enterprise = Enterprise.model_validate(enterprise_store.get(uscc))
+    return PolicyEligibility(policy_id=p.id, match=match(p.conditions, enterprise))
+
+
 @api.route(
     "/enterprises/{uscc}/policies",
     summary="企业适用的政策",

@@ -811,3 +811,100 @@ def provisional_ids(limit: int) -> list[str]:
         if cursor is None:
             break
     return out
+
+
+# --- the home page's counters ------------------------------------------------------------------
+
+#: A counter stops reading after this many requests (each up to 1 MB); the figure is then a
+#: lower bound, and the response says so.
+COUNT_REQUESTS = 4
+
+
+@dataclass
+class Reading:
+    """What the counters read: DynamoDB requests made, and whether a cap cut one short."""
+
+    requests: int = 0
+    capped: bool = False
+
+
+def count(
+    reading: Reading,
+    partition: str,
+    *,
+    sk_from: str | None = None,
+    sk_before: str | None = None,
+    filter_expression: str | None = None,
+    values: dict[str, Any] | None = None,
+    names: dict[str, str] | None = None,
+) -> int:
+    """Items of a GSI1 list (``Select=COUNT``), optionally between two sort keys: on the
+    sparse open-appeals index by deadline, this reads only the items counted."""
+    condition = "gsi1pk = :p"
+    vals: dict[str, Any] = {":p": partition, **(values or {})}
+    if sk_from is not None and sk_before is not None:
+        condition += " AND gsi1sk BETWEEN :a AND :b"
+        vals.update({":a": sk_from, ":b": sk_before})
+    elif sk_before is not None:
+        condition += " AND gsi1sk < :b"
+        vals[":b"] = sk_before
+    params: dict[str, Any] = {
+        "TableName": db.table(),
+        "IndexName": keys.GSI1,
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeValues": db.to_values(vals),
+        "Select": "COUNT",
+    }
+    if filter_expression:
+        params["FilterExpression"] = filter_expression
+    if names:
+        params["ExpressionAttributeNames"] = names
+    total = 0
+    for _ in range(COUNT_REQUESTS):
+        resp = db.client().query(**params)
+        reading.requests += 1
+        total += resp["Count"]
+        if not resp.get("LastEvaluatedKey"):
+            return total
+        params["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+    reading.capped = True
+    return total
+
+
+def open_queue(reading: Reading, user: User, limit: int = 400) -> list[Appeal]:
+    """A commissioner's or department's open queue (its own partition, by deadline), up to
+    ``limit`` items: what the counters of its home page count."""
+    partition, _ = _scope_partition(user, "queue")
+    params: dict[str, Any] = {
+        "TableName": db.table(),
+        "IndexName": keys.GSI1,
+        "KeyConditionExpression": "gsi1pk = :p",
+        "ExpressionAttributeValues": db.to_values({":p": partition}),
+        "Limit": limit,
+    }
+    found: list[dict[str, Any]] = []
+    for _ in range(COUNT_REQUESTS):
+        resp = db.client().query(**params)
+        reading.requests += 1
+        found.extend(resp.get("Items", []))
+        start = resp.get("LastEvaluatedKey")
+        if not start:
+            break
+        if len(found) >= limit:
+            reading.capped = True
+            break
+        params["ExclusiveStartKey"] = start
+        params["Limit"] = limit - len(found)
+    else:
+        reading.capped = True
+    return [Appeal.model_validate(records.strip_keys(db.from_item(i))) for i in found]
+
+
+def count_open_due(reading: Reading, now: datetime, end_of_today: str) -> tuple[int, int]:
+    """Every open appeal past its deadline, and due by tonight: two range counts on the
+    sparse open-appeals index (sort key ``reply_due_at#id``), each reading only what it
+    counts."""
+    at = clock.iso(now)
+    overdue = count(reading, keys.OPEN_APPEALS, sk_before=at)
+    today = count(reading, keys.OPEN_APPEALS, sk_from=at, sk_before=end_of_today)
+    return overdue, today

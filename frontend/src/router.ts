@@ -67,6 +67,11 @@ const routes: RouteRecordRaw[] = [
     meta: { public: true, title: 'app.name' },
   },
   {
+    path: '/home',
+    component: () => import('@/pages/home/HomePage.vue'),
+    meta: { title: 'nav.home' },
+  },
+  {
     path: '/my/appeals',
     component: () => import('@/pages/enterprise/MyAppeals.vue'),
     meta: { roles: ['enterprise'], title: 'nav.mine' },

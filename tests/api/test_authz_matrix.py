@@ -111,6 +111,7 @@ ADMITS: dict[str, frozenset[str] | str] = {
     "GET /enterprises/{uscc}/history": frozenset({OP, COMM, ADMIN, SUP}),
     # users and the audit trail: the service centre; supervisors read the audit
     "GET /me": SIGNED_IN,
+    "GET /me/counters": SIGNED_IN,
     "GET /users": ADMIN_ONLY,
     "GET /users/{username}": ADMIN_ONLY,
     "POST /users": ADMIN_ONLY,
@@ -155,6 +156,7 @@ ADMITS: dict[str, frozenset[str] | str] = {
     "GET /admin/policies/{policy_id}": ADMIN_ONLY,
     "GET /jobs/{job_id}": ADMIN_ONLY,
     "GET /me/policies": frozenset({ENT}),
+    "GET /me/policies/{policy_id}": frozenset({ENT}),
     # project applications (docs/applications.md): enterprises apply and follow theirs;
     # reviewing departments and the centre work the queue; supervisors read a policy's
     "PUT /policies/{policy_id}/application-window": ADMIN_ONLY,

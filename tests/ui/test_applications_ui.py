@@ -247,6 +247,7 @@ def test_an_appeal_filed_with_an_attachment_shows_it_for_download(open_session, 
     field.get_by_test_id("attachment-input").set_input_files(str(evidence))
     expect(field.locator("li[data-status=done]")).to_have_count(1)
     page.get_by_role("button", name="提交诉求").click()
+    page.get_by_test_id("open-filed").click()
     page.wait_for_url("**/appeals/XQT-*")
     listed = page.get_by_test_id("appeal-attachments")
     expect(listed).to_contain_text("评估报告.pdf")

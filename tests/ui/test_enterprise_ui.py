@@ -29,7 +29,13 @@ def test_enterprise_files_an_appeal_on_a_phone(open_session):
     page = s.go("/my/appeals/new")
     page.get_by_role("button", name="提交诉求").click()
     page.locator(".el-form-item__error").nth(2).wait_for()
-    assert page.locator(".el-form-item__error").all_inner_texts() == ["必填", "必填", "必填"]
+    assert page.locator(".el-form-item__error").all_inner_texts() == [
+        "请选择诉求类别",
+        "请填写诉求标题",
+        "请填写诉求内容",
+    ]
+    # the cursor is in the first field in error, not left on the button
+    assert page.evaluate("document.activeElement.dataset.field") == "category"
     check_page(page, "enterprise-file-errors")
 
     page.locator('[data-field="category"]').select_option(label="用地")
@@ -44,6 +50,11 @@ def test_enterprise_files_an_appeal_on_a_phone(open_session):
 
     page.locator('[data-field="contact_phone"]').fill("13812345678")
     page.get_by_role("button", name="提交诉求").click()
+    filed = page.get_by_test_id("filed")
+    assert filed.locator("h1").inner_text() == "提交成功，请记下诉求编号"
+    assert CASE.fullmatch(filed.get_by_test_id("filed-number").inner_text())
+    check_page(page, "enterprise-filed-phone")
+    filed.get_by_test_id("open-filed").click()
     page.wait_for_url(re.compile(r"/appeals/XQT-"))
     assert CASE.fullmatch(page.locator("[data-testid=case-number]").inner_text())
     page.get_by_text("剩余 5 个工作日").first.wait_for()  # receipt day not counted
@@ -65,6 +76,7 @@ def test_a_web_appeal_closes_by_the_enterprise_after_one_reopening(open_session)
     page.locator('[data-field="title"]').fill("技改贷款贴息")
     page.locator('[data-field="content"]').fill("申请技改贷款贴息的条件?")
     page.get_by_role("button", name="提交诉求").click()
+    page.get_by_test_id("open-filed").click()
     page.wait_for_url(re.compile(r"/appeals/XQT-"))
     path = "/appeals/" + page.get_by_test_id("case-number").inner_text().strip()
 
@@ -133,6 +145,8 @@ def test_filing_works_with_the_keyboard_alone(open_session):
     tab_to('[data-field="content"]')
     page.keyboard.type("只用键盘填写并提交。")
     tab_to("button[type=submit]")
+    page.keyboard.press("Enter")
+    page.get_by_test_id("open-filed").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/appeals/XQT-"))
     page.get_by_role("heading", name="键盘提交的诉求").wait_for()

@@ -97,10 +97,10 @@ def test_products_filtered_a_need_filed_and_suitable_products_suggested(open_ses
     expect(page.locator(".el-message")).to_have_count(0, timeout=10_000)  # toasts gone
     check_page(page, "admin-financing")
 
-    # 如东恒润 on its phone: the products from its navigation, the withdrawn one not among them
+    # 如东恒润 on its phone: the products from its service home, the withdrawn one not among them
     enterprise = open_session("ent-hengrun", PHONE)
-    page = enterprise.go("/my/appeals")
-    page.get_by_role("navigation").get_by_role("link", name="金融产品").click()
+    page = enterprise.go("/home")
+    page.locator('[data-tile="financing"]').click()
     page.wait_for_url("**/financing")
     page.locator("[data-testid=product-list] [data-product]").first.wait_for()
     assert sorted(_names(page)) == sorted(["科技贷", "小微快贷", "项目贷"])

@@ -190,7 +190,8 @@ def sign_in_at_provider(s: Any, provider: OpenIdProvider, username: str, shots: 
     page.get_by_role("button", name="登录").click()
     page.get_by_role("heading", name="授权").wait_for()
     page.screenshot(path=str(SHOTS / f"{shots}-provider-consent.png"))
-    appeals = re.compile(re.escape(s.live.url) + r"/api/v1/appeals\?")
+    # the home's counters, or the appeals of the page the sign-in began on
+    appeals = re.compile(re.escape(s.live.url) + r"/api/v1/(appeals\?|me/counters)")
     with (
         explained(s, "not back in the SPA, signed in"),
         page.expect_response(lambda r: bool(appeals.match(r.url))) as listed,
@@ -232,8 +233,8 @@ def test_an_enterprise_signs_in_at_the_provider_and_files_an_appeal(
     listed = sign_in_at_provider(s, provider, "ent-hengrun", "oidc-enterprise")
     assert listed.status == 200
     assert listed.request.headers["authorization"].startswith("Bearer ")
-    assert page.url == s.live.url + "/my/appeals"
-    page.get_by_text("张伟(如东恒润机械)").wait_for()
+    assert page.url == s.live.url + "/home"  # everyone lands on their home (issue 19)
+    page.get_by_test_id("who").get_by_text("张伟(如东恒润机械)").wait_for()
 
     # the ID token the browser holds is the provider's, for this client and this person
     token = page.evaluate("sessionStorage.getItem('xqt.token')")
@@ -251,6 +252,7 @@ def test_an_enterprise_signs_in_at_the_provider_and_files_an_appeal(
     page.locator('[data-field="title"]').fill("统一身份认证登录后反映")
     page.locator('[data-field="content"]').fill("二期厂房约需 30 亩工业用地。")
     page.get_by_role("button", name="提交诉求").click()
+    page.get_by_test_id("open-filed").click()
     page.wait_for_url(re.compile(r"/appeals/XQT-"))
     number = page.get_by_test_id("case-number").inner_text().strip()
     assert CASE.fullmatch(number)
@@ -295,8 +297,8 @@ def test_the_administrator_signs_in_at_the_provider(open_session, provider):
     s = open_session()
     page = s.go("/login")
     assert sign_in_at_provider(s, provider, "admin", "oidc-admin").status == 200
-    assert page.url == s.live.url + "/admin/triage"
-    page.get_by_text("陈静(县民营企业服务中心)").wait_for()
+    assert page.url == s.live.url + "/home"
+    page.get_by_test_id("who").get_by_text("陈静(县民营企业服务中心)").wait_for()
     check_page(page, "oidc-admin-triage")
     claims = jwt.decode(
         page.evaluate("sessionStorage.getItem('xqt.token')"), options={"verify_signature": False}

@@ -137,6 +137,11 @@ def test_a_month_reported_charted_and_notified_to_the_departments(open_session, 
         )
         check_page(page, "notice-publish")
         page.get_by_test_id("notice-submit").click()
+        # a notice cannot be changed once out: asked first, naming it
+        confirm = page.get_by_test_id("notice-confirm")
+        assert "发布后将立即送达" in confirm.inner_text() and TITLE in confirm.inner_text()
+        check_page(page, "notice-publish-confirm")
+        confirm.get_by_test_id("notice-confirm-submit").click()
         page.wait_for_url("**/notices/N-*")
         notice_id = page.url.rsplit("/", 1)[1]
         page.get_by_test_id("notice-text").wait_for()
@@ -173,14 +178,14 @@ def test_a_month_reported_charted_and_notified_to_the_departments(open_session, 
         assert banner.locator("a").get_attribute("href") == f"/notices/{correction['id']}"
         check_page(page, "department-notice-corrected")
 
-        # an enterprise never reaches the reports (nor the notices)
+        # an enterprise never reaches the reports (nor the notices): sent to its home
         enterprise = open_session("ent-hengrun")
         page = enterprise.go("/reports")
-        page.wait_for_url("**/my/appeals")
+        page.wait_for_url("**/home")
         page = enterprise.go(f"/reports/{report_id}")
-        page.wait_for_url("**/my/appeals")
+        page.wait_for_url("**/home")
         page = enterprise.go("/notices")
-        page.wait_for_url("**/my/appeals")
+        page.wait_for_url("**/home")
         for s in (supervisor, tax, enterprise):
             assert not s.problems, s.problems
     finally:

@@ -90,6 +90,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/counters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 首页计数(逾期、今日到期、待签收、待回访)
+         * @description What waits on the caller, counted on its own lists (bounded: docs/ui.md).
+         */
+        get: operations["my_counters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/appeals/{appeal_id}/events": {
         parameters: {
             query?: never;
@@ -1366,6 +1386,27 @@ export interface paths {
          *         the near misses, each with the one condition not met.
          */
         get: operations["my_policies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/policies/{policy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 本企业是否符合某项政策的条件
+         * @description The caller's enterprise against a public policy's conditions: met and failed, each in
+         *         words (two GetItems: the policy and the enterprise).
+         */
+        get: operations["my_eligibility"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3803,6 +3844,66 @@ export interface components {
             name: string;
             /** Phone */
             phone: string;
+        };
+        /**
+         * Counters
+         * @description What waits on the caller, by role; a counter the role has no use for is null.
+         */
+        Counters: {
+            /**
+             * Overdue
+             * @description 逾期: open, past the deadline (a department: its parts' deadlines)
+             * @default null
+             */
+            overdue: number | null;
+            /**
+             * Due Today
+             * @description 今日到期: open, due by 24:00 Beijing today
+             * @default null
+             */
+            due_today: number | null;
+            /**
+             * Awaiting Sign
+             * @description 待签收: not yet signed for
+             * @default null
+             */
+            awaiting_sign: number | null;
+            /**
+             * Awaiting Callback
+             * @description 待回访: hotline replies to call back
+             * @default null
+             */
+            awaiting_callback: number | null;
+            /**
+             * Triage
+             * @description 待分办: the admins' triage queue (no owner)
+             * @default null
+             */
+            triage: number | null;
+            /**
+             * Supervised Open
+             * @description 督办中: supervised items open
+             * @default null
+             */
+            supervised_open: number | null;
+            /**
+             * Open
+             * @description enterprise: its appeals not yet replied
+             * @default null
+             */
+            open: number | null;
+            /**
+             * Awaiting Confirmation
+             * @description enterprise: replied, awaiting its confirmation
+             * @default null
+             */
+            awaiting_confirmation: number | null;
+            /**
+             * Partial
+             * @description a queue was longer than one reading covers: the figures are at least
+             * @default false
+             */
+            partial: boolean;
         };
         /**
          * Coverage
@@ -6787,6 +6888,16 @@ export interface components {
             expires_on?: string | null;
             conditions?: components["schemas"]["Conditions-Input"];
         };
+        /**
+         * PolicyEligibility
+         * @description Whether the caller's enterprise meets one policy's conditions, and why (shown on the
+         *     policy page and the application form before anything is uploaded).
+         */
+        PolicyEligibility: {
+            /** Policy Id */
+            policy_id: string;
+            match: components["schemas"]["Match"];
+        };
         /** PolicyMatch */
         PolicyMatch: {
             policy: components["schemas"]["PolicySummary"];
@@ -9204,6 +9315,53 @@ export interface operations {
             };
             /** @description 未找到 (not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_counters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Counters"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14107,6 +14265,64 @@ export interface operations {
             };
             /** @description 无权操作 (forbidden) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_eligibility: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyEligibility"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

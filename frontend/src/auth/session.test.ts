@@ -69,9 +69,9 @@ describe('sign-in with the identity provider', () => {
   })
 
   it('sends each role to its own first page', () => {
-    expect(homeOf('enterprise')).toBe('/my/appeals')
-    expect(homeOf('operator')).toBe('/console')
-    expect(homeOf('admin')).toBe('/admin/triage')
+    expect(homeOf('enterprise')).toBe('/home')
+    expect(homeOf('operator')).toBe('/home')
+    expect(homeOf('admin')).toBe('/home')
     expect(homeOf(undefined)).toBe('/login')
   })
 })

@@ -81,20 +81,6 @@ export function signOut(): void {
 }
 
 export function homeOf(role: string | undefined): string {
-  switch (role) {
-    case 'enterprise':
-      return '/my/appeals'
-    case 'operator':
-      return '/console'
-    case 'commissioner':
-      return '/workbench'
-    case 'department':
-      return '/department'
-    case 'admin':
-      return '/admin/triage'
-    case 'supervisor':
-      return '/appeals'
-    default:
-      return '/login'
-  }
+  // every role lands on its home: the enterprise's service home, staff's counters
+  return role ? '/home' : '/login'
 }

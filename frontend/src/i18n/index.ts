@@ -9,13 +9,14 @@ import knowledge from './messages/knowledge'
 import history from './messages/history'
 import meetings from './messages/meetings'
 import operator from './messages/operator'
+import shell from './messages/shell'
 import staff from './messages/staff'
 import units from './messages/units'
 import webhooks from './messages/webhooks'
 
 // One module per area, each with its Chinese and English texts; Chinese is the default and
 // the fallback, English a switch that is remembered.
-const modules = { common, enterprise, operator, staff, admin, calendar, meetings, attachments, knowledge, history, webhooks, units }
+const modules = { common, enterprise, operator, staff, admin, calendar, meetings, attachments, knowledge, history, webhooks, units, shell }
 type Lang = 'zh' | 'en'
 
 function pick(lang: Lang) {

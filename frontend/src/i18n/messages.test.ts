@@ -16,6 +16,7 @@ import notices from './messages/notices'
 import operator from './messages/operator'
 import policies from './messages/policies'
 import reports from './messages/reports'
+import shell from './messages/shell'
 import staff from './messages/staff'
 import units from './messages/units'
 
@@ -25,7 +26,7 @@ function keys(value: unknown, prefix = ''): string[] {
 }
 
 describe('messages', () => {
-  it.each(Object.entries({ common, events, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing, applications, attachments, knowledge, history, webhooks, units }))(
+  it.each(Object.entries({ common, events, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing, applications, attachments, knowledge, history, webhooks, units, shell }))(
     '%s has the same keys in Chinese and English, none empty',
     (_, module) => {
       expect(keys(module.en).sort()).toEqual(keys(module.zh).sort())

@@ -78,9 +78,9 @@ describe('the financing need', () => {
 
   it('is checked before sending and sent as numbers, without empty contacts', () => {
     expect(needErrors(t, needFormOf())).toEqual({
-      amount: 'financing.form.required',
-      term_months: 'financing.form.required',
-      purpose: 'financing.form.required',
+      amount: 'financing.form.needAmount',
+      term_months: 'financing.form.needTerm',
+      purpose: 'financing.form.needPurpose',
     })
     const form = { amount: '300', term_months: '12', purpose: ' 采购原材料 ', contact_name: '', contact_phone: ' ' }
     expect(needErrors(t, form)).toEqual({})

@@ -159,13 +159,13 @@ export function needFormOf(query: LocationQuery = {}): NeedForm {
 /** What can be told before asking the server, by the API's field names. */
 export function needErrors(t: Translate, f: NeedForm): Record<string, string> {
   const out: Record<string, string> = {}
-  const required = t('financing.form.required')
-  if (!f.amount.trim()) out.amount = required
+  // said as a clerk would: what to fill in, not 「必填」
+  if (!f.amount.trim()) out.amount = t('financing.form.needAmount')
   else if (amountOf(f.amount) == null) out.amount = t('financing.form.amountInvalid')
-  if (!f.term_months.trim()) out.term_months = required
+  if (!f.term_months.trim()) out.term_months = t('financing.form.needTerm')
   else if (termOf(f.term_months) == null) out.term_months = t('financing.form.termInvalid')
   const purpose = f.purpose.trim()
-  if (!purpose) out.purpose = required
+  if (!purpose) out.purpose = t('financing.form.needPurpose')
   else if (purpose.length > LIMITS.purpose) out.purpose = t('financing.form.tooLong', { n: LIMITS.purpose })
   return out
 }

@@ -39,6 +39,14 @@ export default {
       materials: '申报材料',
       materialsHint: '请按要求上传各项材料;标注“必交”的材料每项至少一个文件。',
       required: '必填',
+      // issue 19: what to fill in, as a clerk would say it
+      need: {
+        project_name: '请填写项目名称',
+        summary: '请填写项目简介',
+        contact_name: '请填写联系人',
+        contact_phone: '请填写联系电话',
+        amount: '申请资金请填写数字（万元）',
+      },
       requiredMaterial: '请上传此项材料',
       submit: '提交申报',
       closed: '当前不在申报时间内',
@@ -167,6 +175,13 @@ export default {
       materials: 'Materials',
       materialsHint: 'Upload each material; a required one needs at least one file.',
       required: 'Required',
+      need: {
+        project_name: 'Name the project',
+        summary: 'Summarise the project',
+        contact_name: 'Give a contact',
+        contact_phone: 'Give a contact phone',
+        amount: 'The funds asked for are a number (10,000 yuan)',
+      },
       requiredMaterial: 'Upload this material',
       submit: 'Submit the application',
       closed: 'Applications are not open now',

@@ -12,7 +12,7 @@ export default {
     },
     status: {
       heading: '{year} 年放假安排',
-      chinesecalendar: '国务院放假通知(chinesecalendar 库)',
+      chinesecalendar: '国务院放假通知（已内置）',
       admin: '管理员录入,版本 {version},更新于 {at}',
       adminUndated: '管理员录入,版本 {version}',
       other: '来源:{source}',
@@ -51,7 +51,7 @@ export default {
     load: {
       heading: '录入 {year} 年放假安排',
       hint: '按放假通知填写全部放假日(含假期中的周末)和调休上班日。每行一个日期,或用逗号、空格分隔;可写 2027-01-01、2027/1/1、2027年1月1日,或区间 2027-10-01~2027-10-07(也可写「至」);日期后可加节日名称,如「2027-10-01~2027-10-07 国庆」。',
-      replacesLibrary: '{year} 年已有国务院放假通知(chinesecalendar 库);录入后以录入的安排为准。',
+      replacesLibrary: '{year} 年的国务院放假通知已内置；录入后以录入的安排为准。',
       holidays: '放假日',
       workdays: '调休上班日(须为周六或周日)',
       example: '例如:',
@@ -127,7 +127,7 @@ export default {
     },
     status: {
       heading: 'Holiday schedule {year}',
-      chinesecalendar: 'State Council holiday notice (chinesecalendar library)',
+      chinesecalendar: 'State Council holiday notice (built in)',
       admin: 'Loaded by an administrator, version {version}, updated {at}',
       adminUndated: 'Loaded by an administrator, version {version}',
       other: 'Source: {source}',
@@ -167,7 +167,7 @@ export default {
       heading: 'Load the {year} holiday schedule',
       hint: 'Enter every day off in the notice (weekends inside a holiday included) and every make-up working day. One date a line, or separated by commas or spaces: 2027-01-01, 2027/1/1, 2027年1月1日, or a range 2027-10-01~2027-10-07; a name may follow the dates, e.g. “2027-10-01~2027-10-07 国庆”.',
       replacesLibrary:
-        'The State Council notice for {year} is already known (chinesecalendar library); once loaded here, your schedule takes precedence.',
+        'The State Council notice for {year} is built in; once loaded here, your schedule takes precedence.',
       holidays: 'Days off',
       workdays: 'Make-up working days (Saturdays or Sundays)',
       example: 'For example:',

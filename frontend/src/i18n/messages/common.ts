@@ -6,6 +6,7 @@ export default {
   zh: {
     app: { name: '兴企通', tagline: '企业服务直通车', skip: '跳到主要内容' },
     nav: {
+      home: '首页',
       track: '办理进度查询',
       file: '提交诉求',
       mine: '我的诉求',
@@ -184,6 +185,7 @@ export default {
   en: {
     app: { name: 'Xingqitong', tagline: 'Enterprise service direct line', skip: 'Skip to content' },
     nav: {
+      home: 'Home',
       track: 'Check progress',
       file: 'File an appeal',
       mine: 'My appeals',

@@ -26,7 +26,7 @@ export default {
     noMeeting: '{month}的集中会办尚未起草',
     noMeetingHint:
       '每月第一个工作日,系统会自动起草当月会办,并把所有未办结的二级升级诉求列入议程;上月未记录召开的会办同时被通报为“未召开”。',
-    noMeetingDev: '本地环境中,管理员可通过开发工具立即运行“每月会办”任务。',
+    noMeetingDev: '会办由系统按月自动起草，无需手动创建；需要会办的诉求请升级为二级，起草时自动列入议程。',
     readOnly: '您可查看会办情况;议程、召开记录与会办决定由县民营企业服务中心维护。',
     version: '版本 {n}',
     held: {
@@ -205,7 +205,7 @@ export default {
     noMeeting: 'The joint meeting of {month} has not been drafted yet',
     noMeetingHint:
       'On the first working day of each month the system drafts that month’s meeting with every open level-2 appeal on its agenda, and flags the month before as “not held” if no meeting was recorded.',
-    noMeetingDev: 'On the local stack an administrator can run the “monthly meeting” job now from the developer tools.',
+    noMeetingDev: 'Meetings are drafted by the system each month, nothing to create by hand; escalate the appeals that need one to level 2 and the draft lists them.',
     readOnly: 'You can read the meetings; the service centre keeps their agendas, records and decisions.',
     version: 'Version {n}',
     held: {

@@ -6,8 +6,9 @@ import { ApiError } from '@/api/problem'
 import { i18n, setLocale } from '@/i18n'
 
 const post = vi.fn()
+const get = vi.fn()
 vi.mock('@/api/client', () => ({
-  client: { POST: (...args: unknown[]) => post(...args) },
+  client: { POST: (...args: unknown[]) => post(...args), GET: (...args: unknown[]) => get(...args) },
   unwrap: async (call: Promise<unknown>) => call,
 }))
 
@@ -37,6 +38,7 @@ function setup() {
 describe('FileAppeal', () => {
   beforeEach(() => {
     post.mockReset()
+    get.mockReset().mockRejectedValue(new Error('no enterprise in this test'))
     setLocale('zh-CN')
   })
 
@@ -45,7 +47,36 @@ describe('FileAppeal', () => {
     await wrapper.find('form').trigger('submit')
     await flushPromises()
     expect(post).not.toHaveBeenCalled()
-    expect(errorsByLabel(wrapper)).toEqual({ 诉求类别: '必填', 标题: '必填', 诉求内容: '必填' })
+    expect(errorsByLabel(wrapper)).toEqual({ 诉求类别: '请选择诉求类别', 标题: '请填写诉求标题', 诉求内容: '请填写诉求内容' })
+    // the first field in error has the cursor, not the button
+    expect(document.activeElement?.getAttribute('data-field')).toBe('category')
+  })
+
+  it('moves to the first field the server refused', async () => {
+    post.mockRejectedValue(
+      new ApiError(400, {
+        type: 'x', title: '请求参数有误', status: 400, detail: 'title', code: 'validation_error',
+        errors: [{ field: 'title', code: 'too_long', message: '不能超过 100 个字' }],
+      }),
+    )
+    const { wrapper } = setup()
+    const vm = wrapper.vm as unknown as { $: { setupState: { form: Record<string, string> } } }
+    Object.assign(vm.$.setupState.form, { category: 'land', title: '用地', content: '扩建' })
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(document.activeElement?.closest('[data-field]')?.getAttribute('data-field') ?? document.activeElement?.getAttribute('data-field')).toBe('title')
+  })
+
+  it('prefills the contact from the enterprise’s register entry, the user’s own first', async () => {
+    const { session } = await import('@/auth/session')
+    session.user = { username: 'ent', display_name: '张伟(如东恒润机械)', role: 'enterprise', enterprise_uscc: '91320623MA1XXXXXX1', phone: '13900000002' } as never
+    get.mockResolvedValue({ contacts: [{ name: '李强', phone: '13900000001' }, { name: '张伟', phone: '13900000002' }] })
+    const { wrapper } = setup()
+    await flushPromises()
+    const vm = wrapper.vm as unknown as { $: { setupState: { form: Record<string, string> } } }
+    expect(vm.$.setupState.form.contact_name).toBe('张伟')
+    expect(vm.$.setupState.form.contact_phone).toBe('13900000002')
+    session.user = null
   })
 
   it('shows the server refusal next to the field it names', async () => {
@@ -68,7 +99,7 @@ describe('FileAppeal', () => {
     expect(errorsByLabel(wrapper)).toEqual({ 联系电话: '不是有效的电话号码' })
   })
 
-  it('opens the new appeal once filed', async () => {
+  it('confirms the filing with the case number to note, and links to it', async () => {
     post.mockResolvedValue({ id: 'XQT-20261127-0001' })
     const { wrapper, router } = setup()
     const vm = wrapper.vm as unknown as { $: { setupState: { form: Record<string, string> } } }
@@ -79,6 +110,10 @@ describe('FileAppeal', () => {
     expect(options.body).toMatchObject({ category: 'land', title: '用地', content: '扩建', urgency: 'normal' })
     expect(options.body.contact_phone).toBeUndefined()
     expect(options.body).not.toHaveProperty('attachments')
+    expect(wrapper.find('[data-testid=filed] h1').text()).toBe('提交成功，请记下诉求编号')
+    expect(wrapper.find('[data-testid=filed-number]').text()).toBe('XQT-20261127-0001')
+    await wrapper.find('[data-testid=open-filed]').trigger('click')
+    await flushPromises()
     expect(router.currentRoute.value.fullPath).toBe('/appeals/XQT-20261127-0001')
   })
 
@@ -129,6 +164,7 @@ describe('FileAppeal', () => {
 describe('FileAppeal retries', () => {
   beforeEach(() => {
     post.mockReset()
+    get.mockReset().mockRejectedValue(new Error('no enterprise in this test'))
     setLocale('zh-CN')
   })
 

@@ -192,6 +192,15 @@ describe('notices', () => {
     post.mockResolvedValueOnce(notice('N-3'))
     await wrapper.find('[data-testid=notice-form]').trigger('submit')
     await flushPromises()
+    // it cannot be changed once out: the first press asks, naming it
+    expect(post).not.toHaveBeenCalled()
+    expect(wrapper.find('[data-testid=notice-confirm]').text()).toContain('“关于10月上半月的通报”发布后')
+    await wrapper.find('[data-testid=notice-confirm-back]').trigger('click')
+    expect(wrapper.find('[data-testid=notice-confirm]').exists()).toBe(false)
+    await wrapper.find('[data-testid=notice-form]').trigger('submit')
+    await flushPromises()
+    await wrapper.find('[data-testid=notice-form]').trigger('submit')
+    await flushPromises()
     expect(post).toHaveBeenCalledWith('/api/v1/notices', {
       body: { report_id: 'R-10', title: '关于10月上半月的通报', text: '请各部门抓紧办理。', corrects: 'N-0' },
     })
@@ -204,12 +213,14 @@ describe('notices', () => {
     form(wrapper).text = '正文'
     post.mockRejectedValueOnce(new ApiError(400, { type: 'x', title: 't', status: 400, detail: 'd', code: 'validation_error',
       errors: [{ field: 'title', code: 'string_too_long', message: '不能超过 100 个字符' }] }))
+    await wrapper.find('[data-testid=notice-form]').trigger('submit') // asks first
     await wrapper.find('[data-testid=notice-form]').trigger('submit')
     await flushPromises()
     expect(errorsByLabel(wrapper)).toEqual({ 标题: '不能超过 100 个字符' })
 
     get.mockClear()
     post.mockRejectedValueOnce(new ApiError(409, { type: 'x', title: '状态不允许', status: 409, detail: '该通报已被更正', code: 'invalid_transition' }))
+    await wrapper.find('[data-testid=notice-form]').trigger('submit')
     await wrapper.find('[data-testid=notice-form]').trigger('submit')
     await flushPromises()
     expect(wrapper.find('[data-testid=notice-error]').text()).toContain('该通报已被更正')
