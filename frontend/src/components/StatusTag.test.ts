@@ -15,4 +15,13 @@ describe('StatusTag', () => {
     const tag = mount(StatusTag, { props: { status: 'processing' }, global: { plugins: [i18n] } })
     expect(tag.text()).toBe('办理中')
   })
+
+  it('shows a department’s part in the colour of the appeal status it reads as', () => {
+    setLocale('zh-CN')
+    const part = mount(StatusTag, { props: { status: 'open', part: true }, global: { plugins: [i18n] } }).find('[data-status="open"]')
+    expect(part.text()).toBe('办理中')
+    expect(part.classes()).toContain('status-processing') // the same blue as the appeal's 办理中
+    const returned = mount(StatusTag, { props: { status: 'returned', part: true }, global: { plugins: [i18n] } })
+    expect(returned.text()).toBe('已退回')
+  })
 })
