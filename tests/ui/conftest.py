@@ -139,14 +139,28 @@ def check_page(page: Any, name: str) -> None:
 # --- the appeal page's actions (ActionPanel) ------------------------------------------------
 
 
+#: steps without fields: the click posts them (no form)
+IMMEDIATE = {"accept", "accept_part", "resume"}
+#: steps that cannot be undone: confirmed in a dialog after the form
+IRREVERSIBLE = {"merge", "void"}
+#: steps under 「更多操作」
+RARE = {"reassign", "set_urgency", "escalate", "supervise"}
+
+
 def act(page: Any, action: str, fill: dict[str, str] | None = None) -> None:
-    """Open an action's form on the appeal page, fill it and submit; wait for the result."""
+    """Take a step on the appeal page (open its form, fill it and submit, confirming an
+    irreversible one; a step without fields at the click); wait for the result."""
     version = page.locator("[data-testid=case-number]").get_attribute("data-version")
+    if action in RARE and not page.locator(f'[data-action="{action}"]').is_visible():
+        page.get_by_test_id("more-actions").click()
     page.locator(f'[data-action="{action}"]').click()
-    form = page.locator(f'[data-form="{action}"]')
-    for selector, value in (fill or {}).items():
-        form.locator(selector).fill(value)
-    form.locator("button[type=submit]").click()
+    if action not in IMMEDIATE:
+        form = page.locator(f'[data-form="{action}"]')
+        for selector, value in (fill or {}).items():
+            form.locator(selector).fill(value)
+        form.locator("button[type=submit]").click()
+        if action in IRREVERSIBLE:
+            page.locator(".case-confirm .el-button--danger").click()
     page.wait_for_function(
         "v => document.querySelector('[data-testid=case-number]')?.dataset.version !== v",
         arg=version,

@@ -35,4 +35,17 @@ describe('DeadlineText', () => {
     expect(wrapper.find('.provisional').attributes('title')).toContain('Provisional')
     setLocale('zh-CN')
   })
+
+  it('explains the 「*」 in words, not only in a tooltip a phone cannot show', () => {
+    setLocale('zh-CN')
+    const note = render({ workingDaysLeft: 2, provisional: true }).find('[data-testid="provisional-note"]')
+    expect(note.text()).toBe('*暂定：该年度放假安排尚未录入，期限可能调整。')
+    expect(render({ workingDaysLeft: 2 }).find('[data-testid="provisional-note"]').exists()).toBe(false)
+  })
+
+  it('leaves no separator dangling when there is nothing after the time', () => {
+    setLocale('zh-CN')
+    const text = render({ workingDaysLeft: null }).text().trim()
+    expect(text).toBe('2026-10-08 23:59')
+  })
 })

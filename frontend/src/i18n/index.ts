@@ -3,6 +3,7 @@ import { createI18n } from 'vue-i18n'
 import admin from './messages/admin'
 import attachments from './messages/attachments'
 import calendar from './messages/calendar'
+import caseview from './messages/caseview'
 import common from './messages/common'
 import enterprise from './messages/enterprise'
 import knowledge from './messages/knowledge'
@@ -16,7 +17,7 @@ import webhooks from './messages/webhooks'
 
 // One module per area, each with its Chinese and English texts; Chinese is the default and
 // the fallback, English a switch that is remembered.
-const modules = { common, enterprise, operator, staff, admin, calendar, meetings, attachments, knowledge, history, webhooks, units, shell }
+const modules = { common, enterprise, operator, staff, admin, calendar, meetings, attachments, knowledge, history, webhooks, units, shell, caseview }
 type Lang = 'zh' | 'en'
 
 function pick(lang: Lang) {

@@ -4,6 +4,7 @@ import admin from './messages/admin'
 import applications from './messages/applications'
 import attachments from './messages/attachments'
 import calendar from './messages/calendar'
+import caseview from './messages/caseview'
 import common from './messages/common'
 import enterprise from './messages/enterprise'
 import events from './messages/events'
@@ -26,7 +27,7 @@ function keys(value: unknown, prefix = ''): string[] {
 }
 
 describe('messages', () => {
-  it.each(Object.entries({ common, events, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing, applications, attachments, knowledge, history, webhooks, units, shell }))(
+  it.each(Object.entries({ common, events, enterprise, operator, staff, admin, calendar, meetings, reports, notices, policies, financing, applications, attachments, knowledge, history, webhooks, units, shell, caseview }))(
     '%s has the same keys in Chinese and English, none empty',
     (_, module) => {
       expect(keys(module.en).sort()).toEqual(keys(module.zh).sort())
