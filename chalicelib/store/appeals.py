@@ -761,19 +761,6 @@ def page_by_phone(phone: str, limit: int, cursor: str | None) -> tuple[list[Appe
     return [Appeal.model_validate(records.strip_keys(i)) for i in items], nxt
 
 
-def ledger(department_id: str, limit: int, cursor: str | None) -> tuple[list[Appeal], str | None]:
-    """A department's responsibility list and progress ledger (责任清单、推进台账): the
-    supervised items it owns, open ones first, by deadline."""
-    items, nxt = db.query_page(
-        index=keys.GSI1,
-        key_condition="gsi1pk = :k",
-        values={":k": keys.department_ledger(department_id)},
-        limit=limit,
-        cursor=cursor,
-    )
-    return [Appeal.model_validate(records.strip_keys(i)) for i in items], nxt
-
-
 def ledger_whole(
     department_id: str, ranks: tuple[str, ...], before: str | None, category: str | None
 ) -> list[tuple[str, Appeal]]:
