@@ -22,6 +22,7 @@ from chalicelib.domain.appeal.events import (
     Transfer,
     parse_command,
 )
+from chalicelib.domain.appeal.ledger import LedgerFilter, LedgerKind, LedgerState, LedgerStatus
 from chalicelib.domain.appeals import (
     CASE_NUMBER,
     CONTENT_MAX,
@@ -49,12 +50,14 @@ from chalicelib.errors import (
 )
 from chalicelib.i18n import Lang, message
 from chalicelib.jobs import dispatch
+from chalicelib.jobs import ledger_export as ledger_export_job
 from chalicelib.services import appeals as services
-from chalicelib.services import counters, intake
+from chalicelib.services import counters, intake, ledgers
 from chalicelib.store import appeal_search, files
 from chalicelib.store import appeals as store
 from chalicelib.store import jobs as job_store
 from chalicelib.store import uploads as upload_store
+from chalicelib.store.departments import departments
 
 api = Api(__name__, "appeals")
 ATTACHMENTS = uploads.PURPOSES["appeal_attachment"]
@@ -283,10 +286,11 @@ class LedgerItem(Appeal):
     last_progress: ProgressNote | None = Field(
         None, description="推进情况: the unit's latest progress entry on it; null before any"
     )
+    ledger: LedgerState = Field(description="its place on the unit's ledger")
 
 
 class LedgerPage(Page[LedgerItem]):
-    pass
+    total: int = Field(description="共 N 条: how many items match the filters in all")
 
 
 class AppealResponse(AppealDetail):
@@ -692,33 +696,162 @@ def similar_to_call(ctx: Ctx, query: CallProbe) -> SimilarPage:
     return _similar_page(services.similar_to_call(probe), ctx.lang)
 
 
+class LedgerFields(BaseModel):
+    """What a ledger page or export asks for (none: every item the unit owns)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    kind: LedgerKind | None = Field(None, description="part (转办) or supervised (督办)")
+    status: LedgerStatus | None = None
+    overdue: bool = Field(False, description="true: only items past their deadline")
+    category: Category | None = None
+    assigned_from: date | None = Field(None, description="assigned on or after (Beijing)")
+    assigned_to: date | None = Field(None, description="assigned on or before (Beijing)")
+
+    def wanted(self) -> LedgerFilter:
+        if self.assigned_from and self.assigned_to and self.assigned_to < self.assigned_from:
+            raise ValidationFailed.one("assigned_to", "range_reversed")
+        return LedgerFilter(
+            kind=self.kind,
+            status=self.status,
+            overdue=self.overdue,
+            category=self.category,
+            assigned_from=self.assigned_from,
+            assigned_to=self.assigned_to,
+        )
+
+
+class LedgerQuery(LedgerFields, PageQuery):
+    pass
+
+
+class LedgerExportRequest(LedgerFields):
+    """The items to export: the ledger page's filters (none: every item the unit owns)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"kind": "part", "overdue": True}]},
+    )
+
+
+class LedgerExport(BaseModel):
+    """An export of a unit's ledger to XLSX for print, as a job: its state, then its download."""
+
+    id: str
+    department_id: str
+    status: Literal["queued", "running", "done", "failed"]
+    rows: int = Field(0, description="items exported (when done)")
+    truncated: bool = Field(False, description="more matched than an export holds (5,000)")
+    created_at: Timestamp
+    finished_at: Timestamp | None = None
+    download: ExportDownload | None = Field(None, description="when done: valid five minutes")
+
+
+def _own_ledger(ctx: Ctx, department_id: str) -> None:
+    """A unit's ledger is its own users', the service centre's and supervisors': another
+    unit's user gets 404 (as for an appeal it cannot read), as does an id of no unit."""
+    if not CASE_NUMBER.match(department_id) or not ledger_export_job.may_read(
+        ctx.user, department_id
+    ):
+        raise NotFound("department_not_found", id=department_id[:40])
+
+
 @api.route(
     "/departments/{department_id}/ledger",
     summary="单位推进台账",
-    query=PageQuery,
+    query=LedgerQuery,
     response=LedgerPage,
     roles=[Role.DEPARTMENT, Role.ADMIN, Role.SUPERVISOR],
     errors=(404,),
 )
-def department_ledger(ctx: Ctx, department_id: str, query: PageQuery) -> LedgerPage:
+def department_ledger(ctx: Ctx, department_id: str, query: LedgerQuery) -> LedgerPage:
     """A unit's ledger (推进台账): the appeals where its part is open and the supervised items
-    it owns, open ones first by deadline, each with its status, the unit's latest progress
-    entry (``last_progress``) and — on the appeal — its whole history."""
-    if (ctx.user.role == Role.DEPARTMENT and ctx.user.department_id != department_id) or (
-        not CASE_NUMBER.match(department_id)
-    ):
-        raise NotFound("department_not_found", id=department_id[:40])
+    it owns, open ones first by deadline, each with its place on the ledger (``ledger``: kind,
+    status, deadline, assigned), the unit's latest progress entry (``last_progress``) and —
+    on the appeal — its whole history; filtered by kind, status, overdue, category and the
+    days of assignment, with how many match (``total``)."""
+    _own_ledger(ctx, department_id)
+    wanted = query.wanted()
     now = clock.now()
-    items, nxt = store.ledger(department_id, query.limit, query.cursor)
-    shown = [present(a, ctx.user, now, ctx.rules) for a in items]
+    items, nxt, total = ledgers.page(department_id, wanted, now, query.limit, query.cursor)
     return LedgerPage(
         items=[
             LedgerItem(
-                **a.model_dump(),
+                **present(a, ctx.user, now, ctx.rules).model_dump(),
                 appeal_id=a.id,
                 last_progress=a.unit_progress.get(department_id),
+                ledger=item,
             )
-            for a in shown
+            for a, item in items
         ],
         next_cursor=nxt,
+        total=total,
     )
+
+
+def _ledger_export(job: dict[str, Any]) -> LedgerExport:
+    result = job.get("result") or {}
+    download = None
+    if job["status"] == "done" and result.get("key"):
+        real = clock.real_now()
+        download = ExportDownload(
+            url=files.link(result["key"], str(result["filename"]), f"ledger-{job['id']}.xlsx"),
+            expires_at=clock.iso(real + timedelta(seconds=files.LINK_SECONDS)),
+        )
+    return LedgerExport(
+        id=job["id"],
+        department_id=job["params"]["department_id"],
+        status=job["status"],
+        rows=int(result.get("rows", 0)),
+        truncated=bool(result.get("truncated", False)),
+        created_at=job["created_at"],
+        finished_at=job.get("finished_at"),
+        download=download,
+    )
+
+
+@api.route(
+    "/departments/{department_id}/ledger-exports",
+    "POST",
+    summary="导出推进台账(XLSX,供会议打印)",
+    request=LedgerExportRequest,
+    response=LedgerExport,
+    status=202,
+    roles=[Role.DEPARTMENT, Role.ADMIN, Role.SUPERVISOR],
+    errors=(404,),
+)
+def start_ledger_export(ctx: Ctx, department_id: str, body: LedgerExportRequest) -> Created:
+    """Export a unit's ledger (the page's filters) to XLSX laid out for printing at its
+    meeting, as a job: poll ``GET …/ledger-exports/{export_id}`` for its five-minute link."""
+    body.wanted()  # a reversed range: 400 before anything is read
+    _own_ledger(ctx, department_id)
+    departments.get(department_id)  # an unknown unit: 404
+    params = {
+        "username": ctx.user.username,
+        "department_id": department_id,
+        "filter": body.model_dump(mode="json", exclude_defaults=True),
+    }
+    job = dispatch.create(ledger_export_job.KIND, params, ctx.user.actor())
+    location = f"/api/v1/departments/{department_id}/ledger-exports/{job['id']}"
+    return Created(_ledger_export(job), location, status=202)
+
+
+@api.route(
+    "/departments/{department_id}/ledger-exports/{export_id}",
+    summary="推进台账导出进度与下载",
+    response=LedgerExport,
+    roles=[Role.DEPARTMENT, Role.ADMIN, Role.SUPERVISOR],
+    errors=(404,),
+)
+def get_ledger_export(ctx: Ctx, department_id: str, export_id: str) -> LedgerExport:
+    """A ledger export's state and, once done, its download: for whoever may read the unit's
+    ledger (its users, the service centre, supervisors); anyone else, or another unit's
+    export under this one's path: 404."""
+    _own_ledger(ctx, department_id)
+    try:
+        job = job_store.get(export_id[:64])
+    except NotFound:
+        raise NotFound("export_not_found", id=export_id[:64]) from None
+    if job["kind"] != ledger_export_job.KIND or job["params"].get("department_id") != department_id:
+        raise NotFound("export_not_found", id=export_id[:64])
+    return _ledger_export(job)

@@ -23,12 +23,19 @@ Runner = Callable[[dict[str, Any], datetime], dict[str, Any]]
 
 
 def _runners() -> dict[str, Runner]:
-    from chalicelib.jobs import appeal_export, enterprise_import, policy_push, search_snapshot
+    from chalicelib.jobs import (
+        appeal_export,
+        enterprise_import,
+        ledger_export,
+        policy_push,
+        search_snapshot,
+    )
 
     return {
         "policy_push": policy_push.run,
         "enterprise_import": enterprise_import.run,
         "appeal_export": appeal_export.run,
+        ledger_export.KIND: ledger_export.run,
         search_snapshot.KIND: search_snapshot.run_job,
     }
 

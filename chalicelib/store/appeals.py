@@ -761,17 +761,42 @@ def page_by_phone(phone: str, limit: int, cursor: str | None) -> tuple[list[Appe
     return [Appeal.model_validate(records.strip_keys(i)) for i in items], nxt
 
 
-def ledger(department_id: str, limit: int, cursor: str | None) -> tuple[list[Appeal], str | None]:
-    """A department's responsibility list and progress ledger (责任清单、推进台账): the
-    supervised items it owns, open ones first, by deadline."""
-    items, nxt = db.query_page(
-        index=keys.GSI1,
-        key_condition="gsi1pk = :k",
-        values={":k": keys.department_ledger(department_id)},
-        limit=limit,
-        cursor=cursor,
-    )
-    return [Appeal.model_validate(records.strip_keys(i)) for i in items], nxt
+def ledger_whole(
+    department_id: str, ranks: tuple[str, ...], before: str | None, category: str | None
+) -> list[tuple[str, Appeal]]:
+    """Every item of a unit's ledger in its order, with its place (``gsi1sk``): one Query per
+    rank asked (``0`` not yet accepted, ``1`` accepted), narrowed by the key to deadlines
+    before ``before`` (overdue only) and by a filter to one ``category``. DynamoDB charges
+    for every listing copy the key range holds, filtered or not (~2.3 KB each: 100 copies
+    ≈ 29 RCU eventually consistent); a unit's open work is tens of items, its accepted
+    supervised items are read only when asked for."""
+    out: list[tuple[str, Appeal]] = []
+    for rank in ranks:
+        values: dict[str, Any] = {":k": keys.department_ledger(department_id)}
+        if rank == "0" and before is not None:
+            condition = "gsi1pk = :k AND gsi1sk BETWEEN :lo AND :hi"
+            values |= {":lo": "0#", ":hi": f"0#{before}"}
+        else:
+            condition = "gsi1pk = :k AND begins_with(gsi1sk, :r)"
+            values[":r"] = f"{rank}#"
+        params: dict[str, Any] = {
+            "TableName": db.table(),
+            "IndexName": keys.GSI1,
+            "KeyConditionExpression": condition,
+        }
+        if category is not None:
+            params["FilterExpression"] = "category = :c"
+            values[":c"] = category
+        params["ExpressionAttributeValues"] = db.to_values(values)
+        while True:
+            resp = db.client().query(**params)
+            for raw in resp.get("Items", []):
+                item = db.from_item(raw)
+                out.append((str(item["gsi1sk"]), Appeal.model_validate(records.strip_keys(item))))
+            if not resp.get("LastEvaluatedKey"):
+                break
+            params["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+    return out
 
 
 def open_parts_count(department_id: str) -> int:

@@ -79,6 +79,8 @@ ADMITS: dict[str, frozenset[str] | str] = {
     "GET /appeal-exports/{export_id}": STAFF,
     # ledgers (推进台账): a unit's own, the service centre's and supervisors'
     "GET /departments/{department_id}/ledger": frozenset({DEPT, ADMIN, SUP}),
+    "POST /departments/{department_id}/ledger-exports": frozenset({DEPT, ADMIN, SUP}),
+    "GET /departments/{department_id}/ledger-exports/{export_id}": frozenset({DEPT, ADMIN, SUP}),
     # reference data: any signed-in user reads departments, commissioners and the calendar;
     # admins write them
     "GET /departments": SIGNED_IN,

@@ -3,14 +3,18 @@ on an appeal where its part is open or whose supervised item it owns and has not
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
 
-from chalicelib.clock import iso
+from pydantic import BaseModel, Field
+
+from chalicelib.clock import iso, to_beijing
 from chalicelib.domain.appeal.decision import Outcome, Step
 from chalicelib.domain.appeal.events import Progress
 from chalicelib.domain.appeals import Appeal, DepartmentRef, ProgressNote, owns_supervision
-from chalicelib.domain.codes import PartStatus, Status
-from chalicelib.domain.models import User
+from chalicelib.domain.codes import Category, PartStatus, Status
+from chalicelib.domain.models import Timestamp, User
 from chalicelib.errors import Forbidden, InvalidTransition
 
 
@@ -47,3 +51,92 @@ def progress(appeal: Appeal, command: Progress, step: Step) -> Outcome:
         assert sup is not None
         ref = next(d for d in sup.departments if d.id == unit_id)
     return Outcome({"department": ref, "content": command.content})
+
+
+# --- the ledger's items: what kind, which deadline, what state (issue 21 part 3) -----------
+
+LedgerKind = Literal["part", "supervised"]
+LedgerStatus = Literal["open", "due_today", "overdue", "replied", "accepted"]
+
+
+class LedgerState(BaseModel):
+    """An item as its unit's ledger shows it: a supervised item the unit owns (督办), else its
+    part (转办); the deadline that binds the unit and when it was assigned."""
+
+    kind: LedgerKind = Field(description="part: its part of the appeal; supervised: 督办 it owns")
+    status: LedgerStatus = Field(
+        description="open, due_today (its deadline is today, Beijing), overdue, replied "
+        "(answered or completion reported, awaiting acceptance) or accepted"
+    )
+    due_at: Timestamp
+    assigned_at: Timestamp = Field(description="transferred (a part) or supervised since")
+
+
+def _by_deadline(due_at: str, now: datetime) -> LedgerStatus:
+    due = datetime.fromisoformat(due_at)
+    if due < now:
+        return "overdue"
+    return "due_today" if to_beijing(due).date() == to_beijing(now).date() else "open"
+
+
+def state(appeal: Appeal, unit_id: str, now: datetime) -> LedgerState | None:
+    """The item's place on ``unit_id``'s ledger; None when it has none there (any more)."""
+    sup = appeal.supervision
+    owned = sup is not None and any(d.id == unit_id for d in sup.departments)
+    if sup is not None and owned:
+        status: LedgerStatus
+        if sup.status == "accepted":
+            status = "accepted"
+        elif sup.status == "reported":
+            status = "replied"
+        else:
+            status = _by_deadline(sup.due_at, now)
+        return LedgerState(
+            kind="supervised", status=status, due_at=sup.due_at, assigned_at=sup.started_at
+        )
+    part = appeal.part(unit_id)
+    if part is None:
+        return None
+    if part.status == PartStatus.OPEN and appeal.status != Status.CLOSED:
+        status = _by_deadline(part.due_at, now)
+    else:
+        status = "replied"
+    return LedgerState(
+        kind="part", status=status, due_at=part.due_at, assigned_at=part.transferred_at
+    )
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    """What a ledger page or export asks for; None: any. ``assigned_from``/``assigned_to``
+    are Beijing days, both ends included."""
+
+    kind: LedgerKind | None = None
+    status: LedgerStatus | None = None
+    overdue: bool = False
+    category: Category | None = None
+    assigned_from: date | None = None
+    assigned_to: date | None = None
+
+    def keeps(self, appeal: Appeal, item: LedgerState) -> bool:
+        if self.kind is not None and item.kind != self.kind:
+            return False
+        if self.status is not None and item.status != self.status:
+            return False
+        if self.overdue and item.status != "overdue":
+            return False
+        if self.category is not None and appeal.category != self.category:
+            return False
+        day = to_beijing(datetime.fromisoformat(item.assigned_at)).date()
+        if self.assigned_from is not None and day < self.assigned_from:
+            return False
+        return not (self.assigned_to is not None and day > self.assigned_to)
+
+    def ranks(self) -> tuple[str, ...]:
+        """Which parts of the ledger's sort order (``0#`` not yet accepted, ``1#`` accepted)
+        can hold a match: the store reads only those."""
+        if self.overdue or self.status in ("open", "due_today", "overdue", "replied"):
+            return ("0",)
+        if self.status == "accepted":
+            return ("1",)
+        return ("0", "1")

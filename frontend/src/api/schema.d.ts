@@ -228,10 +228,55 @@ export interface paths {
         /**
          * 单位推进台账
          * @description A unit's ledger (推进台账): the appeals where its part is open and the supervised items
-         *         it owns, open ones first by deadline, each with its status, the unit's latest progress
-         *         entry (``last_progress``) and — on the appeal — its whole history.
+         *         it owns, open ones first by deadline, each with its place on the ledger (``ledger``: kind,
+         *         status, deadline, assigned), the unit's latest progress entry (``last_progress``) and —
+         *         on the appeal — its whole history; filtered by kind, status, overdue, category and the
+         *         days of assignment, with how many match (``total``).
          */
         get: operations["department_ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/departments/{department_id}/ledger-exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 导出推进台账(XLSX,供会议打印)
+         * @description Export a unit's ledger (the page's filters) to XLSX laid out for printing at its
+         *         meeting, as a job: poll ``GET …/ledger-exports/{export_id}`` for its five-minute link.
+         */
+        post: operations["start_ledger_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/departments/{department_id}/ledger-exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 推进台账导出进度与下载
+         * @description A ledger export's state and, once done, its download: for whoever may read the unit's
+         *         ledger (its users, the service centre, supervisors); anyone else, or another unit's
+         *         export under this one's path: 404.
+         */
+        get: operations["get_ledger_export"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5425,6 +5470,89 @@ export interface components {
             next_cursor: string | null;
         };
         /**
+         * LedgerExport
+         * @description An export of a unit's ledger to XLSX for print, as a job: its state, then its download.
+         */
+        LedgerExport: {
+            /** Id */
+            id: string;
+            /** Department Id */
+            department_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed";
+            /**
+             * Rows
+             * @description items exported (when done)
+             * @default 0
+             */
+            rows: number;
+            /**
+             * Truncated
+             * @description more matched than an export holds (5,000)
+             * @default false
+             */
+            truncated: boolean;
+            /**
+             * Created At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            created_at: string;
+            /**
+             * Finished At
+             * @default null
+             */
+            finished_at: string | null;
+            /**
+             * @description when done: valid five minutes
+             * @default null
+             */
+            download: components["schemas"]["ExportDownload"] | null;
+        };
+        /**
+         * LedgerExportRequest
+         * @description The items to export: the ledger page's filters (none: every item the unit owns).
+         * @example {
+         *       "kind": "part",
+         *       "overdue": true
+         *     }
+         */
+        LedgerExportRequest: {
+            /**
+             * Kind
+             * @description part (转办) or supervised (督办)
+             * @default null
+             */
+            kind?: ("part" | "supervised") | null;
+            /**
+             * Status
+             * @default null
+             */
+            status?: ("open" | "due_today" | "overdue" | "replied" | "accepted") | null;
+            /**
+             * Overdue
+             * @description true: only items past their deadline
+             * @default false
+             */
+            overdue?: boolean;
+            /** @default null */
+            category?: components["schemas"]["Category"] | null;
+            /**
+             * Assigned From
+             * @description assigned on or after (Beijing)
+             * @default null
+             */
+            assigned_from?: string | null;
+            /**
+             * Assigned To
+             * @description assigned on or before (Beijing)
+             * @default null
+             */
+            assigned_to?: string | null;
+        };
+        /**
          * LedgerItem
          * @description An item of a unit's ledger (推进台账): the appeal, and the unit's latest progress entry.
          */
@@ -5714,6 +5842,8 @@ export interface components {
              * @default null
              */
             last_progress: components["schemas"]["ProgressNote"] | null;
+            /** @description its place on the unit's ledger */
+            ledger: components["schemas"]["LedgerState"];
         };
         /** LedgerPage */
         LedgerPage: {
@@ -5724,6 +5854,40 @@ export interface components {
              * @default null
              */
             next_cursor: string | null;
+            /**
+             * Total
+             * @description 共 N 条: how many items match the filters in all
+             */
+            total: number;
+        };
+        /**
+         * LedgerState
+         * @description An item as its unit's ledger shows it: a supervised item the unit owns (督办), else its
+         *     part (转办); the deadline that binds the unit and when it was assigned.
+         */
+        LedgerState: {
+            /**
+             * Kind
+             * @description part: its part of the appeal; supervised: 督办 it owns
+             * @enum {string}
+             */
+            kind: "part" | "supervised";
+            /**
+             * Status
+             * @description open, due_today (its deadline is today, Beijing), overdue, replied (answered or completion reported, awaiting acceptance) or accepted
+             * @enum {string}
+             */
+            status: "open" | "due_today" | "overdue" | "replied" | "accepted";
+            /**
+             * Due At
+             * @description ISO 8601, Beijing time (+08:00)
+             */
+            due_at: string;
+            /**
+             * Assigned At
+             * @description transferred (a part) or supervised since
+             */
+            assigned_at: string;
         };
         /**
          * LookupRequest
@@ -9687,6 +9851,16 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string | null;
+                /** @description part (转办) or supervised (督办) */
+                kind?: ("part" | "supervised") | null;
+                status?: ("open" | "due_today" | "overdue" | "replied" | "accepted") | null;
+                /** @description true: only items past their deadline */
+                overdue?: boolean;
+                category?: components["schemas"]["Category"] | null;
+                /** @description assigned on or after (Beijing) */
+                assigned_from?: string | null;
+                /** @description assigned on or before (Beijing) */
+                assigned_to?: string | null;
             };
             header?: never;
             path: {
@@ -9703,6 +9877,136 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerPage"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_ledger_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                department_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LedgerExportRequest"];
+            };
+        };
+        responses: {
+            /** @description 已受理 (Accepted) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerExport"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 1 MiB (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_ledger_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                department_id: string;
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerExport"];
                 };
             };
             /** @description 请求参数有误 (validation_error) */

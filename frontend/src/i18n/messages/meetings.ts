@@ -152,7 +152,7 @@ export default {
     conflict: '会办已被他人修改,已为您刷新,请重新操作',
     ledger: {
       title: '推进台账',
-      intro: '本单位在办的转办事项和负责的督办事项，及最新推进情况。填报推进情况、报告办结、验收或退回请在诉求详情页操作。',
+      intro: '本单位在办的转办事项和负责的督办事项，及最新推进情况。展开一行可查看推进记录、填报推进情况；报告办结、验收或退回请在诉求详情页操作。',
       department: '部门',
       pickDepartment: '选择部门',
       pickFirst: '请选择要查看的部门',
@@ -331,7 +331,7 @@ export default {
     conflict: 'Someone else changed this meeting; it was reloaded, please try again',
     ledger: {
       title: 'Progress ledger',
-      intro: 'The open parts and supervised items this unit owns, with its latest progress entry. Note progress, report completion, accept or reject on the appeal’s page.',
+      intro: 'The open parts and supervised items this unit owns, with its latest progress entry. Expand a row to see its history and note progress; report completion, accept or reject on the appeal’s page.',
       department: 'Department',
       pickDepartment: 'Choose a department',
       pickFirst: 'Choose a department to see its ledger',
