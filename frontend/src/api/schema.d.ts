@@ -4220,6 +4220,11 @@ export interface components {
             key: string;
             /** Name */
             name: string;
+            /**
+             * @description department, or town (区镇): a town handling its parts
+             * @default department
+             */
+            kind: components["schemas"]["UnitKind"];
             metrics: components["schemas"]["DepartmentMetrics"];
             /**
              * Rank
@@ -4686,6 +4691,12 @@ export interface components {
             category: string;
             /** Size Class */
             size_class: string;
+            /**
+             * Town
+             * @description the enterprise's town when the report is built (no_town: none)
+             * @default unregistered
+             */
+            town: string;
             /** Owner */
             owner: string;
             /** Received In Period */

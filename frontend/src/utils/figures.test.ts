@@ -39,7 +39,7 @@ function metrics(over: Partial<Metrics> = {}): Metrics {
 
 function department(key: string, name: string, rate: number | null, overdue: number, rank: number | null = null): DepartmentRow {
   return {
-    key, name, rank,
+    key, name, rank, kind: 'department',
     metrics: { transferred: 3, replied: 2, on_time: 1, late: 1, on_time_rate: rate, returned: 0, open_overdue: overdue,
       supervised: 0, supervision_closed: 0, supervision_on_time: 0, sign_due: 0, signed_in_time: 0, sign_rate: null, parts_overdue: 0 },
   }
