@@ -126,6 +126,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     # report units that are no department, commissioner or size class
     "unit_triage": {"zh": "服务中心分办", "en": "Service centre triage"},
     "unit_unregistered": {"zh": "未登记企业", "en": "Not registered"},
+    "unit_no_town": {"zh": "未填写区镇", "en": "Town not recorded"},
     "mail_transfer_subject": {
         "zh": "【兴企通】转办诉求 {id}:{title}",
         "en": "[Xingqitong] Appeal {id} transferred: {title}",

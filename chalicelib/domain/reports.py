@@ -40,6 +40,7 @@ from chalicelib.domain.codes import (
     ClosedAs,
     PartStatus,
     SizeClass,
+    UnitKind,
 )
 from chalicelib.domain.meetings import Meeting
 from chalicelib.domain.models import YEARS
@@ -47,8 +48,10 @@ from chalicelib.errors import ValidationFailed
 from chalicelib.i18n import message
 
 #: The dimensions every appeal figure is broken down by (departments have their own table).
-DIMENSIONS: tuple[str, ...] = ("commissioner", "size_class", "channel", "category")
-UNREGISTERED = "unregistered"  # a caller not registered: no size class
+#: ``town``: the town (区镇) of the enterprise that filed, its ``town`` attribute (a name).
+DIMENSIONS: tuple[str, ...] = ("commissioner", "size_class", "channel", "category", "town")
+UNREGISTERED = "unregistered"  # a caller not registered: no size class, no town
+NO_TOWN = "no_town"  # a registered enterprise whose town is not recorded
 TRIAGE = "triage"  # no owner commissioner: the service centre's triage
 
 
@@ -231,6 +234,9 @@ class Row(BaseModel):
 class DepartmentRow(BaseModel):
     key: str
     name: str
+    kind: UnitKind = Field(
+        UnitKind.DEPARTMENT, description="department, or town (区镇): a town handling its parts"
+    )
     metrics: DepartmentMetrics
     rank: int | None = None
 
@@ -318,6 +324,9 @@ class Fact(BaseModel):
     channel: str
     category: str
     size_class: str
+    town: str = Field(
+        UNREGISTERED, description="the enterprise's town when the report is built (no_town: none)"
+    )
     owner: str
     received_in_period: bool
     replies: int
@@ -749,6 +758,7 @@ def _one(
     supervision: SupervisionFigures,
     depts: defaultdict[str, _DeptTally],
     cal: calendar.WorkCalendar,
+    town: str = UNREGISTERED,
 ) -> _Appeal:
     """What one appeal's events in the period add to its units' figures."""
     r = _Reading(appeal, period, owner_name, supervision, depts, cal)
@@ -770,6 +780,7 @@ def _one(
         channel=appeal.channel.value,
         category=appeal.category.value,
         size_class=_size_class(appeal),
+        town=town,
         owner=owner_name,
         received_in_period=r.tally.received > 0,
         replies=r.tally.replied,
@@ -790,13 +801,24 @@ def _size_class(appeal: Appeal) -> str:
     return size.value if size else UNREGISTERED
 
 
-def _unit(appeal: Appeal, dimension: str) -> str:
+def _town(appeal: Appeal, towns: Mapping[str, str | None]) -> str:
+    """The town of the enterprise that filed (a name), ``no_town`` when it records none;
+    ``unregistered`` for a caller not registered."""
+    uscc = appeal.enterprise.uscc
+    if not uscc:
+        return UNREGISTERED
+    return towns.get(uscc) or NO_TOWN
+
+
+def _unit(appeal: Appeal, dimension: str, towns: Mapping[str, str | None] | None = None) -> str:
     if dimension == "commissioner":
         return appeal.assignee.commissioner_id or TRIAGE
     if dimension == "size_class":
         return _size_class(appeal)
     if dimension == "channel":
         return appeal.channel.value
+    if dimension == "town":
+        return _town(appeal, towns or {})
     return appeal.category.value
 
 
@@ -807,11 +829,16 @@ def _label(dimension: str, key: str, names: Mapping[str, str]) -> str:
         return names.get(key, key)
     if key == UNREGISTERED:
         return message("unit_unregistered")
+    if dimension == "town":
+        return message("unit_no_town") if key == NO_TOWN else key
     return LABELS_ZH.get(key, key)
 
 
-def _all_keys(dimension: str) -> list[str]:
-    """Every unit of a fixed dimension, so a unit with nothing still shows its zeros."""
+def _all_keys(dimension: str, town_names: Iterable[str] = ()) -> list[str]:
+    """Every unit of a fixed dimension, so a unit with nothing still shows its zeros (the
+    towns: every town unit's name, which the enterprises' ``town`` uses)."""
+    if dimension == "town":
+        return list(town_names)
     if dimension == "size_class":
         return [s.value for s in SizeClass] + [UNREGISTERED]
     if dimension == "channel":
@@ -857,9 +884,13 @@ def compute(
     meetings: Iterable[Meeting] = (),
     open_parts: Iterable[tuple[Appeal, str]] = (),
     previous: tuple[Period, Metrics, Mapping[str, int]] | None = None,
+    towns: Mapping[str, str | None] | None = None,
+    kinds: Mapping[str, UnitKind] | None = None,
 ) -> Figures:
     """The figures of ``period`` from its events (``(appeal_id, event)`` in time order) and
     the appeals they belong to. ``names``: commissioners' and departments' names by id;
+    ``towns``: the filing enterprises' towns by credit code; ``kinds``: each unit's kind
+    (department or town; a unit not named is a department);
     ``open_parts``: (appeal, department id) of parts open when the report is built;
     ``previous``: the period before with its totals and received count per category;
     ``cal``: the calendar in force (working days late are counted on it)."""
@@ -881,10 +912,11 @@ def compute(
             continue  # an event without its appeal cannot be attributed (never expected)
         evs.sort(key=lambda e: (e.at, e.version))
         owner = _label("commissioner", _unit(appeal, "commissioner"), names)
-        one = _one(appeal, evs, period, as_of, owner, supervision, depts, cal)
+        town = _town(appeal, towns or {})
+        one = _one(appeal, evs, period, as_of, owner, supervision, depts, cal, town)
         totals.add(one.tally)
         for dim in DIMENSIONS:
-            units[dim][_unit(appeal, dim)].add(one.tally)
+            units[dim][_unit(appeal, dim, towns)].add(one.tally)
         notice += one.notice
         facts.append(one.fact)
         if one.tally.received and appeal.enterprise.uscc:
@@ -915,16 +947,23 @@ def compute(
                 )
             )
 
+    kinds = kinds or {}
+    town_names = [names.get(k, k) for k in sorted(kinds) if kinds[k] == UnitKind.TOWN]
     by: dict[str, list[Row]] = {}
     for dim in DIMENSIONS:
-        keys = list(dict.fromkeys([*_all_keys(dim), *sorted(units[dim])]))
+        keys = list(dict.fromkeys([*_all_keys(dim, town_names), *sorted(units[dim])]))
         rows = [
             Row(key=k, name=_label(dim, k, names), metrics=units[dim][k].metrics()) for k in keys
         ]
         _ranked(rows, min_ranked, lambda r: r.metrics.due, lambda r: r.metrics.on_time_rate)
         by[dim] = rows
     dept_rows = [
-        DepartmentRow(key=k, name=_label("department", k, names), metrics=depts[k].metrics())
+        DepartmentRow(
+            key=k,
+            name=_label("department", k, names),
+            kind=kinds.get(k, UnitKind.DEPARTMENT),
+            metrics=depts[k].metrics(),
+        )
         for k in sorted(depts)
     ]
     _ranked(dept_rows, min_ranked, lambda r: r.metrics.replied, lambda r: r.metrics.on_time_rate)

@@ -73,7 +73,42 @@ DIMENSION_SHEETS = {
     "size_class": ("按企业规模", "企业规模"),
     "channel": ("按渠道", "受理渠道"),
     "category": ("按诉求类别", "诉求类别"),
+    "town": ("区镇", "企业所在区镇"),  # on the 区镇 sheet, below the towns as units
 }
+
+#: The towns as units (区镇承办) on the 区镇 sheet: their parts, sign-for, supervision.
+TOWN_UNIT_COLUMNS: list[tuple[str, str, str]] = [
+    ("transferred", "转办件数", "int"),
+    ("replied", "区镇答复", "int"),
+    ("on_time", "按时", "int"),
+    ("on_time_rate", "按时答复率", "rate"),
+    ("parts_overdue", "超期件", "int"),
+    ("open_overdue", "当前超期未办", "int"),
+    ("sign_due", "应签收", "int"),
+    ("signed_in_time", "按时签收", "int"),
+    ("sign_rate", "签收及时率", "rate"),
+    ("supervised", "督办事项", "int"),
+    ("supervision_closed", "督办办结", "int"),
+    ("returned", "退回", "int"),
+]
+
+#: The appeals by the filing enterprise's town (企业所在区镇) on the 区镇 sheet.
+TOWN_FILER_COLUMNS: list[tuple[str, str, str]] = [
+    ("received", "受理", "int"),
+    ("replied", "答复", "int"),
+    ("due", "应答复", "int"),
+    ("on_time", "按时答复", "int"),
+    ("on_time_rate", "按时答复率", "rate"),
+    ("open_overdue", "超期未答复", "int"),
+    ("confirmed", "评价", "int"),
+    ("resolved", "已解决", "int"),
+    ("resolved_rate", "解决率", "rate"),
+    ("rated", "评分", "int"),
+    ("satisfied", "满意", "int"),
+    ("satisfaction_rate", "满意率", "rate"),
+]
+
+UNIT_KINDS = {"department": "部门", "town": "区镇"}
 
 NOTICE_KINDS = {
     "open_overdue": "超期未答复",
@@ -99,6 +134,15 @@ DEFINITIONS: list[tuple[str, str]] = [
     ("部门按时答复率", "部门答复中不晚于该部门办理期限的比例。"),
     ("当前超期未办", "报告生成时仍未办结且已过期限的部门转办件。"),
     ("排名", "按按时答复率排名,仅对应答复(部门为答复)数不少于最低件数的单位排名。"),
+    (
+        "区镇承办",
+        "承办单位中的区镇（镇、街道）与部门同样统计：转办件数、超期件、签收及时率、督办事项等。",
+    ),
+    (
+        "企业所在区镇",
+        "按提出诉求企业登记的所在区镇（报告生成时）汇总受理、按时答复率、解决率、满意率；"
+        "未填写区镇的企业与未登记来电人单列。",
+    ),
 ]
 
 
@@ -203,21 +247,24 @@ def workbook(figures: Figures) -> bytes:
         )
         ws.write(r, 8, n.working_days_late, count)
 
-    # 按部门
+    # 按部门 (towns handle parts too: marked 区镇)
     ws = sheet(
         "按部门",
-        "职能部门办理情况",
-        ["部门", *(h for _, h, _ in DEPARTMENT_COLUMNS), "排名"],
-        [24] + [10] * len(DEPARTMENT_COLUMNS) + [8],
+        "部门及区镇办理情况",
+        ["单位", "类型", *(h for _, h, _ in DEPARTMENT_COLUMNS), "排名"],
+        [24, 6] + [10] * len(DEPARTMENT_COLUMNS) + [8],
     )
     for r, dept in enumerate(figures.departments, start=4):
         ws.write(r, 0, dept.name, text)
-        for c, (name, _, kind) in enumerate(DEPARTMENT_COLUMNS, start=1):
+        ws.write(r, 1, UNIT_KINDS[dept.kind], text)
+        for c, (name, _, kind) in enumerate(DEPARTMENT_COLUMNS, start=2):
             ws.write(r, c, _cell(dept.metrics, name), formats[kind])
-        ws.write(r, len(DEPARTMENT_COLUMNS) + 1, dept.rank if dept.rank else "—", text)
+        ws.write(r, len(DEPARTMENT_COLUMNS) + 2, dept.rank if dept.rank else "—", text)
 
-    # one sheet per dimension
+    # one sheet per dimension (the filers' towns: on the 区镇 sheet)
     for dim in DIMENSIONS:
+        if dim == "town":
+            continue
         sheet_name, unit = DIMENSION_SHEETS[dim]
         ws = sheet(
             sheet_name,
@@ -230,6 +277,34 @@ def workbook(figures: Figures) -> bytes:
             for c, (name, _, kind) in enumerate(METRIC_COLUMNS, start=1):
                 ws.write(r, c, _cell(row.metrics, name), formats[kind])
             ws.write(r, len(METRIC_COLUMNS) + 1, row.rank if row.rank else "—", text)
+
+    # 区镇: the towns as units, then the appeals by the filing enterprise's town
+    width = max(len(TOWN_UNIT_COLUMNS), len(TOWN_FILER_COLUMNS))
+    ws = sheet(
+        "区镇",
+        "区镇统计：区镇承办情况与企业所在区镇",
+        ["区镇（承办单位）", *(h for _, h, _ in TOWN_UNIT_COLUMNS), "排名"],
+        [24] + [10] * width + [8],
+    )
+    r = 4
+    for unit_row in (d for d in figures.departments if d.kind == "town"):
+        ws.write(r, 0, unit_row.name, text)
+        for c, (name, _, kind) in enumerate(TOWN_UNIT_COLUMNS, start=1):
+            ws.write(r, c, _cell(unit_row.metrics, name), formats[kind])
+        ws.write(r, len(TOWN_UNIT_COLUMNS) + 1, unit_row.rank if unit_row.rank else "—", text)
+        r += 1
+    if r == 4:
+        ws.write(r, 0, "本期没有转办区镇的诉求", muted)
+        r += 1
+    r += 1
+    ws.write_row(r, 0, ["企业所在区镇", *(h for _, h, _ in TOWN_FILER_COLUMNS), "排名"], head)
+    ws.set_row(r, 30)
+    for filer_row in figures.by["town"]:
+        r += 1
+        ws.write(r, 0, filer_row.name, text)
+        for c, (name, _, kind) in enumerate(TOWN_FILER_COLUMNS, start=1):
+            ws.write(r, c, _cell(filer_row.metrics, name), formats[kind])
+        ws.write(r, len(TOWN_FILER_COLUMNS) + 1, filer_row.rank if filer_row.rank else "—", text)
 
     # 共性诉求
     ws = sheet(
@@ -267,6 +342,7 @@ def workbook(figures: Figures) -> bytes:
         ("channel", "渠道", 12),
         ("category", "类别", 12),
         ("size_class", "规模", 10),
+        ("town", "企业所在区镇", 12),
         ("owner", "承办", 18),
         ("received_in_period", "本期受理", 8),
         ("replies", "答复", 6),
@@ -292,8 +368,9 @@ def workbook(figures: Figures) -> bytes:
             value = getattr(fact, name)
             if isinstance(value, bool):
                 value = "是" if value else "否"
-            elif name in ("channel", "category", "size_class"):
+            elif name in ("channel", "category", "size_class", "town"):
                 value = LABELS_ZH.get(value, "未登记" if value == "unregistered" else value)
+                value = "未填写" if value == "no_town" else value
             ws.write(
                 r, c, "" if value is None else value, text if isinstance(value, str) else count
             )

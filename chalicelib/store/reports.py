@@ -21,6 +21,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.domain.appeals import Appeal, TimelineEvent
+from chalicelib.domain.codes import UnitKind
 from chalicelib.domain.models import Actor
 from chalicelib.domain.reports import Period
 from chalicelib.errors import AlreadyExists, InvalidTransition, NotFound
@@ -341,3 +342,43 @@ def notices(limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str |
         forward=False,
     )
     return [records.strip_keys(i) for i in items], nxt
+
+
+def enterprise_towns(usccs: list[str], reads: Reads) -> dict[str, str | None]:
+    """The town (区镇) of each enterprise named, by credit code: its ``uscc`` and ``town``
+    only, 100 to a ``BatchGetItem`` (the period's filing enterprises, never the register)."""
+    out: dict[str, str | None] = {}
+    for i in range(0, len(usccs), 100):
+        pending: list[dict[str, Any]] = [db.to_item(keys.enterprise(u)) for u in usccs[i : i + 100]]
+        while pending:
+            resp = db.client().batch_get_item(
+                RequestItems={db.table(): {"Keys": pending, "ProjectionExpression": "uscc, town"}}
+            )
+            reads.requests += 1
+            for raw in resp.get("Responses", {}).get(db.table(), []):
+                reads.items += 1
+                item = db.from_item(raw)
+                out[item["uscc"]] = item.get("town") or None
+            pending = resp.get("UnprocessedKeys", {}).get(db.table(), {}).get("Keys", [])
+    return out
+
+
+def unit_kinds(reads: Reads) -> dict[str, UnitKind]:
+    """Each unit's kind (department or town), from the units' list (gsi1, a Query of the
+    units only: one page per 100)."""
+    out: dict[str, UnitKind] = {}
+    cursor = None
+    while True:
+        items, cursor = db.query_page(
+            index=keys.GSI1,
+            key_condition="gsi1pk = :k",
+            values={":k": keys.DEPARTMENT},
+            limit=100,
+            cursor=cursor,
+        )
+        reads.requests += 1
+        reads.items += len(items)
+        for item in items:
+            out[item["id"]] = UnitKind(item.get("kind", UnitKind.DEPARTMENT))
+        if cursor is None:
+            return out

@@ -329,6 +329,7 @@ def test_the_workbook_reads_back(march):
         "按企业规模",
         "按渠道",
         "按诉求类别",
+        "区镇",
         "共性诉求",
         "明细",
         "指标说明",

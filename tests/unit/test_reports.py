@@ -213,3 +213,115 @@ def test_common_problem_items_accepted_in_the_period_by_hand():
     )  # fmt: skip
     assert [c.group_id for c in running.meetings.common_items] == ["CP-A"]
     assert running.meetings.common_appeals == 3
+
+
+def test_towns_as_units_and_the_filers_towns_by_hand():
+    """November 2026, by hand. Units: 掘港街道 (``town-juegang``) and 长沙镇
+    (``town-changsha``) are towns, 县自然资源局 a department. Enterprises: E1 and E2 in
+    掘港街道, E3 in 长沙镇, E4 with no town recorded; A5 is a caller not registered.
+
+    - A1 (E1, filed 2 Nov): a part for 掘港街道, signed for in time, its answer by its part's
+      deadline; replied 6 Nov (due 9 Nov: on time); confirmed resolved, satisfaction 5.
+    - A2 (E2, filed 3 Nov): parts for 掘港街道 and 县自然资源局. 掘港街道 misses its sign-for
+      (``sign_overdue``) and its part's deadline (``part_overdue``), and is supervised;
+      县自然资源局 answers in time (its first answer signs for it in time). The reply
+      deadline (10 Nov) passes: marked overdue, never replied.
+    - A3 (E3, filed 4 Nov): replied 5 Nov (due 11 Nov); confirmed not resolved, satisfaction 2.
+    - A4 (E4, filed 5 Nov): replied 13 Nov, after its deadline of 12 Nov (not marked): missed.
+    - A5 (unregistered, filed 6 Nov): nothing more.
+
+    Towns as units — 掘港街道: parts 2, answered 1 (on time 1 → 100 %), sign-fors due 2, in
+    time 1 (50 %), parts overdue 1, supervised 1. 县自然资源局 (a department): parts 1,
+    answered 1, sign-for 1 of 1. 长沙镇 had nothing: not a row (as for departments).
+
+    By the filer's town — 掘港街道: received 2, due 2 (A1 on time, A2 missed), on time 1 →
+    50 %; 1 verdict, resolved → 100 %, satisfied → 100 %. 长沙镇: received 1, on time 1 of 1
+    → 100 %; resolved 0 of 1 → 0 %, satisfied 0 of 1 → 0 %. 未填写区镇: received 1, on time
+    0 of 1 → 0 %, no verdict (—). 未登记企业: received 1, nothing due (—)."""
+    from chalicelib.domain.appeals import DepartmentRef, TimelineEvent
+    from chalicelib.domain.codes import Status, UnitKind
+
+    def appeal(day, uscc):
+        return file_appeal(at=datetime(2026, 11, day, 10, tzinfo=BEIJING), uscc=uscc)
+
+    a1, a2, a3 = appeal(2, "E1"), appeal(3, "E2"), appeal(4, "E3")
+    a4, a5 = appeal(5, "E4"), appeal(6, None)
+    jg = DepartmentRef(id="town-juegang", name="掘港街道", due_at="2026-11-05T23:59:59+08:00")
+    nr = DepartmentRef(
+        id="natural-resources", name="县自然资源局", due_at="2026-11-06T23:59:59+08:00"
+    )
+    n = iter(range(1, 100))
+
+    def ev(kind, at, **kw):
+        return TimelineEvent(type=kind, at=f"2026-11-{at}+08:00", version=next(n),
+                             status=Status.PROCESSING, **kw)  # fmt: skip
+
+    events = [
+        (a1, ev("filed", "02T10:00:00")),
+        (a1, ev("transfer", "02T11:00:00", departments=[jg])),
+        (a1, ev("accept_part", "02T14:00:00", part=jg.id, in_time=True)),
+        (a1, ev("department_reply", "04T10:00:00", department=jg, part=jg.id)),
+        (a1, ev("reply", "06T10:00:00", reply_due_at="2026-11-09T23:59:59+08:00")),
+        (a1, ev("confirm", "07T10:00:00", resolved=True, satisfaction=5)),
+        (a2, ev("filed", "03T10:00:00")),
+        (a2, ev("transfer", "03T11:00:00", departments=[jg, nr])),
+        (a2, ev("sign_overdue", "04T11:00:00", part=jg.id)),
+        (a2, ev("department_reply", "05T10:00:00", department=nr, part=nr.id, in_time=True)),
+        (a2, ev("supervise", "05T12:00:00", departments=[jg])),
+        (a2, ev("part_overdue", "06T00:00:00", part=jg.id)),
+        (a2, ev("marked_overdue", "11T00:00:00", reply_due_at="2026-11-10T23:59:59+08:00")),
+        (a3, ev("filed", "04T10:00:00")),
+        (a3, ev("reply", "05T10:00:00", reply_due_at="2026-11-11T23:59:59+08:00")),
+        (a3, ev("confirm", "06T10:00:00", resolved=False, satisfaction=2)),
+        (a4, ev("filed", "05T10:00:00")),
+        (a4, ev("reply", "13T10:00:00", reply_due_at="2026-11-12T23:59:59+08:00")),
+        (a5, ev("filed", "06T10:00:00")),
+    ]
+    period = Period.of_month("2026-11")
+    names = {
+        "town-juegang": "掘港街道",
+        "town-changsha": "长沙镇",
+        "natural-resources": "县自然资源局",
+    }
+    figures = reports.compute(
+        period, [(a.id, e) for a, e in events], {a.id: a for a in (a1, a2, a3, a4, a5)}, names,
+        as_of=period.ends(), built_at=period.ends(), min_ranked=1, cal=WorkCalendar(),
+        towns={"E1": "掘港街道", "E2": "掘港街道", "E3": "长沙镇", "E4": None},
+        kinds={"town-juegang": UnitKind.TOWN, "town-changsha": UnitKind.TOWN,
+               "natural-resources": UnitKind.DEPARTMENT},
+    )  # fmt: skip
+
+    units = {d.key: d for d in figures.departments}
+    assert set(units) == {"town-juegang", "natural-resources"}
+    town = units["town-juegang"]
+    assert town.kind == UnitKind.TOWN and town.name == "掘港街道"
+    m = town.metrics
+    assert (m.transferred, m.replied, m.on_time, m.on_time_rate) == (2, 1, 1, 1.0)
+    assert (m.sign_due, m.signed_in_time, m.sign_rate) == (2, 1, 0.5)
+    assert (m.parts_overdue, m.supervised) == (1, 1)
+    dept = units["natural-resources"]
+    assert dept.kind == UnitKind.DEPARTMENT
+    assert (dept.metrics.transferred, dept.metrics.sign_rate, dept.metrics.parts_overdue) == (
+        1, 1.0, 0,
+    )  # fmt: skip
+
+    def row(r):
+        t = r.metrics
+        return (r.name, t.received, t.due, t.on_time, t.on_time_rate, t.resolved_rate,
+                t.satisfaction_rate)  # fmt: skip
+
+    assert [row(r) for r in figures.by["town"]] == [
+        ("长沙镇", 1, 1, 1, 1.0, 0.0, 0.0),  # every town unit is a row, in id order
+        ("掘港街道", 2, 2, 1, 0.5, 1.0, 1.0),
+        ("未填写区镇", 1, 1, 0, 0.0, None, None),
+        ("未登记企业", 1, 0, 0, None, None, None),
+    ]
+    assert [r.key for r in figures.by["town"]][2:] == ["no_town", "unregistered"]
+    # the detail says each appeal's town, so every row can be traced
+    assert {f.appeal_id: f.town for f in figures.appeals} == {
+        a1.id: "掘港街道", a2.id: "掘港街道", a3.id: "长沙镇", a4.id: "no_town",
+        a5.id: "unregistered",
+    }  # fmt: skip
+    # the town rows add up to the totals
+    assert sum(r.metrics.received for r in figures.by["town"]) == figures.totals.received == 5
+    assert sum(r.metrics.due for r in figures.by["town"]) == figures.totals.due == 4

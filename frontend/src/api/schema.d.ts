@@ -4366,6 +4366,11 @@ export interface components {
             key: string;
             /** Name */
             name: string;
+            /**
+             * @description department, or town (区镇): a town handling its parts
+             * @default department
+             */
+            kind: components["schemas"]["UnitKind"];
             metrics: components["schemas"]["DepartmentMetrics"];
             /**
              * Rank
@@ -4832,6 +4837,12 @@ export interface components {
             category: string;
             /** Size Class */
             size_class: string;
+            /**
+             * Town
+             * @description the enterprise's town when the report is built (no_town: none)
+             * @default unregistered
+             */
+            town: string;
             /** Owner */
             owner: string;
             /** Received In Period */

@@ -22,7 +22,7 @@ export type ChartOption = ComposeOption<
 /** vue-i18n's `t` as these helpers use it. */
 export type Translate = (key: string, named?: Record<string, unknown>) => string
 
-export const DIMENSIONS = ['commissioner', 'size_class', 'channel', 'category'] as const
+export const DIMENSIONS = ['commissioner', 'size_class', 'channel', 'category', 'town'] as const
 export type Dimension = (typeof DIMENSIONS)[number]
 
 /** Figures every dimension table shows, in the workbook's order (the rest are in the XLSX). */
@@ -114,7 +114,84 @@ export function unitName(t: Translate, dimension: string, row: { key: string; na
   if (dimension === 'channel' && CHANNELS.includes(row.key)) return t(`common.channel.${row.key}`)
   if (dimension === 'category' && CATEGORIES.includes(row.key)) return t(`common.category.${row.key}`)
   if (dimension === 'commissioner' && row.key === 'triage') return t('reports.triage')
+  if (dimension === 'town' && row.key === 'unregistered') return t('reports.sizeClass.unregistered')
+  if (dimension === 'town' && row.key === 'no_town') return t('reports.town.none')
   return row.name
+}
+
+// ---- towns (区镇) ----
+
+/** The units that are towns (区镇), in the department table's order. */
+export function townUnits(rows: DepartmentRow[]): DepartmentRow[] {
+  return rows.filter((r) => r.kind === 'town')
+}
+
+/** The figures the 区镇 table shows for each filer's town: received, replied on time of
+ * those due, resolved rate and satisfaction (docs/reports.md, 企业所在区镇). */
+export const TOWN_FILER_METRICS = [
+  'received',
+  'due',
+  'on_time',
+  'on_time_rate',
+  'resolved_rate',
+  'satisfaction_rate',
+] as const satisfies readonly (keyof Metrics)[]
+
+/** The figures the 区镇 table shows for each town as a unit: its parts, parts overdue,
+ * sign-for rate and supervised items (docs/reports.md, 区镇承办). */
+export const TOWN_UNIT_METRICS = [
+  'transferred',
+  'replied',
+  'on_time_rate',
+  'parts_overdue',
+  'open_overdue',
+  'sign_rate',
+  'supervised',
+] as const satisfies readonly (keyof DepartmentRow['metrics'])[]
+
+// ---- how appeals were handled (issue 18's figures) ----
+
+export interface ProcessFigure {
+  key: string
+  label: string
+  value: string
+  detail: string
+}
+
+/** The handling figures beside the headlines: sign-for rate, parts overdue, pauses, repeat
+ * calls, withdrawals, supplements, merged and voided, the direct rate and the common-problem
+ * items accepted — each as docs/reports.md defines it. */
+export function processFigures(
+  t: Translate,
+  figures: Pick<Figures, 'totals' | 'departments' | 'meetings'>,
+): ProcessFigure[] {
+  const m = figures.totals
+  const metric = (name: string) => t(`reports.metric.${name}`)
+  const d = (key: string, named: Record<string, unknown>) => t(`reports.process.${key}`, named)
+  const partsOverdue = figures.departments.reduce((n, r) => n + r.metrics.parts_overdue, 0)
+  const parts = figures.departments.reduce((n, r) => n + r.metrics.transferred, 0)
+  const items = figures.meetings.common_items ?? []
+  return [
+    { key: 'sign_rate', label: metric('sign_rate'), value: percent(m.sign_rate), detail: d('signDetail', { signed: m.signed_in_time, due: m.sign_due }) },
+    { key: 'parts_overdue', label: t('reports.departmentMetric.parts_overdue'), value: String(partsOverdue), detail: d('partsDetail', { parts }) },
+    {
+      key: 'paused',
+      label: metric('paused'),
+      value: String(m.paused),
+      detail: d('pausedDetail', {
+        ended: m.pauses_ended,
+        days: m.paused_working_days,
+        mean: m.avg_paused_working_days === null || m.avg_paused_working_days === undefined ? '—' : m.avg_paused_working_days.toFixed(2),
+        expired: m.pause_expired,
+      }),
+    },
+    { key: 'direct_rate', label: metric('direct_rate'), value: percent(m.direct_rate), detail: d('directDetail', { n: m.answered_on_call, received: m.received }) },
+    { key: 'repeat_calls', label: metric('repeat_calls'), value: String(m.repeat_calls), detail: d('repeatDetail', {}) },
+    { key: 'withdrawn', label: metric('withdrawn'), value: String(m.withdrawn), detail: d('withdrawnDetail', {}) },
+    { key: 'supplements', label: metric('supplements'), value: String(m.supplements), detail: d('supplementsDetail', {}) },
+    { key: 'merged_voided', label: d('mergedVoided', {}), value: String(m.merged + m.voided), detail: d('mergedVoidedDetail', { merged: m.merged, voided: m.voided }) },
+    { key: 'common_items', label: d('commonItems', {}), value: String(items.length), detail: d('commonItemsDetail', { n: figures.meetings.common_appeals ?? 0 }) },
+  ]
 }
 
 /** A notice's ranking rows (`{key, name, rank, ...metrics}`) as table rows. */
@@ -226,51 +303,68 @@ export function headlines(t: Translate, figures: Pick<Figures, 'totals' | 'previ
 // ---- charts ----
 
 const BLUE = '#1d4ed8'
-const RED = '#c0282d'
+const TEAL = '#0f766e'
 const GREY = '#5c6370'
+const INK = '#1f2329'
+
+/** Chart text sizes (issue 19): axis labels at least 12 px, 14 on a phone. */
+export function chartFont(phone: boolean): { axis: number; legend: number } {
+  return phone ? { axis: 14, legend: 14 } : { axis: 12, legend: 13 }
+}
 
 /** Rates as percentages with one decimal for a chart (null stays a gap). */
 function pct(rate: number | null | undefined): number | null {
   return rate === null || rate === undefined ? null : Math.round(rate * 1000) / 10
 }
 
-/** On-time rate and parts open past their deadline, one pair of bars per department (in
- * rank order, the first on top). */
-export function departmentChart(t: Translate, rows: DepartmentRow[]): { option: ChartOption; label: string; height: number } {
+/** On-time rate and sign-for rate, one pair of bars per unit (departments and towns, in
+ * rank order, the first on top), on one axis from 0 to 100 %. Parts overdue are counts: they
+ * are in the table, not on this axis. ``phone``: larger text, narrower names. */
+export function departmentChart(
+  t: Translate,
+  rows: DepartmentRow[],
+  phone = false,
+): { option: ChartOption; label: string; height: number } {
   const rateName = t('reports.departmentMetric.on_time_rate')
-  const overdueName = t('reports.departmentMetric.open_overdue')
+  const signName = t('reports.departmentMetric.sign_rate')
+  const font = chartFont(phone)
+  const pctLabel = (v: unknown) => (v === null || v === undefined || v === '-' ? '—' : `${v}%`)
   const option: ChartOption = {
-    color: [BLUE, RED],
+    color: [BLUE, TEAL],
     animation: false, // figures, not a show: drawn at once (and still for reduced motion)
     textStyle: { fontFamily: 'inherit' },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    legend: { top: 0, left: 0, data: [rateName, overdueName] },
-    grid: { left: 8, right: 40, top: 64, bottom: 8 },
-    xAxis: [
-      { type: 'value', position: 'bottom', min: 0, max: 100, axisLabel: { formatter: '{value}%', color: GREY } },
-      { type: 'value', position: 'top', minInterval: 1, splitLine: { show: false }, axisLabel: { color: GREY } },
-    ],
+    legend: { top: 0, left: 0, data: [rateName, signName], textStyle: { fontSize: font.legend, color: INK } },
+    grid: { left: 8, right: phone ? 48 : 56, top: 40, bottom: 8, containLabel: true },
+    xAxis: {
+      type: 'value',
+      min: 0,
+      max: 100,
+      interval: phone ? 50 : 25,
+      axisLabel: { formatter: '{value}%', color: GREY, fontSize: font.axis },
+    },
     yAxis: {
       type: 'category',
       inverse: true,
       data: rows.map((r) => r.name),
-      axisLabel: { width: 112, overflow: 'truncate', color: '#1f2329' },
+      axisLabel: { width: phone ? 84 : 128, overflow: 'truncate', color: INK, fontSize: font.axis },
     },
     series: [
       {
         name: rateName,
         type: 'bar',
-        xAxisIndex: 0,
+        barMaxWidth: 24,
         data: rows.map((r) => pct(r.metrics.on_time_rate)),
-        label: { show: true, position: 'right', formatter: '{c}%', color: '#1f2329' },
-        tooltip: { valueFormatter: (v) => (v === null || v === undefined || v === '-' ? '—' : `${v}%`) },
+        label: { show: true, position: 'right', formatter: '{c}%', color: INK, fontSize: font.axis },
+        tooltip: { valueFormatter: pctLabel },
       },
       {
-        name: overdueName,
+        name: signName,
         type: 'bar',
-        xAxisIndex: 1,
-        data: rows.map((r) => r.metrics.open_overdue),
-        label: { show: true, position: 'right', color: '#1f2329' },
+        barMaxWidth: 24,
+        data: rows.map((r) => pct(r.metrics.sign_rate)),
+        label: { show: true, position: 'right', formatter: '{c}%', color: INK, fontSize: font.axis },
+        tooltip: { valueFormatter: pctLabel },
       },
     ],
   }
@@ -280,16 +374,17 @@ export function departmentChart(t: Translate, rows: DepartmentRow[]): { option: 
         t('reports.dashboard.departmentsChartRow', {
           name: r.name,
           rate: percent(r.metrics.on_time_rate),
-          overdue: r.metrics.open_overdue,
+          sign: percent(r.metrics.sign_rate),
         }),
       )
       .join(t('reports.dashboard.sep')),
   })
-  return { option, label, height: Math.max(200, 96 + rows.length * 48) }
+  return { option, label, height: Math.max(200, 72 + rows.length * (phone ? 56 : 48)) }
 }
 
 /** Received and on-time rate month by month (oldest first). */
-export function trendChart(t: Translate, points: TrendPoint[]): { option: ChartOption; label: string } {
+export function trendChart(t: Translate, points: TrendPoint[], phone = false): { option: ChartOption; label: string } {
+  const font = chartFont(phone)
   const receivedName = t('reports.metric.received')
   const rateName = t('reports.metric.on_time_rate')
   const months = points.map((p) => monthLabel(t, p.month))
@@ -298,18 +393,25 @@ export function trendChart(t: Translate, points: TrendPoint[]): { option: ChartO
     animation: false, // figures, not a show: drawn at once (and still for reduced motion)
     textStyle: { fontFamily: 'inherit' },
     tooltip: { trigger: 'axis' },
-    legend: { top: 0, left: 0, data: [receivedName, rateName] },
-    grid: { left: 8, right: 8, top: 64, bottom: 8 },
-    xAxis: { type: 'category', data: months, axisLabel: { color: GREY } },
+    legend: { top: 0, left: 0, data: [receivedName, rateName], textStyle: { fontSize: font.legend, color: INK } },
+    grid: { left: 8, right: 8, top: 64, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: months, axisLabel: { color: GREY, fontSize: font.axis } },
     yAxis: [
-      { type: 'value', name: receivedName, minInterval: 1, axisLabel: { color: GREY } },
+      {
+        type: 'value',
+        name: receivedName,
+        minInterval: 1,
+        nameTextStyle: { fontSize: font.axis, color: GREY },
+        axisLabel: { color: GREY, fontSize: font.axis },
+      },
       {
         type: 'value',
         name: rateName,
         min: 0,
         max: 100,
         splitLine: { show: false },
-        axisLabel: { formatter: '{value}%', color: GREY },
+        nameTextStyle: { fontSize: font.axis, color: GREY },
+        axisLabel: { formatter: '{value}%', color: GREY, fontSize: font.axis },
       },
     ],
     series: [
