@@ -105,6 +105,13 @@ class EnterpriseQuery(PageQuery):
     commissioner_id: Slug | None = Field(None, description="服务专员 (filter)")
     key_tech: bool | None = Field(None, description="重点科技型企业 (filter: true/false)")
     major_project: bool | None = Field(None, description="省市重大项目 (filter: true/false)")
+    page: int | None = Field(
+        None,
+        ge=1,
+        le=10_000,
+        description="第几页 (1-based, with the filters or sort: a page of `limit` items; not "
+        "with cursor)",
+    )
     sort: Literal["name", "recent", "uscc"] | None = Field(
         None,
         description="name: 按名称拼音; recent: 最近更新在前; uscc: 信用代码. Without it: "
@@ -125,6 +132,7 @@ BROWSE_FIELDS = (
     "key_tech",
     "major_project",
     "sort",
+    "page",
 )
 
 
@@ -188,7 +196,10 @@ def list_enterprises(ctx: Ctx, query: EnterpriseQuery) -> EnterpriseList:
             major_project=query.major_project,
             sort=query.sort or ("relevance" if q is not None else "uscc"),
         )
-        found, nxt, total = store.browse(how, q, query.limit, query.cursor)
+        if query.page is not None and query.cursor:
+            raise ValidationFailed.one("page", "search_one_term")
+        offset = (query.page - 1) * query.limit if query.page is not None else None
+        found, nxt, total = store.browse(how, q, query.limit, query.cursor, offset)
         return EnterprisePage(
             items=[present_enterprise(Enterprise.model_validate(i), ctx.user.role) for i in found],
             next_cursor=nxt,

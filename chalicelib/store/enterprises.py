@@ -197,13 +197,19 @@ def find(q: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], 
 
 
 def browse(
-    how: search.Browse, q: str | None, limit: int, cursor: str | None
+    how: search.Browse,
+    q: str | None,
+    limit: int,
+    cursor: str | None,
+    offset: int | None = None,
 ) -> tuple[list[dict[str, Any]], str | None, int]:
     """A page of the register narrowed and ordered by ``how`` (with ``q``: among its first
     ``SEARCH_DEPTH`` matches), its next cursor and how many there are in all: filtered and
     counted in memory over the search snapshot (one Query of the change list), then one
-    ``BatchGetItem`` of the page's records — no scan, no COUNT query (docs/search.md)."""
-    offset = _offset(cursor)
+    ``BatchGetItem`` of the page's records — no scan, no COUNT query (docs/search.md). The
+    page starts at ``offset`` when given (a page number), else where ``cursor`` says."""
+    if offset is None:
+        offset = _offset(cursor)
     rows = enterprise_search.browse(how, q, SEARCH_DEPTH)
     page = rows[offset : offset + limit]
     found = get_many([r.uscc for r in page])

@@ -11434,6 +11434,8 @@ export interface operations {
                 key_tech?: boolean | null;
                 /** @description 省市重大项目 (filter: true/false) */
                 major_project?: boolean | null;
+                /** @description 第几页 (1-based, with the filters or sort: a page of `limit` items; not with cursor) */
+                page?: number | null;
                 /** @description name: 按名称拼音; recent: 最近更新在前; uscc: 信用代码. Without it: best match first with q, credit-code order otherwise */
                 sort?: ("name" | "recent" | "uscc") | null;
             };
