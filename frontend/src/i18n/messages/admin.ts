@@ -81,6 +81,7 @@ export default {
       sortRecent: '最近更新在前',
       total: '共 {n} 条',
       resetFilters: '清除筛选',
+      pages: '企业列表分页',
       updatedAt: '最近更新',
     },
     commissioner: {
@@ -206,6 +207,7 @@ export default {
       sortRecent: 'Latest update first',
       total: '{n} in all',
       resetFilters: 'Clear filters',
+      pages: 'Pages of enterprises',
       updatedAt: 'Last updated',
     },
     commissioner: {
