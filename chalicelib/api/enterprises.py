@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import ConfigDict, Field
 
 from chalicelib import clock
@@ -97,10 +99,53 @@ class EnterpriseQuery(PageQuery):
         None,
         description="来电号码: enterprises whose contacts, or whose earlier calls, used it",
     )
+    size_class: SizeClass | None = Field(None, description="规模 (filter)")
+    industry: Industry | None = Field(None, description="行业 (filter)")
+    town: str | None = Field(None, min_length=1, max_length=50, description="镇/街道 (filter)")
+    commissioner_id: Slug | None = Field(None, description="服务专员 (filter)")
+    key_tech: bool | None = Field(None, description="重点科技型企业 (filter: true/false)")
+    major_project: bool | None = Field(None, description="省市重大项目 (filter: true/false)")
+    page: int | None = Field(
+        None,
+        ge=1,
+        le=10_000,
+        description="第几页 (1-based, with the filters or sort: a page of `limit` items; not "
+        "with cursor)",
+    )
+    sort: Literal["name", "recent", "uscc"] | None = Field(
+        None,
+        description="name: 按名称拼音; recent: 最近更新在前; uscc: 信用代码. Without it: "
+        "best match first with q, credit-code order otherwise",
+    )
+
+    def browsing(self) -> bool:
+        """Whether the register list's filters or order are asked for."""
+        return any(getattr(self, f) is not None for f in BROWSE_FIELDS)
 
 
-class EnterprisePage(Page[Enterprise]):
-    pass
+#: The register list's filters and order (企业管理), in the order a refusal names them.
+BROWSE_FIELDS = (
+    "size_class",
+    "industry",
+    "town",
+    "commissioner_id",
+    "key_tech",
+    "major_project",
+    "sort",
+    "page",
+)
+
+
+class EnterpriseList(Page[Enterprise]):
+    """A page as the searches answer it (no count)."""
+
+
+class EnterprisePage(EnterpriseList):
+    total: int | None = Field(
+        None,
+        description="共 N 条: how many match in all (given with the filters or sort; with q "
+        "counted among the first 1,000 matches)",
+    )
 
 
 SEARCHERS = [Role.OPERATOR, Role.COMMISSIONER, Role.ADMIN, Role.SUPERVISOR]
@@ -121,14 +166,45 @@ def _path_uscc(value: str) -> str:
     response=EnterprisePage,
     roles=SEARCHERS,
 )
-def list_enterprises(ctx: Ctx, query: EnterpriseQuery) -> EnterprisePage:
-    """Enterprises in credit-code order; with ``q``, those matching it best first (exact,
-    start, part, pinyin; docs/search.md), a write found within seconds; with ``phone``,
+def list_enterprises(ctx: Ctx, query: EnterpriseQuery) -> EnterpriseList:
+    """Enterprises in credit-code order; with any of the register list's filters or
+    ``sort`` (企业管理), those admitted in that order with ``total`` (共 N 条), counted over
+    the search snapshot, not the table (docs/search.md "Browsing"); with ``q``, those
+    matching it best first (exact, start, part, pinyin; docs/search.md), a write found
+    within seconds; with ``phone``,
     those whose contacts or earlier calls used the number (contacts first, then the latest
     call's). ``q`` and ``phone`` do not go together. Contacts' phones masked for
     supervisors (``138****5678``)."""
     if query.q is not None and query.phone is not None:
         raise ValidationFailed.one("phone", "search_one_term")
+    if query.phone is not None and query.browsing():
+        raise ValidationFailed.one(
+            next(f for f in BROWSE_FIELDS if getattr(query, f) is not None), "search_one_term"
+        )
+    if query.browsing():
+        q = None
+        if query.q is not None:
+            q = query.q.strip()
+            if not search.query_key(q):
+                raise ValidationFailed.one("q", "string_too_short", min_length=1)
+        how = search.Browse(
+            size_class=query.size_class.value if query.size_class else None,
+            industry=query.industry.value if query.industry else None,
+            town=query.town,
+            commissioner_id=query.commissioner_id,
+            key_tech=query.key_tech,
+            major_project=query.major_project,
+            sort=query.sort or ("relevance" if q is not None else "uscc"),
+        )
+        if query.page is not None and query.cursor:
+            raise ValidationFailed.one("page", "search_one_term")
+        offset = (query.page - 1) * query.limit if query.page is not None else None
+        found, nxt, total = store.browse(how, q, query.limit, query.cursor, offset)
+        return EnterprisePage(
+            items=[present_enterprise(Enterprise.model_validate(i), ctx.user.role) for i in found],
+            next_cursor=nxt,
+            total=total,
+        )
     if query.phone is not None:
         if query.cursor:
             raise ValidationFailed.one("cursor", "cursor_invalid")
@@ -140,7 +216,8 @@ def list_enterprises(ctx: Ctx, query: EnterpriseQuery) -> EnterprisePage:
         items, nxt = store.find(q, query.limit, query.cursor)
     else:
         items, nxt = store.listing(query.limit, query.cursor)
-    return EnterprisePage(
+    # without the filters the answer is as before: {items, next_cursor}
+    return EnterpriseList(
         items=[present_enterprise(Enterprise.model_validate(i), ctx.user.role) for i in items],
         next_cursor=nxt,
     )

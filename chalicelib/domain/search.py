@@ -117,6 +117,13 @@ class Row:
     #: pinyin of the name, then of each short name
     full: tuple[str, ...] = ()
     initials: tuple[str, ...] = ()
+    #: what the register list filters and sorts by (企业管理; docs/search.md "Browsing")
+    size_class: str | None = None
+    industry: str | None = None
+    key_tech: bool = False
+    major_project: bool = False
+    #: the record's last write (latest activity)
+    updated_at: str | None = None
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -131,12 +138,39 @@ class Row:
             self.commissioner_id,
             list(self.full),
             list(self.initials),
+            self.size_class,
+            self.industry,
+            self.key_tech,
+            self.major_project,
+            self.updated_at,
         ]
 
     @staticmethod
     def from_json(data: list[Any]) -> Row:
-        uscc, name, shorts, town, commissioner, full, initials = data
-        return Row(uscc, name, tuple(shorts), town, commissioner, tuple(full), tuple(initials))
+        """A row as stored; a row of the first format (7 fields, no browse fields) reads
+        with them empty (the snapshot job rebuilds such a snapshot: :func:`complete`)."""
+        uscc, name, shorts, town, commissioner, full, initials = data[:7]
+        size, industry, key_tech, major, updated = (list(data[7:12]) + [None] * 5)[:5]
+        return Row(
+            uscc,
+            name,
+            tuple(shorts),
+            town,
+            commissioner,
+            tuple(full),
+            tuple(initials),
+            size,
+            industry,
+            bool(key_tech),
+            bool(major),
+            updated,
+        )
+
+    @property
+    def sort_name(self) -> tuple[str, str, str]:
+        """Name order as people read it: pinyin of the name (汉字 by their reading), then
+        the name, then the credit code."""
+        return (self.full[0] if self.full else normalize(self.name), self.name, self.uscc)
 
 
 def row_of(record: dict[str, Any], previous: Row | None = None) -> Row:
@@ -149,6 +183,7 @@ def row_of(record: dict[str, Any], previous: Row | None = None) -> Row:
     else:
         keys = [pinyin(t) for t in (name, *shorts)]
         full, initials = tuple(k[0] for k in keys), tuple(k[1] for k in keys)
+    flags = record.get("flags") or {}
     return Row(
         uscc=str(record["uscc"]),
         name=name,
@@ -157,7 +192,50 @@ def row_of(record: dict[str, Any], previous: Row | None = None) -> Row:
         commissioner_id=record.get("commissioner_id"),
         full=full,
         initials=initials,
+        size_class=record.get("size_class"),
+        industry=record.get("industry"),
+        key_tech=bool(flags.get("key_tech")),
+        major_project=bool(flags.get("major_project")),
+        updated_at=record.get("updated_at"),
     )
+
+
+def complete(rows: Iterable[Row]) -> bool:
+    """Whether every row carries the browse fields (a snapshot of the first format does
+    not: every enterprise has a size class)."""
+    return all(r.size_class is not None for r in rows)
+
+
+@dataclass(frozen=True)
+class Browse:
+    """What the register list is narrowed to (each ``None``: any) and its order."""
+
+    size_class: str | None = None
+    industry: str | None = None
+    town: str | None = None
+    commissioner_id: str | None = None
+    key_tech: bool | None = None
+    major_project: bool | None = None
+    #: ``name`` (pinyin), ``recent`` (latest activity first) or ``uscc``
+    sort: str = "name"
+
+    def admits(self, row: Row) -> bool:
+        return (
+            (self.size_class is None or row.size_class == self.size_class)
+            and (self.industry is None or row.industry == self.industry)
+            and (self.town is None or row.town == self.town)
+            and (self.commissioner_id is None or row.commissioner_id == self.commissioner_id)
+            and (self.key_tech is None or row.key_tech == self.key_tech)
+            and (self.major_project is None or row.major_project == self.major_project)
+        )
+
+    def ordered(self, rows: Iterable[Row]) -> list[Row]:
+        if self.sort == "recent":
+            by_name = sorted(rows, key=lambda r: r.sort_name)
+            return sorted(by_name, key=lambda r: r.updated_at or "", reverse=True)
+        if self.sort == "uscc":
+            return sorted(rows, key=lambda r: r.uscc)
+        return sorted(rows, key=lambda r: r.sort_name)
 
 
 def _alnum(q: str) -> bool:
@@ -195,6 +273,8 @@ class Index:
     def __init__(self, rows: Iterable[Row], stamp: str = "") -> None:
         self.stamp = stamp
         ordered = sorted(rows, key=_order)
+        #: the rows themselves, in name order (the register list filters them)
+        self.rows = ordered
         if any(len(r.uscc) != _USCC_WIDTH - 1 for r in ordered):
             raise ValueError("every credit code has 18 characters")
         self.usccs = [r.uscc for r in ordered]

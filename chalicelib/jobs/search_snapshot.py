@@ -36,6 +36,8 @@ def run(now: datetime, full: bool = False) -> dict[str, Any]:
     rebuilt = str(pointer.get("full_at") or "")
     stale = not rebuilt or _age_seconds(rebuilt) > FULL_EVERY_SECONDS
     stored = None if (full or stale) else enterprise_search.read_snapshot()
+    if stored is not None and not search.complete(stored[1]):
+        stored = None  # a snapshot from before the register list's fields: rebuilt once
     if stored is None:
         previous = enterprise_search.read_snapshot() if not full else None
         reuse = {r.uscc: r for r in previous[1]} if previous else {}

@@ -212,13 +212,35 @@ def held_index() -> search.Index | None:
     return _held.index if _held else None
 
 
-def find(q: str, want: int) -> list[search.Hit]:
-    """The first ``want`` enterprises matching ``q``, best first: the container's snapshot
-    index with the writes since it overlaid (one Query of the change list)."""
+def _current() -> tuple[search.Index, list[search.Row]]:
+    """The container's snapshot index and the rows written since it (one Query)."""
     index = _index()
     written, latest = changes(index.stamp)
     if latest is not None and str(latest.get("stamp", "")) > index.stamp:
-        newer = _index(str(latest["stamp"]))
         # the changes read since the older stamp include every change since the newer one
-        index = newer
+        index = _index(str(latest["stamp"]))
+    return index, written
+
+
+def find(q: str, want: int) -> list[search.Hit]:
+    """The first ``want`` enterprises matching ``q``, best first: the container's snapshot
+    index with the writes since it overlaid (one Query of the change list)."""
+    index, written = _current()
     return search.search(index, written, q, want)
+
+
+def browse(how: search.Browse, q: str | None, depth: int) -> list[search.Row]:
+    """Every enterprise ``how`` admits, in its order — or, with ``q``, among the first
+    ``depth`` matches of ``q``, best first unless ``how`` names an order: the snapshot's
+    rows with the writes since overlaid (one Query of the change list; no table read)."""
+    index, written = _current()
+    latest = {r.uscc: r for r in written}
+    if q is None:
+        rows = [r for r in index.rows if r.uscc not in latest and how.admits(r)]
+        rows += [r for r in latest.values() if how.admits(r)]
+        return how.ordered(rows)
+    by_uscc = {r.uscc: r for r in index.rows}
+    by_uscc.update(latest)
+    hits = search.search(index, written, q, depth)
+    found = [by_uscc[h.uscc] for h in hits if h.uscc in by_uscc and how.admits(by_uscc[h.uscc])]
+    return found if how.sort == "relevance" else how.ordered(found)

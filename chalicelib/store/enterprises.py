@@ -9,6 +9,7 @@ import binascii
 import json
 from typing import Any
 
+from chalicelib.domain import search
 from chalicelib.domain.models import Actor
 from chalicelib.errors import AlreadyExists, NotFound, ReferenceMissing
 from chalicelib.store import appeals, db, enterprise_search, keys, records
@@ -195,6 +196,28 @@ def find(q: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], 
     return items, _offset_cursor(offset + limit) if more else None
 
 
+def browse(
+    how: search.Browse,
+    q: str | None,
+    limit: int,
+    cursor: str | None,
+    offset: int | None = None,
+) -> tuple[list[dict[str, Any]], str | None, int]:
+    """A page of the register narrowed and ordered by ``how`` (with ``q``: among its first
+    ``SEARCH_DEPTH`` matches), its next cursor and how many there are in all: filtered and
+    counted in memory over the search snapshot (one Query of the change list), then one
+    ``BatchGetItem`` of the page's records — no scan, no COUNT query (docs/search.md). The
+    page starts at ``offset`` when given (a page number), else where ``cursor`` says."""
+    if offset is None:
+        offset = _offset(cursor)
+    rows = enterprise_search.browse(how, q, SEARCH_DEPTH)
+    page = rows[offset : offset + limit]
+    found = get_many([r.uscc for r in page])
+    items = [found[r.uscc] for r in page if r.uscc in found]
+    more = len(rows) > offset + limit
+    return items, _offset_cursor(offset + limit) if more else None, len(rows)
+
+
 def by_phone(phone: str, limit: int) -> list[dict[str, Any]]:
     """The enterprises this phone is a contact of, then those it called about before (the
     latest call first): one Query of the phone index, one of the calls' phone list, one
@@ -217,7 +240,8 @@ def every_for_search() -> list[dict[str, Any]]:
         "IndexName": keys.GSI1,
         "KeyConditionExpression": "gsi1pk = :k",
         "ExpressionAttributeValues": db.to_values({":k": keys.ENTERPRISES}),
-        "ProjectionExpression": "uscc, #n, short_names, town, commissioner_id",
+        "ProjectionExpression": "uscc, #n, short_names, town, commissioner_id, size_class, "
+        "industry, flags, updated_at",
         "ExpressionAttributeNames": {"#n": "name"},
     }
     out: list[dict[str, Any]] = []

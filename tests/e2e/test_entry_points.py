@@ -274,5 +274,18 @@ def test_every_entry_point_counts_on_the_calendar_the_centre_loaded(environment)
     )
     assert found["status"] == 200, found
     assert found["body"]["items"][0]["name"] == "如东恒润机械制造有限公司"
+    # 企业管理's list reads the same snapshot: filtered and counted in a cold container
+    (listed,) = cold_start(
+        env,
+        {
+            "now": "2026-11-05T08:07:00+08:00",
+            "requests": [
+                ["GET", "/api/v1/enterprises?sort=name&key_tech=true&limit=2", "admin", None]
+            ],
+        },
+    )
+    assert listed["status"] == 200, listed
+    assert listed["body"]["total"] >= 2 and len(listed["body"]["items"]) == 2
+    assert all(e["flags"]["key_tech"] for e in listed["body"]["items"])
 
     assert started == declared  # a new entry point needs its line here

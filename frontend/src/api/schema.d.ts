@@ -600,8 +600,11 @@ export interface paths {
         };
         /**
          * 查找企业(名称、简称、拼音、信用代码片段或来电号码)
-         * @description Enterprises in credit-code order; with ``q``, those matching it best first (exact,
-         *         start, part, pinyin; docs/search.md), a write found within seconds; with ``phone``,
+         * @description Enterprises in credit-code order; with any of the register list's filters or
+         *         ``sort`` (企业管理), those admitted in that order with ``total`` (共 N 条), counted over
+         *         the search snapshot, not the table (docs/search.md "Browsing"); with ``q``, those
+         *         matching it best first (exact, start, part, pinyin; docs/search.md), a write found
+         *         within seconds; with ``phone``,
          *         those whose contacts or earlier calls used the number (contacts first, then the latest
          *         call's). ``q`` and ``phone`` do not go together. Contacts' phones masked for
          *         supervisors (``138****5678``).
@@ -4608,6 +4611,12 @@ export interface components {
              * @default null
              */
             next_cursor: string | null;
+            /**
+             * Total
+             * @description 共 N 条: how many match in all (given with the filters or sort; with q counted among the first 1,000 matches)
+             * @default null
+             */
+            total: number | null;
         };
         /**
          * EnterprisePatch
@@ -11413,6 +11422,22 @@ export interface operations {
                 q?: string | null;
                 /** @description 来电号码: enterprises whose contacts, or whose earlier calls, used it */
                 phone?: string | null;
+                /** @description 规模 (filter) */
+                size_class?: components["schemas"]["SizeClass"] | null;
+                /** @description 行业 (filter) */
+                industry?: components["schemas"]["Industry"] | null;
+                /** @description 镇/街道 (filter) */
+                town?: string | null;
+                /** @description 服务专员 (filter) */
+                commissioner_id?: string | null;
+                /** @description 重点科技型企业 (filter: true/false) */
+                key_tech?: boolean | null;
+                /** @description 省市重大项目 (filter: true/false) */
+                major_project?: boolean | null;
+                /** @description 第几页 (1-based, with the filters or sort: a page of `limit` items; not with cursor) */
+                page?: number | null;
+                /** @description name: 按名称拼音; recent: 最近更新在前; uscc: 信用代码. Without it: best match first with q, credit-code order otherwise */
+                sort?: ("name" | "recent" | "uscc") | null;
             };
             header?: never;
             path?: never;

@@ -177,3 +177,46 @@ describe('ActionPanel: one click, and words for what happened', () => {
     expect(said()).toBe('已作废，诉求不再办理。')
   })
 })
+
+describe('ActionPanel: 回访 and the rating suggest no answer', () => {
+  beforeEach(() => {
+    setLocale('zh-CN')
+    post.mockReset()
+  })
+
+  it.each([
+    ['the operator', 'callback'],
+    ['the enterprise', 'confirm'],
+  ])('%s: nothing chosen; submitting says what is missing under each field and focuses the first', async (_who, action) => {
+    post.mockResolvedValue(appeal('closed', [], { version: 4 }))
+    const w = setup(appeal('replied', [action]))
+    await w.find(`[data-action="${action}"]`).trigger('click')
+    await flushPromises()
+    const form = w.find(`form[data-form="${action}"]`)
+    expect(form.findAll('input[type=radio]').some((r) => (r.element as HTMLInputElement).checked)).toBe(false)
+    expect(form.findAll('.el-rate__item .is-active')).toHaveLength(0)
+    await form.trigger('submit')
+    await flushPromises()
+    expect(post).not.toHaveBeenCalled()
+    const errors = () =>
+      form
+        .findAllComponents({ name: 'ElFormItem' })
+        .map((i: { props: (k: string) => unknown }) => i.props('error') as string | undefined)
+        .filter(Boolean)
+    expect(errors()).toEqual(['请选择是否解决', '请选择满意度'])
+    expect(document.activeElement?.closest('.el-form-item')?.textContent).toContain('问题是否解决')
+    // choosing 已解决 clears its message; the rating still missing is the one focused
+    await form.findAll('input[type=radio]')[0]!.setValue(true)
+    await form.trigger('submit')
+    await flushPromises()
+    expect(errors()).toEqual(['请选择满意度'])
+    expect(document.activeElement?.getAttribute('role')).toBe('slider')
+    expect(post).not.toHaveBeenCalled()
+    await form.findAll('.el-rate__item')[3]!.trigger('click')
+    await form.trigger('submit')
+    await flushPromises()
+    expect(post).toHaveBeenCalledOnce()
+    expect(post.mock.calls[0]?.[1]?.body).toMatchObject({ type: action, resolved: true, satisfaction: 4 })
+    w.unmount()
+  })
+})

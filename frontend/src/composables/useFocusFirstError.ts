@@ -3,7 +3,9 @@
 // errors sit above the fold.
 import { nextTick } from 'vue'
 
-const FIELD = 'input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled])'
+// a star rating (el-rate) is a focusable slider, not an input
+const FIELD =
+  'input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), [role="slider"][tabindex="0"]'
 
 /** The first `.el-form-item.is-error` (or `[aria-invalid=true]`) under `root`: scrolled to the
  * middle of the screen, its control focused. Returns whether there was one. */

@@ -1,0 +1,129 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createI18n } from 'vue-i18n'
+import { createMemoryHistory, createRouter } from 'vue-router'
+
+import type { Me } from '@/api/client'
+import { session } from '@/auth/session'
+import admin from '@/i18n/messages/admin'
+import common from '@/i18n/messages/common'
+
+const get = vi.fn()
+vi.mock('@/api/client', () => ({
+  client: { GET: (...a: unknown[]) => get(...a), POST: vi.fn(), PATCH: vi.fn() },
+  unwrap: async (call: Promise<unknown>) => call,
+}))
+vi.mock('@/components/policies/EnterprisePoliciesLazy.vue', () => ({ default: { template: '<div />' } }))
+const Page = (await import('./EnterprisesPage.vue')).default
+
+function enterprise(n: number) {
+  return {
+    uscc: `91320623MA1X${String(n).padStart(5, '0')}X`,
+    name: `企业${n}`,
+    short_names: [],
+    size_class: 'small_micro',
+    industry: 'industry',
+    town: '马塘镇',
+    flags: { key_tech: n % 2 === 0, major_project: false },
+    contacts: [],
+    commissioner_id: null,
+    version: 1,
+    created_at: '2026-12-01T09:00:00+08:00',
+    updated_at: '2026-12-03T09:00:00+08:00',
+  }
+}
+
+type Query = Record<string, unknown>
+const asked: Query[] = []
+function serve(total: number) {
+  get.mockImplementation(async (path: string, opts?: { params?: { query?: Query } }) => {
+    if (path === '/api/v1/commissioners') {
+      return { items: [{ id: 'zhang', name: '张专员', active: true, coverage: { size_classes: [], industries: [] } }], next_cursor: null }
+    }
+    if (path === '/api/v1/enterprises') {
+      const query = opts?.params?.query ?? {}
+      asked.push(query)
+      const size = Number(query.limit)
+      const start = (Number(query.page) - 1) * size
+      const items = Array.from({ length: Math.max(0, Math.min(size, total - start)) }, (_, i) => enterprise(start + i + 1))
+      return { items, next_cursor: start + size < total ? 'x' : null, total }
+    }
+    throw new Error(path)
+  })
+}
+
+async function setup() {
+  session.user = { username: 'admin', role: 'admin', display_name: 'admin', department_id: null } as unknown as Me
+  const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { common: common.zh, admin: admin.zh } } })
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/admin/enterprises', component: Page },
+      { path: '/admin/enterprises/import', component: { template: '<p />' } },
+      { path: '/enterprises/:uscc', component: { template: '<p />' } },
+    ],
+  })
+  await router.push('/admin/enterprises')
+  await router.isReady()
+  const wrapper = mount(Page, { global: { plugins: [i18n, router] }, attachTo: document.body })
+  await flushPromises()
+  return wrapper
+}
+
+type State = { filters: Record<string, unknown>; refilter: () => void; toPage: (n: number) => void }
+const state = (w: Awaited<ReturnType<typeof setup>>) => (w.vm as unknown as { $: { setupState: State } }).$.setupState
+
+describe('EnterprisesPage', { timeout: 20_000 }, () => {
+  beforeEach(() => {
+    get.mockReset()
+    asked.length = 0
+  })
+
+  it('asks for the first page by name and says 共 N 条 with numbered pages', async () => {
+    serve(45)
+    const w = await setup()
+    expect(asked[0]).toMatchObject({ limit: 20, page: 1, sort: 'name' })
+    expect(w.get('[data-testid="enterprise-total"]').text()).toBe('共 45 条')
+    expect(w.findAll('[data-testid="enterprise-table"] tbody tr')).toHaveLength(20)
+    const pager = w.get('[data-testid="enterprise-pager"]')
+    expect(pager.findAll('.el-pager li').map((li) => li.text())).toEqual(['1', '2', '3'])
+    expect(w.text()).not.toContain('加载更多')
+    await pager.findAll('.el-pager li')[2]!.trigger('click')
+    await flushPromises()
+    expect(asked.at(-1)).toMatchObject({ page: 3, limit: 20 })
+    expect(w.findAll('[data-testid="enterprise-table"] tbody tr')).toHaveLength(5)
+  })
+
+  it('sends each filter set and goes back to the first page', async () => {
+    serve(45)
+    const w = await setup()
+    const s = state(w)
+    s.toPage(2)
+    await flushPromises()
+    Object.assign(s.filters, { size_class: 'designated', industry: 'services', town: ' 马塘镇 ', commissioner_id: 'zhang', key_tech: true, major_project: true, sort: 'recent' })
+    s.refilter()
+    await flushPromises()
+    expect(asked.at(-1)).toEqual({
+      limit: 20,
+      page: 1,
+      sort: 'recent',
+      size_class: 'designated',
+      industry: 'services',
+      town: '马塘镇',
+      commissioner_id: 'zhang',
+      key_tech: true,
+      major_project: true,
+    })
+    await w.get('[data-testid="enterprise-reset"]').trigger('click')
+    await flushPromises()
+    expect(asked.at(-1)).toEqual({ limit: 20, page: 1, sort: 'recent' })
+  })
+
+  it('shows no pager for one page and the empty text for none', async () => {
+    serve(0)
+    const w = await setup()
+    expect(w.find('[data-testid="enterprise-pager"]').exists()).toBe(false)
+    expect(w.get('[data-testid="enterprise-total"]').text()).toBe('共 0 条')
+    expect(w.text()).toContain('没有找到企业')
+  })
+})
