@@ -84,18 +84,6 @@ def of_owner(queue: Iterable[Appeal], now: datetime) -> QueueCounts:
     )
 
 
-def of_department(queue: Iterable[Appeal], department_id: str, now: datetime) -> QueueCounts:
-    """A department's open parts: each counted by the part's own deadline, not the
-    appeal's."""
-    w = window(now)
-    parts = [p for a in queue if a.is_open for p in a.open_parts if p.id == department_id]
-    return QueueCounts(
-        overdue=sum(_late(p.due_at, w) for p in parts),
-        due_today=sum(_today(p.due_at, w) for p in parts),
-        awaiting_sign=sum(p.awaiting_sign for p in parts),
-    )
-
-
 @dataclass(frozen=True)
 class UnitCounts:
     awaiting_sign: int
