@@ -41,6 +41,7 @@ APPEALS = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
 MONTHS = [f"2025-{m:02d}" for m in range(12, 13)] + [f"2026-{m:02d}" for m in range(1, 12)]
 MEASURED = "2026-06"
 BEFORE = "2026-05"
+UNREPORTED = "2026-07"  # the unit home's live month
 
 
 def fill(client: object) -> int:
@@ -205,6 +206,22 @@ def build(month: str, now: datetime, aws: AwsClock) -> tuple[dict, float, float,
     return store.get(report["id"]), elapsed, aws.seconds - in_aws, peak
 
 
+def unit_month(aws: AwsClock, now: datetime) -> None:
+    """A unit's home figures (``GET /departments/{id}/month``): a month with no report
+    (computed live from its events) and the reported month (its JSON read) — AWS calls and
+    seconds each."""
+    from chalicelib.jobs import unit_month as job
+    from chalicelib.store import settings as settings_store
+
+    for month in (UNREPORTED, MEASURED):
+        calls, began = aws.calls, time.perf_counter()
+        figures = job.of("tax", month, now, settings_store.rules)
+        print(
+            f"unit month {month} ({figures.source}): {aws.calls - calls} AWS calls, "
+            f"{time.perf_counter() - began:.2f} s"
+        )
+
+
 def main() -> None:
     import boto3
     from moto import mock_aws
@@ -245,6 +262,7 @@ def main() -> None:
                 f"{label:<48} {report['items_read']:>10,} {report.get('requests', 0):>8} "
                 f"{secs:>8.1f} {moto_s:>8.1f} {secs - moto_s:>6.1f} {mb:>8.1f}"
             )
+        unit_month(aws, now)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             f"(process peak RSS {rss:.0f} MiB, moto's table included; table holds {items:,} items)"

@@ -16,11 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from chalicelib import clock
 from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
 from chalicelib.domain import reports as reports_rules
+from chalicelib.domain.appeals import CASE_NUMBER
 from chalicelib.domain.codes import Role
 from chalicelib.domain.models import Actor, Strict, Timestamp
 from chalicelib.domain.notices import Notice
 from chalicelib.domain.reports import Figures, Metrics, Period
-from chalicelib.errors import InvalidTransition
+from chalicelib.domain.unit_month import UnitMonth
+from chalicelib.errors import InvalidTransition, NotFound, ValidationFailed
 from chalicelib.services import notices
 from chalicelib.store import files
 from chalicelib.store import reports as store
@@ -219,6 +221,45 @@ def get_figures(ctx: Ctx, report_id: str) -> ReportFigures:
     figures = Figures.model_validate_json(files.read(item["outputs"]["json"]))
     figures.appeals = []
     return ReportFigures(id=report_id, figures=figures)
+
+
+# --- a unit's month (its home) ------------------------------------------------------------
+
+
+class UnitMonthQuery(Strict):
+    month: str | None = Field(
+        None,
+        pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+        description="YYYY-MM (Beijing), not after this month; omitted: this month",
+        examples=["2026-12"],
+    )
+
+
+@api.route(
+    "/departments/{department_id}/month",
+    summary="单位本月数据与全县平均",
+    query=UnitMonthQuery,
+    response=UnitMonth,
+    roles=[Role.DEPARTMENT, Role.ADMIN, Role.SUPERVISOR],
+    errors=(404,),
+)
+def unit_month(ctx: Ctx, department_id: str, query: UnitMonthQuery) -> UnitMonth:
+    """A unit's figures for a month — parts received, answered, on-time rate, sign-for rate,
+    parts overdue, supervised items — beside the county's average unit, from the month's
+    finished report when one was built after the month ended, else computed now from the
+    month's events (docs/departments.md). The unit's own users, admins and supervisors;
+    another unit's user gets 404, as for its ledger."""
+    from chalicelib.jobs import ledger_export
+    from chalicelib.jobs import unit_month as unit_month_job
+
+    if not CASE_NUMBER.match(department_id) or not ledger_export.may_read(ctx.user, department_id):
+        raise NotFound("department_not_found", id=department_id[:40])
+    now = clock.now()
+    this_month = clock.to_beijing(now).strftime("%Y-%m")
+    month = query.month or this_month
+    if month > this_month:
+        raise ValidationFailed.one("month", "period_in_future")
+    return unit_month_job.of(department_id, month, now, lambda: ctx.rules)
 
 
 # --- notices (通报) ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib import clock
 from chalicelib.clock import BEIJING
+from chalicelib.domain.appeal.ledger import LedgerState
 from chalicelib.domain.appeals import Appeal
 
 
@@ -24,9 +25,14 @@ class Counters(BaseModel):
     )
     due_today: int | None = Field(None, description="今日到期: open, due by 24:00 Beijing today")
     awaiting_sign: int | None = Field(None, description="待签收: not yet signed for")
+    in_progress: int | None = Field(
+        None, description="办理中 (a unit): its open parts signed for, not yet answered"
+    )
     awaiting_callback: int | None = Field(None, description="待回访: hotline replies to call back")
     triage: int | None = Field(None, description="待分办: the admins' triage queue (no owner)")
-    supervised_open: int | None = Field(None, description="督办中: supervised items open")
+    supervised_open: int | None = Field(
+        None, description="督办中: supervised items open (a unit: those it owns, not yet accepted)"
+    )
     open: int | None = Field(None, description="enterprise: its appeals not yet replied")
     awaiting_confirmation: int | None = Field(
         None, description="enterprise: replied, awaiting its confirmation"
@@ -78,13 +84,27 @@ def of_owner(queue: Iterable[Appeal], now: datetime) -> QueueCounts:
     )
 
 
-def of_department(queue: Iterable[Appeal], department_id: str, now: datetime) -> QueueCounts:
-    """A department's open parts: each counted by the part's own deadline, not the
-    appeal's."""
-    w = window(now)
-    parts = [p for a in queue if a.is_open for p in a.open_parts if p.id == department_id]
-    return QueueCounts(
-        overdue=sum(_late(p.due_at, w) for p in parts),
-        due_today=sum(_today(p.due_at, w) for p in parts),
+@dataclass(frozen=True)
+class UnitCounts:
+    awaiting_sign: int
+    in_progress: int
+    due_today: int
+    overdue: int
+    supervised_open: int
+
+
+def of_unit(ledger: Iterable[tuple[Appeal, LedgerState]], unit_id: str) -> UnitCounts:
+    """A unit's home (issue 21 part 4), counted on the not-yet-accepted half of its ledger as
+    the ledger page shows it, so each counter is what its filtered list holds: 今日到期 and
+    逾期 are the ledger's ``due_today`` and ``overdue`` items (parts by their own deadline,
+    supervised items by the supervision's); 待签收 and 办理中 split its open parts by
+    sign-for; 督办 its supervised items not yet accepted."""
+    items = list(ledger)
+    parts = [p for a, s in items if s.kind == "part" for p in a.open_parts if p.id == unit_id]
+    return UnitCounts(
         awaiting_sign=sum(p.awaiting_sign for p in parts),
+        in_progress=sum(not p.awaiting_sign for p in parts),
+        due_today=sum(s.status == "due_today" for _, s in items),
+        overdue=sum(s.status == "overdue" for _, s in items),
+        supervised_open=sum(s.kind == "supervised" and s.status != "accepted" for _, s in items),
     )

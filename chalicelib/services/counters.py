@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.domain import counters
+from chalicelib.domain.appeal.ledger import state
 from chalicelib.domain.codes import Role, Status
 from chalicelib.domain.counters import Counters
 from chalicelib.domain.models import User
@@ -37,9 +38,16 @@ def of(user: User, now: datetime) -> tuple[Counters, store.Reading]:
         q = counters.of_owner(store.open_queue(reading, user), now)
         out.overdue, out.due_today, out.awaiting_sign = q.overdue, q.due_today, q.awaiting_sign
     elif role == Role.DEPARTMENT:
-        queue = store.open_queue(reading, user)
-        q = counters.of_department(queue, user.department_id or "", now)
-        out.overdue, out.due_today, out.awaiting_sign = q.overdue, q.due_today, q.awaiting_sign
+        unit = user.department_id or keys.UNBOUND
+        ledger = [
+            (a, s)
+            for _, a in store.ledger_whole(unit, ("0",), None, None)
+            if (s := state(a, unit, now)) is not None
+        ]
+        reading.requests += 1
+        u = counters.of_unit(ledger, unit)
+        out.awaiting_sign, out.in_progress = u.awaiting_sign, u.in_progress
+        out.due_today, out.overdue, out.supervised_open = u.due_today, u.overdue, u.supervised_open
     else:  # admin, supervisor: the whole county's open appeals
         w = counters.window(now)
         out.overdue, out.due_today = store.count_open_due(reading, now, w.end_of_today)

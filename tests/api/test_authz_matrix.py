@@ -81,6 +81,8 @@ ADMITS: dict[str, frozenset[str] | str] = {
     "GET /departments/{department_id}/ledger": frozenset({DEPT, ADMIN, SUP}),
     "POST /departments/{department_id}/ledger-exports": frozenset({DEPT, ADMIN, SUP}),
     "GET /departments/{department_id}/ledger-exports/{export_id}": frozenset({DEPT, ADMIN, SUP}),
+    # a unit's month beside the county's average (its home)
+    "GET /departments/{department_id}/month": frozenset({DEPT, ADMIN, SUP}),
     # reference data: any signed-in user reads departments, commissioners and the calendar;
     # admins write them
     "GET /departments": SIGNED_IN,

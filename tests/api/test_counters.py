@@ -133,4 +133,4 @@ def test_a_call_makes_a_few_requests_whatever_the_table_holds(api, queries):
         counted = [q for q in queries if q.get("IndexName") == "gsi1"]
         assert len(counted) == n, (user, counted)
         # never the whole table: a key condition on one partition each
-        assert all("gsi1pk = :p" in q["KeyConditionExpression"] for q in counted)
+        assert all(q["KeyConditionExpression"].startswith("gsi1pk = :") for q in counted)

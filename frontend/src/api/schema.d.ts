@@ -1593,6 +1593,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/departments/{department_id}/month": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 单位本月数据与全县平均
+         * @description A unit's figures for a month — parts received, answered, on-time rate, sign-for rate,
+         *         parts overdue, supervised items — beside the county's average unit, from the month's
+         *         finished report when one was built after the month ended, else computed now from the
+         *         month's events (docs/departments.md). The unit's own users, admins and supervisors;
+         *         another unit's user gets 404, as for its ledger.
+         */
+        get: operations["unit_month"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notices": {
         parameters: {
             query?: never;
@@ -3917,6 +3941,12 @@ export interface components {
              */
             awaiting_sign: number | null;
             /**
+             * In Progress
+             * @description 办理中 (a unit): its open parts signed for, not yet answered
+             * @default null
+             */
+            in_progress: number | null;
+            /**
              * Awaiting Callback
              * @description 待回访: hotline replies to call back
              * @default null
@@ -3930,7 +3960,7 @@ export interface components {
             triage: number | null;
             /**
              * Supervised Open
-             * @description 督办中: supervised items open
+             * @description 督办中: supervised items open (a unit: those it owns, not yet accepted)
              * @default null
              */
             supervised_open: number | null;
@@ -3952,6 +3982,49 @@ export interface components {
              * @default false
              */
             partial: boolean;
+        };
+        /**
+         * CountyAverage
+         * @description The county's average unit: counts per unit (one decimal), rates pooled over every
+         *     unit's parts (the county's rate, not a mean of rates).
+         */
+        CountyAverage: {
+            /**
+             * Transferred
+             * @default 0
+             */
+            transferred: number;
+            /**
+             * Replied
+             * @default 0
+             */
+            replied: number;
+            /**
+             * On Time Rate
+             * @default null
+             */
+            on_time_rate: number | null;
+            /**
+             * Sign Rate
+             * @default null
+             */
+            sign_rate: number | null;
+            /**
+             * Parts Overdue
+             * @default 0
+             */
+            parts_overdue: number;
+            /**
+             * Supervised
+             * @default 0
+             */
+            supervised: number;
+            /**
+             * Units
+             * @description units averaged: those with an event in the month
+             * @default 0
+             */
+            units: number;
         };
         /**
          * Coverage
@@ -8682,11 +8755,78 @@ export interface components {
             }[];
         };
         /**
+         * UnitFigures
+         * @description A unit's figures for the month, as the report's 按部门 row defines them.
+         */
+        UnitFigures: {
+            /**
+             * Transferred
+             * @description 收到转办: parts transferred to it
+             * @default 0
+             */
+            transferred: number;
+            /**
+             * Replied
+             * @description 已答复: its answers (部门答复)
+             * @default 0
+             */
+            replied: number;
+            /**
+             * On Time Rate
+             * @description 按时答复率: answers by the deadline
+             * @default null
+             */
+            on_time_rate: number | null;
+            /**
+             * Sign Rate
+             * @description 签收及时率: sign-fors in time ÷ settled
+             * @default null
+             */
+            sign_rate: number | null;
+            /**
+             * Parts Overdue
+             * @description 超期件: part deadlines passed unanswered
+             * @default 0
+             */
+            parts_overdue: number;
+            /**
+             * Supervised
+             * @description 督办事项: items put under its supervision
+             * @default 0
+             */
+            supervised: number;
+        };
+        /**
          * UnitKind
          * @description What a handling unit is: a county department, or a town or sub-district (区镇).
          * @enum {string}
          */
         UnitKind: "department" | "town";
+        /** UnitMonth */
+        UnitMonth: {
+            /** Department Id */
+            department_id: string;
+            /** Month */
+            month: string;
+            /**
+             * As Of
+             * @description events up to this instant are counted
+             */
+            as_of: string;
+            /**
+             * Source
+             * @description report: the month's finished report (built after the month); live: computed now from the month's events
+             * @enum {string}
+             */
+            source: "report" | "live";
+            /**
+             * Report Id
+             * @default null
+             */
+            report_id: string | null;
+            unit: components["schemas"]["UnitFigures"];
+            county: components["schemas"]["CountyAverage"];
+        };
         /**
          * UploadRequest
          * @example {
@@ -15067,6 +15207,67 @@ export interface operations {
             };
             /** @description 版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unit_month: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM (Beijing), not after this month; omitted: this month */
+                month?: string | null;
+            };
+            header?: never;
+            path: {
+                department_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitMonth"];
+                };
+            };
+            /** @description 请求参数有误 (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -17,10 +17,13 @@ export const HOME_COUNTERS: Record<string, CounterLink[]> = {
     { key: 'due_today', to: '/workbench' },
     { key: 'awaiting_sign', to: '/workbench' },
   ],
+  // a unit (department or town): the five of issue 21, each equal to what its list holds
   department: [
-    { key: 'overdue', to: '/department', alarm: true },
-    { key: 'due_today', to: '/department' },
     { key: 'awaiting_sign', to: '/department' },
+    { key: 'in_progress', to: '/department/ledger?kind=part' },
+    { key: 'due_today', to: '/department/ledger?status=due_today' },
+    { key: 'overdue', to: '/department/ledger?overdue=true', alarm: true },
+    { key: 'supervised_open', to: '/department/ledger?kind=supervised' },
   ],
   operator: [{ key: 'awaiting_callback', to: '/console' }],
   admin: [

@@ -123,6 +123,18 @@ describe('LedgerPage', { timeout: 30_000 }, () => {
     expect(wrapper.find('[data-testid=load-more]').exists()).toBe(false)
   })
 
+  it('opens filtered as a home counter links it (kind, status, overdue from the address)', async () => {
+    const user = { username: 'dept', role: 'department', department_id: 'finance' }
+    await setup(user, '/department/ledger?status=due_today')
+    expect(ledgerCalls()[0]?.params?.query).toEqual({ limit: 20, status: 'due_today' })
+    get.mockClear()
+    await setup(user, '/department/ledger?overdue=true&kind=part')
+    expect(ledgerCalls()[0]?.params?.query).toEqual({ limit: 20, kind: 'part', overdue: true })
+    get.mockClear()
+    await setup(user, '/department/ledger?status=nonsense')
+    expect(ledgerCalls()[0]?.params?.query).toEqual({ limit: 20 })
+  })
+
   it('sends the filters to the server and starts again from the first page', async () => {
     const { wrapper } = await setup({ username: 'dept', role: 'department', department_id: 'finance' })
     const selects = wrapper.findAllComponents({ name: 'ElSelect' })
