@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_scheduler_flow import ticking, wait_for  # noqa: F401  (the fixture)
+from tests.e2e.test_scheduler_flow import post_event, ticking, wait_for  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -20,14 +20,7 @@ def test_the_scheduled_sweep_leaves_a_withdrawn_appeal_alone(ticking):  # noqa: 
     body = {"category": "land", "title": "用地", "content": "扩建用地指标"}
 
     def post(a: dict[str, Any], user: str, **event: Any) -> dict[str, Any]:
-        status, after = stack.call(
-            "POST",
-            f"/api/v1/appeals/{a['id']}/events",
-            {"version": a["version"], **event},
-            as_user=user,
-        )
-        assert status == 200, after
-        return after
+        return post_event(stack, a, user, **event)
 
     appeals = []
     for _ in range(2):

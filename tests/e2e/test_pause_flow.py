@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_scheduler_flow import ticking, wait_for
+from tests.e2e.test_scheduler_flow import post_event, ticking, wait_for
 
 pytestmark = pytest.mark.e2e
 __all__ = ["ticking"]  # the fixture: a stack whose sweep ticks every second
@@ -23,14 +23,7 @@ def test_the_scheduled_sweep_ends_a_pause_at_the_limit_and_marks_nothing_before(
     assert status == 201 and appeal["reply_due_at"] == "2026-11-09T23:59:59+08:00"
 
     def post(a: dict[str, Any], user: str, **event: Any) -> dict[str, Any]:
-        status, after = stack.call(
-            "POST",
-            f"/api/v1/appeals/{a['id']}/events",
-            {"version": a["version"], **event},
-            as_user=user,
-        )
-        assert status == 200, after
-        return after
+        return post_event(stack, a, user, **event)
 
     appeal = post(appeal, "comm-designated", type="accept")
     appeal = post(

@@ -28,6 +28,18 @@ def wait_for(check: Callable[[], Any], timeout: float = 30.0) -> tuple[Any, floa
     raise AssertionError(f"nothing happened in {timeout} s")
 
 
+def post_event(stack: Any, appeal: dict[str, Any], user: str, **event: Any) -> dict[str, Any]:
+    """Post one event on ``appeal`` (at its version) through the running stack; 200 or fail."""
+    status, after = stack.call(
+        "POST",
+        f"/api/v1/appeals/{appeal['id']}/events",
+        {"version": appeal["version"], **event},
+        as_user=user,
+    )
+    assert status == 200, after
+    return after
+
+
 @pytest.fixture
 def ticking(tmp_path: Path):
     stack = Stack(
@@ -74,14 +86,7 @@ def test_a_part_not_signed_for_is_marked_by_itself_and_the_department_told(ticki
     assert status == 201 and appeal["accept_due_at"] == "2026-11-03T23:59:59+08:00"
 
     def post(a: dict[str, Any], user: str, **event: Any) -> dict[str, Any]:
-        status, after = stack.call(
-            "POST",
-            f"/api/v1/appeals/{a['id']}/events",
-            {"version": a["version"], **event},
-            as_user=user,
-        )
-        assert status == 200, after
-        return after
+        return post_event(stack, a, user, **event)
 
     appeal = post(appeal, "comm-designated", type="accept")
     appeal = post(appeal, "comm-designated", type="transfer", departments=["tax"])
