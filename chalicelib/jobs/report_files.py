@@ -76,37 +76,55 @@ DIMENSION_SHEETS = {
     "town": ("区镇", "企业所在区镇"),  # on the 区镇 sheet, below the towns as units
 }
 
+
+def _columns(
+    table: list[tuple[str, str, str]], names: tuple[str, ...], **heads: str
+) -> list[tuple[str, str, str]]:
+    """The columns ``names`` of ``table`` in that order, each with the table's heading unless
+    ``heads`` gives the sheet its own (a figure's heading and kind have one home)."""
+    by_name = {c[0]: c for c in table}
+    return [(n, heads.get(n, by_name[n][1]), by_name[n][2]) for n in names]
+
+
 #: The towns as units (区镇承办) on the 区镇 sheet: their parts, sign-for, supervision.
-TOWN_UNIT_COLUMNS: list[tuple[str, str, str]] = [
-    ("transferred", "转办件数", "int"),
-    ("replied", "区镇答复", "int"),
-    ("on_time", "按时", "int"),
-    ("on_time_rate", "按时答复率", "rate"),
-    ("parts_overdue", "超期件", "int"),
-    ("open_overdue", "当前超期未办", "int"),
-    ("sign_due", "应签收", "int"),
-    ("signed_in_time", "按时签收", "int"),
-    ("sign_rate", "签收及时率", "rate"),
-    ("supervised", "督办事项", "int"),
-    ("supervision_closed", "督办办结", "int"),
-    ("returned", "退回", "int"),
-]
+TOWN_UNIT_COLUMNS = _columns(
+    DEPARTMENT_COLUMNS,
+    (
+        "transferred",
+        "replied",
+        "on_time",
+        "on_time_rate",
+        "parts_overdue",
+        "open_overdue",
+        "sign_due",
+        "signed_in_time",
+        "sign_rate",
+        "supervised",
+        "supervision_closed",
+        "returned",
+    ),
+    transferred="转办件数",
+    replied="区镇答复",
+)
 
 #: The appeals by the filing enterprise's town (企业所在区镇) on the 区镇 sheet.
-TOWN_FILER_COLUMNS: list[tuple[str, str, str]] = [
-    ("received", "受理", "int"),
-    ("replied", "答复", "int"),
-    ("due", "应答复", "int"),
-    ("on_time", "按时答复", "int"),
-    ("on_time_rate", "按时答复率", "rate"),
-    ("open_overdue", "超期未答复", "int"),
-    ("confirmed", "评价", "int"),
-    ("resolved", "已解决", "int"),
-    ("resolved_rate", "解决率", "rate"),
-    ("rated", "评分", "int"),
-    ("satisfied", "满意", "int"),
-    ("satisfaction_rate", "满意率", "rate"),
-]
+TOWN_FILER_COLUMNS = _columns(
+    METRIC_COLUMNS,
+    (
+        "received",
+        "replied",
+        "due",
+        "on_time",
+        "on_time_rate",
+        "open_overdue",
+        "confirmed",
+        "resolved",
+        "resolved_rate",
+        "rated",
+        "satisfied",
+        "satisfaction_rate",
+    ),
+)
 
 UNIT_KINDS = {"department": "部门", "town": "区镇"}
 
