@@ -13,6 +13,7 @@ from chalicelib import clock
 from chalicelib.api.contract import Api, Created, Ctx, Header, Page, PageQuery, naming
 from chalicelib.clock import BEIJING
 from chalicelib.domain import uploads
+from chalicelib.domain.appeal import ledger as ledger_rules
 from chalicelib.domain.appeal import similarity, transitions
 from chalicelib.domain.appeal.events import (
     Command,
@@ -750,10 +751,7 @@ class LedgerExport(BaseModel):
 def _own_ledger(ctx: Ctx, department_id: str) -> None:
     """A unit's ledger is its own users', the service centre's and supervisors': another
     unit's user gets 404 (as for an appeal it cannot read), as does an id of no unit."""
-    if not CASE_NUMBER.match(department_id) or not ledger_export_job.may_read(
-        ctx.user, department_id
-    ):
-        raise NotFound("department_not_found", id=department_id[:40])
+    ledger_rules.check_reader(ctx.user, department_id)
 
 
 @api.route(

@@ -16,13 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from chalicelib import clock
 from chalicelib.api.contract import Api, Created, Ctx, Page, PageQuery
 from chalicelib.domain import reports as reports_rules
-from chalicelib.domain.appeals import CASE_NUMBER
+from chalicelib.domain.appeal import ledger
 from chalicelib.domain.codes import Role
 from chalicelib.domain.models import Actor, Strict, Timestamp
 from chalicelib.domain.notices import Notice
 from chalicelib.domain.reports import Figures, Metrics, Period
 from chalicelib.domain.unit_month import UnitMonth
-from chalicelib.errors import InvalidTransition, NotFound, ValidationFailed
+from chalicelib.errors import InvalidTransition, ValidationFailed
 from chalicelib.services import notices
 from chalicelib.store import files
 from chalicelib.store import reports as store
@@ -249,11 +249,9 @@ def unit_month(ctx: Ctx, department_id: str, query: UnitMonthQuery) -> UnitMonth
     finished report when one was built after the month ended, else computed now from the
     month's events (docs/departments.md). The unit's own users, admins and supervisors;
     another unit's user gets 404, as for its ledger."""
-    from chalicelib.jobs import ledger_export
     from chalicelib.jobs import unit_month as unit_month_job
 
-    if not CASE_NUMBER.match(department_id) or not ledger_export.may_read(ctx.user, department_id):
-        raise NotFound("department_not_found", id=department_id[:40])
+    ledger.check_reader(ctx.user, department_id)
     now = clock.now()
     this_month = clock.to_beijing(now).strftime("%Y-%m")
     month = query.month or this_month

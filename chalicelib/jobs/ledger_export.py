@@ -15,8 +15,8 @@ import xlsxwriter
 
 from chalicelib.clock import to_beijing
 from chalicelib.domain import ledger_export
+from chalicelib.domain.appeal import ledger
 from chalicelib.domain.appeal.ledger import LedgerFilter
-from chalicelib.domain.codes import Role
 from chalicelib.domain.models import User
 from chalicelib.domain.spreadsheets import WORKBOOK_OPTIONS
 from chalicelib.services import ledgers
@@ -30,13 +30,6 @@ SHEET = "推进台账"
 
 def workbook_key(job_id: str) -> str:
     return f"exports/{job_id}/推进台账.xlsx"
-
-
-def may_read(user: User, unit_id: str) -> bool:
-    """A unit's own users, the service centre and supervisors read its ledger."""
-    if user.role in (Role.ADMIN, Role.SUPERVISOR):
-        return True
-    return user.role == Role.DEPARTMENT and user.department_id == unit_id
 
 
 def wanted(params: dict[str, Any]) -> LedgerFilter:
@@ -57,7 +50,7 @@ def run(job: dict[str, Any], now: datetime) -> dict[str, Any]:
     params = job["params"]
     unit_id = str(params["department_id"])
     user = User.model_validate(users.by_username(params["username"]))
-    if not user.active or not may_read(user, unit_id):  # changed since it asked
+    if not user.active or not ledger.may_read(user, unit_id):  # changed since it asked
         jobs.fail(job["id"], now, "user may not read the ledger", "user_inactive")
         return {"failed": "user may not read the ledger"}
     unit = departments.get(unit_id)

@@ -12,10 +12,31 @@ from pydantic import BaseModel, Field
 from chalicelib.clock import iso, to_beijing
 from chalicelib.domain.appeal.decision import Outcome, Step
 from chalicelib.domain.appeal.events import Progress
-from chalicelib.domain.appeals import Appeal, DepartmentRef, ProgressNote, owns_supervision
-from chalicelib.domain.codes import Category, PartStatus, Status
+from chalicelib.domain.appeals import (
+    CASE_NUMBER,
+    Appeal,
+    DepartmentRef,
+    ProgressNote,
+    owns_supervision,
+)
+from chalicelib.domain.codes import Category, PartStatus, Role, Status
 from chalicelib.domain.models import Timestamp, User
-from chalicelib.errors import Forbidden, InvalidTransition
+from chalicelib.errors import Forbidden, InvalidTransition, NotFound
+
+
+def may_read(user: User, unit_id: str) -> bool:
+    """A unit's ledger, its exports and its month are its own users', the service centre's
+    and supervisors'."""
+    if user.role in (Role.ADMIN, Role.SUPERVISOR):
+        return True
+    return user.role == Role.DEPARTMENT and user.department_id == unit_id
+
+
+def check_reader(user: User, unit_id: str) -> None:
+    """Refuse a reader of a unit's ledger or month who may not read it, or an id that is no
+    unit's, with the 404 an appeal it cannot read gets (``department_not_found``)."""
+    if not CASE_NUMBER.match(unit_id) or not may_read(user, unit_id):
+        raise NotFound("department_not_found", id=unit_id[:40])
 
 
 def owns_open_work(appeal: Appeal, user: User) -> bool:
