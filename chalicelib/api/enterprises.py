@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -141,6 +141,11 @@ class EnterpriseList(Page[Enterprise]):
 
 
 class EnterprisePage(EnterpriseList):
+    """The list's answer: ``total`` is there only with the register list's filters or
+    ``sort``; the plain list and the searches answer ``{items, next_cursor}`` as before."""
+
+    response_may_omit: ClassVar[frozenset[str]] = frozenset({"total"})
+
     total: int | None = Field(
         None,
         description="共 N 条: how many match in all (given with the filters or sort; with q "

@@ -64,6 +64,12 @@ def build(include_local: bool) -> dict[str, Any]:
         schema_generator=_ResponsesComplete,
     )
     components = schema.get("$defs", {})
+    for m, mode in keyed:
+        # a field a response may leave out (EnterprisePage.total without the filters)
+        absent: frozenset[str] = getattr(m, "response_may_omit", frozenset())
+        if absent and mode == "serialization":
+            shown = components[refs[(m, mode)]["$ref"].rsplit("/", 1)[-1]]  # type: ignore[index]
+            shown["required"] = [f for f in shown.get("required", []) if f not in absent]
 
     def ref(model: type[BaseModel], mode: str) -> dict[str, Any]:
         return refs[(model, mode)]  # type: ignore[index]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pypinyin import lazy_pinyin
 
 from chalicelib.domain.enterprise import with_check_character
+from tests.api.conftest import conforms
 from tests.api.test_enterprises import NEW
 
 
@@ -120,9 +121,13 @@ def test_bad_filters_are_400_naming_the_field(api):
         assert r.data["errors"][0]["field"] == field, (query, r.data)
 
 
-def test_old_calls_keep_their_meaning(api):
+def test_old_calls_keep_their_meaning(api, document):
     plain = api.call("GET", "/api/v1/enterprises?limit=5", as_user="supervisor")
     assert plain.status_code == 200 and set(plain.data) == {"items", "next_cursor"}
+    conforms(document, "GET", "/api/v1/enterprises", plain)  # total is optional, not required
+    browsed = api.call("GET", "/api/v1/enterprises?limit=5&sort=name", as_user="supervisor")
+    assert browsed.status_code == 200 and "total" in browsed.data
+    conforms(document, "GET", "/api/v1/enterprises", browsed)
     usccs = [e["uscc"] for e in plain.data["items"]]
     assert usccs == sorted(usccs)
 

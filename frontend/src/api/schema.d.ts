@@ -4675,7 +4675,11 @@ export interface components {
             /** Financing Needs */
             financing_needs: components["schemas"]["FinancingNeedSummary"][];
         };
-        /** EnterprisePage */
+        /**
+         * EnterprisePage
+         * @description The list's answer: ``total`` is there only with the register list's filters or
+         *     ``sort``; the plain list and the searches answer ``{items, next_cursor}`` as before.
+         */
         EnterprisePage: {
             /** Items */
             items: components["schemas"]["Enterprise"][];
@@ -4689,7 +4693,7 @@ export interface components {
              * @description 共 N 条: how many match in all (given with the filters or sort; with q counted among the first 1,000 matches)
              * @default null
              */
-            total: number | null;
+            total?: number | null;
         };
         /**
          * EnterprisePatch
