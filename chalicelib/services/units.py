@@ -10,6 +10,7 @@ from chalicelib.domain.codes import Category
 from chalicelib.domain.models import Actor
 from chalicelib.store import appeals as appeal_store
 from chalicelib.store import db
+from chalicelib.store import departments as department_store
 from chalicelib.store.departments import departments
 
 
@@ -17,10 +18,13 @@ def update(
     unit_id: str, changes: dict[str, Any], version: int, actor: Actor | None
 ) -> dict[str, Any]:
     """Change a unit under its version. Deactivating one that still holds open parts is
-    :class:`~chalicelib.errors.UnitBusy` with their count (one ``Select=COUNT`` Query)."""
+    :class:`~chalicelib.errors.UnitBusy` with their count: its open-parts list counted first
+    (parts opened before the unit's count was kept), then the write conditioned on the
+    unit's count of open parts being zero, so a part opened in between refuses it too."""
     current = departments.get(unit_id)
     if changes.get("active") is False and current.get("active", True):
         units.refuse_deactivation(appeal_store.open_parts_count(unit_id))
+        return department_store.deactivate(unit_id, changes, version, actor, current)
     return departments.update(unit_id, changes, version, actor, current=current)
 
 

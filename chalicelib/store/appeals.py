@@ -206,6 +206,41 @@ def _writes(before: Appeal | None, after: Appeal) -> list[dict[str, Any]]:
     return actions
 
 
+def _open_part_units(a: Appeal | None) -> set[str]:
+    """The units holding an open part of the appeal (its ``deptq`` listings)."""
+    if a is None:
+        return set()
+    return {name.removeprefix("deptq#") for name in listings(a) if name.startswith("deptq#")}
+
+
+def open_part_deltas(pairs: Sequence[tuple[Appeal | None, Appeal]]) -> dict[str, int]:
+    """How each unit's count of open parts moves with these writes: +1 for a part opened
+    (a transfer, a reopening), -1 for one closed (answered, returned, the appeal closed)."""
+    out: dict[str, int] = {}
+    for before, after in pairs:
+        was, now = _open_part_units(before), _open_part_units(after)
+        for unit in now - was:
+            out[unit] = out.get(unit, 0) + 1
+        for unit in was - now:
+            out[unit] = out.get(unit, 0) - 1
+    return {unit: n for unit, n in out.items() if n}
+
+
+def open_part_guards(deltas: dict[str, int]) -> list[dict[str, Any]]:
+    """One ``Update`` per unit whose count moves (a transaction may touch an item once):
+    what makes a deactivation and a transfer serialise (docs/departments.md)."""
+    return [
+        {
+            "Update": {
+                "Key": db.to_item(keys.unit_open_parts(unit)),
+                "UpdateExpression": "ADD open_parts :d SET item_type = :t",
+                "ExpressionAttributeValues": db.to_values({":d": n, ":t": "unit_open_parts"}),
+            }
+        }
+        for unit, n in sorted(deltas.items())
+    ]
+
+
 def _parts_of_enterprise(a: Appeal | None) -> dict[str, str]:
     """The departments with a part of this appeal of a registered enterprise → when."""
     if a is None or not a.enterprise.uscc:
@@ -419,11 +454,13 @@ def record(
     a reply passed on to duplicates) and the claim of a hotline call's idempotency key. A lost
     race is ``VersionConflict`` (``ClaimTaken`` for the key); a reference that went inactive
     meanwhile ``ReferencesInactive`` naming it."""
-    actions = event_actions(before, decision)
+    actions = event_actions(before, decision, guards=False)
     commissioner_ids, department_ids = decision.commissioners_used, decision.departments_used
     check_index = len(actions) - 1 if commissioner_ids or department_ids else -1
     for other_before, other in also:
-        actions += event_actions(other_before, other)
+        actions += event_actions(other_before, other, guards=False)
+    pairs = [(before, decision.appeal), *((b, d.appeal) for b, d in also)]
+    actions += open_part_guards(open_part_deltas(pairs))
     claim_index = -1
     if claim is not None:
         claim_index = len(actions)
@@ -452,10 +489,16 @@ def read_claim(claim: IdempotencyClaim) -> tuple[Appeal, list[TimelineEvent]] | 
     return None
 
 
-def event_actions(before: Appeal, decision: Decision) -> list[dict[str, Any]]:
+def event_actions(
+    before: Appeal, decision: Decision, *, guards: bool = True
+) -> list[dict[str, Any]]:
     """The actions that write an event: the appeal under its version and status, the
-    event, its listings, and (last, if any) the check of the records it names."""
+    event, its listings, the counts of open parts it moves (``guards``; a caller writing
+    several appeals at once sums them itself) and (last, if any) the check of the records
+    it names."""
     actions = _writes(before, decision.appeal)
+    if guards:
+        actions += open_part_guards(open_part_deltas([(before, decision.appeal)]))
     actions.append(_event_put(before.id, decision.event))
     epoch = int(clock.real_now().timestamp())
     actions += notifications.actions(decision.appeal, decision.event, epoch)
@@ -569,6 +612,7 @@ def write_new(
         actions.append(_counter_step(keys.appeal_counter(read.day), read.counter))
     appeal_index = len(actions)
     actions += _writes(None, appeal)
+    actions += open_part_guards(open_part_deltas([(None, appeal)]))
     for each in (event, *more):  # ``more``: a call answered on the spot is replied and closed
         actions.append(_event_put(appeal.id, each))
         actions += notifications.actions(appeal, each, epoch)

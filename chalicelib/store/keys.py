@@ -234,6 +234,12 @@ def sweep_watch(shard: int) -> str:
     return f"AP#WATCH#{shard}"
 
 
+def unit_open_parts(department_id: str) -> dict[str, str]:
+    """A unit's count of open parts (its guard): kept by every write that opens or closes
+    one of its parts, checked by its deactivation in the same kind of transaction."""
+    return {"pk": f"{DEPARTMENT}#{department_id}", "sk": "OPENPARTS"}
+
+
 def department_ledger(department_id: str) -> str:
     """The supervised items a department owns (推进台账)."""
     return f"AP#LEDGER#{department_id}"

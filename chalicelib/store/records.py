@@ -76,11 +76,13 @@ def replace(
     entity_id: str,
     extra: list[dict[str, Any]] | None = None,
     action: str = "update",
+    guard: tuple[dict[str, Any], Exception] | None = None,
 ) -> dict[str, Any]:
     """Apply ``changes`` to ``current`` if the stored version is still ``expected_version``.
 
     A stale version is a :class:`VersionConflict` and writes nothing. Returns the new record.
-    ``action`` names the change in the audit trail (``update``, ``withdraw`` …).
+    ``action`` names the change in the audit trail (``update``, ``withdraw`` …); ``guard``
+    is a ``ConditionCheck`` written in the same transaction and the error raised if it fails.
     """
     VersionConflict.unless(current["version"], expected_version)
     changed = {k: v for k, v in changes.items() if current.get(k) != v}
@@ -106,11 +108,15 @@ def replace(
         ),
         *(extra or []),
     ]
+    if guard is not None:
+        actions.append(guard[0])
     try:
         db.transact(actions)
     except db.ConditionFailed as exc:
         if exc.failed(0):
             raise VersionConflict("stale_version", given=expected_version) from None
+        if guard is not None and exc.failed(len(actions) - 1):
+            raise guard[1] from None
         raise
     return strip_keys(item)
 
@@ -187,9 +193,11 @@ class Catalog:
         actor: Actor | None,
         action: str = "update",
         current: dict[str, Any] | None = None,
+        guard: tuple[dict[str, Any], Exception] | None = None,
     ) -> dict[str, Any]:
         """Change a record under its version (``action`` names it in the audit trail;
-        ``current``: the record as the caller just read it)."""
+        ``current``: the record as the caller just read it; ``guard``: a condition checked
+        in the same transaction and the error if it fails)."""
         if current is None:
             current = self.get(record_id)
         record = replace(
@@ -203,6 +211,7 @@ class Catalog:
             entity_id=record_id,
             extra=self.also_write({**current, **changes}),
             action=action,
+            guard=guard,
         )
         self.after_write()
         return record

@@ -178,6 +178,61 @@ def test_a_unit_with_open_parts_cannot_be_deactivated(api):
     assert r.status_code == 200 and r.data["active"] is False
 
 
+def test_a_part_opened_between_the_count_and_the_write_refuses_the_deactivation(api, monkeypatch):
+    """The race, made to happen: the open-parts list is counted (none), then a transfer to
+    the unit commits, then the deactivation is written. The unit's count of open parts, in
+    the deactivation's transaction, refuses it: the unit stays active with its part."""
+    from chalicelib.store import appeals as appeal_store
+
+    town = create_town(api, "race")
+    appeal = processing(api)
+    counted = appeal_store.open_parts_count
+
+    def count_then_transfer(unit_id):
+        n = counted(unit_id)
+        monkeypatch.setattr(appeal_store, "open_parts_count", counted)  # once
+        event(api, appeal, "transfer", "comm-designated", departments=[unit_id])
+        return n
+
+    monkeypatch.setattr(appeal_store, "open_parts_count", count_then_transfer)
+    body = {"version": town["version"], "active": False}
+    r = api.call("PATCH", f"/api/v1/departments/{town['id']}", body, as_user="admin")
+    assert r.status_code == 409 and r.data["code"] == "unit_busy", r.data
+    assert "1 项" in r.data["detail"]
+    assert unit(api, town["id"])["active"] is True
+    assert counted(town["id"]) == 1
+    # answered, the count is back to zero and the unit can go
+    user = _town_user(api, town["id"])
+    now = api.call("GET", f"/api/v1/appeals/{appeal['id']}", as_user="admin").data
+    event(api, now, "department_reply", user, content="已办")
+    r = api.call("PATCH", f"/api/v1/departments/{town['id']}", body, as_user="admin")
+    assert r.status_code == 200 and r.data["active"] is False
+
+
+def test_a_deactivation_written_first_refuses_the_transfer(api):
+    """The other order: the unit is inactive before the transfer is written, and the
+    transfer is refused naming it (the directory's check), so no part is stranded."""
+    town = create_town(api, "first")
+    r = api.call(
+        "PATCH",
+        f"/api/v1/departments/{town['id']}",
+        {"version": town["version"], "active": False},
+        as_user="admin",
+    )
+    assert r.status_code == 200
+    appeal = processing(api)
+    t = api.call(
+        "POST",
+        f"/api/v1/appeals/{appeal['id']}/events",
+        {"type": "transfer", "version": appeal["version"], "departments": [town["id"]]},
+        as_user="comm-designated",
+    )
+    assert t.status_code == 400 and "departments.0" in t.data["detail"], t.data
+    from chalicelib.store import departments as department_store
+
+    assert department_store.open_parts(town["id"]) == 0
+
+
 def _town_user(api, town_id):
     username = f"u-{town_id}"
     r = api.call(
