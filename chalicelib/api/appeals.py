@@ -708,6 +708,14 @@ class LedgerFields(BaseModel):
     category: Category | None = None
     assigned_from: date | None = Field(None, description="assigned on or after (Beijing)")
     assigned_to: date | None = Field(None, description="assigned on or before (Beijing)")
+    signed: bool | None = Field(
+        None, description="only parts: true signed for (办理中), false awaiting it (待签收)"
+    )
+    accepted: bool | None = Field(
+        None,
+        description="supervised items accepted or not; false also keeps the open parts. "
+        "Accepted items are listed back 90 days by their deadline, or from assigned_from",
+    )
 
     def wanted(self) -> LedgerFilter:
         if self.assigned_from and self.assigned_to and self.assigned_to < self.assigned_from:
@@ -719,6 +727,8 @@ class LedgerFields(BaseModel):
             category=self.category,
             assigned_from=self.assigned_from,
             assigned_to=self.assigned_to,
+            signed=self.signed,
+            accepted=self.accepted,
         )
 
 

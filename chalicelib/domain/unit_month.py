@@ -4,11 +4,48 @@ computed now the same way. Pure: docs/departments.md defines each figure."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from chalicelib.domain.reports import DepartmentMetrics, Figures
+from chalicelib.clock import iso
+from chalicelib.domain.reports import DepartmentMetrics, DepartmentRow
+
+#: A month computed live is kept this long and shared by every unit's home: a visit reads
+#: figures at most this old (the answer's ``as_of`` and ``fresh_until`` say how old).
+LIVE_SECONDS = 300
+
+
+class LiveMonth(BaseModel):
+    """The units' rows of a month computed live, as kept for the homes."""
+
+    as_of: str = Field(description="events up to this instant are counted")
+    computed_at: str | None = Field(None, description="when they were computed (None: a report)")
+    departments: list[DepartmentRow] = Field(default_factory=list)
+
+    @property
+    def settled(self) -> bool:
+        """Counted up to the month's end before they were computed: the month was over, and
+        its figures no longer change."""
+        return self.computed_at is not None and self.as_of < self.computed_at
+
+    def fresh_until(self) -> str | None:
+        """Until when a visit reads these figures (None: settled, or from a report)."""
+        if self.computed_at is None or self.settled:
+            return None
+        until = datetime.fromisoformat(self.computed_at) + timedelta(seconds=LIVE_SECONDS)
+        return iso(until)
+
+    def serves(self, now: datetime) -> bool:
+        """Whether these kept figures answer a visit at ``now``: a past month's settled ones
+        always (until the item's TTL), this month's for ``LIVE_SECONDS`` after they were
+        computed; never when the clock reads earlier than that (a demo moved time back)."""
+        if self.computed_at is None:
+            return False
+        age = (now - datetime.fromisoformat(self.computed_at)).total_seconds()
+        return age >= 0 and (self.settled or age < LIVE_SECONDS)
 
 
 class UnitFigures(BaseModel):
@@ -41,7 +78,13 @@ class UnitMonth(BaseModel):
     as_of: str = Field(description="events up to this instant are counted")
     source: Literal["report", "live"] = Field(
         description="report: the month's finished report (built after the month); live: "
-        "computed now from the month's events"
+        "computed from the month's events at as_of, kept and shared for five minutes"
+    )
+    fresh_until: str | None = Field(
+        None,
+        description="live, this month: when these figures are next computed afresh (five "
+        "minutes after they were); a visit before then reads them as they were at as_of. "
+        "null: a past month's settled figures, or a report's",
     )
     report_id: str | None = None
     unit: UnitFigures
@@ -63,10 +106,10 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def of(figures: Figures, unit_id: str) -> tuple[UnitFigures, CountyAverage]:
+def of(departments: Sequence[DepartmentRow], unit_id: str) -> tuple[UnitFigures, CountyAverage]:
     """The unit's row (zeros when it had no event in the month) and the county's average."""
-    rows = [d.metrics for d in figures.departments]
-    mine = next((d.metrics for d in figures.departments if d.key == unit_id), None)
+    rows = [d.metrics for d in departments]
+    mine = next((d.metrics for d in departments if d.key == unit_id), None)
     unit = _unit(mine) if mine is not None else UnitFigures()
     n = len(rows)
     if n == 0:

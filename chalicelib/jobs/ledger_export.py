@@ -41,6 +41,8 @@ def wanted(params: dict[str, Any]) -> LedgerFilter:
         category=f.get("category"),
         assigned_from=date.fromisoformat(f["assigned_from"]) if f.get("assigned_from") else None,
         assigned_to=date.fromisoformat(f["assigned_to"]) if f.get("assigned_to") else None,
+        signed=f.get("signed"),
+        accepted=f.get("accepted"),
     )
 
 

@@ -20,12 +20,15 @@ EXPORT_ROWS = 5_000
 def _matching(unit_id: str, wanted: LedgerFilter, now: datetime) -> list[tuple[str, Item]]:
     """The unit's items that match, in the ledger's order (open first, by deadline), each
     with its place. The store narrows what it can (accepted or not, deadline before now for
-    overdue only, the category); the rest (kind, status, assignment days) is decided here."""
+    overdue only, accepted items in their window, the category); the rest (kind, status,
+    sign-for, assignment days) is decided here."""
     before = iso(now) if wanted.overdue or wanted.status == "overdue" else None
+    since = wanted.accepted_since(now)
     out: list[tuple[str, Item]] = []
-    for place, appeal in store.ledger_whole(unit_id, wanted.ranks(), before, wanted.category):
+    read = store.ledger_whole(unit_id, wanted.ranks(), before, wanted.category, since)
+    for place, appeal in read:
         item = state(appeal, unit_id, now)
-        if item is not None and wanted.keeps(appeal, item):
+        if item is not None and wanted.keeps(appeal, item, unit_id):
             out.append((place, (appeal, item)))
     return out
 

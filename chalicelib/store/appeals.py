@@ -806,20 +806,28 @@ def page_by_phone(phone: str, limit: int, cursor: str | None) -> tuple[list[Appe
 
 
 def ledger_whole(
-    department_id: str, ranks: tuple[str, ...], before: str | None, category: str | None
+    department_id: str,
+    ranks: tuple[str, ...],
+    before: str | None,
+    category: str | None,
+    accepted_since: str | None = None,
 ) -> list[tuple[str, Appeal]]:
     """Every item of a unit's ledger in its order, with its place (``gsi1sk``): one Query per
     rank asked (``0`` not yet accepted, ``1`` accepted), narrowed by the key to deadlines
-    before ``before`` (overdue only) and by a filter to one ``category``. DynamoDB charges
-    for every listing copy the key range holds, filtered or not (~2.3 KB each: 100 copies
-    ≈ 29 RCU eventually consistent); a unit's open work is tens of items, its accepted
-    supervised items are read only when asked for."""
+    before ``before`` (overdue only) and, for accepted items, from ``accepted_since`` on, and
+    by a filter to one ``category``. DynamoDB charges for every listing copy the key range
+    holds, filtered or not (~2.3 KB each: 100 copies ≈ 29 RCU eventually consistent); a
+    unit's open work is tens of items, its accepted supervised items are read only when
+    asked for and only in the window."""
     out: list[tuple[str, Appeal]] = []
     for rank in ranks:
         values: dict[str, Any] = {":k": keys.department_ledger(department_id)}
         if rank == "0" and before is not None:
             condition = "gsi1pk = :k AND gsi1sk BETWEEN :lo AND :hi"
             values |= {":lo": "0#", ":hi": f"0#{before}"}
+        elif rank == "1" and accepted_since is not None:
+            condition = "gsi1pk = :k AND gsi1sk BETWEEN :lo AND :hi"
+            values |= {":lo": f"1#{accepted_since}", ":hi": "1#~"}
         else:
             condition = "gsi1pk = :k AND begins_with(gsi1sk, :r)"
             values[":r"] = f"{rank}#"

@@ -234,6 +234,11 @@ def sweep_watch(shard: int) -> str:
     return f"AP#WATCH#{shard}"
 
 
+def live_month(month: str) -> dict[str, str]:
+    """A month's units' figures computed live, kept a few minutes (the units' homes)."""
+    return {"pk": f"LIVEMONTH#{month}", "sk": "LIVEMONTH"}
+
+
 def unit_open_parts(department_id: str) -> dict[str, str]:
     """A unit's count of open parts (its guard): kept by every write that opens or closes
     one of its parts, checked by its deactivation in the same kind of transaction."""

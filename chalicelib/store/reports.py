@@ -202,6 +202,25 @@ def latest_done(period_key: str) -> dict[str, Any] | None:
     return records.strip_keys(items[0]) if items else None
 
 
+def live_month(month: str) -> dict[str, Any] | None:
+    """The units' figures of a month as last computed live (the units' homes share them),
+    or None (never computed, or expired by its TTL)."""
+    item = db.get(keys.live_month(month), consistent=False)
+    return records.strip_keys(item) if item else None
+
+
+def keep_live_month(month: str, doc: dict[str, Any], expires_epoch: int) -> None:
+    """Keep a month's units' figures computed live (one PutItem; the last one written wins,
+    as any computation of the same events is as good). TTL removes it a day after."""
+    item = {
+        **keys.live_month(month),
+        "item_type": "live_month",
+        **doc,
+        "expires_at": expires_epoch,
+    }
+    db.client().put_item(TableName=db.table(), Item=db.to_item(item))
+
+
 # --- what a report is built from -----------------------------------------------------------
 
 

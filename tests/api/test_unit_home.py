@@ -131,14 +131,24 @@ def test_a_towns_month_beside_the_county_by_hand(api, at_time, document, request
     # units' names and the meetings of July and August: never a scan
     assert ops == [
         ("query", "gsi2"),  # the month's latest report: none
+        ("get_item", "LIVEMONTH#2026-08"),  # the month kept from a visit: none
         ("get_item", "SETTINGS#service-levels"),  # the calendar in force (working days)
         ("query", "gsi1"),  # the month's events, one page
         ("batch_get_item", None),  # the appeals behind them, 100 to a request
         ("get_item", "DIRECTORY"),  # the units' names
         ("get_item", "MEETING#2026-07"),
         ("get_item", "MEETING#2026-08"),
+        ("put_item", None),  # kept five minutes for every unit's home
     ]
     assert live["source"] == "live" and live["report_id"] is None
+    assert live["as_of"][:16] == "2026-08-31T16:00"
+    assert live["fresh_until"][:16] == "2026-08-31T16:05"
+    # another visit within five minutes (any unit's) reads what was kept: two requests
+    at_time(at(31, 16).replace(minute=4))
+    requests_made.clear()
+    again = month(api, TOWN, "2026-08")
+    assert own(requests_made) == [("query", "gsi2"), ("get_item", "LIVEMONTH#2026-08")]
+    assert again == live
     assert live["unit"] == {
         "transferred": 2,
         "replied": 2,
@@ -218,6 +228,11 @@ def test_the_five_counters_match_the_lists_they_open(api, at_time):
     assert now["awaiting_sign"] == before["awaiting_sign"] + 1
     assert now["in_progress"] == before["in_progress"] + 1
     assert now["supervised_open"] == before["supervised_open"] + 1
+    # each counter is the total of the list its link opens (frontend/src/shell/counters.ts)
+    assert now["awaiting_sign"] == listed("kind=part&signed=false")
+    assert now["in_progress"] == listed("kind=part&signed=true")
+    assert now["supervised_open"] == listed("kind=supervised&accepted=false")
+    assert listed("kind=part") == now["awaiting_sign"] + now["in_progress"]
     due = datetime.fromisoformat(second["departments"][0]["due_at"]).astimezone(BEIJING)
     for when in (due.replace(hour=10), due.replace(day=due.day + 1, hour=10)):
         at_time(when)
@@ -225,3 +240,57 @@ def test_the_five_counters_match_the_lists_they_open(api, at_time):
         assert c["due_today"] == listed("status=due_today")
         assert c["overdue"] == listed("overdue=true")
     assert c["overdue"] >= 2  # both parts past their deadline the day after
+
+
+def test_accepted_items_are_listed_back_ninety_days_unless_asked_further(api, at_time):
+    """The ledger never reads a unit's whole history: its accepted supervised items are
+    read from 90 days before today by their deadline, or from ``assigned_from``."""
+    unit = "town-yuanzhuang"
+    at_time(at(3, 10, month=8))
+    a = event(
+        api, processing(api), "supervise", "supervisor", due_working_days=5, departments=[unit]
+    )
+    a = event(api, a, "report_completion", unit, content="已办结")
+    event(api, a, "accept_completion", "supervisor")
+
+    def ids(query: str = "") -> list[str]:
+        r = api.call("GET", f"/api/v1/departments/{unit}/ledger?{query}", as_user=unit)
+        assert r.status_code == 200, r.data
+        assert r.data["total"] == len(r.data["items"])
+        return [x["id"] for x in r.data["items"]]
+
+    assert a["id"] in ids() and a["id"] in ids("status=accepted")
+    at_time(at(20, 10, month=11))  # its deadline (mid-August) is more than 90 days back
+    assert a["id"] not in ids()
+    assert a["id"] not in ids("status=accepted")
+    assert a["id"] in ids("status=accepted&assigned_from=2026-08-01")
+    assert a["id"] not in ids("accepted=false")
+
+
+def test_the_live_month_is_kept_five_minutes_and_a_past_month_once_settled(
+    api, at_time, requests_made
+):
+    """June 2026 (nothing else here): this month's figures are shared for five minutes and
+    then counted again; a past month computed live after it ended is settled and kept."""
+    unit = "town-hekou"
+    at_time(at(10, 10, month=6))
+    event(api, processing(api), "transfer", "comm-designated", departments=[unit])
+    first = month(api, unit, "2026-06")
+    assert first["unit"]["transferred"] == 1
+    assert first["fresh_until"][:16] == "2026-06-10T10:05"  # the clock runs on from 10:00
+    at_time(at(10, 10, month=6).replace(minute=3))
+    event(api, processing(api), "transfer", "comm-designated", departments=[unit])
+    kept = month(api, unit, "2026-06")
+    assert kept["unit"]["transferred"] == 1 and kept["as_of"] == first["as_of"]
+    at_time(at(10, 10, month=6).replace(minute=6))
+    fresh = month(api, unit, "2026-06")
+    assert fresh["unit"]["transferred"] == 2
+    assert fresh["as_of"][:16] == "2026-06-10T10:06"
+    # July: June is over, and its figures computed now never change
+    at_time(at(2, 10, month=7))
+    settled = month(api, unit, "2026-06")
+    assert settled["unit"]["transferred"] == 2 and settled["fresh_until"] is None
+    at_time(at(20, 10, month=7))
+    requests_made.clear()
+    assert month(api, unit, "2026-06") == settled
+    assert own(requests_made) == [("query", "gsi2"), ("get_item", "LIVEMONTH#2026-06")]

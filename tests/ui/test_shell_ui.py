@@ -132,7 +132,7 @@ def test_on_a_phone_the_sidebar_is_a_drawer(open_session):
     assert not page.get_by_test_id("sidebar").first.is_visible()
     page.get_by_test_id("menu-button").click()
     drawer = page.get_by_test_id("nav-drawer")
-    drawer.get_by_role("link", name="督办台账").wait_for()
+    drawer.get_by_role("link", name="推进台账").wait_for()
     boxes = page.evaluate(
         TAP_TARGETS, "[data-testid=nav-drawer] a, [data-testid=nav-drawer] button"
     )
@@ -140,7 +140,7 @@ def test_on_a_phone_the_sidebar_is_a_drawer(open_session):
     report("shell-drawer-390", {"smallest_tap_px": min(b["h"] for b in boxes), "count": len(boxes)})
     assert not small, small
     check_page(page, "shell-supervisor-drawer-390")
-    drawer.get_by_role("link", name="督办台账").click()
+    drawer.get_by_role("link", name="推进台账").click()
     page.wait_for_url("**/department/ledger")
     assert not drawer.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -75,11 +75,13 @@ def test_a_towns_home_counts_its_work_and_puts_its_month_beside_the_county(open_
         county = f"{month['county']['transferred']:.1f}"
         assert row.get_by_test_id("county-value").inner_text() == county
         assert "实时统计" in figures.locator("caption").inner_text()
+        if viewport["width"] > 1000:  # the top bar names a town's user by its unit's kind
+            assert page.get_by_test_id("who").inner_text().endswith("区镇")
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         figures.scroll_into_view_if_needed()
         check_page(page, name)
         # a counter opens the unit's list, filtered as it counts
         page.locator("[data-counter=supervised_open]").click()
-        page.wait_for_url("**/department/ledger?kind=supervised")
+        page.wait_for_url("**/department/ledger?kind=supervised&accepted=false")
         page.get_by_text("项目用地指标").first.wait_for()
         assert not town.problems, town.problems

@@ -4,12 +4,12 @@ on an appeal where its part is open or whose supervised item it owns and has not
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from chalicelib.clock import iso, to_beijing
+from chalicelib.clock import BEIJING, iso, to_beijing
 from chalicelib.domain.appeal.decision import Outcome, Step
 from chalicelib.domain.appeal.events import Progress
 from chalicelib.domain.appeals import (
@@ -127,10 +127,25 @@ def state(appeal: Appeal, unit_id: str, now: datetime) -> LedgerState | None:
     )
 
 
+#: Accepted supervised items are listed back this many days by their deadline unless the
+#: caller's ``assigned_from`` reaches further: the ledger never reads a unit's whole history.
+ACCEPTED_WINDOW_DAYS = 90
+
+
+def signed_for(appeal: Appeal, unit_id: str) -> bool | None:
+    """Whether the unit's open part has been signed for (签收); None: no open part."""
+    part = appeal.part(unit_id)
+    if part is None or part.status != PartStatus.OPEN:
+        return None
+    return not part.awaiting_sign
+
+
 @dataclass(frozen=True)
 class LedgerFilter:
     """What a ledger page or export asks for; None: any. ``assigned_from``/``assigned_to``
-    are Beijing days, both ends included."""
+    are Beijing days, both ends included. ``signed`` keeps only parts, signed for (办理中)
+    or not (待签收); ``accepted`` keeps the supervised items accepted or not, and parts
+    (never accepted) only with ``false``."""
 
     kind: LedgerKind | None = None
     status: LedgerStatus | None = None
@@ -138,11 +153,19 @@ class LedgerFilter:
     category: Category | None = None
     assigned_from: date | None = None
     assigned_to: date | None = None
+    signed: bool | None = None
+    accepted: bool | None = None
 
-    def keeps(self, appeal: Appeal, item: LedgerState) -> bool:
+    def keeps(self, appeal: Appeal, item: LedgerState, unit_id: str = "") -> bool:
         if self.kind is not None and item.kind != self.kind:
             return False
         if self.status is not None and item.status != self.status:
+            return False
+        if self.accepted is not None and (item.status == "accepted") != self.accepted:
+            return False
+        if self.signed is not None and (
+            item.kind != "part" or signed_for(appeal, unit_id) is not self.signed
+        ):
             return False
         if self.overdue and item.status != "overdue":
             return False
@@ -158,6 +181,18 @@ class LedgerFilter:
         can hold a match: the store reads only those."""
         if self.overdue or self.status in ("open", "due_today", "overdue", "replied"):
             return ("0",)
-        if self.status == "accepted":
+        if self.accepted is False or self.signed is not None or self.kind == "part":
+            return ("0",)
+        if self.status == "accepted" or self.accepted:
             return ("1",)
         return ("0", "1")
+
+    def accepted_since(self, now: datetime) -> str:
+        """The earliest deadline (as stored) of an accepted item read: ``ACCEPTED_WINDOW_DAYS``
+        back from today, or the start of ``assigned_from`` when that is earlier (an item's
+        deadline is never before its assignment), so the accepted half is read in a window."""
+        today = to_beijing(now).date()
+        start = today - timedelta(days=ACCEPTED_WINDOW_DAYS)
+        if self.assigned_from is not None and self.assigned_from < start:
+            start = self.assigned_from
+        return iso(datetime.combine(start, time(0), BEIJING))

@@ -5648,6 +5648,18 @@ export interface components {
              * @default null
              */
             assigned_to?: string | null;
+            /**
+             * Signed
+             * @description only parts: true signed for (办理中), false awaiting it (待签收)
+             * @default null
+             */
+            signed?: boolean | null;
+            /**
+             * Accepted
+             * @description supervised items accepted or not; false also keeps the open parts. Accepted items are listed back 90 days by their deadline, or from assigned_from
+             * @default null
+             */
+            accepted?: boolean | null;
         };
         /**
          * LedgerItem
@@ -8819,10 +8831,16 @@ export interface components {
             as_of: string;
             /**
              * Source
-             * @description report: the month's finished report (built after the month); live: computed now from the month's events
+             * @description report: the month's finished report (built after the month); live: computed from the month's events at as_of, kept and shared for five minutes
              * @enum {string}
              */
             source: "report" | "live";
+            /**
+             * Fresh Until
+             * @description live, this month: when these figures are next computed afresh (five minutes after they were); a visit before then reads them as they were at as_of. null: a past month's settled figures, or a report's
+             * @default null
+             */
+            fresh_until: string | null;
             /**
              * Report Id
              * @default null
@@ -10025,6 +10043,10 @@ export interface operations {
                 assigned_from?: string | null;
                 /** @description assigned on or before (Beijing) */
                 assigned_to?: string | null;
+                /** @description only parts: true signed for (办理中), false awaiting it (待签收) */
+                signed?: boolean | null;
+                /** @description supervised items accepted or not; false also keeps the open parts. Accepted items are listed back 90 days by their deadline, or from assigned_from */
+                accepted?: boolean | null;
             };
             header?: never;
             path: {

@@ -19,11 +19,11 @@ export const HOME_COUNTERS: Record<string, CounterLink[]> = {
   ],
   // a unit (department or town): the five of issue 21, each equal to what its list holds
   department: [
-    { key: 'awaiting_sign', to: '/department' },
-    { key: 'in_progress', to: '/department/ledger?kind=part' },
+    { key: 'awaiting_sign', to: '/department/ledger?kind=part&signed=false' },
+    { key: 'in_progress', to: '/department/ledger?kind=part&signed=true' },
     { key: 'due_today', to: '/department/ledger?status=due_today' },
     { key: 'overdue', to: '/department/ledger?overdue=true', alarm: true },
-    { key: 'supervised_open', to: '/department/ledger?kind=supervised' },
+    { key: 'supervised_open', to: '/department/ledger?kind=supervised&accepted=false' },
   ],
   operator: [{ key: 'awaiting_callback', to: '/console' }],
   admin: [

@@ -20,6 +20,7 @@ const MONTH = {
   month: '2026-12',
   as_of: '2026-12-07T02:00:00Z',
   source: 'live',
+  fresh_until: '2026-12-07T02:05:00Z',
   report_id: null,
   unit: { transferred: 2, replied: 2, on_time_rate: 1, sign_rate: 0.5, parts_overdue: 0, supervised: 1 },
   county: { transferred: 1.5, replied: 1, on_time_rate: 0.8, sign_rate: 0.6667, parts_overdue: 0.5, supervised: 0.5, units: 2 },
@@ -52,11 +53,11 @@ describe('a unit’s home', () => {
     expect(w.find('h1').text()).toBe('掘港街道工作台')
     const tiles = w.findAll('[data-counter]')
     expect(tiles.map((a) => [a.attributes('data-counter'), a.find('[data-testid=counter-value]').text(), a.attributes('href')])).toEqual([
-      ['awaiting_sign', '2', '/department'],
-      ['in_progress', '3', '/department/ledger?kind=part'],
+      ['awaiting_sign', '2', '/department/ledger?kind=part&signed=false'],
+      ['in_progress', '3', '/department/ledger?kind=part&signed=true'],
       ['due_today', '1', '/department/ledger?status=due_today'],
       ['overdue', '4', '/department/ledger?overdue=true'],
-      ['supervised_open', '1', '/department/ledger?kind=supervised'],
+      ['supervised_open', '1', '/department/ledger?kind=supervised&accepted=false'],
     ])
     expect(tiles.map((a) => a.find('.name').text())).toEqual(['待签收', '办理中', '今日到期', '逾期', '督办中'])
     expect(w.find('[data-counter=overdue]').classes()).toContain('hot')
@@ -76,7 +77,7 @@ describe('a unit’s home', () => {
     ])
     expect(w.find('[data-figure=sign_rate] .mine').classes()).toContain('worse')
     // the month and the instant counted to, in Beijing time
-    expect(w.find('caption').text()).toBe('2026 年 12 月，截至 2026-12-07 10:00（实时统计）')
+    expect(w.find('caption').text()).toBe('2026 年 12 月，截至 2026-12-07 10:00（实时统计，每 5 分钟更新）')
     expect(w.text()).toContain('全县平均按本月有办理记录的 2 个单位计算')
   })
 

@@ -123,13 +123,22 @@ describe('LedgerPage', { timeout: 30_000 }, () => {
     expect(wrapper.find('[data-testid=load-more]').exists()).toBe(false)
   })
 
-  it('opens filtered as a home counter links it (kind, status, overdue from the address)', async () => {
+  it('opens filtered as a home counter links it (kind, status, overdue, signed, accepted from the address)', async () => {
     const user = { username: 'dept', role: 'department', department_id: 'finance' }
     await setup(user, '/department/ledger?status=due_today')
     expect(ledgerCalls()[0]?.params?.query).toEqual({ limit: 20, status: 'due_today' })
     get.mockClear()
     await setup(user, '/department/ledger?overdue=true&kind=part')
     expect(ledgerCalls()[0]?.params?.query).toEqual({ limit: 20, kind: 'part', overdue: true })
+    get.mockClear()
+    await setup(user, '/department/ledger?kind=part&signed=true')
+    expect(ledgerCalls()[0]?.params?.query).toEqual({ limit: 20, kind: 'part', signed: true })
+    get.mockClear()
+    await setup(user, '/department/ledger?kind=part&signed=false')
+    expect(ledgerCalls()[0]?.params?.query).toEqual({ limit: 20, kind: 'part', signed: false })
+    get.mockClear()
+    await setup(user, '/department/ledger?kind=supervised&accepted=false')
+    expect(ledgerCalls()[0]?.params?.query).toEqual({ limit: 20, kind: 'supervised', accepted: false })
     get.mockClear()
     await setup(user, '/department/ledger?status=nonsense')
     expect(ledgerCalls()[0]?.params?.query).toEqual({ limit: 20 })
