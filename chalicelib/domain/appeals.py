@@ -60,6 +60,12 @@ class Party(BaseModel):
         None, description="the enterprise's size class when it filed (reports count by it)"
     )
     industry: Industry | None = Field(None, description="the enterprise's industry when it filed")
+    town: str | None = Field(
+        None,
+        description="the enterprise's town (区镇) when it filed (reports count by it, so a move "
+        "does not rewrite past months); null for a caller not registered, an enterprise "
+        "recording none, or an appeal filed before it was kept",
+    )
 
 
 class FinancingRequest(BaseModel):

@@ -802,12 +802,14 @@ def _size_class(appeal: Appeal) -> str:
 
 
 def _town(appeal: Appeal, towns: Mapping[str, str | None]) -> str:
-    """The town of the enterprise that filed (a name), ``no_town`` when it records none;
-    ``unregistered`` for a caller not registered."""
+    """The town of the enterprise that filed (a name) as it was when it filed (the appeal's
+    snapshot); for an appeal filed before the snapshot was kept, the enterprise's town now
+    (``towns``); ``no_town`` when it records none; ``unregistered`` for a caller not
+    registered."""
     uscc = appeal.enterprise.uscc
     if not uscc:
         return UNREGISTERED
-    return towns.get(uscc) or NO_TOWN
+    return appeal.enterprise.town or towns.get(uscc) or NO_TOWN
 
 
 def _unit(appeal: Appeal, dimension: str, towns: Mapping[str, str | None] | None = None) -> str:

@@ -102,9 +102,12 @@ def compute(
         reached = datetime.fromisoformat(page[-1][1].at) - period.begins()
         step(5 + int(50 * min(reached.total_seconds() / span, 1.0)))
     appeals = store.appeals(sorted({appeal_id for appeal_id, _ in events}), reads)
-    # the filing enterprises' towns (their uscc and town only) and the units' kinds; not
-    # for a previous period computed for its totals only
-    filers = sorted({a.enterprise.uscc for a in appeals.values() if a.enterprise.uscc})
+    # the towns of the filing enterprises whose appeals predate the town kept on the appeal
+    # (their uscc and town only) and the units' kinds; not for a previous period computed
+    # for its totals only
+    filers = sorted(
+        {a.enterprise.uscc for a in appeals.values() if a.enterprise.uscc and not a.enterprise.town}
+    )
     towns = store.enterprise_towns(filers, reads) if with_previous else {}
     kinds = store.unit_kinds(reads) if with_previous else {}
     step(65)

@@ -191,6 +191,7 @@ def _decide(
             caller_phone=filing.caller_phone,
             size_class=enterprise["size_class"],
             industry=enterprise["industry"],
+            town=enterprise.get("town") or None,
         )
         profile = Profile(
             size_class=enterprise["size_class"],

@@ -5,7 +5,9 @@ call of a caller not registered. The figures' JSON carries the towns as units (m
 
 By hand — 掘港街道 as a unit: 1 part, signed for and answered by its deadline (the same
 day): sign-for 1 of 1, answered on time 1 of 1, no part overdue, nothing supervised.
-By the filer's town: 掘港街道 received 1, replied on time 1 of 1 (100 %), confirmed resolved
+By the filer's town — as kept on the appeal when it was filed (星海 moves to 长沙镇 after
+filing; 恒润's appeal has its town removed, as one filed before it was kept, and counts by
+恒润's town now): 掘港街道 received 1, replied on time 1 of 1 (100 %), confirmed resolved
 with 5 (100 %, 100 %); 城中街道 received 1, nothing due; 未登记企业 received 1."""
 
 from __future__ import annotations
@@ -47,8 +49,27 @@ def june(seeded, issuer):
             a = event(api, a, "reply", "comm-designated", content="已协调用地")
             clock.set_now(at(3))
             event(api, a, "confirm", "ent-hengrun", resolved=True, satisfaction=5)
-            file_web(api, user="ent-xinghai", title="码头岸线", content="需要岸线用地")
+            filed = file_web(api, user="ent-xinghai", title="码头岸线", content="需要岸线用地")
+            assert filed["enterprise"]["town"] == "城中街道"  # kept on the appeal as filed
             post_call(api, {**CALL, "line": "12345"})
+            # 星海 moves to 长沙镇 after filing: June still counts it where it filed
+            uscc = filed["enterprise"]["uscc"]
+            ent = api.call("GET", f"/api/v1/enterprises/{uscc}", as_user="admin").data
+            moved = api.call(
+                "PATCH",
+                f"/api/v1/enterprises/{uscc}",
+                {"version": ent["version"], "town": "长沙镇"},
+                as_user="admin",
+            )
+            assert moved.status_code == 200, moved.data
+            # an appeal filed before the town was kept on it: its enterprise's town now
+            from chalicelib.store import db, keys
+
+            db.client().update_item(
+                TableName=db.table(),
+                Key=db.to_item(keys.appeal(a["id"])),
+                UpdateExpression="REMOVE enterprise.town",
+            )
             clock.set_now(at(1, 9, month=7))
             r = api.call("POST", "/api/v1/reports", {"month": "2026-06"}, as_user="supervisor")
             assert r.status_code == 202, r.data
@@ -81,6 +102,7 @@ def test_the_filers_towns_every_town_a_row(june):
     assert (cz["received"], cz["due"], cz["on_time_rate"]) == (1, 0, None)
     assert none["received"] == 1
     assert rows["马塘镇"]["received"] == 0  # a town nobody filed from shows its zeros
+    assert rows["长沙镇"]["received"] == 0  # 星海 moved there after filing in 城中街道
 
 
 def test_the_workbook_has_a_town_sheet(june):

@@ -6870,6 +6870,12 @@ export interface components {
              * @default null
              */
             industry: components["schemas"]["Industry"] | null;
+            /**
+             * Town
+             * @description the enterprise's town (区镇) when it filed (reports count by it, so a move does not rewrite past months); null for a caller not registered, an enterprise recording none, or an appeal filed before it was kept
+             * @default null
+             */
+            town: string | null;
         };
         /**
          * PastPause
