@@ -8,8 +8,8 @@
   everything else served from ``frontend/dist`` (``index.html`` for client-side routes);
 - the local OpenID issuer's key pair, made at first start in ``DATA_DIR``;
 - demo data seeded at first start (people, units, enterprises; with `XQT_DEMO_CONTENT=1`, as
-  `make run` sets it, also policies, an open application window, financial products and the
-  knowledge base's articles).
+  `make run` sets it, also policies, an open application window, financial products, the
+  knowledge base's articles and last month's appeals, handled through the services).
 
 ``PORT`` (default 8000) and ``DATA_DIR`` (default ``./data``) choose the port and the folder.
 """
@@ -359,10 +359,12 @@ def main() -> int:
     seeded = seed_once(os.environ["XQT_AUTH_ISSUER"])  # the local issuer or the one given
     if os.environ.get("XQT_DEMO_CONTENT") == "1":  # make run; not the tests' stacks
         from infra.local.demo import seed_demo
+        from infra.local.demo_appeals import seed_demo_appeals
         from infra.local.demo_knowledge import seed_knowledge_if_empty
 
         if seeded:
             seed_demo()
+            seed_demo_appeals()  # last month's appeals, handled through the services
         else:  # a folder seeded before the knowledge base existed gets its articles once
             seed_knowledge_if_empty()
     server = _chalice_server(host, port, content_security_policy(_origin(moto.endpoint_url)))
