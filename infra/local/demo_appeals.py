@@ -28,6 +28,13 @@ OWNER = "<owner>"
 #: The commissioner's own answer to a question no unit need handle.
 DIRECT = "已与企业电话沟通并书面答复，政策口径已说明。"
 
+#: A unit's progress entries (推进情况) on a part it has not yet answered.
+_PROGRESS = [
+    "已召开现场协调会，明确由镇村两级牵头，方案报镇主要负责同志。",
+    "补偿方案已经镇党委会审议通过，正在逐户签约。",
+    "已签约过半，剩余户正在做工作，预计下周完成交地。",
+]
+
 #: A unit's answer (部门答复).
 ANSWER = "已现场办理：与企业和相关村组当面协调，明确了办理时间节点，企业认可。"
 
@@ -146,7 +153,14 @@ def seed_demo_appeals(month: str | None = None) -> dict[str, int]:
         heapq.heappush(queue, _Step(at, order, run))
 
     ids: dict[int, str] = {}
-    counts = {"filed": 0, "transferred": 0, "answered_late": 0, "left_open": 0, "skipped": 0}
+    counts = {
+        "filed": 0,
+        "transferred": 0,
+        "answered_late": 0,
+        "left_open": 0,
+        "supervised": 0,
+        "skipped": 0,
+    }
 
     def post(i: int, username: str, body: dict[str, Any]) -> None:
         appeal, _ = appeal_store.load(ids[i])
@@ -233,7 +247,14 @@ def seed_demo_appeals(month: str | None = None) -> dict[str, int]:
             if sign_day is not None:
                 sign_at = max(_at(sign_day, 16, n * 5), transfer_at + timedelta(minutes=30 + n))
                 later(sign_at, partial(post, i, unit, {"type": "accept_part"}))
-            if left_open:
+            if left_open:  # still open: the unit reports its progress, and is supervised
+                for k, note in enumerate(_PROGRESS):
+                    day = _next(days, filed_at.date(), sign_after + 1 + 2 * k)
+                    if day is not None:
+                        later(
+                            _at(day, 17, 10 + n),
+                            partial(post, i, unit, {"type": "progress", "content": note}),
+                        )
                 continue
             answered_day = _next(days, filed_at.date(), 6 if late else sign_after + 2)
             if answered_day is None:
@@ -260,6 +281,17 @@ def seed_demo_appeals(month: str | None = None) -> dict[str, int]:
                         {"type": "progress", "content": "已召开协调会，方案已报镇主要负责同志。"},
                     ),
                 )
+        if left_open:  # 督办 by the supervisors on the month's last working day, to the town
+            counts["supervised"] += 1
+            later(
+                _at(days[-1], 10, i % 50),
+                partial(
+                    post,
+                    i,
+                    "supervisor",
+                    {"type": "supervise", "due_working_days": 10, "departments": units[:1]},
+                ),
+            )
         if answered_day is not None:
             later(
                 _at(answered_day, 16, 30),

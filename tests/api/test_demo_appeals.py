@@ -12,6 +12,15 @@ from datetime import datetime
 import pytest
 
 from chalicelib.clock import BEIJING
+from infra.local.seed import TOWN_IDS
+
+TOWNS = sorted(TOWN_IDS.values())
+
+
+def ledger_items(api, town):
+    r = api.call("GET", f"/api/v1/departments/{town}/ledger?limit=100", as_user=town)
+    assert r.status_code == 200, r.data
+    return r.data["items"]
 
 
 @pytest.fixture(scope="module")
@@ -35,11 +44,13 @@ def test_the_month_is_believable_and_made_by_the_services(demo, api):
     statuses = Counter(a["status"] for a in page)
     assert statuses["replied"] + statuses["closed"] >= 20 and statuses["processing"] >= 3
     # a town's ledger holds its open parts, with progress entries where they were posted
-    ledgers = [
-        api.call("GET", f"/api/v1/departments/{t}/ledger", as_user=t).data
-        for t in ("town-juegang", "town-chengzhong", "town-changsha", "town-dayu")
-    ]
+    ledgers = [api.call("GET", f"/api/v1/departments/{t}/ledger", as_user=t).data for t in TOWNS]
     assert any(x["total"] for x in ledgers)
+    # the parts left open have progress on their town's ledger and are supervised
+    assert demo["supervised"] == demo["left_open"]
+    open_items = [x for t in TOWNS for x in ledger_items(api, t)]
+    assert sum(1 for x in open_items if x["last_progress"]) >= demo["left_open"]
+    assert any(x["ledger"]["kind"] == "supervised" for x in open_items)
 
 
 def test_the_months_report_has_a_town_table(demo, api):
