@@ -73,6 +73,7 @@ def test_web_filing_is_routed_and_timed_at_once(api, at_time):
         "caller_phone": None,
         "size_class": "designated",  # as it was when it filed (reports count by it)
         "industry": "industry",
+        "town": "掘港街道",  # likewise
     }
     assert a["assignee"]["commissioner_id"] == "c-designated"  # 规上 工业: the size-class one
     # 5 working days, not counting the day of receipt, skipping Mid-Autumn and National Day
@@ -155,6 +156,7 @@ def test_an_unknown_caller_goes_to_triage_with_the_caller_recorded(api):
         "caller_phone": "13912345678",
         "size_class": None,
         "industry": None,
+        "town": None,
     }
     assert a["assignee"] == {"commissioner_id": None, "name": None}
     assert a["title"] == "养殖场想申请贴息贷款。"  # the first line of what was said
