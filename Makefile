@@ -114,6 +114,7 @@ fuzz: install
 ## Benchmarks print figures (never asserted in tests).
 bench: install frontend browser
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_package.py
 	$(BIN)/python bench/bench_requests.py
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_frontend.py

@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import copy
 import fcntl
+import fnmatch
 import hashlib
 import json
 import os
@@ -262,10 +263,68 @@ PRUNED: dict[str, str] = {
     "jieba/analyse/": "keyword extraction (not used)",
     "jieba/dict.txt": "jieba's own dictionary: chalicelib/segmentation has its own",
     "jieba/finalseg/prob_": "not the pickles Jython loads (.p): CPython imports the .py",
+    "dns/": "dnspython: email-validator's deliverability check (DNS), never run (syntax only)",
+    "aws_lambda_powertools/event_handler/": "Powertools' own API router (Chalice routes)",
+}
+#: What Lambda's Python runtime provides (the AWS SDK for Python and what it needs): left out,
+#: so the functions use the runtime's. The code calls only long-standing DynamoDB, S3, SQS,
+#: SES and SNS operations (docs/deploy.md, "The deployment zip"); the local stack and the
+#: tests run the pinned boto3 of requirements.txt.
+RUNTIME_PROVIDED = ("boto3/", "botocore/", "s3transfer/", "jmespath/", "dateutil/", "urllib3/")
+RUNTIME_PROVIDED_FILES = ("six.py",)
+#: Packages of which only some modules are ever imported: the package → what is kept (each
+#: a path prefix inside it). python-stdnum: the credit code (``stdnum.cn.uscc``) and what it
+#: imports; holidays: the Chinese holidays' translations (``holidays.China``, the fallback
+#: calendar), every country's module kept (``holidays.countries`` imports them all);
+#: Powertools: the logger's, the batch processor's and what they import (logging and metrics
+#: kept whole).
+KEPT_ONLY: dict[str, tuple[str, ...]] = {
+    "stdnum/": ("__init__.py", "exceptions.py", "util.py", "cn/"),
+    "holidays/locale/": ("*/LC_MESSAGES/CN.mo",),
+    "aws_lambda_powertools/utilities/": (
+        "__init__.py",
+        "batch/",
+        "typing/",
+        "data_classes/",
+        "parser/",  # the batch processor's record models (pydantic is installed)
+        "jmespath_utils/",  # the logger's
+        "serialization.py",
+    ),
 }
 
 
+def _kept_only(name: str) -> bool:
+    """Whether ``name`` is in a :data:`KEPT_ONLY` package but not among what it keeps."""
+    for package, kept in KEPT_ONLY.items():
+        if name.startswith(package):
+            rest = name[len(package) :]
+            return not any(
+                fnmatch.fnmatch(rest, pattern) if "*" in pattern else rest.startswith(pattern)
+                for pattern in kept
+            )
+    return False
+
+
+#: Distribution metadata read at import: holidays asks ``importlib.metadata`` for its version.
+METADATA_READ = ("holidays-",)
+
+
 def _pruned(name: str) -> bool:
+    top = name.split("/", 1)[0]
+    if (
+        # distributions' metadata (but what a package reads of its own) and install scripts
+        (
+            top.endswith(".dist-info")
+            and not (top.startswith(METADATA_READ) and name.endswith("/METADATA"))
+        )
+        or top.endswith(".data")
+        or "__pycache__/" in name  # bytecode of the packaging machine; Lambda compiles its own
+        or name.endswith((".pyi", "/py.typed"))  # type stubs
+        or name.startswith(RUNTIME_PROVIDED)
+        or name in RUNTIME_PROVIDED_FILES
+        or _kept_only(name)
+    ):
+        return True
     for prefix in PRUNED:
         if name.startswith(prefix):
             return not (prefix == "jieba/finalseg/prob_" and name.endswith(".py"))
@@ -273,13 +332,16 @@ def _pruned(name: str) -> bool:
 
 
 def prune(zip_path: Path) -> None:
-    """Rewrite the deployment zip without :data:`PRUNED` (entries, order and dates kept, so
-    the same zip gives the same bytes)."""
+    """Rewrite the deployment zip without what :func:`_pruned` names (entries, order and
+    dates kept, so the same zip gives the same bytes), deflated at the highest level (4 %
+    smaller than Chalice's default; Lambda unpacks it once per cold start either way)."""
     kept = zip_path.with_suffix(".pruned")
     with zipfile.ZipFile(zip_path) as source, zipfile.ZipFile(kept, "w") as target:
         for info in source.infolist():
             if not _pruned(info.filename):
-                target.writestr(info, source.read(info), compress_type=info.compress_type)
+                target.writestr(
+                    info, source.read(info), compress_type=info.compress_type, compresslevel=9
+                )
     kept.replace(zip_path)
 
 

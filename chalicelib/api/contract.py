@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from chalice import Blueprint, Response
+from chalice.app import Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from chalicelib import i18n
@@ -133,9 +134,14 @@ class Operation:
     #: other success statuses answered with the same body, each with what it means
     #: (a hotline call's replay is 200 where the first call is 201)
     also: tuple[tuple[int, str], ...] = ()
+    #: the module that declares it (``chalicelib.api.appeals``): what ``routes.py`` loads
+    module: str = ""
 
 
 REGISTRY: list[Operation] = []
+#: Each route's handler by method and full path, given the request: what the app's routes
+#: (``chalicelib/api/routes.py``) call once the route's module is loaded.
+HANDLERS: dict[tuple[str, str], Callable[..., Response]] = {}
 
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
 
@@ -248,6 +254,7 @@ class Api:
 
     def __init__(self, import_name: str, tag: str, *, local_only: bool = False) -> None:
         self.blueprint = Blueprint(import_name)
+        self.module = import_name
         self.tag = tag
         self.local_only = local_only
 
@@ -292,12 +299,12 @@ class Api:
                     headers=headers,
                     local_only=self.local_only,
                     also=also,
+                    module=self.module,
                 )
             )
             blueprint = self.blueprint
 
-            def view(**path_params: str) -> Response:
-                req = blueprint.current_request
+            def handle(req: Request, **path_params: str) -> Response:
                 hdrs = {k.lower(): v for k, v in req.headers.items()}
                 identity = (req.context or {}).get("identity") or {}
                 ctx = Ctx(
@@ -340,6 +347,10 @@ class Api:
                     return _json_response(result.body, result.status, extra)
                 return _json_response(result, status)
 
+            def view(**path_params: str) -> Response:
+                return handle(blueprint.current_request, **path_params)
+
+            HANDLERS[(method, API_PREFIX + path)] = handle
             view.__name__ = fn.__name__
             view.__doc__ = fn.__doc__
             # Any body is read as JSON: a form-encoded or text body then fails as bad JSON

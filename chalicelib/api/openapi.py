@@ -44,7 +44,14 @@ class _ResponsesComplete(GenerateJsonSchema):
 
 
 def _ops(include_local: bool) -> list[Operation]:
-    return [op for op in REGISTRY if include_local or not op.local_only]
+    """Every operation, whichever routes were called first: each route module loaded, and
+    the operations in the modules' order (each module's in its own)."""
+    from chalicelib.api import lazy
+
+    lazy.load_all()
+    order = {f"{lazy.PACKAGE}.{module}": i for i, module in enumerate(lazy.MODULES)}
+    ops = sorted(REGISTRY, key=lambda op: order.get(op.module, len(order)))
+    return [op for op in ops if include_local or not op.local_only]
 
 
 def build(include_local: bool) -> dict[str, Any]:

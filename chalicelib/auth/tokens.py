@@ -12,14 +12,15 @@ from __future__ import annotations
 import os
 import threading
 import time
-from typing import Any
-
-import jwt
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import settings
 from chalicelib.domain.models import User
 from chalicelib.errors import Forbidden, Unauthorized
 from chalicelib.store import users as user_store
+
+if TYPE_CHECKING:  # PyJWT (with cryptography, ~40 ms) is loaded where a token is verified
+    import jwt
 
 _LEEWAY_SECONDS = 30
 
@@ -34,6 +35,8 @@ _user_cache: dict[tuple[str, str], tuple[float, dict[str, Any] | None]] = {}
 def _signing_key(token: str, kid: str | None) -> Any:
     """The issuer's public key for this token's ``kid``."""
     global _file_keys, _jwks_client
+    import jwt
+
     cfg = settings()
     if cfg.auth_jwks_file:
         mtime = os.stat(cfg.auth_jwks_file).st_mtime
@@ -58,6 +61,8 @@ def _signing_key(token: str, kid: str | None) -> Any:
 
 def verify(token: str) -> dict[str, Any]:
     """The token's claims if it is valid for this app; else :class:`Unauthorized`."""
+    import jwt
+
     cfg = settings()
     try:
         header = jwt.get_unverified_header(token)

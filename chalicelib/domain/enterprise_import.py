@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from chalicelib import i18n
 from chalicelib.domain.codes import LABELS_ZH, Industry, SizeClass
@@ -193,7 +193,7 @@ def _text(value: object) -> str:
     return str(value).replace("\u3000", " ").replace("\ufeff", "").strip()
 
 
-_PHONE = TypeAdapter(Phone)
+_PHONE = TypeAdapter(Phone, config=ConfigDict(defer_build=True))
 
 
 def _shown(text: str) -> str:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -30,6 +28,8 @@ def _phone(value: str) -> str:
     """A mainland phone number where a person can be reached — a mobile or a landline with
     its area code — kept as its national digits (``13812345678``, ``051384123456``). Short
     service numbers (12345, 95588) reach a switchboard, not the contact: refused."""
+    import phonenumbers  # loaded where a number is checked, not at start (~30 ms)
+
     try:
         parsed = phonenumbers.parse(value, "CN")
     except phonenumbers.NumberParseException:
@@ -59,6 +59,8 @@ Phone = Annotated[str, Field(min_length=3, max_length=30), AfterValidator(_phone
 def _email(value: str) -> str:
     """An e-mail address, normalised (domain lower-cased) by ``email-validator``; syntax only
     (no DNS lookup: the county's mail may sit on an internal server)."""
+    from email_validator import EmailNotValidError, validate_email  # ~25 ms: here only
+
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError:

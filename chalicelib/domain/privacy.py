@@ -9,10 +9,12 @@ masked (``138****5678``).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.codes import Role
-from chalicelib.domain.models import Enterprise
+
+if TYPE_CHECKING:  # the log formatter imports this module at start; the models load later
+    from chalicelib.domain.models import Enterprise
 
 # Mainland mobiles (optionally +86) and landlines with an area code, not inside a longer
 # run of letters or digits (so credit codes and case numbers are left alone).

@@ -12,8 +12,6 @@ import time
 from datetime import datetime
 from typing import Any
 
-import xlsxwriter
-
 from chalicelib.domain import appeal_export
 from chalicelib.domain.appeals import is_overdue
 from chalicelib.domain.models import User
@@ -73,6 +71,8 @@ def _finish(
     job_id: str, pages: int, processed: int, *, truncated: bool, now: datetime
 ) -> dict[str, Any]:
     out = io.BytesIO()
+    import xlsxwriter  # loaded by the export job only
+
     book = xlsxwriter.Workbook(out, {**WORKBOOK_OPTIONS, "constant_memory": True})
     sheet = book.add_worksheet("诉求")
     bold = book.add_format({"bold": True})

@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from chalicelib.domain.codes import Urgency
 from chalicelib.domain.models import Slug, Strict
@@ -350,7 +350,7 @@ COMMANDS: dict[EventType, type[Strict]] = {
     get_args(model.model_fields["type"].annotation)[0]: model for model in get_args(Command)
 }
 EventBody = Annotated[Command, Field(discriminator="type")]
-_ADAPTER: TypeAdapter[Any] = TypeAdapter(EventBody)
+_ADAPTER: TypeAdapter[Any] = TypeAdapter(EventBody, config=ConfigDict(defer_build=True))
 
 
 def parse_command(data: Any) -> Command:
