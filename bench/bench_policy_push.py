@@ -99,6 +99,9 @@ def main() -> None:
     now = datetime(2026, 11, 27, 10, 0, tzinfo=BEIJING)
     clock.set_now(now)
     admin = Actor(username="admin", role="admin", display_name="服务中心")
+    from infra.local import moto_patches
+
+    moto_patches.apply()  # the local stack's moto: Query and transactions as DynamoDB's
     with mock_aws():
         db.reset()
         create_all(boto3.Session(), Names("bench"))

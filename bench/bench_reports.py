@@ -232,6 +232,9 @@ def main() -> None:
     from infra.local.seed import seed
 
     now = datetime(2026, 12, 2, 9, 30, tzinfo=BEIJING)
+    from infra.local import moto_patches
+
+    moto_patches.apply()  # the local stack's moto: Query and transactions as DynamoDB's
     with mock_aws():
         db.reset()
         create_all(boto3.Session(), Names("bench"))

@@ -158,6 +158,9 @@ def main() -> None:
     from infra.definitions import Names, create_all
 
     now = datetime(2026, 11, 27, 12, 0, tzinfo=BEIJING)  # a Friday
+    from infra.local import moto_patches
+
+    moto_patches.apply()  # the local stack's moto: Query and transactions as DynamoDB's
     with mock_aws():
         db.reset()
         create_all(boto3.Session(), Names("bench"))
