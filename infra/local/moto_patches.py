@@ -94,6 +94,21 @@ class _View:
         items.insert(at, item)
         self.where[key] = entry
 
+    def build(self, table: Table, stored: list[Item]) -> None:
+        """Every stored item at once: one sort per partition (``add`` one by one would move
+        the whole list at each insert)."""
+        grouped: dict[Any, list[tuple[tuple[Any, ...], Item]]] = {}
+        for item in stored:
+            entry = self.entry(item)
+            if entry is None:
+                continue
+            hash_value, sort = entry
+            grouped.setdefault(hash_value, []).append((sort, item))
+            self.where[_table_key(table, item)] = entry
+        for hash_value, entries in grouped.items():
+            entries.sort(key=lambda pair: pair[0])
+            self.parts[hash_value] = ([e[0] for e in entries], [e[1] for e in entries])
+
     def remove(self, key: tuple[Any, Any]) -> None:
         entry = self.where.pop(key, None)
         if entry is None:
@@ -166,10 +181,9 @@ def _views_of(table: Table) -> _Views:
     signature = _signature(table)
     if state is None or state.items_ref is not table.items or state.signature != signature:
         views = _make_views(table)
-        for item in _all_stored(table):
-            key = _table_key(table, item)
-            for view in views.values():
-                view.add(key, item)
+        stored = _all_stored(table)
+        for view in views.values():
+            view.build(table, stored)
         state = _Views(table.items, signature, views)
         table.__dict__["_xqt_views"] = state
     return state
