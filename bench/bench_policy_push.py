@@ -1,8 +1,9 @@
 """Pushing one policy to 10,000 enterprises of which 2,000 match (moto, in process): the
 time, the peak memory (Python allocations, tracemalloc), the DynamoDB requests and items
 read, and the notifications written. The push goes page by page (100 enterprises), so its
-memory stays flat however large the register. moto's Query walks its whole table, so the
-seconds grow with the table where DynamoDB's do not. Prints; asserts nothing.
+memory stays flat however large the register. moto runs with the local stack's patches
+(infra/local/moto_patches.py: a Query reads its partition, not the table). Prints; asserts
+nothing.
 
     .venv/bin/python bench/bench_policy_push.py [ENTERPRISES]
 """
