@@ -3,9 +3,9 @@ table (exercised by tests/infra/test_moto_patches.py and, against moto's own ans
 tests/infra/test_moto_query_patch.py):
 
 ``Query``: moto walks and sorts every item of the table for every Query (about 20 s at
-241,000 items). Here each table keeps, from its first Query on, one sorted view per key
-order (its own key and each secondary index): partition value -> the items in moto's own
-sort order, kept by every write (``Table.put_item``/``delete_item`` and the backend's
+241,000 items). Here each table keeps one sorted view per key order (its own key and each
+secondary index), built at that view's first Query: partition value -> the items in moto's
+own sort order, kept by every write (``Table.put_item``/``delete_item`` and the backend's
 ``update_item``, which moto applies to the stored item in place; an item whose index key
 changes moves between partitions, one that loses it leaves a sparse index). A Query finds
 its partition, bisects to the key condition and the ExclusiveStartKey, and hands moto's own
@@ -73,6 +73,7 @@ class _View:
     range_attr: str | None  # the attribute a range condition compares (None: none allowed)
     sort_attrs: list[str]  # the in-partition order: moto's attrs to sort by, minus the hash
     required: list[str]  # the attributes an item must hold (truthy) to be in the view
+    built: bool = False
     parts: dict[Any, tuple[list[tuple[Any, ...]], list[Item]]] = field(default_factory=dict)
     where: dict[tuple[Any, Any], tuple[Any, tuple[Any, ...]]] = field(default_factory=dict)
 
@@ -108,6 +109,7 @@ class _View:
         for hash_value, entries in grouped.items():
             entries.sort(key=lambda pair: pair[0])
             self.parts[hash_value] = ([e[0] for e in entries], [e[1] for e in entries])
+        self.built = True
 
     def remove(self, key: tuple[Any, Any]) -> None:
         entry = self.where.pop(key, None)
@@ -180,10 +182,7 @@ def _views_of(table: Table) -> _Views:
     state: _Views | None = table.__dict__.get("_xqt_views")
     signature = _signature(table)
     if state is None or state.items_ref is not table.items or state.signature != signature:
-        views = _make_views(table)
-        stored = _all_stored(table)
-        for view in views.values():
-            view.build(table, stored)
+        views = _make_views(table)  # each built at its own first Query (``built``)
         state = _Views(table.items, signature, views)
         table.__dict__["_xqt_views"] = state
     return state
@@ -203,6 +202,8 @@ def _reindex(table: Table, hash_value: Any, range_value: Any) -> None:
     except Exception:
         current = None
     for view in state.views.values():
+        if not view.built:
+            continue
         view.remove(key)
         if current is not None:
             view.add(key, current)
@@ -372,6 +373,8 @@ def query(
             view = views.get(index_name)
             if view is None:
                 raise _Fallback
+            if not view.built:
+                view.build(self, _all_stored(self))
             if index_name is None:
                 hash_value = hash_key
             else:
