@@ -6,12 +6,14 @@ way tests/e2e starts it): 20 concurrent clients for 60 s, each request in turn o
 * a filing (``POST /api/v1/appeals``, as one of the three demo enterprises);
 
 p50 and p95 of each, and the errors (any answer but the expected 200/201, or no answer:
-the goal is none). Then the stack is stopped, 100,000 closed appeals (each with its
-``filed`` event) are added to its snapshot as the store keys them (straight into the store,
-not 100,000 filings through the API), the stack starts again (timed: it restores them) and
-the same load runs again. Goals: no error; with 100,000 more appeals, each p50 and p95 at
-most 2× the seeded stack's (the local stack does not slow down as its data grows). With 20
-clients on one Python process the latencies are mostly queueing: throughput × latency ≈ 20.
+the goal is none). Then the stack is stopped and started again on the same data with
+100,000 closed appeals more (each with its ``filed`` event, as the store keys them) put
+straight into its moto's memory at start (bench/stack_with_appeals.py: not 100,000 filings
+through the API, nor the durable server's restore, which takes over 15 minutes for them on
+this machine), and the same load runs again. Goals: no error; with 100,000 more appeals,
+each p50 and p95 at most 2× the seeded stack's (the local stack does not slow down as its
+data grows). With 20 clients on one Python process the latencies are mostly queueing:
+throughput × latency ≈ 20.
 
     .venv/bin/python bench/bench_load.py [SECONDS] [APPEALS] [CLIENTS]
 
@@ -58,8 +60,9 @@ def free_port() -> int:
 
 
 class Stack:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, items: Path | None = None) -> None:
         self.data_dir = data_dir
+        self.items = items  # extra items put into moto at start (bench/stack_with_appeals.py)
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.tokens: dict[str, str] = {}
@@ -76,11 +79,13 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
             "XQT_SWEEP_MINUTES": "60",
         }
+        command = [sys.executable, "-m", "infra.local.server"]
+        if self.items is not None:
+            env["XQT_BENCH_ITEMS"] = str(self.items)
+            command = [sys.executable, str(ROOT / "bench" / "stack_with_appeals.py")]
         log = open(self.data_dir.parent / "stack.log", "ab")  # noqa: SIM115
         began = time.perf_counter()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "infra.local.server"], cwd=ROOT, env=env, stdout=log, stderr=log
-        )
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
         while time.perf_counter() - began < timeout:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"local stack exited with {self.proc.returncode}")
@@ -215,7 +220,7 @@ def report(
             print(f"  {kind}: {detail}")
 
 
-def snapshot_items(appeals: int) -> tuple[list[list[dict[str, Any]]], int]:
+def appeal_items(appeals: int) -> tuple[list[list[dict[str, Any]]], int]:
     """Pages of closed appeals with their ``filed`` event, as the store keys them (the same
     shapes as bench/bench_reports.py writes): one appeal built by the store's own functions,
     then copied with each appeal's id and filing time (100,000 through pydantic would take
@@ -288,37 +293,16 @@ def snapshot_items(appeals: int) -> tuple[list[list[dict[str, Any]]], int]:
     return pages, written
 
 
-def add_to_snapshot(data_dir: Path, appeals: int) -> int:
-    """Write the appeals into the stopped stack's snapshot, before its end marker."""
-    from moto.core import DEFAULT_ACCOUNT_ID
-
+def write_items(path: Path, appeals: int) -> int:
+    """The appeals' items as JSON lines of pages, for the stack to put into moto at start."""
     from infra.definitions import Names
     from infra.local.server import RESOURCE_PREFIX
 
-    path = data_dir / "moto" / "snapshot.json"
-    lines = path.read_bytes().splitlines()
-    assert b'"kind":"end"' in lines[-1], "a snapshot ends with its end marker"
-    table = {
-        "account": DEFAULT_ACCOUNT_ID,
-        "region": "us-east-1",
-        "table": Names(RESOURCE_PREFIX).of("MainTable"),
-    }
-    pages, written = snapshot_items(appeals)
-    extra = [
-        json.dumps(
-            {
-                "kind": "items",
-                "account": table["account"],
-                "region": table["region"],
-                "table": table["table"],
-                "items": page,
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
-        for page in pages
-    ]
-    path.write_bytes(b"\n".join(lines[:-1] + extra + lines[-1:]) + b"\n")
+    table = Names(RESOURCE_PREFIX).of("MainTable")
+    pages, written = appeal_items(appeals)
+    with path.open("w", encoding="utf-8") as out:
+        for page in pages:
+            out.write(json.dumps({"table": table, "items": page}, ensure_ascii=False) + "\n")
     return written
 
 
@@ -344,20 +328,24 @@ def main() -> None:
         stack.stop()
 
         began = time.perf_counter()
-        written = add_to_snapshot(data, APPEALS)
+        written = write_items(work / "items.jsonl", APPEALS)
         print(
-            f"{APPEALS:,} appeals ({written:,} items) written into the snapshot in "
-            f"{time.perf_counter() - began:.0f} s"
+            f"{APPEALS:,} appeals ({written:,} items) made in {time.perf_counter() - began:.0f} s"
         )
-        stack = Stack(data)
+        stack = Stack(data, work / "items.jsonl")
         restart = stack.start()
-        figure(f"local stack start with {APPEALS:,} more appeals", f"{restart:.0f} s", "", None)
+        figure(
+            f"local stack start, {APPEALS:,} appeals put into moto", f"{restart:.0f} s", "", None
+        )
         log = (work / "stack.log").read_text(errors="replace").splitlines()
-        for line in [line for line in log if "durable moto at" in line][-1:]:
+        for line in [line for line in log if line.startswith("bench: ")][-1:]:
             print(f"  {line.strip()}")
         run(stack, f"+{APPEALS // 1000}k appeals", seeded)
     finally:
         stack.stop()
+        kept = Path(tempfile.gettempdir()) / "bench-load-stack.log"
+        shutil.copyfile(work / "stack.log", kept)
+        print(f"the stack's log: {kept}")
         shutil.rmtree(work, ignore_errors=True)
 
 
