@@ -126,6 +126,8 @@ bench: install frontend browser
 	$(BIN)/python bench/bench_enterprise_import.py 10000
 	$(BIN)/python bench/bench_knowledge.py 2000
 	$(BIN)/python bench/bench_search.py 100000 50000
+	$(BIN)/python bench/bench_moto_query.py 1000 250000
+	$(BIN)/python bench/bench_load.py 60 100000
 
 ## Known vulnerabilities: pip-audit over the pinned environment (.venv: runtime and dev
 ## pins) with PyPI's advisory data, and npm audit over the SPA's runtime dependencies. Both

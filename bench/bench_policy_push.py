@@ -1,8 +1,9 @@
 """Pushing one policy to 10,000 enterprises of which 2,000 match (moto, in process): the
 time, the peak memory (Python allocations, tracemalloc), the DynamoDB requests and items
 read, and the notifications written. The push goes page by page (100 enterprises), so its
-memory stays flat however large the register. moto's Query walks its whole table, so the
-seconds grow with the table where DynamoDB's do not. Prints; asserts nothing.
+memory stays flat however large the register. moto runs with the local stack's patches
+(infra/local/moto_patches.py: a Query reads its partition, not the table). Prints; asserts
+nothing.
 
     .venv/bin/python bench/bench_policy_push.py [ENTERPRISES]
 """
@@ -99,6 +100,9 @@ def main() -> None:
     now = datetime(2026, 11, 27, 10, 0, tzinfo=BEIJING)
     clock.set_now(now)
     admin = Actor(username="admin", role="admin", display_name="服务中心")
+    from infra.local import moto_patches
+
+    moto_patches.apply()  # the local stack's moto: Query and transactions as DynamoDB's
     with mock_aws():
         db.reset()
         create_all(boto3.Session(), Names("bench"))

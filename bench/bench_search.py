@@ -7,9 +7,9 @@ The register is written straight into the table (items as the store writes them,
 ``BatchWriteItem``: 100,000 transactions on moto would take the bench's hour), the snapshot
 is built from the same rows the way the full rebuild builds it, and then 100 enterprises are
 changed through the store (``store/enterprises.update``: the change list), so every search
-overlays them. moto's Query on an index walks the whole table, so the phone lookup's moto
-time grows with the table where DynamoDB's does not: the requests and items read are the
-figures that count (docs/search.md). Prints; asserts nothing.
+overlays them. moto runs with the local stack's patches (a Query reads its partition, not
+the table): the requests and items read are the figures that count (docs/search.md).
+Prints; asserts nothing.
 
     .venv/bin/python bench/bench_search.py [ENTERPRISES] [CALLS]
 """

@@ -1,8 +1,8 @@
 """The deadline sweep's reads at 1,000, 10,000 and 100,000 open appeals, 100 of them due:
 items DynamoDB read to find them (ScannedCount summed over the shards' Queries) and the time
 it took on moto. The target: items read ≤ 2 × items due + one page per shard, the same at
-every size. moto's Query walks its whole table, so its time grows where DynamoDB's does not:
-the items read are the figure that counts. Prints; asserts nothing.
+every size. moto runs with the local stack's patches (a Query reads its partition, not the
+table): the items read are the figure that counts. Prints; asserts nothing.
 
 The appeals are real ones as the domain makes them (issue 18): a quarter waiting for their
 owner's sign-for (签收), a quarter with two department parts not yet signed for, a quarter
@@ -158,6 +158,9 @@ def main() -> None:
     from infra.definitions import Names, create_all
 
     now = datetime(2026, 11, 27, 12, 0, tzinfo=BEIJING)  # a Friday
+    from infra.local import moto_patches
+
+    moto_patches.apply()  # the local stack's moto: Query and transactions as DynamoDB's
     with mock_aws():
         db.reset()
         create_all(boto3.Session(), Names("bench"))
