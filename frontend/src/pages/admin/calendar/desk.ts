@@ -1,15 +1,11 @@
 // The working calendar page's shared state (provided by CalendarPage, injected by its parts):
 // the year chosen and its schedule, the draft typed for each year, the service levels (the
 // deadline preview offers them), and a count of loads the preview follows.
-import { ElMessage } from 'element-plus'
-import 'element-plus/es/components/message/style/css'
 import { inject, provide, reactive, ref, watch, type InjectionKey } from 'vue'
-import { useI18n } from 'vue-i18n'
 import { useRoute } from 'vue-router'
 
 import { client, unwrap, type Schemas } from '@/api/client'
-import { ApiError, problemMessage } from '@/api/problem'
-import { useFieldErrors } from '@/composables/useFieldErrors'
+import { problemMessage } from '@/api/problem'
 import { beijingWallClock, formatDateList } from '@/utils/calendarInput'
 
 type CalendarYear = Schemas['CalendarYear']
@@ -29,7 +25,6 @@ export function fillDraft(target: Draft, data: CalendarYear): void {
 export type LevelField = 'normal_working_days' | 'urgent_working_days' | 'warning_working_days' | 'accept_working_days'
 
 function useCalendarDesk() {
-  const { t } = useI18n()
   const now = beijingWallClock()
   const today = now.date
   const thisYear = Number(today.slice(0, 4))
@@ -108,7 +103,6 @@ function useCalendarDesk() {
     warning_working_days: undefined,
     accept_working_days: undefined,
   })
-  const levelErrors = useFieldErrors()
   const FIELDS: LevelField[] = ['normal_working_days', 'urgent_working_days', 'warning_working_days', 'accept_working_days']
 
   function showLevels(view: ServiceLevels): void {
@@ -125,16 +119,6 @@ function useCalendarDesk() {
       levelsError.value = problemMessage(e)
     } finally {
       levelsLoading.value = false
-    }
-  }
-
-  /** After a refused save: a stale version reloads with a word; else the errors by field. */
-  async function levelsRefused(e: unknown): Promise<void> {
-    if (e instanceof ApiError && e.code === 'version_conflict') {
-      ElMessage.warning(t('common.state.conflict'))
-      await loadLevels()
-    } else {
-      levelErrors.show(e)
     }
   }
 
@@ -155,10 +139,8 @@ function useCalendarDesk() {
     levelsLoading,
     levelsError,
     levelsForm,
-    levelErrors,
     showLevels,
     loadLevels,
-    levelsRefused,
   }
 }
 
