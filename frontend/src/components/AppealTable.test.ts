@@ -94,6 +94,12 @@ describe('AppealTable', () => {
     expect(status).toMatch(/2/)
   })
 
+  it("shows a caller's phone under the name unless the list leaves it out", () => {
+    const caller = appeal({ enterprise: { uscc: null, name: '王先生', caller_phone: '139****5678' } as Appeal['enterprise'] })
+    expect(render({ appeals: [caller], columns: ['enterprise'] }).get('td.party').text()).toBe('王先生 139****5678')
+    expect(render({ appeals: [caller], columns: ['enterprise'], callerPhone: false }).get('td.party').text()).toBe('王先生')
+  })
+
   it('says when an answered appeal was replied to instead of a deadline', () => {
     const w = render({
       appeals: [appeal({ status: 'replied', replied_at: '2026-12-08T15:20:00+08:00' })],
