@@ -12,6 +12,7 @@ vi.mock('@/api/client', () => ({
   unwrap: async (call: Promise<unknown>) => call,
 }))
 const Page = (await import('./CalendarPage.vue')).default
+const ServiceLevels = (await import('./calendar/ServiceLevels.vue')).default
 
 const YEAR = {
   year: 2026, official: false, source: 'fallback', holidays: ['2026-01-01', '2026-10-01', '2026-10-02'],
@@ -25,7 +26,8 @@ function keys(v: unknown, p = ''): string[] {
   return Object.entries(v).flatMap(([k, x]) => keys(x, p ? `${p}.${k}` : k))
 }
 
-describe('CalendarPage', () => {
+// the first mount compiles the whole page (Element Plus included): slow on a busy machine
+describe('CalendarPage', { timeout: 30_000 }, () => {
   beforeEach(() => {
     get.mockReset(); put.mockReset(); setLocale('zh-CN')
     vi.useFakeTimers({ toFake: ['Date'] }); vi.setSystemTime(new Date('2026-05-20T04:00:00Z'))
@@ -94,7 +96,7 @@ describe('CalendarPage', () => {
 
     // service levels 409
     put.mockRejectedValueOnce(new ApiError(409, { type: 'x', title: 't', status: 409, detail: 'd', code: 'version_conflict' }))
-    const vm = w.vm as unknown as { $: { setupState: { levelsForm: Record<string, number> } } }
+    const vm = w.findComponent(ServiceLevels).vm as unknown as { $: { setupState: { levelsForm: Record<string, number> } } }
     vm.$.setupState.levelsForm.normal_working_days = 6
     await w.find('[data-testid=service-levels-form]').trigger('submit')
     await flushPromises()

@@ -21,6 +21,9 @@ vi.mock('@/api/client', () => ({
   unwrap: async (call: Promise<unknown>) => call,
 }))
 const Page = (await import('./MeetingsPage.vue')).default
+const AgendaEditor = (await import('./meetings/AgendaEditor.vue')).default
+const RecordForm = (await import('./meetings/RecordForm.vue')).default
+const DecisionForms = (await import('./meetings/DecisionForms.vue')).default
 
 function keys(v: unknown, p = ''): string[] {
   if (typeof v !== 'object' || v === null) return [p]
@@ -70,7 +73,7 @@ const APPEALS = [
 
 let current: ReturnType<typeof meeting> | null
 function serve() {
-  get.mockImplementation(async (path: string) => {
+  get.mockImplementation(async (path: string, opts?: { params?: { query?: Record<string, unknown> } }) => {
     if (path === '/api/v1/health') return { now: '2026-11-27T10:00:00+08:00' }
     if (path === '/api/v1/meetings') return { items: current ? [current, OCTOBER] : [OCTOBER], next_cursor: null }
     if (path === '/api/v1/meetings/{month}') {
@@ -80,7 +83,12 @@ function serve() {
     if (path === '/api/v1/departments') {
       return { items: [{ id: 'natural-resources', name: '自然资源局', active: true }, { id: 'finance', name: '财政局', active: true }], next_cursor: null }
     }
-    if (path === '/api/v1/appeals') return { items: APPEALS, next_cursor: null }
+    if (path === '/api/v1/appeals') {
+      // the API's escalation queue: open appeals at that level only
+      const level = opts?.params?.query?.escalation_level
+      const open = (a: (typeof APPEALS)[number]) => a.status === 'received' || a.status === 'processing'
+      return { items: APPEALS.filter((a) => level === undefined || (a.escalation_level === level && open(a))), next_cursor: null }
+    }
     throw new Error(path)
   })
 }
@@ -121,8 +129,9 @@ type State = {
   record: { held_at: string; chair: string; attendees: string[] }
   decisionForms: Record<string, { departments: string[]; days: number | undefined; notes: string }>
 }
-const state = (w: Awaited<ReturnType<typeof setup>>['wrapper']) =>
-  (w.vm as unknown as { $: { setupState: State } }).$.setupState
+/** The setup state of one of the page's parts (meetings/…). */
+const state = (w: Awaited<ReturnType<typeof setup>>['wrapper'], part: typeof AgendaEditor) =>
+  (w.findComponent(part).vm as unknown as { $: { setupState: State } }).$.setupState
 
 // the first mount compiles the whole page (Element Plus included): slow on a busy machine
 describe('MeetingsPage', { timeout: 20_000 }, () => {
@@ -164,7 +173,11 @@ describe('MeetingsPage', { timeout: 20_000 }, () => {
     const select = wrapper.findComponent('[data-testid=agenda-add-select]')
     const offered = (select.findAllComponents({ name: 'ElOption' }) as { props: (k: string) => unknown }[]).map((o) => o.props('value'))
     expect(offered).toEqual(['XQT-3'])
-    state(wrapper).addId = 'XQT-3'
+    // asked of the API, not filtered here from every appeal
+    const asked = get.mock.calls.filter(([p]) => p === '/api/v1/appeals')
+    expect(asked).toHaveLength(1)
+    expect(asked[0][1].params.query).toEqual({ scope: 'all', escalation_level: 2, limit: 100 })
+    state(wrapper, AgendaEditor).addId = 'XQT-3'
     await flushPromises()
     await wrapper.find('[data-testid=agenda-add]').trigger('click')
     await wrapper.find('[data-appeal="XQT-1"] [data-testid=agenda-remove]').trigger('click')
@@ -183,13 +196,13 @@ describe('MeetingsPage', { timeout: 20_000 }, () => {
   it('records the meeting, and reloads on a version conflict', async () => {
     const { wrapper } = await setup('admin')
     const form = wrapper.find('[data-testid=meeting-record-form]')
-    expect(state(wrapper).record.held_at).toBe('2026-11-27')
+    expect(state(wrapper, RecordForm).record.held_at).toBe('2026-11-27')
     await form.trigger('submit')
     await flushPromises()
     expect(post).not.toHaveBeenCalled()
     expect(errorsByLabel(form)).toEqual({ 主持人: '必填', '参会单位/人员': '必填' })
 
-    Object.assign(state(wrapper).record, { chair: ' 王县长 ', attendees: ['发改委', '财政局'] })
+    Object.assign(state(wrapper, RecordForm).record, { chair: ' 王县长 ', attendees: ['发改委', '财政局'] })
     post.mockRejectedValueOnce(new ApiError(409, { type: 'x', title: 't', status: 409, detail: '版本已变', code: 'version_conflict' }))
     const before = get.mock.calls.filter(([p]) => p === '/api/v1/meetings/{month}').length
     await form.trigger('submit')
@@ -214,7 +227,7 @@ describe('MeetingsPage', { timeout: 20_000 }, () => {
     expect(post).not.toHaveBeenCalled()
     expect(errorsByLabel(form)).toEqual({ '责任单位(可多选)': '必填', '办理时限(工作日,1–60)': '必填' })
 
-    Object.assign(state(wrapper).decisionForms['XQT-2'], { departments: ['finance'], days: 10, notes: ' 本月内办结 ' })
+    Object.assign(state(wrapper, DecisionForms).decisionForms['XQT-2'], { departments: ['finance'], days: 10, notes: ' 本月内办结 ' })
     post.mockRejectedValueOnce(new ApiError(400, { type: 'x', title: 't', status: 400, detail: 'd', code: 'validation_error',
       errors: [{ field: 'departments.0', code: 'reference_not_found', message: '部门 finance 不存在' }] }))
     await form.trigger('submit')
@@ -261,7 +274,7 @@ describe('MeetingsPage', { timeout: 20_000 }, () => {
     expect(wrapper.find('[data-proposal="CP-XQT-7"]').text()).toContain('已采纳')
 
     // saving the agenda sends the level-2 appeals only: the common item stays by its proposal
-    state(wrapper).addId = 'XQT-3'
+    state(wrapper, AgendaEditor).addId = 'XQT-3'
     await flushPromises()
     await wrapper.find('[data-testid=agenda-add]').trigger('click')
     put.mockResolvedValueOnce(meeting({ version: 5 }))

@@ -1,0 +1,49 @@
+// One way to send a form: a busy flag, the API's field errors next to their fields (or one
+// message), and on 409 `version_conflict` the record read again with a word saying why.
+import { ElMessage } from 'element-plus'
+import 'element-plus/es/components/message/style/css'
+import { ref } from 'vue'
+import { useI18n } from 'vue-i18n'
+
+import { ApiError, type FieldProblem } from '@/api/problem'
+import { useFieldErrors } from './useFieldErrors'
+
+export interface SubmitOptions {
+  /** Read the record again (after a version conflict). */
+  reload?: () => Promise<unknown> | unknown
+  /** The words for a conflict (default: common.state.conflict). */
+  conflictMessage?: string
+  /** A field error's words by its code. */
+  translate?: (problem: FieldProblem) => string | undefined
+}
+
+export function useSubmit(options: SubmitOptions = {}) {
+  const { t } = useI18n()
+  const busy = ref(false)
+  const fields = useFieldErrors(options.translate)
+
+  /** Run `send` once at a time; true if it went through. */
+  async function submit(send: () => Promise<unknown>): Promise<boolean> {
+    if (busy.value) return false
+    busy.value = true
+    fields.clear()
+    try {
+      await send()
+      return true
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'version_conflict' && options.reload) {
+        const words = options.conflictMessage ?? t('common.state.conflict')
+        fields.message.value = words
+        ElMessage.warning(words)
+        await options.reload()
+      } else {
+        fields.show(e)
+      }
+      return false
+    } finally {
+      busy.value = false
+    }
+  }
+
+  return { busy, errors: fields.errors, message: fields.message, clear: fields.clear, submit }
+}
