@@ -28,9 +28,15 @@ $(NODE_STAMP): $(FRONT)/package.json $(FRONT)/package-lock.json
 	@rm -f $(FRONT)/node_modules/.installed-*
 	@touch $@
 
-## The SPA's production build in frontend/dist (static, hashed assets, no inline script).
-frontend: $(NODE_STAMP)
+## The SPA's production build in frontend/dist (static, hashed assets, no inline script),
+## redone only when one of its inputs changed.
+DIST := $(FRONT)/dist/index.html
+DIST_INPUTS := $(shell find $(FRONT)/src $(FRONT)/public -type f 2>/dev/null) $(FRONT)/index.html \
+	$(FRONT)/vite.config.ts $(FRONT)/package.json $(wildcard $(FRONT)/tsconfig*.json)
+$(DIST): $(NODE_STAMP) $(DIST_INPUTS)
 	cd $(FRONT) && npx vite build --logLevel warn
+
+frontend: $(DIST)
 
 ## The SPA's own checks: ESLint, vue-tsc, Vitest, and the API types current with the code.
 frontend-check: install $(NODE_STAMP)
@@ -58,7 +64,12 @@ run: install frontend
 
 ## Every check CI runs: lint, format, types, layer contracts, the SPA's checks, all tests
 ## (API, local stack, and the browser tests in Chromium against the built SPA).
-test: install lint typecheck layers lint-infra frontend-check frontend browser pytest
+## The checks before pytest are independent and mostly single-threaded: two at a time (each
+## one's output kept together); then pytest, which needs the SPA's build and Chromium.
+test: install $(NODE_STAMP)
+	$(MAKE) --no-print-directory -j2 --output-sync=target \
+	  lint typecheck layers lint-infra frontend-check frontend browser
+	$(MAKE) --no-print-directory pytest
 
 lint:
 	$(BIN)/ruff check .

@@ -7,7 +7,7 @@ import { defineConfig } from 'vite'
 
 // Element Plus is imported per component (templates through the resolver, functions such as
 // ElMessage by hand with their style), so a page loads only what it shows.
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   plugins: [
     vue(),
     Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false }),
@@ -17,6 +17,9 @@ export default defineConfig({
     __VUE_I18N_FULL_INSTALL__: false,
     __VUE_I18N_LEGACY_API__: false,
     __INTLIFY_PROD_DEVTOOLS__: false,
+    // the build leaves vue-i18n's message compiler out: src/i18n/compile.ts compiles the app's
+    // texts (its test holds it to vue-i18n's output; Vitest keeps their compiler to compare)
+    __INTLIFY_DROP_MESSAGE_COMPILER__: command === 'build',
   },
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   build: {
@@ -30,7 +33,9 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
+    // the app's texts complete, as after any page but the first ones (src/i18n/more.ts)
+    setupFiles: ['src/i18n/testSetup.ts'],
     // Element Plus's per-component styles are imported as .css files: let Vite handle them
     server: { deps: { inline: ['element-plus'] } },
   },
-})
+}))

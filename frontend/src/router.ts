@@ -26,6 +26,16 @@ function withTexts<T>(page: () => Promise<T>, texts: () => Promise<void>): () =>
   }
 }
 
+/** The texts of every page but the first ones (i18n/more.ts). */
+const moreTexts = async () => (await import('@/i18n/more')).installMoreMessages()
+
+/**
+ * The pages an enterprise meets first, and sign-in: they need only the texts in the first
+ * bundle (CORE_TEXTS, i18n/index.ts; firstPages.test.ts follows their imports to hold them to
+ * it). Every other page is loaded with the rest of the texts beside it.
+ */
+export const FIRST_PAGES = ['/login', '/track', '/callback', '/home', '/my/appeals', '/my/appeals/new']
+
 /** A reporting page (reports, dashboard, notices). */
 function reporting<T>(page: () => Promise<T>): () => Promise<T> {
   return withTexts(page, async () => (await import('@/i18n/reporting')).installReportingMessages())
@@ -48,7 +58,7 @@ function applicationPage<T>(page: () => Promise<T>): () => Promise<T> {
 
 // Every page but sign-in is loaded on demand: an enterprise on a phone downloads the filing
 // page, not the service centre's administration.
-const routes: RouteRecordRaw[] = [
+const pages: RouteRecordRaw[] = [
   { path: '/', redirect: () => homeOf(session.user?.role) },
   {
     path: '/login',
@@ -276,6 +286,12 @@ const routes: RouteRecordRaw[] = [
   },
   { path: '/:rest(.*)*', redirect: '/' },
 ]
+
+type Lazy = () => Promise<unknown>
+const routes = pages.map((route): RouteRecordRaw => {
+  if (FIRST_PAGES.includes(route.path) || typeof route.component !== 'function') return route
+  return { ...route, component: withTexts(route.component as Lazy, moreTexts) } as RouteRecordRaw
+})
 
 export const router = createRouter({ history: createWebHistory(), routes })
 

@@ -46,8 +46,10 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     s.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
+    """One Chromium per test process (each xdist worker): every test opens its own context
+    (cookies, storage, cache apart), so the files need not launch one each."""
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), "Debian's chromium is required: apt-get install chromium"
