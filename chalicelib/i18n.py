@@ -89,6 +89,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "user_inactive": {"zh": "发起导出的账号已停用", "en": "The account that asked was deactivated"},
     "export_not_found": {"zh": "导出任务 {id} 不存在", "en": "Export {id} not found"},
+    "due_with_overdue": {
+        "zh": "due 与 overdue 相互矛盾：只用其中一个",
+        "en": "due and overdue disagree: give only one of them",
+    },
     "search_scope_all": {
         "zh": "搜索在全部可见诉求中进行:scope 只能为 all,且不能与 escalation_level 同用",
         "en": "A search runs over all the appeals you may read: scope all, no escalation_level",
