@@ -168,6 +168,8 @@ export default {
       attachments: '附件',
     },
     common: {
+      /** a label and its value on one line (full-width colon in Chinese) */
+      pair: '{label}：{value}',
       submit: '提交',
       cancel: '取消',
       confirm: '确定',
@@ -347,6 +349,7 @@ export default {
       attachments: 'Attachments',
     },
     common: {
+      pair: '{label}: {value}',
       submit: 'Submit',
       cancel: 'Cancel',
       confirm: 'OK',
