@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
@@ -38,7 +38,7 @@ from chalicelib.domain.appeals import (
     present_detail,
 )
 from chalicelib.domain.codes import STAFF_ROLES, Category, Channel, Role, Status, Urgency
-from chalicelib.domain.counters import Counters
+from chalicelib.domain.counters import Counters, window
 from chalicelib.domain.models import Name, Phone, SingleLine, Strict, Timestamp, Uscc, User
 from chalicelib.domain.rules import Rules
 from chalicelib.errors import (
@@ -205,11 +205,19 @@ class SearchFields(BaseModel):
     )
     start: date | None = Field(None, alias="from", description="filed on or after (Beijing)")
     end: date | None = Field(None, alias="to", description="filed on or before (Beijing)")
+    due: Literal["today", "overdue"] | None = Field(
+        None,
+        description="today (今日到期): open, due from now until 24:00 Beijing — what the home's "
+        "due_today counts; overdue: as overdue=true",
+    )
 
     def check(self, user: User) -> None:
         """What depends on who asks, or on two fields together: a 400 naming the field."""
         if self.phone is not None and user.role == Role.ENTERPRISE:
             raise ValidationFailed.one("phone", "not_for_role")
+        disagree = self.overdue is not None and self.overdue != (self.due == "overdue")
+        if self.due is not None and disagree:
+            raise ValidationFailed.one("due", "due_with_overdue")
         if self.start and self.end and self.end < self.start:
             raise ValidationFailed.one("to", "range_reversed")
 
@@ -229,8 +237,14 @@ class SearchFields(BaseModel):
             start=clock.iso(datetime.combine(self.start, time(0), BEIJING)) if self.start else None,
             end=clock.iso(datetime.combine(self.end + day, time(0), BEIJING)) if self.end else None,
             status=self.status,
-            overdue=self.overdue,
+            overdue=self.late,
+            due="today" if self.due == "today" else None,
         )
+
+    @property
+    def late(self) -> bool | None:
+        """``overdue``, or ``due=overdue`` said another way."""
+        return True if self.due == "overdue" else self.overdue
 
 
 class AppealQuery(PageQuery, SearchFields):
@@ -245,6 +259,11 @@ class AppealQuery(PageQuery, SearchFields):
         le=2,
         description="the escalation queue (staff): open appeals raised to 1 (service centre) "
         "or 2 (county joint meeting), urgent first then by deadline",
+    )
+    count: bool = Field(
+        False,
+        description="true: the answer also holds total (共 N 条), counted up to 1,000, and "
+        "total_capped (true: more than total, or the count stopped reading)",
     )
 
 
@@ -278,6 +297,22 @@ class AppealExport(BaseModel):
 
 class AppealPage(Page[Appeal]):
     pass
+
+
+class CountedAppealPage(AppealPage):
+    """The list's answer: with ``count=true`` also ``total`` and ``total_capped``; without,
+    ``{items, next_cursor}`` as the contract says."""
+
+    response_may_omit: ClassVar[frozenset[str]] = frozenset({"total", "total_capped"})
+
+    total: int | None = Field(
+        None, description="共 N 条 (with count=true): how many match, counted up to 1,000"
+    )
+    total_capped: bool | None = Field(
+        None,
+        description="with count=true: true when more match than total says (over 1,000, or "
+        "a filtered list read as far as one count reads)",
+    )
 
 
 class LedgerItem(Appeal):
@@ -492,26 +527,37 @@ def get_appeal(ctx: Ctx, appeal_id: str) -> Any:
     "/appeals",
     summary="诉求列表",
     query=AppealQuery,
-    response=AppealPage,
+    response=CountedAppealPage,
 )
 def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
-    """``mine``, ``queue`` (urgent first, then by deadline) or ``all`` the caller may read."""
+    """``mine``, ``queue`` (urgent first, then by deadline) or ``all`` the caller may read;
+    with ``count=true`` also how many (共 N 条, bounded: docs/search.md)."""
     if query.escalation_level is not None and ctx.user.role not in STAFF_READERS:
         # what others read is already their own: nothing escalated to list
         raise ValidationFailed.one("escalation_level", "not_for_role")
     query.check(ctx.user)
     now = clock.now()
+    counted: tuple[int, bool] | None = None
     if query.searched():
         if query.escalation_level is not None or query.scope != "all":
             raise ValidationFailed.one("scope", "search_scope_all")
-        items, nxt = appeal_search.search(ctx.user, query.search(), now, query.limit, query.cursor)
-        shown = [present(a, ctx.user, now, ctx.rules) for a in items]
+        wanted = query.search()
+        items, nxt = appeal_search.search(ctx.user, wanted, now, query.limit, query.cursor)
+        if query.count:
+            counted = appeal_search.count(ctx.user, wanted, now)
+    else:
+        due_by = window(now).end_of_today if query.due == "today" else None
+        spec = store.list_query(
+            ctx.user, query.scope, query.status, query.late, now, query.escalation_level, due_by
+        )
+        items, nxt = store.page(spec, now, query.limit, query.cursor)
+        if query.count:
+            counted = store.count_list(spec, now)
+    shown = [present(a, ctx.user, now, ctx.rules) for a in items]
+    if counted is None:
         return AppealPage(items=shown, next_cursor=nxt)
-    spec = store.list_query(
-        ctx.user, query.scope, query.status, query.overdue, now, query.escalation_level
-    )
-    items, nxt = store.page(spec, now, query.limit, query.cursor)
-    return AppealPage(items=[present(a, ctx.user, now, ctx.rules) for a in items], next_cursor=nxt)
+    total, capped = counted
+    return CountedAppealPage(items=shown, next_cursor=nxt, total=total, total_capped=capped)
 
 
 @api.route("/me/counters", summary="首页计数(逾期、今日到期、待签收、待回访)", response=Counters)

@@ -122,18 +122,18 @@ def match(c: Conditions, e: Enterprise) -> Match:
         check(
             "industry",
             e.industry in c.industries,
-            f"行业:{LABELS_ZH[e.industry]}",
+            f"行业：{LABELS_ZH[e.industry]}",
             f"行业须为{_names(list(c.industries))}",
         )
     if c.size_classes:
         check(
             "size_class",
             e.size_class in c.size_classes,
-            f"规模:{LABELS_ZH[e.size_class]}",
+            f"规模：{LABELS_ZH[e.size_class]}",
             f"规模须为{_names(list(c.size_classes))}",
         )
     if c.towns:
-        check("town", e.town in c.towns, f"乡镇:{e.town}", f"乡镇须为{'、'.join(c.towns)}")
+        check("town", e.town in c.towns, f"乡镇：{e.town}", f"乡镇须为{'、'.join(c.towns)}")
     if c.key_tech:
         check("key_tech", e.flags.key_tech, "重点科技型企业", "须为重点科技型企业")
     if c.major_project:
@@ -145,34 +145,34 @@ def match(c: Conditions, e: Enterprise) -> Match:
         if rng is None:
             continue
         holds = rng.holds(value)
-        unknown = "(未登记)" if holds is None else ""
+        unknown = "（未登记）" if holds is None else ""
         check(
             condition,
             holds,
-            f"{label}:{rng.words(unit)}",
+            f"{label}：{rng.words(unit)}",
             f"{label}须为{rng.words(unit)}{unknown}",
         )
     return Match(matched=not failed, reasons=met, failed=failed)
 
 
 def summary(c: Conditions) -> str:
-    """The conditions in words (「行业:工业;规模:规上」, or 「所有企业」)."""
+    """The conditions in words (「行业：工业；规模：规上」, or 「所有企业」)."""
     parts = []
     if c.industries:
-        parts.append(f"行业:{_names(list(c.industries))}")
+        parts.append(f"行业：{_names(list(c.industries))}")
     if c.size_classes:
-        parts.append(f"规模:{_names(list(c.size_classes))}")
+        parts.append(f"规模：{_names(list(c.size_classes))}")
     if c.towns:
-        parts.append(f"乡镇:{'、'.join(c.towns)}")
+        parts.append(f"乡镇：{'、'.join(c.towns)}")
     if c.key_tech:
         parts.append("重点科技型企业")
     if c.major_project:
         parts.append("省市重大项目")
     if c.employees:
-        parts.append(f"从业人数:{c.employees.words('人')}")
+        parts.append(f"从业人数：{c.employees.words('人')}")
     if c.revenue:
-        parts.append(f"营业收入:{c.revenue.words('万元')}")
-    return ";".join(parts) or "所有企业"
+        parts.append(f"营业收入：{c.revenue.words('万元')}")
+    return "；".join(parts) or "所有企业"
 
 
 class Interpretation(BaseModel):

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib import clock
+from chalicelib.domain import counters
 from chalicelib.domain.appeals import CASE_NUMBER, Appeal, can_read
 from chalicelib.domain.codes import Category, Channel, Role, Status
 from chalicelib.domain.models import User
@@ -35,6 +36,7 @@ class Search:
     end: str | None = None  # the instant after the last day filed, excluded
     status: Status | None = None
     overdue: bool | None = None
+    due: str | None = None  # "today": open, due from now until 24:00 Beijing
 
     def params(self) -> dict[str, Any]:
         """As a job keeps it (JSON)."""
@@ -59,6 +61,7 @@ class Search:
             end=params.get("end"),
             status=enum(Status, "status"),
             overdue=params.get("overdue"),
+            due=params.get("due"),
         )
 
     @property
@@ -89,9 +92,34 @@ def search(
             return [], None
         found = [appeal] if can_read(user, appeal) and _matches(appeal, s, now) else []
         return found, None
+    args = _search_args(user, s, now)
+    if args is None:
+        return [], None
+    items, nxt = db.query_page(
+        **args, limit=limit, cursor=cursor, forward=_CREATED_DESC, max_requests=SEARCH_REQUESTS
+    )
+    found = [Appeal.model_validate(records.strip_keys(i)) for i in items]
+    return [a for a in found if can_read(user, a)], nxt
+
+
+def count(user: User, s: Search, now: datetime) -> tuple[int, bool]:
+    """How many a search finds (共 N 条), bounded as ``db.count_query`` says: ``(n, capped)``.
+    The list read is the caller's own or one every staff reader reads whole, so what is
+    counted is what the pages show."""
+    words = s.words
+    if len(words) == 1 and CASE_NUMBER.fullmatch(words[0]) and words[0].upper().startswith("XQT-"):
+        return len(search(user, s, now, 1, None)[0]), False
+    args = _search_args(user, s, now)
+    if args is None:
+        return 0, False
+    return db.count_query(**args)
+
+
+def _search_args(user: User, s: Search, now: datetime) -> dict[str, Any] | None:
+    """The search's Query (its list, key condition and filters); ``None``: nothing to read."""
     partition = _search_partition(user, s)
     if partition is None:
-        return [], None
+        return None
     condition = "gsi1pk = :p"
     values: dict[str, Any] = {":p": partition}
     by_filing = not partition.startswith(keys.department_appeals(""))  # sorted by transfer
@@ -108,19 +136,13 @@ def search(
         values[":b"] = s.end
     names: dict[str, str] = {}
     filters = _search_filters(s, now, values, names)
-    items, nxt = db.query_page(
-        index=keys.GSI1,
-        key_condition=condition,
-        values=values,
-        limit=limit,
-        cursor=cursor,
-        forward=_CREATED_DESC,
-        names=names or None,
-        filter_expression=" AND ".join(filters) or None,
-        max_requests=SEARCH_REQUESTS,
-    )
-    found = [Appeal.model_validate(records.strip_keys(i)) for i in items]
-    return [a for a in found if can_read(user, a)], nxt
+    return {
+        "index": keys.GSI1,
+        "key_condition": condition,
+        "values": values,
+        "names": names or None,
+        "filter_expression": " AND ".join(filters) or None,
+    }
 
 
 def _search_partition(user: User, s: Search) -> str | None:
@@ -190,7 +212,17 @@ def _search_filters(
         values[":yes"] = True
         late = "(#st2 IN (:r, :w) AND reply_due_at < :now AND NOT #pz = :yes)"  # not paused
         filters.append(late if s.overdue else f"NOT {late}")
+    if s.due == "today":
+        names["#st3"] = "status"
+        values.update({":r": Status.RECEIVED.value, ":w": Status.PROCESSING.value})
+        values.update({":dfrom": clock.iso(now), ":dby": counters.window(now).end_of_today})
+        filters.append("(#st3 IN (:r, :w) AND reply_due_at >= :dfrom AND reply_due_at < :dby)")
     return filters
+
+
+def _due_today(due: str, now: datetime) -> bool:
+    w = counters.window(now)
+    return w.now <= due < w.end_of_today
 
 
 def _matches(a: Appeal, s: Search, now: datetime) -> bool:
@@ -204,6 +236,7 @@ def _matches(a: Appeal, s: Search, now: datetime) -> bool:
         s.phone is None or s.phone in (a.enterprise.caller_phone, a.contact_phone),
         s.start is None or a.created_at >= s.start,
         s.end is None or a.created_at < s.end,
+        s.due != "today" or (a.is_open and _due_today(a.reply_due_at, now)),
     ]
     return all(checks)
 

@@ -327,6 +327,9 @@ class ListQuery:
     sk_before: str | None = None
     status: Status | None = None
     overdue: bool | None = None
+    sk_from: str | None = None
+    #: 今日到期: open, due from now until this instant (the end of Beijing's today)
+    due_by: str | None = None
 
 
 _CREATED_DESC = False
@@ -340,16 +343,33 @@ def list_query(
     overdue: bool | None,
     now: datetime,
     escalation_level: int | None = None,
+    due_by: str | None = None,
 ) -> ListQuery:
-    """The list of API.md's scopes for the caller's role (``mine``, ``queue``, ``all``)."""
+    """The list of API.md's scopes for the caller's role (``mine``, ``queue``, ``all``);
+    ``due_by`` (the end of Beijing's today): only open appeals due from now until then."""
     role = user.role
     staff = role in (Role.COMMISSIONER, Role.ADMIN, Role.SUPERVISOR)
     if escalation_level is not None and staff:
         # the escalation queue: open appeals at that level, urgent first, then by deadline
         return ListQuery(
-            keys.GSI1, keys.escalated(escalation_level), _QUEUE_ASC, status=status, overdue=overdue
+            keys.GSI1,
+            keys.escalated(escalation_level),
+            _QUEUE_ASC,
+            status=status,
+            overdue=overdue,
+            due_by=due_by,
         )
     if staff and scope == "all":
+        if due_by is not None and not overdue:
+            # the sparse open index by deadline: the very range the home's 今日到期 counts
+            return ListQuery(
+                keys.GSI1,
+                keys.OPEN_APPEALS,
+                _QUEUE_ASC,
+                sk_from=clock.iso(now),
+                sk_before=due_by,
+                status=status,
+            )
         if overdue:
             return ListQuery(
                 keys.GSI1, keys.OPEN_APPEALS, _QUEUE_ASC, sk_before=clock.iso(now), status=status
@@ -360,7 +380,7 @@ def list_query(
             )
         return ListQuery(keys.GSI1, keys.ALL_APPEALS, _CREATED_DESC, overdue=overdue)
     partition, forward = _scope_partition(user, scope)
-    return ListQuery(keys.GSI1, partition, forward, status=status, overdue=overdue)
+    return ListQuery(keys.GSI1, partition, forward, status=status, overdue=overdue, due_by=due_by)
 
 
 def _scope_partition(user: User, scope: str) -> tuple[str, bool]:
@@ -401,14 +421,15 @@ def _scope_partition(user: User, scope: str) -> tuple[str, bool]:
     return (keys.SUPERVISED_OPEN, _QUEUE_ASC) if queue else (keys.SUPERVISED, _CREATED_DESC)
 
 
-def page(
-    q: ListQuery, now: datetime, limit: int, cursor: str | None
-) -> tuple[list[Appeal], str | None]:
-    """One page of a list (one Query unless a filter drops items)."""
+def _query_args(q: ListQuery, now: datetime) -> dict[str, Any]:
+    """A list's Query: its key condition and filters (one place for a page and its count)."""
     pk, sk = f"{q.index}pk", f"{q.index}sk"
     condition = f"{pk} = :p"
     values: dict[str, Any] = {":p": q.partition}
-    if q.sk_before:
+    if q.sk_from and q.sk_before:
+        condition += f" AND {sk} BETWEEN :from AND :before"
+        values.update({":from": q.sk_from, ":before": q.sk_before})
+    elif q.sk_before:
         condition += f" AND {sk} < :before"
         values[":before"] = q.sk_before
     filters = []
@@ -425,17 +446,31 @@ def page(
         values[":yes"] = True
         late = "(#s IN (:r, :w) AND reply_due_at < :now AND NOT #pz = :yes)"  # not while paused
         filters.append(late if q.overdue else f"NOT {late}")
-    items, nxt = db.query_page(
-        index=q.index,
-        key_condition=condition,
-        values=values,
-        limit=limit,
-        cursor=cursor,
-        forward=q.forward,
-        names=names or None,
-        filter_expression=" AND ".join(filters) or None,
-    )
+    if q.due_by is not None and q.sk_from is None:
+        names["#s"] = "status"
+        values.update({":r": Status.RECEIVED.value, ":w": Status.PROCESSING.value})
+        values.update({":from": clock.iso(now), ":by": q.due_by})
+        filters.append("(#s IN (:r, :w) AND reply_due_at >= :from AND reply_due_at < :by)")
+    return {
+        "index": q.index,
+        "key_condition": condition,
+        "values": values,
+        "names": names or None,
+        "filter_expression": " AND ".join(filters) or None,
+    }
+
+
+def page(
+    q: ListQuery, now: datetime, limit: int, cursor: str | None
+) -> tuple[list[Appeal], str | None]:
+    """One page of a list (one Query unless a filter drops items)."""
+    items, nxt = db.query_page(**_query_args(q, now), limit=limit, cursor=cursor, forward=q.forward)
     return [Appeal.model_validate(records.strip_keys(i)) for i in items], nxt
+
+
+def count_list(q: ListQuery, now: datetime) -> tuple[int, bool]:
+    """How many a list holds (共 N 条), bounded as ``db.count_query`` says: ``(n, capped)``."""
+    return db.count_query(**_query_args(q, now))
 
 
 # --- writes ----------------------------------------------------------------------------------

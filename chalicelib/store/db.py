@@ -260,6 +260,54 @@ def query_page(
     return [from_item(i) for i in raw_items], next_cursor
 
 
+#: ``count_query``: at most this many are counted (共 N 条 beyond it reads "more than N").
+COUNT_CAP = 1000
+#: ``count_query``: requests one count may make (each reads at most ``COUNT_CAP + 1`` items).
+COUNT_REQUESTS = 4
+
+
+def count_query(
+    *,
+    index: str | None,
+    key_condition: str,
+    values: dict[str, Any],
+    names: dict[str, str] | None = None,
+    filter_expression: str | None = None,
+    cap: int | None = None,
+    max_requests: int | None = None,
+) -> tuple[int, bool]:
+    """How many items a Query returns (``Select=COUNT``), bounded: ``(n, capped)``.
+
+    Each request reads at most ``cap + 1`` items, so an unfiltered list is counted exactly up
+    to ``cap`` in one request; more than ``cap`` is ``(cap, True)``. With a filter the reading
+    stops after ``max_requests``: ``capped`` then says ``n`` is a lower bound."""
+    cap = COUNT_CAP if cap is None else cap
+    params: dict[str, Any] = {
+        "TableName": table(),
+        "KeyConditionExpression": key_condition,
+        "ExpressionAttributeValues": to_values(values),
+        "Select": "COUNT",
+        "Limit": cap + 1,
+    }
+    if index:
+        params["IndexName"] = index
+    if names:
+        params["ExpressionAttributeNames"] = names
+    if filter_expression:
+        params["FilterExpression"] = filter_expression
+    total = 0
+    for _ in range(COUNT_REQUESTS if max_requests is None else max_requests):
+        resp = client().query(**params)
+        total += resp["Count"]
+        if total > cap:
+            return cap, True
+        start = resp.get("LastEvaluatedKey")
+        if not start:
+            return total, False
+        params["ExclusiveStartKey"] = start
+    return total, True
+
+
 def query_all(
     *, key_condition: str, values: dict[str, Any], consistent: bool = False
 ) -> list[dict[str, Any]]:

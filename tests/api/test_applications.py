@@ -132,7 +132,7 @@ def test_an_enterprise_applies_and_hears_of_each_step_until_approved_or_rejected
     ]
     # 恒润 is an industrial designated enterprise: it meets both conditions, kept for review
     assert a["eligibility"]["matched"] is True
-    assert [x["text"] for x in a["eligibility"]["reasons"]] == ["行业:工业", "规模:规上"]
+    assert [x["text"] for x in a["eligibility"]["reasons"]] == ["行业：工业", "规模：规上"]
     assert [s["status"] for s in a["history"]] == ["submitted"]
     assert texts(a["id"]) == []  # a submission is told in the inbox, not by SMS
     # the reviewers hear of it; the enterprise is not told of what it did itself
@@ -167,8 +167,8 @@ def test_an_enterprise_applies_and_hears_of_each_step_until_approved_or_rejected
     assert texts(a["id"]) == [
         (
             "13812345678",
-            f"【兴企通】您的项目申报({a['id']})「数控机床智能化改造项目」"
-            "未通过审核:可研报告未附投资概算。",
+            f"【兴企通】您的项目申报（{a['id']}）「数控机床智能化改造项目」"
+            "未通过审核：可研报告未附投资概算。",
         )
     ]
     # decided: out of the open queue, still in the whole one
@@ -206,7 +206,7 @@ def test_applications_are_taken_only_while_the_window_is_open(api):
     r = apply(api, not_yet, user="ent-xinghai")
     assert r.status_code == 409 and r.data["code"] == "invalid_transition"
     opens = datetime.fromisoformat(not_yet["application"]["opens_at"])
-    assert r.data["detail"] == f"申报尚未开始,开始时间:{opens:%Y-%m-%d %H:%M}"
+    assert r.data["detail"] == f"申报尚未开始，开始时间：{opens:%Y-%m-%d %H:%M}"
     closed = policy_with_window(api, opens=-48, closes=-0.01, title="已截止的申报")
     r = apply(api, closed, user="ent-xinghai")
     assert r.status_code == 409 and "截止" in r.data["detail"]

@@ -40,7 +40,7 @@ def test_wrong_credit_code_is_400_naming_the_field(api):
     r = api.call("POST", "/api/v1/enterprises", bad, as_user="admin")
     assert r.status_code == 400 and r.data["code"] == "validation_error"
     assert r.data["errors"] == [
-        {"field": "uscc", "code": "uscc_invalid", "message": "统一社会信用代码无效:校验码不符"}
+        {"field": "uscc", "code": "uscc_invalid", "message": "统一社会信用代码无效：校验码不符"}
     ]
     short = api.call(
         "POST",

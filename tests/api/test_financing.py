@@ -139,7 +139,7 @@ def test_product_ranges_must_be_in_order(api, products):
         {"version": tech["version"], "conditions": {"size_classes": ["designated"]}},
         as_user="admin",
     )
-    assert r.status_code == 200 and r.data["conditions_text"] == "规模:规上"
+    assert r.status_code == 200 and r.data["conditions_text"] == "规模：规上"
     assert (
         api.call("POST", "/api/v1/financing/products", TECH_LOAN, as_user="ent-hengrun").status_code
         == 403

@@ -198,7 +198,7 @@ def test_departments_commissioners_and_the_centre_hear_by_email(api, aws_provide
         "centre@rudong.gov.cn",
     }
     (transfer,) = by_to["tax@rudong.gov.cn"]
-    assert transfer.subject == f"【兴企通】转办诉求 {a['id']}:{a['title']}"
+    assert transfer.subject == f"【兴企通】转办诉求 {a['id']}：{a['title']}"
     due = next(p["due_at"] for p in a["departments"] if p["id"] == "tax")
     assert due[:10] in transfer.body and due[11:16] in transfer.body  # Beijing time
     assert "涉及多部门" in by_to["centre@rudong.gov.cn"][0].body

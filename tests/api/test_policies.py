@@ -53,7 +53,7 @@ def public(api, query=""):
 
 def test_a_draft_is_not_public_until_published_then_pushed_to_those_it_matches(api):
     p = draft(api, title="技术改造补助(推送测试)")
-    assert p["status"] == "draft" and p["conditions_text"] == "行业:工业;规模:规上"
+    assert p["status"] == "draft" and p["conditions_text"] == "行业：工业；规模：规上"
     assert api.call("GET", f"/api/v1/policies/{p['id']}").status_code == 404
     assert p["id"] not in [x["id"] for x in public(api)]
     assert api.call("GET", f"/api/v1/admin/policies/{p['id']}", as_user="admin").status_code == 200
@@ -197,7 +197,7 @@ def test_policies_for_an_enterprise_with_reasons_and_near_misses(api):
     by_id = {i["policy"]["id"]: i for i in r.data["items"]}
     hit = by_id[for_designated["id"]]
     assert hit["match"]["matched"] is True and hit["near_miss"] is False
-    assert [x["text"] for x in hit["match"]["reasons"]] == ["行业:工业", "规模:规上"]
+    assert [x["text"] for x in hit["match"]["reasons"]] == ["行业：工业", "规模：规上"]
     assert HENGRUN["size_class"] == "designated" and not HENGRUN["flags"]["major_project"]
     near = by_id[major["id"]]
     assert near["near_miss"] is True

@@ -115,7 +115,7 @@ def test_a_wrong_phone_an_unknown_and_a_malformed_number_are_the_same_404(api, d
     bodies = {str(without_request_id(r.data)) for r in refusals}
     assert len(bodies) == 1, bodies
     assert refusals[0].data["code"] == "not_found"
-    assert refusals[0].data["detail"] == "未查到,请核对受理编号和手机号"
+    assert refusals[0].data["detail"] == "未查到，请核对受理编号和手机号"
     english = api.call(
         "POST",
         LOOKUP,

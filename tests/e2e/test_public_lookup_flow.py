@@ -101,7 +101,7 @@ def test_the_receipt_leaves_by_the_scheduled_outbox_and_opens_the_lookup(texting
     status, refused = stack.call(
         "POST", "/api/v1/public/lookup", {"case_number": hotline["id"], "phone": "13800000000"}
     )
-    assert status == 404 and refused["detail"] == "未查到,请核对受理编号和手机号"
+    assert status == 404 and refused["detail"] == "未查到，请核对受理编号和手机号"
     # the access log masks what the lookup is about: no phone in it
     assert "13912349902" not in stack.log()
 

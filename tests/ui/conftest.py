@@ -173,7 +173,7 @@ def verdict(page: Any, action: str, resolved: bool, stars: int) -> None:
     version = page.locator("[data-testid=case-number]").get_attribute("data-version")
     page.locator(f'[data-action="{action}"]').click()
     form = page.locator(f'[data-form="{action}"]')
-    form.get_by_text("已解决" if resolved else "未解决(重办)", exact=True).click()
+    form.get_by_text("已解决" if resolved else "未解决（重办）", exact=True).click()
     form.locator(".el-rate__item").nth(stars - 1).click()
     form.locator("button[type=submit]").click()
     page.wait_for_function(

@@ -133,7 +133,7 @@ def test_apply_review_reject_and_follow_the_progress(open_session, live, tmp_pat
     panel = page.get_by_test_id("application-window")
     expect(panel.get_by_test_id("window-state")).to_have_text("申报中")
     expect(panel.get_by_test_id("window-period")).to_have_text(
-        f"{opens:%Y-%m-%d %H:%M} 至 {closes:%Y-%m-%d %H:%M}(北京时间)"
+        f"{opens:%Y-%m-%d %H:%M} 至 {closes:%Y-%m-%d %H:%M}（北京时间）"
     )
     expect(panel.get_by_test_id("window-reviewer")).to_have_text("国家税务总局如东县税务局")
     _no_sideways_scroll(page)

@@ -85,7 +85,7 @@ def test_products_filtered_a_need_filed_and_suitable_products_suggested(open_ses
     form.locator("textarea[data-field=description]").fill("面向科技型中小企业的信用贷款,无需抵押。")
     form.locator("[data-field=key_tech]").click()
     expect(page.get_by_test_id("product-conditions-preview")).to_have_text(
-        "申请条件:重点科技型企业"
+        "申请条件：重点科技型企业"
     )
     check_page(page, "admin-financing-new")
     page.get_by_test_id("product-save").click()

@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -233,7 +234,8 @@ def test_an_enterprise_signs_in_at_the_provider_and_files_an_appeal(
     listed = sign_in_at_provider(s, provider, "ent-hengrun", "oidc-enterprise")
     assert listed.status == 200
     assert listed.request.headers["authorization"].startswith("Bearer ")
-    assert page.url == s.live.url + "/home"  # everyone lands on their home (issue 19)
+    # back on the page it asked for (?next=, issue 19), not its home
+    assert page.url == s.live.url + "/my/appeals"
     page.get_by_test_id("who").get_by_text("张伟(如东恒润机械)").wait_for()
 
     # the ID token the browser holds is the provider's, for this client and this person
@@ -295,7 +297,8 @@ def test_an_enterprise_signs_in_at_the_provider_and_files_an_appeal(
 
 def test_the_administrator_signs_in_at_the_provider(open_session, provider):
     s = open_session()
-    page = s.go("/login")
+    # a next= that is not a path of this site is ignored: the administrator lands on its home
+    page = s.go("/login?next=" + urllib.parse.quote("//evil.example/steal", safe=""))
     assert sign_in_at_provider(s, provider, "admin", "oidc-admin").status == 200
     assert page.url == s.live.url + "/home"
     page.get_by_test_id("who").get_by_text("陈静(县民营企业服务中心)").wait_for()

@@ -113,7 +113,7 @@ def test_a_policy_drafted_pushed_found_without_sign_in_and_matched(open_session,
         _pick(page, "industries", "工业")
         _pick(page, "size_classes", "规上")
         expect(page.get_by_test_id("conditions-preview")).to_have_text(
-            "推送对象:行业:工业;规模:规上"
+            "推送对象：行业：工业；规模：规上"
         )
         check_page(page, "admin-policy-new")
         page.get_by_test_id("policy-save").click()
@@ -142,7 +142,7 @@ def test_a_policy_drafted_pushed_found_without_sign_in_and_matched(open_session,
 
         page.get_by_test_id("policy-publish").click()
         dialog = page.get_by_test_id("publish-dialog")
-        expect(dialog).to_contain_text("行业:工业;规模:规上")
+        expect(dialog).to_contain_text("行业：工业；规模：规上")
         page.get_by_test_id("publish-confirm").click()
         progress = page.locator("[data-testid=push-progress][data-status=done]")
         progress.wait_for(timeout=30_000)
@@ -180,7 +180,7 @@ def test_a_policy_drafted_pushed_found_without_sign_in_and_matched(open_session,
         expect(cards).to_have_count(1)
         card = page.locator(f'[data-testid=policy-list] [data-policy="{policy_id}"]')
         expect(card).to_contain_text(DOC_NUMBER)
-        expect(card).to_contain_text("行业:工业;规模:规上")
+        expect(card).to_contain_text("行业：工业；规模：规上")
         _no_sideways_scroll(page)
         check_page(page, "policies-search-phone")
 
@@ -211,7 +211,7 @@ def test_a_policy_drafted_pushed_found_without_sign_in_and_matched(open_session,
         expect(page.get_by_test_id("policy-title")).to_have_text(TITLE)
         expect(article.get_by_test_id("doc-number")).to_have_text(DOC_NUMBER)
         expect(article.get_by_test_id("validity")).to_have_text("2026-06-01 至 2027-12-31")
-        expect(article.get_by_test_id("conditions")).to_have_text("行业:工业;规模:规上")
+        expect(article.get_by_test_id("conditions")).to_have_text("行业：工业；规模：规上")
         expect(article.locator("[data-testid=policy-body] p")).to_have_text(BODY)
         expect(article.get_by_test_id("interpretations").locator("h3")).to_have_text([READING])
         # its file downloads without signing in, under its own name
@@ -233,7 +233,7 @@ def test_a_policy_drafted_pushed_found_without_sign_in_and_matched(open_session,
         enterprise = open_session("ent-hengrun", PHONE)
         page = enterprise.go("/my/policies")
         match = page.locator(f'[data-testid=matched] [data-match="{policy_id}"]')
-        expect(match.locator("[data-reasons=met] li")).to_have_text(["行业:工业", "规模:规上"])
+        expect(match.locator("[data-reasons=met] li")).to_have_text(["行业：工业", "规模：规上"])
         miss = page.locator(f'[data-testid=near-misses] [data-near-miss="{near["id"]}"]')
         expect(miss.locator("[data-reasons=failed] li")).to_have_text(["未满足:须有省市重大项目"])
         expect(page.locator(f'[data-match="{expired["id"]}"]')).to_have_count(0)
@@ -262,10 +262,10 @@ def test_a_policy_drafted_pushed_found_without_sign_in_and_matched(open_session,
         page.get_by_test_id("enterprise-policies-toggle").click()
         panel = page.get_by_test_id("enterprise-policies")
         expect(panel.locator(f'[data-match="{policy_id}"] [data-reasons=met] li')).to_have_text(
-            ["行业:工业", "规模:规上"]
+            ["行业：工业", "规模：规上"]
         )
         expect(panel.get_by_test_id("enterprise-policies-summary")).to_have_text(
-            "符合 1 项,差一项条件 1 项"
+            "符合 1 项，差一项条件 1 项"
         )
         check_page(page, "commissioner-appeal-policies")
 
@@ -278,7 +278,7 @@ def test_a_policy_drafted_pushed_found_without_sign_in_and_matched(open_session,
         row.get_by_test_id("enterprise-policies").click()
         panel = page.get_by_test_id("enterprise-policies-dialog")
         panel_match = panel.locator(f'[data-match="{policy_id}"]')
-        reasons = ["行业:工业", "规模:规上"]
+        reasons = ["行业：工业", "规模：规上"]
         expect(panel_match.locator("[data-reasons=met] li")).to_have_text(reasons)
         expect(panel.locator(f'[data-near-miss="{near["id"]}"]')).to_have_count(1)
         check_page(page, "admin-enterprise-policies")

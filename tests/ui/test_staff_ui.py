@@ -364,7 +364,7 @@ def test_a_duplicate_is_merged_from_the_appeal_page_and_links_to_its_master(open
 
     ent = open_session("ent-hengrun")
     page = ent.go(f"/appeals/{duplicate}")
-    assert "重复诉求,已并入" in page.get_by_test_id("closed-as").inner_text()
+    assert "重复诉求，已并入" in page.get_by_test_id("closed-as").inner_text()
     check_page(page, "enterprise-appeal-merged")
     for s in (owner, ent):
         assert not s.problems, s.problems

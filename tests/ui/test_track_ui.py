@@ -80,7 +80,7 @@ def test_progress_by_case_number_and_phone_on_a_phone(open_session, live):
 
     _look_up(page, appeal["id"], "13800000000")
     expect(page.locator("[data-testid=track-refusal]")).to_have_text(
-        "未查到,请核对受理编号和手机号"
+        "未查到，请核对受理编号和手机号"
     )
     expect(result).to_have_count(0)
     check_page(page, "track-not-found")
@@ -108,6 +108,6 @@ def test_ten_wrong_phones_then_the_page_says_how_long_to_wait(open_session, live
     page = visitor.go("/track")
     _look_up(page, appeal["id"], "13812347702")  # the right phone, too late
     refusal = page.locator("[data-testid=track-refusal]")
-    expect(refusal).to_have_text("查询失败次数过多,请 60 分钟后再试")
+    expect(refusal).to_have_text("查询失败次数过多，请 60 分钟后再试")
     _no_sideways_scroll(page)
     check_page(page, "track-throttled")

@@ -171,7 +171,7 @@ def test_a_decision_is_texted_to_a_mobile_contact_only():
     approved = move(application(Status.UNDER_REVIEW), "approve", TAX, None, now)
     rejected = move(application(Status.UNDER_REVIEW), "reject", TAX, "投资额不足", now)
     assert [m.to for m in application_messages(approved)] == ["13812345678"]
-    assert "未通过审核:投资额不足" in application_messages(rejected)[0].text
+    assert "未通过审核：投资额不足" in application_messages(rejected)[0].text
     assert application_messages(application(Status.UNDER_REVIEW)) == []
     landline = approved.model_copy(
         update={"form": approved.form.model_copy(update={"contact_phone": "051384123456"})}

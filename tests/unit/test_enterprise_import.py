@@ -39,7 +39,7 @@ def test_headers_are_matched_loosely_and_required_ones_checked():
     }
     with pytest.raises(rules.FileProblem) as missing:
         rules.map_header(["uscc", "name"])
-    assert missing.value.message() == "缺少必需的列:企业规模、行业(请使用导入模板)"
+    assert missing.value.message() == "缺少必需的列：企业规模、行业（请使用导入模板）"
     assert missing.value.message("en").startswith("Required columns missing")
     with pytest.raises(rules.FileProblem) as twice:
         rules.map_header(["uscc", "统一社会信用代码", "name", "size_class", "industry"])
@@ -90,7 +90,7 @@ def test_a_good_row_gives_the_values_of_its_filled_cells():
         (
             [CODE, "甲" * 101, "大型", ""],
             "企业名称:不能超过 100 个字符;"
-            "企业规模:「大型」无效,应为:亿元以上、规上、小微;行业:必填",
+            "企业规模:「大型」无效，应为：亿元以上、规上、小微;行业:必填",
         ),
     ],
 )
@@ -116,7 +116,7 @@ def test_numbers_flags_and_contacts_are_checked():
         CODE, "甲", "小微", "工业", "12.5", "-1", "maybe", "", "13912345678", columns=columns
     )
     assert row.reasons_text() == (
-        "重点科技型企业:「maybe」无效,应为 是 或 否;从业人数:「12.5」不是整数;"
+        "重点科技型企业:「maybe」无效，应为 是 或 否;从业人数:「12.5」不是整数;"
         "营业收入(万元):应在 0 到 10,000,000,000 之间;联系人:填写联系电话时须同时填写联系人"
     )
     row = read(CODE, "甲", "小微", "工业", "", "nan", "", "张三", "", columns=columns)

@@ -60,14 +60,14 @@ EVERYONE = Conditions()
 @pytest.mark.parametrize(
     ("company", "conditions", "matched", "reasons", "failed"),
     [
-        (HENGRUN, TECH_UPGRADE, True, ["行业:工业", "规模:规上"], []),
-        (XINGHAI, TECH_UPGRADE, True, ["行业:工业", "规模:亿元以上"], []),
+        (HENGRUN, TECH_UPGRADE, True, ["行业：工业", "规模：规上"], []),
+        (XINGHAI, TECH_UPGRADE, True, ["行业：工业", "规模：亿元以上"], []),
         (FARM, TECH_UPGRADE, False, [], ["行业须为工业", "规模须为规上、亿元以上"]),
         (HENGRUN, KEY_TECH, False, [], ["须为重点科技型企业"]),  # a near miss
         (XINGHAI, KEY_TECH, True, ["重点科技型企业"], []),
-        (FARM, SMALL_FARMS, True, ["行业:农业", "规模:小微", "乡镇:洋口镇"], []),
+        (FARM, SMALL_FARMS, True, ["行业：农业", "规模：小微", "乡镇：洋口镇"], []),
         (HENGRUN, SMALL_FARMS, False, [], ["行业须为农业", "规模须为小微", "乡镇须为洋口镇"]),
-        (HENGRUN, MID_SIZED, True, ["从业人数:50–300人", "营业收入:≤20000万元"], []),
+        (HENGRUN, MID_SIZED, True, ["从业人数：50–300人", "营业收入：≤20000万元"], []),
         (XINGHAI, MID_SIZED, False, [], ["从业人数须为50–300人", "营业收入须为≤20000万元"]),
         # not kept in the register: unknown is not a match, and says so
         (
@@ -75,7 +75,7 @@ EVERYONE = Conditions()
             MID_SIZED,
             False,
             [],
-            ["从业人数须为50–300人(未登记)", "营业收入须为≤20000万元(未登记)"],
+            ["从业人数须为50–300人（未登记）", "营业收入须为≤20000万元（未登记）"],
         ),
         (FARM, EVERYONE, True, [], []),
     ],
@@ -89,10 +89,10 @@ def test_the_matching_table(company, conditions, matched, reasons, failed):
 
 
 def test_conditions_in_words():
-    assert summary(TECH_UPGRADE) == "行业:工业;规模:规上、亿元以上"
+    assert summary(TECH_UPGRADE) == "行业：工业；规模：规上、亿元以上"
     assert summary(EVERYONE) == "所有企业"
     assert summary(Conditions(key_tech=True, revenue=Range(min=500))) == (
-        "重点科技型企业;营业收入:≥500万元"
+        "重点科技型企业；营业收入：≥500万元"
     )
 
 

@@ -13,7 +13,8 @@ export interface paths {
         };
         /**
          * 诉求列表
-         * @description ``mine``, ``queue`` (urgent first, then by deadline) or ``all`` the caller may read.
+         * @description ``mine``, ``queue`` (urgent first, then by deadline) or ``all`` the caller may read;
+         *         with ``count=true`` also how many (共 N 条, bounded: docs/search.md).
          */
         get: operations["list_appeals"];
         put?: never;
@@ -2436,16 +2437,6 @@ export interface components {
              */
             download: components["schemas"]["ExportDownload"] | null;
         };
-        /** AppealPage */
-        AppealPage: {
-            /** Items */
-            items: components["schemas"]["Appeal"][];
-            /**
-             * Next Cursor
-             * @default null
-             */
-            next_cursor: string | null;
-        };
         /**
          * AppealResponse
          * @description An appeal with its timeline and the events the caller may post now.
@@ -3918,6 +3909,32 @@ export interface components {
             phone: string;
         };
         /**
+         * CountedAppealPage
+         * @description The list's answer: with ``count=true`` also ``total`` and ``total_capped``; without,
+         *     ``{items, next_cursor}`` as the contract says.
+         */
+        CountedAppealPage: {
+            /** Items */
+            items: components["schemas"]["Appeal"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
+            /**
+             * Total
+             * @description 共 N 条 (with count=true): how many match, counted up to 1,000
+             * @default null
+             */
+            total?: number | null;
+            /**
+             * Total Capped
+             * @description with count=true: true when more match than total says (over 1,000, or a filtered list read as far as one count reads)
+             * @default null
+             */
+            total_capped?: boolean | null;
+        };
+        /**
          * Counters
          * @description What waits on the caller, by role; a counter the role has no use for is null.
          */
@@ -4880,6 +4897,12 @@ export interface components {
              * @default null
              */
             to?: string | null;
+            /**
+             * Due
+             * @description today (今日到期): open, due from now until 24:00 Beijing — what the home's due_today counts; overdue: as overdue=true
+             * @default null
+             */
+            due?: ("today" | "overdue") | null;
         };
         /**
          * Extension
@@ -9346,12 +9369,16 @@ export interface operations {
                 from?: string | null;
                 /** @description filed on or before (Beijing) */
                 to?: string | null;
+                /** @description today (今日到期): open, due from now until 24:00 Beijing — what the home's due_today counts; overdue: as overdue=true */
+                due?: ("today" | "overdue") | null;
                 limit?: number;
                 cursor?: string | null;
                 /** @description mine: the caller's own; queue: open items waiting on the caller */
                 scope?: "mine" | "queue" | "all";
                 /** @description the escalation queue (staff): open appeals raised to 1 (service centre) or 2 (county joint meeting), urgent first then by deadline */
                 escalation_level?: number | null;
+                /** @description true: the answer also holds total (共 N 条), counted up to 1,000, and total_capped (true: more than total, or the count stopped reading) */
+                count?: boolean;
             };
             header?: never;
             path?: never;
@@ -9365,7 +9392,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AppealPage"];
+                    "application/json": components["schemas"]["CountedAppealPage"];
                 };
             };
             /** @description 请求参数有误 (validation_error) */

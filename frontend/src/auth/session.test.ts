@@ -23,7 +23,7 @@ vi.mock('@/api/client', () => ({
   unwrap: async (call: Promise<unknown>) => call,
 }))
 
-const { completeProviderSignIn, homeOf, peekMe, session, signInWithProvider, signOut } = await import('./session')
+const { completeProviderSignIn, homeOf, peekMe, safeNext, session, signInWithProvider, signOut } = await import('./session')
 const { client } = await import('@/api/client')
 
 const OIDC = {
@@ -55,11 +55,32 @@ describe('sign-in with the identity provider', () => {
     callback.mockResolvedValue({ access_token: 'AT', id_token: 'IT' })
     const user = await completeProviderSignIn()
     expect(session.token).toBe('AT')
-    expect(user).toEqual(me)
+    expect(user).toEqual({ ...me, next: null })
     setConfigForTests({ auth: { ...OIDC.auth, token: 'id_token' } })
     signOut()
     await completeProviderSignIn()
     expect(session.token).toBe('IT')
+  })
+
+  it('carries ?next= through the provider, a path of this site only', async () => {
+    setConfigForTests(OIDC)
+    await signInWithProvider('/appeals?due=today')
+    expect(redirect).toHaveBeenLastCalledWith({ state: { next: '/appeals?due=today' } })
+    await signInWithProvider('https://evil.example/x')
+    expect(redirect).toHaveBeenLastCalledWith(undefined)
+    callback.mockResolvedValue({ access_token: 'AT', state: { next: '/my/appeals' } })
+    expect((await completeProviderSignIn())?.next).toBe('/my/appeals')
+    signOut()
+    // a state altered on the way is checked again
+    callback.mockResolvedValue({ access_token: 'AT', state: { next: '//evil.example/x' } })
+    expect((await completeProviderSignIn())?.next).toBeNull()
+  })
+
+  it('takes as next only a relative path of this site', () => {
+    expect(safeNext('/appeals/XQT-20261102-0001?x=1#t')).toBe('/appeals/XQT-20261102-0001?x=1#t')
+    for (const bad of ['https://evil.example/', '//evil.example/a', '/\\evil.example', 'javascript:alert(1)', 'appeals', '', null, ['/a'], '/\tevil']) {
+      expect(safeNext(bad), String(bad)).toBeNull()
+    }
   })
 
   it('refuses the provider flow where the stage uses demo users', async () => {

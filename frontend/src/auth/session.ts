@@ -60,19 +60,40 @@ async function userManager(config: OidcConfig) {
   })
 }
 
-export async function signInWithProvider(): Promise<void> {
-  const config = await loadConfig()
-  if (config.auth.mode !== 'oidc') throw new Error('not an OIDC deployment')
-  await (await userManager(config.auth)).signinRedirect()
+/** Where to go after signing in (`?next=`): a path of this site only. An absolute URL, a
+ * scheme-relative `//host`, a backslash (read as `/` by browsers) or anything not starting
+ * with `/` is ignored (null), so a link can never send a signed-in user elsewhere. */
+export function safeNext(value: unknown): string | null {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//')) return null
+  if (/[\\\u0000-\u001f]/.test(value)) return null
+  try {
+    const url = new URL(value, window.location.origin)
+    if (url.origin !== window.location.origin) return null
+    return `${url.pathname}${url.search}${url.hash}`
+  } catch {
+    return null
+  }
 }
 
-export async function completeProviderSignIn(): Promise<Me | null> {
+/** To the provider; `next` (a path of this site) comes back in the request's state. */
+export async function signInWithProvider(next?: string | null): Promise<void> {
+  const config = await loadConfig()
+  if (config.auth.mode !== 'oidc') throw new Error('not an OIDC deployment')
+  const state = safeNext(next)
+  await (await userManager(config.auth)).signinRedirect(state ? { state: { next: state } } : undefined)
+}
+
+/** Back from the provider: who signed in, and the page asked for before (`next`, checked again). */
+export async function completeProviderSignIn(): Promise<(Me & { next: string | null }) | null> {
   const config = await loadConfig()
   if (config.auth.mode !== 'oidc') return null
   const user = await (await userManager(config.auth)).signinRedirectCallback()
   keep(config.auth.token === 'access_token' ? user.access_token : (user.id_token ?? null))
   session.user = null
-  return loadMe()
+  const me = await loadMe()
+  if (!me) return null
+  const state = user.state as { next?: unknown } | undefined
+  return { ...me, next: safeNext(state?.next) }
 }
 
 export function signOut(): void {

@@ -54,7 +54,7 @@ describe('AttachmentList', () => {
     const w = setup({ link })
     await w.find('[data-testid=attachment-download]').trigger('click')
     await flushPromises()
-    expect(w.find('[data-attachment=U0000000000000001] [role=alert]').text()).toBe('无法下载:附件不存在')
+    expect(w.find('[data-attachment=U0000000000000001] [role=alert]').text()).toBe('无法下载：附件不存在')
   })
 
   it('offers removal when removable, telling the parent which file', async () => {

@@ -79,7 +79,7 @@ describe('AttachmentUpload', { timeout: 20_000 }, () => {
 
   it('shows the purpose’s limits from the shared table', async () => {
     const w = await setup({ max: 3 })
-    expect(w.text()).toContain('支持 JPG、PNG、PDF、DOC、DOCX、XLS、XLSX、OFD,单个文件不超过 50 MB,最多 3 个')
+    expect(w.text()).toContain('支持 JPG、PNG、PDF、DOC、DOCX、XLS、XLSX、OFD，单个文件不超过 50 MB，最多 3 个')
     expect(w.find('[data-testid=attachment-input]').attributes('accept')).toContain('.ofd')
     const appeal = await setup({ purpose: 'appeal_attachment' })
     expect(appeal.text()).toContain('单个文件不超过 20 MB')
@@ -123,7 +123,7 @@ describe('AttachmentUpload', { timeout: 20_000 }, () => {
     post.mockResolvedValue(ticket('U0000000000000003', 'a.pdf'))
     await choose(w, file('程序.exe', 10), file('空.pdf', 0), file('大.pdf', 50 * MB + 1), file('a.pdf', 10), file('b.pdf', 10))
     const error = (name: string) => w.find(`[data-file="${name}"] [data-testid=attachment-error]`).text()
-    expect(error('程序.exe')).toBe('不支持这种文件类型(支持 JPG、PNG、PDF、DOC、DOCX、XLS、XLSX、OFD)')
+    expect(error('程序.exe')).toBe('不支持这种文件类型（支持 JPG、PNG、PDF、DOC、DOCX、XLS、XLSX、OFD）')
     expect(error('空.pdf')).toBe('文件是空的')
     expect(error('大.pdf')).toBe('文件超过 50 MB')
     expect(error('b.pdf')).toBe('最多 1 个附件')
@@ -143,7 +143,7 @@ describe('AttachmentUpload', { timeout: 20_000 }, () => {
       }),
     )
     await choose(w, file('a.pdf', 10))
-    expect(w.find('[data-testid=attachment-error]').text()).toBe('上传失败:文件不能超过 50 MB')
+    expect(w.find('[data-testid=attachment-error]').text()).toBe('上传失败：文件不能超过 50 MB')
     expect(w.emitted('update:modelValue')).toBeUndefined()
 
     post.mockResolvedValueOnce(ticket('U0000000000000004', 'a.pdf'))
@@ -153,7 +153,7 @@ describe('AttachmentUpload', { timeout: 20_000 }, () => {
     xhr.responseText = '<Error><Code>AccessDenied</Code></Error>'
     xhr.answer(403)
     await flushPromises()
-    expect(w.find('[data-testid=attachment-error]').text()).toBe('上传失败:AccessDenied')
+    expect(w.find('[data-testid=attachment-error]').text()).toBe('上传失败：AccessDenied')
     expect(w.emitted('update:modelValue')).toBeUndefined()
   })
 })

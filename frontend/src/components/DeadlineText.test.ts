@@ -16,6 +16,12 @@ describe('DeadlineText', () => {
     expect(text).toContain('剩余 3 个工作日')
   })
 
+  it('is the time alone when nothing follows it: no stray dash or dot (issue 19)', () => {
+    setLocale('zh-CN')
+    expect(render({ dueAt: '2026-12-10T23:59:59+08:00' }).text()).toBe('2026-12-10 23:59')
+    expect(render({ dueAt: '2026-12-10T23:59:59+08:00', workingDaysLeft: null }).text()).toBe('2026-12-10 23:59')
+  })
+
   it('reads Beijing time whatever the instant was written in', () => {
     expect(render({ dueAt: '2026-10-08T15:59:59Z' }).text()).toContain('2026-10-08 23:59')
   })

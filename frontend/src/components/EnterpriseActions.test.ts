@@ -93,7 +93,7 @@ describe('EnterpriseActions', () => {
     Object.assign(state(wrapper), { content: '补充', files: ['U0000000000000001', 'U0000000000000002'] })
     await wrapper.find('form').trigger('submit')
     await flushPromises()
-    expect(errorsByLabel(wrapper)).toEqual({ '补充材料（照片、PDF 或 Office 文件，选填）': '第 2 个文件:文件不存在' })
+    expect(errorsByLabel(wrapper)).toEqual({ '补充材料（照片、PDF 或 Office 文件，选填）': '第 2 个文件：文件不存在' })
     expect(wrapper.emitted('updated')).toBeUndefined()
   })
 

@@ -62,14 +62,14 @@ describe('TrackPage', () => {
 
   it('says plainly when nothing is found', async () => {
     const { wrapper } = await lookUp(answer(404, { code: 'not_found', status: 404 }))
-    expect(wrapper.get('[data-testid=track-refusal]').text()).toBe('未查到,请核对受理编号和手机号')
+    expect(wrapper.get('[data-testid=track-refusal]').text()).toBe('未查到，请核对受理编号和手机号')
     expect(wrapper.find('[data-testid=track-result]').exists()).toBe(false)
   })
 
   it('says how many minutes to wait after too many tries', async () => {
     const body = { code: 'too_many_requests', status: 429 }
     const { wrapper } = await lookUp(answer(429, body, { 'Retry-After': '1750' }))
-    expect(wrapper.get('[data-testid=track-refusal]').text()).toBe('查询失败次数过多,请 30 分钟后再试')
+    expect(wrapper.get('[data-testid=track-refusal]').text()).toBe('查询失败次数过多，请 30 分钟后再试')
   })
 
   it('asks for both fields before it asks the server', async () => {
@@ -81,7 +81,7 @@ describe('TrackPage', () => {
   it('shows how a closed appeal was closed', async () => {
     const closed = { ...PROGRESS, status: 'closed', closed_at: '2026-12-01T10:00:00+08:00', closed_as: 'auto_closed' }
     const { wrapper } = await lookUp(answer(200, closed))
-    expect(wrapper.get('[data-testid=track-result]').text()).toContain('答复后未评价,自动办结')
+    expect(wrapper.get('[data-testid=track-result]').text()).toContain('答复后未评价，自动办结')
   })
 })
 

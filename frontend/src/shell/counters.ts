@@ -28,13 +28,13 @@ export const HOME_COUNTERS: Record<string, CounterLink[]> = {
   operator: [{ key: 'awaiting_callback', to: '/console' }],
   admin: [
     { key: 'triage', to: '/admin/triage' },
-    { key: 'overdue', to: '/appeals?overdue=true', alarm: true },
-    { key: 'due_today', to: '/appeals' },
+    { key: 'overdue', to: '/appeals?due=overdue', alarm: true },
+    { key: 'due_today', to: '/appeals?due=today' },
     { key: 'awaiting_callback', to: '/appeals?status=replied' },
   ],
   supervisor: [
-    { key: 'overdue', to: '/appeals?overdue=true', alarm: true },
-    { key: 'due_today', to: '/appeals' },
+    { key: 'overdue', to: '/appeals?due=overdue', alarm: true },
+    { key: 'due_today', to: '/appeals?due=today' },
     { key: 'supervised_open', to: '/department/ledger' },
   ],
 }

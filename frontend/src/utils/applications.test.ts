@@ -57,7 +57,7 @@ describe('progressSteps', () => {
 })
 
 describe('placeErrors', () => {
-  const file = (n: number, m: string) => `第 ${n} 个文件:${m}`
+  const file = (n: number, m: string) => `第 ${n} 个文件：${m}`
 
   it('puts each API field on the form field or material it names', () => {
     const placed = placeErrors(
@@ -75,7 +75,7 @@ describe('placeErrors', () => {
     expect(placed).toEqual({
       contact_phone: '手机号码格式不正确',
       'material:feasibility': '请提交此项材料',
-      'material:contract': '第 2 个文件:文件内容与类型不符',
+      'material:contract': '第 2 个文件：文件内容与类型不符',
       'material:license': '申报窗口没有这项材料',
       policy_id: '政策不存在',
     })

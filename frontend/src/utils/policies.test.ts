@@ -58,7 +58,7 @@ function policy(over: Partial<Policy> = {}): Policy {
     effective_from: '2026-01-01',
     expires_on: '2027-12-31',
     conditions: { ...NONE, industries: ['industry'], size_classes: ['designated'] },
-    conditions_text: '行业:工业;规模:规上',
+    conditions_text: '行业：工业；规模：规上',
     status: 'draft',
     published_at: null,
     interpretations: [],
@@ -112,7 +112,7 @@ describe('the catalogue filters', () => {
 
 describe('a policy in words', () => {
   it('says the conditions as the API does, in Chinese', () => {
-    expect(conditionWords(zh, { ...NONE, industries: ['industry'], size_classes: ['designated'] })).toBe('行业:工业;规模:规上')
+    expect(conditionWords(zh, { ...NONE, industries: ['industry'], size_classes: ['designated'] })).toBe('行业：工业；规模：规上')
     const all: Conditions = {
       industries: ['agriculture', 'industry'],
       size_classes: ['above_100m', 'designated'],
@@ -123,9 +123,9 @@ describe('a policy in words', () => {
       revenue: { min: 2000, max: null },
     }
     expect(conditionWords(zh, all)).toBe(
-      '行业:农业、工业;规模:亿元以上、规上;乡镇:掘港街道、长沙镇;重点科技型企业;省市重大项目;从业人数:50–300人;营业收入:≥2000万元',
+      '行业：农业、工业；规模：亿元以上、规上；乡镇：掘港街道、长沙镇；重点科技型企业；省市重大项目；从业人数：50–300人；营业收入：≥2000万元',
     )
-    expect(conditionWords(zh, { ...NONE, employees: { min: null, max: 50 } })).toBe('从业人数:≤50人')
+    expect(conditionWords(zh, { ...NONE, employees: { min: null, max: 50 } })).toBe('从业人数：≤50人')
     expect(conditionWords(zh, NONE)).toBe('所有企业')
   })
 

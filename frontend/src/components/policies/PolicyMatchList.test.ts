@@ -21,7 +21,7 @@ function item(id: string, title: string, reasons: Reason[], failed: Reason[] = [
       summary: null,
       effective_from: '2026-01-01',
       expires_on: null,
-      conditions_text: '行业:工业;规模:规上',
+      conditions_text: '行业：工业；规模：规上',
       interpretations: 0,
       published_at: '2026-06-15T10:00:00+08:00',
       expired: false,
@@ -32,8 +32,8 @@ function item(id: string, title: string, reasons: Reason[], failed: Reason[] = [
   }
 }
 
-const INDUSTRY: Reason = { condition: 'industry', text: '行业:工业' }
-const SIZE: Reason = { condition: 'size_class', text: '规模:规上' }
+const INDUSTRY: Reason = { condition: 'industry', text: '行业：工业' }
+const SIZE: Reason = { condition: 'size_class', text: '规模：规上' }
 const ITEMS = [
   item('P-1', '技改补助', [INDUSTRY, SIZE]),
   item('P-2', '普惠政策', []),
@@ -52,18 +52,18 @@ const chips = (w: ReturnType<typeof setup>, selector: string) =>
 describe('PolicyMatchList', () => {
   it('shows each match with the conditions it meets, then each near miss with the one it fails', () => {
     const w = setup({ items: ITEMS })
-    expect(w.find('[data-testid=matched] h2').text()).toBe('符合条件(2)')
-    expect(chips(w, '[data-match="P-1"] [data-reasons=met]')).toEqual(['行业:工业', '规模:规上'])
+    expect(w.find('[data-testid=matched] h2').text()).toBe('符合条件（2）')
+    expect(chips(w, '[data-match="P-1"] [data-reasons=met]')).toEqual(['行业：工业', '规模：规上'])
     expect(chips(w, '[data-match="P-2"] [data-reasons=met]')).toEqual(['所有企业'])
     expect(w.find('[data-match="P-1"] a').attributes('href')).toBe('/policies/P-1')
-    expect(w.find('[data-testid=near-misses] h2').text()).toBe('差一项条件(1)')
+    expect(w.find('[data-testid=near-misses] h2').text()).toBe('差一项条件（1）')
     expect(chips(w, '[data-near-miss="P-3"] [data-reasons=failed]')).toEqual(['未满足:须有省市重大项目'])
-    expect(chips(w, '[data-near-miss="P-3"] [data-reasons=met]')).toEqual(['行业:工业', '规模:规上'])
+    expect(chips(w, '[data-near-miss="P-3"] [data-reasons=met]')).toEqual(['行业：工业', '规模：规上'])
   })
 
   it('is shorter for staff: the failed condition only, headings one level down', () => {
     const w = setup({ items: ITEMS, compact: true, level: 'h3' })
-    expect(w.find('[data-testid=matched] h3').text()).toBe('符合条件(2)')
+    expect(w.find('[data-testid=matched] h3').text()).toBe('符合条件（2）')
     expect(w.find('[data-match="P-1"] h4').text()).toBe('技改补助')
     expect(w.find('[data-near-miss="P-3"] [data-reasons=met]').exists()).toBe(false)
     expect(w.find('[data-testid=conditions-text]').exists()).toBe(false)

@@ -84,26 +84,26 @@ export default {
       retry: '重试',
       more: '加载更多',
       saved: '已保存',
-      conflict: '数据已被他人修改,已为您刷新,请重新操作',
+      conflict: '数据已被他人修改，已为您刷新，请重新操作',
     },
     attachments: {
       title: '附件',
       choose: '选择文件',
-      hint: '支持 {types},单个文件不超过 {mb} MB,最多 {max} 个',
+      hint: '支持 {types}，单个文件不超过 {mb} MB，最多 {max} 个',
       uploading: '上传中 {percent}%',
       uploaded: '已上传',
-      failed: '上传失败:{error}',
+      failed: '上传失败：{error}',
       remove: '移除',
       removeOf: '移除 {name}',
       retry: '重试',
       tooMany: '最多 {max} 个附件',
-      type: '不支持这种文件类型(支持 {types})',
+      type: '不支持这种文件类型（支持 {types}）',
       empty: '文件是空的',
       size: '文件超过 {mb} MB',
       none: '暂无附件',
       download: '下载',
       downloadOf: '下载 {name}',
-      downloadFailed: '无法下载:{error}',
+      downloadFailed: '无法下载：{error}',
       list: '附件列表',
       kind: {
         pdf: 'PDF',
@@ -117,7 +117,7 @@ export default {
     },
     inbox: { title: '消息', readAll: '全部已读', empty: '暂无消息', new: '新' },
     calendar: {
-      missing: '{years} 年放假安排尚未录入:涉及该年的答复期限为暂定。',
+      missing: '{years} 年放假安排尚未录入：涉及该年的答复期限为暂定。',
       load: '去录入',
     },
     deadline: {
@@ -125,7 +125,7 @@ export default {
       left: '剩余 {n} 个工作日',
       lastDay: '今日到期',
       overdue: '已逾期',
-      provisional: '暂定期限(该年度放假安排尚未录入)',
+      provisional: '暂定期限（该年度放假安排尚未录入）',
       paused: '已挂起，期限暂停计算',
     },
     pause: {
@@ -168,6 +168,8 @@ export default {
       attachments: '附件',
     },
     common: {
+      /** a label and its value on one line (full-width colon in Chinese) */
+      pair: '{label}：{value}',
       submit: '提交',
       cancel: '取消',
       confirm: '确定',
@@ -347,6 +349,7 @@ export default {
       attachments: 'Attachments',
     },
     common: {
+      pair: '{label}: {value}',
       submit: 'Submit',
       cancel: 'Cancel',
       confirm: 'OK',

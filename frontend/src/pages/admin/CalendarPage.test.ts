@@ -51,7 +51,7 @@ describe('CalendarPage', { timeout: 30_000 }, () => {
     expect(grid.findAll('table')).toHaveLength(12)
     expect(grid.findAll('caption')[9].text()).toBe('2026年10月')
     const oct1 = grid.find('[data-date="2026-10-01"]')
-    expect(oct1.attributes('aria-label')).toBe('10月1日星期四,国庆放假')
+    expect(oct1.attributes('aria-label')).toBe('10月1日星期四，国庆放假')
     expect(oct1.classes()).toContain('holiday')
     expect(grid.find('[data-date="2026-10-10"]').attributes('aria-label')).toContain('调休上班')
     expect(grid.find('[data-date="2026-10-11"]').attributes('data-kind')).toBe('weekend')
@@ -78,14 +78,14 @@ describe('CalendarPage', { timeout: 30_000 }, () => {
     expect(opts.params.path.year).toBe('2026')
     expect(opts.body).toEqual({ holidays: ['2026-01-01', '2027-10-01', '2027-10-02', '2027-10-03'], working_weekends: ['2026-10-10'], names: { '2026-01-01': '元旦', '2027-10-01': '国庆', '2027-10-02': '国庆', '2027-10-03': '国庆' } })
     const refusals = w.find('[data-testid=calendar-refusals]').text()
-    expect(refusals).toContain('放假日第 2 项 2027-10-01:日期不在 2026 年内')
+    expect(refusals).toContain('放假日第 2 项 2027-10-01：日期不在 2026 年内')
 
     await areas[0].setValue('2026-01-01 元旦\n2026-10-01~2026-10-02 国庆')
     put.mockResolvedValueOnce({ ...YEAR, official: true, source: 'admin', version: 3, updated_at: '2026-05-20T04:00:00Z', recomputed: 7 })
     await w.find('[data-testid=calendar-load-form]').trigger('submit')
     await flushPromises()
-    expect(document.body.textContent).toContain('已录入,重新计算了 7 件诉求的期限')
-    expect(w.find('[data-testid=calendar-status]').text()).toContain('管理员录入,版本 3,更新于 2026-05-20 12:00')
+    expect(document.body.textContent).toContain('已录入，重新计算了 7 件诉求的期限')
+    expect(w.find('[data-testid=calendar-status]').text()).toContain('管理员录入，版本 3，更新于 2026-05-20 12:00')
     expect((areas[0].element as HTMLTextAreaElement).value).toBe('2026-01-01 元旦\n2026-10-01~2026-10-02 国庆')
 
     // preview

@@ -52,7 +52,7 @@ function serve(total: number) {
   })
 }
 
-async function setup() {
+async function setup(start = '/admin/enterprises') {
   session.user = { username: 'admin', role: 'admin', display_name: 'admin', department_id: null } as unknown as Me
   const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { common: common.zh, admin: admin.zh } } })
   const router = createRouter({
@@ -63,14 +63,16 @@ async function setup() {
       { path: '/enterprises/:uscc', component: { template: '<p />' } },
     ],
   })
-  await router.push('/admin/enterprises')
+  await router.push(start)
   await router.isReady()
   const wrapper = mount(Page, { global: { plugins: [i18n, router] }, attachTo: document.body })
   await flushPromises()
+  lastRouter = router
   return wrapper
 }
+let lastRouter: ReturnType<typeof createRouter>
 
-type State = { filters: Record<string, unknown>; refilter: () => void; toPage: (n: number) => void }
+type State = { filters: Record<string, unknown>; q?: string; refilter: () => void; toPage: (n: number) => void }
 const state = (w: Awaited<ReturnType<typeof setup>>) => (w.vm as unknown as { $: { setupState: State } }).$.setupState
 
 describe('EnterprisesPage', { timeout: 20_000 }, () => {
@@ -92,6 +94,27 @@ describe('EnterprisesPage', { timeout: 20_000 }, () => {
     await flushPromises()
     expect(asked.at(-1)).toMatchObject({ page: 3, limit: 20 })
     expect(w.findAll('[data-testid="enterprise-table"] tbody tr')).toHaveLength(5)
+  })
+
+  it('keeps words, filters, order and page in the address: a reload shows them, back returns', async () => {
+    serve(95)
+    const w = await setup('/admin/enterprises?q=恒润&industry=industry&key_tech=true&sort=recent&page=2&size_class=bogus')
+    expect(asked[0]).toEqual({ limit: 20, page: 2, sort: 'recent', q: '恒润', industry: 'industry', key_tech: true })
+    expect(state(w).q ?? '').toBe('恒润')
+    const s = state(w)
+    s.toPage(4)
+    await flushPromises()
+    expect(lastRouter.currentRoute.value.query).toEqual({ q: '恒润', industry: 'industry', key_tech: 'true', sort: 'recent', page: '4' })
+    Object.assign(s.filters, { industry: 'services' })
+    s.refilter()
+    await flushPromises()
+    expect(lastRouter.currentRoute.value.query).toEqual({ q: '恒润', industry: 'services', key_tech: 'true', sort: 'recent' })
+    expect(asked.at(-1)).toMatchObject({ page: 1, industry: 'services' })
+    lastRouter.back()
+    await new Promise((r) => setTimeout(r, 0))
+    await flushPromises()
+    expect(asked.at(-1)).toMatchObject({ page: 4, industry: 'industry', sort: 'recent' })
+    expect(state(w).filters.industry).toBe('industry')
   })
 
   it('sends each filter set and goes back to the first page', async () => {

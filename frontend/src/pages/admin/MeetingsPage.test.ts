@@ -152,7 +152,7 @@ describe('MeetingsPage', { timeout: 20_000 }, () => {
     const months = wrapper.find('[data-testid=meetings-list]')
     expect(months.attributes('aria-label')).toBe('各月集中会办')
     expect(months.find('[data-month="2026-11"]').text()).toContain('已召开')
-    expect(months.find('[data-month="2026-10"]').text()).toContain('未召开(已通报)')
+    expect(months.find('[data-month="2026-10"]').text()).toContain('未召开（已通报）')
     expect(months.find('[data-month="2026-10"]').text()).toContain('2026-11-02 00:05 通报')
     const agenda = wrapper.find('[data-testid=meeting-agenda]')
     const row = agenda.find('[data-appeal="XQT-1"]')
@@ -225,7 +225,7 @@ describe('MeetingsPage', { timeout: 20_000 }, () => {
     await form.trigger('submit')
     await flushPromises()
     expect(post).not.toHaveBeenCalled()
-    expect(errorsByLabel(form)).toEqual({ '责任单位(可多选)': '必填', '办理时限(工作日,1–60)': '必填' })
+    expect(errorsByLabel(form)).toEqual({ '责任单位（可多选）': '必填', '办理时限（工作日，1–60）': '必填' })
 
     Object.assign(state(wrapper, DecisionForms).decisionForms['XQT-2'], { departments: ['finance'], days: 10, notes: ' 本月内办结 ' })
     post.mockRejectedValueOnce(new ApiError(400, { type: 'x', title: 't', status: 400, detail: 'd', code: 'validation_error',
@@ -234,7 +234,7 @@ describe('MeetingsPage', { timeout: 20_000 }, () => {
     await flushPromises()
     expect(post.mock.calls[0][0]).toBe('/api/v1/meetings/{month}/decisions')
     expect(post.mock.calls[0][1].body).toEqual({ version: 3, appeal_id: 'XQT-2', departments: ['finance'], due_working_days: 10, notes: '本月内办结' })
-    expect(errorsByLabel(form)).toEqual({ '责任单位(可多选)': '部门 finance 不存在' })
+    expect(errorsByLabel(form)).toEqual({ '责任单位（可多选）': '部门 finance 不存在' })
 
     post.mockResolvedValueOnce(meeting({ status: 'held', version: 4, agenda: [
       { ...ITEM, appeal_id: 'XQT-1', title: '用地指标', reason: 'multi_department', decision: null },

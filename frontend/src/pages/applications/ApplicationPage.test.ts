@@ -37,7 +37,7 @@ function application(over: Record<string, unknown> = {}) {
     enterprise_name: '如东恒润机械制造有限公司',
     form: { project_name: '数控机床智能化改造', summary: '购置五轴加工中心', amount: 300, contact_name: '张伟', contact_phone: '13812345678' },
     materials: [],
-    eligibility: { matched: true, reasons: [{ condition: 'industry', text: '行业:工业' }] },
+    eligibility: { matched: true, reasons: [{ condition: 'industry', text: '行业：工业' }] },
     reviewer_department_id: 'tax',
     reviewer_name: '县税务局',
     status: 'under_review',

@@ -131,7 +131,7 @@ describe('ApplyPage', () => {
     )
     await submit()
     expect(errorsByLabel(w)).toEqual({ 联系电话: '手机号码格式不正确' })
-    expect(material('license').find('[data-testid=material-error]').text()).toBe('第 2 个文件:文件内容与类型不符')
+    expect(material('license').find('[data-testid=material-error]').text()).toBe('第 2 个文件：文件内容与类型不符')
     expect(material('feasibility').find('[data-testid=material-error]').exists()).toBe(false)
   })
 

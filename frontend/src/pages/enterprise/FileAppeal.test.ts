@@ -125,7 +125,7 @@ describe('FileAppeal', () => {
     const upload = wrapper.findComponent({ name: 'AttachmentUpload' })
     upload.vm.$emit('busy', true)
     await flushPromises()
-    expect(wrapper.find('[data-testid="uploading-wait"]').text()).toBe('文件上传中,请稍候再提交')
+    expect(wrapper.find('[data-testid="uploading-wait"]').text()).toBe('文件上传中，请稍候再提交')
     await wrapper.find('form').trigger('submit')
     await flushPromises()
     expect(post).not.toHaveBeenCalled()
@@ -157,7 +157,7 @@ describe('FileAppeal', () => {
     await flushPromises()
     const [, options] = post.mock.calls[0] as [string, { body: Record<string, unknown> }]
     expect(options.body.attachments).toEqual(['U0000000000000001', 'U0000000000000002'])
-    expect(errorsByLabel(wrapper)).toEqual({ '附件(照片、PDF 或 Office 文件,选填)': '第 2 个文件:文件内容与类型不符' })
+    expect(errorsByLabel(wrapper)).toEqual({ '附件（照片、PDF 或 Office 文件，选填）': '第 2 个文件：文件内容与类型不符' })
   })
 })
 

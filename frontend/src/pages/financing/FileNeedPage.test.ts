@@ -54,7 +54,7 @@ describe('FileNeedPage', () => {
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     expect(post).not.toHaveBeenCalled()
-    expect(errorsByLabel(wrapper)).toEqual({ '融资金额(万元)': '请填写融资金额', '期限(月)': '请填写融资期限', 资金用途: '请填写资金用途' })
+    expect(errorsByLabel(wrapper)).toEqual({ '融资金额（万元）': '请填写融资金额', '期限（月）': '请填写融资期限', 资金用途: '请填写资金用途' })
   })
 
   it('shows the server’s refusal next to the field it names', async () => {

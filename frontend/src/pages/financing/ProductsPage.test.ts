@@ -67,7 +67,7 @@ describe('ProductsPage', () => {
     expect(tech.get('[data-testid=product-term]').text()).toBe('6–36 个月')
     expect(tech.get('[data-testid=product-amount]').text()).toBe('50–1000 万元')
     expect(tech.get('[data-testid=product-conditions]').text()).toBe('重点科技型企业')
-    expect(wrapper.get('[data-product="fp-micro"] [data-testid=product-conditions]').text()).toBe('规模:小微')
+    expect(wrapper.get('[data-product="fp-micro"] [data-testid=product-conditions]').text()).toBe('规模：小微')
     expect(tech.text()).toContain('无需抵押')
   })
 
@@ -93,7 +93,7 @@ describe('ProductsPage', () => {
     await flushPromises()
     expect(get.mock.calls.length).toBe(before)
     const errors = wrapper.findAllComponents({ name: 'ElFormItem' }).map((i) => [i.props('label'), i.props('error')])
-    expect(errors.filter(([, e]) => e)).toEqual([['融资金额(万元)', '请填写大于 0 的金额(万元)']])
+    expect(errors.filter(([, e]) => e)).toEqual([['融资金额（万元）', '请填写大于 0 的金额（万元）']])
   })
 
   it('offers the need form to enterprises only', async () => {

@@ -44,7 +44,7 @@ function policy(over: Record<string, unknown> = {}) {
     effective_from: '2026-06-01',
     expires_on: '2027-12-31',
     conditions: CONDITIONS,
-    conditions_text: '行业:工业;规模:规上',
+    conditions_text: '行业：工业；规模：规上',
     status: 'draft',
     published_at: null,
     interpretations: [],
@@ -196,7 +196,7 @@ describe('AdminPolicyPage', { timeout: 20_000 }, () => {
   it('publishes after confirmation and follows the push until every enterprise is done', async () => {
     const { wrapper: w } = await setup('/admin/policies/P-20260615-abc123')
     wrapper = w
-    expect(w.find('[data-testid=publish-audience]').text()).toContain('行业:工业;规模:规上')
+    expect(w.find('[data-testid=publish-audience]').text()).toContain('行业：工业；规模：规上')
     expect(w.find('[data-testid=push-progress]').exists()).toBe(false)
     await w.find('[data-testid=policy-publish]').trigger('click')
     await flushPromises()
@@ -227,7 +227,7 @@ describe('AdminPolicyPage', { timeout: 20_000 }, () => {
     await tick()
     expect(progress().attributes('data-status')).toBe('done')
     expect(progress().find('[role=progressbar]').attributes('aria-valuenow')).toBe('100')
-    expect(progress().find('[data-testid=push-done]').text()).toContain('共检查 250 家企业,其中 41 家符合条件')
+    expect(progress().find('[data-testid=push-done]').text()).toContain('共检查 250 家企业，其中 41 家符合条件')
     expect(progress().text()).toContain('2026-06-15 10:06') // finished, Beijing time
     await tick(5000)
     expect(jobReads()).toBe(2)
@@ -333,7 +333,7 @@ describe('AdminPolicyPage', { timeout: 20_000 }, () => {
     ])
     const banner = w.find('[data-testid=withdrawn-banner]')
     expect(banner.text()).toContain('本政策已于 2026-07-01 09:00 由 服务中心管理员 撤回。')
-    expect(banner.text()).toContain('撤回原因:已被2027年修订版替代')
+    expect(banner.text()).toContain('撤回原因：已被2027年修订版替代')
     expect(w.find('[data-testid=policy-status]').text()).toBe('已撤回')
     // read-only: no form, no withdraw, no adding or removing
     for (const id of ['policy-form', 'policy-withdraw', 'interpretation-form', 'attachment-upload']) {

@@ -23,7 +23,7 @@ function summary(id: string, over: Record<string, unknown> = {}) {
     summary: '对年度技改投入 500 万元以上的规上工业企业给予补助。',
     effective_from: '2026-01-01',
     expires_on: '2027-12-31',
-    conditions_text: '行业:工业;规模:规上',
+    conditions_text: '行业：工业；规模：规上',
     interpretations: 1,
     published_at: '2026-06-14T16:30:00Z', // 15 June in Beijing
     expired: false,
@@ -93,7 +93,7 @@ describe('PolicyListPage', () => {
     expect(asked()).toEqual([{ limit: 20 }])
     const first = wrapper.find('[data-policy="P-1"]')
     expect(first.find('a').attributes('href')).toBe('/policies/P-1')
-    for (const text of ['县工业和信息化局', '东政发〔2026〕12号', '行业:工业;规模:规上', '2026-01-01 至 2027-12-31', '2026-06-15', '解读 1 篇']) {
+    for (const text of ['县工业和信息化局', '东政发〔2026〕12号', '行业：工业；规模：规上', '2026-01-01 至 2027-12-31', '2026-06-15', '解读 1 篇']) {
       expect(first.text()).toContain(text)
     }
     expect(wrapper.find('[data-testid=expired]').exists()).toBe(false)
@@ -157,7 +157,7 @@ describe('PolicyListPage', () => {
     expect(asked().at(-1)).toEqual({ applying: true, limit: 20 })
     const open = w.find('[data-policy="P-4"] [data-testid=applying]')
     expect(open.text()).toBe('申报中')
-    expect(open.attributes('title')).toBe('申报截止:2026-12-31 17:00')
+    expect(open.attributes('title')).toBe('申报截止：2026-12-31 17:00')
     expect(w.find('[data-policy="P-5"] [data-testid=applying]').text()).toBe('即将申报')
   })
 
@@ -185,6 +185,6 @@ describe('PolicyListPage', () => {
     get.mockResolvedValue({ items: [], next_cursor: null })
     const { wrapper: w } = await setup('/policies?q=不存在的词')
     wrapper = w
-    expect(w.text()).toContain('没有找到符合条件的政策,可换个关键词或清除条件再试。')
+    expect(w.text()).toContain('没有找到符合条件的政策，可换个关键词或清除条件再试。')
   })
 })

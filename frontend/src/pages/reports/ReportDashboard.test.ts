@@ -133,7 +133,7 @@ describe('ReportDashboard', () => {
     expect(w.find('h1').text()).toBe('2026年10月诉求办理情况看板')
     expect(w.text()).toContain('统计截止 2026-10-31 23:59')
     expect(w.text()).toContain('生成于 2026-11-02 09:00')
-    expect(w.text()).toContain('对比上期:2026年9月')
+    expect(w.text()).toContain('对比上期：2026年9月')
     const card = (key: string) => w.find(`[data-testid=headlines] [data-metric="${key}"]`)
     expect(card('received').text()).toContain('受理12')
     expect(card('received').text()).toContain('较上期上升 3')

@@ -207,7 +207,7 @@ describe('ReportsPage', () => {
     await wrapper.find('[data-testid=report-form]').trigger('submit')
     await flushPromises()
     expect(post).not.toHaveBeenCalled()
-    expect(errorsByLabel(wrapper)).toEqual({ 开始日期: '必填', '结束日期(含)': '必填' })
+    expect(errorsByLabel(wrapper)).toEqual({ 开始日期: '必填', '结束日期（含）': '必填' })
 
     Object.assign(state(wrapper).form, { from: '2026-10-20', to: '2026-10-01' })
     post.mockRejectedValueOnce(new ApiError(400, { type: 'x', title: '请求参数有误', status: 400, detail: 'to: 取值无效', code: 'validation_error',
@@ -215,13 +215,13 @@ describe('ReportsPage', () => {
     await wrapper.find('[data-testid=report-form]').trigger('submit')
     await flushPromises()
     expect(post).toHaveBeenCalledWith('/api/v1/reports', { body: { from: '2026-10-20', to: '2026-10-01' } })
-    expect(errorsByLabel(wrapper)).toEqual({ '结束日期(含)': '结束日期不能早于开始日期' })
+    expect(errorsByLabel(wrapper)).toEqual({ '结束日期（含）': '结束日期不能早于开始日期' })
 
     post.mockRejectedValueOnce(new ApiError(400, { type: 'x', title: 't', status: 400, detail: 'd', code: 'validation_error',
       errors: [{ field: 'to', code: 'range_too_long', message: '取值无效' }, { field: 'from', code: 'something_new', message: '服务器的说明' }] }))
     await wrapper.find('[data-testid=report-form]').trigger('submit')
     await flushPromises()
-    expect(errorsByLabel(wrapper)).toEqual({ 开始日期: '服务器的说明', '结束日期(含)': '统计期间最长 366 天' })
+    expect(errorsByLabel(wrapper)).toEqual({ 开始日期: '服务器的说明', '结束日期（含）': '统计期间最长 366 天' })
 
     radios.vm.$emit('update:modelValue', 'month')
     await flushPromises()
