@@ -113,8 +113,9 @@ def test_hotline_call_from_an_unknown_caller_to_callback(live: Stack) -> None:
         "uscc": None,
         "name": CALL["enterprise_name"],
         "caller_phone": PHONE,
-        "size_class": None,  # not registered: no size class or industry to keep
+        "size_class": None,  # not registered: no size class, industry or town to keep
         "industry": None,
+        "town": None,
     }
     day = CASE_NUMBER.match(appeal["id"])
     assert day, appeal["id"]
