@@ -92,6 +92,12 @@ def test_due_today_lists_what_the_home_counter_counts(api, at_time):
             assert today["total"] == home["due_today"] == len(all_ids(api, user, due="today"))
             late = listed(api, user, due="overdue", count="true")
             assert late["total"] == home["overdue"] == len(all_ids(api, user, due="overdue"))
+        # the commissioner's 今日到期 and 逾期 open its queue with the same filters
+        home = counters(api, "comm-designated")
+        queue = {"scope": "queue"}
+        assert home["due_today"] == len(all_ids(api, "comm-designated", **queue, due="today"))
+        assert home["overdue"] == len(all_ids(api, "comm-designated", **queue, overdue="true"))
+        assert (home["due_today"] if moment.date() == reply_due.date() else home["overdue"]) >= 1
         ids = all_ids(api, "admin", due="today")
         if moment.date() == reply_due.date():
             assert {first["id"], second["id"]} <= set(ids)

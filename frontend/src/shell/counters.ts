@@ -14,7 +14,7 @@ export interface CounterLink {
 export const HOME_COUNTERS: Record<string, CounterLink[]> = {
   commissioner: [
     { key: 'overdue', to: '/workbench?overdue=true', alarm: true },
-    { key: 'due_today', to: '/workbench' },
+    { key: 'due_today', to: '/workbench?due=today' },
     { key: 'awaiting_sign', to: '/workbench' },
   ],
   // a unit (department or town): the five of issue 21, each equal to what its list holds
