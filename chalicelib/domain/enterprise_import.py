@@ -152,7 +152,10 @@ class Reason:
     params: dict[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str = "zh") -> str:
-        return f"{self.column}:{i18n.message(self.code, lang, **self.params)}"
+        """「列：原因」 in Chinese (official full-width punctuation), ``Column: reason`` in
+        English."""
+        colon = "：" if lang == "zh" else ": "
+        return f"{self.column}{colon}{i18n.message(self.code, lang, **self.params)}"
 
 
 @dataclass
@@ -172,7 +175,7 @@ class Row:
         return not self.reasons
 
     def reasons_text(self, lang: str = "zh") -> str:
-        return ";".join(r.text(lang) for r in self.reasons)
+        return ("；" if lang == "zh" else "; ").join(r.text(lang) for r in self.reasons)
 
 
 def is_blank(cells: Sequence[object]) -> bool:

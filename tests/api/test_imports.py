@@ -219,21 +219,26 @@ def test_a_file_with_broken_rows_imports_the_good_ones_and_says_why_for_the_rest
             "4",
             bad_checksum(credit_code("import-broken-c")),
             "校验码错误有限公司",
-            "统一社会信用代码:校验码不符",
+            "统一社会信用代码：校验码不符",
         ],
         [
             "5",
             credit_code("import-broken-d"),
             "'" + HOSTILE_NAME,
-            "企业规模:「中型」无效，应为：亿元以上、规上、小微",
+            "企业规模：「中型」无效，应为：亿元以上、规上、小微",
         ],
-        ["6", credit_code("import-broken-e"), "", "企业名称:必填"],
-        ["7", a, "如东导入测试机械有限公司(重复)", "统一社会信用代码:与第 2 行重复，以第 2 行为准"],
+        ["6", credit_code("import-broken-e"), "", "企业名称：必填"],
+        [
+            "7",
+            a,
+            "如东导入测试机械有限公司(重复)",
+            "统一社会信用代码：与第 2 行重复，以第 2 行为准",
+        ],
         [
             "8",
             credit_code("import-broken-f"),
             "电话有误有限公司",
-            "联系电话:「12345678」不是有效的电话号码",
+            "联系电话：「12345678」不是有效的电话号码",
         ],
     ]
 
@@ -373,8 +378,8 @@ def test_a_credit_code_stored_as_a_number_and_other_cell_types_of_a_workbook(api
     assert got["contacts"] == [{"name": "赵六", "phone": "13812345678"}]
     reasons = {r[0]: r[3] for r in rejected_rows(job)[1:]}
     assert reasons == {
-        "2": "统一社会信用代码:被表格软件存成了数字，请将该列设为文本格式后重新填写",
-        "4": "重点科技型企业:「也许」无效，应为 是 或 否;从业人数:「十二」不是整数",
+        "2": "统一社会信用代码：被表格软件存成了数字，请将该列设为文本格式后重新填写",
+        "4": "重点科技型企业：「也许」无效，应为 是 或 否；从业人数：「十二」不是整数",
     }
 
 
@@ -458,7 +463,7 @@ def test_a_job_resumed_page_by_page_or_redone_counts_exactly(api, monkeypatch):
     job = import_file(api, csv_file(rows), "resume.csv", CSV)
     assert job["status"] == "done", job
     assert job["counts"] == {"created": 5, "updated": 0, "unchanged": 0, "rejected": 1}
-    assert rejected_rows(job)[1][3] == "统一社会信用代码:与第 2 行重复，以第 2 行为准"
+    assert rejected_rows(job)[1][3] == "统一社会信用代码：与第 2 行重复，以第 2 行为准"
     assert jobs.get(job["id"])["page"] == 3
 
     versions = {c: enterprise(api, c)["version"] for c in codes}

@@ -81,7 +81,7 @@ def test_a_register_uploaded_by_presigned_post_is_imported_in_the_background(sta
             return list(csv.reader(io.StringIO(r.read().decode("utf-8-sig"))))
 
     rows = rejected(job["rejected_file"])
-    assert rows[1][0] == "3" and rows[1][3] == "统一社会信用代码:校验码不符"
+    assert rows[1][0] == "3" and rows[1][3] == "统一社会信用代码：校验码不符"
     status, created = stack.call("GET", f"/api/v1/enterprises/{good}", as_user="admin")
     assert status == 200 and created["contacts"] == [{"name": "陈晨", "phone": "13812340000"}]
 

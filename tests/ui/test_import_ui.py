@@ -66,7 +66,7 @@ def test_a_register_uploaded_from_the_page_is_imported_with_its_rejected_rows(op
     link = done.get_by_test_id("rejected-file").get_attribute("href")
     with urllib.request.urlopen(link, timeout=10) as r:
         rows = list(csv.reader(io.StringIO(r.read().decode("utf-8-sig"))))
-    assert rows[1] == ["3", good, "重复的一行", "统一社会信用代码:与第 2 行重复，以第 2 行为准"]
+    assert rows[1] == ["3", good, "重复的一行", "统一社会信用代码：与第 2 行重复，以第 2 行为准"]
     job = done.get_attribute("data-job")
     assert page.locator(f"[data-testid=import-history] tr[data-job='{job}']").count() == 1
     page.wait_for_function(  # the bar's own transition to 100%, for the screenshot

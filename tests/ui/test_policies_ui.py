@@ -235,7 +235,7 @@ def test_a_policy_drafted_pushed_found_without_sign_in_and_matched(open_session,
         match = page.locator(f'[data-testid=matched] [data-match="{policy_id}"]')
         expect(match.locator("[data-reasons=met] li")).to_have_text(["行业：工业", "规模：规上"])
         miss = page.locator(f'[data-testid=near-misses] [data-near-miss="{near["id"]}"]')
-        expect(miss.locator("[data-reasons=failed] li")).to_have_text(["未满足:须有省市重大项目"])
+        expect(miss.locator("[data-reasons=failed] li")).to_have_text(["未满足：须有省市重大项目"])
         expect(page.locator(f'[data-match="{expired["id"]}"]')).to_have_count(0)
         _no_sideways_scroll(page)
         check_page(page, "policies-for-you")

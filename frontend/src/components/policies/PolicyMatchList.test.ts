@@ -57,7 +57,7 @@ describe('PolicyMatchList', () => {
     expect(chips(w, '[data-match="P-2"] [data-reasons=met]')).toEqual(['所有企业'])
     expect(w.find('[data-match="P-1"] a').attributes('href')).toBe('/policies/P-1')
     expect(w.find('[data-testid=near-misses] h2').text()).toBe('差一项条件（1）')
-    expect(chips(w, '[data-near-miss="P-3"] [data-reasons=failed]')).toEqual(['未满足:须有省市重大项目'])
+    expect(chips(w, '[data-near-miss="P-3"] [data-reasons=failed]')).toEqual(['未满足：须有省市重大项目'])
     expect(chips(w, '[data-near-miss="P-3"] [data-reasons=met]')).toEqual(['行业：工业', '规模：规上'])
   })
 
