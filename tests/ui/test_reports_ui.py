@@ -2,7 +2,7 @@
 finish, downloads the workbook through its presigned link, reads the dashboard's charts and
 publishes a notice; a department reads it in its notice list and its inbox; an enterprise
 never reaches the reports. Every page passes axe on the way, and the dashboard and the
-reports page are kept as screenshots."""
+reports page are kept as screenshots, with the supervisor's home charting the month."""
 
 from __future__ import annotations
 
@@ -177,6 +177,18 @@ def test_a_month_reported_charted_and_notified_to_the_departments(open_session, 
         banner.wait_for()
         assert banner.locator("a").get_attribute("href") == f"/notices/{correction['id']}"
         check_page(page, "department-notice-corrected")
+
+        # the supervisor's home: the last six months as a chart, leading to this dashboard
+        page = supervisor.go("/home")
+        canvas = page.locator("[data-chart=home-trend] canvas")
+        canvas.wait_for()
+        box = canvas.bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 100, box
+        label = page.locator("[data-chart=home-trend]").get_attribute("aria-label")
+        assert label and "2026年3月，受理 3 件" in label, label
+        link = page.get_by_test_id("home-trend-dashboard")
+        assert link.get_attribute("href") == f"/reports/{report_id}"
+        check_page(page, "supervisor-home-trend")
 
         # an enterprise never reaches the reports (nor the notices): sent to its home
         enterprise = open_session("ent-hengrun")

@@ -87,6 +87,13 @@ export default {
       supervisor: '作风效能督办',
       shortcuts: '常用功能',
     },
+    trend: {
+      title: '近 {n} 个月受理与按时答复',
+      failed: '月度趋势暂时无法读取：',
+      dashboard: '查看最近一期报告看板',
+      empty: '尚无已生成的月度报告，每月第一个工作日自动生成上月报告。',
+      reports: '去报告统计',
+    },
     enterpriseHome: {
       title: '企业服务',
       file: '我要提诉求',
@@ -191,6 +198,13 @@ export default {
       admin: 'County enterprise service centre',
       supervisor: 'Efficiency supervision',
       shortcuts: 'Shortcuts',
+    },
+    trend: {
+      title: 'Appeals received and on-time rate, last {n} months',
+      failed: 'The monthly trend cannot be read just now: ',
+      dashboard: 'Open the latest report’s dashboard',
+      empty: 'No monthly report yet; last month’s is made on the first working day of each month.',
+      reports: 'Go to reports',
     },
     enterpriseHome: {
       title: 'Enterprise services',

@@ -11,6 +11,14 @@ vi.mock('@/api/client', () => ({
   client: { GET: (...a: unknown[]) => get(...a) },
   unwrap: async (call: Promise<unknown>) => call,
 }))
+// The canvas is the browser tests' business: here the chart gets its option and its words.
+vi.mock('@/components/EChart.vue', () => ({
+  default: {
+    name: 'EChart',
+    props: ['option', 'label', 'height'],
+    template: '<div role="img" :aria-label="label" data-testid="chart"></div>',
+  },
+}))
 const Home = (await import('./StaffHome.vue')).default
 enableAutoUnmount(afterEach)
 
@@ -96,5 +104,60 @@ describe('a unit’s home', () => {
     const w = await setup({ role: 'supervisor', display_name: '督查' })
     expect(w.find('[data-testid=unit-month]').exists()).toBe(false)
     expect(get).not.toHaveBeenCalledWith('/api/v1/departments/{department_id}/month', expect.anything())
+  })
+})
+
+describe('the service centre’s and the supervisor’s home', () => {
+  const point = (month: string, received: number, rate: number | null) => ({
+    month,
+    report_id: `r-${month}`,
+    totals: { received, on_time_rate: rate },
+    departments: [],
+  })
+
+  beforeEach(() => {
+    setLocale('zh-CN')
+    get.mockReset()
+  })
+
+  it('draws the last six months from the reports, in words too, linking the latest dashboard', async () => {
+    get.mockImplementation(async (path: string) => {
+      if (path === '/api/v1/me/counters') return COUNTERS
+      if (path === '/api/v1/reports/trend') return { items: [point('2026-10', 31, 0.9), point('2026-11', 36, 0.75)] }
+      throw new Error(`unexpected ${path}`)
+    })
+    const w = await setup({ role: 'admin', display_name: '中心' })
+    await vi.waitFor(() => expect(w.find('[data-testid=chart]').exists()).toBe(true))
+    expect(get).toHaveBeenCalledWith('/api/v1/reports/trend', { params: { query: { months: 6 } } })
+    expect(w.find('#home-trend-title').text()).toBe('近 6 个月受理与按时答复')
+    const label = w.find('[data-testid=chart]').attributes('aria-label')
+    expect(label).toContain('2026年10月，受理 31 件，按时答复率 90.0%')
+    expect(label).toContain('2026年11月，受理 36 件，按时答复率 75.0%')
+    expect(w.find('[data-testid=home-trend-dashboard]').attributes('href')).toBe('/reports/r-2026-11')
+    // the counters came first and stay
+    expect(w.findAll('[data-counter]').length).toBeGreaterThan(0)
+  })
+
+  it('says when no monthly report exists yet, and where reports are made', async () => {
+    get.mockImplementation(async (path: string) => {
+      if (path === '/api/v1/me/counters') return COUNTERS
+      if (path === '/api/v1/reports/trend') return { items: [] }
+      throw new Error(`unexpected ${path}`)
+    })
+    const w = await setup({ role: 'supervisor', display_name: '督查' })
+    await vi.waitFor(() => expect(w.find('[data-testid=home-trend-empty]').exists()).toBe(true))
+    expect(w.find('[data-testid=home-trend-empty]').text()).toContain('尚无已生成的月度报告')
+    expect(w.find('[data-testid=chart]').exists()).toBe(false)
+  })
+
+  it('asks no trend for the roles that do not read reports', async () => {
+    get.mockImplementation(async (path: string) => {
+      if (path === '/api/v1/me/counters') return COUNTERS
+      throw new Error(`unexpected ${path}`)
+    })
+    const w = await setup({ role: 'commissioner', display_name: '专员' })
+    await flushPromises()
+    expect(w.find('[data-testid=home-trend]').exists()).toBe(false)
+    expect(get).not.toHaveBeenCalledWith('/api/v1/reports/trend', expect.anything())
   })
 })
