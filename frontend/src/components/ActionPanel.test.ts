@@ -3,6 +3,7 @@ import { ElMessage, ElMessageBox } from 'element-plus'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 import type { AppealDetail } from '@/api/client'
+import { ApiError } from '@/api/problem'
 import { i18n, setLocale } from '@/i18n'
 
 const post = vi.fn()
@@ -109,6 +110,26 @@ describe('ActionPanel: one click, and words for what happened', () => {
     expect(w.find('form').exists()).toBe(false) // no second, identical click
     expect(said()).toBe('已受理，请在 2026-12-10 23:59 前答复。')
     expect(w.emitted('updated')?.[0]).toEqual([updated])
+  })
+
+  it('a one-click step refused for a conflict has the case read again, with one word and no error', async () => {
+    post.mockRejectedValue(new ApiError(409, { type: 'x', title: '冲突', status: 409, detail: '已被修改', code: 'version_conflict' }))
+    const w = setup(appeal('received', ['accept', 'transfer']))
+    await primary(w).trigger('click')
+    await flushPromises()
+    expect(w.emitted('stale')).toHaveLength(1)
+    expect(w.emitted('updated')).toBeUndefined()
+    expect((ElMessage as unknown as { warning: ReturnType<typeof vi.fn> }).warning).toHaveBeenCalledWith(i18n.global.t('common.state.conflict'))
+    expect((ElMessage as unknown as { error: ReturnType<typeof vi.fn> }).error).not.toHaveBeenCalled()
+  })
+
+  it('a one-click step refused for another reason says why, having no form to say it in', async () => {
+    post.mockRejectedValue(new ApiError(409, { type: 'x', title: '不可', status: 409, detail: '诉求已作废', code: 'invalid_transition' }))
+    const w = setup(appeal('received', ['accept', 'transfer']))
+    await primary(w).trigger('click')
+    await flushPromises()
+    expect(w.emitted('stale')).toBeUndefined()
+    expect((ElMessage as unknown as { error: ReturnType<typeof vi.fn> }).error).toHaveBeenCalledWith('诉求已作废')
   })
 
   it('签收 says by when the part is answered', async () => {

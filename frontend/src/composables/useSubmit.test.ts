@@ -77,4 +77,32 @@ describe('useSubmit', () => {
     expect(reload).not.toHaveBeenCalled()
     expect(s.message.value).toBe('会办已召开')
   })
+
+  it('marks a conflict and keeps the form as typed when asked to, neither reloading nor saying it twice', async () => {
+    const reload = vi.fn()
+    warning.mockReset()
+    const s = withSubmit({ reload, keepOnConflict: true })
+    await s.submit(async () => {
+      throw problem(409, 'version_conflict', '版本冲突')
+    })
+    expect(s.conflicted.value).toBe(true)
+    expect(reload).not.toHaveBeenCalled()
+    expect(warning).not.toHaveBeenCalled()
+    expect(s.message.value).toBeNull()
+    // the next send starts clean
+    expect(await s.submit(async () => undefined)).toBe(true)
+    expect(s.conflicted.value).toBe(false)
+  })
+
+  it('marks a conflict it reads again after, and no other refusal', async () => {
+    const s = withSubmit({ reload: vi.fn() })
+    await s.submit(async () => {
+      throw problem(409, 'version_conflict', '版本冲突')
+    })
+    expect(s.conflicted.value).toBe(true)
+    await s.submit(async () => {
+      throw problem(409, 'invalid_transition', '会办已召开')
+    })
+    expect(s.conflicted.value).toBe(false)
+  })
 })

@@ -1,5 +1,7 @@
 // One way to send a form: a busy flag, the API's field errors next to their fields (or one
-// message), and on 409 `version_conflict` the record read again with a word saying why.
+// message), and on 409 `version_conflict` the record read again with a word saying why — or,
+// for a form whose edits reading again would throw away, the conflict marked for the page to
+// say so beside the form (`keepOnConflict`).
 import { ElMessage } from 'element-plus'
 import 'element-plus/es/components/message/style/css'
 import { ref } from 'vue'
@@ -15,23 +17,32 @@ export interface SubmitOptions {
   conflictMessage?: string
   /** A field error's words by its code. */
   translate?: (problem: FieldProblem) => string | undefined
+  /** On a conflict keep the form as typed and only mark `conflicted` (no reload, no message). */
+  keepOnConflict?: boolean
 }
 
 export function useSubmit(options: SubmitOptions = {}) {
   const { t } = useI18n()
   const busy = ref(false)
+  /** The last send was refused because the record changed meanwhile. */
+  const conflicted = ref(false)
   const fields = useFieldErrors(options.translate)
 
   /** Run `send` once at a time; true if it went through. */
   async function submit(send: () => Promise<unknown>): Promise<boolean> {
     if (busy.value) return false
     busy.value = true
+    conflicted.value = false
     fields.clear()
     try {
       await send()
       return true
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'version_conflict' && options.reload) {
+      const conflict = e instanceof ApiError && e.code === 'version_conflict'
+      conflicted.value = conflict
+      if (conflict && options.keepOnConflict) {
+        // the page says so beside the form, which keeps what was typed
+      } else if (conflict && options.reload) {
         const words = options.conflictMessage ?? t('common.state.conflict')
         fields.message.value = words
         ElMessage.warning(words)
@@ -45,5 +56,5 @@ export function useSubmit(options: SubmitOptions = {}) {
     }
   }
 
-  return { busy, errors: fields.errors, message: fields.message, clear: fields.clear, submit }
+  return { busy, conflicted, errors: fields.errors, message: fields.message, clear: fields.clear, submit }
 }
