@@ -45,3 +45,42 @@ describe('Chinese punctuation', () => {
     expect(HALF_WIDTH.test('http://127.0.0.1 {h}:{m}')).toBe(false)
   })
 })
+
+// A mark typed into a template between texts (「{{ label }}:{{ value }}」) is the same in both
+// languages, so it is wrong in one of them: the marks come from the texts (common.common.pair,
+// labelled, paren) and only words and data are put side by side in a template.
+const templates = import.meta.glob<string>('/src/**/*.vue', { query: '?raw', import: 'default', eager: true })
+const TAG = /<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>/g
+
+/** The text a template types itself: tags, comments and {{ expressions }} taken out. */
+function typedText(sfc: string): string[] {
+  const start = sfc.indexOf('<template>')
+  const end = sfc.lastIndexOf('</template>')
+  if (start < 0) return []
+  return sfc
+    .slice(start, end)
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/\{\{[\s\S]*?\}\}/g, '\u0000')
+    .replace(TAG, '\u0000')
+    .split('\u0000')
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
+
+describe('marks typed into templates', () => {
+  it('finds a colon or a bracket typed between two texts, and passes words and separators', () => {
+    expect(typedText("<template><p>{{ t('a') }}:{{ b }}</p></template>")).toEqual([':'])
+    expect(typedText("<template><span>({{ b }})</span></template>")).toEqual(['(', ')'])
+    expect(typedText('<template><p :x="a > b">{{ a }} · {{ b }}</p></template>')).toEqual(['·'])
+  })
+
+  it('leaves every mark to the texts', () => {
+    expect(Object.keys(templates).length).toBeGreaterThan(100)
+    const typed = Object.entries(templates).flatMap(([file, sfc]) =>
+      typedText(sfc)
+        .filter((s) => /[:;,()（）：；，]/.test(s))
+        .map((s) => `${file}: ${s}`),
+    )
+    expect(typed).toEqual([])
+  })
+})

@@ -42,8 +42,6 @@ export default {
       noCommissioners: '没有可分派的专员',
       empty: '没有待分办的诉求',
       emptyQueue: '没有待办事项',
-      pendingExtension: '待审批延期',
-      escalated: '已升级（{n} 级）',
       stale: '该诉求状态已变化，已刷新列表',
     },
     enterprise: {
@@ -168,8 +166,6 @@ export default {
       noCommissioners: 'No active commissioner',
       empty: 'Nothing to triage',
       emptyQueue: 'Nothing waiting',
-      pendingExtension: 'Extension requested',
-      escalated: 'Escalated (level {n})',
       stale: 'This appeal has changed; the list was reloaded',
     },
     enterprise: {

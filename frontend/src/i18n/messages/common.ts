@@ -170,6 +170,10 @@ export default {
     common: {
       /** a label and its value on one line (full-width colon in Chinese) */
       pair: '{label}：{value}',
+      /** a label before what follows it (a link, a component) */
+      labelled: '{label}：',
+      /** an aside in brackets (full-width in Chinese) */
+      paren: '（{value}）',
       submit: '提交',
       cancel: '取消',
       confirm: '确定',
@@ -350,6 +354,8 @@ export default {
     },
     common: {
       pair: '{label}: {value}',
+      labelled: '{label}: ',
+      paren: ' ({value})',
       submit: 'Submit',
       cancel: 'Cancel',
       confirm: 'OK',
