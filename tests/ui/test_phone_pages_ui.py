@@ -20,7 +20,8 @@ DESK = {"width": 1366, "height": 768}
 
 #: What is allowed smaller than 44×44, by CSS selector, and why (WCAG 2.5.8 exceptions).
 EXCEPTIONS = {
-    # a link inside a sentence: its size is the line's; WCAG 2.5.8 exempts inline targets
+    # a link inside a sentence: its size is the line's; WCAG 2.5.8 exempts inline targets.
+    # First, since MEASURE also checks there are words around it (a link alone is not inline)
     "p a, li p a, .text-block a, .hint a, .muted a": "inline in a sentence",
     # the browser's own control; not styled by the page
     "input[type=file]": "the browser's own file control, behind the upload button",
@@ -37,7 +38,15 @@ MEASURE = """(exceptions) => {
   }
   const name = (e) => (e.getAttribute('data-testid') || e.getAttribute('aria-label')
     || e.textContent || e.getAttribute('placeholder') || e.tagName).trim().slice(0, 40)
-  const excepted = (e) => exceptions.some((sel) => e.matches(sel))
+  // a link is in a sentence only if the words around it are more than its own: a link alone
+  // in its paragraph (「← 返回政策列表」) is a target like any other
+  const sentence = exceptions[0]
+  const inSentence = (e) => {
+    const block = e.closest('p, .text-block, .hint, .muted')
+    return !!block && block.textContent.trim().length > e.textContent.trim().length
+  }
+  const excepted = (e) => exceptions.some(
+    (sel) => e.matches(sel) && (sel !== sentence || inSentence(e)))
   const small = []
   const fields = 'input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file]),'
     + 'select, textarea'

@@ -227,11 +227,15 @@ def test_the_filing_form_reads_on_a_phone_and_in_large_text(open_session):
     page.locator(".el-form-item__error").nth(2).wait_for()
     large = {
         "inputs": page.evaluate(FONT_SIZES, "main input, main select, main textarea"),
-        "errors": page.evaluate(FONT_SIZES, "main .el-form-item__error"),
+        # body text: the intro, hints and notes, and the errors, read as much as the fields
+        "text": page.evaluate(FONT_SIZES, "main p, main .hint, main .el-form-item__error"),
+        "tabbar": page.evaluate(FONT_SIZES, "[data-testid=tabbar] a"),
         "button_px": page.get_by_role("button", name="提交诉求").bounding_box()["height"],
     }
     report("shell-file-form-390-large", large)
     assert min(large["inputs"]) >= 18 and large["button_px"] >= 48
+    assert min(large["text"]) >= 18, large["text"]
+    assert min(large["tabbar"]) >= 16, large["tabbar"]
     check_page(page, "shell-file-form-390-large")
     assert not s.problems, s.problems
 

@@ -27,6 +27,10 @@ export default {
     noMeetingHint:
       '每月第一个工作日，系统会自动起草当月会办，并把所有未办结的二级升级诉求列入议程；上月未记录召开的会办同时被通报为“未召开”。',
     noMeetingDev: '会办由系统按月自动起草，无需手动创建；需要会办的诉求请升级为二级，起草时自动列入议程。',
+    emptyNext: {
+      level2: '查看将列入议程的二级升级诉求',
+      latest: '查看最近一次会办（{month}）',
+    },
     readOnly: '您可查看会办情况；议程、召开记录与会办决定由县民营企业服务中心维护。',
     version: '版本 {n}',
     held: {
@@ -206,6 +210,10 @@ export default {
     noMeetingHint:
       'On the first working day of each month the system drafts that month’s meeting with every open level-2 appeal on its agenda, and flags the month before as “not held” if no meeting was recorded.',
     noMeetingDev: 'Meetings are drafted by the system each month, nothing to create by hand; escalate the appeals that need one to level 2 and the draft lists them.',
+    emptyNext: {
+      level2: 'The level-2 appeals the next draft will list',
+      latest: 'The latest meeting ({month})',
+    },
     readOnly: 'You can read the meetings; the service centre keeps their agendas, records and decisions.',
     version: 'Version {n}',
     held: {

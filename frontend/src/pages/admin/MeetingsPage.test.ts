@@ -289,5 +289,29 @@ describe('MeetingsPage', { timeout: 20_000 }, () => {
     expect(wrapper.find('[data-month="2026-11"]').text()).toContain('未起草')
     expect(wrapper.text()).toContain('2026年11月的集中会办尚未起草')
     expect(wrapper.find('[data-testid=meeting-empty]').text()).toContain('每月第一个工作日')
+    // the months' list already said so: no request that could only be a 404
+    expect(get).not.toHaveBeenCalledWith('/api/v1/meetings/{month}', expect.anything())
+    // what can be done meanwhile: the appeals the draft will list, and the latest meeting
+    expect(wrapper.find('[data-testid=meeting-empty-level2]').attributes('href')).toBe('/appeals?escalation=2')
+    const latest = wrapper.find('[data-testid=meeting-empty-latest]')
+    expect(latest.text()).toBe('查看最近一次会办（2026年10月）')
+    expect(latest.attributes('href')).toBe('/admin/meetings?month=2026-10')
+  })
+
+  it('asks for a month older than the months listed so far', async () => {
+    current = null
+    get.mockImplementation(async (path: string) => {
+      if (path === '/api/v1/health') return { now: '2026-11-27T10:00:00+08:00' }
+      // a long history: the first page stops at October, more to come
+      if (path === '/api/v1/meetings') return { items: [OCTOBER], next_cursor: 'more' }
+      if (path === '/api/v1/meetings/{month}') throw new ApiError(404, { type: 'x', title: '未找到', status: 404, detail: '不存在', code: 'not_found' })
+      throw new Error(path)
+    })
+    const { wrapper, router } = await setup('supervisor')
+    expect(get).not.toHaveBeenCalledWith('/api/v1/meetings/{month}', expect.anything()) // November: newer than the list's oldest
+    await router.push('/admin/meetings?month=2025-01')
+    await flushPromises()
+    expect(get).toHaveBeenCalledWith('/api/v1/meetings/{month}', { params: { path: { month: '2025-01' } } })
+    expect(wrapper.find('[data-testid=meeting-empty]').exists()).toBe(true)
   })
 })

@@ -54,12 +54,30 @@ function useMeetingDesk() {
   const missing = ref(false)
   let ticket = 0
 
+  /**
+   * The months' list already says a month has no meeting when the month is not in it and the
+   * list reaches back past it (months come newest first): no request that can only be a 404.
+   */
+  function knownMissing(month: string): boolean {
+    if (!list.loaded.value || list.error.value) return false
+    const months = list.items.value.map((m) => m.month)
+    if (months.includes(month)) return false
+    const oldest = months.at(-1)
+    return !list.hasMore() || (oldest !== undefined && oldest < month)
+  }
+
   async function loadMeeting(): Promise<void> {
     const mine = ++ticket
     const month = selected.value
     meetingLoading.value = true
     meetingError.value = null
     missing.value = false
+    if (knownMissing(month)) {
+      meeting.value = null
+      missing.value = true
+      meetingLoading.value = false
+      return
+    }
     try {
       const found = await unwrap(client.GET('/api/v1/meetings/{month}', { params: { path: { month } } }))
       if (mine !== ticket) return
@@ -159,14 +177,17 @@ function useMeetingDesk() {
   }
 
   // ---- start ----
+  let started = false // the clock's first answer moves `selected`: start() loads that month
   watch(selected, () => {
+    if (!started) return
     meeting.value = null
     void loadMeeting()
   })
 
   async function start(): Promise<void> {
     await clock.sync()
-    void list.reload()
+    await list.reload() // first: it may already say the month has no meeting
+    started = true
     void loadMeeting()
     if (isAdmin.value) void loadDepartments()
   }
