@@ -33,7 +33,10 @@ class Counters(BaseModel):
     supervised_open: int | None = Field(
         None, description="督办中: supervised items open (a unit: those it owns, not yet accepted)"
     )
-    open: int | None = Field(None, description="enterprise: its appeals not yet replied")
+    open: int | None = Field(
+        None,
+        description="未答复: not yet replied (enterprise: its appeals; commissioner: its queue)",
+    )
     awaiting_confirmation: int | None = Field(
         None, description="enterprise: replied, awaiting its confirmation"
     )
@@ -59,6 +62,7 @@ def window(now: datetime) -> Window:
 
 @dataclass(frozen=True)
 class QueueCounts:
+    open: int
     overdue: int
     due_today: int
     awaiting_sign: int
@@ -73,11 +77,12 @@ def _today(due: str, w: Window) -> bool:
 
 
 def of_owner(queue: Iterable[Appeal], now: datetime) -> QueueCounts:
-    """A commissioner's open appeals: past their reply deadline, due by tonight, not yet
-    signed for (受理)."""
+    """A commissioner's open appeals: all of them (its workbench's queue), past their reply
+    deadline, due by tonight, not yet signed for (受理)."""
     w = window(now)
     items = [a for a in queue if a.is_open]
     return QueueCounts(
+        open=len(items),
         overdue=sum(_late(a.reply_due_at, w) for a in items),
         due_today=sum(_today(a.reply_due_at, w) for a in items),
         awaiting_sign=sum(a.awaiting_sign for a in items),

@@ -36,7 +36,8 @@ def of(user: User, now: datetime) -> tuple[Counters, store.Reading]:
         out.awaiting_callback = store.count(reading, keys.CALLBACK_QUEUE)
     elif role == Role.COMMISSIONER:
         q = counters.of_owner(store.open_queue(reading, user), now)
-        out.overdue, out.due_today, out.awaiting_sign = q.overdue, q.due_today, q.awaiting_sign
+        out.open, out.overdue, out.due_today = q.open, q.overdue, q.due_today
+        out.awaiting_sign = q.awaiting_sign
     elif role == Role.DEPARTMENT:
         unit = user.department_id or keys.UNBOUND
         ledger = [

@@ -97,6 +97,8 @@ def test_due_today_lists_what_the_home_counter_counts(api, at_time):
         queue = {"scope": "queue"}
         assert home["due_today"] == len(all_ids(api, "comm-designated", **queue, due="today"))
         assert home["overdue"] == len(all_ids(api, "comm-designated", **queue, overdue="true"))
+        # and its 未答复 is the whole queue its workbench opens on
+        assert home["open"] == len(all_ids(api, "comm-designated", **queue))
         assert (home["due_today"] if moment.date() == reply_due.date() else home["overdue"]) >= 1
         ids = all_ids(api, "admin", due="today")
         if moment.date() == reply_due.date():

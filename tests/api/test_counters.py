@@ -75,6 +75,7 @@ def test_a_commissioner_and_a_department_count_by_their_own_deadlines(api, at_ti
     assert ent["overdue"] is None and ent["triage"] is None
     comm = counters(api, "comm-designated")
     assert comm["awaiting_sign"] == before["comm-designated"]["awaiting_sign"] + 2
+    assert comm["open"] == before["comm-designated"]["open"] + 2
 
     first = event(api, first, "accept", "comm-designated")
     first = event(api, first, "transfer", "comm-designated", departments=["tax"])

@@ -110,14 +110,17 @@ def test_a_commissioner_home_counts_its_queue_and_opens_the_overdue_list(open_se
     assert page.locator("main h1").inner_text() == "服务专员工作台"
     tiles = page.get_by_test_id("counters").locator("[data-counter]")
     assert [t.get_attribute("data-counter") for t in tiles.all()] == [
+        "open",
         "overdue",
         "due_today",
         "awaiting_sign",
     ]
     status, body = live.call("GET", "/api/v1/me/counters", None, "comm-designated")
     assert status == 200
-    value = page.locator('[data-counter="awaiting_sign"] [data-testid=counter-value]')
-    value.filter(has_text=str(body["awaiting_sign"])).wait_for()
+    for key in ("open", "awaiting_sign"):
+        value = page.locator(f'[data-counter="{key}"] [data-testid=counter-value]')
+        value.filter(has_text=str(body[key])).wait_for()
+    assert page.locator('[data-counter="open"] .name').inner_text() == "未答复"
     check_page(page, "shell-commissioner-home-1366")
     page.locator('[data-counter="overdue"]').click()
     page.wait_for_url("**/workbench?overdue=true")

@@ -3983,7 +3983,7 @@ export interface components {
             supervised_open: number | null;
             /**
              * Open
-             * @description enterprise: its appeals not yet replied
+             * @description 未答复: not yet replied (enterprise: its appeals; commissioner: its queue)
              * @default null
              */
             open: number | null;

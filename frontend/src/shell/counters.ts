@@ -13,6 +13,7 @@ export interface CounterLink {
 
 export const HOME_COUNTERS: Record<string, CounterLink[]> = {
   commissioner: [
+    { key: 'open', to: '/workbench' },
     { key: 'overdue', to: '/workbench?overdue=true', alarm: true },
     { key: 'due_today', to: '/workbench?due=today' },
     { key: 'awaiting_sign', to: '/workbench' },
