@@ -1,8 +1,8 @@
 """Every Chinese text the server writes outside chalicelib/i18n.py — the financing appeal's
 title, the import template's columns and instructions, the report workbook, the outbox's
-labels, and the OpenAPI summaries, descriptions and examples developers read — uses
-full-width ，：；（）？ beside Chinese characters, by the rule tests/unit/test_i18n_copy.py holds
-for the message catalogue (issue 19).
+labels, the OpenAPI summaries, descriptions and examples developers read, and the texts
+infra/ deploys — uses full-width ，：；（）？ beside Chinese characters, by the rule
+tests/unit/test_i18n_copy.py holds for the message catalogue (issue 19).
 
 Each module's string constants are read with ``ast``: docstrings and other bare string
 statements (documentation, not copy) aside, an f-string's parts joined (``{}`` for each
@@ -18,7 +18,7 @@ import pytest
 
 from tests.unit.test_i18n_copy import HALF_WIDTH
 
-CHALICELIB = Path(__file__).resolve().parents[2] / "chalicelib"
+ROOT = Path(__file__).resolve().parents[2]
 
 #: (module, the text's start) → why its half-width mark stays. A mark beside a Chinese
 #: character that is data or syntax (a separator the text names, a regex, a parsing table)
@@ -88,7 +88,14 @@ def problems(module: str, source: str) -> list[str]:
     return found
 
 
-MODULES = sorted(p.relative_to(CHALICELIB.parent).as_posix() for p in CHALICELIB.rglob("*.py"))
+#: chalicelib/, and infra/'s deployment code (an alarm's description, the page API Gateway
+#: shows when the site is unavailable); infra/local/ holds demo and seed data, typed as a
+#: county's staff would type it, not the platform's copy.
+MODULES = sorted(
+    p.relative_to(ROOT).as_posix()
+    for p in [*(ROOT / "chalicelib").rglob("*.py"), *(ROOT / "infra").rglob("*.py")]
+    if p.relative_to(ROOT).parts[:2] != ("infra", "local")
+)
 
 
 def test_the_walk_sees_fstrings_whole_and_skips_documentation():
@@ -108,13 +115,13 @@ def test_the_walk_sees_fstrings_whole_and_skips_documentation():
 
 @pytest.mark.parametrize("module", MODULES)
 def test_chinese_copy_in_the_module_is_full_width(module):
-    source = (CHALICELIB.parent / module).read_text("utf-8")
+    source = (ROOT / module).read_text("utf-8")
     assert problems(module, source) == []
 
 
 def test_each_allowed_entry_is_still_there():
     """An allow-list entry whose text is gone (or now full-width) is taken out."""
     for module, start in ALLOWED:
-        source = (CHALICELIB.parent / module).read_text("utf-8")
+        source = (ROOT / module).read_text("utf-8")
         texts = [t for _, t in string_constants(source) if t.startswith(start)]
         assert any(HALF_WIDTH.search(t) for t in texts), (module, start)
