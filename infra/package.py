@@ -462,7 +462,7 @@ def _finish_function(template: dict[str, Any], logical: str, resource: dict[str,
     resources[f"{logical}ErrorsAlarm"] = {
         "Type": "AWS::CloudWatch::Alarm",
         "Properties": {
-            "AlarmDescription": f"函数 {short} 出错:请查看其日志。",
+            "AlarmDescription": f"函数 {short} 出错：请查看其日志。",
             "Namespace": "AWS/Lambda",
             "MetricName": "Errors",
             "Dimensions": [{"Name": "FunctionName", "Value": {"Ref": logical}}],
@@ -647,7 +647,7 @@ def pages_paths() -> dict[str, Any]:
     unavailable = {
         "Fn::Sub": [
             overrides + '<!doctype html><meta charset="utf-8"><title>兴企通</title>'
-            "<p>页面暂时无法打开,请稍后重试。</p>",
+            "<p>页面暂时无法打开，请稍后重试。</p>",
             variables,
         ]
     }

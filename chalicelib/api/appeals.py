@@ -78,7 +78,7 @@ WEB_IDEMPOTENCY = (
 #: the optional key of a web filing, as the OpenAPI document describes it
 WEB_KEY = Header(IDEMPOTENCY_HEADER, False, WEB_IDEMPOTENCY, pattern=_KEY_PATTERN.pattern)
 #: the status of a replay (the same key and body): the appeal first made, nothing created
-REPLAY = ((200, "同一幂等键、同一内容的重试:原诉求,未新建 (a replay: the same appeal)"),)
+REPLAY = ((200, "同一幂等键、同一内容的重试：原诉求，未新建 (a replay: the same appeal)"),)
 
 
 class AppealCreate(Strict):
@@ -90,7 +90,7 @@ class AppealCreate(Strict):
                 {
                     "category": "land",
                     "title": "扩建厂房用地指标咨询",
-                    "content": "我公司计划扩建二期厂房,约需 30 亩工业用地,想了解用地指标。",
+                    "content": "我公司计划扩建二期厂房，约需 30 亩工业用地，想了解用地指标。",
                     "urgency": "normal",
                     "contact_name": "张伟",
                     "contact_phone": "13812345678",
@@ -132,7 +132,7 @@ class HotlineCall(Strict):
                     "caller_phone": "13912345678",
                     "enterprise_name": "如东某水产养殖场",
                     "category": "financing",
-                    "content": "养殖场想申请贴息贷款,不清楚哪家银行有针对农业的产品。",
+                    "content": "养殖场想申请贴息贷款，不清楚哪家银行有针对农业的产品。",
                     "urgency": "normal",
                 }
             ]
@@ -152,14 +152,14 @@ class HotlineCall(Strict):
         min_length=1,
         max_length=64,
         pattern=r"^[\x21-\x7e]+$",
-        description="the 12345 platform's work-order number (工单号), for the hand-back",
+        description="the 12345 platform's work-order number（工单号）, for the hand-back",
     )
     repeat_of: str | None = Field(
         None,
         min_length=1,
         max_length=40,
         pattern=CASE_NUMBER.pattern,
-        description="a repeat call (重复来电) about this open appeal: recorded on it, 200 with "
+        description="a repeat call（重复来电）about this open appeal: recorded on it, 200 with "
         "it, nothing created; a closed one is 409",
     )
     direct_answer: DirectAnswer | None = Field(
@@ -207,7 +207,7 @@ class SearchFields(BaseModel):
     end: date | None = Field(None, alias="to", description="filed on or before (Beijing)")
     due: Literal["today", "overdue"] | None = Field(
         None,
-        description="today (今日到期): open, due from now until 24:00 Beijing — what the home's "
+        description="today（今日到期）: open, due from now until 24:00 Beijing — what the home's "
         "due_today counts; overdue: as overdue=true",
     )
 
@@ -262,7 +262,7 @@ class AppealQuery(PageQuery, SearchFields):
     )
     count: bool = Field(
         False,
-        description="true: the answer also holds total (共 N 条), counted up to 1,000, and "
+        description="true: the answer also holds total（共 N 条）, counted up to 1,000, and "
         "total_capped (true: more than total, or the count stopped reading)",
     )
 
@@ -320,13 +320,13 @@ class LedgerItem(Appeal):
 
     appeal_id: str = Field(description="the appeal's case number (its `id`)")
     last_progress: ProgressNote | None = Field(
-        None, description="推进情况: the unit's latest progress entry on it; null before any"
+        None, description="推进情况：the unit's latest progress entry on it; null before any"
     )
     ledger: LedgerState = Field(description="its place on the unit's ledger")
 
 
 class LedgerPage(Page[LedgerItem]):
-    total: int = Field(description="共 N 条: how many items match the filters in all")
+    total: int = Field(description="共 N 条：how many items match the filters in all")
 
 
 class AppealResponse(AppealDetail):
@@ -431,7 +431,7 @@ def idempotency_claim(ctx: Ctx, *, required: bool) -> store.IdempotencyClaim | N
 @api.route(
     "/hotline/calls",
     "POST",
-    summary="热线来电登记(幂等)",
+    summary="热线来电登记（幂等）",
     request=HotlineCall,
     response=AppealResponse,
     status=201,
@@ -497,7 +497,7 @@ def _readable(ctx: Ctx, appeal_id: str) -> tuple[Appeal, list[TimelineEvent]]:
 
 @api.route(
     "/appeals/{appeal_id}/attachments/{attachment_id}",
-    summary="下载诉求附件(短时有效链接)",
+    summary="下载诉求附件（短时有效链接）",
     response=uploads.AttachmentLink,
     errors=(404,),
 )
@@ -560,7 +560,7 @@ def list_appeals(ctx: Ctx, query: AppealQuery) -> AppealPage:
     return CountedAppealPage(items=shown, next_cursor=nxt, total=total, total_capped=capped)
 
 
-@api.route("/me/counters", summary="首页计数(逾期、今日到期、待签收、待回访)", response=Counters)
+@api.route("/me/counters", summary="首页计数（逾期、今日到期、待签收、待回访）", response=Counters)
 def my_counters(ctx: Ctx) -> Counters:
     """What waits on the caller, counted on its own lists (bounded: docs/ui.md)."""
     found, _ = counters.of(ctx.user, clock.now())
@@ -570,7 +570,7 @@ def my_counters(ctx: Ctx) -> Counters:
 @api.route(
     "/appeals/{appeal_id}/events",
     "POST",
-    summary="诉求办理操作(受理、转办、答复、确认、回访……)",
+    summary="诉求办理操作（受理、转办、答复、确认、回访……）",
     request=EventRequest,
     response=AppealResponse,
     errors=(403, 404, 409),
@@ -671,7 +671,7 @@ def _export(job: dict[str, Any]) -> AppealExport:
 @api.route(
     "/appeal-exports",
     "POST",
-    summary="导出诉求列表(XLSX,后台任务)",
+    summary="导出诉求列表（XLSX，后台任务）",
     request=ExportRequest,
     response=AppealExport,
     status=202,
@@ -709,7 +709,7 @@ def get_export(ctx: Ctx, export_id: str) -> AppealExport:
 
 @api.route(
     "/appeals/{appeal_id}/similar",
-    summary="相似诉求(疑似重复)",
+    summary="相似诉求（疑似重复）",
     response=SimilarPage,
     roles=sorted(STAFF_ROLES),
     errors=(404,),
@@ -724,7 +724,7 @@ def similar_appeals(ctx: Ctx, appeal_id: str) -> SimilarPage:
 
 @api.route(
     "/hotline/similar",
-    summary="来电时查重:该企业相似的未办结诉求",
+    summary="来电时查重：该企业相似的未办结诉求",
     query=CallProbe,
     response=SimilarPage,
     roles=[Role.OPERATOR, Role.ADMIN],
@@ -748,14 +748,14 @@ class LedgerFields(BaseModel):
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
-    kind: LedgerKind | None = Field(None, description="part (转办) or supervised (督办)")
+    kind: LedgerKind | None = Field(None, description="part（转办）or supervised（督办）")
     status: LedgerStatus | None = None
     overdue: bool = Field(False, description="true: only items past their deadline")
     category: Category | None = None
     assigned_from: date | None = Field(None, description="assigned on or after (Beijing)")
     assigned_to: date | None = Field(None, description="assigned on or before (Beijing)")
     signed: bool | None = Field(
-        None, description="only parts: true signed for (办理中), false awaiting it (待签收)"
+        None, description="only parts: true signed for（办理中）, false awaiting it（待签收）"
     )
     accepted: bool | None = Field(
         None,
@@ -867,7 +867,7 @@ def _ledger_export(job: dict[str, Any]) -> LedgerExport:
 @api.route(
     "/departments/{department_id}/ledger-exports",
     "POST",
-    summary="导出推进台账(XLSX,供会议打印)",
+    summary="导出推进台账（XLSX，供会议打印）",
     request=LedgerExportRequest,
     response=LedgerExport,
     status=202,

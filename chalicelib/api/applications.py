@@ -106,7 +106,7 @@ class ApplicationCreate(Strict):
                     "policy_id": "P-20261101-3fa9c1",
                     "form": {
                         "project_name": "年产 2 万台数控机床智能化改造项目",
-                        "summary": "购置五轴加工中心 12 台,建设数字化车间。",
+                        "summary": "购置五轴加工中心 12 台，建设数字化车间。",
                         "amount": 300,
                         "contact_name": "张伟",
                         "contact_phone": "13812345678",
@@ -230,7 +230,7 @@ def _readable(ctx: Ctx, application_id: str) -> Application:
 
 @api.route(
     "/applications",
-    summary="项目申报列表(我的申报、审核队列)",
+    summary="项目申报列表（我的申报、审核队列）",
     query=ApplicationQuery,
     response=ApplicationPage,
     roles=[Role.ENTERPRISE, Role.DEPARTMENT, Role.ADMIN],
@@ -266,7 +266,7 @@ def get_application(ctx: Ctx, application_id: str) -> ApplicationResponse:
 
 @api.route(
     "/applications/{application_id}/attachments/{attachment_id}",
-    summary="下载申报材料(短时有效链接)",
+    summary="下载申报材料（短时有效链接）",
     response=uploads.AttachmentLink,
     errors=(404,),
 )
@@ -324,7 +324,7 @@ class StepRequest(Strict):
 @api.route(
     "/applications/{application_id}/steps",
     "POST",
-    summary="项目申报审核(受理、通过、驳回)或企业撤回",
+    summary="项目申报审核（受理、通过、驳回）或企业撤回",
     request=StepRequest,
     response=ApplicationResponse,
     errors=(404, 409),

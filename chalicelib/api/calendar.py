@@ -36,7 +36,7 @@ class CalendarYear(BaseModel):
     source: str = Field(description="admin (loaded here), chinesecalendar, or fallback")
     holidays: list[date]
     working_weekends: list[date]
-    names: dict[str, str] = Field(description="holiday name by date (国庆, 中秋 …)")
+    names: dict[str, str] = Field(description="holiday name by date（国庆，中秋 …）")
     version: int | None = Field(None, description="set when an administrator loaded it")
     updated_at: Timestamp | None = None
 

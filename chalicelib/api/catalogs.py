@@ -41,7 +41,7 @@ class CommissionerCreate(Strict):
             "examples": [
                 {
                     "id": "c-small-micro-2",
-                    "name": "李娜(小微企业服务专员)",
+                    "name": "李娜（小微企业服务专员）",
                     "kind": "size_class",
                     "coverage": {"size_classes": ["small_micro"], "industries": []},
                     "phone": "13900001111",
@@ -87,7 +87,7 @@ class DepartmentCreate(Strict):
 
     id: Slug | None = Field(None, description="omitted: generated")
     name: Name
-    kind: UnitKind = Field(UnitKind.DEPARTMENT, description="department, or town (区镇); fixed")
+    kind: UnitKind = Field(UnitKind.DEPARTMENT, description="department, or town（区镇）; fixed")
     phone: Phone | None = None
     email: Email | None = None
     active: bool = True
@@ -158,7 +158,7 @@ class ResponsibilitiesPut(Strict):
 
 @api.route(
     "/commissioners",
-    summary="服务专员与行业专班(含服务范围)",
+    summary="服务专员与行业专班（含服务范围）",
     query=PageQuery,
     response=CommissionerPage,
 )
@@ -208,7 +208,7 @@ def update_commissioner(ctx: Ctx, commissioner_id: str, body: CommissionerPatch)
 
 @api.route(
     "/departments",
-    summary="各地各部门(职能部门与区镇)",
+    summary="各地各部门（职能部门与区镇）",
     query=DepartmentQuery,
     response=DepartmentPage,
 )
@@ -229,7 +229,7 @@ def list_departments(ctx: Ctx, query: DepartmentQuery) -> DepartmentPage:
 
 @api.route(
     "/departments/{department_id}",
-    summary="单位详情(部门或区镇)",
+    summary="单位详情（部门或区镇）",
     response=Department,
     errors=(404,),
 )

@@ -69,7 +69,7 @@ class ClockState(BaseModel):
     real: bool
 
 
-@api.route("/dev/users", summary="演示用户(仅本地环境)", public=True, response=DevUsers)
+@api.route("/dev/users", summary="演示用户（仅本地环境）", public=True, response=DevUsers)
 def dev_users(ctx: Ctx) -> DevUsers:
     """Every seeded user, to pick one and sign in as it."""
     items, cursor = user_store.page(100, None)
@@ -82,7 +82,7 @@ def dev_users(ctx: Ctx) -> DevUsers:
 @api.route(
     "/dev/token",
     "POST",
-    summary="签发本地令牌(仅本地环境)",
+    summary="签发本地令牌（仅本地环境）",
     public=True,
     request=TokenRequest,
     response=Token,
@@ -112,7 +112,7 @@ def dev_token(ctx: Ctx, body: TokenRequest) -> Token:
 @api.route(
     "/dev/clock",
     "POST",
-    summary="设置业务时钟(仅本地环境)",
+    summary="设置业务时钟（仅本地环境）",
     public=True,
     request=ClockRequest,
     response=ClockState,
@@ -123,7 +123,7 @@ def dev_clock(ctx: Ctx, body: ClockRequest) -> ClockState:
     return ClockState(now=clock.iso(now), real=body.now is None)
 
 
-@api.route("/dev/clock", summary="业务时钟(仅本地环境)", public=True, response=ClockState)
+@api.route("/dev/clock", summary="业务时钟（仅本地环境）", public=True, response=ClockState)
 def dev_clock_get(ctx: Ctx) -> ClockState:
     return ClockState(
         now=clock.iso(clock.now()), real=abs((clock.now() - clock.real_now()).total_seconds()) < 1
@@ -156,7 +156,7 @@ JOBS = (
 @api.route(
     "/dev/jobs/{name}",
     "POST",
-    summary="立即运行定时任务(仅本地环境)",
+    summary="立即运行定时任务（仅本地环境）",
     public=True,
     response=JobResult,
     errors=(404,),

@@ -61,7 +61,7 @@ class EnterpriseCreate(Strict):
     town: str | None = Town
     flags: Flags = Field(default_factory=Flags)
     employees: int | None = Field(None, ge=0, le=10_000_000, description="从业人数")
-    revenue: float | None = Field(None, ge=0, le=1e10, description="上年营业收入(万元)")
+    revenue: float | None = Field(None, ge=0, le=1e10, description="上年营业收入（万元）")
     contacts: list[Contact] = Field(default_factory=list, max_length=10)
     commissioner_id: Slug | None = None
 
@@ -97,7 +97,7 @@ class EnterpriseQuery(PageQuery):
     )
     phone: Phone | None = Field(
         None,
-        description="来电号码: enterprises whose contacts, or whose earlier calls, used it",
+        description="来电号码：enterprises whose contacts, or whose earlier calls, used it",
     )
     size_class: SizeClass | None = Field(None, description="规模 (filter)")
     industry: Industry | None = Field(None, description="行业 (filter)")
@@ -114,7 +114,7 @@ class EnterpriseQuery(PageQuery):
     )
     sort: Literal["name", "recent", "uscc"] | None = Field(
         None,
-        description="name: 按名称拼音; recent: 最近更新在前; uscc: 信用代码. Without it: "
+        description="name: 按名称拼音；recent: 最近更新在前；uscc: 信用代码. Without it: "
         "best match first with q, credit-code order otherwise",
     )
 
@@ -148,7 +148,7 @@ class EnterprisePage(EnterpriseList):
 
     total: int | None = Field(
         None,
-        description="共 N 条: how many match in all (given with the filters or sort; with q "
+        description="共 N 条：how many match in all (given with the filters or sort; with q "
         "counted among the first 1,000 matches)",
     )
 
@@ -166,7 +166,7 @@ def _path_uscc(value: str) -> str:
 
 @api.route(
     "/enterprises",
-    summary="查找企业(名称、简称、拼音、信用代码片段或来电号码)",
+    summary="查找企业（名称、简称、拼音、信用代码片段或来电号码）",
     query=EnterpriseQuery,
     response=EnterprisePage,
     roles=SEARCHERS,
@@ -290,7 +290,7 @@ def update_enterprise(ctx: Ctx, uscc: str, body: EnterprisePatch) -> Enterprise:
 
 @api.route(
     "/enterprises/{uscc}/history",
-    summary="企业画像:诉求、申报、融资需求与服务专员",
+    summary="企业画像：诉求、申报、融资需求与服务专员",
     response=EnterpriseHistory,
     roles=SEARCHERS,
     errors=(404,),

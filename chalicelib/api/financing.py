@@ -35,7 +35,7 @@ api = Api(__name__, "financing")
 
 
 class ProductQuery(PageQuery):
-    amount: float | None = Field(None, gt=0, description="万元: products whose range holds it")
+    amount: float | None = Field(None, gt=0, description="万元：products whose range holds it")
     term_months: int | None = Field(None, ge=1, le=360)
     bank: str | None = Field(None, max_length=100, description="the bank's name contains it")
     include_inactive: bool = Field(False, description="admins: also withdrawn products")
@@ -59,7 +59,7 @@ class ProductCreate(ProductFields):
                     "amount_min": 50,
                     "amount_max": 1000,
                     "conditions": {"key_tech": True},
-                    "description": "面向科技型中小企业的信用贷款,无需抵押。",
+                    "description": "面向科技型中小企业的信用贷款，无需抵押。",
                 }
             ]
         }
@@ -155,7 +155,7 @@ def update_product(ctx: Ctx, product_id: str, body: ProductPatch) -> Product:
 class NeedCreate(FinancingNeed):
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [{"amount": 300, "term_months": 12, "purpose": "采购原材料,扩大生产"}]
+            "examples": [{"amount": 300, "term_months": 12, "purpose": "采购原材料，扩大生产"}]
         }
     )
     contact_name: Name | None = None

@@ -56,7 +56,7 @@ class KnowledgeQuery(PageQuery):
         None,
         min_length=1,
         max_length=QUERY_MAX,
-        description="words asked (分词: matched word by word, not as one string)",
+        description="words asked（分词：matched word by word, not as one string）",
     )
     category: Category | None = None
     status: Literal["published", "draft", "retired"] | None = Field(
@@ -83,9 +83,9 @@ class ArticleCreate(Strict):
             "examples": [
                 {
                     "title": "企业招用高校毕业生社保补贴",
-                    "question": "企业招了应届高校毕业生,有什么社保补贴?",
-                    "answer": "企业招用离校 2 年内未就业高校毕业生,签订 1 年以上劳动合同并"
-                    "缴纳社保的,按实际缴纳的单位部分给予社保补贴,最长 1 年。",
+                    "question": "企业招了应届高校毕业生，有什么社保补贴？",
+                    "answer": "企业招用离校 2 年内未就业高校毕业生，签订 1 年以上劳动合同并"
+                    "缴纳社保的，按实际缴纳的单位部分给予社保补贴，最长 1 年。",
                     "category": "labor",
                     "keywords": ["毕业生", "社保补贴"],
                     "valid_until": "2026-12-31",
@@ -249,7 +249,7 @@ def get_article(ctx: Ctx, article_id: str) -> Article:
 @api.route(
     "/knowledge",
     "POST",
-    summary="新增知识库条目(或由诉求答复生成草稿)",
+    summary="新增知识库条目（或由诉求答复生成草稿）",
     request=ArticleCreate,
     response=Article,
     status=201,

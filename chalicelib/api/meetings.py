@@ -150,7 +150,7 @@ def record_meeting(ctx: Ctx, month: str, body: MeetingRecord) -> Meeting:
 @api.route(
     "/meetings/{month}/decisions",
     "POST",
-    summary="会办决定(转为督办)",
+    summary="会办决定（转为督办）",
     request=MeetingDecision,
     response=Meeting,
     roles=[Role.ADMIN],
@@ -245,7 +245,7 @@ def drop_proposal(ctx: Ctx, month: str, group_id: str, body: ProposalDrop) -> Me
 @api.route(
     "/meetings/{month}/proposals/{group_id}/decision",
     "POST",
-    summary="共性诉求会办决定(逐件转为督办)",
+    summary="共性诉求会办决定（逐件转为督办）",
     request=GroupDecision,
     response=Meeting,
     roles=[Role.ADMIN],

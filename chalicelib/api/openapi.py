@@ -29,7 +29,7 @@ _ERROR_TEXT = {
     409: "版本冲突、状态不允许或已存在 (version_conflict, invalid_transition, already_exists)",
     413: "请求体超过 1 MiB (payload_too_large)",
     422: "幂等键已用于另一内容 (idempotency_key_reused)",
-    429: "尝试次数过多,Retry-After 秒后再试 (too_many_requests)",
+    429: "尝试次数过多，Retry-After 秒后再试 (too_many_requests)",
 }
 
 

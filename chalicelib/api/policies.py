@@ -55,12 +55,12 @@ def _today() -> date:
 
 class PolicyQuery(PageQuery):
     q: str | None = Field(
-        None, max_length=50, description="关键词,空格分隔,全部包含 (every word, anywhere)"
+        None, max_length=50, description="关键词，空格分隔，全部包含 (every word, anywhere)"
     )
     industry: Industry | None = None
     size_class: SizeClass | None = None
     include_expired: bool = Field(False, description="also policies past their last day")
-    applying: bool = Field(False, description="only those taking applications (申报) now")
+    applying: bool = Field(False, description="only those taking applications（申报）now")
 
 
 class ApplicationPeriod(BaseModel):
@@ -86,7 +86,7 @@ class PolicySummary(BaseModel):
     published_at: str
     expired: bool
     application: ApplicationPeriod | None = Field(
-        None, description="its application window (申报), when it has one"
+        None, description="its application window（申报）, when it has one"
     )
 
 
@@ -131,7 +131,7 @@ def _shown(p: Policy) -> Policy:
 
 
 @api.route(
-    "/policies", summary="政策列表(公开)", query=PolicyQuery, response=PolicyPage, public=True
+    "/policies", summary="政策列表（公开）", query=PolicyQuery, response=PolicyPage, public=True
 )
 def list_policies(ctx: Ctx, query: PolicyQuery) -> PolicyPage:
     """Published policies, the newest first; ``q`` finds every keyword in the title, issuer,
@@ -153,7 +153,7 @@ def list_policies(ctx: Ctx, query: PolicyQuery) -> PolicyPage:
 
 @api.route(
     "/policies/{policy_id}",
-    summary="政策详情(公开)",
+    summary="政策详情（公开）",
     response=Policy,
     public=True,
     errors=(404,),
@@ -170,7 +170,7 @@ def get_policy(ctx: Ctx, policy_id: str) -> Policy:
 
 @api.route(
     "/policies/{policy_id}/attachments/{attachment_id}",
-    summary="下载政策附件(公开,短时有效链接)",
+    summary="下载政策附件（公开，短时有效链接）",
     response=uploads.AttachmentLink,
     public=True,
     optional_auth=True,
@@ -249,7 +249,7 @@ class VersionQuery(BaseModel):
 class Withdraw(Strict):
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [{"version": 4, "reason": "已被《如东县技改补助办法(2027年修订)》替代"}]
+            "examples": [{"version": 4, "reason": "已被《如东县技改补助办法（2027年修订）》替代"}]
         }
     )
 
@@ -276,7 +276,7 @@ class InterpretationPatch(PatchBody):
     """Change an interpretation; ``version`` is the policy's."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"version": 3, "title": "一图读懂技改补助(修订)"}]}
+        json_schema_extra={"examples": [{"version": 3, "title": "一图读懂技改补助（修订）"}]}
     )
 
     title: str | None = Field(None, min_length=1, max_length=TITLE_MAX)
@@ -511,7 +511,7 @@ def remove_attachment(ctx: Ctx, policy_id: str, attachment_id: str, query: Versi
 @api.route(
     "/policies/{policy_id}/withdraw",
     "POST",
-    summary="撤回(废止)已发布的政策",
+    summary="撤回（废止）已发布的政策",
     request=Withdraw,
     response=Policy,
     roles=ADMINS,
@@ -562,7 +562,7 @@ def admin_policies(ctx: Ctx, query: PageQuery) -> PolicyAdminPage:
 
 @api.route(
     "/admin/policies/{policy_id}",
-    summary="政策(含草稿)",
+    summary="政策（含草稿）",
     response=Policy,
     roles=ADMINS,
     errors=(404,),

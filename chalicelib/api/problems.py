@@ -20,7 +20,7 @@ class ProblemFieldError(BaseModel):
         description="dotted path of the field, e.g. departments.0", examples=["uscc"]
     )
     code: str = Field(examples=["uscc_invalid"])
-    message: str = Field(examples=["统一社会信用代码无效:校验码不符"])
+    message: str = Field(examples=["统一社会信用代码无效：校验码不符"])
 
 
 #: Members a problem carries only when they have a value (it is dumped without its nulls):

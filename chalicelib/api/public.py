@@ -23,14 +23,14 @@ class LookupRequest(Strict):
         }
     )
 
-    case_number: str = Field(description="受理编号, e.g. XQT-20261127-0042")
+    case_number: str = Field(description="受理编号，e.g. XQT-20261127-0042")
     phone: str = Field(description="the appeal's contact or caller phone")
 
 
 @api.route(
     "/public/lookup",
     "POST",
-    summary="诉求办理进度查询(公开,凭受理编号和手机号)",
+    summary="诉求办理进度查询（公开，凭受理编号和手机号）",
     request=LookupRequest,
     response=PublicProgress,
     public=True,

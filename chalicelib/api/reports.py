@@ -208,7 +208,7 @@ def get_report(ctx: Ctx, report_id: str) -> Report:
 
 @api.route(
     "/reports/{report_id}/figures",
-    summary="报告数据(看板)",
+    summary="报告数据（看板）",
     response=ReportFigures,
     roles=MAKERS,
     errors=(404, 409),
@@ -270,7 +270,7 @@ class NoticeRequest(Strict):
                 {
                     "report_id": "R-20261201-3f9a2c",
                     "title": "关于2026年11月企业诉求办理情况的通报",
-                    "text": "11月,全县受理企业诉求 52 件……",
+                    "text": "11月，全县受理企业诉求 52 件……",
                 }
             ]
         }

@@ -69,7 +69,7 @@ class UploadTicket(BaseModel):
 @api.route(
     "/uploads",
     "POST",
-    summary="申请上传文件(预签名 POST)",
+    summary="申请上传文件（预签名 POST）",
     request=UploadRequest,
     response=UploadTicket,
     status=201,

@@ -37,7 +37,7 @@ class UserCreate(Strict):
             "examples": [
                 {
                     "username": "dept-tax-wang",
-                    "display_name": "王强(县税务局)",
+                    "display_name": "王强（县税务局）",
                     "role": "department",
                     "department_id": "tax",
                 },
@@ -137,7 +137,7 @@ def get_user(ctx: Ctx, username: str) -> User:
 @api.route(
     "/users",
     "POST",
-    summary="新增用户(含服务账号)",
+    summary="新增用户（含服务账号）",
     request=UserCreate,
     response=User,
     status=201,

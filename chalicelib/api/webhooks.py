@@ -95,7 +95,7 @@ class DeliveryPage(Page[Delivery]):
 @api.route(
     "/webhooks",
     "POST",
-    summary="登记回传地址(webhook)",
+    summary="登记回传地址（webhook）",
     request=WebhookCreate,
     response=Webhook,
     status=201,

@@ -62,7 +62,7 @@ class Party(BaseModel):
     industry: Industry | None = Field(None, description="the enterprise's industry when it filed")
     town: str | None = Field(
         None,
-        description="the enterprise's town (区镇) when it filed (reports count by it, so a move "
+        description="the enterprise's town（区镇）when it filed (reports count by it, so a move "
         "does not rewrite past months); null for a caller not registered, an enterprise "
         "recording none, or an appeal filed before it was kept",
     )
@@ -98,7 +98,7 @@ class Part(BaseModel):
     return_reason: str | None = Field(None, description="退单 reason (not shown to the enterprise)")
     returned_at: Timestamp | None = None
     accept_due_at: Timestamp | None = Field(
-        None, description="签收时限: the department signs for its part (accept_part) by then"
+        None, description="签收时限：the department signs for its part (accept_part) by then"
     )
     signed_at: Timestamp | None = Field(None, description="when the department signed for it")
     sign_overdue_for: Timestamp | None = Field(
@@ -257,7 +257,7 @@ class Appeal(BaseModel):
     warn_at: Timestamp | None = Field(None, description="when the deadline warning falls")
     accept_due_at: Timestamp | None = Field(
         None,
-        description="签收时限: the owner signs for it (accept) by then; null in triage and for "
+        description="签收时限：the owner signs for it (accept) by then; null in triage and for "
         "appeals assigned before sign-for was timed",
     )
     signed_at: Timestamp | None = Field(
@@ -291,20 +291,20 @@ class Appeal(BaseModel):
     supervised: bool = False
     supervision_due_at: Timestamp | None = None
     supervision: Supervision | None = None
-    reopened: int = Field(0, description="times sent back as not resolved (重办)")
-    paused: bool = Field(False, description="挂起: the reply clock is stopped")
+    reopened: int = Field(0, description="times sent back as not resolved（重办）")
+    paused: bool = Field(False, description="挂起：the reply clock is stopped")
     pause: Pause | None = Field(None, description="the pause in force, while paused")
     paused_working_days: int = Field(
         0, description="working days paused so far, all pauses ended (at most 10 per appeal)"
     )
     pauses: list[PastPause] = Field(default_factory=list, description="pauses ended, oldest first")
     financing: FinancingRequest | None = Field(
-        None, description="a financing need (融资需求): amount (万元), term, purpose"
+        None, description="a financing need（融资需求）: amount（万元）, term, purpose"
     )
     attachments: list[Attachment] = Field(
         default_factory=list, description="files the enterprise filed with it (photos, PDFs, …)"
     )
-    supplements: int = Field(0, description="补充材料: supplements the enterprise added")
+    supplements: int = Field(0, description="补充材料：supplements the enterprise added")
     supplement_attachments: list[Attachment] = Field(
         default_factory=list,
         description="files the enterprise added with its supplements (each also on its "
@@ -319,15 +319,15 @@ class Appeal(BaseModel):
     )
     unit_progress: dict[str, ProgressNote] = Field(
         default_factory=dict,
-        description="推进情况: each unit's latest progress entry, by unit id (never shown to "
+        description="推进情况：each unit's latest progress entry, by unit id (never shown to "
         "the enterprise)",
     )
-    repeat_calls: int = Field(0, description="repeat calls about it (重复来电)")
+    repeat_calls: int = Field(0, description="repeat calls about it（重复来电）")
     repeat_by: list[str] = Field(
         default_factory=list, description="operators who recorded a repeat call (may read it)"
     )
     external_ref: str | None = Field(
-        None, description="the 12345 platform's work-order number of the call (工单号)"
+        None, description="the 12345 platform's work-order number of the call（工单号）"
     )
     answered_with: list[str] = Field(
         default_factory=list, description="answered on the call: the knowledge articles cited"

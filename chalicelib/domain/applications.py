@@ -50,7 +50,7 @@ class ApplicationForm(Strict):
     project_name: str = Field(min_length=1, max_length=100, description="项目名称")
     summary: str = Field(min_length=1, max_length=3000, description="项目简介")
     amount: float | None = Field(
-        None, ge=0, le=10_000_000, description="申请资金 (万元), when the policy grants money"
+        None, ge=0, le=10_000_000, description="申请资金（万元）, when the policy grants money"
     )
     contact_name: Name
     contact_phone: Phone

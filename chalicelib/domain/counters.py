@@ -21,17 +21,17 @@ class Counters(BaseModel):
     """What waits on the caller, by role; a counter the role has no use for is null."""
 
     overdue: int | None = Field(
-        None, description="逾期: open, past the deadline (a department: its parts' deadlines)"
+        None, description="逾期：open, past the deadline (a department: its parts' deadlines)"
     )
-    due_today: int | None = Field(None, description="今日到期: open, due by 24:00 Beijing today")
-    awaiting_sign: int | None = Field(None, description="待签收: not yet signed for")
+    due_today: int | None = Field(None, description="今日到期：open, due by 24:00 Beijing today")
+    awaiting_sign: int | None = Field(None, description="待签收：not yet signed for")
     in_progress: int | None = Field(
         None, description="办理中 (a unit): its open parts signed for, not yet answered"
     )
-    awaiting_callback: int | None = Field(None, description="待回访: hotline replies to call back")
-    triage: int | None = Field(None, description="待分办: the admins' triage queue (no owner)")
+    awaiting_callback: int | None = Field(None, description="待回访：hotline replies to call back")
+    triage: int | None = Field(None, description="待分办：the admins' triage queue (no owner)")
     supervised_open: int | None = Field(
-        None, description="督办中: supervised items open (a unit: those it owns, not yet accepted)"
+        None, description="督办中：supervised items open (a unit: those it owns, not yet accepted)"
     )
     open: int | None = Field(
         None,

@@ -34,7 +34,7 @@ class AppealSummary(BaseModel):
     status: Status
     open: bool = Field(description="not closed yet (received, processing or replied)")
     overdue: bool
-    paused: bool = Field(False, description="挂起: the reply clock stopped")
+    paused: bool = Field(False, description="挂起：the reply clock stopped")
     reply_due_at: Timestamp
     assignee_name: str | None = Field(None, description="null: in the triage queue")
     created_at: Timestamp

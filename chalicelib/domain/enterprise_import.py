@@ -62,7 +62,7 @@ def _choices(codes: Iterable[str]) -> str:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("uscc", "统一社会信用代码", True, "18 位,按 GB 32100-2015 校验;请设为文本格式"),
+    Column("uscc", "统一社会信用代码", True, "18 位，按 GB 32100-2015 校验；请设为文本格式"),
     Column("name", "企业名称", True, f"1–{NAME_MAX} 个字符"),
     Column("size_class", "企业规模", True, _choices(SizeClass), ("规模",)),
     Column("industry", "行业", True, _choices(Industry), ("所属行业",)),
@@ -70,17 +70,17 @@ COLUMNS: tuple[Column, ...] = (
         "short_names",
         "简称",
         False,
-        f"来电常用的名称,多个以 、 或 , 分隔(至多 {SHORT_NAMES_MAX} 个,每个至多 "
-        f"{SHORT_NAME_MAX_LENGTH} 个字符)",
+        f"来电常用的名称，多个以 、 或 , 分隔（至多 {SHORT_NAMES_MAX} 个，每个至多 "
+        f"{SHORT_NAME_MAX_LENGTH} 个字符）",
         ("企业简称",),
     ),
-    Column("town", "乡镇", False, f"镇/街道,至多 {TOWN_MAX} 个字符", ("镇/街道", "镇街道")),
+    Column("town", "乡镇", False, f"镇/街道，至多 {TOWN_MAX} 个字符", ("镇/街道", "镇街道")),
     Column("key_tech", "重点科技型企业", False, "是 / 否"),
     Column("major_project", "省市重大项目", False, "是 / 否"),
     Column("employees", "从业人数", False, f"0–{EMPLOYEES_MAX:,} 的整数"),
-    Column("revenue", "营业收入(万元)", False, "上年营业收入,万元,不小于 0", ("营业收入",)),
+    Column("revenue", "营业收入（万元）", False, "上年营业收入，万元，不小于 0", ("营业收入",)),
     Column("contact_name", "联系人", False, "与联系电话同填"),
-    Column("contact_phone", "联系电话", False, "手机或固定电话(如 0513-84123456)"),
+    Column("contact_phone", "联系电话", False, "手机或固定电话（如 0513-84123456）"),
 )
 COLUMN_OF = {c.key: c for c in COLUMNS}
 

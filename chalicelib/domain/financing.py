@@ -28,12 +28,12 @@ class Product(BaseModel):
     id: str
     bank: str
     name: str
-    rate_min: float = Field(description="年化利率下限 (%)")
-    rate_max: float = Field(description="年化利率上限 (%)")
-    term_min: int = Field(description="期限下限 (月)")
-    term_max: int = Field(description="期限上限 (月)")
-    amount_min: float = Field(description="额度下限 (万元)")
-    amount_max: float = Field(description="额度上限 (万元)")
+    rate_min: float = Field(description="年化利率下限（%）")
+    rate_max: float = Field(description="年化利率上限（%）")
+    term_min: int = Field(description="期限下限（月）")
+    term_max: int = Field(description="期限上限（月）")
+    amount_min: float = Field(description="额度下限（万元）")
+    amount_max: float = Field(description="额度上限（万元）")
     conditions: Conditions
     conditions_text: str
     description: str | None = None
@@ -100,8 +100,8 @@ def suggestions(products: list[Product], need: FinancingNeed, e: Enterprise) -> 
 
 def appeal_text(need: FinancingNeed) -> tuple[str, str]:
     """The financing appeal's title and content, as the commissioner reads them."""
-    title = f"融资需求:{_n(need.amount)} 万元,{need.term_months} 个月"
+    title = f"融资需求：{_n(need.amount)} 万元，{need.term_months} 个月"
     content = (
-        f"融资金额:{_n(need.amount)} 万元\n期限:{need.term_months} 个月\n资金用途:{need.purpose}"
+        f"融资金额：{_n(need.amount)} 万元\n期限：{need.term_months} 个月\n资金用途：{need.purpose}"
     )
     return title, content

@@ -69,7 +69,7 @@ class Article(BaseModel):
     valid_until: date | None = Field(None, description="last day the answer holds; null: no end")
     status: Status = Field(
         description="draft (the service centre's only), published (searched by every staff "
-        "role), retired (下架: out of every search; versions and audit kept)"
+        "role), retired（下架：out of every search; versions and audit kept）"
     )
     expired: bool = Field(False, description="past valid_until (still shown, ranked last)")
     source_appeal_id: str | None = Field(

@@ -49,7 +49,7 @@ class AgendaItem(BaseModel):
     reason: str | None = Field(None, description="why it was escalated (common, multi_department…)")
     decision: AgendaDecision | None = None
     kind: Literal["appeal", "common"] = Field(
-        "appeal", description="common: a common problem (共性诉求), a group of appeals"
+        "appeal", description="common: a common problem（共性诉求）, a group of appeals"
     )
     group_id: str | None = Field(None, description="a common item: its proposal's id")
     appeal_ids: list[str] = Field(

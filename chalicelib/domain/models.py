@@ -149,14 +149,14 @@ class Enterprise(BaseModel):
     uscc: str = Field(description="统一社会信用代码 (GB 32100-2015)")
     name: str
     short_names: list[str] = Field(
-        default_factory=list, description="简称: names callers use (searched like the name)"
+        default_factory=list, description="简称：names callers use (searched like the name)"
     )
     size_class: SizeClass
     industry: Industry
     town: str | None = None
     flags: Flags = Field(default_factory=Flags)
     employees: int | None = Field(None, description="从业人数 (policy conditions may use it)")
-    revenue: float | None = Field(None, description="上年营业收入, 万元 (policy conditions)")
+    revenue: float | None = Field(None, description="上年营业收入，万元 (policy conditions)")
     contacts: list[Contact] = Field(default_factory=list)
     commissioner_id: str | None = Field(None, description="named commissioner, if any")
     version: int
@@ -212,7 +212,7 @@ class Department(BaseModel):
     name: str
     kind: UnitKind = UnitKind.DEPARTMENT
     responsibilities: list[Responsibility] = Field(
-        default_factory=list, description="责任清单: the matters it answers for, by category"
+        default_factory=list, description="责任清单：the matters it answers for, by category"
     )
     phone: str | None = None
     email: str | None = Field(None, description="the department's mailbox for transfers")

@@ -34,10 +34,10 @@ class Notification(BaseModel):
     )
     title: str = Field(description="the appeal's title, or what happened")
     month: str | None = Field(None, description="meeting_missed: the month without a meeting")
-    notice_id: str | None = Field(None, description="notice_published: the notice (通报)")
+    notice_id: str | None = Field(None, description="notice_published: the notice（通报）")
     policy_id: str | None = Field(None, description="policy_matched: the policy")
     application_id: str | None = Field(
-        None, description="application_*: the project application (项目申报)"
+        None, description="application_*: the project application（项目申报）"
     )
     at: Timestamp
     by: str | None = Field(None, description="who did it (display name); null: the system")

@@ -61,9 +61,9 @@ class SmsKind:
 #: Every kind of text message the platform sends (docs/sms.md: the templates to register).
 SMS_KINDS: dict[str, SmsKind] = {
     "case_received": SmsKind("受理回执", "sms_case_received", ("id",)),
-    "reply_online": SmsKind("答复通知(网上评价)", "sms_reply_online", ("id", "title")),
-    "reply_callback": SmsKind("答复通知(热线回访)", "sms_reply_callback", ("id", "title")),
-    "reply_merged": SmsKind("答复通知(合并办理)", "sms_merged_replied", ("id", "into")),
+    "reply_online": SmsKind("答复通知（网上评价）", "sms_reply_online", ("id", "title")),
+    "reply_callback": SmsKind("答复通知（热线回访）", "sms_reply_callback", ("id", "title")),
+    "reply_merged": SmsKind("答复通知（合并办理）", "sms_merged_replied", ("id", "into")),
     "pause_materials": SmsKind("补充材料通知", "sms_pause_materials", ("id",)),
     "application_approved": SmsKind("申报通过", "sms_application_approved", ("id", "title")),
     "application_rejected": SmsKind(

@@ -3,7 +3,7 @@
 A policy carries declarative eligibility conditions: industries, size classes, towns (each
 empty = any), flags the enterprise must have (重点科技型企业, 省市重大项目) and numeric ranges on
 what the register keeps (从业人数, 上年营业收入). ``match`` says whether an enterprise meets every
-condition, why (each condition it met, in words: 「行业:工业」) and, when it does not, which
+condition, why (each condition it met, in words: 「行业：工业」) and, when it does not, which
 conditions it failed — a *near miss* when it failed exactly one.
 
 A policy's life (docs/policies.md): a *draft* (the service centre's alone; it may be deleted)
@@ -81,7 +81,7 @@ class Conditions(Strict):
     key_tech: bool = Field(False, description="only 重点科技型企业")
     major_project: bool = Field(False, description="only 省市重大项目 enterprises")
     employees: Range | None = Field(None, description="从业人数")
-    revenue: Range | None = Field(None, description="上年营业收入(万元)")
+    revenue: Range | None = Field(None, description="上年营业收入（万元）")
 
 
 class Reason(BaseModel):
@@ -90,7 +90,7 @@ class Reason(BaseModel):
     condition: Literal[
         "industry", "size_class", "town", "key_tech", "major_project", "employees", "revenue"
     ]
-    text: str = Field(description="「行业:工业」")
+    text: str = Field(description="「行业：工业」")
 
 
 class Match(BaseModel):
@@ -204,8 +204,8 @@ class Policy(BaseModel):
 
     id: str
     title: str
-    issuer: str = Field(description="issuing department (发文单位)")
-    doc_number: str | None = Field(None, description="文号, e.g. 东政发〔2026〕12号")
+    issuer: str = Field(description="issuing department（发文单位）")
+    doc_number: str | None = Field(None, description="文号，e.g. 东政发〔2026〕12号")
     summary: str | None = None
     body: str
     effective_from: date
@@ -213,8 +213,8 @@ class Policy(BaseModel):
     conditions: Conditions
     conditions_text: str = Field(description="the conditions in words")
     status: Status = Field(
-        description="draft (service centre only), published (public), withdrawn (撤回: "
-        "its page still readable, out of the catalogue and matching)"
+        description="draft (service centre only), published (public), withdrawn（撤回："
+        "its page still readable, out of the catalogue and matching）"
     )
     published_at: Timestamp | None = None
     interpretations: list[Interpretation] = Field(default_factory=list)
@@ -224,7 +224,7 @@ class Policy(BaseModel):
     withdrawal: Withdrawal | None = Field(None, description="set once withdrawn")
     push_job_id: str | None = Field(None, description="the push to matching enterprises")
     application: Window | None = Field(
-        None, description="the application window (申报), when the policy takes applications"
+        None, description="the application window（申报）, when the policy takes applications"
     )
     expired: bool = Field(False, description="past its last day (still readable)")
     version: int

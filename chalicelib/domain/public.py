@@ -86,7 +86,7 @@ class ProgressStep(BaseModel):
 class PublicProgress(BaseModel):
     """An appeal's progress as anyone with its case number and phone may read it."""
 
-    id: str = Field(description="case number (受理编号)")
+    id: str = Field(description="case number（受理编号）")
     status: Status
     category: Category
     filed_at: Timestamp

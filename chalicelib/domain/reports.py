@@ -152,59 +152,59 @@ def _rate(numerator: int, denominator: int) -> float | None:
 class Metrics(BaseModel):
     """The appeal figures of one unit (or of everything) over a period."""
 
-    received: int = Field(0, description="受理数: appeals filed")
-    replied: int = Field(0, description="答复数: replies given (a reply after 重办 counts again)")
-    due: int = Field(0, description="应答复数: reply deadlines settled (met + missed)")
-    on_time: int = Field(0, description="按时答复数: replies by their deadline")
-    missed: int = Field(0, description="超期数: deadlines passed without a reply")
+    received: int = Field(0, description="受理数：appeals filed")
+    replied: int = Field(0, description="答复数：replies given (a reply after 重办 counts again)")
+    due: int = Field(0, description="应答复数：reply deadlines settled (met + missed)")
+    on_time: int = Field(0, description="按时答复数：replies by their deadline")
+    missed: int = Field(0, description="超期数：deadlines passed without a reply")
     on_time_rate: float | None = Field(None, description="按时答复率 = on_time / due")
-    open_overdue: int = Field(0, description="超期未答复: missed and still unreplied at the end")
-    replied_late: int = Field(0, description="超期答复: replies after their deadline")
+    open_overdue: int = Field(0, description="超期未答复：missed and still unreplied at the end")
+    replied_late: int = Field(0, description="超期答复：replies after their deadline")
     escalated_1: int = Field(0, description="升级至服务中心 (level 1)")
     escalated_2: int = Field(0, description="提交县政府会办 (level 2)")
-    confirmed: int = Field(0, description="评价数: verdicts by the enterprise or a call-back")
+    confirmed: int = Field(0, description="评价数：verdicts by the enterprise or a call-back")
     resolved: int = Field(0, description="verdicts: resolved")
     resolved_rate: float | None = Field(None, description="解决率 = resolved / confirmed")
     rated: int = Field(0, description="verdicts with a satisfaction score")
     satisfied: int = Field(0, description="satisfaction 4 or 5")
     satisfaction_rate: float | None = Field(None, description="满意率 = satisfied / rated")
-    reopened: int = Field(0, description="重办数: verdicts 'not resolved'")
+    reopened: int = Field(0, description="重办数：verdicts 'not resolved'")
     reopened_rate: float | None = Field(None, description="重办率 = reopened / confirmed")
     auto_closed: int = Field(0, description="auto-closed replies nobody rated (apart)")
-    answered_on_call: int = Field(0, description="直接答复: consultations answered on the call")
+    answered_on_call: int = Field(0, description="直接答复：consultations answered on the call")
     direct_rate: float | None = Field(None, description="直办率 = answered on the call / received")
-    repeat_calls: int = Field(0, description="重复来电: calls again about an open appeal")
-    merged: int = Field(0, description="合并的重复诉求: duplicates merged (in no rate)")
-    voided: int = Field(0, description="无效工单: invalid orders voided (in no rate)")
+    repeat_calls: int = Field(0, description="重复来电：calls again about an open appeal")
+    merged: int = Field(0, description="合并的重复诉求：duplicates merged (in no rate)")
+    voided: int = Field(0, description="无效工单：invalid orders voided (in no rate)")
     withdrawn: int = Field(
-        0, description="企业撤回: appeals the enterprise withdrew before a reply (in no rate)"
+        0, description="企业撤回：appeals the enterprise withdrew before a reply (in no rate)"
     )
-    supplements: int = Field(0, description="补充材料: supplements the enterprises added")
+    supplements: int = Field(0, description="补充材料：supplements the enterprises added")
     avg_working_days: float | None = Field(
-        None, description="平均答复用时: working days from the period's start to the reply"
+        None, description="平均答复用时：working days from the period's start to the reply"
     )
     sign_due: int = Field(
-        0, description="应签收数: the owner's sign-for deadlines settled (signed, or marked)"
+        0, description="应签收数：the owner's sign-for deadlines settled (signed, or marked)"
     )
-    signed_in_time: int = Field(0, description="按时签收数: signed for by the deadline")
+    signed_in_time: int = Field(0, description="按时签收数：signed for by the deadline")
     sign_rate: float | None = Field(None, description="签收及时率 = signed_in_time / sign_due")
-    paused: int = Field(0, description="挂起诉求数: appeals paused in the period (each once)")
+    paused: int = Field(0, description="挂起诉求数：appeals paused in the period (each once)")
     pauses_ended: int = Field(0, description="pauses ended in the period (resumed or expired)")
     paused_working_days: int = Field(
-        0, description="挂起工作日: working days of the pauses ended in the period"
+        0, description="挂起工作日：working days of the pauses ended in the period"
     )
     avg_paused_working_days: float | None = Field(
         None, description="平均挂起工作日 = paused_working_days / pauses_ended"
     )
     pause_expired: int = Field(
-        0, description="挂起到期: pauses the sweep ended at the 10-working-day limit"
+        0, description="挂起到期：pauses the sweep ended at the 10-working-day limit"
     )
 
 
 class DepartmentMetrics(BaseModel):
     """A department's figures: its parts of jointly handled appeals, and supervised items."""
 
-    transferred: int = Field(0, description="转办数: parts transferred to it")
+    transferred: int = Field(0, description="转办数：parts transferred to it")
     replied: int = Field(0, description="部门答复数")
     on_time: int = Field(0, description="replies by the part's deadline")
     late: int = Field(0, description="replies after it")
@@ -213,14 +213,14 @@ class DepartmentMetrics(BaseModel):
     open_overdue: int = Field(
         0, description="parts open past their deadline when the report was built"
     )
-    supervised: int = Field(0, description="督办事项: items put under its supervision")
-    supervision_closed: int = Field(0, description="督办办结: completions accepted")
+    supervised: int = Field(0, description="督办事项：items put under its supervision")
+    supervision_closed: int = Field(0, description="督办办结：completions accepted")
     supervision_on_time: int = Field(0, description="accepted by the supervision deadline")
-    sign_due: int = Field(0, description="应签收数: its parts' sign-for deadlines settled")
-    signed_in_time: int = Field(0, description="按时签收数: parts signed for by the deadline")
+    sign_due: int = Field(0, description="应签收数：its parts' sign-for deadlines settled")
+    signed_in_time: int = Field(0, description="按时签收数：parts signed for by the deadline")
     sign_rate: float | None = Field(None, description="签收及时率 = signed_in_time / sign_due")
     parts_overdue: int = Field(
-        0, description="超期件: its parts marked overdue by the sweep in the period (settled)"
+        0, description="超期件：its parts marked overdue by the sweep in the period (settled)"
     )
 
 
@@ -235,7 +235,7 @@ class DepartmentRow(BaseModel):
     key: str
     name: str
     kind: UnitKind = Field(
-        UnitKind.DEPARTMENT, description="department, or town (区镇): a town handling its parts"
+        UnitKind.DEPARTMENT, description="department, or town（区镇）: a town handling its parts"
     )
     metrics: DepartmentMetrics
     rank: int | None = None
@@ -283,7 +283,7 @@ class Recurring(BaseModel):
 
     categories: list[CategoryTrend]
     enterprises: list[RepeatEnterprise] = Field(description="two or more appeals in the period")
-    common: list[CommonItem] = Field(description="escalated as a common appeal (共性诉求)")
+    common: list[CommonItem] = Field(description="escalated as a common appeal（共性诉求）")
 
 
 class SupervisionFigures(BaseModel):

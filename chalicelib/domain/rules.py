@@ -24,13 +24,13 @@ class ServiceLevels(BaseModel):
     Administrators change them; every deadline goes through ``appeals.reply_deadline``."""
 
     normal_working_days: int = Field(5, ge=1, le=30, description="一般诉求答复时限")
-    urgent_working_days: int = Field(1, ge=1, le=30, description="紧急诉求答复时限(急事急办)")
+    urgent_working_days: int = Field(1, ge=1, le=30, description="紧急诉求答复时限（急事急办）")
     warning_working_days: int = Field(1, ge=1, le=10, description="期限前第几个工作日开始预警")
     accept_working_days: int = Field(
-        1, ge=1, le=10, description="签收时限:指派(转办)后第几个工作日 23:59:59 前签收"
+        1, ge=1, le=10, description="签收时限：指派（转办）后第几个工作日 23:59:59 前签收"
     )
     auto_close_working_days: int = Field(
-        5, ge=1, le=30, description="答复后无人评价、无人回访,满几个工作日自动办结"
+        5, ge=1, le=30, description="答复后无人评价、无人回访，满几个工作日自动办结"
     )
 
     def days(self, urgency: Urgency) -> int:

@@ -51,12 +51,12 @@ class LiveMonth(BaseModel):
 class UnitFigures(BaseModel):
     """A unit's figures for the month, as the report's 按部门 row defines them."""
 
-    transferred: int = Field(0, description="收到转办: parts transferred to it")
-    replied: int = Field(0, description="已答复: its answers (部门答复)")
-    on_time_rate: float | None = Field(None, description="按时答复率: answers by the deadline")
-    sign_rate: float | None = Field(None, description="签收及时率: sign-fors in time ÷ settled")
-    parts_overdue: int = Field(0, description="超期件: part deadlines passed unanswered")
-    supervised: int = Field(0, description="督办事项: items put under its supervision")
+    transferred: int = Field(0, description="收到转办：parts transferred to it")
+    replied: int = Field(0, description="已答复：its answers（部门答复）")
+    on_time_rate: float | None = Field(None, description="按时答复率：answers by the deadline")
+    sign_rate: float | None = Field(None, description="签收及时率：sign-fors in time ÷ settled")
+    parts_overdue: int = Field(0, description="超期件：part deadlines passed unanswered")
+    supervised: int = Field(0, description="督办事项：items put under its supervision")
 
 
 class CountyAverage(BaseModel):

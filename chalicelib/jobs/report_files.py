@@ -38,14 +38,14 @@ METRIC_COLUMNS: list[tuple[str, str, str]] = [
     ("repeat_calls", "重复来电", "int"),
     ("merged", "合并重复", "int"),
     ("voided", "无效工单", "int"),
-    ("avg_working_days", "平均答复用时(工作日)", "days"),
+    ("avg_working_days", "平均答复用时（工作日）", "days"),
     ("sign_due", "应签收", "int"),
     ("signed_in_time", "按时签收", "int"),
     ("sign_rate", "签收及时率", "rate"),
     ("paused", "挂起诉求", "int"),
     ("pauses_ended", "挂起结束", "int"),
     ("paused_working_days", "挂起工作日", "int"),
-    ("avg_paused_working_days", "平均挂起(工作日)", "days"),
+    ("avg_paused_working_days", "平均挂起（工作日）", "days"),
     ("pause_expired", "挂起到期恢复", "int"),
     ("withdrawn", "企业撤回", "int"),
     ("supplements", "补充材料", "int"),
@@ -136,22 +136,25 @@ NOTICE_KINDS = {
 
 #: The definitions printed on the last sheet (docs/reports.md says the same at length).
 DEFINITIONS: list[tuple[str, str]] = [
-    ("统计口径", "按事件发生时间统计:本期内发生的受理、答复、超期、评价、升级、督办事件计入本期。"),
-    ("受理", "本期受理(filed)的诉求数。"),
-    ("应答复", "本期到期并已定结果的答复期限数 = 按时答复 + 超期;每个期限只计一次。"),
-    ("按时答复", "答复时间不晚于当时有效的答复期限(含已批准延期)。"),
-    ("超期", "答复期限届满仍未答复(系统于期限届满时标记),或期限在本期内而答复晚于期限。"),
+    (
+        "统计口径",
+        "按事件发生时间统计：本期内发生的受理、答复、超期、评价、升级、督办事件计入本期。",
+    ),
+    ("受理", "本期受理（filed）的诉求数。"),
+    ("应答复", "本期到期并已定结果的答复期限数 = 按时答复 + 超期；每个期限只计一次。"),
+    ("按时答复", "答复时间不晚于当时有效的答复期限（含已批准延期）。"),
+    ("超期", "答复期限届满仍未答复（系统于期限届满时标记），或期限在本期内而答复晚于期限。"),
     ("按时答复率", "按时答复 ÷ 应答复。"),
     ("超期未答复", "本期超期且截至统计截止时间仍未答复的诉求。"),
     ("超期答复", "本期内晚于期限作出的答复。"),
-    ("解决率", "评价为“已解决”的次数 ÷ 评价次数(企业确认与热线回访)。"),
+    ("解决率", "评价为“已解决”的次数 ÷ 评价次数（企业确认与热线回访）。"),
     ("满意率", "满意度 4–5 分的次数 ÷ 评分次数。"),
     ("重办率", "评价为“未解决”而重办的次数 ÷ 评价次数。"),
-    ("自动办结", "答复后无人评价、到期由系统办结的诉求,单列,不计入解决率与满意率。"),
-    ("平均答复用时", "自受理(或重办)次日起至答复日的工作日数的平均值。"),
+    ("自动办结", "答复后无人评价、到期由系统办结的诉求，单列，不计入解决率与满意率。"),
+    ("平均答复用时", "自受理（或重办）次日起至答复日的工作日数的平均值。"),
     ("部门按时答复率", "部门答复中不晚于该部门办理期限的比例。"),
     ("当前超期未办", "报告生成时仍未办结且已过期限的部门转办件。"),
-    ("排名", "按按时答复率排名,仅对应答复(部门为答复)数不少于最低件数的单位排名。"),
+    ("排名", "按按时答复率排名，仅对应答复（部门为答复）数不少于最低件数的单位排名。"),
     (
         "区镇承办",
         "承办单位中的区镇（镇、街道）与部门同样统计：转办件数、超期件、签收及时率、督办事项等。",
@@ -198,7 +201,9 @@ def workbook(figures: Figures) -> bytes:
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)
         ws.write(0, 0, heading, title)
-        ws.write(1, 0, f"统计期间:{figures.period.label}    统计截止:{_when(figures.as_of)}", muted)
+        ws.write(
+            1, 0, f"统计期间：{figures.period.label}    统计截止：{_when(figures.as_of)}", muted
+        )
         ws.write_row(3, 0, headers, head)
         for i, w in enumerate(widths):
             ws.set_column(i, i, w)
@@ -210,7 +215,7 @@ def workbook(figures: Figures) -> bytes:
     # 总览
     ws = sheet(
         "总览",
-        f"兴企通诉求办理情况报告({figures.period.label})",
+        f"兴企通诉求办理情况报告（{figures.period.label}）",
         ["指标", "本期", "上期", "变化"],
         [22, 12, 12, 12],
     )
@@ -223,12 +228,12 @@ def workbook(figures: Figures) -> bytes:
     r = 4 + len(METRIC_COLUMNS) + 1
     sup = figures.supervision
     for label, value, fmt in (
-        ("督办事项(本期列入)", sup.started, count),
+        ("督办事项（本期列入）", sup.started, count),
         ("督办办结", sup.closed, count),
         ("按期办结", sup.closed_on_time, count),
         ("督办按期办结率", "" if sup.on_time_rate is None else sup.on_time_rate, rate),
         ("督办逾期", sup.overdue, count),
-        ("集中会办(已召开月份)", "、".join(figures.meetings.held) or "无", text),
+        ("集中会办（已召开月份）", "、".join(figures.meetings.held) or "无", text),
         ("未召开会办的月份", "、".join(figures.meetings.missed) or "无", text),
         ("会办议定事项", figures.meetings.decided_items, count),
         ("采纳的共性诉求议题", len(figures.meetings.common_items), count),
@@ -238,7 +243,7 @@ def workbook(figures: Figures) -> bytes:
         ws.write(r, 1, value, fmt)
         r += 1
     if figures.previous_period:
-        ws.write(r + 1, 0, f"上期:{figures.previous_period.label}", muted)
+        ws.write(r + 1, 0, f"上期：{figures.previous_period.label}", muted)
 
     # 通报事项
     ws = sheet(
@@ -375,7 +380,7 @@ def workbook(figures: Figures) -> bytes:
     ]
     ws = sheet(
         "明细",
-        "本期涉及的诉求(各项数字可据此核对)",
+        "本期涉及的诉求（各项数字可据此核对）",
         [c[1] for c in columns],
         [c[2] for c in columns],
     )

@@ -69,7 +69,7 @@ def test_a_financing_need_is_an_appeal_with_suitable_products(api, products):
     assert r.status_code == 201, r.data
     appeal = r.data
     assert appeal["category"] == "financing" and appeal["channel"] == "web"
-    assert appeal["title"] == "融资需求:300 万元,12 个月"
+    assert appeal["title"] == "融资需求：300 万元，12 个月"
     assert appeal["financing"] == {
         "amount": 300,
         "term_months": 12,

@@ -17,6 +17,7 @@ import requests
 
 from chalicelib.domain.uploads import CSV, XLSX
 from infra.local.seed import credit_code
+from tests.unit.test_i18n_copy import HALF_WIDTH
 
 HEADER = [
     "统一社会信用代码",
@@ -27,7 +28,7 @@ HEADER = [
     "重点科技型企业",
     "省市重大项目",
     "从业人数",
-    "营业收入(万元)",
+    "营业收入（万元）",
     "联系人",
     "联系电话",
 ]
@@ -417,9 +418,31 @@ def test_the_template_downloads_and_its_columns_are_what_the_import_reads(api):
     assert list(next(book["企业名录"].iter_rows(values_only=True))) == TEMPLATE
     text = requests.get(r.data["csv"]).content
     assert text == ("\ufeff" + ",".join(TEMPLATE) + "\r\n").encode()
+    # the instructions are official copy: full-width marks beside Chinese characters
+    notes = [v for row in book["填写说明"].iter_rows(values_only=True) for v in row if v]
+    assert "营业收入（万元）" in notes and any("多个以 、 或 , 分隔" in n for n in notes)
+    assert not [n for n in notes if HALF_WIDTH.search(str(n))]
     # the template itself imports (and is refused for having no rows, not for its header)
     job = import_file(api, requests.get(r.data["xlsx"]).content, "模板.xlsx", XLSX)
     assert job["error_code"] == "import_no_rows", job
+
+
+def test_a_file_made_from_the_template_before_its_headers_went_full_width_still_imports(api):
+    """Templates downloaded before issue 19 head the revenue column 「营业收入(万元)」: the
+    column is still read (headers are compared with either width of bracket)."""
+    old_header = [h.replace("（", "(").replace("）", ")") for h in TEMPLATE]
+    assert "营业收入(万元)" in old_header and old_header != TEMPLATE
+    code = credit_code("import-old-template")
+    row = [code, "如东旧模板测试有限公司", "小微", "工业", "旧模板", "大豫镇", "否", "否", 12]
+    row += ["1,234.5", "孙七", "13812345670"]
+    for data, name, kind in (
+        (csv_file([row], header=old_header), "old.csv", CSV),
+        (xlsx_file([row], header=old_header), "old.xlsx", XLSX),
+    ):
+        job = import_file(api, data, name, kind)
+        assert job["counts"]["rejected"] == 0, job
+        got = enterprise(api, code)
+        assert (got["revenue"], got["short_names"], got["employees"]) == (1234.5, ["旧模板"], 12)
 
 
 # --- concurrency and retries --------------------------------------------------------------

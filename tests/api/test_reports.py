@@ -335,11 +335,11 @@ def test_the_workbook_reads_back(march):
         "指标说明",
     ]
     overview = book["总览"]
-    assert overview["A1"].value == "兴企通诉求办理情况报告(2026年3月)"
+    assert overview["A1"].value == "兴企通诉求办理情况报告（2026年3月）"
     rows = {r[0]: r[1:] for r in overview.iter_rows(min_row=5, max_row=29, values_only=True)}
     assert rows["受理"] == (4, 1, 3)
     assert rows["按时答复率"][0] == 0.5 and overview["B10"].number_format == "0.0%"
-    assert rows["平均答复用时(工作日)"][0] == 3.25
+    assert rows["平均答复用时（工作日）"][0] == 3.25
     detail = list(book["明细"].iter_rows(min_row=5, values_only=True))
     assert sorted(r[0] for r in detail) == sorted(march["ids"].values())
     # what people typed is a text cell (quote-prefixed), not a formula or a link

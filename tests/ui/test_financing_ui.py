@@ -151,7 +151,7 @@ def test_products_filtered_a_need_filed_and_suitable_products_suggested(open_ses
     page.wait_for_url("**/appeals/XQT-*")
     case = page.get_by_test_id("case-number").inner_text()
     assert CASE.fullmatch(case), case
-    expect(page.locator("h1.title")).to_have_text("融资需求:300 万元,12 个月")
+    expect(page.locator("h1.title")).to_have_text("融资需求：300 万元，12 个月")
     panel = page.get_by_test_id("financing-panel")
     expect(panel.get_by_test_id("need-amount")).to_have_text("300 万元")
     expect(panel.get_by_test_id("need-term")).to_have_text("12 个月")

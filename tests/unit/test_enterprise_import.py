@@ -46,6 +46,19 @@ def test_headers_are_matched_loosely_and_required_ones_checked():
     assert twice.value.code == "import_header_duplicate"
 
 
+def test_the_header_of_a_template_made_before_the_full_width_copy_still_maps():
+    """The template heads the column 「营业收入（万元）」; one downloaded before issue 19 has
+    「营业收入(万元)」, and both name the revenue column (so do the short 「营业收入」 and
+    ``revenue``)."""
+    assert rules.COLUMN_OF["revenue"].header == "营业收入（万元）"
+    headers = ("营业收入(万元)", "营业收入（万元）", "营业收入 ( 万元 )", "营业收入", "revenue")
+    for header in headers:
+        found = rules.map_header(["统一社会信用代码", "企业名称", "企业规模", "行业", header])
+        assert found["revenue"] == 4, header
+    old = [c.header.replace("（", "(").replace("）", ")") for c in rules.COLUMNS]
+    assert rules.map_header(old) == {c.key: i for i, c in enumerate(rules.COLUMNS)}
+
+
 def read(*cells: object, columns: dict[str, int] | None = None) -> rules.Row:
     return rules.read_row(2, list(cells), columns or COLUMNS)
 
@@ -117,12 +130,12 @@ def test_numbers_flags_and_contacts_are_checked():
     )
     assert row.reasons_text() == (
         "重点科技型企业：「maybe」无效，应为 是 或 否；从业人数：「12.5」不是整数；"
-        "营业收入(万元)：应在 0 到 10,000,000,000 之间；联系人：填写联系电话时须同时填写联系人"
+        "营业收入（万元）：应在 0 到 10,000,000,000 之间；联系人：填写联系电话时须同时填写联系人"
     )
     row = read(CODE, "甲", "小微", "工业", "", "nan", "", "张三", "", columns=columns)
     assert (
         row.reasons_text()
-        == "营业收入(万元)：「nan」不是数字；联系电话：填写联系人时须同时填写联系电话"
+        == "营业收入（万元）：「nan」不是数字；联系电话：填写联系人时须同时填写联系电话"
     )
     assert read(CODE, "甲", "小微", "工业", "x" * 40, columns=columns).reasons[0].params == {
         "value": "x" * 20 + "…"

@@ -200,7 +200,7 @@ class Escalate(Strict):
     type: Literal[EventType.ESCALATE]
     version: Version
     reason: Literal["common", "multi_department", "other"] = Field(
-        description="common 共性诉求, multi_department 涉及多部门, other"
+        description="common 共性诉求，multi_department 涉及多部门，other"
     )
     note: Comment | None = None
 
@@ -269,7 +269,7 @@ class Pause(Strict):
     type: Literal[EventType.PAUSE]
     version: Version
     reason: Literal["awaiting_enterprise", "third_party", "other"] = Field(
-        description="awaiting_enterprise 等待企业补充材料, third_party 等待第三方, other"
+        description="awaiting_enterprise 等待企业补充材料，third_party 等待第三方，other"
     )
     note: Comment
 

@@ -39,7 +39,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 热线来电登记(幂等)
+         * 热线来电登记（幂等）
          * @description Post a hotline call: a registered ``uscc`` makes it that enterprise's appeal; any
          *         other caller's goes to the service centre's triage queue.
          */
@@ -58,7 +58,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 下载诉求附件(短时有效链接)
+         * 下载诉求附件（短时有效链接）
          * @description A presigned GET of one of the appeal's files, valid five minutes, for whoever may
          *         read the appeal (anyone else: 404, as for the appeal itself).
          */
@@ -99,7 +99,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 首页计数(逾期、今日到期、待签收、待回访)
+         * 首页计数（逾期、今日到期、待签收、待回访）
          * @description What waits on the caller, counted on its own lists (bounded: docs/ui.md).
          */
         get: operations["my_counters"];
@@ -121,7 +121,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 诉求办理操作(受理、转办、答复、确认、回访……)
+         * 诉求办理操作（受理、转办、答复、确认、回访……）
          * @description One step of the appeal's life under ``version``: who may post which event in which
          *         status is in ``chalicelib/domain/appeal/transitions.py``.
          */
@@ -142,7 +142,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 导出诉求列表(XLSX,后台任务)
+         * 导出诉求列表（XLSX，后台任务）
          * @description Export the appeals of a search (the list's parameters; none: every appeal the caller
          *         reads) to XLSX as a job: read as the caller, a page at a time, up to 50,000 rows; poll
          *         ``GET /appeal-exports/{id}`` for its progress and then its five-minute link.
@@ -183,7 +183,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 相似诉求(疑似重复)
+         * 相似诉求（疑似重复）
          * @description Open appeals likely about the same problem, best first, among those the caller may
          *         read: drawn from the enterprise's latest and the category's latest open appeals (two
          *         Queries, whatever the table's size), ranked by text similarity and what they share.
@@ -205,7 +205,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 来电时查重:该企业相似的未办结诉求
+         * 来电时查重：该企业相似的未办结诉求
          * @description While the call is taken: the open appeals of the caller's enterprise, or made from its
          *         number, likely about what it is saying — so a repeat call is recorded on one
          *         (``repeat_of``) instead of a new appeal.
@@ -253,7 +253,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 导出推进台账(XLSX,供会议打印)
+         * 导出推进台账（XLSX，供会议打印）
          * @description Export a unit's ledger (the page's filters) to XLSX laid out for printing at its
          *         meeting, as a job: poll ``GET …/ledger-exports/{export_id}`` for its five-minute link.
          */
@@ -317,7 +317,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 项目申报列表(我的申报、审核队列)
+         * 项目申报列表（我的申报、审核队列）
          * @description ``mine`` (enterprises): its applications, the newest first. ``queue`` (departments:
          *         their own; admins: the centre's, or ``reviewer``'s): waiting, then under review, the
          *         oldest first; ``status=all`` adds the decided ones after them.
@@ -367,7 +367,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 下载申报材料(短时有效链接)
+         * 下载申报材料（短时有效链接）
          * @description A presigned GET of one of the application's files, valid five minutes, for whoever
          *         may read the application.
          */
@@ -411,7 +411,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 项目申报审核(受理、通过、驳回)或企业撤回
+         * 项目申报审核（受理、通过、驳回）或企业撤回
          * @description Move the application on: 403 for someone who may not take that step, 409 for a step
          *         out of order or a stale version, 400 naming ``note`` for a rejection without a reason.
          *         The enterprise hears of each step in its inbox; the reviewers of a withdrawal.
@@ -500,7 +500,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 服务专员与行业专班(含服务范围)
+         * 服务专员与行业专班（含服务范围）
          * @description Commissioners in id order, each with the size classes and industries it covers.
          */
         get: operations["list_commissioners"];
@@ -539,7 +539,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 各地各部门(职能部门与区镇)
+         * 各地各部门（职能部门与区镇）
          * @description Units (departments and towns) in id order; with ``category``, those whose
          *         responsibility list covers it first.
          */
@@ -560,7 +560,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 单位详情(部门或区镇) */
+        /** 单位详情（部门或区镇） */
         get: operations["get_department"];
         put?: never;
         post?: never;
@@ -600,7 +600,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 查找企业(名称、简称、拼音、信用代码片段或来电号码)
+         * 查找企业（名称、简称、拼音、信用代码片段或来电号码）
          * @description Enterprises in credit-code order; with any of the register list's filters or
          *         ``sort`` (企业管理), those admitted in that order with ``total`` (共 N 条), counted over
          *         the search snapshot, not the table (docs/search.md "Browsing"); with ``q``, those
@@ -659,7 +659,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 企业画像:诉求、申报、融资需求与服务专员
+         * 企业画像：诉求、申报、融资需求与服务专员
          * @description The enterprise's history in one answer (企业画像): the enterprise, the commissioner
          *         serving it (named, or the one routing gives it; null: triage), and short summaries of
          *         its newest appeals — unfinished first (received and processing, then replied), each
@@ -901,7 +901,7 @@ export interface paths {
         get: operations["search"];
         put?: never;
         /**
-         * 新增知识库条目(或由诉求答复生成草稿)
+         * 新增知识库条目（或由诉求答复生成草稿）
          * @description A new article, published unless ``status: draft``. With ``from_appeal``, a draft in
          *         one step from an appeal's reply: its title, content (the question) and reply (the
          *         answer), the enterprise's names, phones and credit codes left out; fields sent take the
@@ -1053,7 +1053,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 会办决定(转为督办)
+         * 会办决定（转为督办）
          * @description Decide an agenda item: owner department(s) and a new deadline in working days; the
          *         appeal becomes supervised with that deadline (one transaction with the meeting).
          */
@@ -1137,7 +1137,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 共性诉求会办决定(逐件转为督办)
+         * 共性诉求会办决定（逐件转为督办）
          * @description Decide a common item of a held meeting: every appeal of it supervised with the owners
          *         and deadline decided (one write per appeal, under its version); one under a supervision
          *         still open is left as it is (``already_supervised``).
@@ -1177,7 +1177,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 政策列表(公开)
+         * 政策列表（公开）
          * @description Published policies, the newest first; ``q`` finds every keyword in the title, issuer,
          *         document number, summary, conditions and interpretations' titles. Expired policies only
          *         with ``include_expired`` (they stay readable, marked); ``applying``: only those taking
@@ -1204,7 +1204,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 政策详情(公开)
+         * 政策详情（公开）
          * @description A published policy with its interpretations and attachments; a withdrawn one too,
          *         with ``withdrawal`` (when, why): links sent earlier still answer. A draft does not exist
          *         for the public.
@@ -1236,7 +1236,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 下载政策附件(公开,短时有效链接)
+         * 下载政策附件（公开，短时有效链接）
          * @description A presigned GET of one of the policy's files, valid five minutes: for anyone, without
          *         signing in, when the policy is public (published or withdrawn); a draft's only for an
          *         admin's token (a token, when sent, is verified). Anyone else: 404, as for the policy.
@@ -1352,7 +1352,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 撤回(废止)已发布的政策
+         * 撤回（废止）已发布的政策
          * @description 撤回/废止 a published policy with its reason: out of the catalogue, "policies for you"
          *         and any push still running, in one transaction; its page still answers, showing when
          *         and why it was withdrawn. Final: a policy that comes back is drafted anew. A draft is
@@ -1392,7 +1392,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 政策(含草稿) */
+        /** 政策（含草稿） */
         get: operations["admin_policy"];
         put?: never;
         post?: never;
@@ -1494,7 +1494,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 诉求办理进度查询(公开,凭受理编号和手机号)
+         * 诉求办理进度查询（公开，凭受理编号和手机号）
          * @description An appeal's status, times and steps — no names, phones, content or replies — for a
          *         case number and the appeal's contact or caller phone. A wrong phone, an unknown case
          *         number and a malformed one are the same 404. After 10 failed tries on one case number,
@@ -1582,7 +1582,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 报告数据(看板)
+         * 报告数据（看板）
          * @description Every figure of a finished report, without the per-appeal detail.
          */
         get: operations["get_figures"];
@@ -1671,7 +1671,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 申请上传文件(预签名 POST)
+         * 申请上传文件（预签名 POST）
          * @description A presigned POST for one file of a purpose: ``enterprise_import`` (admins; CSV or
          *         XLSX, at most 20 MB); ``appeal_attachment`` and ``application_attachment``
          *         (enterprises; JPEG, PNG, PDF, DOC, DOCX, XLS, XLSX, at most 20 MB); ``policy_attachment``
@@ -1717,7 +1717,7 @@ export interface paths {
         get: operations["list_users"];
         put?: never;
         /**
-         * 新增用户(含服务账号)
+         * 新增用户（含服务账号）
          * @description Register a person or a call-centre service account, bound to its role's record.
          */
         post: operations["create_user"];
@@ -1783,7 +1783,7 @@ export interface paths {
         get: operations["list_webhooks"];
         put?: never;
         /**
-         * 登记回传地址(webhook)
+         * 登记回传地址（webhook）
          * @description A webhook for a call-centre service account: every later step of the appeals it
          *         posted (API.md) is POSTed to ``url``, signed with ``secret``. An unknown user or a
          *         person's account is a 400 naming ``username``; a URL that is not https (deployed), or
@@ -1846,7 +1846,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 演示用户(仅本地环境)
+         * 演示用户（仅本地环境）
          * @description Every seeded user, to pick one and sign in as it.
          */
         get: operations["dev_users"];
@@ -1868,7 +1868,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 签发本地令牌(仅本地环境)
+         * 签发本地令牌（仅本地环境）
          * @description A JWT from the local issuer for a seeded user; ``ttl_seconds`` and ``audience`` let
          *         tests prove expired and foreign tokens are refused.
          */
@@ -1886,11 +1886,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 业务时钟(仅本地环境) */
+        /** 业务时钟（仅本地环境） */
         get: operations["dev_clock_get"];
         put?: never;
         /**
-         * 设置业务时钟(仅本地环境)
+         * 设置业务时钟（仅本地环境）
          * @description Move the business clock (it keeps ticking from there); ``null`` resets it.
          */
         post: operations["dev_clock"];
@@ -1910,7 +1910,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 立即运行定时任务(仅本地环境)
+         * 立即运行定时任务（仅本地环境）
          * @description Run a scheduled job now on the business clock, then process the queue messages it
          *         produced before answering.
          */
@@ -2059,7 +2059,7 @@ export interface components {
             decision: components["schemas"]["AgendaDecision"] | null;
             /**
              * Kind
-             * @description common: a common problem (共性诉求), a group of appeals
+             * @description common: a common problem（共性诉求）, a group of appeals
              * @default appeal
              * @enum {string}
              */
@@ -2142,7 +2142,7 @@ export interface components {
             warn_at: string | null;
             /**
              * Accept Due At
-             * @description 签收时限: the owner signs for it (accept) by then; null in triage and for appeals assigned before sign-for was timed
+             * @description 签收时限：the owner signs for it (accept) by then; null in triage and for appeals assigned before sign-for was timed
              * @default null
              */
             accept_due_at: string | null;
@@ -2234,13 +2234,13 @@ export interface components {
             supervision: components["schemas"]["Supervision"] | null;
             /**
              * Reopened
-             * @description times sent back as not resolved (重办)
+             * @description times sent back as not resolved（重办）
              * @default 0
              */
             reopened: number;
             /**
              * Paused
-             * @description 挂起: the reply clock is stopped
+             * @description 挂起：the reply clock is stopped
              * @default false
              */
             paused: boolean;
@@ -2261,7 +2261,7 @@ export interface components {
              */
             pauses: components["schemas"]["PastPause"][];
             /**
-             * @description a financing need (融资需求): amount (万元), term, purpose
+             * @description a financing need（融资需求）: amount（万元）, term, purpose
              * @default null
              */
             financing: components["schemas"]["FinancingRequest"] | null;
@@ -2272,7 +2272,7 @@ export interface components {
             attachments: components["schemas"]["Attachment"][];
             /**
              * Supplements
-             * @description 补充材料: supplements the enterprise added
+             * @description 补充材料：supplements the enterprise added
              * @default 0
              */
             supplements: number;
@@ -2299,14 +2299,14 @@ export interface components {
             merged_from: string[];
             /**
              * Unit Progress
-             * @description 推进情况: each unit's latest progress entry, by unit id (never shown to the enterprise)
+             * @description 推进情况：each unit's latest progress entry, by unit id (never shown to the enterprise)
              */
             unit_progress: {
                 [key: string]: components["schemas"]["ProgressNote"];
             };
             /**
              * Repeat Calls
-             * @description repeat calls about it (重复来电)
+             * @description repeat calls about it（重复来电）
              * @default 0
              */
             repeat_calls: number;
@@ -2317,7 +2317,7 @@ export interface components {
             repeat_by: string[];
             /**
              * External Ref
-             * @description the 12345 platform's work-order number of the call (工单号)
+             * @description the 12345 platform's work-order number of the call（工单号）
              * @default null
              */
             external_ref: string | null;
@@ -2364,7 +2364,7 @@ export interface components {
          *       "category": "land",
          *       "contact_name": "张伟",
          *       "contact_phone": "13812345678",
-         *       "content": "我公司计划扩建二期厂房,约需 30 亩工业用地,想了解用地指标。",
+         *       "content": "我公司计划扩建二期厂房，约需 30 亩工业用地，想了解用地指标。",
          *       "title": "扩建厂房用地指标咨询",
          *       "urgency": "normal"
          *     }
@@ -2503,7 +2503,7 @@ export interface components {
             warn_at: string | null;
             /**
              * Accept Due At
-             * @description 签收时限: the owner signs for it (accept) by then; null in triage and for appeals assigned before sign-for was timed
+             * @description 签收时限：the owner signs for it (accept) by then; null in triage and for appeals assigned before sign-for was timed
              * @default null
              */
             accept_due_at: string | null;
@@ -2595,13 +2595,13 @@ export interface components {
             supervision: components["schemas"]["Supervision"] | null;
             /**
              * Reopened
-             * @description times sent back as not resolved (重办)
+             * @description times sent back as not resolved（重办）
              * @default 0
              */
             reopened: number;
             /**
              * Paused
-             * @description 挂起: the reply clock is stopped
+             * @description 挂起：the reply clock is stopped
              * @default false
              */
             paused: boolean;
@@ -2622,7 +2622,7 @@ export interface components {
              */
             pauses: components["schemas"]["PastPause"][];
             /**
-             * @description a financing need (融资需求): amount (万元), term, purpose
+             * @description a financing need（融资需求）: amount（万元）, term, purpose
              * @default null
              */
             financing: components["schemas"]["FinancingRequest"] | null;
@@ -2633,7 +2633,7 @@ export interface components {
             attachments: components["schemas"]["Attachment"][];
             /**
              * Supplements
-             * @description 补充材料: supplements the enterprise added
+             * @description 补充材料：supplements the enterprise added
              * @default 0
              */
             supplements: number;
@@ -2660,14 +2660,14 @@ export interface components {
             merged_from: string[];
             /**
              * Unit Progress
-             * @description 推进情况: each unit's latest progress entry, by unit id (never shown to the enterprise)
+             * @description 推进情况：each unit's latest progress entry, by unit id (never shown to the enterprise)
              */
             unit_progress: {
                 [key: string]: components["schemas"]["ProgressNote"];
             };
             /**
              * Repeat Calls
-             * @description repeat calls about it (重复来电)
+             * @description repeat calls about it（重复来电）
              * @default 0
              */
             repeat_calls: number;
@@ -2678,7 +2678,7 @@ export interface components {
             repeat_by: string[];
             /**
              * External Ref
-             * @description the 12345 platform's work-order number of the call (工单号)
+             * @description the 12345 platform's work-order number of the call（工单号）
              * @default null
              */
             external_ref: string | null;
@@ -2747,7 +2747,7 @@ export interface components {
             overdue: boolean;
             /**
              * Paused
-             * @description 挂起: the reply clock stopped
+             * @description 挂起：the reply clock stopped
              * @default false
              */
             paused: boolean;
@@ -2850,7 +2850,7 @@ export interface components {
          *         "contact_name": "张伟",
          *         "contact_phone": "13812345678",
          *         "project_name": "年产 2 万台数控机床智能化改造项目",
-         *         "summary": "购置五轴加工中心 12 台,建设数字化车间。"
+         *         "summary": "购置五轴加工中心 12 台，建设数字化车间。"
          *       },
          *       "materials": [
          *         {
@@ -2887,7 +2887,7 @@ export interface components {
             summary: string;
             /**
              * Amount
-             * @description 申请资金 (万元), when the policy grants money
+             * @description 申请资金（万元）, when the policy grants money
              * @default null
              */
             amount?: number | null;
@@ -2913,7 +2913,7 @@ export interface components {
             summary: string;
             /**
              * Amount
-             * @description 申请资金 (万元), when the policy grants money
+             * @description 申请资金（万元）, when the policy grants money
              * @default null
              */
             amount: number | null;
@@ -3096,7 +3096,7 @@ export interface components {
             valid_until: string | null;
             /**
              * Status
-             * @description draft (the service centre's only), published (searched by every staff role), retired (下架: out of every search; versions and audit kept)
+             * @description draft (the service centre's only), published (searched by every staff role), retired（下架：out of every search; versions and audit kept）
              * @enum {string}
              */
             status: "draft" | "published" | "retired";
@@ -3132,13 +3132,13 @@ export interface components {
          * @description A new article; or, with ``from_appeal``, a draft prefilled from that appeal's reply
          *     (fields sent here take the place of the prefilled ones).
          * @example {
-         *       "answer": "企业招用离校 2 年内未就业高校毕业生,签订 1 年以上劳动合同并缴纳社保的,按实际缴纳的单位部分给予社保补贴,最长 1 年。",
+         *       "answer": "企业招用离校 2 年内未就业高校毕业生，签订 1 年以上劳动合同并缴纳社保的，按实际缴纳的单位部分给予社保补贴，最长 1 年。",
          *       "category": "labor",
          *       "keywords": [
          *         "毕业生",
          *         "社保补贴"
          *       ],
-         *       "question": "企业招了应届高校毕业生,有什么社保补贴?",
+         *       "question": "企业招了应届高校毕业生，有什么社保补贴？",
          *       "status": "published",
          *       "title": "企业招用高校毕业生社保补贴",
          *       "valid_until": "2026-12-31"
@@ -3477,7 +3477,7 @@ export interface components {
             working_weekends: string[];
             /**
              * Names
-             * @description holiday name by date (国庆, 中秋 …)
+             * @description holiday name by date（国庆，中秋 …）
              */
             names: {
                 [key: string]: string;
@@ -3522,7 +3522,7 @@ export interface components {
             working_weekends: string[];
             /**
              * Names
-             * @description holiday name by date (国庆, 中秋 …)
+             * @description holiday name by date（国庆，中秋 …）
              */
             names: {
                 [key: string]: string;
@@ -3669,7 +3669,7 @@ export interface components {
          *       },
          *       "id": "c-small-micro-2",
          *       "kind": "size_class",
-         *       "name": "李娜(小微企业服务专员)",
+         *       "name": "李娜（小微企业服务专员）",
          *       "phone": "13900001111"
          *     }
          */
@@ -3837,7 +3837,7 @@ export interface components {
              */
             employees?: components["schemas"]["Range-Input"] | null;
             /**
-             * @description 上年营业收入(万元)
+             * @description 上年营业收入（万元）
              * @default null
              */
             revenue?: components["schemas"]["Range-Input"] | null;
@@ -3871,7 +3871,7 @@ export interface components {
              */
             employees: components["schemas"]["Range-Output"] | null;
             /**
-             * @description 上年营业收入(万元)
+             * @description 上年营业收入（万元）
              * @default null
              */
             revenue: components["schemas"]["Range-Output"] | null;
@@ -3941,19 +3941,19 @@ export interface components {
         Counters: {
             /**
              * Overdue
-             * @description 逾期: open, past the deadline (a department: its parts' deadlines)
+             * @description 逾期：open, past the deadline (a department: its parts' deadlines)
              * @default null
              */
             overdue: number | null;
             /**
              * Due Today
-             * @description 今日到期: open, due by 24:00 Beijing today
+             * @description 今日到期：open, due by 24:00 Beijing today
              * @default null
              */
             due_today: number | null;
             /**
              * Awaiting Sign
-             * @description 待签收: not yet signed for
+             * @description 待签收：not yet signed for
              * @default null
              */
             awaiting_sign: number | null;
@@ -3965,19 +3965,19 @@ export interface components {
             in_progress: number | null;
             /**
              * Awaiting Callback
-             * @description 待回访: hotline replies to call back
+             * @description 待回访：hotline replies to call back
              * @default null
              */
             awaiting_callback: number | null;
             /**
              * Triage
-             * @description 待分办: the admins' triage queue (no owner)
+             * @description 待分办：the admins' triage queue (no owner)
              * @default null
              */
             triage: number | null;
             /**
              * Supervised Open
-             * @description 督办中: supervised items open (a unit: those it owns, not yet accepted)
+             * @description 督办中：supervised items open (a unit: those it owns, not yet accepted)
              * @default null
              */
             supervised_open: number | null;
@@ -4165,7 +4165,7 @@ export interface components {
             kind: components["schemas"]["UnitKind"];
             /**
              * Responsibilities
-             * @description 责任清单: the matters it answers for, by category
+             * @description 责任清单：the matters it answers for, by category
              */
             responsibilities: components["schemas"]["Responsibility"][];
             /**
@@ -4220,7 +4220,7 @@ export interface components {
             /** Name */
             name: string;
             /**
-             * @description department, or town (区镇); fixed
+             * @description department, or town（区镇）; fixed
              * @default department
              */
             kind?: components["schemas"]["UnitKind"];
@@ -4250,7 +4250,7 @@ export interface components {
             kind: components["schemas"]["UnitKind"];
             /**
              * Responsibilities
-             * @description 责任清单: the matters it answers for, by category
+             * @description 责任清单：the matters it answers for, by category
              */
             responsibilities: components["schemas"]["Responsibility"][];
             /**
@@ -4295,7 +4295,7 @@ export interface components {
         DepartmentMetrics: {
             /**
              * Transferred
-             * @description 转办数: parts transferred to it
+             * @description 转办数：parts transferred to it
              * @default 0
              */
             transferred: number;
@@ -4337,13 +4337,13 @@ export interface components {
             open_overdue: number;
             /**
              * Supervised
-             * @description 督办事项: items put under its supervision
+             * @description 督办事项：items put under its supervision
              * @default 0
              */
             supervised: number;
             /**
              * Supervision Closed
-             * @description 督办办结: completions accepted
+             * @description 督办办结：completions accepted
              * @default 0
              */
             supervision_closed: number;
@@ -4355,13 +4355,13 @@ export interface components {
             supervision_on_time: number;
             /**
              * Sign Due
-             * @description 应签收数: its parts' sign-for deadlines settled
+             * @description 应签收数：its parts' sign-for deadlines settled
              * @default 0
              */
             sign_due: number;
             /**
              * Signed In Time
-             * @description 按时签收数: parts signed for by the deadline
+             * @description 按时签收数：parts signed for by the deadline
              * @default 0
              */
             signed_in_time: number;
@@ -4373,7 +4373,7 @@ export interface components {
             sign_rate: number | null;
             /**
              * Parts Overdue
-             * @description 超期件: its parts marked overdue by the sweep in the period (settled)
+             * @description 超期件：its parts marked overdue by the sweep in the period (settled)
              * @default 0
              */
             parts_overdue: number;
@@ -4460,7 +4460,7 @@ export interface components {
             /** Name */
             name: string;
             /**
-             * @description department, or town (区镇): a town handling its parts
+             * @description department, or town（区镇）: a town handling its parts
              * @default department
              */
             kind: components["schemas"]["UnitKind"];
@@ -4564,7 +4564,7 @@ export interface components {
             name: string;
             /**
              * Short Names
-             * @description 简称: names callers use (searched like the name)
+             * @description 简称：names callers use (searched like the name)
              */
             short_names: string[];
             size_class: components["schemas"]["SizeClass"];
@@ -4583,7 +4583,7 @@ export interface components {
             employees: number | null;
             /**
              * Revenue
-             * @description 上年营业收入, 万元 (policy conditions)
+             * @description 上年营业收入，万元 (policy conditions)
              * @default null
              */
             revenue: number | null;
@@ -4662,7 +4662,7 @@ export interface components {
             employees?: number | null;
             /**
              * Revenue
-             * @description 上年营业收入(万元)
+             * @description 上年营业收入（万元）
              * @default null
              */
             revenue?: number | null;
@@ -4707,7 +4707,7 @@ export interface components {
             next_cursor: string | null;
             /**
              * Total
-             * @description 共 N 条: how many match in all (given with the filters or sort; with q counted among the first 1,000 matches)
+             * @description 共 N 条：how many match in all (given with the filters or sort; with q counted among the first 1,000 matches)
              * @default null
              */
             total?: number | null;
@@ -4808,7 +4808,7 @@ export interface components {
             version: number;
             /**
              * Reason
-             * @description common 共性诉求, multi_department 涉及多部门, other
+             * @description common 共性诉求，multi_department 涉及多部门，other
              * @enum {string}
              */
             reason: "common" | "multi_department" | "other";
@@ -4899,7 +4899,7 @@ export interface components {
             to?: string | null;
             /**
              * Due
-             * @description today (今日到期): open, due from now until 24:00 Beijing — what the home's due_today counts; overdue: as overdue=true
+             * @description today（今日到期）: open, due from now until 24:00 Beijing — what the home's due_today counts; overdue: as overdue=true
              * @default null
              */
             due?: ("today" | "overdue") | null;
@@ -5131,7 +5131,7 @@ export interface components {
          * @example {
          *       "caller_phone": "13912345678",
          *       "category": "financing",
-         *       "content": "养殖场想申请贴息贷款,不清楚哪家银行有针对农业的产品。",
+         *       "content": "养殖场想申请贴息贷款，不清楚哪家银行有针对农业的产品。",
          *       "enterprise_name": "如东某水产养殖场",
          *       "line": "12345",
          *       "urgency": "normal"
@@ -5170,13 +5170,13 @@ export interface components {
             urgency?: components["schemas"]["Urgency"];
             /**
              * External Ref
-             * @description the 12345 platform's work-order number (工单号), for the hand-back
+             * @description the 12345 platform's work-order number（工单号）, for the hand-back
              * @default null
              */
             external_ref?: string | null;
             /**
              * Repeat Of
-             * @description a repeat call (重复来电) about this open appeal: recorded on it, 200 with it, nothing created; a closed one is 409
+             * @description a repeat call（重复来电）about this open appeal: recorded on it, 200 with it, nothing created; a closed one is 409
              * @default null
              */
             repeat_of?: string | null;
@@ -5396,7 +5396,7 @@ export interface components {
          * InterpretationPatch
          * @description Change an interpretation; ``version`` is the policy's.
          * @example {
-         *       "title": "一图读懂技改补助(修订)",
+         *       "title": "一图读懂技改补助（修订）",
          *       "version": 3
          *     }
          */
@@ -5543,7 +5543,7 @@ export interface components {
             valid_until: string | null;
             /**
              * Status
-             * @description draft (the service centre's only), published (searched by every staff role), retired (下架: out of every search; versions and audit kept)
+             * @description draft (the service centre's only), published (searched by every staff role), retired（下架：out of every search; versions and audit kept）
              * @enum {string}
              */
             status: "draft" | "published" | "retired";
@@ -5642,7 +5642,7 @@ export interface components {
         LedgerExportRequest: {
             /**
              * Kind
-             * @description part (转办) or supervised (督办)
+             * @description part（转办）or supervised（督办）
              * @default null
              */
             kind?: ("part" | "supervised") | null;
@@ -5673,7 +5673,7 @@ export interface components {
             assigned_to?: string | null;
             /**
              * Signed
-             * @description only parts: true signed for (办理中), false awaiting it (待签收)
+             * @description only parts: true signed for（办理中）, false awaiting it（待签收）
              * @default null
              */
             signed?: boolean | null;
@@ -5750,7 +5750,7 @@ export interface components {
             warn_at: string | null;
             /**
              * Accept Due At
-             * @description 签收时限: the owner signs for it (accept) by then; null in triage and for appeals assigned before sign-for was timed
+             * @description 签收时限：the owner signs for it (accept) by then; null in triage and for appeals assigned before sign-for was timed
              * @default null
              */
             accept_due_at: string | null;
@@ -5842,13 +5842,13 @@ export interface components {
             supervision: components["schemas"]["Supervision"] | null;
             /**
              * Reopened
-             * @description times sent back as not resolved (重办)
+             * @description times sent back as not resolved（重办）
              * @default 0
              */
             reopened: number;
             /**
              * Paused
-             * @description 挂起: the reply clock is stopped
+             * @description 挂起：the reply clock is stopped
              * @default false
              */
             paused: boolean;
@@ -5869,7 +5869,7 @@ export interface components {
              */
             pauses: components["schemas"]["PastPause"][];
             /**
-             * @description a financing need (融资需求): amount (万元), term, purpose
+             * @description a financing need（融资需求）: amount（万元）, term, purpose
              * @default null
              */
             financing: components["schemas"]["FinancingRequest"] | null;
@@ -5880,7 +5880,7 @@ export interface components {
             attachments: components["schemas"]["Attachment"][];
             /**
              * Supplements
-             * @description 补充材料: supplements the enterprise added
+             * @description 补充材料：supplements the enterprise added
              * @default 0
              */
             supplements: number;
@@ -5907,14 +5907,14 @@ export interface components {
             merged_from: string[];
             /**
              * Unit Progress
-             * @description 推进情况: each unit's latest progress entry, by unit id (never shown to the enterprise)
+             * @description 推进情况：each unit's latest progress entry, by unit id (never shown to the enterprise)
              */
             unit_progress: {
                 [key: string]: components["schemas"]["ProgressNote"];
             };
             /**
              * Repeat Calls
-             * @description repeat calls about it (重复来电)
+             * @description repeat calls about it（重复来电）
              * @default 0
              */
             repeat_calls: number;
@@ -5925,7 +5925,7 @@ export interface components {
             repeat_by: string[];
             /**
              * External Ref
-             * @description the 12345 platform's work-order number of the call (工单号)
+             * @description the 12345 platform's work-order number of the call（工单号）
              * @default null
              */
             external_ref: string | null;
@@ -5970,7 +5970,7 @@ export interface components {
              */
             appeal_id: string;
             /**
-             * @description 推进情况: the unit's latest progress entry on it; null before any
+             * @description 推进情况：the unit's latest progress entry on it; null before any
              * @default null
              */
             last_progress: components["schemas"]["ProgressNote"] | null;
@@ -5988,7 +5988,7 @@ export interface components {
             next_cursor: string | null;
             /**
              * Total
-             * @description 共 N 条: how many items match the filters in all
+             * @description 共 N 条：how many items match the filters in all
              */
             total: number;
         };
@@ -6032,7 +6032,7 @@ export interface components {
         LookupRequest: {
             /**
              * Case Number
-             * @description 受理编号, e.g. XQT-20261127-0042
+             * @description 受理编号，e.g. XQT-20261127-0042
              */
             case_number: string;
             /**
@@ -6338,31 +6338,31 @@ export interface components {
         Metrics: {
             /**
              * Received
-             * @description 受理数: appeals filed
+             * @description 受理数：appeals filed
              * @default 0
              */
             received: number;
             /**
              * Replied
-             * @description 答复数: replies given (a reply after 重办 counts again)
+             * @description 答复数：replies given (a reply after 重办 counts again)
              * @default 0
              */
             replied: number;
             /**
              * Due
-             * @description 应答复数: reply deadlines settled (met + missed)
+             * @description 应答复数：reply deadlines settled (met + missed)
              * @default 0
              */
             due: number;
             /**
              * On Time
-             * @description 按时答复数: replies by their deadline
+             * @description 按时答复数：replies by their deadline
              * @default 0
              */
             on_time: number;
             /**
              * Missed
-             * @description 超期数: deadlines passed without a reply
+             * @description 超期数：deadlines passed without a reply
              * @default 0
              */
             missed: number;
@@ -6374,13 +6374,13 @@ export interface components {
             on_time_rate: number | null;
             /**
              * Open Overdue
-             * @description 超期未答复: missed and still unreplied at the end
+             * @description 超期未答复：missed and still unreplied at the end
              * @default 0
              */
             open_overdue: number;
             /**
              * Replied Late
-             * @description 超期答复: replies after their deadline
+             * @description 超期答复：replies after their deadline
              * @default 0
              */
             replied_late: number;
@@ -6398,7 +6398,7 @@ export interface components {
             escalated_2: number;
             /**
              * Confirmed
-             * @description 评价数: verdicts by the enterprise or a call-back
+             * @description 评价数：verdicts by the enterprise or a call-back
              * @default 0
              */
             confirmed: number;
@@ -6434,7 +6434,7 @@ export interface components {
             satisfaction_rate: number | null;
             /**
              * Reopened
-             * @description 重办数: verdicts 'not resolved'
+             * @description 重办数：verdicts 'not resolved'
              * @default 0
              */
             reopened: number;
@@ -6452,7 +6452,7 @@ export interface components {
             auto_closed: number;
             /**
              * Answered On Call
-             * @description 直接答复: consultations answered on the call
+             * @description 直接答复：consultations answered on the call
              * @default 0
              */
             answered_on_call: number;
@@ -6464,49 +6464,49 @@ export interface components {
             direct_rate: number | null;
             /**
              * Repeat Calls
-             * @description 重复来电: calls again about an open appeal
+             * @description 重复来电：calls again about an open appeal
              * @default 0
              */
             repeat_calls: number;
             /**
              * Merged
-             * @description 合并的重复诉求: duplicates merged (in no rate)
+             * @description 合并的重复诉求：duplicates merged (in no rate)
              * @default 0
              */
             merged: number;
             /**
              * Voided
-             * @description 无效工单: invalid orders voided (in no rate)
+             * @description 无效工单：invalid orders voided (in no rate)
              * @default 0
              */
             voided: number;
             /**
              * Withdrawn
-             * @description 企业撤回: appeals the enterprise withdrew before a reply (in no rate)
+             * @description 企业撤回：appeals the enterprise withdrew before a reply (in no rate)
              * @default 0
              */
             withdrawn: number;
             /**
              * Supplements
-             * @description 补充材料: supplements the enterprises added
+             * @description 补充材料：supplements the enterprises added
              * @default 0
              */
             supplements: number;
             /**
              * Avg Working Days
-             * @description 平均答复用时: working days from the period's start to the reply
+             * @description 平均答复用时：working days from the period's start to the reply
              * @default null
              */
             avg_working_days: number | null;
             /**
              * Sign Due
-             * @description 应签收数: the owner's sign-for deadlines settled (signed, or marked)
+             * @description 应签收数：the owner's sign-for deadlines settled (signed, or marked)
              * @default 0
              */
             sign_due: number;
             /**
              * Signed In Time
-             * @description 按时签收数: signed for by the deadline
+             * @description 按时签收数：signed for by the deadline
              * @default 0
              */
             signed_in_time: number;
@@ -6518,7 +6518,7 @@ export interface components {
             sign_rate: number | null;
             /**
              * Paused
-             * @description 挂起诉求数: appeals paused in the period (each once)
+             * @description 挂起诉求数：appeals paused in the period (each once)
              * @default 0
              */
             paused: number;
@@ -6530,7 +6530,7 @@ export interface components {
             pauses_ended: number;
             /**
              * Paused Working Days
-             * @description 挂起工作日: working days of the pauses ended in the period
+             * @description 挂起工作日：working days of the pauses ended in the period
              * @default 0
              */
             paused_working_days: number;
@@ -6542,7 +6542,7 @@ export interface components {
             avg_paused_working_days: number | null;
             /**
              * Pause Expired
-             * @description 挂起到期: pauses the sweep ended at the 10-working-day limit
+             * @description 挂起到期：pauses the sweep ended at the 10-working-day limit
              * @default 0
              */
             pause_expired: number;
@@ -6551,7 +6551,7 @@ export interface components {
          * NeedCreate
          * @example {
          *       "amount": 300,
-         *       "purpose": "采购原材料,扩大生产",
+         *       "purpose": "采购原材料，扩大生产",
          *       "term_months": 12
          *     }
          */
@@ -6689,7 +6689,7 @@ export interface components {
          * NoticeRequest
          * @example {
          *       "report_id": "R-20261201-3f9a2c",
-         *       "text": "11月,全县受理企业诉求 52 件……",
+         *       "text": "11月，全县受理企业诉求 52 件……",
          *       "title": "关于2026年11月企业诉求办理情况的通报"
          *     }
          */
@@ -6743,7 +6743,7 @@ export interface components {
             month: string | null;
             /**
              * Notice Id
-             * @description notice_published: the notice (通报)
+             * @description notice_published: the notice（通报）
              * @default null
              */
             notice_id: string | null;
@@ -6755,7 +6755,7 @@ export interface components {
             policy_id: string | null;
             /**
              * Application Id
-             * @description application_*: the project application (项目申报)
+             * @description application_*: the project application（项目申报）
              * @default null
              */
             application_id: string | null;
@@ -6820,7 +6820,7 @@ export interface components {
             returned_at: string | null;
             /**
              * Accept Due At
-             * @description 签收时限: the department signs for its part (accept_part) by then
+             * @description 签收时限：the department signs for its part (accept_part) by then
              * @default null
              */
             accept_due_at: string | null;
@@ -6895,7 +6895,7 @@ export interface components {
             industry: components["schemas"]["Industry"] | null;
             /**
              * Town
-             * @description the enterprise's town (区镇) when it filed (reports count by it, so a move does not rewrite past months); null for a caller not registered, an enterprise recording none, or an appeal filed before it was kept
+             * @description the enterprise's town（区镇）when it filed (reports count by it, so a move does not rewrite past months); null for a caller not registered, an enterprise recording none, or an appeal filed before it was kept
              * @default null
              */
             town: string | null;
@@ -6961,7 +6961,7 @@ export interface components {
             version: number;
             /**
              * Reason
-             * @description awaiting_enterprise 等待企业补充材料, third_party 等待第三方, other
+             * @description awaiting_enterprise 等待企业补充材料，third_party 等待第三方，other
              * @enum {string}
              */
             reason: "awaiting_enterprise" | "third_party" | "other";
@@ -7045,12 +7045,12 @@ export interface components {
             title: string;
             /**
              * Issuer
-             * @description issuing department (发文单位)
+             * @description issuing department（发文单位）
              */
             issuer: string;
             /**
              * Doc Number
-             * @description 文号, e.g. 东政发〔2026〕12号
+             * @description 文号，e.g. 东政发〔2026〕12号
              * @default null
              */
             doc_number: string | null;
@@ -7080,7 +7080,7 @@ export interface components {
             conditions_text: string;
             /**
              * Status
-             * @description draft (service centre only), published (public), withdrawn (撤回: its page still readable, out of the catalogue and matching)
+             * @description draft (service centre only), published (public), withdrawn（撤回：its page still readable, out of the catalogue and matching）
              * @enum {string}
              */
             status: "draft" | "published" | "withdrawn";
@@ -7108,7 +7108,7 @@ export interface components {
              */
             push_job_id: string | null;
             /**
-             * @description the application window (申报), when the policy takes applications
+             * @description the application window（申报）, when the policy takes applications
              * @default null
              */
             application: components["schemas"]["Window"] | null;
@@ -7327,7 +7327,7 @@ export interface components {
             /** Expired */
             expired: boolean;
             /**
-             * @description its application window (申报), when it has one
+             * @description its application window（申报）, when it has one
              * @default null
              */
             application: components["schemas"]["ApplicationPeriod"] | null;
@@ -7373,7 +7373,7 @@ export interface components {
             code: string;
             /**
              * Message
-             * @example 统一社会信用代码无效:校验码不符
+             * @example 统一社会信用代码无效：校验码不符
              */
             message: string;
         };
@@ -7390,32 +7390,32 @@ export interface components {
             name: string;
             /**
              * Rate Min
-             * @description 年化利率下限 (%)
+             * @description 年化利率下限（%）
              */
             rate_min: number;
             /**
              * Rate Max
-             * @description 年化利率上限 (%)
+             * @description 年化利率上限（%）
              */
             rate_max: number;
             /**
              * Term Min
-             * @description 期限下限 (月)
+             * @description 期限下限（月）
              */
             term_min: number;
             /**
              * Term Max
-             * @description 期限上限 (月)
+             * @description 期限上限（月）
              */
             term_max: number;
             /**
              * Amount Min
-             * @description 额度下限 (万元)
+             * @description 额度下限（万元）
              */
             amount_min: number;
             /**
              * Amount Max
-             * @description 额度上限 (万元)
+             * @description 额度上限（万元）
              */
             amount_max: number;
             conditions: components["schemas"]["Conditions-Output"];
@@ -7453,7 +7453,7 @@ export interface components {
          *       "conditions": {
          *         "key_tech": true
          *       },
-         *       "description": "面向科技型中小企业的信用贷款,无需抵押。",
+         *       "description": "面向科技型中小企业的信用贷款，无需抵押。",
          *       "name": "科技贷",
          *       "rate_max": 4.2,
          *       "rate_min": 3.45,
@@ -7695,7 +7695,7 @@ export interface components {
         PublicProgress: {
             /**
              * Id
-             * @description case number (受理编号)
+             * @description case number（受理编号）
              */
             id: string;
             status: components["schemas"]["chalicelib__domain__codes__Status"];
@@ -7810,7 +7810,7 @@ export interface components {
             condition: "industry" | "size_class" | "town" | "key_tech" | "major_project" | "employees" | "revenue";
             /**
              * Text
-             * @description 「行业:工业」
+             * @description 「行业：工业」
              */
             text: string;
         };
@@ -7849,7 +7849,7 @@ export interface components {
             enterprises: components["schemas"]["RepeatEnterprise"][];
             /**
              * Common
-             * @description escalated as a common appeal (共性诉求)
+             * @description escalated as a common appeal（共性诉求）
              */
             common: components["schemas"]["CommonItem"][];
         };
@@ -8234,7 +8234,7 @@ export interface components {
             normal_working_days: number;
             /**
              * Urgent Working Days
-             * @description 紧急诉求答复时限(急事急办)
+             * @description 紧急诉求答复时限（急事急办）
              * @default 1
              */
             urgent_working_days: number;
@@ -8246,13 +8246,13 @@ export interface components {
             warning_working_days: number;
             /**
              * Accept Working Days
-             * @description 签收时限:指派(转办)后第几个工作日 23:59:59 前签收
+             * @description 签收时限：指派（转办）后第几个工作日 23:59:59 前签收
              * @default 1
              */
             accept_working_days: number;
             /**
              * Auto Close Working Days
-             * @description 答复后无人评价、无人回访,满几个工作日自动办结
+             * @description 答复后无人评价、无人回访，满几个工作日自动办结
              * @default 5
              */
             auto_close_working_days: number;
@@ -8806,37 +8806,37 @@ export interface components {
         UnitFigures: {
             /**
              * Transferred
-             * @description 收到转办: parts transferred to it
+             * @description 收到转办：parts transferred to it
              * @default 0
              */
             transferred: number;
             /**
              * Replied
-             * @description 已答复: its answers (部门答复)
+             * @description 已答复：its answers（部门答复）
              * @default 0
              */
             replied: number;
             /**
              * On Time Rate
-             * @description 按时答复率: answers by the deadline
+             * @description 按时答复率：answers by the deadline
              * @default null
              */
             on_time_rate: number | null;
             /**
              * Sign Rate
-             * @description 签收及时率: sign-fors in time ÷ settled
+             * @description 签收及时率：sign-fors in time ÷ settled
              * @default null
              */
             sign_rate: number | null;
             /**
              * Parts Overdue
-             * @description 超期件: part deadlines passed unanswered
+             * @description 超期件：part deadlines passed unanswered
              * @default 0
              */
             parts_overdue: number;
             /**
              * Supervised
-             * @description 督办事项: items put under its supervision
+             * @description 督办事项：items put under its supervision
              * @default 0
              */
             supervised: number;
@@ -9010,7 +9010,7 @@ export interface components {
          * UserCreate
          * @example {
          *       "department_id": "tax",
-         *       "display_name": "王强(县税务局)",
+         *       "display_name": "王强（县税务局）",
          *       "role": "department",
          *       "username": "dept-tax-wang"
          *     }
@@ -9292,7 +9292,7 @@ export interface components {
         /**
          * Withdraw
          * @example {
-         *       "reason": "已被《如东县技改补助办法(2027年修订)》替代",
+         *       "reason": "已被《如东县技改补助办法（2027年修订）》替代",
          *       "version": 4
          *     }
          */
@@ -9369,7 +9369,7 @@ export interface operations {
                 from?: string | null;
                 /** @description filed on or before (Beijing) */
                 to?: string | null;
-                /** @description today (今日到期): open, due from now until 24:00 Beijing — what the home's due_today counts; overdue: as overdue=true */
+                /** @description today（今日到期）: open, due from now until 24:00 Beijing — what the home's due_today counts; overdue: as overdue=true */
                 due?: ("today" | "overdue") | null;
                 limit?: number;
                 cursor?: string | null;
@@ -9377,7 +9377,7 @@ export interface operations {
                 scope?: "mine" | "queue" | "all";
                 /** @description the escalation queue (staff): open appeals raised to 1 (service centre) or 2 (county joint meeting), urgent first then by deadline */
                 escalation_level?: number | null;
-                /** @description true: the answer also holds total (共 N 条), counted up to 1,000, and total_capped (true: more than total, or the count stopped reading) */
+                /** @description true: the answer also holds total（共 N 条）, counted up to 1,000, and total_capped (true: more than total, or the count stopped reading) */
                 count?: boolean;
             };
             header?: never;
@@ -9440,7 +9440,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 同一幂等键、同一内容的重试:原诉求,未新建 (a replay: the same appeal) */
+            /** @description 同一幂等键、同一内容的重试：原诉求，未新建 (a replay: the same appeal) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9521,7 +9521,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 同一幂等键、同一内容的重试:原诉求,未新建 (a replay: the same appeal) */
+            /** @description 同一幂等键、同一内容的重试：原诉求，未新建 (a replay: the same appeal) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10066,7 +10066,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string | null;
-                /** @description part (转办) or supervised (督办) */
+                /** @description part（转办）or supervised（督办） */
                 kind?: ("part" | "supervised") | null;
                 status?: ("open" | "due_today" | "overdue" | "replied" | "accepted") | null;
                 /** @description true: only items past their deadline */
@@ -10076,7 +10076,7 @@ export interface operations {
                 assigned_from?: string | null;
                 /** @description assigned on or before (Beijing) */
                 assigned_to?: string | null;
-                /** @description only parts: true signed for (办理中), false awaiting it (待签收) */
+                /** @description only parts: true signed for（办理中）, false awaiting it（待签收） */
                 signed?: boolean | null;
                 /** @description supervised items accepted or not; false also keeps the open parts. Accepted items are listed back 90 days by their deadline, or from assigned_from */
                 accepted?: boolean | null;
@@ -11619,7 +11619,7 @@ export interface operations {
                 cursor?: string | null;
                 /** @description 名称的任意部分、简称、拼音首字母或全拼、信用代码的 4 位以上片段 (1–50 characters: any part of the name, a short name, pinyin initials or full pinyin, 4+ characters of the credit code), best first: exact, start, part, pinyin */
                 q?: string | null;
-                /** @description 来电号码: enterprises whose contacts, or whose earlier calls, used it */
+                /** @description 来电号码：enterprises whose contacts, or whose earlier calls, used it */
                 phone?: string | null;
                 /** @description 规模 (filter) */
                 size_class?: components["schemas"]["SizeClass"] | null;
@@ -11635,7 +11635,7 @@ export interface operations {
                 major_project?: boolean | null;
                 /** @description 第几页 (1-based, with the filters or sort: a page of `limit` items; not with cursor) */
                 page?: number | null;
-                /** @description name: 按名称拼音; recent: 最近更新在前; uscc: 信用代码. Without it: best match first with q, credit-code order otherwise */
+                /** @description name: 按名称拼音；recent: 最近更新在前；uscc: 信用代码. Without it: best match first with q, credit-code order otherwise */
                 sort?: ("name" | "recent" | "uscc") | null;
             };
             header?: never;
@@ -11952,7 +11952,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string | null;
-                /** @description 万元: products whose range holds it */
+                /** @description 万元：products whose range holds it */
                 amount?: number | null;
                 term_months?: number | null;
                 /** @description the bank's name contains it */
@@ -12160,7 +12160,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 同一幂等键、同一内容的重试:原诉求,未新建 (a replay: the same appeal) */
+            /** @description 同一幂等键、同一内容的重试：原诉求，未新建 (a replay: the same appeal) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12642,7 +12642,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string | null;
-                /** @description words asked (分词: matched word by word, not as one string) */
+                /** @description words asked（分词：matched word by word, not as one string） */
                 q?: string | null;
                 category?: components["schemas"]["Category"] | null;
                 /** @description published by default; drafts and retired ones: the service centre */
@@ -13724,13 +13724,13 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string | null;
-                /** @description 关键词,空格分隔,全部包含 (every word, anywhere) */
+                /** @description 关键词，空格分隔，全部包含 (every word, anywhere) */
                 q?: string | null;
                 industry?: components["schemas"]["Industry"] | null;
                 size_class?: components["schemas"]["SizeClass"] | null;
                 /** @description also policies past their last day */
                 include_expired?: boolean;
-                /** @description only those taking applications (申报) now */
+                /** @description only those taking applications（申报）now */
                 applying?: boolean;
             };
             header?: never;
@@ -14978,7 +14978,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 尝试次数过多,Retry-After 秒后再试 (too_many_requests) */
+            /** @description 尝试次数过多，Retry-After 秒后再试 (too_many_requests) */
             429: {
                 headers: {
                     /** @description seconds until a try may succeed */
