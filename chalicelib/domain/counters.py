@@ -35,7 +35,7 @@ class Counters(BaseModel):
     )
     open: int | None = Field(
         None,
-        description="未答复: not yet replied (enterprise: its appeals; commissioner: its queue)",
+        description="未答复：not yet replied (enterprise: its appeals; commissioner: its queue)",
     )
     awaiting_confirmation: int | None = Field(
         None, description="enterprise: replied, awaiting its confirmation"

@@ -3983,7 +3983,7 @@ export interface components {
             supervised_open: number | null;
             /**
              * Open
-             * @description 未答复: not yet replied (enterprise: its appeals; commissioner: its queue)
+             * @description 未答复：not yet replied (enterprise: its appeals; commissioner: its queue)
              * @default null
              */
             open: number | null;
