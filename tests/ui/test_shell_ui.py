@@ -275,7 +275,9 @@ def _policy_for_small_firms_with_a_window(live) -> str:
     return policy["id"]
 
 
-def test_an_ineligible_enterprise_is_told_why_before_applying(open_session, live):
+def test_an_ineligible_enterprise_is_told_why_before_applying_and_may_still_apply(
+    open_session, live
+):
     policy_id = _policy_for_small_firms_with_a_window(live)
     s = open_session("ent-hengrun", PHONE)  # 规上: not 小微
     page = s.go(f"/policies/{policy_id}")
@@ -285,15 +287,26 @@ def test_an_ineligible_enterprise_is_told_why_before_applying(open_session, live
     assert note.locator("h2").inner_text() == "本企业暂不符合申报条件"
     assert "规模须为小微" in note.locator(".failed").all_inner_texts()[0]
     assert page.get_by_test_id("apply-link").count() == 0
-    page.get_by_test_id("apply-blocked").wait_for()
+    assert "由审核部门决定" in page.get_by_test_id("apply-blocked").inner_text()
     check_page(page, "shell-policy-ineligible-390")
 
-    # the application form itself: the reasons, and no form or upload
+    # the application form itself: the reasons first, no form until it chooses to go on
     page = s.go(f"/policies/{policy_id}/apply")
     page.get_by_test_id("eligibility").wait_for()
     assert page.get_by_test_id("apply-form").count() == 0
     assert page.get_by_test_id("attachment-input").count() == 0
     check_page(page, "shell-apply-ineligible-390")
+    page.get_by_test_id("apply-anyway").click()
+    page.get_by_test_id("apply-form").wait_for()
+    assert "审核部门决定" in page.get_by_test_id("apply-anyway-note").inner_text()
+
+    # the same from the policy's page: 「仍要申报」 opens the form with the conditions above it
+    page = s.go(f"/policies/{policy_id}")
+    page.get_by_test_id("apply-anyway").click()
+    page.wait_for_url(f"**/policies/{policy_id}/apply?anyway=1")
+    page.get_by_test_id("apply-form").wait_for()
+    assert page.get_by_test_id("eligibility").get_attribute("data-matched") == "false"
+    check_page(page, "shell-apply-anyway-390")
 
     # a small firm that meets it is offered the application
     status, answer = live.call("GET", f"/api/v1/me/policies/{policy_id}", None, "ent-xiaoyang")
