@@ -14,12 +14,12 @@ vi.mock('@/api/client', () => ({
 
 const FileAppeal = (await import('./FileAppeal.vue')).default
 
-/** The error each form item shows, by its label (Element Plus renders it under the field). */
+/** The error each form item shows under its field, by its label, as the page renders them. */
 function errorsByLabel(wrapper: ReturnType<typeof mount>): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const item of wrapper.findAllComponents({ name: 'ElFormItem' })) {
-    const error = item.props('error') as string | undefined
-    if (error) out[item.props('label') as string] = error
+  for (const item of wrapper.findAll('.el-form-item')) {
+    const error = item.find('.el-form-item__error')
+    if (error.exists()) out[item.find('.el-form-item__label').text()] = error.text()
   }
   return out
 }
