@@ -7,3 +7,6 @@ import { installMoreMessages } from './more'
 
 installMoreMessages()
 await loadLocale('en')
+// The parts LoadState and AttachmentUpload load when first shown (the empty picture, the
+// progress bar): loaded here up front, so no test ends with one still on its way.
+await Promise.all([import('element-plus/es/components/empty/src/img-empty.mjs'), import('@/components/UploadProgress.vue')])
