@@ -184,3 +184,21 @@ describe('FileAppeal retries', () => {
     expect(keys[1]).toBe(keys[0])
   })
 })
+
+describe('FileAppeal fields', () => {
+  it('labels each control, counts what is typed, and offers the contact’s own autocomplete only', async () => {
+    setLocale('zh-CN')
+    get.mockReset().mockRejectedValue(new Error('no enterprise in this test'))
+    const { wrapper } = setup()
+    const title = wrapper.get('[data-field=title]')
+    expect(wrapper.get(`label[for="${title.attributes('id')}"]`).text()).toBe('标题')
+    expect(title.attributes('autocomplete')).toBe('off')
+    expect(wrapper.get('[data-field=contact_phone]').attributes('autocomplete')).toBe('tel')
+    await title.setValue('用地指标')
+    expect(title.element.closest('.el-input')?.querySelector('.el-input__count')?.textContent).toBe('4 / 100')
+    // the urgency radios are one group named by their label
+    const group = wrapper.get('[role=group] [role=radiogroup]').element.closest('[role=group]')!
+    expect(document.getElementById(group.getAttribute('aria-labelledby')!)?.textContent).toBe('紧急程度')
+    wrapper.unmount()
+  })
+})
