@@ -3,12 +3,35 @@ import { fileURLToPath, URL } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 import Components from 'unplugin-vue-components/vite'
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
+
+/**
+ * `@/i18n/messages/<area>?lang=zh` (or `en`): the area's texts with the other language left
+ * out (its `  en: {` … `  },` block emptied), so the first bundle carries the core texts in
+ * Chinese only and English comes when it is chosen (src/i18n/index.ts, english.ts). The
+ * message modules keep their one shape (`export default { zh: {…}, en: {…} }`, two-space
+ * indent); one that does not fails the build here rather than shipping both languages.
+ */
+function oneLanguage(): Plugin {
+  return {
+    name: 'xqt:one-language',
+    enforce: 'pre',
+    transform(code, id) {
+      const lang = /\/src\/i18n\/messages\/\w+\.ts\?lang=(zh|en)$/.exec(id)?.[1]
+      if (!lang) return null
+      const drop = lang === 'zh' ? 'en' : 'zh'
+      const block = new RegExp(`^  ${drop}: \\{$[\\s\\S]*?^  \\},$`, 'm')
+      if (!block.test(code)) this.error(`${id}: no "  ${drop}: {" … "  }," block to leave out`)
+      return { code: code.replace(block, `  ${drop}: {},`), map: null }
+    },
+  }
+}
 
 // Element Plus is imported per component (templates through the resolver, functions such as
 // ElMessage by hand with their style), so a page loads only what it shows.
 export default defineConfig(({ command }) => ({
   plugins: [
+    oneLanguage(),
     vue(),
     Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false }),
   ],

@@ -6,7 +6,7 @@ import { createApp } from 'vue'
 import { configureClient } from '@/api/client'
 import { session, signOut } from '@/auth/session'
 import App from './App.vue'
-import { i18n } from './i18n'
+import { i18n, loadLocale } from './i18n'
 import { router } from './router'
 
 configureClient({
@@ -22,4 +22,8 @@ configureClient({
 })
 
 document.documentElement.lang = i18n.global.locale.value
-createApp(App).use(i18n).use(router).mount('#app')
+// English remembered: its texts first (Chinese is in the first bundle); if they cannot be
+// loaded the app starts anyway, in Chinese where a text is missing (the fallback).
+void loadLocale(i18n.global.locale.value)
+  .catch(() => undefined)
+  .then(() => createApp(App).use(i18n).use(router).mount('#app'))

@@ -100,6 +100,7 @@ describe('AttachmentUpload', { timeout: 20_000 }, () => {
     const [first, second] = FakeXhr.sent as [FakeXhr, FakeXhr]
     expect([...(first.body as FormData).keys()]).toEqual(['key', 'file'])
     first.upload.onprogress?.({ lengthComputable: true, loaded: 1, total: 4 })
+    await vi.dynamicImportSettled() // the progress bar is loaded with the first file sent
     await flushPromises()
     expect(w.find('[data-file="申报表.pdf"] [role=progressbar]').attributes('aria-valuenow')).toBe('25')
     first.answer(204)

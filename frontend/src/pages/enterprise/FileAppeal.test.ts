@@ -14,12 +14,12 @@ vi.mock('@/api/client', () => ({
 
 const FileAppeal = (await import('./FileAppeal.vue')).default
 
-/** The error each form item shows, by its label (Element Plus renders it under the field). */
+/** The error each form item shows under its field, by its label, as the page renders them. */
 function errorsByLabel(wrapper: ReturnType<typeof mount>): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const item of wrapper.findAllComponents({ name: 'ElFormItem' })) {
-    const error = item.props('error') as string | undefined
-    if (error) out[item.props('label') as string] = error
+  for (const item of wrapper.findAll('.el-form-item')) {
+    const error = item.find('.el-form-item__error')
+    if (error.exists()) out[item.find('.el-form-item__label').text()] = error.text()
   }
   return out
 }
@@ -182,5 +182,23 @@ describe('FileAppeal retries', () => {
     expect(keys).toHaveLength(2)
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/)
     expect(keys[1]).toBe(keys[0])
+  })
+})
+
+describe('FileAppeal fields', () => {
+  it('labels each control, counts what is typed, and offers the contact’s own autocomplete only', async () => {
+    setLocale('zh-CN')
+    get.mockReset().mockRejectedValue(new Error('no enterprise in this test'))
+    const { wrapper } = setup()
+    const title = wrapper.get('[data-field=title]')
+    expect(wrapper.get(`label[for="${title.attributes('id')}"]`).text()).toBe('标题')
+    expect(title.attributes('autocomplete')).toBe('off')
+    expect(wrapper.get('[data-field=contact_phone]').attributes('autocomplete')).toBe('tel')
+    await title.setValue('用地指标')
+    expect(title.element.closest('.el-input')?.querySelector('.el-input__count')?.textContent).toBe('4 / 100')
+    // the urgency radios are one group named by their label
+    const group = wrapper.get('[role=group] [role=radiogroup]').element.closest('[role=group]')!
+    expect(document.getElementById(group.getAttribute('aria-labelledby')!)?.textContent).toBe('紧急程度')
+    wrapper.unmount()
   })
 })
