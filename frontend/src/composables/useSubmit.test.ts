@@ -105,4 +105,48 @@ describe('useSubmit', () => {
     })
     expect(s.conflicted.value).toBe(false)
   })
+
+  it('leaves a refusal the page answered itself alone, and treats the rest as usual', async () => {
+    const reload = vi.fn()
+    warning.mockReset()
+    const onError = vi.fn((e: unknown) => e instanceof ApiError && (e.code === 'already_exists' || e.code === 'version_conflict'))
+    const s = withSubmit({ reload, onError })
+    expect(
+      await s.submit(async () => {
+        throw problem(409, 'already_exists', '编号已存在')
+      }),
+    ).toBe(false)
+    expect(onError).toHaveBeenCalledTimes(1)
+    expect(s.message.value).toBeNull()
+    expect(s.conflicted.value).toBe(false)
+    // a conflict the page takes over is still marked, but neither read again nor said
+    await s.submit(async () => {
+      throw problem(409, 'version_conflict', '版本冲突')
+    })
+    expect(s.conflicted.value).toBe(true)
+    expect(reload).not.toHaveBeenCalled()
+    expect(warning).not.toHaveBeenCalled()
+    expect(s.message.value).toBeNull()
+    // what it does not answer is shown as usual
+    await s.submit(async () => {
+      throw problem(403, 'forbidden', '无权执行此操作')
+    })
+    expect(s.message.value).toBe('无权执行此操作')
+    expect(s.busy.value).toBe(false)
+  })
+
+  it('waits for the page to answer before it is free again', async () => {
+    let release!: () => void
+    const s = withSubmit({ onError: () => new Promise<boolean>((r) => (release = () => r(true))) })
+    const first = s.submit(async () => {
+      throw problem(409, 'invalid_transition', '已发布')
+    })
+    await Promise.resolve()
+    await Promise.resolve()
+    expect(s.busy.value).toBe(true)
+    release()
+    expect(await first).toBe(false)
+    expect(s.busy.value).toBe(false)
+    expect(s.message.value).toBeNull()
+  })
 })

@@ -1,7 +1,8 @@
 // One way to send a form: a busy flag, the API's field errors next to their fields (or one
 // message), and on 409 `version_conflict` the record read again with a word saying why — or,
 // for a form whose edits reading again would throw away, the conflict marked for the page to
-// say so beside the form (`keepOnConflict`).
+// say so beside the form (`keepOnConflict`). A refusal the page answers in its own way (an
+// `already_exists` under the id, a step already taken) it takes first (`onError`).
 import { ElMessage } from 'element-plus'
 import 'element-plus/es/components/message/style/css'
 import { ref } from 'vue'
@@ -19,6 +20,11 @@ export interface SubmitOptions {
   translate?: (problem: FieldProblem) => string | undefined
   /** On a conflict keep the form as typed and only mark `conflicted` (no reload, no message). */
   keepOnConflict?: boolean
+  /**
+   * A refusal the page deals with itself: asked first (after `conflicted` is marked); return
+   * true and nothing else is done with it, neither reloading nor showing it.
+   */
+  onError?: (error: unknown) => boolean | Promise<boolean>
 }
 
 export function useSubmit(options: SubmitOptions = {}) {
@@ -40,7 +46,9 @@ export function useSubmit(options: SubmitOptions = {}) {
     } catch (e) {
       const conflict = e instanceof ApiError && e.code === 'version_conflict'
       conflicted.value = conflict
-      if (conflict && options.keepOnConflict) {
+      if (options.onError && (await options.onError(e))) {
+        // the page answered it
+      } else if (conflict && options.keepOnConflict) {
         // the page says so beside the form, which keeps what was typed
       } else if (conflict && options.reload) {
         const words = options.conflictMessage ?? t('common.state.conflict')
@@ -56,5 +64,14 @@ export function useSubmit(options: SubmitOptions = {}) {
     }
   }
 
-  return { busy, conflicted, errors: fields.errors, message: fields.message, clear: fields.clear, submit }
+  return {
+    busy,
+    conflicted,
+    errors: fields.errors,
+    message: fields.message,
+    clear: fields.clear,
+    /** Show an error that came some other way (say, reading the record again) as a refusal would be. */
+    show: fields.show,
+    submit,
+  }
 }

@@ -1,16 +1,18 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createI18n } from 'vue-i18n'
 import { createMemoryHistory, createRouter } from 'vue-router'
 
 import type { Me } from '@/api/client'
+import { ApiError } from '@/api/problem'
 import { session } from '@/auth/session'
 import admin from '@/i18n/messages/admin'
 import common from '@/i18n/messages/common'
 
 const get = vi.fn()
+const patch = vi.fn()
 vi.mock('@/api/client', () => ({
-  client: { GET: (...a: unknown[]) => get(...a), POST: vi.fn(), PATCH: vi.fn() },
+  client: { GET: (...a: unknown[]) => get(...a), POST: vi.fn(), PATCH: (...a: unknown[]) => patch(...a) },
   unwrap: async (call: Promise<unknown>) => call,
 }))
 vi.mock('@/components/policies/EnterprisePoliciesLazy.vue', () => ({ default: { template: '<div />' } }))
@@ -40,6 +42,7 @@ function serve(total: number) {
     if (path === '/api/v1/commissioners') {
       return { items: [{ id: 'zhang', name: '张专员', active: true, coverage: { size_classes: [], industries: [] } }], next_cursor: null }
     }
+    if (path === '/api/v1/enterprises/{uscc}') return { ...enterprise(1), name: '企业1（更名）', version: 2 }
     if (path === '/api/v1/enterprises') {
       const query = opts?.params?.query ?? {}
       asked.push(query)
@@ -75,9 +78,13 @@ let lastRouter: ReturnType<typeof createRouter>
 type State = { filters: Record<string, unknown>; q?: string; refilter: () => void; toPage: (n: number) => void }
 const state = (w: Awaited<ReturnType<typeof setup>>) => (w.vm as unknown as { $: { setupState: State } }).$.setupState
 
+// each test's page goes before the next (left mounted, they slow the later ones down)
+enableAutoUnmount(afterEach)
+
 describe('EnterprisesPage', { timeout: 20_000 }, () => {
   beforeEach(() => {
     get.mockReset()
+    patch.mockReset()
     asked.length = 0
   })
 
@@ -148,5 +155,52 @@ describe('EnterprisesPage', { timeout: 20_000 }, () => {
     expect(w.find('[data-testid="enterprise-pager"]').exists()).toBe(false)
     expect(w.get('[data-testid="enterprise-total"]').text()).toBe('共 0 条')
     expect(w.text()).toContain('没有找到企业')
+  })
+
+  it('a stale version reads the enterprise again into the dialog, saying why; a contact refused is shown on its own row', async () => {
+    serve(1)
+    const w = await setup()
+    await w.get('[data-testid=enterprise-edit]').trigger('click')
+    await flushPromises()
+    const dialog = () => document.querySelector('[data-testid=enterprise-dialog]') as HTMLElement
+    const input = (field: string) => dialog().querySelector(`input[data-field="${field}"]`) as HTMLInputElement
+    const type = async (field: string, value: string) => {
+      input(field).value = value
+      input(field).dispatchEvent(new Event('input'))
+      await flushPromises()
+    }
+    const submit = async () => {
+      dialog().querySelector('form')!.dispatchEvent(new Event('submit'))
+      await flushPromises()
+    }
+    await type('town', '栟茶镇')
+    patch.mockRejectedValueOnce(new ApiError(409, { type: 'x', title: 'x', status: 409, detail: '版本冲突', code: 'version_conflict' }))
+    await submit()
+    expect(patch.mock.calls[0][1].body).toEqual({ version: 1, town: '栟茶镇' })
+    expect(input('name').value).toBe('企业1（更名）')
+    expect(input('town').value).toBe('马塘镇')
+    expect(dialog().querySelector('.el-alert')?.textContent).toContain('数据已被他人修改')
+
+    // the first row left blank is not sent: the API's contacts.0 is the form's second row
+    await w.get('[data-testid=contact-add]').trigger('click')
+    await flushPromises()
+    await type('contacts.1.name', '王经理')
+    await type('contacts.1.phone', '12')
+    patch.mockRejectedValueOnce(
+      new ApiError(400, {
+        type: 'x',
+        title: 'x',
+        status: 400,
+        detail: '请求有误',
+        code: 'validation_error',
+        errors: [{ field: 'contacts.0.phone', code: 'invalid_phone', message: '电话格式不正确' }],
+      }),
+    )
+    await submit()
+    expect(patch.mock.calls[1][1].body).toEqual({ version: 2, contacts: [{ name: '王经理', phone: '12' }] })
+    const errorOf = (label: string) => w.findAllComponents({ name: 'ElFormItem' }).find((i) => i.props('label') === label)?.props('error')
+    expect(errorOf('联系人2 电话')).toBe('电话格式不正确')
+    expect(errorOf('联系人1 电话')).toBeUndefined()
+    expect(dialog().querySelector('.el-alert')).toBeNull()
   })
 })

@@ -90,6 +90,23 @@ describe('AdminProductsPage', () => {
     expect(document.querySelector('[data-testid=product-dialog]')?.textContent).toContain('版本 4')
   })
 
+  it('withdrawing on a stale version reads the list again, saying why; another refusal is said', async () => {
+    wrapper = await setup()
+    expect(get).toHaveBeenCalledTimes(1)
+    patch.mockRejectedValueOnce(conflict())
+    await wrapper.get('[data-product="fp-tech"] [data-testid=product-withdraw]').trigger('click')
+    await flushPromises()
+    expect(get).toHaveBeenCalledTimes(2)
+    expect(document.querySelector('.el-message--warning')?.textContent).toContain('该产品已被他人修改')
+
+    patch.mockRejectedValueOnce(new ApiError(403, { type: 'x', title: '无权', status: 403, detail: '无权执行此操作', code: 'forbidden' }))
+    await wrapper.get('[data-product="fp-tech"] [data-testid=product-withdraw]').trigger('click')
+    await flushPromises()
+    expect(get).toHaveBeenCalledTimes(2)
+    expect(document.querySelector('.el-message--error')?.textContent).toContain('无权执行此操作')
+    expect(wrapper.get('[data-product="fp-tech"]').attributes('data-active')).toBe('true')
+  })
+
   it('shows a range the API refuses at the field it names', async () => {
     wrapper = await setup()
     await wrapper.get('[data-testid=product-create]').trigger('click')

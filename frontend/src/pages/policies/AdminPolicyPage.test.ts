@@ -377,4 +377,124 @@ describe('AdminPolicyPage', { timeout: 20_000 }, () => {
     expect(del.mock.calls[1]).toEqual(['/api/v1/policies/{policy_id}', { params: { path: { policy_id: 'P-20260615-abc123' }, query: { version: 4 } } }])
     expect(router.currentRoute.value.path).toBe('/admin/policies')
   })
+
+  const policyReads = () => get.mock.calls.filter(([p]) => p === '/api/v1/admin/policies/{policy_id}').length
+  const conflictShown = (w: VueWrapper) => w.find('[data-testid=policy-conflict]').exists()
+  const dialogOpen = (w: VueWrapper, testid: string) =>
+    w.findAllComponents({ name: 'ElDialog' }).find((d) => d.vm.$attrs['data-testid'] === testid)?.props('modelValue')
+
+  it('publishing: a stale version offers the latest without reading it; published meanwhile reads it again, saying so', async () => {
+    const { wrapper: w } = await setup('/admin/policies/P-20260615-abc123')
+    wrapper = w
+    const publish = async () => {
+      await w.find('[data-testid=policy-publish]').trigger('click')
+      await flushPromises()
+      ;(document.querySelector('[data-testid=publish-confirm]') as HTMLButtonElement).click()
+      await flushPromises()
+    }
+    post.mockRejectedValueOnce(problem(403, 'forbidden'))
+    await publish()
+    expect(w.find('section.publish .error').text()).toBe('forbidden')
+    expect(conflictShown(w)).toBe(false)
+
+    post.mockRejectedValueOnce(problem(409, 'version_conflict'))
+    await publish()
+    expect(conflictShown(w)).toBe(true)
+    expect(policyReads()).toBe(1) // the page offers the latest; nothing read yet
+    expect(w.find('section.publish .error').exists()).toBe(false)
+    expect(dialogOpen(w, 'publish-dialog')).toBe(false)
+
+    policies_ = [policy({ version: 3 }), policy({ status: 'published', version: 4, published_at: '2026-06-15T10:05:00+08:00' })]
+    await w.find('[data-testid=policy-reload]').trigger('click')
+    await flushPromises()
+    post.mockRejectedValueOnce(problem(409, 'invalid_transition'))
+    await publish()
+    expect(post.mock.calls.at(-1)?.[1].body).toEqual({ version: 3 })
+    expect(document.body.textContent).toContain('该政策已发布')
+    expect(policyReads()).toBe(3)
+    expect(w.find('[data-testid=policy-status]').text()).toBe('已发布')
+    expect(conflictShown(w)).toBe(false)
+  })
+
+  it('a stale version while withdrawing, adding a reading or files, or deleting one closes what asked and offers the latest', async () => {
+    const reading = {
+      id: 'I-1',
+      title: '一图读懂',
+      body: '规上工业企业。',
+      author: '县民营企业服务中心',
+      published_at: '2026-06-15T10:10:00+08:00',
+      published_by: { username: 'admin', role: 'admin', display_name: '陈静' },
+    }
+    policies_ = [policy({ status: 'published', version: 4, published_at: '2026-06-15T10:05:00+08:00', interpretations: [reading] })]
+    const { wrapper: w } = await setup('/admin/policies/P-20260615-abc123')
+    wrapper = w
+    const reload = async () => {
+      await w.find('[data-testid=policy-reload]').trigger('click')
+      await flushPromises()
+      expect(conflictShown(w)).toBe(false)
+    }
+
+    // withdrawing: the dialog closes
+    await w.find('[data-testid=policy-withdraw]').trigger('click')
+    await flushPromises()
+    const reason = document.querySelector('textarea[data-field=withdraw_reason]') as HTMLTextAreaElement
+    reason.value = '已被替代'
+    reason.dispatchEvent(new Event('input'))
+    post.mockRejectedValueOnce(problem(409, 'version_conflict'))
+    ;(document.querySelector('[data-testid=withdraw-confirm]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(conflictShown(w)).toBe(true)
+    expect(policyReads()).toBe(1)
+    expect(dialogOpen(w, 'withdraw-dialog')).toBe(false)
+    expect(w.find('[data-testid=policy-withdraw]').attributes('disabled')).toBeDefined()
+    await reload()
+
+    // adding a reading: the form keeps what was typed
+    await w.find('input[data-field=interpretation_title]').setValue('政策问答')
+    await w.find('textarea[data-field=interpretation_body]').setValue('问：谁可以申请？')
+    post.mockRejectedValueOnce(problem(409, 'version_conflict'))
+    await w.find('[data-testid=interpretation-form]').trigger('submit')
+    await flushPromises()
+    expect(conflictShown(w)).toBe(true)
+    expect((w.find('input[data-field=interpretation_title]').element as HTMLInputElement).value).toBe('政策问答')
+    expect(errorsByLabel(w, 'interpretation-form')).toEqual({})
+    await reload()
+
+    // adding files: they stay pending
+    w.findComponent({ name: 'AttachmentUpload' }).vm.$emit('update:modelValue', ['U0000000000000001'])
+    await flushPromises()
+    post.mockRejectedValueOnce(problem(409, 'version_conflict'))
+    await w.find('[data-testid=attachments-add]').trigger('click')
+    await flushPromises()
+    expect(conflictShown(w)).toBe(true)
+    expect(w.find('[data-testid=attachments-add]').exists()).toBe(true)
+    await reload()
+
+    // changing a reading in place: the change stays as typed
+    await w.find('[data-interpretation="I-1"] [data-testid=interpretation-edit]').trigger('click')
+    await flushPromises()
+    await w.find('[data-testid=interpretation-edit-form] input').setValue('一图读懂（修订）')
+    patch.mockRejectedValueOnce(problem(409, 'version_conflict'))
+    await w.find('[data-testid=interpretation-edit-form]').trigger('submit')
+    await flushPromises()
+    expect(patch).toHaveBeenCalledTimes(1)
+    expect(conflictShown(w)).toBe(true)
+    expect((w.find('[data-testid=interpretation-edit-form] input').element as HTMLInputElement).value).toBe('一图读懂（修订）')
+    await reload()
+
+    // deleting a reading: the confirmation closes; another refusal stays in it
+    await w.find('[data-interpretation="I-1"] [data-testid=interpretation-remove]').trigger('click')
+    await flushPromises()
+    del.mockRejectedValueOnce(problem(403, 'forbidden'))
+    ;(document.querySelector('[data-testid=confirm-ok]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(document.querySelector('[data-testid=confirm-dialog]')?.textContent).toContain('forbidden')
+    expect(dialogOpen(w, 'confirm-dialog')).toBe(true)
+    expect(conflictShown(w)).toBe(false)
+    del.mockRejectedValueOnce(problem(409, 'version_conflict'))
+    ;(document.querySelector('[data-testid=confirm-ok]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(conflictShown(w)).toBe(true)
+    expect(dialogOpen(w, 'confirm-dialog')).toBe(false)
+  })
 })

@@ -4,6 +4,7 @@ import { createI18n } from 'vue-i18n'
 import { createMemoryHistory, createRouter } from 'vue-router'
 
 import type { Me } from '@/api/client'
+import { ApiError } from '@/api/problem'
 import { session } from '@/auth/session'
 import common from '@/i18n/messages/common'
 import meetings from '@/i18n/messages/meetings'
@@ -179,6 +180,29 @@ describe('LedgerPage', { timeout: 30_000 }, () => {
       body: { type: 'progress', version: 5, content: '已完成管线迁改' },
     })
     expect(row().find('[data-testid=ledger-progress]').text()).toBe('已完成管线迁改2026-11-27 11:00')
+  })
+
+  it('a note on a stale version reads the row again, saying why, and keeps the note; another refusal is said', async () => {
+    const { wrapper } = await setup({ username: 'dept', role: 'department', department_id: 'finance' })
+    const reads = () => get.mock.calls.filter(([p]) => p === '/api/v1/appeals/{appeal_id}').length
+    await wrapper.find('[data-appeal="XQT-4"] [data-testid=ledger-expand]').trigger('click')
+    await flushPromises()
+    expect(reads()).toBe(1)
+    const history = () => wrapper.find('[data-testid=ledger-history]')
+    await history().find('textarea').setValue('已完成管线迁改')
+    post.mockRejectedValueOnce(new ApiError(409, { type: 'x', title: '冲突', status: 409, detail: '版本冲突', code: 'version_conflict' }))
+    await history().find('form').trigger('submit')
+    await flushPromises()
+    expect(reads()).toBe(2)
+    expect(document.querySelector('.el-message--warning')?.textContent).toContain(units.zh.ledger.conflict)
+    expect((history().find('textarea').element as HTMLTextAreaElement).value).toBe('已完成管线迁改')
+
+    post.mockRejectedValueOnce(new ApiError(403, { type: 'x', title: '无权', status: 403, detail: '无权执行此操作', code: 'forbidden' }))
+    await history().find('form').trigger('submit')
+    await flushPromises()
+    expect(reads()).toBe(2)
+    expect(document.querySelector('.el-message--error')?.textContent).toContain('无权执行此操作')
+    expect(wrapper.find('[data-appeal="XQT-4"] [data-testid=ledger-progress]').text()).toBe('尚未填报')
   })
 
   it('exports the filtered ledger as a job and downloads its link', async () => {

@@ -8,9 +8,9 @@ import { useI18n } from 'vue-i18n'
 import { useRouter } from 'vue-router'
 
 import { client, unwrap } from '@/api/client'
-import { ApiError, problemMessage, type FieldProblem } from '@/api/problem'
-import { useFieldErrors } from '@/composables/useFieldErrors'
+import { problemMessage, type FieldProblem } from '@/api/problem'
 import { useJobProgress } from '@/composables/useJobProgress'
+import { useSubmit } from '@/composables/useSubmit'
 import {
   createBody,
   formField,
@@ -80,18 +80,11 @@ function usePolicyDesk(id: () => string | undefined) {
   /** Unsaved edits: publishing would not include them. */
   const dirty = computed(() => !!policy.value && Object.keys(patchBody(policy.value, form.value)).length > 1)
 
-  /** A change the API refused because the policy moved on (or was withdrawn meanwhile). */
-  function stale(e: unknown, errs: ReturnType<typeof useFieldErrors>): void {
-    if (e instanceof ApiError && e.code === 'version_conflict') {
-      errs.clear()
-      conflict.value = true
-    } else errs.show(e)
-  }
-
   // ---- save ----
-  const busy = ref(false)
+  // a stale version keeps the edits as typed; the page offers the latest (`conflict`)
+  const errors = useSubmit({ translate, keepOnConflict: true })
+  const busy = errors.busy
   const tried = ref(false)
-  const errors = useFieldErrors(translate)
   const local = computed(() => localErrors(t, form.value))
   const shown = (field: string): string | undefined => errors.errors[field] ?? (tried.value ? local.value[field] : undefined)
 
@@ -110,64 +103,48 @@ function usePolicyDesk(id: () => string | undefined) {
     tried.value = true
     errors.clear()
     if (Object.keys(local.value).length) return
-    busy.value = true
-    try {
-      const original = policy.value
-      if (!original) {
-        const created = await unwrap(client.POST('/api/v1/policies', { body: createBody(form.value) }))
-        show(created) // the page itself turns into the draft's: no toast
-        await router.replace(`/admin/policies/${created.id}`)
-        return
-      }
-      const body = patchBody(original, form.value)
-      if (Object.keys(body).length === 1) {
-        ElMessage.info(t('policies.form.noChange'))
-        return
-      }
-      const updated = await unwrap(
-        client.PATCH('/api/v1/policies/{policy_id}', { params: { path: { policy_id: original.id } }, body }),
-      )
-      show(updated)
-      ElMessage.success(t('policies.form.saved'))
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'version_conflict') {
-        errors.clear()
-        conflict.value = true
-      } else {
-        errors.show(e)
-        placeErrors()
-      }
-    } finally {
-      busy.value = false
+    const original = policy.value
+    const body = original ? patchBody(original, form.value) : null
+    if (body && Object.keys(body).length === 1) {
+      ElMessage.info(t('policies.form.noChange'))
+      return
     }
+    const got: { policy?: Policy } = {}
+    const done = await errors.submit(async () => {
+      got.policy = await unwrap(
+        original && body
+          ? client.PATCH('/api/v1/policies/{policy_id}', { params: { path: { policy_id: original.id } }, body })
+          : client.POST('/api/v1/policies', { body: createBody(form.value) }),
+      )
+    })
+    if (errors.conflicted.value) conflict.value = true
+    if (!done || !got.policy) {
+      placeErrors()
+      return
+    }
+    show(got.policy)
+    if (original) ElMessage.success(t('policies.form.saved'))
+    else await router.replace(`/admin/policies/${got.policy.id}`) // the page turns into the draft's: no toast
   }
 
   // ---- confirmations: deleting an interpretation, removing a file, deleting the draft ----
+  // (a stale version closes the dialog; the page offers the latest)
   const confirm = ref<{ text: string; ok: string; run: () => Promise<void> } | null>(null)
-  const confirmBusy = ref(false)
-  const confirmError = ref<string | null>(null)
+  const confirming = useSubmit({ keepOnConflict: true })
+  const confirmBusy = confirming.busy
+  const confirmError = computed(() => confirming.message.value ?? Object.values(confirming.errors)[0] ?? null)
 
   function ask(text: string, ok: string, run: () => Promise<void>): void {
-    confirmError.value = null
+    confirming.clear()
     confirm.value = { text, ok, run }
   }
 
   async function confirmed(): Promise<void> {
     const c = confirm.value
     if (!c) return
-    confirmBusy.value = true
-    confirmError.value = null
-    try {
-      await c.run()
-      confirm.value = null
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'version_conflict') {
-        confirm.value = null
-        conflict.value = true
-      } else confirmError.value = problemMessage(e)
-    } finally {
-      confirmBusy.value = false
-    }
+    const done = await confirming.submit(c.run)
+    if (confirming.conflicted.value) conflict.value = true
+    if (done || confirming.conflicted.value) confirm.value = null
   }
 
   watch(id, load, { immediate: true })
@@ -185,7 +162,6 @@ function usePolicyDesk(id: () => string | undefined) {
     load,
     reloadLatest,
     dirty,
-    stale,
     busy,
     errors,
     shown,
