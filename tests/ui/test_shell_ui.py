@@ -155,11 +155,11 @@ def test_the_enterprise_service_home_on_a_phone(open_session, live):
     page = s.page
     page.wait_for_url("**/home")
     tiles = page.get_by_test_id("home-tiles")
-    tiles.get_by_test_id("mine-counts").filter(has_text="办理中").wait_for()
+    tiles.get_by_test_id("mine-counts").filter(has_text="未答复").wait_for()
     status, body = live.call("GET", "/api/v1/me/counters", None, "ent-hengrun")
     assert status == 200
     assert tiles.get_by_test_id("mine-counts").inner_text() == (
-        f"办理中 {body['open']} 件，待我确认 {body['awaiting_confirmation']} 件"
+        f"未答复 {body['open']} 件，待我确认 {body['awaiting_confirmation']} 件"
     )
     header = page.get_by_test_id("top-bar").bounding_box()
     tabbar = page.get_by_test_id("tabbar")
