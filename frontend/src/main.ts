@@ -4,6 +4,7 @@ import './styles.css'
 import { createApp } from 'vue'
 
 import { configureClient } from '@/api/client'
+import { rememberApp } from '@/app'
 import { session, signOut } from '@/auth/session'
 import App from './App.vue'
 import { i18n, loadLocale } from './i18n'
@@ -26,4 +27,8 @@ document.documentElement.lang = i18n.global.locale.value
 // loaded the app starts anyway, in Chinese where a text is missing (the fallback).
 void loadLocale(i18n.global.locale.value)
   .catch(() => undefined)
-  .then(() => createApp(App).use(i18n).use(router).mount('#app'))
+  .then(() => {
+    const app = createApp(App).use(i18n).use(router)
+    rememberApp(app)
+    app.mount('#app')
+  })

@@ -53,6 +53,8 @@ def test_filters_count_and_pages_at_1366(open_session, live):
     assert _rows(page) == [e["uscc"] for e in every["items"][:20]]  # pinyin order, page 1
     assert page.get_by_text("加载更多").count() == 0
     pager = page.get_by_test_id("enterprise-pager")
+    # Element Plus's own words in Chinese (its locale follows the app's, i18n/elementLocale.ts)
+    assert pager.locator("button.btn-prev").get_attribute("aria-label") == "上一页"
     check_page(page, "enterprise-list-1-all")
 
     pager.locator(".el-pager li", has_text=re.compile(r"^2$")).click()

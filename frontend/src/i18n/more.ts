@@ -3,6 +3,7 @@
 // Merged into the app's messages when such a page is first loaded (the router loads this
 // module beside it), so an enterprise's first page does not download them.
 import { i18n } from '.'
+import { installElementLocale } from './elementLocale'
 import admin from './messages/admin'
 import calendar from './messages/calendar'
 import history from './messages/history'
@@ -20,6 +21,7 @@ let installed = false
 export function installMoreMessages(): void {
   if (installed) return
   installed = true
+  installElementLocale()
   const merge = i18n.global.mergeLocaleMessage as (locale: string, messages: Record<string, unknown>) => void
   const entries = Object.entries(MORE_TEXTS)
   merge('zh-CN', Object.fromEntries(entries.map(([name, m]) => [name, m.zh])))
