@@ -1,0 +1,70 @@
+"""Every staff page, as each role meets it, at a desk (1366×768) and on a phone (390×844):
+kept as screenshots (test-artifacts/screenshots/staff-*), with axe, no console error and,
+on the phone, nothing wider than the screen (a wide table scrolls inside its own box). The
+enterprise's pages are walked the same way by test_phone_pages_ui.py (issue 19: screenshots
+of every page at both widths)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.ui.conftest import PHONE, check_page
+
+pytestmark = pytest.mark.e2e
+
+DESK = {"width": 1366, "height": 768}
+
+#: Each role's pages (the router's, with a seeded id where a page takes one).
+PAGES: dict[str, list[str]] = {
+    "admin": [
+        "/home",
+        "/appeals",
+        "/knowledge",
+        "/admin/triage",
+        "/admin/enterprises",
+        "/admin/enterprises/import",
+        "/enterprises/{uscc}",  # 如东恒润's history (企业画像)
+        "/admin/commissioners",
+        "/admin/departments",
+        "/admin/users",
+        "/admin/webhooks",
+        "/admin/calendar",
+        "/admin/meetings",
+        "/admin/policies",
+        "/admin/policies/new",
+        "/admin/financing",
+        "/reports",
+        "/notices",
+        "/inbox",
+    ],
+    "supervisor": ["/home", "/department/ledger", "/notices/new"],
+    "comm-designated": ["/home", "/workbench"],
+    "dept-tax": ["/home", "/department", "/department/ledger", "/review/applications"],
+    "operator-12345": ["/home", "/console"],
+}
+CASES = [(user, path) for user, paths in PAGES.items() for path in paths]
+
+
+def _slug(user: str, path: str) -> str:
+    return f"staff-{user}-" + path.strip("/").replace("/", "-").replace("{uscc}", "uscc")
+
+
+@pytest.mark.parametrize(("user", "path"), CASES, ids=[_slug(u, p) for u, p in CASES])
+def test_a_staff_page_at_both_widths(open_session: Any, live: Any, user: str, path: str) -> None:
+    name = _slug(user, path)
+    if "{uscc}" in path:
+        status, me = live.call("GET", "/api/v1/me", None, "ent-hengrun")
+        assert status == 200, me
+        path = path.replace("{uscc}", me["enterprise_uscc"])
+    s = open_session(user, DESK)
+    page = s.go(path)
+    page.locator("main h1").first.wait_for()
+    check_page(page, f"{name}-1366")
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(200)  # the layout's own switch to the drawer
+    check_page(page, f"{name}-390")
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= PHONE["width"], f"{path} is {wide} px wide on a phone"
+    assert not s.problems, s.problems
