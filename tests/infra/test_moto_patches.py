@@ -184,3 +184,44 @@ def test_an_index_query_finds_only_its_partition_sorted(keyed):
         Limit=2,
     )
     assert got == [f"C#{n:03d}" for n in (11, 13, 15, 17, 19)]
+
+
+def _item_outcome(attrs: dict) -> object:
+    """What moto's ``Item`` makes of ``attrs``: its attributes as held, or the error."""
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+    try:
+        item = Item(DynamoType({"S": "h"}), None, attrs)
+    except Exception as exc:
+        return type(exc).__name__
+    assert type(item.attrs).__name__ == "LimitedSizeDict"  # later SETs are still checked
+    return {k: (v.type, repr(v.value)) for k, v in item.attrs.items()}
+
+
+@pytest.mark.parametrize(
+    ("sizes", "too_large"),
+    [
+        ([10, 20, 30], False),
+        ([200_000, 204_982], False),  # 405,000 with the names and "m" (18 bytes): the limit
+        ([200_000, 204_983], True),  # one byte over
+        ([404_990, 1], True),
+        ([100, 405_000, 5], True),  # over at the second attribute
+        ([150_000, 150_000, 150_000], True),
+    ],
+)
+def test_items_are_built_as_moto_builds_them_up_to_its_size_limit(sizes, too_large):
+    """The patched ``Item`` (running size, one pass) holds the same attributes as moto's
+    (size re-added at each insert) and raises the same error at its size limit."""
+    from moto.dynamodb.models.dynamo_type import Item
+
+    attrs = {f"a{i}": {"S": "x" * size} for i, size in enumerate(sizes)}
+    attrs["m"] = {"M": {"l": {"L": [{"N": "1.50"}, {"SS": ["文", "字"]}]}, "b": {"BOOL": True}}}
+    moto_patches.apply()
+    assert Item.__init__ is moto_patches.item_init
+    patched = _item_outcome(attrs)
+    moto_patches.revert()
+    try:
+        assert patched == _item_outcome(attrs)
+    finally:
+        moto_patches.apply()
+    assert (patched == "ItemSizeTooLarge") == too_large
