@@ -18,6 +18,9 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import moto_seed
+
 os.environ.update(
     {
         "AWS_ACCESS_KEY_ID": "bench",
@@ -64,10 +67,10 @@ def fill(client: object) -> int:
         }
         batch.append({"PutRequest": {"Item": db.to_item(item)}})
         if len(batch) == 25:
-            client.batch_write_item(RequestItems={db.table(): batch})  # type: ignore[attr-defined]
+            moto_seed.batch_write(client, {db.table(): batch})
             batch = []
     if batch:
-        client.batch_write_item(RequestItems={db.table(): batch})  # type: ignore[attr-defined]
+        moto_seed.batch_write(client, {db.table(): batch})
     return matching
 
 

@@ -23,6 +23,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import moto_seed
+
 os.environ.update(
     {
         "AWS_ACCESS_KEY_ID": "bench",
@@ -68,7 +71,7 @@ def fill(client: object) -> int:
         batch.append({"PutRequest": {"Item": item}})
         written += 1
         if len(batch) == 25:
-            client.batch_write_item(RequestItems={db.table(): batch})  # type: ignore[attr-defined]
+            moto_seed.batch_write(client, {db.table(): batch})
             batch = []
 
     for n in range(APPEALS):
@@ -161,7 +164,7 @@ def fill(client: object) -> int:
         for event in timeline:
             put(store._event_put(appeal_id, event)["Put"]["Item"])
     if batch:
-        client.batch_write_item(RequestItems={db.table(): batch})  # type: ignore[attr-defined]
+        moto_seed.batch_write(client, {db.table(): batch})
     return written
 
 

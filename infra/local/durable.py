@@ -60,7 +60,13 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-__all__ = ["DurableMotoServer", "JournalCorruptError", "StartReport", "read_journal"]
+__all__ = [
+    "DurableMotoServer",
+    "JournalCorruptError",
+    "StartReport",
+    "put_directly",
+    "read_journal",
+]
 
 log = logging.getLogger(__name__)
 
@@ -1007,23 +1013,12 @@ class DurableMotoServer:
         moto's request parser decodes, and anything malformed) or that the put refused.
         None when moto has no such table."""
         from moto.dynamodb.models import dynamodb_backends
-        from moto.dynamodb.responses import validate_put_has_empty_keys
 
         try:
             target = dynamodb_backends[account][region].get_table(table)
         except Exception:
             return None
-
-        def put(item: dict[str, Any]) -> bool:
-            try:
-                attrs = _from_wire(item)
-                validate_put_has_empty_keys(attrs, target, custom_error_msg=EMPTY_KEY_MESSAGE)
-                target.put_item(attrs)
-            except Exception:
-                return False
-            return True
-
-        return put
+        return lambda item: put_directly(target, item)
 
     def _restore_batches(
         self,
@@ -1176,6 +1171,24 @@ def _wire(value: Any) -> dict[str, Any]:
     if kind in ("SS", "NS") and all(isinstance(member, str) for member in inner):
         return {kind: list(inner)}
     raise _ExportError(f"{kind} value of type {type(inner).__name__}")
+
+
+def put_directly(table: Any, item: dict[str, Any]) -> bool:
+    """Put one item (DynamoDB JSON) into a moto table in this process as moto's
+    BatchWriteItem puts it: its empty-key check, then the table's ``put_item``. False, and
+    nothing written, when the item is of a shape ``_from_wire`` does not take as is (binary
+    values, which moto's request parser decodes, at some depths only; anything malformed)
+    or the put refused it: the caller sends it through the API instead. moto keeps the
+    item's string-set lists as they are: they must not change afterwards."""
+    from moto.dynamodb.responses import validate_put_has_empty_keys
+
+    try:
+        attrs = _from_wire(item)
+        validate_put_has_empty_keys(attrs, table, custom_error_msg=EMPTY_KEY_MESSAGE)
+        table.put_item(attrs)
+    except Exception:
+        return False
+    return True
 
 
 def _from_wire(item: dict[str, Any]) -> dict[str, Any]:
