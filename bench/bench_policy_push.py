@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import moto_seed
+from figures import figure
 
 os.environ.update(
     {
@@ -153,6 +154,12 @@ def main() -> None:
             f"{runs} receive{'s' if runs > 1 else ''}; peak {peak:.1f} MiB of Python "
             f"allocations (moto's, in process, included); {done['result']['matched']:,} "
             f"notified; {reads.requests} DynamoDB requests, {reads.items:,} items read"
+        )
+        figure(
+            f"policy push, {ENTERPRISES:,} enterprises: items read, s",
+            f"{reads.items:,}, {elapsed:.0f} s",
+            "",
+            None,
         )
 
 

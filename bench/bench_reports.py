@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import moto_seed
+from figures import figure
 
 os.environ.update(
     {
@@ -268,6 +269,12 @@ def main() -> None:
             print(
                 f"{label:<48} {report['items_read']:>10,} {report.get('requests', 0):>8} "
                 f"{secs:>8.1f} {moto_s:>8.1f} {secs - moto_s:>6.1f} {mb:>8.1f}"
+            )
+            figure(
+                f"report {label[:7]} of {APPEALS:,} appeals: items read, s",
+                f"{report['items_read']:,}, {secs:.0f} s",
+                "",
+                None,
             )
         unit_month(aws, now)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
