@@ -17,6 +17,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import moto_seed  # noqa: E402  (bench/, the script's own folder)
+
 for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
     os.environ.pop(name, None)
 os.environ.update(
@@ -104,10 +107,10 @@ def main(total: int) -> None:
                     if "Put" in action:
                         batch.append({"PutRequest": {"Item": action["Put"]["Item"]}})
                 while len(batch) >= 25:
-                    db.client().batch_write_item(RequestItems={table: batch[:25]})
+                    moto_seed.batch_write(db.client(), {table: batch[:25]})
                     batch = batch[25:]
             if batch:
-                db.client().batch_write_item(RequestItems={table: batch})
+                moto_seed.batch_write(db.client(), {table: batch})
             print(f"seeded {total:,} appeals in {time.monotonic() - began:.0f} s")
 
             counted: list[int] = []

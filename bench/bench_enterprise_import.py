@@ -31,6 +31,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from figures import figure
+
 os.environ.update(
     {
         "AWS_ACCESS_KEY_ID": "bench",
@@ -256,6 +259,12 @@ def main() -> None:
             )
             ops = ", ".join(f"{k} {v:,}" for k, v in sorted(out["requests"].items()))
             print(f"{'':<38} requests: {ops}; receives: {out['receives']}")
+            figure(
+                f"import {ENTERPRISES:,} enterprises, {label.split(':')[0]}",
+                f"{out['seconds']:.0f} s",
+                "",
+                None,
+            )
         print(
             "(in AWS: seconds waiting for moto's answers; CPU s: this process's CPU time, which "
             "other load on the machine does not inflate; peak MiB: Python's allocations during "

@@ -23,6 +23,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import moto_seed
+from figures import figure
+
 os.environ.update(
     {
         "AWS_ACCESS_KEY_ID": "bench",
@@ -68,7 +72,7 @@ def fill(client: object) -> int:
         batch.append({"PutRequest": {"Item": item}})
         written += 1
         if len(batch) == 25:
-            client.batch_write_item(RequestItems={db.table(): batch})  # type: ignore[attr-defined]
+            moto_seed.batch_write(client, {db.table(): batch})
             batch = []
 
     for n in range(APPEALS):
@@ -161,7 +165,7 @@ def fill(client: object) -> int:
         for event in timeline:
             put(store._event_put(appeal_id, event)["Put"]["Item"])
     if batch:
-        client.batch_write_item(RequestItems={db.table(): batch})  # type: ignore[attr-defined]
+        moto_seed.batch_write(client, {db.table(): batch})
     return written
 
 
@@ -265,6 +269,12 @@ def main() -> None:
             print(
                 f"{label:<48} {report['items_read']:>10,} {report.get('requests', 0):>8} "
                 f"{secs:>8.1f} {moto_s:>8.1f} {secs - moto_s:>6.1f} {mb:>8.1f}"
+            )
+            figure(
+                f"report {label[:7]} of {APPEALS:,} appeals: items read, s",
+                f"{report['items_read']:,}, {secs:.0f} s",
+                "",
+                None,
             )
         unit_month(aws, now)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -27,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import moto_seed
+
 os.environ.update(
     {
         "AWS_ACCESS_KEY_ID": "bench",
@@ -140,7 +143,7 @@ def fill(client: Any, count: int, calls: int, rnd: random.Random) -> list[dict[s
     def put(item: dict[str, Any]) -> None:
         batch.append({"PutRequest": {"Item": db.to_item(item)}})
         if len(batch) == 25:
-            client.batch_write_item(RequestItems={db.table(): list(batch)})
+            moto_seed.batch_write(client, {db.table(): list(batch)})
             batch.clear()
 
     records = []
@@ -204,7 +207,7 @@ def fill(client: Any, count: int, calls: int, rnd: random.Random) -> list[dict[s
             }
         )
     if batch:
-        client.batch_write_item(RequestItems={db.table(): batch})
+        moto_seed.batch_write(client, {db.table(): batch})
     return records
 
 

@@ -24,6 +24,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import moto_seed
+
 os.environ.update(
     {
         "AWS_ACCESS_KEY_ID": "bench",
@@ -142,10 +145,10 @@ def fill(client: object, count: int, start: int, now: datetime) -> None:
             }
         )
         if len(batch) == 25:
-            client.batch_write_item(RequestItems={db.table(): batch})  # type: ignore[attr-defined]
+            moto_seed.batch_write(client, {db.table(): batch})
             batch = []
     if batch:
-        client.batch_write_item(RequestItems={db.table(): batch})  # type: ignore[attr-defined]
+        moto_seed.batch_write(client, {db.table(): batch})
 
 
 def main() -> None:

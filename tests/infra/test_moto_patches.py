@@ -5,6 +5,8 @@ from __future__ import annotations
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from moto import mock_aws
 
 from infra.local import moto_patches
@@ -184,3 +186,102 @@ def test_an_index_query_finds_only_its_partition_sorted(keyed):
         Limit=2,
     )
     assert got == [f"C#{n:03d}" for n in (11, 13, 15, 17, 19)]
+
+
+def _item_outcome(attrs: dict) -> object:
+    """What moto's ``Item`` makes of ``attrs``: its attributes as held, or the error."""
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+    try:
+        item = Item(DynamoType({"S": "h"}), None, attrs)
+    except Exception as exc:
+        return type(exc).__name__
+    assert type(item.attrs).__name__ == "LimitedSizeDict"  # later SETs are still checked
+    return {k: (v.type, repr(v.value)) for k, v in item.attrs.items()}
+
+
+@pytest.mark.parametrize(
+    ("sizes", "too_large"),
+    [
+        ([10, 20, 30], False),
+        ([200_000, 204_982], False),  # 405,000 with the names and "m" (18 bytes): the limit
+        ([200_000, 204_983], True),  # one byte over
+        ([404_990, 1], True),
+        ([100, 405_000, 5], True),  # over at the second attribute
+        ([150_000, 150_000, 150_000], True),
+    ],
+)
+def test_items_are_built_as_moto_builds_them_up_to_its_size_limit(sizes, too_large):
+    """The patched ``Item`` (running size, one pass) holds the same attributes as moto's
+    (size re-added at each insert) and raises the same error at its size limit."""
+    from moto.dynamodb.models.dynamo_type import Item
+
+    attrs = {f"a{i}": {"S": "x" * size} for i, size in enumerate(sizes)}
+    attrs["m"] = {"M": {"l": {"L": [{"N": "1.50"}, {"SS": ["文", "字"]}]}, "b": {"BOOL": True}}}
+    moto_patches.apply()
+    assert Item.__init__ is moto_patches.item_init
+    patched = _item_outcome(attrs)
+    moto_patches.revert()
+    try:
+        assert patched == _item_outcome(attrs)
+    finally:
+        moto_patches.apply()
+    assert (patched == "ItemSizeTooLarge") == too_large
+
+
+_SCALARS = st.one_of(
+    st.builds(lambda v: {"S": v}, st.text(max_size=8)),
+    st.builds(lambda v: {"N": v}, st.sampled_from(["0", "-1.50", "1e10", "123456789012345678"])),
+    st.builds(lambda v: {"B": v}, st.binary(max_size=6)),
+    st.builds(lambda v: {"B": v}, st.sampled_from(["eQ==", ""])),  # moto keeps some as base64
+    st.builds(lambda v: {"BOOL": v}, st.booleans()),
+    st.just({"NULL": True}),
+    st.builds(lambda v: {"SS": v}, st.lists(st.text(max_size=4), max_size=3)),
+    st.builds(lambda v: {"NS": v}, st.lists(st.sampled_from(["1", "2.5"]), max_size=2)),
+    st.builds(lambda v: {"BS": v}, st.lists(st.binary(max_size=3), max_size=2)),
+    # not plain: moto's own walk must answer these
+    st.just({"S": None}),
+    st.just({"S": 5}),
+    st.just({"X": "unknown"}),
+    st.just({"S": "a", "N": "1"}),
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.builds(lambda v: {"M": v}, st.dictionaries(st.text(max_size=4), inner, max_size=3)),
+        st.builds(lambda v: {"L": v}, st.lists(inner, max_size=3)),
+    ),
+    max_leaves=12,
+)
+
+
+def _serialized(operation: str, result: dict) -> object:
+    from moto.core.serialize import XFormedAttributePicker, get_serializer_class
+    from moto.core.utils import get_service_model
+
+    model = get_service_model("dynamodb")
+    serializer = get_serializer_class("dynamodb", "json")(
+        operation_model=model.operation_model(operation),
+        pretty_print=False,
+        value_picker=XFormedAttributePicker(),
+    )
+    return serializer.serialize(result)
+
+
+@settings(max_examples=150, deadline=None)
+@given(items=st.lists(st.dictionaries(st.text(max_size=5), _VALUES, max_size=4), max_size=3))
+def test_attribute_values_are_serialized_as_moto_serializes_them(items):
+    """Query, GetItem and BatchGetItem answers: the same status, headers and body, byte for
+    byte, with the patch's plain attribute values as with moto's walk of its model."""
+    results = [
+        ("Query", {"Count": len(items), "ScannedCount": len(items), "Items": items}),
+        ("GetItem", {"Item": items[0] if items else {}}),
+        ("BatchGetItem", {"Responses": {"t": items}, "UnprocessedKeys": {}}),
+    ]
+    moto_patches.apply()
+    try:
+        patched = [_serialized(op, result) for op, result in results]
+        moto_patches.revert()
+        assert patched == [_serialized(op, result) for op, result in results]
+    finally:
+        moto_patches.apply()
