@@ -96,7 +96,7 @@ def test_the_console_suggests_articles_and_a_reply_becomes_one(open_session, liv
     expect(dialog.get_by_test_id("article-answer")).to_contain_text("江苏智慧人社")
     _settled(page)
     page.screenshot(path=str(_shot("knowledge-console-article")), full_page=False)
-    dialog.get_by_role("button", name="关闭").click()
+    dialog.get_by_role("button", name="关闭", exact=True).click()
     expect(dialog).to_be_hidden()
     expect(content).to_have_value("来电企业招了几个应届高校毕业生,问有什么补贴")  # the call is kept
 
