@@ -16,7 +16,9 @@ STAGE  ?= dev
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@# pip pinned: chalice 1.34 (which packages the Lambda zip) requires pip < 26.3, and an
+	@# unpinned upgrade took the newest, then the requirements took it down again
+	$(BIN)/python -m pip install --quiet pip==26.2
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
