@@ -23,6 +23,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from figures import figure
+
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 RUNS = 7
@@ -102,6 +104,7 @@ def main() -> None:
                 ("enterprise: service home", "/home", bearer, "[data-testid=home-tiles]", 100),
                 ("enterprise: filing form", "/my/appeals/new", bearer, "[data-field=title]", 120),
             ]
+            rows: list[tuple[str, float, int, float]] = []
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=chromium, args=ARGS)
                 head = ("page (390×844, cold cache)", "JS gzip", "CSS gzip", "JS+CSS", "goal")
@@ -121,7 +124,11 @@ def main() -> None:
                         f"  {'ok' if total <= goal and ms < 1000 else 'OVER'}",
                         flush=True,
                     )
+                    rows.append((name, total, goal, ms))
                 browser.close()
+            for name, total, goal, ms in rows:
+                figure(f"{name}: JS + CSS gzip", f"{total:.1f} KB", f"≤ {goal} KB", total <= goal)
+                figure(f"{name}: ready, cold", f"{ms:.0f} ms", "< 1,000 ms", ms < 1000)
             dist = DIST / "assets"
             admin = sum(
                 len(gzip.compress(f.read_bytes(), 6))

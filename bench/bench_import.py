@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from figures import figure
+
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {
     **os.environ,
@@ -44,3 +46,5 @@ if __name__ == "__main__":
         f"import app, then boto3:  {both * 1000:7.1f} ms  {both / boto:4.2f}× boto3 (goal ≤ 2×; "
         "a request that touches data)"
     )
+    figure("import app ÷ import boto3", f"{app / boto:.2f}×", "≤ 1.3×", app / boto <= 1.3)
+    figure("import app, boto3 ÷ import boto3", f"{both / boto:.2f}×", "≤ 2×", both / boto <= 2)
