@@ -132,6 +132,11 @@ def check_page(page: Any, name: str) -> None:
         "() => ![...document.querySelectorAll('.el-popper')].some(e => e.offsetParent !== null"
         " && getComputedStyle(e).display !== 'none')"
     )
+    # nor a toast still fading in or out (half transparent, its words fail the contrast check)
+    page.wait_for_function(
+        "() => !document.querySelector("
+        "'.el-message-fade-enter-active, .el-message-fade-leave-active')"
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     found = axe_violations(page)
