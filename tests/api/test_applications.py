@@ -14,6 +14,15 @@ from chalicelib.domain import uploads as rules
 from tests.api.test_attachments import PDF_BYTES, PNG_BYTES, upload
 from tests.api.test_policies import draft, publish
 
+@pytest.fixture
+def later():
+    """Move business time forward by the given amount (reset afterwards)."""
+    from chalicelib import clock
+
+    yield lambda **delta: clock.set_now(clock.now() + timedelta(**delta))
+    clock.set_now(None)
+
+
 MATERIALS = [
     {"id": "feasibility", "name": "项目可行性研究报告"},
     {"id": "license", "name": "营业执照复印件"},
@@ -109,7 +118,7 @@ def mine(api, user: str = "ent-hengrun") -> list[dict]:
     return r.data["items"]
 
 
-def test_an_enterprise_applies_and_hears_of_each_step_until_approved_or_rejected(api):
+def test_an_enterprise_applies_and_hears_of_each_step_until_approved_or_rejected(api, later):
     p = policy_with_window(api, title="技改项目申报(流程)")
     window = p["application"]
     assert (
@@ -177,7 +186,10 @@ def test_an_enterprise_applies_and_hears_of_each_step_until_approved_or_rejected
     all_q = api.call("GET", "/api/v1/applications?scope=queue&status=all", as_user="dept-tax")
     assert a["id"] in [x["id"] for x in all_q.data["items"]]
 
-    # rejected: the enterprise may apply again; this time it is approved
+    # rejected: the enterprise may apply again; this time it is approved. Submission times
+    # are to the second, so the second application is made a second later for "newest
+    # first" to have an answer (two in one second tie, and their ids are random).
+    later(seconds=2)
     r = apply(api, p, project_name="数控机床智能化改造项目(补充概算)")
     assert r.status_code == 201, r.data
     second = r.data
