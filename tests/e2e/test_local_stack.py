@@ -85,8 +85,8 @@ def test_concurrent_changes_never_lose_an_update(stack):
     assert [e["action"] for e in audit["items"]] == ["update", "create"]
 
 
-def test_errors_over_http_are_problems(stack):
-    stack.start()
+def test_errors_over_http_are_problems(running_stack):
+    stack = running_stack
     status, body = stack.call("GET", "/api/v1/enterprises")
     assert status == 401 and body["code"] == "unauthorized"
     bad = dict(ENTERPRISE, uscc=ENTERPRISE["uscc"][:-1] + "0")
@@ -102,7 +102,7 @@ def test_errors_over_http_are_problems(stack):
     assert status == 413 and body["code"] == "payload_too_large"
 
 
-def test_the_spa_is_served_on_the_api_origin_under_a_strict_policy(stack):
+def test_the_spa_is_served_on_the_api_origin_under_a_strict_policy(running_stack):
     """The built SPA (make frontend) beside the API: deep links fall back to index.html,
     hashed assets are cached for good, and every page carries the Content-Security-Policy."""
     import re
@@ -111,7 +111,7 @@ def test_the_spa_is_served_on_the_api_origin_under_a_strict_policy(stack):
     from tests.conftest import ROOT
 
     assert (ROOT / "frontend" / "dist" / "index.html").is_file(), "build the SPA: make frontend"
-    stack.start()
+    stack = running_stack
 
     def get(path: str, method: str = "GET") -> tuple[int, dict[str, str], str]:
         req = urllib.request.Request(stack.url + path, method=method)
@@ -177,9 +177,8 @@ def raw_http(stack, request: bytes) -> tuple[int, dict[str, str], bytes]:
         (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400, "bad_request"),
     ],
 )
-def test_the_servers_own_refusals_are_problems_too(stack, request_bytes, status, code):
-    stack.start()
-    got, headers, body = raw_http(stack, request_bytes)
+def test_the_servers_own_refusals_are_problems_too(running_stack, request_bytes, status, code):
+    got, headers, body = raw_http(running_stack, request_bytes)
     assert got == status
     assert headers["content-type"].startswith("application/problem+json")
     problem = __import__("json").loads(body)
@@ -188,18 +187,18 @@ def test_the_servers_own_refusals_are_problems_too(stack, request_bytes, status,
         assert problem["code"] == code
 
 
-def test_the_access_log_masks_phone_numbers_in_addresses(stack):
-    stack.start()
+def test_the_access_log_masks_phone_numbers_in_addresses(running_stack):
+    stack = running_stack
     stack.call("GET", "/api/v1/appeals?phone=13912345678&q=%2B8613812345678", as_user="admin")
     log = stack.log()
     assert "/api/v1/appeals?phone=139****5678" in log
     assert "13912345678" not in log and "13812345678" not in log
 
 
-def test_an_attachment_downloads_as_its_checked_type_and_is_never_sniffed(stack):
+def test_an_attachment_downloads_as_its_checked_type_and_is_never_sniffed(running_stack):
     import requests
 
-    stack.start()
+    stack = running_stack
     pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
     ticket = {
         "purpose": "appeal_attachment",

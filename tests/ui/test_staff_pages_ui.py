@@ -1,16 +1,20 @@
 """Every staff page, as each role meets it, at a desk (1366×768) and on a phone (390×844):
 kept as screenshots (test-artifacts/screenshots/staff-*), with axe at the desk, no console
 error and, on the phone, nothing wider than the screen (a wide table scrolls inside its own
-box). The enterprise's pages are walked the same way by test_phone_pages_ui.py (issue 19:
-screenshots of every page at both widths)."""
+box). Each role signs in once for the module; every page is then a fresh load. The
+enterprise's pages are walked the same way by test_phone_pages_ui.py (issue 19: screenshots
+of every page at both widths). The appeal lists' filtered views (an escalation level,
+overdue) are pages of their own here."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.ui.conftest import PHONE, SHOTS, check_page
+from tests.ui.conftest import PHONE, SHOTS, Session, check_page
 
 pytestmark = pytest.mark.e2e
 
@@ -21,6 +25,7 @@ PAGES: dict[str, list[str]] = {
     "admin": [
         "/home",
         "/appeals",
+        "/appeals?escalation=1",
         "/knowledge",
         "/admin/triage",
         "/admin/enterprises",
@@ -39,8 +44,8 @@ PAGES: dict[str, list[str]] = {
         "/notices",
         "/inbox",
     ],
-    "supervisor": ["/home", "/department/ledger", "/notices/new"],
-    "comm-designated": ["/home", "/workbench"],
+    "supervisor": ["/home", "/appeals", "/department/ledger", "/notices/new"],
+    "comm-designated": ["/home", "/workbench", "/appeals?overdue=true"],
     "dept-tax": ["/home", "/department", "/department/ledger", "/review/applications"],
     "operator-12345": ["/home", "/console"],
 }
@@ -48,17 +53,36 @@ CASES = [(user, path) for user, paths in PAGES.items() for path in paths]
 
 
 def _slug(user: str, path: str) -> str:
-    return f"staff-{user}-" + path.strip("/").replace("/", "-").replace("{uscc}", "uscc")
+    return f"staff-{user}-" + re.sub(r"[/?=&]+", "-", path.strip("/")).replace("{uscc}", "uscc")
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser: Any, live: Any) -> Iterator[Any]:
+    """Each role's session, signed in at its first page and kept for the module."""
+    sessions: dict[str, Session] = {}
+
+    def get(user: str) -> Session:
+        if user not in sessions:
+            sessions[user] = Session(browser, live, DESK)
+            sessions[user].sign_in(user)
+        s = sessions[user]
+        s.page.set_viewport_size(DESK)
+        s.problems.clear()
+        return s
+
+    yield get
+    for s in sessions.values():
+        s.close()
 
 
 @pytest.mark.parametrize(("user", "path"), CASES, ids=[_slug(u, p) for u, p in CASES])
-def test_a_staff_page_at_both_widths(open_session: Any, live: Any, user: str, path: str) -> None:
+def test_a_staff_page_at_both_widths(signed_in: Any, live: Any, user: str, path: str) -> None:
     name = _slug(user, path)
     if "{uscc}" in path:
         status, me = live.call("GET", "/api/v1/me", None, "ent-hengrun")
         assert status == 200, me
         path = path.replace("{uscc}", me["enterprise_uscc"])
-    s = open_session(user, DESK)
+    s = signed_in(user)
     page = s.go(path)
     page.locator("main h1").first.wait_for()
     check_page(page, f"{name}-1366")

@@ -124,28 +124,6 @@ def test_a_hotline_call_from_an_unknown_caller_to_its_close(open_session):
         assert not s.problems, s.problems
 
 
-@pytest.mark.parametrize(
-    ("user", "path", "ready"),
-    [
-        ("admin", "/admin/enterprises", "table"),
-        ("admin", "/admin/commissioners", "table"),
-        ("admin", "/admin/departments", "table"),
-        ("admin", "/admin/users", "table"),
-        ("admin", "/appeals", "h1"),
-        ("supervisor", "/appeals", "h1"),
-        ("comm-designated", "/appeals?overdue=true", "h1"),
-        ("admin", "/appeals?escalation=1", "h1"),
-    ],
-)
-def test_every_staff_page_passes_axe(open_session, user, path, ready):
-    s = open_session(user)
-    page = s.go(path)
-    page.locator(ready).first.wait_for()
-    name = f"{user}-{path.strip('/').split('?')[0].replace('/', '-')}"
-    check_page(page, name)
-    assert not s.problems, s.problems
-
-
 def test_english_is_a_switch_and_is_remembered(open_session):
     s = open_session("comm-designated")
     page = s.go("/workbench")
