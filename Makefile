@@ -126,21 +126,7 @@ fuzz: install
 
 ## Benchmarks print figures (never asserted in tests).
 bench: install frontend browser
-	$(BIN)/python bench/bench_import.py
-	$(BIN)/python bench/bench_package.py
-	$(BIN)/python bench/bench_requests.py
-	$(BIN)/python bench/bench_sweep.py
-	$(BIN)/python bench/bench_frontend.py
-	$(BIN)/python bench/bench_restart.py
-	$(BIN)/python bench/bench_startup.py 10000
-	$(BIN)/python bench/bench_reports.py 50000
-	$(BIN)/python bench/bench_duplicates.py 50000
-	$(BIN)/python bench/bench_policy_push.py 10000
-	$(BIN)/python bench/bench_enterprise_import.py 10000
-	$(BIN)/python bench/bench_knowledge.py 2000
-	$(BIN)/python bench/bench_search.py 100000 50000
-	$(BIN)/python bench/bench_moto_query.py 1000 250000
-	$(BIN)/python bench/bench_load.py 60 100000
+	$(BIN)/python bench/run_all.py
 
 ## Known vulnerabilities: pip-audit over the pinned environment (.venv: runtime and dev
 ## pins) with PyPI's advisory data, and npm audit over the SPA's runtime dependencies. Both

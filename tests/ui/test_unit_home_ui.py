@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.ui.conftest import PHONE, check_page
 
@@ -61,7 +62,8 @@ def test_a_towns_home_counts_its_work_and_puts_its_month_beside_the_county(open_
         page.locator("[data-counter=supervised_open] [data-testid=counter-value]").filter(
             has_not_text="—"
         ).wait_for()
-        assert page.locator("h1").inner_text() == "掘港街道工作台"
+        # the heading names the unit once its directory entry has loaded
+        expect(page.locator("h1")).to_have_text("掘港街道工作台")
         names = page.locator("[data-counter] .name").all_inner_texts()
         assert names == ["待签收", "办理中", "今日到期", "逾期", "督办中"]
         assert _counter(page, "awaiting_sign") == before["awaiting_sign"] + 1
