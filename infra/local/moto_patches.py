@@ -240,12 +240,37 @@ def item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, at
     built = LimitedSizeDict()
     size = 0
     for key, value in attrs.items():
-        typed = DynamoType(value)
-        size += bytesize(key) + typed.size()
+        typed, value_size = _typed(value)
+        size += bytesize(key) + value_size
         if size > _MOTO_ITEM_LIMIT:
             raise ItemSizeTooLarge
         dict.__setitem__(built, key, typed)
     self.attrs = built
+
+
+def _typed(value: Any) -> tuple[DynamoType, int]:
+    """``DynamoType(value)`` and its ``size()``: a plain S, N, BOOL or NULL value (one key, a
+    value of its type) made at once, the same object moto's constructor makes for it;
+    anything else through moto's constructor and size."""
+    if type(value) is dict and len(value) == 1:
+        ((kind, inner),) = value.items()
+        inner_type = type(inner)
+        if (kind == "S" or kind == "N") and inner_type is str:
+            size = len(inner) if kind == "N" else len(inner.encode("utf-8"))
+        elif (kind == "BOOL" or kind == "NULL") and inner_type is bool:
+            size = 1
+        else:
+            size = -1
+        if size >= 0:
+            typed = _new_type(DynamoType)
+            typed.type = kind
+            typed.value = inner
+            return typed, size
+    typed = DynamoType(value)
+    return typed, typed.size()
+
+
+_new_type = object.__new__
 
 
 def _attribute_value(serializer: Any, value: Any) -> dict[str, Any]:

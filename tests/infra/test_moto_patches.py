@@ -209,6 +209,8 @@ def _item_outcome(attrs: dict) -> object:
         ([404_990, 1], True),
         ([100, 405_000, 5], True),  # over at the second attribute
         ([150_000, 150_000, 150_000], True),
+        ([200_000, 204_946, -34], False),  # a number's digits count as its size: the limit
+        ([200_000, 204_946, -35], True),
     ],
 )
 def test_items_are_built_as_moto_builds_them_up_to_its_size_limit(sizes, too_large):
@@ -216,7 +218,10 @@ def test_items_are_built_as_moto_builds_them_up_to_its_size_limit(sizes, too_lar
     (size re-added at each insert) and raises the same error at its size limit."""
     from moto.dynamodb.models.dynamo_type import Item
 
-    attrs = {f"a{i}": {"S": "x" * size} for i, size in enumerate(sizes)}
+    attrs = {
+        f"a{i}": {"S": "x" * size} if size > 0 else {"N": "9" * -size}
+        for i, size in enumerate(sizes)
+    }
     attrs["m"] = {"M": {"l": {"L": [{"N": "1.50"}, {"SS": ["文", "字"]}]}, "b": {"BOOL": True}}}
     moto_patches.apply()
     assert Item.__init__ is moto_patches.item_init
@@ -283,5 +288,19 @@ def test_attribute_values_are_serialized_as_moto_serializes_them(items):
         patched = [_serialized(op, result) for op, result in results]
         moto_patches.revert()
         assert patched == [_serialized(op, result) for op, result in results]
+    finally:
+        moto_patches.apply()
+
+
+@settings(max_examples=150, deadline=None)
+@given(attrs=st.dictionaries(st.text(max_size=5), _VALUES, max_size=6))
+def test_items_of_every_type_are_built_as_moto_builds_them(attrs):
+    """Random attributes of every type (and values that are not plain, which keep moto's
+    constructor): the patched ``Item`` holds the same types and values as moto's."""
+    moto_patches.apply()
+    patched = _item_outcome(attrs)
+    moto_patches.revert()
+    try:
+        assert patched == _item_outcome(attrs)
     finally:
         moto_patches.apply()
