@@ -14,6 +14,7 @@ from chalicelib.domain import uploads as rules
 from tests.api.test_attachments import PDF_BYTES, PNG_BYTES, upload
 from tests.api.test_policies import draft, publish
 
+
 @pytest.fixture
 def later():
     """Move business time forward by the given amount (reset afterwards)."""
