@@ -32,8 +32,9 @@ function oneLanguage(): Plugin {
 /**
  * The test files that mock a module (`vi.mock`): each runs in a module graph of its own.
  * The others share their worker's graph, so Vue, Element Plus and the texts are evaluated
- * once per worker rather than once per file (most of the suite's time when each file had
- * its own: 166 s against 50 on two cores); a mock would leak from one file into the next.
+ * once per worker rather than once per file (most of the suite's time when every file had
+ * its own: 166 s, now about 70 on two cores). A file that mocks cannot share: its mocks
+ * leaked into the next file's (six files failed when all shared).
  */
 function testFilesThatMock(dir = fileURLToPath(new URL('./src', import.meta.url))): string[] {
   const found: string[] = []
