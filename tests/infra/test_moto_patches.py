@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -188,6 +190,18 @@ def test_an_index_query_finds_only_its_partition_sorted(keyed):
     assert got == [f"C#{n:03d}" for n in (11, 13, 15, 17, 19)]
 
 
+def _patched_and_released(outcome: Callable[[], object]) -> tuple[object, object]:
+    """``outcome()`` with the patches applied, then with moto as released (the patches are
+    applied again afterwards, whatever happens)."""
+    moto_patches.apply()
+    try:
+        patched = outcome()
+        moto_patches.revert()
+        return patched, outcome()
+    finally:
+        moto_patches.apply()
+
+
 def _item_outcome(attrs: dict) -> object:
     """What moto's ``Item`` makes of ``attrs``: its attributes as held, or the error."""
     from moto.dynamodb.models.dynamo_type import DynamoType, Item
@@ -225,12 +239,8 @@ def test_items_are_built_as_moto_builds_them_up_to_its_size_limit(sizes, too_lar
     attrs["m"] = {"M": {"l": {"L": [{"N": "1.50"}, {"SS": ["文", "字"]}]}, "b": {"BOOL": True}}}
     moto_patches.apply()
     assert Item.__init__ is moto_patches.item_init
-    patched = _item_outcome(attrs)
-    moto_patches.revert()
-    try:
-        assert patched == _item_outcome(attrs)
-    finally:
-        moto_patches.apply()
+    patched, released = _patched_and_released(lambda: _item_outcome(attrs))
+    assert patched == released
     assert (patched == "ItemSizeTooLarge") == too_large
 
 
@@ -283,13 +293,10 @@ def test_attribute_values_are_serialized_as_moto_serializes_them(items):
         ("GetItem", {"Item": items[0] if items else {}}),
         ("BatchGetItem", {"Responses": {"t": items}, "UnprocessedKeys": {}}),
     ]
-    moto_patches.apply()
-    try:
-        patched = [_serialized(op, result) for op, result in results]
-        moto_patches.revert()
-        assert patched == [_serialized(op, result) for op, result in results]
-    finally:
-        moto_patches.apply()
+    patched, released = _patched_and_released(
+        lambda: [_serialized(op, result) for op, result in results]
+    )
+    assert patched == released
 
 
 @settings(max_examples=150, deadline=None)
@@ -297,10 +304,5 @@ def test_attribute_values_are_serialized_as_moto_serializes_them(items):
 def test_items_of_every_type_are_built_as_moto_builds_them(attrs):
     """Random attributes of every type (and values that are not plain, which keep moto's
     constructor): the patched ``Item`` holds the same types and values as moto's."""
-    moto_patches.apply()
-    patched = _item_outcome(attrs)
-    moto_patches.revert()
-    try:
-        assert patched == _item_outcome(attrs)
-    finally:
-        moto_patches.apply()
+    patched, released = _patched_and_released(lambda: _item_outcome(attrs))
+    assert patched == released
