@@ -7,8 +7,8 @@
 Each run is the job as the queue consumer runs it (``jobs/enterprise_import.run``, receives
 repeated until done), the file put in the attachments bucket first. Printed per run: seconds
 (how many of them were spent waiting for moto, and this process's CPU time), the DynamoDB
-and S3 requests, Python's peak traced memory during the run (tracemalloc) and the process's
-peak RSS so far.
+and S3 requests, and this process's peak resident set during the run and how much of it the
+run added (``memory.PeakRss``: Lambda's "Max Memory Used", read at no cost to the run).
 
 moto runs as a server in a process of its own (with the local stack's transaction patch), so
 this process holds only the import and boto3: its traced memory and RSS are the job's, not
@@ -21,18 +21,17 @@ from __future__ import annotations
 import csv
 import io
 import os
-import resource
 import socket
 import subprocess
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from figures import figure
+from memory import PeakRss
 
 os.environ.update(
     {
@@ -148,27 +147,26 @@ def run_import(data: bytes, filename: str, content_type: str, aws: Requests) -> 
     job = dispatch.create("enterprise_import", {"upload_id": record["id"], **params}, admin)
     before = dict(aws.by_operation)
     in_aws = aws.seconds
-    tracemalloc.start()
-    began = time.perf_counter()
-    cpu = time.process_time()
-    receives = 0
-    while True:
-        receives += 1
-        enterprise_import.run(jobs.get(job["id"]), clock.now())
-        job = jobs.get(job["id"])
-        if job["status"] in ("done", "failed"):
-            break
-    elapsed = time.perf_counter() - began
-    cpu = time.process_time() - cpu
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    with PeakRss() as memory:
+        began = time.perf_counter()
+        cpu = time.process_time()
+        receives = 0
+        while True:
+            receives += 1
+            enterprise_import.run(jobs.get(job["id"]), clock.now())
+            job = jobs.get(job["id"])
+            if job["status"] in ("done", "failed"):
+                break
+        elapsed = time.perf_counter() - began
+        cpu = time.process_time() - cpu
     requests = {k: v - before.get(k, 0) for k, v in aws.by_operation.items()}
     return {
         "job": job,
         "seconds": elapsed,
         "cpu": cpu,
         "in_moto": aws.seconds - in_aws,
-        "peak": peak / 2**20,
+        "peak": memory.peak_mib,
+        "added": memory.growth_mib,
         "receives": receives,
         "requests": {k: v for k, v in requests.items() if v},
     }
@@ -242,7 +240,7 @@ def main() -> None:
         aws = Requests()
         aws.attach(db.client(), files.client())
         print(f"importing {ENTERPRISES:,} enterprises ({where})")
-        head = ("run", "file KiB", "seconds", "in AWS", "CPU s", "peak MiB", "RSS MiB")
+        head = ("run", "file KiB", "seconds", "in AWS", "CPU s", "peak RSS", "added")
         print(
             f"{head[0]:<38} {head[1]:>8} {head[2]:>8} {head[3]:>7} {head[4]:>6} "
             f"{head[5]:>9} {head[6]:>8}  counts"
@@ -251,11 +249,10 @@ def main() -> None:
             out = run_import(data, name, ctype, aws)
             result = out["job"]["result"]
             counts = ", ".join(f"{k} {v:,}" for k, v in result.items() if k != "rejected_file")
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(
                 f"{label:<38} {len(data) / 1024:>8.0f} {out['seconds']:>8.1f} "
                 f"{out['in_moto']:>7.1f} {out['cpu']:>6.1f} "
-                f"{out['peak']:>9.1f} {rss:>8.0f}  {counts}"
+                f"{out['peak']:>9.0f} {out['added']:>8.1f}  {counts}"
             )
             ops = ", ".join(f"{k} {v:,}" for k, v in sorted(out["requests"].items()))
             print(f"{'':<38} requests: {ops}; receives: {out['receives']}")
@@ -267,8 +264,9 @@ def main() -> None:
             )
         print(
             "(in AWS: seconds waiting for moto's answers; CPU s: this process's CPU time, which "
-            "other load on the machine does not inflate; peak MiB: Python's allocations during "
-            "the run, tracemalloc; RSS: this process's peak so far, the files and boto3 included)"
+            "other load on the machine does not inflate; peak RSS: this process's peak resident "
+            "set during the run, MiB, the files and boto3 included; added: that peak less the "
+            "resident set at the run's start)"
         )
     finally:
         if proc is None:

@@ -1,5 +1,6 @@
 """Pushing one policy to 10,000 enterprises of which 2,000 match (moto, in process): the
-time, the peak memory (Python allocations, tracemalloc), the DynamoDB requests and items
+time, the memory (the process's peak resident set during the push less what it held before,
+moto's table being in this process; ``memory.PeakRss``), the DynamoDB requests and items
 read, and the notifications written. The push goes page by page (100 enterprises), so its
 memory stays flat however large the register. moto runs with the local stack's patches
 (infra/local/moto_patches.py: a Query reads its partition, not the table). Prints; asserts
@@ -13,7 +14,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-import tracemalloc
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import moto_seed
 from figures import figure
+from memory import PeakRss
 
 os.environ.update(
     {
@@ -138,21 +139,19 @@ def main() -> None:
         db.client().meta.events.register("after-call.dynamodb.*", reads)
         aws = AwsClock()  # the seconds spent inside moto's calls
         aws.attach(db.client())
-        tracemalloc.start()
-        began = time.perf_counter()
-        runs = 0
-        while jobs.get(job["id"])["status"] != "done":
-            policy_push.run(jobs.get(job["id"]), now)
-            runs += 1
-        elapsed = time.perf_counter() - began
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
+        with PeakRss() as memory:
+            began = time.perf_counter()
+            runs = 0
+            while jobs.get(job["id"])["status"] != "done":
+                policy_push.run(jobs.get(job["id"]), now)
+                runs += 1
+            elapsed = time.perf_counter() - began
         done = jobs.get(job["id"])
         print(
             f"{ENTERPRISES:,} enterprises, {matching:,} match: pushed in {elapsed:.1f} s, of "
             f"which {aws.seconds:.1f} s inside moto ({elapsed - aws.seconds:.1f} s ours); "
-            f"{runs} receive{'s' if runs > 1 else ''}; peak {peak:.1f} MiB of Python "
-            f"allocations (moto's, in process, included); {done['result']['matched']:,} "
+            f"{runs} receive{'s' if runs > 1 else ''}; resident set +{memory.growth_mib:.1f} MiB "
+            f"at its peak (moto's, in process, included); {done['result']['matched']:,} "
             f"notified; {reads.requests} DynamoDB requests, {reads.items:,} items read"
         )
         figure(
