@@ -2,7 +2,11 @@
 county's scale (default 50,000 appeals over 500 enterprises, a third of them open), in-process
 on moto as a warm Lambda sees them. Prints figures only (no timing assertion anywhere).
 
-    .venv/bin/python bench/bench_duplicates.py [appeals]
+    .venv/bin/python bench/bench_duplicates.py [appeals] [--check]
+
+The appeals are copies of one filed through the API, their items templated from it
+(``templated``); ``--check`` first compares those with what ``store._writes`` makes of each
+of some 600 of the appeals, and stops at the first that differs.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +43,127 @@ WORDS = ["道路破损", "用电增容", "招工困难", "贴息贷款", "环评
          "人才公寓", "出口退税", "水电报装"]  # fmt: skip
 
 
-def main(total: int) -> None:
+def varied(n: int) -> dict[str, Any]:
+    """The fields of appeal ``n`` that differ from the template's (the rest are the probe's)."""
+    from chalicelib.domain.codes import Category, Status
+    from infra.local.seed import credit_code
+
+    return {
+        "id": f"XQT-2026{(n % 300) // 28 + 1:02d}{n % 28 + 1:02d}-B{n:06d}",
+        "category": Category(CATEGORIES[n % len(CATEGORIES)]),
+        "title": f"{WORDS[n % len(WORDS)]}问题",
+        "content": f"{WORDS[(n * 7) % len(WORDS)]},第 {n} 号企业反映。",
+        "uscc": credit_code(f"bench enterprise {n % 500}"),
+        "name": f"如东测试企业{n % 500:03d}有限公司",
+        "status": Status.PROCESSING if n % 3 == 0 else Status.CLOSED,
+        "created_at": f"2026-{(n % 300) // 28 + 1:02d}-{n % 28 + 1:02d}T10:00:00+08:00",
+    }
+
+
+def stored_items(template: Any, n: int) -> list[dict[str, Any]]:
+    """Appeal ``n``'s items the store's way: the template copied, changed, ``_writes``'s Puts."""
+    from chalicelib.store import appeals as store
+
+    fields = varied(n)
+    a = template.model_copy(deep=True)
+    a.id = fields["id"]
+    a.category = fields["category"]
+    a.title = fields["title"]
+    a.content = fields["content"]
+    a.enterprise.uscc = fields["uscc"]
+    a.enterprise.name = fields["name"]
+    a.status = fields["status"]
+    a.created_at = fields["created_at"]
+    return [action["Put"]["Item"] for action in store._writes(None, a) if "Put" in action]
+
+
+def templated(template: Any) -> Callable[[int], list[dict[str, Any]]]:
+    """Appeal ``n``'s items as :func:`stored_items` makes them, without pydantic's deep copy
+    and dump or boto3's serialiser per appeal: the template's document serialised once (the
+    whole one, and a listing copy's), each appeal's differing fields put in its wire form.
+    ``store.listings`` still decides, per appeal, the lists it is on and each list's keys
+    (the open ones by status and category, the sweep's shard by the id). What ``_writes``
+    adds besides (a ledger copy's own progress note, the departments' markers) needs
+    departments or progress notes, which the template has none of."""
+    from chalicelib.store import appeals as store
+    from chalicelib.store import db, keys
+
+    assert not template.departments and not template.unit_progress, "the shortcut misses these"
+    doc = db.to_item(store._doc(template))
+    listed = db.to_item(store._listing_doc(template))
+    enterprise = doc["enterprise"]["M"]
+    assert listed["enterprise"]["M"] == enterprise
+
+    def wire(value: str) -> dict[str, str]:
+        assert type(value) is str, value
+        return {"S": value}
+
+    def items(n: int) -> list[dict[str, Any]]:
+        fields = varied(n)
+        appeal_id, created, status = fields["id"], fields["created_at"], fields["status"].value
+        content = fields["content"]
+        party = template.enterprise.model_copy(
+            update={"uscc": fields["uscc"], "name": fields["name"]}
+        )
+        a = template.model_copy(
+            update={
+                "id": appeal_id,
+                "category": fields["category"],
+                "title": fields["title"],
+                "content": content,
+                "enterprise": party,
+                "status": fields["status"],
+                "created_at": created,
+            }
+        )
+        changed = {
+            "id": wire(appeal_id),
+            "category": wire(fields["category"].value),
+            "title": wire(fields["title"]),
+            "content": wire(content),
+            "enterprise": {"M": {**enterprise, "uscc": wire(party.uscc), "name": wire(party.name)}},
+            "status": wire(status),
+            "created_at": wire(created),
+        }
+        head = {**keys.appeal(appeal_id), **keys.appeal_indexes(appeal_id, created, status)}
+        out = [
+            {
+                **{k: wire(v) for k, v in head.items()},
+                "item_type": wire("appeal"),
+                **doc,
+                **changed,
+            }
+        ]
+        changed["content"] = wire(content[: store.LISTING_CONTENT])
+        for name, (gpk, gsk) in store.listings(a).items():
+            head = {**keys.appeal_listing(appeal_id, name), "gsi1pk": gpk, "gsi1sk": gsk}
+            out.append(
+                {
+                    **{k: wire(v) for k, v in head.items()},
+                    "item_type": wire("appeal_listing"),
+                    **listed,
+                    **changed,
+                }
+            )
+        return out
+
+    return items
+
+
+def check_items(template: Any, total: int) -> int:
+    """The templated items equal ``_writes``'s, item by item and in order, with their
+    attributes in the same order, for the first 300 appeals and 300 spread over the rest."""
+    items = templated(template)
+    values = sorted({*range(min(300, total)), *range(0, total, max(1, total // 300))})
+    for n in values:
+        want, got = stored_items(template, n), items(n)
+        assert got == want, (n, got, want)
+        dump = lambda its: [json.dumps(i, ensure_ascii=False) for i in its]  # noqa: E731
+        assert dump(got) == dump(want), n
+    return len(values)
+
+
+def main(total: int, check: bool = False) -> None:
     import boto3
     from chalice.test import Client
     from moto import mock_aws
@@ -62,7 +187,6 @@ def main(total: int) -> None:
     with mock_aws():
         from app import app
         from chalicelib.domain.appeals import Appeal
-        from chalicelib.domain.codes import Category, Status
         from chalicelib.store import appeals as store
         from chalicelib.store import db
         from infra.local.seed import credit_code, seed
@@ -90,22 +214,15 @@ def main(total: int) -> None:
             template = Appeal.model_validate(store.load(probe["id"])[0].model_dump())
 
             began = time.monotonic()
+            if check:
+                checked = check_items(template, total)
+                print(f"checked {checked} appeals: templated items == store._writes items")
+                began = time.monotonic()
             batch: list[dict[str, Any]] = []
             table = db.table()
+            items = templated(template)
             for n in range(total):
-                a = template.model_copy(deep=True)
-                a.id = f"XQT-2026{(n % 300) // 28 + 1:02d}{n % 28 + 1:02d}-B{n:06d}"
-                a.category = Category(CATEGORIES[n % len(CATEGORIES)])
-                a.title = f"{WORDS[n % len(WORDS)]}问题"
-                a.content = f"{WORDS[(n * 7) % len(WORDS)]},第 {n} 号企业反映。"
-                a.enterprise.uscc = credit_code(f"bench enterprise {n % 500}")
-                a.enterprise.name = f"如东测试企业{n % 500:03d}有限公司"
-                a.status = Status.PROCESSING if n % 3 == 0 else Status.CLOSED
-                created = f"2026-{(n % 300) // 28 + 1:02d}-{n % 28 + 1:02d}T10:00:00+08:00"
-                a.created_at = created
-                for action in store._writes(None, a):
-                    if "Put" in action:
-                        batch.append({"PutRequest": {"Item": action["Put"]["Item"]}})
+                batch += ({"PutRequest": {"Item": item}} for item in items(n))
                 while len(batch) >= 25:
                     moto_seed.batch_write(db.client(), {table: batch[:25]})
                     batch = batch[25:]
@@ -151,4 +268,5 @@ def main(total: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 50_000)
+    args = [a for a in sys.argv[1:] if a != "--check"]
+    main(int(args[0]) if args else 50_000, check="--check" in sys.argv[1:])
