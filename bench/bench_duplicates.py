@@ -35,6 +35,11 @@ os.environ.update(
         "AWS_REGION": "us-east-1",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
         "XQT_STAGE": "test",
+        # a warm Lambda inside its caches' lifetimes (30 s users, 60 s directory): otherwise
+        # the seeding's own duration decided whether they had expired before the lookups,
+        # and a lookup counted the reloads (search by case number: 3 requests, not 1)
+        "XQT_USER_CACHE_SECONDS": "86400",
+        "XQT_DIRECTORY_CACHE_SECONDS": "86400",
     }
 )
 CATEGORIES = ["policy", "labor", "land", "financing", "talent", "technology", "project",
