@@ -1,10 +1,10 @@
 """Every staff page, as each role meets it, at a desk (1366×768) and on a phone (390×844):
 kept as screenshots (test-artifacts/screenshots/staff-*), with axe at the desk, no console
 error and, on the phone, nothing wider than the screen (a wide table scrolls inside its own
-box). Each role signs in once for the module; every page is then a fresh load. The
-enterprise's pages are walked the same way by test_phone_pages_ui.py (issue 19: screenshots
-of every page at both widths). The appeal lists' filtered views (an escalation level,
-overdue) are pages of their own here."""
+box) and no word that matters cut on it (`WHOLE_ON_PHONE`). Each role signs in once for the
+module; every page is then a fresh load. The enterprise's pages are walked the same way by
+test_phone_pages_ui.py (issue 19: screenshots of every page at both widths). The appeal
+lists' filtered views (an escalation level, overdue) are pages of their own here."""
 
 from __future__ import annotations
 
@@ -51,6 +51,16 @@ PAGES: dict[str, list[str]] = {
 }
 CASES = [(user, path) for user, paths in PAGES.items() for path in paths]
 
+#: What must read whole at 390 px, as a list of what does not: the missing-calendar banner's
+#: sentence (its last word, 暂定, is the point).
+WHOLE_ON_PHONE = r"""() => {
+    const cut = []
+    const b = document.querySelector('[data-testid=calendar-warning] .warning-text')
+    if (b && (b.scrollWidth > b.clientWidth || b.scrollHeight > b.clientHeight))
+        cut.push(`the banner: ${b.textContent}`)
+    return cut
+}"""
+
 
 def _slug(user: str, path: str) -> str:
     return f"staff-{user}-" + re.sub(r"[/?=&]+", "-", path.strip("/")).replace("{uscc}", "uscc")
@@ -92,4 +102,6 @@ def test_a_staff_page_at_both_widths(signed_in: Any, live: Any, user: str, path:
     page.screenshot(path=str(SHOTS / f"{name}-390.png"), full_page=True)
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= PHONE["width"], f"{path} is {wide} px wide on a phone"
+    cut = page.evaluate(WHOLE_ON_PHONE)
+    assert not cut, f"{path} on a phone: {cut}"
     assert not s.problems, s.problems
