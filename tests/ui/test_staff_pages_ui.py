@@ -1,10 +1,10 @@
 """Every staff page, as each role meets it, at a desk (1366×768) and on a phone (390×844):
 kept as screenshots (test-artifacts/screenshots/staff-*), with axe at the desk, no console
 error and, on the phone, nothing wider than the screen (a wide table scrolls inside its own
-box). Each role signs in once for the module; every page is then a fresh load. The
-enterprise's pages are walked the same way by test_phone_pages_ui.py (issue 19: screenshots
-of every page at both widths). The appeal lists' filtered views (an escalation level,
-overdue) are pages of their own here."""
+box) and no word that matters cut on it (`WHOLE_ON_PHONE`). Each role signs in once for the
+module; every page is then a fresh load. The enterprise's pages are walked the same way by
+test_phone_pages_ui.py (issue 19: screenshots of every page at both widths). The appeal
+lists' filtered views (an escalation level, overdue) are pages of their own here."""
 
 from __future__ import annotations
 
@@ -46,14 +46,90 @@ PAGES: dict[str, list[str]] = {
     ],
     "supervisor": ["/home", "/appeals", "/department/ledger", "/notices/new"],
     "comm-designated": ["/home", "/workbench", "/appeals?overdue=true"],
-    "dept-tax": ["/home", "/department", "/department/ledger", "/review/applications"],
+    # a policy with an application window, as the department reviewing it reads it
+    "dept-tax": [
+        "/home",
+        "/department",
+        "/department/ledger",
+        "/review/applications",
+        "/policies/{policy}",
+    ],
     "operator-12345": ["/home", "/console"],
 }
 CASES = [(user, path) for user, paths in PAGES.items() for path in paths]
 
+#: Inputs whose whole placeholder must fit on a phone, by page.
+WHOLE_PLACEHOLDERS = {"/admin/enterprises": ["input[data-field=q]"]}
+
+#: What must read whole at 390 px, as a list of what does not: the missing-calendar banner's
+#: sentence (its last word, 暂定, is the point), 「北京时间」 wherever it is written (its four
+#: characters on one line), and the placeholders named (measured in the input's own font).
+WHOLE_ON_PHONE = r"""(placeholders) => {
+    const cut = []
+    const b = document.querySelector('[data-testid=calendar-warning] .warning-text')
+    if (b && (b.scrollWidth > b.clientWidth || b.scrollHeight > b.clientHeight))
+        cut.push(`the banner: ${b.textContent}`)
+    const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+    for (let n = texts.nextNode(); n; n = texts.nextNode()) {
+        const at = n.data.indexOf('北京时间')
+        if (at < 0 || !n.parentElement?.checkVisibility()) continue
+        const range = document.createRange()
+        const tops = new Set([0, 1, 2, 3].map((i) => {
+            range.setStart(n, at + i)
+            range.setEnd(n, at + i + 1)
+            return Math.round(range.getBoundingClientRect().top)
+        }))
+        if (tops.size > 1) cut.push(`北京时间 across lines: ${n.data}`)
+    }
+    const ctx = document.createElement('canvas').getContext('2d')
+    for (const input of placeholders.flatMap((s) => [...document.querySelectorAll(s)])) {
+        const style = getComputedStyle(input)
+        ctx.font = style.font
+        const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight)
+        if (ctx.measureText(input.placeholder).width > input.clientWidth - padding)
+            cut.push(`placeholder: ${input.placeholder}`)
+    }
+    return cut
+}"""
+
 
 def _slug(user: str, path: str) -> str:
-    return f"staff-{user}-" + re.sub(r"[/?=&]+", "-", path.strip("/")).replace("{uscc}", "uscc")
+    slug = re.sub(r"[/?=&]+", "-", path.strip("/"))
+    return f"staff-{user}-" + slug.replace("{uscc}", "uscc").replace("{policy}", "policy")
+
+
+@pytest.fixture(scope="module")
+def window_policy(live: Any) -> str:
+    """A published policy taking applications in December 2026 (Beijing), reviewed by the
+    tax bureau: its page says when, 「北京时间」 after the times."""
+    status, policy = live.call(
+        "POST",
+        "/api/v1/policies",
+        {
+            "title": "如东县企业研发费用加计扣除辅导申报指南",
+            "issuer": "国家税务总局如东县税务局",
+            "body": "第一条 对开展研发活动的企业提供加计扣除申报辅导。",
+            "effective_from": "2026-01-01",
+        },
+        as_user="admin",
+    )
+    assert status == 201, policy
+    status, done = live.call(
+        "POST", f"/api/v1/policies/{policy['id']}/publish", {"version": 1}, as_user="admin"
+    )
+    assert status == 200, done
+    window = {
+        "version": done["policy"]["version"],
+        "opens_at": "2026-12-01T09:00:00+08:00",
+        "closes_at": "2026-12-31T17:00:00+08:00",
+        "materials": [{"id": "plan", "name": "研发项目计划书"}],
+        "reviewer_department_id": "tax",
+    }
+    status, body = live.call(
+        "PUT", f"/api/v1/policies/{policy['id']}/application-window", window, as_user="admin"
+    )
+    assert status == 200, body
+    return str(policy["id"])
 
 
 @pytest.fixture(scope="module")
@@ -76,12 +152,17 @@ def signed_in(browser: Any, live: Any) -> Iterator[Any]:
 
 
 @pytest.mark.parametrize(("user", "path"), CASES, ids=[_slug(u, p) for u, p in CASES])
-def test_a_staff_page_at_both_widths(signed_in: Any, live: Any, user: str, path: str) -> None:
+def test_a_staff_page_at_both_widths(
+    signed_in: Any, live: Any, request: pytest.FixtureRequest, user: str, path: str
+) -> None:
     name = _slug(user, path)
+    placeholders = WHOLE_PLACEHOLDERS.get(path, [])
     if "{uscc}" in path:
         status, me = live.call("GET", "/api/v1/me", None, "ent-hengrun")
         assert status == 200, me
         path = path.replace("{uscc}", me["enterprise_uscc"])
+    if "{policy}" in path:
+        path = path.replace("{policy}", request.getfixturevalue("window_policy"))
     s = signed_in(user)
     page = s.go(path)
     page.locator("main h1").first.wait_for()
@@ -92,4 +173,31 @@ def test_a_staff_page_at_both_widths(signed_in: Any, live: Any, user: str, path:
     page.screenshot(path=str(SHOTS / f"{name}-390.png"), full_page=True)
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= PHONE["width"], f"{path} is {wide} px wide on a phone"
+    cut = page.evaluate(WHOLE_ON_PHONE, placeholders)
+    assert not cut, f"{path} on a phone: {cut}"
+    assert not s.problems, s.problems
+
+
+def test_a_date_picker_starts_its_week_on_monday_in_chinese(open_session: Any) -> None:
+    """Element Plus's date pickers count weeks as dayjs's locale does: in Chinese from Monday
+    (一), as Chinese calendars do; in English from Sunday. 全部诉求's date range, at a desk."""
+    s = open_session("admin", DESK)
+    page = s.go("/appeals")
+    page.locator("main h1").first.wait_for()
+    page.locator("main .el-date-editor--daterange input").first.click()
+    heads = page.locator(".el-date-range-picker .el-date-table").first.locator("th")
+    heads.first.wait_for()
+    assert heads.all_inner_texts()[:2] == ["一", "二"]
+    page.wait_for_function("() => !document.querySelector('[class*=-enter-active]')")
+    page.screenshot(path=str(SHOTS / "staff-admin-appeals-dates-1366.png"))
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="English").click()
+    page.locator("html[lang=en]").wait_for(state="attached")
+    # a picker already drawn keeps its first day (Element Plus reads it once): a new page
+    page = s.go("/appeals")
+    page.locator("main h1").first.wait_for()
+    page.locator("main .el-date-editor--daterange input").first.click()
+    heads = page.locator(".el-date-range-picker .el-date-table").first.locator("th")
+    heads.first.wait_for()
+    assert heads.all_inner_texts()[:2] == ["Sun", "Mon"]
     assert not s.problems, s.problems

@@ -46,7 +46,8 @@ export default {
     },
     enterprise: {
       search: '企业名称、简称、拼音或信用代码',
-      searchHint: '名称任意部分、简称、拼音首字母（如 hrjx）或信用代码 4 位以上',
+      // what the label cannot say, short enough for the field beside its button on a phone
+      searchHint: '如 hrjx，或代码 4 位以上',
       shortNames: '简称',
       shortNamesHint: '来电常说的名称，多个以 、 分隔，如：恒润机械、恒润',
       table: '企业列表',
@@ -170,7 +171,7 @@ export default {
     },
     enterprise: {
       search: 'Name, short name, pinyin or credit code',
-      searchHint: 'Any part of the name, a short name, pinyin initials (e.g. hrjx) or 4+ characters of the code',
+      searchHint: 'e.g. hrjx, or 4+ of the code',
       shortNames: 'Short names',
       shortNamesHint: 'Names callers use, separated by 、 or a comma',
       table: 'Enterprises',
