@@ -62,7 +62,11 @@ export default {
     search: {
       label: '搜索诉求',
       q: '编号或关键词',
-      qHint: '受理编号，或标题/内容/企业名中的词，空格分隔',
+      // what the label (编号或关键词) cannot say: words, space-separated, of the title, content
+      // or enterprise; short enough for the field on a phone and at a desk
+      qHint: '如：恒润 用电',
+      // the workbench's search has no visible label: its placeholder is the label
+      qHintAlone: '编号或关键词，如：恒润 用电',
       phone: '电话',
       externalRef: '12345工单号',
       dates: '提交日期',
@@ -181,7 +185,8 @@ export default {
     search: {
       label: 'Search appeals',
       q: 'Case number or words',
-      qHint: 'A case number, or words of the title, content or enterprise, space-separated',
+      qHint: 'e.g. 恒润 用电',
+      qHintAlone: 'Number or words, e.g. 恒润 用电',
       phone: 'Phone',
       externalRef: '12345 work order',
       dates: 'Filed',
