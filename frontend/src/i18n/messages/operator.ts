@@ -23,7 +23,8 @@ export default {
       registered: '已登记企业',
       unknown: '未登记企业 / 个人',
       lookup: '查找企业',
-      lookupHint: '名称任意部分、简称、拼音（如 hrjx）或信用代码片段',
+      // beside 查找企业, within the field on a phone
+      lookupHint: '名称、简称、拼音（如 hrjx）或代码',
       lookupFailed: '企业查询失败：{message}',
       noMatch: '未找到与“{q}”相符的已登记企业',
       asUnregistered: '改按未登记企业登记',
@@ -146,7 +147,7 @@ export default {
       registered: 'Registered enterprise',
       unknown: 'Not registered / individual',
       lookup: 'Find the enterprise',
-      lookupHint: 'Any part of the name, a short name, pinyin (e.g. hrjx) or part of the code',
+      lookupHint: 'Name, pinyin (e.g. hrjx) or code',
       lookupFailed: 'Enterprise search failed: {message}',
       noMatch: 'No registered enterprise matches “{q}”',
       asUnregistered: 'Record as not registered instead',
