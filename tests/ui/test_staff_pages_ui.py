@@ -58,19 +58,31 @@ PAGES: dict[str, list[str]] = {
 }
 CASES = [(user, path) for user, paths in PAGES.items() for path in paths]
 
-#: Inputs whose whole placeholder must fit on a phone, by page.
-WHOLE_PLACEHOLDERS = {"/admin/enterprises": ["input[data-field=q]"]}
+#: Fields whose whole placeholder must show, at a desk and on a phone, by page (its path
+#: without the query): an input's on its one line, a textarea's wrapped over its rows.
+WHOLE_PLACEHOLDERS = {
+    "/admin/enterprises": ["input[data-field=q]"],
+    "/appeals": ["input[data-field=q]"],
+    "/workbench": ["[data-testid=workbench-search] input"],
+    "/knowledge": ["input[data-testid=knowledge-q]"],
+    "/console": ["input[data-field=enterprise]", "textarea[data-field=content]"],
+    "/admin/calendar": ["textarea[data-field=holidays]", "textarea[data-field=working_weekends]"],
+}
+#: Selects whose chosen option must read whole, by page.
+WHOLE_SELECTS = {"/admin/calendar": ["[data-testid=calendar-year]"]}
 
-#: What must read whole at 390 px, as a list of what does not: the missing-calendar banner's
-#: sentence (its last word, 暂定, is the point), 「北京时间」 wherever it is written (its four
-#: characters on one line), and the placeholders named (measured in the input's own font).
-WHOLE_ON_PHONE = r"""(placeholders) => {
+#: What must read whole, as a list of what does not: on a phone, the missing-calendar
+#: banner's sentence (its last word, 暂定, is the point) and 「北京时间」 wherever it is written
+#: (its four characters on one line); at either width, the placeholders named (measured in
+#: the field's own font: an input's on one line, a textarea's laid out as the textarea lays
+#: it out, within its rows) and the selects' chosen words.
+WHOLE_ON_PHONE = r"""({placeholders, selects, phone}) => {
     const cut = []
     const b = document.querySelector('[data-testid=calendar-warning] .warning-text')
-    if (b && (b.scrollWidth > b.clientWidth || b.scrollHeight > b.clientHeight))
+    if (phone && b && (b.scrollWidth > b.clientWidth || b.scrollHeight > b.clientHeight))
         cut.push(`the banner: ${b.textContent}`)
     const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
-    for (let n = texts.nextNode(); n; n = texts.nextNode()) {
+    for (let n = phone ? texts.nextNode() : null; n; n = texts.nextNode()) {
         const at = n.data.indexOf('北京时间')
         if (at < 0 || !n.parentElement?.checkVisibility()) continue
         const range = document.createRange()
@@ -82,12 +94,48 @@ WHOLE_ON_PHONE = r"""(placeholders) => {
         if (tops.size > 1) cut.push(`北京时间 across lines: ${n.data}`)
     }
     const ctx = document.createElement('canvas').getContext('2d')
-    for (const input of placeholders.flatMap((s) => [...document.querySelectorAll(s)])) {
-        const style = getComputedStyle(input)
-        ctx.font = style.font
-        const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight)
-        if (ctx.measureText(input.placeholder).width > input.clientWidth - padding)
-            cut.push(`placeholder: ${input.placeholder}`)
+    for (const selector of placeholders) {
+        const fields = [...document.querySelectorAll(selector)]
+        if (!fields.length) cut.push(`no field ${selector}`)
+        for (const field of fields) {
+            const style = getComputedStyle(field)
+            const px = (p) => parseFloat(style[p])
+            const across = field.clientWidth - px('paddingLeft') - px('paddingRight')
+            if (field.tagName === 'TEXTAREA') {
+                // the placeholder as the textarea draws it: its width, font and wrapping
+                const copy = document.createElement('div')
+                const like = ['font', 'lineHeight', 'letterSpacing', 'whiteSpace', 'overflowWrap']
+                for (const p of [...like, 'wordBreak'])
+                    copy.style[p] = style[p]
+                const at = {position: 'absolute', visibility: 'hidden', width: `${across}px`}
+                Object.assign(copy.style, at)
+                copy.textContent = field.placeholder
+                document.body.append(copy)
+                const tall = copy.getBoundingClientRect().height
+                const wide = copy.scrollWidth
+                copy.remove()
+                const room = field.clientHeight - px('paddingTop') - px('paddingBottom')
+                if (tall > room + 0.5 || wide > across + 0.5)
+                    cut.push(`placeholder: ${JSON.stringify(field.placeholder)}`
+                        + ` (${Math.round(tall)} px tall in ${Math.round(room)})`)
+                continue
+            }
+            ctx.font = style.font
+            const wide = ctx.measureText(field.placeholder).width
+            if (wide > across)
+                cut.push(`placeholder: ${field.placeholder}`
+                    + ` (${Math.round(wide)} px in ${Math.round(across)})`)
+        }
+    }
+    for (const selector of selects) {
+        const shown = [...document.querySelectorAll(`${selector} .el-select__selected-item`)]
+        if (!shown.length) cut.push(`no select ${selector}`)
+        for (const s of shown) {
+            ctx.font = getComputedStyle(s).font
+            const wide = ctx.measureText(s.textContent).width
+            if (s.scrollWidth > s.clientWidth || wide > s.clientWidth)
+                cut.push(`select: ${s.textContent} (${Math.round(wide)} px in ${s.clientWidth})`)
+        }
     }
     return cut
 }"""
@@ -156,7 +204,10 @@ def test_a_staff_page_at_both_widths(
     signed_in: Any, live: Any, request: pytest.FixtureRequest, user: str, path: str
 ) -> None:
     name = _slug(user, path)
-    placeholders = WHOLE_PLACEHOLDERS.get(path, [])
+    whole = {
+        "placeholders": WHOLE_PLACEHOLDERS.get(path.split("?")[0], []),
+        "selects": WHOLE_SELECTS.get(path.split("?")[0], []),
+    }
     if "{uscc}" in path:
         status, me = live.call("GET", "/api/v1/me", None, "ent-hengrun")
         assert status == 200, me
@@ -167,13 +218,15 @@ def test_a_staff_page_at_both_widths(
     page = s.go(path)
     page.locator("main h1").first.wait_for()
     check_page(page, f"{name}-1366")
+    cut = page.evaluate(WHOLE_ON_PHONE, {**whole, "phone": False})
+    assert not cut, f"{path} at a desk: {cut}"
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(200)  # the layout's own switch to the drawer
     # the same page's words and roles at either width: axe once (above), the phone's picture
     page.screenshot(path=str(SHOTS / f"{name}-390.png"), full_page=True)
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= PHONE["width"], f"{path} is {wide} px wide on a phone"
-    cut = page.evaluate(WHOLE_ON_PHONE, placeholders)
+    cut = page.evaluate(WHOLE_ON_PHONE, {**whole, "phone": True})
     assert not cut, f"{path} on a phone: {cut}"
     assert not s.problems, s.problems
 
@@ -200,4 +253,30 @@ def test_a_date_picker_starts_its_week_on_monday_in_chinese(open_session: Any) -
     heads = page.locator(".el-date-range-picker .el-date-table").first.locator("th")
     heads.first.wait_for()
     assert heads.all_inner_texts()[:2] == ["Sun", "Mon"]
+    assert not s.problems, s.problems
+
+
+#: The pages of WHOLE_PLACEHOLDERS and WHOLE_SELECTS, each with a role that has it.
+IN_ENGLISH = {
+    "admin": ["/admin/enterprises", "/appeals", "/knowledge", "/admin/calendar"],
+    "comm-designated": ["/workbench"],
+    "operator-12345": ["/console"],
+}
+
+
+@pytest.mark.parametrize("user", list(IN_ENGLISH))
+def test_the_whole_placeholders_in_english_on_a_phone(open_session: Any, user: str) -> None:
+    """The same fields read whole in English, at 390 px (English words are wider)."""
+    s = open_session(user, PHONE)
+    s.page.evaluate("localStorage.setItem('xqt.locale', 'en')")
+    cut = {}
+    for path in IN_ENGLISH[user]:
+        page = s.go(path)
+        page.locator("html[lang=en]").wait_for(state="attached")
+        page.locator("main h1").first.wait_for()
+        page.wait_for_load_state("networkidle")
+        whole = {"placeholders": WHOLE_PLACEHOLDERS[path], "selects": WHOLE_SELECTS.get(path, [])}
+        cut[path] = page.evaluate(WHOLE_ON_PHONE, {**whole, "phone": True})
+        page.screenshot(path=str(SHOTS / f"{_slug(user, path)}-en-390.png"))
+    assert not any(cut.values()), f"in English on a phone: {cut}"
     assert not s.problems, s.problems

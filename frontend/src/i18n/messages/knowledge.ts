@@ -5,7 +5,8 @@ export default {
     title: '知识库',
     intro: '服务中心维护的常见问题与标准答复口径，接线时可直接引用。已过期的条目仍可查看，排在有效条目之后。',
     search: '搜索知识库',
-    searchHint: '输入问题或关键词，如：招高校毕业生有什么补贴',
+    // the field's only visible words (its label is for screen readers), whole on a phone
+    searchHint: '问题或关键词，如：毕业生补贴',
     category: '类别',
     allCategories: '全部类别',
     empty: '没有找到相关条目',
@@ -100,7 +101,7 @@ export default {
     title: 'Knowledge base',
     intro: 'The service centre’s common questions and agreed answers, to quote on a call. Expired articles stay readable and come after valid ones.',
     search: 'Search the knowledge base',
-    searchHint: 'A question or keywords, e.g. subsidies for hiring graduates',
+    searchHint: 'A question or words, e.g. 毕业生补贴',
     category: 'Category',
     allCategories: 'All categories',
     empty: 'No matching article',

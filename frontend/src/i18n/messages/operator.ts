@@ -23,7 +23,8 @@ export default {
       registered: '已登记企业',
       unknown: '未登记企业 / 个人',
       lookup: '查找企业',
-      lookupHint: '名称任意部分、简称、拼音（如 hrjx）或信用代码片段',
+      // beside 查找企业, within the field on a phone
+      lookupHint: '名称、简称、拼音（如 hrjx）或代码',
       lookupFailed: '企业查询失败：{message}',
       noMatch: '未找到与“{q}”相符的已登记企业',
       asUnregistered: '改按未登记企业登记',
@@ -62,7 +63,11 @@ export default {
     search: {
       label: '搜索诉求',
       q: '编号或关键词',
-      qHint: '受理编号，或标题/内容/企业名中的词，空格分隔',
+      // what the label (编号或关键词) cannot say: words, space-separated, of the title, content
+      // or enterprise; short enough for the field on a phone and at a desk
+      qHint: '如：恒润 用电',
+      // the workbench's search has no visible label: its placeholder is the label
+      qHintAlone: '编号或关键词，如：恒润 用电',
       phone: '电话',
       externalRef: '12345工单号',
       dates: '提交日期',
@@ -142,7 +147,7 @@ export default {
       registered: 'Registered enterprise',
       unknown: 'Not registered / individual',
       lookup: 'Find the enterprise',
-      lookupHint: 'Any part of the name, a short name, pinyin (e.g. hrjx) or part of the code',
+      lookupHint: 'Name, pinyin (e.g. hrjx) or code',
       lookupFailed: 'Enterprise search failed: {message}',
       noMatch: 'No registered enterprise matches “{q}”',
       asUnregistered: 'Record as not registered instead',
@@ -181,7 +186,8 @@ export default {
     search: {
       label: 'Search appeals',
       q: 'Case number or words',
-      qHint: 'A case number, or words of the title, content or enterprise, space-separated',
+      qHint: 'e.g. 恒润 用电',
+      qHintAlone: 'Number or words, e.g. 恒润 用电',
       phone: 'Phone',
       externalRef: '12345 work order',
       dates: 'Filed',
