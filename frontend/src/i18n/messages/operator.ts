@@ -187,7 +187,7 @@ export default {
       label: 'Search appeals',
       q: 'Case number or words',
       qHint: 'e.g. 恒润 用电',
-      qHintAlone: 'Number or words, e.g. 恒润 用电',
+      qHintAlone: 'Number or words, e.g. 恒润',
       phone: 'Phone',
       externalRef: '12345 work order',
       dates: 'Filed',
