@@ -204,6 +204,10 @@ def _query(c: Any, sort_type: str, q: dict[str, Any]) -> list[Any]:
     values = {":h": {"S": hashes[q["hash"] % len(hashes)]}}
     condition = "#h = :h"
     op = q["op"] if range_name else None
+    if op == "begins_with" and range_type != "S":
+        # DynamoDB refuses begins_with on a number (a ValidationException); moto as released
+        # fails inside (Decimal has no startswith). The S table's queries reach gs1's N key too.
+        op = "="
     if op is not None:
         pool = STRINGS if range_type == "S" else NUMBERS
         a, b = pool[q["a"] % len(pool)], pool[q["b"] % len(pool)]
@@ -365,6 +369,14 @@ def test_key_conditions_limits_and_pages_on_a_sparse_index(client):
     ]
     got = _compare(client, "S", rows, queries)
     assert sum(page[1] for page in got[-5]) == 20  # the items without gpk are not indexed
+
+
+def test_begins_with_drawn_for_a_number_key_is_asked_as_equality(client):
+    # the S table's queries reach gs1, whose key is a number: begins_with there is no query
+    # DynamoDB answers (moto as released fails inside), so the generator asks = instead
+    rows = [("p", f"{n:02d}", "G1", str(n % 5), None) for n in range(10)]
+    got = _compare(client, "S", rows, [_q(index="gs1", op="begins_with", a=2)])
+    assert sum(page[1] for page in got[-1]) == 2  # gsk = 0 (NUMBERS[2]): two of the ten
 
 
 def test_an_update_moves_an_item_between_index_partitions(client):
