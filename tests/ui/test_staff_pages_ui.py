@@ -231,28 +231,31 @@ def test_a_staff_page_at_both_widths(
     assert not s.problems, s.problems
 
 
-def test_a_date_picker_starts_its_week_on_monday_in_chinese(open_session: Any) -> None:
-    """Element Plus's date pickers count weeks as dayjs's locale does: in Chinese from Monday
-    (一), as Chinese calendars do; in English from Sunday. 全部诉求's date range, at a desk."""
-    s = open_session("admin", DESK)
+def _first_days_of_the_date_range(s: Any) -> tuple[Any, list[str]]:
+    """全部诉求 opened afresh, its date range's picker open: the page and the first two day
+    headings of its first month."""
     page = s.go("/appeals")
     page.locator("main h1").first.wait_for()
     page.locator("main .el-date-editor--daterange input").first.click()
     heads = page.locator(".el-date-range-picker .el-date-table").first.locator("th")
     heads.first.wait_for()
-    assert heads.all_inner_texts()[:2] == ["一", "二"]
+    return page, heads.all_inner_texts()[:2]
+
+
+def test_a_date_picker_starts_its_week_on_monday_in_chinese(open_session: Any) -> None:
+    """Element Plus's date pickers count weeks as dayjs's locale does: in Chinese from Monday
+    (一), as Chinese calendars do; in English from Sunday. 全部诉求's date range, at a desk."""
+    s = open_session("admin", DESK)
+    page, days = _first_days_of_the_date_range(s)
+    assert days == ["一", "二"]
     page.wait_for_function("() => !document.querySelector('[class*=-enter-active]')")
     page.screenshot(path=str(SHOTS / "staff-admin-appeals-dates-1366.png"))
     page.keyboard.press("Escape")
     page.get_by_role("button", name="English").click()
     page.locator("html[lang=en]").wait_for(state="attached")
     # a picker already drawn keeps its first day (Element Plus reads it once): a new page
-    page = s.go("/appeals")
-    page.locator("main h1").first.wait_for()
-    page.locator("main .el-date-editor--daterange input").first.click()
-    heads = page.locator(".el-date-range-picker .el-date-table").first.locator("th")
-    heads.first.wait_for()
-    assert heads.all_inner_texts()[:2] == ["Sun", "Mon"]
+    _, days = _first_days_of_the_date_range(s)
+    assert days == ["Sun", "Mon"]
     assert not s.problems, s.problems
 
 
